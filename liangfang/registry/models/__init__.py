@@ -1,0 +1,21 @@
+"""Registry models; one module per concern."""
+
+from .cadres import Cadre, CadrePairing, Department, DepartmentPairing
+from .changes import ChangeRecord
+from .households import Household
+from .incomes import IncomeRecord
+from .members import Member
+from .regions import Region, VillageFacilities
+
+__all__ = [
+    "Cadre",
+    "CadrePairing",
+    "ChangeRecord",
+    "Department",
+    "DepartmentPairing",
+    "Household",
+    "IncomeRecord",
+    "Member",
+    "Region",
+    "VillageFacilities",
+]

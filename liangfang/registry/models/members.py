@@ -1,0 +1,84 @@
+"""A member of a household (家庭成员) with health, schooling, labour and insurance facts."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from ..codes import choices, code_list
+from .households import Household
+
+
+class Member(models.Model):
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="members", verbose_name="农户"
+    )
+    resident_id = models.CharField("身份证号码", max_length=18, db_index=True)
+    name = models.CharField("姓名", max_length=40)
+    sex = models.CharField("性别", max_length=6, choices=choices("sex"))
+    birth_date = models.DateField("出生日期")
+    relation = models.CharField("与户主关系", max_length=16, choices=choices("relation"))
+    ethnicity = models.CharField("民族", max_length=10, choices=choices("ethnicity"), default="han")
+    education = models.CharField("文化程度", max_length=12, choices=choices("education"), blank=True)
+    school_status = models.CharField(
+        "在校生状况", max_length=18, choices=choices("school_status"), default="not_in_school"
+    )
+    school_exemption = models.CharField(
+        "免于入学情形", max_length=14, choices=choices("school_exemption"), default="none"
+    )
+    health_status = models.CharField(
+        "健康状况", max_length=10, choices=choices("health_status"), default="healthy"
+    )
+    disability_grade = models.CharField(
+        "残疾等级", max_length=4, choices=choices("disability_grade"), default="none"
+    )
+    labor_ability = models.CharField(
+        "劳动技能", max_length=10, choices=choices("labor_ability"), default="ordinary"
+    )
+    work_status = models.CharField(
+        "务工状况", max_length=16, choices=choices("work_status"), default="none"
+    )
+    months_worked = models.PositiveSmallIntegerField("务工时间（月）", default=0)
+    medical_insurance = models.BooleanField("参加城乡居民基本医疗保险", default=False)
+    serious_illness_insurance = models.BooleanField("参加大病保险", default=False)
+    pension_insurance = models.BooleanField("参加城乡居民基本养老保险", default=False)
+    family_doctor = models.BooleanField("家庭医生签约", default=False)
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+    is_active = models.BooleanField("在册", default=True)
+    left_reason = models.CharField(
+        "减员原因", max_length=12, choices=choices("member_left_reason"), blank=True
+    )
+    left_on = models.DateField("减员日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "家庭成员 member"
+        verbose_name_plural = "家庭成员 members"
+        ordering = ["household_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resident_id"], condition=Q(is_active=True),
+                name="member_resident_id_active_once",
+            ),
+            models.UniqueConstraint(
+                fields=["household"], condition=Q(relation="head", is_active=True),
+                name="member_one_head_per_household",
+            ),
+            models.CheckConstraint(condition=Q(months_worked__lte=12), name="member_months_le_12"),
+            models.CheckConstraint(condition=Q(sex__in=code_list("sex").codes),
+                                   name="member_sex_in_list"),
+            models.CheckConstraint(
+                condition=Q(labor_ability__in=code_list("labor_ability").codes),
+                name="member_labor_in_list",
+            ),
+            models.CheckConstraint(
+                condition=Q(health_status__in=code_list("health_status").codes),
+                name="member_health_in_list",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_active=True) | ~Q(left_reason=""),
+                name="member_left_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.household.number}）"

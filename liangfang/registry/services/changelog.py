@@ -1,0 +1,48 @@
+"""Writing the change log (who, when, what changed)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from ..models import ChangeRecord
+
+
+def jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return value
+
+
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """{field: [old, new]} for fields whose value changed."""
+    return {
+        k: [jsonable(before.get(k)), jsonable(v)]
+        for k, v in after.items()
+        if jsonable(before.get(k)) != jsonable(v)
+    }
+
+
+def record_change(
+    *,
+    by: str,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    household_number: str = "",
+    changes: Mapping[str, Any] | None = None,
+    note: str = "",
+) -> ChangeRecord:
+    return ChangeRecord.objects.create(
+        actor=by[:80],
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        household_number=household_number,
+        changes={k: jsonable(v) for k, v in (changes or {}).items()},
+        note=note[:200],
+    )

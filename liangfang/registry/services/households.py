@@ -1,0 +1,268 @@
+"""Services that write one household, its members and its incomes. Each save checks the
+household's version, so two people editing one household never overwrite each other."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from ..fields import HOUSEHOLD_FIELDS, INCOME_FIELDS, MEMBER_FIELDS, FieldValueError, clean_value
+from ..models import ChangeRecord, Household, IncomeRecord, Member, Region
+from .changelog import diff, record_change
+from .checks import check_household, check_members
+from .errors import Conflict, ConflictError, NotFound, Problem, ValidationFailed
+
+_HOUSEHOLD_COLUMNS = tuple(f.name for f in HOUSEHOLD_FIELDS if f.name != "village_code")
+_MEMBER_COLUMNS = tuple(f.name for f in MEMBER_FIELDS)
+_INCOME_COLUMNS = tuple(f.name for f in INCOME_FIELDS if f.name != "year")
+_BLANKABLE = {  # CharFields stored as "" rather than NULL
+    "group_name", "poverty_attribute", "identification_standard", "main_cause", "other_cause_1",
+    "other_cause_2", "phone", "bank_name", "bank_account", "housing_grade", "housing_safety_via",
+    "water_quality", "road_type", "education",
+}
+_DEFAULTS = {"monitoring": "none", "relocation_mode": "none", "ethnicity": "han",
+             "school_status": "not_in_school", "school_exemption": "none",
+             "health_status": "healthy", "disability_grade": "none",
+             "labor_ability": "ordinary", "work_status": "none", "months_worked": 0}
+
+
+def clean_fields(fields: Sequence[Any], raw: Mapping[str, Any], *, item: int | None = None,
+                 member: int | None = None, partial: bool = False) -> tuple[dict[str, Any],
+                                                                           list[Problem]]:
+    """Clean the values of ``raw`` by the field table; unknown keys are refused."""
+    known = {f.name: f for f in fields}
+    cleaned: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for key in raw:
+        if key not in known:
+            problems.append(Problem(key, raw[key], f"未知字段 {key} / unknown field {key}",
+                                    item, member))
+    for f in fields:
+        if partial and f.name not in raw:
+            continue
+        try:
+            cleaned[f.name] = clean_value(f, raw.get(f.name))
+        except FieldValueError as exc:
+            problems.append(Problem(f.name, raw.get(f.name), str(exc), item, member))
+    return cleaned, problems
+
+
+def storable(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Map cleaned values to model values: blanks to "" or defaults."""
+    out: dict[str, Any] = {}
+    for k, v in values.items():
+        if v is None and k in _BLANKABLE:
+            v = ""
+        elif v is None and k in _DEFAULTS:
+            v = _DEFAULTS[k]
+        out[k] = v
+    return out
+
+
+def _snapshot(obj: Any, columns: Sequence[str]) -> dict[str, Any]:
+    return {c: getattr(obj, c) for c in columns}
+
+
+def _other_household_holding(resident_ids: Sequence[str], household_id: int | None) -> dict[str,
+                                                                                              str]:
+    qs = Member.objects.filter(resident_id__in=list(resident_ids), is_active=True)
+    if household_id is not None:
+        qs = qs.exclude(household_id=household_id)
+    return dict(qs.values_list("resident_id", "household__number"))
+
+
+def _duplicate_people(members: Sequence[Mapping[str, Any]], household_id: int | None,
+                      item: int | None = None) -> list[Problem]:
+    held = _other_household_holding([m["resident_id"] for m in members if m.get("resident_id")],
+                                    household_id)
+    return [
+        Problem("resident_id", m["resident_id"],
+                f"身份证号码 {m['resident_id']} 已登记在农户 {held[m['resident_id']]}，一人只能在一户 / "
+                f"this person is already an active member of household {held[m['resident_id']]}",
+                item, i)
+        for i, m in enumerate(members) if m.get("resident_id") in held
+    ]
+
+
+@transaction.atomic
+def household_create(*, village: Region, data: Mapping[str, Any],
+                     members: Sequence[Mapping[str, Any]], by: str) -> Household:
+    """Register a household with its members (one of them the head)."""
+    if village.level != "village":
+        raise ValidationFailed([Problem("village_code", village.code,
+                                        "农户必须属于一个行政村 / a household belongs to a village")])
+    values, problems = clean_fields(HOUSEHOLD_FIELDS, {"village_code": village.code, **data})
+    cleaned_members = []
+    for i, raw in enumerate(members):
+        m, p = clean_fields(MEMBER_FIELDS, raw, member=i)
+        cleaned_members.append(m)
+        problems += p
+    if not problems:
+        problems += check_household(values) + check_members(cleaned_members)
+        problems += _duplicate_people(cleaned_members, None)
+        if Household.objects.filter(number=values["number"]).exists():
+            problems.append(Problem("number", values["number"],
+                                    "户编号已存在 / the household number is taken"))
+    if problems:
+        raise ValidationFailed(problems)
+    values.pop("village_code")
+    household = Household.objects.create(village=village, **storable(values))
+    Member.objects.bulk_create(
+        [Member(household=household, **storable(m)) for m in cleaned_members]
+    )
+    record_change(by=by, action="create", entity="household", entity_id=household.pk,
+                  household_number=household.number,
+                  changes={**diff({}, values), "members": len(cleaned_members)})
+    return household
+
+
+def _bump(household: Household, expected_version: int, fields: Mapping[str, Any]) -> None:
+    """Write ``fields`` only if nobody saved the household since ``expected_version``."""
+    updated = Household.objects.filter(pk=household.pk, version=expected_version).update(
+        **fields, version=F("version") + 1, updated_at=timezone.now()
+    )
+    if not updated:
+        current = Household.objects.filter(pk=household.pk).values_list("version", flat=True)
+        if not current:
+            raise NotFound(f"农户 {household.number} 不存在 / household not found")
+        since = ChangeRecord.objects.filter(
+            household_number=household.number, at__gte=household.updated_at
+        ).order_by("at", "id")
+        raise ConflictError(Conflict(
+            household_number=household.number, expected_version=expected_version,
+            current_version=current[0],
+            changes=[{"at": r.at.isoformat(), "by": r.actor, "action": r.action,
+                      "entity": r.entity, "changes": r.changes} for r in since],
+        ))
+    household.version = expected_version + 1
+
+
+@transaction.atomic
+def household_update(*, household: Household, data: Mapping[str, Any], expected_version: int,
+                     by: str) -> Household:
+    """Change some fields of a household; refuses if someone saved it after ``expected_version``."""
+    values, problems = clean_fields(HOUSEHOLD_FIELDS, data, partial=True)
+    for key in ("number", "village_code"):
+        if key in values:
+            problems.append(Problem(key, data[key], "户编号和所属村不能在此修改 / the number and "
+                                    "village cannot be changed here"))
+    if problems:
+        raise ValidationFailed(problems)
+    before = _snapshot(household, _HOUSEHOLD_COLUMNS)
+    merged = {**before, **{k: v for k, v in values.items()}}
+    problems = check_household(merged)
+    if problems:
+        raise ValidationFailed(problems)
+    changes = diff(before, storable(values))
+    if not changes:
+        return household
+    _bump(household, expected_version, storable(values))
+    for k, v in storable(values).items():
+        setattr(household, k, v)
+    record_change(by=by, action="update", entity="household", entity_id=household.pk,
+                  household_number=household.number,
+                  changes={**changes, "version": [expected_version, expected_version + 1]})
+    return household
+
+
+def _active_members(household: Household) -> list[dict[str, Any]]:
+    return [_snapshot(m, _MEMBER_COLUMNS) for m in household.members.filter(is_active=True)]
+
+
+@transaction.atomic
+def member_add(*, household: Household, data: Mapping[str, Any], expected_version: int,
+               by: str) -> Member:
+    values, problems = clean_fields(MEMBER_FIELDS, data)
+    if problems:
+        raise ValidationFailed(problems)
+    problems = check_members([*_active_members(household), values])
+    problems += _duplicate_people([values], household.pk)
+    if problems:
+        raise ValidationFailed(problems)
+    _bump(household, expected_version, {})
+    member = Member.objects.create(household=household, **storable(values))
+    record_change(by=by, action="add_member", entity="member", entity_id=member.pk,
+                  household_number=household.number, changes=diff({}, values))
+    return member
+
+
+@transaction.atomic
+def member_update(*, member: Member, data: Mapping[str, Any], expected_version: int,
+                  by: str) -> Member:
+    values, problems = clean_fields(MEMBER_FIELDS, data, partial=True)
+    if problems:
+        raise ValidationFailed(problems)
+    household = member.household
+    before = _snapshot(member, _MEMBER_COLUMNS)
+    merged = {**before, **values}
+    others = [m for m in _active_members(household) if m["resident_id"] != before["resident_id"]]
+    problems = check_members([*others, merged]) + _duplicate_people([merged], household.pk)
+    if problems:
+        raise ValidationFailed(problems)
+    changes = diff(before, storable(values))
+    if not changes:
+        return member
+    _bump(household, expected_version, {})
+    for k, v in storable(values).items():
+        setattr(member, k, v)
+    try:
+        with transaction.atomic():
+            member.save()
+    except IntegrityError as exc:  # a concurrent writer took the resident ID or the head role
+        raise ValidationFailed([Problem("resident_id", merged.get("resident_id"),
+                                        f"保存失败：{exc} / could not save")]) from exc
+    record_change(by=by, action="update_member", entity="member", entity_id=member.pk,
+                  household_number=household.number, changes=changes)
+    return member
+
+
+@transaction.atomic
+def member_remove(*, member: Member, reason: str, on: Any, expected_version: int,
+                  by: str) -> Member:
+    """Mark a member as having left (died, married out, moved out); the record is kept."""
+    from ..codes import lookup
+
+    code = lookup("member_left_reason", reason)
+    if code is None:
+        raise ValidationFailed([Problem("left_reason", reason, "减员原因不在代码表内 / unknown "
+                                        "reason for leaving")])
+    if member.relation == "head":
+        raise ValidationFailed([Problem("relation", "head", "请先指定新的户主 / name a new head "
+                                        "before the head leaves")])
+    _bump(member.household, expected_version, {})
+    member.is_active, member.left_reason, member.left_on = False, code, on
+    member.save(update_fields=["is_active", "left_reason", "left_on"])
+    record_change(by=by, action="remove_member", entity="member", entity_id=member.pk,
+                  household_number=member.household.number,
+                  changes={"left_reason": code, "left_on": on})
+    return member
+
+
+@transaction.atomic
+def income_set(*, household: Household, year: int, data: Mapping[str, Any],
+               expected_version: int, by: str) -> IncomeRecord:
+    """Create or replace a household's income for ``year``; size is counted, not typed."""
+    values, problems = clean_fields(INCOME_FIELDS, {"year": year, **data})
+    if problems:
+        raise ValidationFailed(problems)
+    values.pop("year")
+    amounts = {k: (v if v is not None else 0) for k, v in values.items()}
+    size = household.members.filter(is_active=True).count()
+    _bump(household, expected_version, {})
+    record, created = IncomeRecord.objects.get_or_create(
+        household=household, year=year, defaults={"household_size": size, **amounts}
+    )
+    before = {} if created else _snapshot(record, _INCOME_COLUMNS)
+    if not created:
+        for k, v in amounts.items():
+            setattr(record, k, v)
+        record.household_size = size
+        record.save()
+    record_change(by=by, action="set_income", entity="income", entity_id=record.pk,
+                  household_number=household.number,
+                  changes={"year": year, **diff(before, amounts)})
+    return record
