@@ -1,0 +1,3 @@
+from liangfang.cli import main
+
+main()

@@ -1,0 +1,22 @@
+"""The ``liangfang`` command. Each module below adds its commands to the shared app."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from .app import app
+
+# One module per concern; each registers its commands on ``app`` when imported.
+COMMAND_MODULES = (
+    "liangfang.cli.setup_cmds",
+)
+
+for _name in COMMAND_MODULES:
+    import_module(_name)
+
+
+def main() -> None:
+    app()
+
+
+__all__ = ["app", "main"]

@@ -1,0 +1,45 @@
+"""The Typer application and Django start-up shared by every command module."""
+
+from __future__ import annotations
+
+import os
+
+import typer
+from rich.console import Console
+
+from .text import bi
+
+app = typer.Typer(
+    name="liangfang",
+    help=bi("良方：精准扶贫建档立卡、评估、帮扶与监测系统",
+            "Liangfang: precision poverty alleviation registry, assessment, planning and monitoring"),
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+console = Console()
+err_console = Console(stderr=True)
+
+
+def setup_django() -> None:
+    """Configure Django once; commands call this before touching the database."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "liangfang.settings")
+    import django
+    from django.apps import apps
+
+    if not apps.ready:
+        django.setup()
+
+
+def migrate(verbosity: int = 0) -> None:
+    """Bring the database schema up to date (creates the SQLite file when missing)."""
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=verbosity)
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print an error for a user and return the exit to raise."""
+    err_console.print(f"[bold red]{bi('错误', 'Error')}:[/] {message}")
+    return typer.Exit(code)

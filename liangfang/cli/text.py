@@ -1,0 +1,30 @@
+"""Bilingual user-facing text for the command line: Chinese by default, with English.
+
+``LIANGFANG_LANG`` (or ``LANG``) chooses: ``zh`` → Chinese only, ``en`` → English only;
+unset → both, Chinese first.
+"""
+
+from __future__ import annotations
+
+import os
+
+
+def language() -> str:
+    chosen = os.environ.get("LIANGFANG_LANG") or ""
+    if chosen:
+        return "en" if chosen.lower().startswith("en") else ("zh" if chosen.lower().startswith(
+            "zh") else "both")
+    lang = os.environ.get("LANG", "")
+    if lang.lower().startswith("en_") and os.environ.get("LC_ALL", "").lower().startswith("en"):
+        return "en"
+    return "both"
+
+
+def bi(zh: str, en: str) -> str:
+    """Text in the chosen language(s): ``bi("户", "household")`` → ``户 / household``."""
+    mode = language()
+    if mode == "zh":
+        return zh
+    if mode == "en":
+        return en
+    return f"{zh} / {en}"

@@ -1,0 +1,137 @@
+"""The registry's analytic layout: which tables and columns leave the operational database for
+Parquet, with their Arrow types. The operational export and the national-scale synthetic
+generator both write exactly this layout, so the engine reads one shape everywhere.
+
+No Django here: the engine and the synthetic generator import it without a database. The
+column names are the registry tables' own (``registry_household.village_id`` → ``village_id``);
+a test checks that they stay in step with the Django models. Names, phones and bank details
+never leave in this layout: analytics does not need them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+MONEY = pa.decimal128(12, 2)
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str  # logical name and Parquet file stem
+    db_table: str  # the Django table it comes from
+    columns: tuple[tuple[str, pa.DataType], ...]
+
+    @property
+    def schema(self) -> pa.Schema:
+        return pa.schema(list(self.columns))
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(name for name, _ in self.columns)
+
+
+REGIONS = Table("regions", "registry_region", (
+    ("id", pa.int64()),
+    ("code", pa.string()),
+    ("name", pa.string()),
+    ("level", pa.string()),
+    ("parent_id", pa.int64()),
+    ("is_poor_village", pa.bool_()),
+    ("exit_year", pa.int16()),
+    ("is_western", pa.bool_()),
+))
+
+VILLAGE_FACILITIES = Table("village_facilities", "registry_villagefacilities", (
+    ("village_id", pa.int64()),
+    ("year", pa.int16()),
+    ("hardened_road", pa.bool_()),
+    ("hamlet_roads_hardened", pa.bool_()),
+    ("power_grid", pa.bool_()),
+    ("broadband", pa.bool_()),
+    ("broadcast_tv", pa.bool_()),
+    ("piped_water", pa.bool_()),
+    ("clinic", pa.bool_()),
+    ("clinic_doctor", pa.bool_()),
+    ("culture_room", pa.bool_()),
+    ("service_center", pa.bool_()),
+    ("garbage_collection", pa.bool_()),
+    ("cooperative", pa.bool_()),
+    ("work_team", pa.bool_()),
+    ("collective_income", MONEY),
+))
+
+HOUSEHOLDS = Table("households", "registry_household", (
+    ("id", pa.int64()),
+    ("number", pa.string()),
+    ("village_id", pa.int64()),
+    ("is_registered", pa.bool_()),
+    ("status", pa.string()),
+    ("monitoring", pa.string()),
+    ("poverty_attribute", pa.string()),
+    ("identification_standard", pa.string()),
+    ("main_cause", pa.string()),
+    ("other_cause_1", pa.string()),
+    ("other_cause_2", pa.string()),
+    ("first_identified_on", pa.date32()),
+    ("exit_year", pa.int16()),
+    ("housing_area", pa.decimal128(7, 1)),
+    ("housing_grade", pa.string()),
+    ("housing_safety_via", pa.string()),
+    ("housing_renovated_year", pa.int16()),
+    ("relocation_mode", pa.string()),
+    ("relocation_year", pa.int16()),
+    ("water_litres_per_day", pa.decimal128(6, 1)),
+    ("water_quality", pa.string()),
+    ("water_piped", pa.bool_()),
+    ("water_fetch_minutes", pa.int16()),
+    ("water_days_without", pa.int16()),
+    ("power_living", pa.bool_()),
+    ("power_production", pa.bool_()),
+    ("road_type", pa.string()),
+    ("sanitary_toilet", pa.bool_()),
+    ("in_cooperative", pa.bool_()),
+    ("cultivated_area", pa.decimal128(8, 1)),
+))
+
+MEMBERS = Table("members", "registry_member", (
+    ("id", pa.int64()),
+    ("household_id", pa.int64()),
+    ("resident_id", pa.string()),
+    ("sex", pa.string()),
+    ("birth_date", pa.date32()),
+    ("relation", pa.string()),
+    ("education", pa.string()),
+    ("school_status", pa.string()),
+    ("school_exemption", pa.string()),
+    ("health_status", pa.string()),
+    ("disability_grade", pa.string()),
+    ("labor_ability", pa.string()),
+    ("work_status", pa.string()),
+    ("months_worked", pa.int16()),
+    ("medical_insurance", pa.bool_()),
+    ("serious_illness_insurance", pa.bool_()),
+    ("pension_insurance", pa.bool_()),
+    ("family_doctor", pa.bool_()),
+    ("is_active", pa.bool_()),
+))
+
+INCOMES = Table("incomes", "registry_incomerecord", (
+    ("household_id", pa.int64()),
+    ("year", pa.int16()),
+    ("household_size", pa.int16()),
+    ("wage_income", MONEY),
+    ("business_income", MONEY),
+    ("property_income", MONEY),
+    ("transfer_family_planning", MONEY),
+    ("transfer_minimum_living", MONEY),
+    ("transfer_destitute_support", MONEY),
+    ("transfer_pension", MONEY),
+    ("transfer_eco_compensation", MONEY),
+    ("transfer_other", MONEY),
+    ("business_expense", MONEY),
+))
+
+TABLES: tuple[Table, ...] = (REGIONS, VILLAGE_FACILITIES, HOUSEHOLDS, MEMBERS, INCOMES)
+TABLES_BY_NAME = {t.name: t for t in TABLES}
