@@ -14,6 +14,7 @@ app = typer.Typer(
     help=bi("良方：精准扶贫建档立卡、评估、帮扶与监测系统",
             "Liangfang: precision poverty alleviation registry, assessment, planning and monitoring"),
     no_args_is_help=True,
+    add_completion=False,
     rich_markup_mode="rich",
     context_settings={"help_option_names": ["-h", "--help"]},
 )

@@ -124,21 +124,24 @@ MEMBER_FIELDS: tuple[Field, ...] = (
     Field("phone", "成员联系电话", "member phone", "phone", max_length=20, sensitive=True),
 )
 
-_MONEY = {"minimum": _d("0"), "maximum": _d("100000000")}
+
+
+def _money(name: str, zh: str, en: str) -> Field:
+    return Field(name, zh, en, "decimal", minimum=_d("0"), maximum=_d("100000000"))
+
+
 INCOME_FIELDS: tuple[Field, ...] = (
     Field("year", "收入年度", "income year", "int", minimum=_d("2000"), maximum=_d("2100")),
-    Field("wage_income", "工资性收入", "wage income", "decimal", **_MONEY),
-    Field("business_income", "生产经营性收入", "business income", "decimal", **_MONEY),
-    Field("property_income", "财产性收入", "property income", "decimal", **_MONEY),
-    Field("transfer_family_planning", "计划生育金", "family-planning transfer", "decimal",
-          **_MONEY),
-    Field("transfer_minimum_living", "低保金", "minimum-living allowance", "decimal", **_MONEY),
-    Field("transfer_destitute_support", "特困供养金", "destitute support", "decimal", **_MONEY),
-    Field("transfer_pension", "养老保险金", "pension", "decimal", **_MONEY),
-    Field("transfer_eco_compensation", "生态补偿金", "ecological compensation", "decimal",
-          **_MONEY),
-    Field("transfer_other", "其他转移性收入", "other transfers", "decimal", **_MONEY),
-    Field("business_expense", "生产经营性支出", "business expense", "decimal", **_MONEY),
+    _money("wage_income", "工资性收入", "wage income"),
+    _money("business_income", "生产经营性收入", "business income"),
+    _money("property_income", "财产性收入", "property income"),
+    _money("transfer_family_planning", "计划生育金", "family-planning transfer"),
+    _money("transfer_minimum_living", "低保金", "minimum-living allowance"),
+    _money("transfer_destitute_support", "特困供养金", "destitute support"),
+    _money("transfer_pension", "养老保险金", "pension"),
+    _money("transfer_eco_compensation", "生态补偿金", "ecological compensation"),
+    _money("transfer_other", "其他转移性收入", "other transfers"),
+    _money("business_expense", "生产经营性支出", "business expense"),
 )
 
 _TRUE = {"是", "有", "y", "yes", "true", "1", "√", "✓"}

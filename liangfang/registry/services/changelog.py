@@ -23,8 +23,16 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[
     return {
         k: [jsonable(before.get(k)), jsonable(v)]
         for k, v in after.items()
-        if jsonable(before.get(k)) != jsonable(v)
+        if not _same(before.get(k), v)
     }
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal as values: Decimal("3000.00") is the same amount as 3000."""
+    if isinstance(a, Decimal | int) and isinstance(b, Decimal | int) and not isinstance(
+            a, bool) and not isinstance(b, bool):
+        return Decimal(a) == Decimal(b)
+    return bool(a == b)
 
 
 def record_change(

@@ -19,15 +19,23 @@ from .errors import Conflict, ConflictError, NotFound, Problem, ValidationFailed
 _HOUSEHOLD_COLUMNS = tuple(f.name for f in HOUSEHOLD_FIELDS if f.name != "village_code")
 _MEMBER_COLUMNS = tuple(f.name for f in MEMBER_FIELDS)
 _INCOME_COLUMNS = tuple(f.name for f in INCOME_FIELDS if f.name != "year")
-_BLANKABLE = {  # CharFields stored as "" rather than NULL
-    "group_name", "poverty_attribute", "identification_standard", "main_cause", "other_cause_1",
-    "other_cause_2", "phone", "bank_name", "bank_account", "housing_grade", "housing_safety_via",
-    "water_quality", "road_type", "education",
-}
-_DEFAULTS = {"monitoring": "none", "relocation_mode": "none", "ethnicity": "han",
-             "school_status": "not_in_school", "school_exemption": "none",
-             "health_status": "healthy", "disability_grade": "none",
-             "labor_ability": "ordinary", "work_status": "none", "months_worked": 0}
+
+
+def _not_null_defaults() -> dict[str, Any]:
+    """For each non-nullable model field, what a blank value is stored as ("" or its default)."""
+    out: dict[str, Any] = {}
+    for model in (Household, Member):
+        for f in model._meta.concrete_fields:
+            if f.null or f.primary_key:
+                continue
+            if f.has_default():
+                out.setdefault(f.name, f.get_default())
+            elif f.get_internal_type() == "CharField":
+                out.setdefault(f.name, "")
+    return out
+
+
+_BLANK_AS = _not_null_defaults()
 
 
 def clean_fields(fields: Sequence[Any], raw: Mapping[str, Any], *, item: int | None = None,
@@ -52,15 +60,9 @@ def clean_fields(fields: Sequence[Any], raw: Mapping[str, Any], *, item: int | N
 
 
 def storable(values: Mapping[str, Any]) -> dict[str, Any]:
-    """Map cleaned values to model values: blanks to "" or defaults."""
-    out: dict[str, Any] = {}
-    for k, v in values.items():
-        if v is None and k in _BLANKABLE:
-            v = ""
-        elif v is None and k in _DEFAULTS:
-            v = _DEFAULTS[k]
-        out[k] = v
-    return out
+    """Map cleaned values to model values: a blank in a non-nullable column becomes "" or the
+    column's default."""
+    return {k: (_BLANK_AS[k] if v is None and k in _BLANK_AS else v) for k, v in values.items()}
 
 
 def _snapshot(obj: Any, columns: Sequence[str]) -> dict[str, Any]:

@@ -1,0 +1,44 @@
+"""Progress bars for long commands (rich)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from .app import console
+
+
+class Advance:
+    """A callback for services: ``advance(n)`` moves the bar; ``advance.set_total(n)`` sizes it."""
+
+    def __init__(self, progress: Progress, task: object) -> None:
+        self._progress = progress
+        self._task = task
+
+    def __call__(self, n: int = 1) -> None:
+        self._progress.advance(self._task, n)  # type: ignore[arg-type]
+
+    def set_total(self, total: int) -> None:
+        self._progress.update(self._task, total=total)  # type: ignore[arg-type]
+
+    def describe(self, text: str) -> None:
+        self._progress.update(self._task, description=text)  # type: ignore[arg-type]
+
+
+@contextmanager
+def progress_bar(description: str, total: int | None = None) -> Iterator[Advance]:
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+               MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=False) as progress:
+        task = progress.add_task(description, total=total)
+        yield Advance(progress, task)

@@ -1,0 +1,140 @@
+"""Commands that set up, show and serve an installation: init, figures, serve, demo."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from .app import app, console, fail, migrate, setup_django
+from .text import bi
+
+DEMO_USER = "demo"
+
+
+@app.command(help=bi("建立或升级数据库（默认内嵌 SQLite 文件；设置 DATABASE_URL 则用 PostgreSQL）",
+                     "Create or upgrade the database (embedded SQLite file by default; PostgreSQL "
+                     "when DATABASE_URL is set)"))
+def init(
+    admin: str = typer.Option("", help=bi("同时建立的管理员用户名", "also create this administrator")),
+) -> None:
+    migrate()
+    from django.conf import settings
+
+    console.print(bi("数据库已就绪：", "Database ready: ") + str(settings.DATABASES["default"]["NAME"]))
+    if admin:
+        password = os.environ.get("LIANGFANG_ADMIN_PASSWORD") or secrets.token_urlsafe(12)
+        _ensure_user(admin, password, superuser=True)
+        console.print(bi(f"管理员 {admin} 的密码：{password}", f"password of {admin}: {password}"))
+
+
+def _ensure_user(username: str, password: str, *, superuser: bool = False) -> None:
+    from django.contrib.auth import get_user_model
+
+    user_model = get_user_model()
+    user, _ = user_model.objects.get_or_create(username=username)
+    user.is_staff = True
+    user.is_superuser = superuser
+    user.set_password(password)
+    user.save()
+
+
+def figures_table(region_code: str | None = None) -> Table:
+    """The article's headline figures, computed from the registry."""
+    setup_django()
+    from liangfang.registry.models import Region
+    from liangfang.registry.selectors import headline_figures, top_region
+
+    region = Region.objects.filter(code=region_code).first() if region_code else top_region()
+    if region_code and region is None:
+        raise fail(bi(f"区划代码 {region_code} 不存在", f"no region with code {region_code}"))
+    f = headline_figures(region)
+    table = Table(title=bi(f"{f.region_name} 脱贫攻坚主要数字", f"{f.region_name}: headline figures"))
+    table.add_column(bi("指标", "figure"))
+    table.add_column(bi("数值", "value"), justify="right")
+    rows = [
+        (bi("农村人口", "rural population"), f"{f.people:,}（{f.households:,} 户）"),
+        (bi("建档立卡户 / 人", "registered households / people"),
+         f"{f.registered_households:,} / {f.registered_people:,}"),
+        (bi("已脱贫户 / 人", "exited households / people"),
+         f"{f.exited_households:,} / {f.exited_people:,}"),
+        (bi("未脱贫户 / 人", "remaining households / people"),
+         f"{f.remaining_households:,} / {f.remaining_people:,}"),
+        (bi("贫困村 / 已出列", "poor villages / exited"),
+         f"{f.poor_villages} / {f.poor_villages_exited}"),
+        (bi("贫困发生率（建档立卡时）", "poverty incidence at registration"),
+         f"{f.incidence_at_registration}%"),
+        (bi("贫困发生率（现在）", "poverty incidence now"), f"{f.incidence_now}%"),
+    ]
+    for name, value in rows:
+        table.add_row(name, value)
+    return table
+
+
+@app.command(help=bi("显示主要数字（户数、人数、脱贫、贫困村出列、贫困发生率）",
+                     "Show the headline figures (households, people, exits, villages, incidence)"))
+def figures(
+    region: str = typer.Option("", help=bi("区划代码（默认本县）", "region code (default: the county)")),
+) -> None:
+    migrate()
+    console.print(figures_table(region or None))
+
+
+@app.command(help=bi("以生产方式启动网站（gunicorn + 静态文件）", "Serve the web application with gunicorn"))
+def serve(
+    host: str = typer.Option("127.0.0.1", help=bi("监听地址", "address to bind")),
+    port: int = typer.Option(8000, help=bi("端口", "port")),
+    workers: int = typer.Option(2, help=bi("工作进程数", "worker processes")),
+) -> None:
+    migrate()
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    console.print(bi(f"网站地址：http://{host}:{port}/", f"Serving on http://{host}:{port}/"))
+    args = [sys.executable, "-m", "gunicorn", "liangfang.wsgi:application", "--bind", f"{host}:{port}",
+            "--workers", str(workers), "--access-logfile", "-", "--timeout", "120"]
+    os.execv(sys.executable, args)
+
+
+def _demo_password() -> str:
+    from django.conf import settings
+
+    path = Path(settings.VAR_DIR) / "demo_password"
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    password = "lf-" + secrets.token_urlsafe(9)
+    path.write_text(password, encoding="utf-8")
+    path.chmod(0o600)
+    return password
+
+
+@app.command(help=bi("演示：建库、生成洮北式合成数据、显示主要数字并启动网站",
+                     "Demo: build the database, synthesise a Taobei-like district, show the "
+                     "headline figures and serve the site"))
+def demo(
+    seed: int = typer.Option(2020, help=bi("随机种子", "random seed")),
+    scale: float = typer.Option(1.0, help=bi("规模（1 = 全区）", "scale (1 = the whole district)")),
+    serve_site: bool = typer.Option(True, "--serve/--no-serve", help=bi("完成后启动网站", "serve afterwards")),
+    port: int = typer.Option(8000, help=bi("端口", "port")),
+) -> None:
+    migrate()
+    from liangfang.registry.models import Household
+    from liangfang.synth.taobei import build_district
+
+    from .progress import progress_bar
+
+    if Household.objects.exists():
+        console.print(bi("数据库已有数据，跳过生成。", "The database already holds data; not regenerating."))
+    else:
+        with progress_bar(bi("生成合成数据", "Synthesising the district")) as advance:
+            build_district(seed=seed, scale=scale, by="demo", progress=advance)
+    console.print(figures_table())
+    password = _demo_password()
+    _ensure_user(DEMO_USER, password)
+    console.print(bi(f"演示账号：{DEMO_USER}  密码：{password}", f"demo login: {DEMO_USER}  password: {password}"))
+    if serve_site:
+        serve(host="127.0.0.1", port=port, workers=2)

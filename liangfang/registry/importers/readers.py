@@ -1,0 +1,173 @@
+"""Reading a workbook or CSV file into plain rows, with a clear message for anything that is not
+one: a Word document renamed .xlsx, an empty file, random bytes, a text file called .xlsx.
+
+Excel files are read with python-calamine (fast; whole numbers arrive as floats, dates as
+``datetime``); CSV files may be UTF-8 (with or without BOM) or GB18030 (what Excel on a Chinese
+Windows writes).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from python_calamine import CalamineError, CalamineWorkbook
+
+from .workbook import MEMBERS_SHEET
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+CSV_SUFFIXES = (".csv", ".txt", ".tsv")
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be imported; the message says why and what to do (zh / en)."""
+
+
+@dataclass
+class SheetData:
+    """The rows of one sheet; ``rows[0]`` is the header row (Excel row 1)."""
+
+    name: str
+    rows: list[list[object]]
+    merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+
+
+@dataclass
+class FileData:
+    path: Path
+    kind: str  # "xlsx" | "xls" | "ods" | "csv"
+    sheets: dict[str, SheetData]
+    encoding: str = ""
+
+
+def _describe_zip(path: Path) -> str:
+    """What an Office Open XML or other zip file really is."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = set(z.namelist())
+            mimetype = z.read("mimetype").decode("ascii", "replace") if "mimetype" in names else ""
+    except (zipfile.BadZipFile, OSError):
+        return "damaged"
+    if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+        return "xlsx"
+    if "word/document.xml" in names:
+        return "docx"
+    if any(n.startswith("ppt/") for n in names):
+        return "pptx"
+    if "spreadsheet" in mimetype:
+        return "ods"
+    return "zip"
+
+
+_NOT_A_WORKBOOK = {
+    "docx": ("Word 文档", "a Word document"),
+    "pptx": ("PowerPoint 演示文稿", "a PowerPoint presentation"),
+    "zip": ("压缩包（zip）", "a zip archive"),
+    "damaged": ("损坏的压缩文件", "a damaged zip file"),
+    "pdf": ("PDF 文件", "a PDF file"),
+    "binary": ("无法识别的二进制数据", "unrecognised binary data"),
+}
+
+
+def sniff(path: Path) -> str:
+    """The file's real type from its first bytes, whatever its name says."""
+    with path.open("rb") as f:
+        head = f.read(4096)
+    if not head:
+        return "empty"
+    if head.startswith(b"PK\x03\x04"):
+        return _describe_zip(path)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "ole"  # .xls, or a .doc: calamine tells them apart
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if b"\x00" in head:
+        return "binary"
+    return "text"
+
+
+def read_file(path: Path) -> FileData:
+    """Read ``path`` (xlsx, xls, ods or csv); raise ImportFileError with a user-facing message."""
+    if not path.exists():
+        raise ImportFileError(f"找不到文件 {path} / file not found: {path}")
+    if path.is_dir():
+        raise ImportFileError(f"{path} 是文件夹，不是文件 / {path} is a folder, not a file")
+    suffix = path.suffix.lower()
+    if suffix not in WORKBOOK_SUFFIXES + CSV_SUFFIXES:
+        raise ImportFileError(
+            f"不支持的文件类型 {suffix or '（无扩展名）'}：请提供 .xlsx 工作簿或 .csv 文件 / "
+            f"unsupported file type {suffix or '(no extension)'}: give an .xlsx workbook or a .csv file")
+    kind = sniff(path)
+    if kind == "empty":
+        raise ImportFileError(f"文件 {path.name} 是空的（0 字节）/ {path.name} is empty (0 bytes)")
+    if kind in _NOT_A_WORKBOOK:
+        zh, en = _NOT_A_WORKBOOK[kind]
+        raise ImportFileError(
+            f"文件 {path.name} 的内容是{zh}，不是 Excel 工作簿或 CSV；请在 Excel 中打开原表另存为 .xlsx / "
+            f"{path.name} contains {en}, not an Excel workbook or CSV; open the table in Excel and "
+            "save it as .xlsx")
+    if kind == "text":
+        if suffix in WORKBOOK_SUFFIXES:
+            raise ImportFileError(
+                f"文件 {path.name} 的扩展名是 {suffix}，内容却是纯文本；如果它是 CSV，请把扩展名改为 .csv / "
+                f"{path.name} is named {suffix} but holds plain text; if it is a CSV file, rename it to .csv")
+        return _read_csv(path)
+    if suffix in CSV_SUFFIXES:
+        raise ImportFileError(
+            f"文件 {path.name} 的扩展名是 {suffix}，内容却是 Excel 工作簿；请把扩展名改为 .xlsx / "
+            f"{path.name} is named {suffix} but is an Excel workbook; rename it to .xlsx")
+    return _read_workbook(path, "xls" if kind == "ole" else kind)
+
+
+def _read_workbook(path: Path, kind: str) -> FileData:
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+    except (CalamineError, OSError, ValueError) as exc:
+        if kind == "ole":
+            raise ImportFileError(
+                f"文件 {path.name} 是旧式 Office 文件，但不是可读的 Excel 工作簿（可能是 Word .doc）/ "
+                f"{path.name} is an old Office file but not a readable Excel workbook (a Word .doc?)") from exc
+        raise ImportFileError(
+            f"无法读取工作簿 {path.name}：{exc}；文件可能已损坏，请在 Excel 中打开后另存为 .xlsx / "
+            f"cannot read workbook {path.name}: {exc}; the file may be damaged, open it in Excel "
+            "and save it again as .xlsx") from exc
+    sheets: dict[str, SheetData] = {}
+    try:
+        for name in wb.sheet_names:
+            sheet = wb.get_sheet_by_name(name)
+            rows = sheet.to_python(skip_empty_area=False)
+            merged = [((a[0], a[1]), (b[0], b[1])) for a, b in (sheet.merged_cell_ranges or [])]
+            sheets[name] = SheetData(name, [list(r) for r in rows], merged)
+    except (CalamineError, ValueError) as exc:
+        raise ImportFileError(
+            f"读取工作簿 {path.name} 时出错：{exc} / cannot read workbook {path.name}: {exc}") from exc
+    return FileData(path, "xlsx" if kind == "xlsx" else kind, sheets)
+
+
+def _decode(path: Path, raw: bytes) -> tuple[str, str]:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return codecs.decode(raw, encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    raise ImportFileError(
+        f"无法识别文件 {path.name} 的文字编码（支持 UTF-8 和 GB18030/GBK），或文件不是文本 / "
+        f"cannot decode {path.name}: it is not UTF-8 or GB18030/GBK text")
+
+
+def _read_csv(path: Path) -> FileData:
+    text, encoding = _decode(path, path.read_bytes())
+    if not text.strip():
+        raise ImportFileError(f"文件 {path.name} 没有内容 / {path.name} holds no data")
+    first_line = text.split("\n", 1)[0]
+    delimiter = max((",", "\t", ";"), key=first_line.count)
+    try:
+        rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    except csv.Error as exc:
+        raise ImportFileError(f"CSV 文件 {path.name} 格式有误：{exc} / malformed CSV {path.name}: {exc}") from exc
+    cells: list[list[object]] = [[c if c.strip() else None for c in r] for r in rows]
+    return FileData(path, "csv", {MEMBERS_SHEET: SheetData(MEMBERS_SHEET, cells)}, encoding)

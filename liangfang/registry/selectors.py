@@ -1,0 +1,96 @@
+"""Reads of the registry used by the CLI, the admin and later the web pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q, QuerySet
+
+from .models import Household, Member, Region
+
+
+@dataclass(frozen=True)
+class HeadlineFigures:
+    """The figures the Taobei article leads with, computed from the registry as it stands."""
+
+    region_name: str
+    households: int
+    people: int
+    registered_households: int
+    registered_people: int
+    exited_households: int
+    exited_people: int
+    remaining_households: int
+    remaining_people: int
+    poor_villages: int
+    poor_villages_exited: int
+
+    @property
+    def incidence_at_registration(self) -> Decimal:
+        return percent(self.registered_people, self.people)
+
+    @property
+    def incidence_now(self) -> Decimal:
+        return percent(self.remaining_people, self.people)
+
+
+def percent(part: int, whole: int, places: str = "0.001") -> Decimal:
+    if not whole:
+        return Decimal(0)
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal(places), ROUND_HALF_UP)
+
+
+def households_in(region: Region | None) -> QuerySet[Household]:
+    """Households whose village lies in ``region`` (the whole registry when None)."""
+    qs = Household.objects.all()
+    if region is None:
+        return qs
+    if region.level == "village":
+        return qs.filter(village=region)
+    # Region codes are hierarchical: a village's code starts with its ancestors' significant digits.
+    prefix = significant_prefix(region)
+    return qs.filter(village__code__startswith=prefix)
+
+
+def significant_prefix(region: Region) -> str:
+    """The leading digits shared by every code under ``region`` (220802000000 → 220802)."""
+    lengths = {"province": 2, "city": 4, "county": 6, "township": 9, "village": 12, "group": 15}
+    return region.code[: lengths[region.level]]
+
+
+def headline_figures(region: Region | None = None) -> HeadlineFigures:
+    households = households_in(region)
+    people = Member.objects.filter(is_active=True, household__in=households)
+    by_status = dict(
+        households.values("status").annotate(n=Count("id")).values_list("status", "n")
+    )
+    people_by_status = dict(
+        people.values("household__status").annotate(n=Count("id"))
+        .values_list("household__status", "n")
+    )
+    villages = Region.objects.filter(level="village", is_poor_village=True)
+    if region is not None:
+        villages = villages.filter(code__startswith=significant_prefix(region))
+    remaining = ("not_exited", "relapsed")
+    return HeadlineFigures(
+        region_name=region.name if region else "全部 / all",
+        households=sum(by_status.values()),
+        people=sum(people_by_status.values()),
+        registered_households=sum(n for s, n in by_status.items() if s != "general"),
+        registered_people=sum(n for s, n in people_by_status.items() if s != "general"),
+        exited_households=by_status.get("exited", 0),
+        exited_people=people_by_status.get("exited", 0),
+        remaining_households=sum(by_status.get(s, 0) for s in remaining),
+        remaining_people=sum(people_by_status.get(s, 0) for s in remaining),
+        poor_villages=villages.count(),
+        poor_villages_exited=villages.filter(~Q(exit_year=None)).count(),
+    )
+
+
+def top_region() -> Region | None:
+    """The county when the registry holds one county (the usual case), else the highest level."""
+    counties = Region.objects.filter(level="county")
+    if counties.count() == 1:
+        return counties.first()
+    return Region.objects.filter(parent=None).order_by("code").first()

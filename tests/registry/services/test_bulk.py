@@ -1,0 +1,101 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from liangfang.registry.models import ChangeRecord, Household, IncomeRecord, Member
+from liangfang.registry.services.bulk import HouseholdInput, write_many
+from liangfang.registry.services.errors import ValidationFailed
+from tests.factories import OTHER_VILLAGE, VILLAGE, household_data, income_data, make_regions, member_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def regions():
+    return make_regions()
+
+
+def batch(n: int = 3) -> list[HouseholdInput]:
+    items = []
+    for _ in range(n):
+        h = household_data()
+        items.append(HouseholdInput(
+            village_code=VILLAGE, household=h,
+            members=[member_data(), member_data("daughter", born=dt.date(2008, 3, 3), sex="female")],
+            incomes=[income_data(2019, wage_income=3000), income_data(2020, wage_income=9000)],
+        ))
+    return items
+
+
+def test_it_writes_households_members_incomes_and_log() -> None:
+    report = write_many(batch(), by="导入")
+    assert (report.households_created, report.members_created, report.incomes_written) == (3, 6, 6)
+    assert IncomeRecord.objects.filter(year=2020).first().household_size == 2
+    assert ChangeRecord.objects.filter(action="create", entity="household").count() == 3
+
+
+def test_writing_the_same_batch_again_changes_nothing() -> None:
+    items = batch()
+    write_many(items, by="t")
+    report = write_many(items, by="t")
+    assert (report.households_created, report.households_updated, report.members_created) == (0, 0, 0)
+    assert report.households_unchanged == 3
+    assert Household.objects.count() == 3 and Member.objects.count() == 6
+    assert Household.objects.filter(version=1).count() == 3
+
+
+def test_changes_update_in_place_and_bump_the_version() -> None:
+    items = batch(1)
+    write_many(items, by="t")
+    items[0].household["housing_grade"] = "D"
+    items[0].members[1]["school_status"] = "junior"
+    items[0].incomes[1]["wage_income"] = Decimal("9500")
+    report = write_many(items, by="t")
+    assert (report.households_updated, report.members_updated, report.incomes_written) == (1, 1, 1)
+    h = Household.objects.get()
+    assert (h.housing_grade, h.version) == ("D", 2)
+    assert IncomeRecord.objects.get(year=2020).wage_income == Decimal("9500")
+
+
+def test_one_bad_household_means_nothing_is_written() -> None:
+    items = batch(3)
+    items[2].members[0]["relation"] = "son"  # no head left
+    with pytest.raises(ValidationFailed) as info:
+        write_many(items, by="t")
+    assert [(p.item, p.field) for p in info.value.problems] == [(2, "relation")]
+    assert not Household.objects.exists() and not Member.objects.exists()
+
+
+def test_unknown_village_and_person_in_two_households_are_reported() -> None:
+    items = batch(2)
+    items[0].village_code = "220802999999"
+    items[1].members[1] = dict(items[0].members[1])
+    with pytest.raises(ValidationFailed) as info:
+        write_many(items, by="t")
+    found = {(p.item, p.field) for p in info.value.problems}
+    assert (0, "village_code") in found and (1, "resident_id") in found
+    assert not Household.objects.exists()
+
+
+def test_a_person_may_move_between_households_of_one_batch() -> None:
+    items = batch(2)
+    write_many(items, by="t")
+    daughter = items[0].members.pop(1)
+    daughter["relation"] = "daughter_in_law"
+    items[1].members.append(daughter)
+    items[1].village_code = OTHER_VILLAGE
+    report = write_many(items, by="t")
+    assert report.members_left == 1 and report.members_created == 1
+    assert Member.objects.filter(resident_id=daughter["resident_id"], is_active=True).get().household.number \
+        == items[1].household["number"]
+
+
+def test_the_head_can_change_in_one_write() -> None:
+    items = batch(1)
+    write_many(items, by="t")
+    items[0].members[0]["relation"] = "parent"
+    items[0].members[1]["relation"] = "head"
+    write_many(items, by="t")
+    head = Member.objects.get(relation="head", is_active=True)
+    assert head.resident_id == items[0].members[1]["resident_id"]
