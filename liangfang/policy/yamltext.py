@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
 
 Path = tuple[str | int, ...]
 
@@ -38,11 +39,11 @@ class YamlDocument:
         return None
 
 
-class _Constructor(yaml.SafeConstructor):
+class _Constructor(SafeConstructor):
     pass
 
 
-def _decimal(loader: yaml.SafeConstructor, node: yaml.Node) -> Decimal:
+def _decimal(loader: SafeConstructor, node: yaml.Node) -> Decimal:
     text = str(loader.construct_scalar(node)).replace("_", "")  # type: ignore[arg-type]
     return Decimal(text)
 
@@ -75,10 +76,10 @@ def _build(node: yaml.Node, path: Path, doc: YamlDocument, constructor: _Constru
         for key_node, value_node in node.value:
             key = constructor.construct_object(key_node, deep=True)
             if isinstance(key, (dict, list)):
-                raise yaml.constructor.ConstructorError(
+                raise ConstructorError(
                     None, None, "mapping keys must be plain values", key_node.start_mark)
             if key in out:
-                raise yaml.constructor.ConstructorError(
+                raise ConstructorError(
                     None, None, f"duplicate key {key!r}", key_node.start_mark)
             child = (*path, key)
             out[key] = _build(value_node, child, doc, constructor)
