@@ -9,6 +9,7 @@ from .app import app
 # One module per concern; each registers its commands on ``app`` when imported.
 COMMAND_MODULES = (
     "liangfang.cli.setup_cmds",
+    "liangfang.cli.io_cmds",
 )
 
 for _name in COMMAND_MODULES:

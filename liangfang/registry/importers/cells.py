@@ -8,6 +8,7 @@ column: a 100,000-row file cleans a few thousand distinct values, not five milli
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import suppress
 from typing import Any
 
 from ..fields import Field, FieldValueError, clean_value
@@ -22,7 +23,8 @@ class CellError(ValueError):
 
 
 def _too_long_number(field: Field) -> str:
-    return (f"「{field.zh}」在 Excel 中被存成了数字，超过 15 位的数字已丢失末几位；请把该列设置为“文本”格式后重新填写 / "
+    return (f"「{field.zh}」在 Excel 中被存成了数字，超过 15 位的数字已丢失末几位；"
+            "请把该列设置为“文本”格式后重新填写 / "
             f"{field.en} was stored as a number in Excel, which keeps only 15 digits; format the "
             "column as Text and type the value again")
 
@@ -86,10 +88,8 @@ class CellCleaner:
         except (FieldValueError, CellError) as exc:
             result = (None, str(exc))
         if memo:
-            try:
+            with suppress(TypeError):  # an unhashable value; nothing to remember
                 self._memo[(key, type(raw), raw)] = result
-            except TypeError:  # an unhashable value; nothing to remember
-                pass
         if result[1] is not None:
             raise CellError(result[1])
         return result[0]

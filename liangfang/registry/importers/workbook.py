@@ -47,12 +47,14 @@ def _facility_fields() -> tuple[Field, ...]:
         Field("village_code", _VILLAGE_CODE.zh, _VILLAGE_CODE.en, "text", required=True, max_length=12),
         Field("year", "年度", "year", "int", required=True, minimum=Decimal(2000), maximum=Decimal(2100)),
     ]
-    for f in VillageFacilities._meta.get_fields():
-        if not getattr(f, "concrete", False) or f.name in ("id", "village", "year"):
+    for f in VillageFacilities._meta.concrete_fields:
+        if f.name in ("id", "village", "year"):
             continue
-        kind = "bool" if f.get_internal_type() == "BooleanField" else "decimal"
-        limits = {} if kind == "bool" else {"minimum": Decimal(0), "maximum": Decimal("1e11")}
-        fields.append(Field(f.name, str(f.verbose_name), f.name.replace("_", " "), kind, **limits))  # type: ignore[arg-type]
+        if f.get_internal_type() == "BooleanField":
+            fields.append(Field(f.name, str(f.verbose_name), f.name.replace("_", " "), "bool"))
+        else:
+            fields.append(Field(f.name, str(f.verbose_name), f.name.replace("_", " "), "decimal",
+                                minimum=Decimal(0), maximum=Decimal("1e11")))
     return tuple(fields)
 
 

@@ -1,0 +1,249 @@
+"""Exporting the registry, or one region of it, to a workbook in the import layout, so that the
+file can be imported again (into this database or an empty one). Written with openpyxl's
+write-only mode, which streams rows instead of holding the workbook in memory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from ...ids import mask_resident_id
+from ..codes import code_list
+from ..fields import Field
+from ..models import Household, IncomeRecord, Member, Region, VillageFacilities
+from ..services.errors import NotFound
+from .template import CODE_TABLE_HEADER, code_table_rows, readme_rows
+from .workbook import (
+    CODES_SHEET,
+    FACILITIES_SPEC,
+    INCOMES_SPEC,
+    MEMBERS_SPEC,
+    README_SHEET,
+    REGIONS_SPEC,
+    Column,
+    SheetSpec,
+)
+
+Progress = Callable[[int], None]
+_BATCH = 2000
+
+
+@dataclass
+class ExportResult:
+    path: Path
+    regions: int = 0
+    facilities: int = 0
+    households: int = 0
+    members: int = 0
+    incomes: int = 0
+    skipped_households: int = 0  # without an active member: nothing to put on a member row
+    masked: bool = False
+
+
+def cell_value(field: Field, value: Any) -> Any:
+    """A stored value as the workbook shows it: labels for codes, 是/否, blanks for empty."""
+    if value is None or value == "":
+        return None
+    if field.kind == "code":
+        assert field.codes is not None
+        return code_list(field.codes).label(str(value), "zh")
+    if field.kind == "bool":
+        return "是" if value else "否"
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value
+
+
+def mask_value(field: Field, value: Any) -> Any:
+    """Hide identifying numbers: resident IDs as 220802********123X, phones and accounts to
+    their last four characters."""
+    if not value:
+        return value
+    text = str(value)
+    if field.kind == "resident_id":
+        return mask_resident_id(text)
+    if field.kind == "phone" or field.name == "bank_account":
+        return "*" * max(0, len(text) - 4) + text[-4:]
+    return value
+
+
+def _subtree(region: Region) -> tuple[list[int], list[Region]]:
+    """Ids of ``region`` and every region below it, and its ancestors (top first)."""
+    ids = [region.pk]
+    frontier = [region.pk]
+    while frontier:
+        frontier = list(Region.objects.filter(parent_id__in=frontier).values_list("id", flat=True))
+        ids += frontier
+    ancestors: list[Region] = []
+    node = region.parent
+    while node is not None:
+        ancestors.insert(0, node)
+        node = node.parent
+    return ids, ancestors
+
+
+def _header(ws: WriteOnlyWorksheet, spec: SheetSpec) -> None:
+    cells = []
+    for column in spec.columns:
+        cell = WriteOnlyCell(ws, value=column.header)
+        cell.font = Font(bold=True, color="C00000" if column.field.required else "000000")
+        cells.append(cell)
+    ws.append(cells)
+
+
+def _batched(qs: Any, size: int = _BATCH) -> Iterator[list[Any]]:
+    """Rows of a values() queryset ordered by a unique key, fetched in pages by keyset."""
+    batch: list[Any] = []
+    for row in qs.iterator(chunk_size=size):
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def export_workbook(path: Path, *, region_code: str | None = None, year: int | None = None,
+                    mask: bool = False, progress: Progress | None = None) -> ExportResult:
+    """Write regions, village facilities, households with their active members, and incomes
+    (all years, or ``year``) to ``path``. ``region_code`` limits the export to that region and
+    everything below it (its ancestors are included so the file imports into an empty database)."""
+    result = ExportResult(path=path, masked=mask)
+    regions = Region.objects.all()
+    if region_code:
+        try:
+            top = Region.objects.get(code=region_code)
+        except Region.DoesNotExist:
+            raise NotFound(f"区划代码 {region_code} 不存在 / no region with code {region_code}") from None
+        ids, ancestors = _subtree(top)
+        region_ids: set[int] | None = set(ids) | {a.pk for a in ancestors}
+        village_ids: list[int] | None = ids
+    else:
+        region_ids = village_ids = None
+    wb = Workbook(write_only=True)
+    members_ws = wb.create_sheet(MEMBERS_SPEC.name)
+    incomes_ws = wb.create_sheet(INCOMES_SPEC.name)
+    regions_ws = wb.create_sheet(REGIONS_SPEC.name)
+    facilities_ws = wb.create_sheet(FACILITIES_SPEC.name)
+    for ws, spec in ((members_ws, MEMBERS_SPEC), (incomes_ws, INCOMES_SPEC), (regions_ws, REGIONS_SPEC),
+                     (facilities_ws, FACILITIES_SPEC)):
+        ws.freeze_panes = "A2"
+        _header(ws, spec)
+
+    households = Household.objects.order_by("number")
+    if village_ids is not None:
+        households = households.filter(village_id__in=village_ids)
+    result.households, result.members, result.skipped_households = _write_members(
+        members_ws, households, mask, progress)
+    result.incomes = _write_incomes(incomes_ws, households, year)
+    if region_ids is not None:
+        regions = regions.filter(id__in=region_ids)
+    result.regions = _write_regions(regions_ws, regions)
+    facilities = VillageFacilities.objects.select_related("village").order_by("village__code", "year")
+    if village_ids is not None:
+        facilities = facilities.filter(village_id__in=village_ids)
+    if year is not None:
+        facilities = facilities.filter(year=year)
+    result.facilities = _write_facilities(facilities_ws, facilities)
+
+    codes = wb.create_sheet(CODES_SHEET)
+    codes.append(CODE_TABLE_HEADER)
+    for row in code_table_rows():
+        codes.append(row)
+    readme = wb.create_sheet(README_SHEET)
+    for line in readme_rows(masked=mask):
+        readme.append(line)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return result
+
+
+def _household_columns() -> list[tuple[Column, str]]:
+    """(column, model attribute) of the household part of the member sheet."""
+    return [(c, "village__code" if c.field.name == "village_code" else c.field.name)
+            for c in MEMBERS_SPEC.columns if c.group == "household"]
+
+
+def _write_members(ws: WriteOnlyWorksheet, households: Any, mask: bool,
+                   progress: Progress | None) -> tuple[int, int, int]:
+    household_columns = _household_columns()
+    member_columns = [c for c in MEMBERS_SPEC.columns if c.group == "member"]
+    h_fields = ["id", *(attr for _, attr in household_columns)]
+    m_fields = ["household_id", *(c.field.name for c in member_columns)]
+    written_households = members = skipped = 0
+    for batch in _batched(households.values_list(*h_fields)):
+        by_id = {row[0]: row[1:] for row in batch}
+        people: dict[int, list[tuple[Any, ...]]] = {}
+        for m in (Member.objects.filter(household_id__in=list(by_id), is_active=True)
+                  .order_by("household_id", "id").values_list(*m_fields, "relation")):
+            people.setdefault(m[0], []).append(m)
+        for household_id, h_values in by_id.items():
+            rows = people.get(household_id)
+            if not rows:
+                skipped += 1
+                continue
+            written_households += 1
+            head = [_out(c.field, v, mask) for (c, _), v in zip(household_columns, h_values, strict=True)]
+            # The head first: easier to read, and the order survives a round trip.
+            for m in sorted(rows, key=lambda r: r[-1] != "head"):
+                ws.append(head + [_out(c.field, v, mask) for c, v in zip(member_columns, m[1:-1], strict=True)])
+                members += 1
+        if progress:
+            progress(len(batch))
+    return written_households, members, skipped
+
+
+def _out(field: Field, value: Any, mask: bool) -> Any:
+    shown = cell_value(field, value)
+    return mask_value(field, shown) if mask and field.sensitive else shown
+
+
+def _write_incomes(ws: WriteOnlyWorksheet, households: Any, year: int | None) -> int:
+    amount_columns = [c for c in INCOMES_SPEC.columns if c.group == "income" and not c.computed]
+    incomes = (IncomeRecord.objects.filter(household__in=households.filter(members__is_active=True).distinct())
+               .select_related(None).order_by("household__number", "year")
+               .values_list("household__number", *(c.field.name for c in amount_columns)))
+    if year is not None:
+        incomes = incomes.filter(year=year)
+    count = 0
+    net_field, per_capita_field = (c.field for c in INCOMES_SPEC.columns if c.computed)
+    for batch in _batched(incomes):
+        for number, *values in batch:
+            record = IncomeRecord(**{c.field.name: v for c, v in zip(amount_columns, values, strict=True)})
+            ws.append([number, *(cell_value(c.field, v) for c, v in zip(amount_columns, values, strict=True)),
+                       cell_value(net_field, record.net_income),
+                       cell_value(per_capita_field, record.per_capita_net_income)])
+            count += 1
+    return count
+
+
+def _write_regions(ws: WriteOnlyWorksheet, regions: Any) -> int:
+    fields = [c.field for c in REGIONS_SPEC.columns]
+    attrs = ["parent__code" if f.name == "parent_code" else f.name for f in fields]
+    count = 0
+    for row in regions.order_by("code").values_list(*attrs):
+        ws.append([cell_value(f, v) for f, v in zip(fields, row, strict=True)])
+        count += 1
+    return count
+
+
+def _write_facilities(ws: WriteOnlyWorksheet, facilities: Iterable[VillageFacilities]) -> int:
+    fields = [c.field for c in FACILITIES_SPEC.columns]
+    count = 0
+    for f in facilities:
+        ws.append([cell_value(field, f.village.code if field.name == "village_code" else getattr(f, field.name))
+                   for field in fields])
+        count += 1
+    return count

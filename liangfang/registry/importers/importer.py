@@ -1,0 +1,185 @@
+"""Importing a registry file: read, clean and group every row, then write regions, facilities and
+households in ONE transaction through the services — all or nothing. Problems the services find
+are mapped back to the sheet, Excel row and column they came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from django.db import transaction
+
+from ..services.bulk import BulkReport, validate_many, write_many
+from ..services.errors import Problem, ValidationFailed
+from ..services.regions import regions_write_many, village_facilities_write_many
+from .errorbook import error_workbook_path, write_error_workbook
+from .grouping import HouseholdRows, ParsedFile, parse_file
+from .issues import Issue
+from .readers import read_file
+from .workbook import FACILITIES_SHEET, INCOMES_SHEET, MEMBERS_SHEET, REGIONS_SHEET
+
+
+class ImportProgress(Protocol):
+    """What a caller (the CLI's progress bar) may pass to follow an import: phases are
+    "read", "check" (rows) and "write" (households)."""
+
+    def start(self, phase: str, total: int) -> None: ...
+
+    def advance(self, n: int) -> None: ...
+
+
+class _Quiet:
+    def start(self, phase: str, total: int) -> None:
+        pass
+
+    def advance(self, n: int) -> None:
+        pass
+
+
+@dataclass
+class ImportResult:
+    path: Path
+    rows: int = 0
+    households: int = 0
+    issues: list[Issue] = field(default_factory=list)
+    report: BulkReport | None = None
+    regions_created: int = 0
+    regions_updated: int = 0
+    facilities_written: int = 0
+    written: bool = False
+    error_workbook: Path | None = None
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.is_error]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if not i.is_error]
+
+
+class _Rollback(Exception):
+    pass
+
+
+def import_file(path: Path, *, by: str, dry_run: bool = False, errors_to: Path | None = None,
+                write_errors: bool = True, progress: ImportProgress | None = None) -> ImportResult:
+    """Import ``path`` (xlsx or csv). Raises ImportFileError when the file as a whole is unusable;
+    otherwise returns the result, with every row problem in ``issues`` and nothing written if
+    there was any error. An error workbook is written beside the input (or to ``errors_to``)."""
+    progress = progress or _Quiet()
+    progress.start("read", 0)
+    data = read_file(path)
+    member_rows = max(len(s.rows) for s in data.sheets.values()) if data.sheets else 0
+    progress.start("check", member_rows)
+    parsed = parse_file(data, progress=progress.advance)
+    result = ImportResult(path=path, rows=parsed.member_rows, households=len(parsed.households))
+    issues = parsed.issues
+    groups = [g for g in parsed.households.values() if not g.bad]
+    try:
+        with transaction.atomic():
+            region_failed = _write_regions(parsed, result, by, issues)
+            items = [g.to_input() for g in groups]
+            if any(i.is_error for i in issues):
+                issues += _map(parsed, groups, validate_many(items), region_failed)
+                raise _Rollback
+            progress.start("write", len(items))
+            try:
+                result.report = write_many(items, by=by, note=f"导入 {path.name}"[:200],
+                                           progress=progress.advance)
+            except ValidationFailed as exc:
+                issues += _map(parsed, groups, exc.problems, region_failed)
+                raise _Rollback from None
+            result.written = not dry_run
+            if dry_run:
+                raise _Rollback
+    except _Rollback:
+        pass
+    result.issues = sorted(issues, key=_order)
+    if result.errors:
+        result.written = False
+        result.report = result.report if dry_run else None
+        if write_errors:
+            target = errors_to or error_workbook_path(path)
+            write_error_workbook(parsed, result.issues, target)
+            result.error_workbook = target
+    return result
+
+
+_SHEET_ORDER = {MEMBERS_SHEET: 0, INCOMES_SHEET: 1, REGIONS_SHEET: 2, FACILITIES_SHEET: 3}
+
+
+def _order(issue: Issue) -> tuple[int, int, int, str]:
+    return (0 if issue.is_error else 1, _SHEET_ORDER.get(issue.sheet, 9), issue.row or 0,
+            issue.column.rjust(3))
+
+
+def _write_regions(parsed: ParsedFile, result: ImportResult, by: str, issues: list[Issue]) -> bool:
+    """Write the region and facility sheets inside the import's transaction; True if they failed
+    (then unknown-village errors for their villages would only repeat the cause)."""
+    bad_sheet = {sheet for sheet, _ in parsed.bad_rows}
+    if REGIONS_SHEET in bad_sheet:
+        return True
+    if parsed.regions:
+        try:
+            result.regions_created, result.regions_updated = regions_write_many(parsed.regions, by=by)
+        except ValidationFailed as exc:
+            issues += _map_rows(parsed, REGIONS_SHEET, "region", parsed.region_rows, exc.problems)
+            return True
+    if parsed.facilities and FACILITIES_SHEET not in bad_sheet:
+        try:
+            result.facilities_written = village_facilities_write_many(parsed.facilities, by=by)
+        except ValidationFailed as exc:
+            issues += _map_rows(parsed, FACILITIES_SHEET, "facility", parsed.facility_rows, exc.problems)
+    return False
+
+
+def _map_rows(parsed: ParsedFile, sheet: str, group: str, rows: list[int],
+              problems: list[Problem]) -> list[Issue]:
+    columns = parsed.sheets[sheet]
+    out = []
+    for p in problems:
+        row = rows[p.item] if p.item is not None else None
+        letter, header = columns.place(group, p.field)
+        value = columns.raw(row, group, p.field) if row and letter else p.value
+        out.append(Issue(sheet, row, letter, header, value, p.message))
+    return out
+
+
+def _map(parsed: ParsedFile, groups: list[HouseholdRows], problems: list[Problem],
+         region_failed: bool) -> list[Issue]:
+    """Services' problems (item = household index, member = index within it) → sheet cells."""
+    members = parsed.sheets[MEMBERS_SHEET]
+    region_codes = {r.get("code") for r in parsed.regions}
+    out: list[Issue] = []
+    for p in problems:
+        if p.item is None:
+            out.append(Issue(MEMBERS_SHEET, None, "", p.field, p.value, p.message))
+            continue
+        g = groups[p.item]
+        if p.field == "village_code" and region_failed and p.value in region_codes:
+            continue  # the region sheet's own error says why
+        if p.field == "year" and INCOMES_SHEET in parsed.sheets:
+            rows = [r for r, inc in zip(g.income_rows, g.incomes, strict=True) if inc.get("year") == p.value]
+            incomes = parsed.sheets[INCOMES_SHEET]
+            letter, header = incomes.place("income", "year")
+            out.append(Issue(INCOMES_SHEET, rows[-1] if rows else None, letter, header, p.value, p.message))
+            continue
+        if p.member is not None:
+            row, group = g.rows[p.member], "member"
+        else:
+            row = g.first_row
+            group = "household" if p.field in g.household or p.field not in ("relation", "members") else "member"
+            if p.field == "members":
+                p = Problem("relation", p.value, p.message, p.item, p.member)
+        letter, header = members.place(group, p.field)
+        from_cell = letter and (p.member is not None or group == "household")
+        value = members.raw(row, group, p.field) if from_cell else p.value
+        message = p.message
+        if p.member is None and len(g.rows) > 1 and group == "household":
+            message += f"（该户在第 {g.rows[0]}–{g.rows[-1]} 行 / the household spans rows {g.rows[0]}–{g.rows[-1]}）"
+        out.append(Issue(MEMBERS_SHEET, row, letter, header, value, message))
+        parsed.bad_rows.add((MEMBERS_SHEET, row))
+    return out
