@@ -80,16 +80,15 @@ def _print_result(result: ImportResult, max_errors: int, dry_run: bool) -> None:
     table = Table(title=bi("试导入（未写入）", "dry run (nothing written)") if dry_run
                   else bi("导入完成", "import done"))
     table.add_column(bi("对象", "what"))
-    for col in (bi("新增", "created"), bi("更新", "updated"), bi("未变", "unchanged")):
+    for col in (bi("新增", "created"), bi("更新", "updated"), bi("未变", "unchanged"), bi("减员", "left")):
         table.add_column(col, justify="right")
     table.add_row(bi("农户", "households"), str(r.households_created), str(r.households_updated),
-                  str(r.households_unchanged))
-    table.add_row(bi("成员", "members"), str(r.members_created), str(r.members_updated),
-                  bi(f"减员 {r.members_left}", f"left {r.members_left}"))
-    table.add_row(bi("年度收入", "incomes"), bi(f"写入 {r.incomes_written}", f"written {r.incomes_written}"), "", "")
-    table.add_row(bi("区划", "regions"), str(result.regions_created), str(result.regions_updated), "")
-    table.add_row(bi("村级设施", "village facilities"),
-                  bi(f"写入 {result.facilities_written}", f"written {result.facilities_written}"), "", "")
+                  str(r.households_unchanged), "")
+    table.add_row(bi("成员", "members"), str(r.members_created), str(r.members_updated), "", str(r.members_left))
+    table.add_row(bi("年度收入（新增或更新）", "incomes (created or updated)"), str(r.incomes_written), "", "", "")
+    table.add_row(bi("区划", "regions"), str(result.regions_created), str(result.regions_updated), "", "")
+    table.add_row(bi("村级设施（新增或更新）", "village facilities (created or updated)"),
+                  str(result.facilities_written), "", "", "")
     console.print(table)
     console.print(bi(f"共 {result.rows} 行成员、{result.households} 户", f"{result.rows} member rows, "
                      f"{result.households} households"))

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..models import VillageFacilities
 from ..services.bulk import HouseholdInput
 from .cells import CellCleaner, CellError
 from .issues import Issue, display_value
@@ -29,6 +30,7 @@ from .workbook import (
 )
 
 Progress = Callable[[int], None]
+_FACILITY_DEFAULTS = {f.name: f.get_default() for f in VillageFacilities._meta.concrete_fields if f.has_default()}
 
 
 @dataclass
@@ -364,6 +366,8 @@ def _parse_plain(columns: SheetColumns, cleaner: CellCleaner, parsed: ParsedFile
         values, ok = reader.clean(row, cells, group)
         if not ok:
             continue
+        if group == "facility":  # a blank facility cell means "no" (or 0), as the model's default
+            values = {k: (_FACILITY_DEFAULTS.get(k) if v is None else v) for k, v in values.items()}
         key = tuple(values.get(k) for k in key_names)
         first = seen.setdefault(key, row)
         if first != row:

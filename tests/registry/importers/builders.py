@@ -11,7 +11,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from liangfang.registry.fields import HOUSEHOLD_FIELDS, MEMBER_FIELDS
+from liangfang.registry.fields import HOUSEHOLD_FIELDS, INCOME_FIELDS, MEMBER_FIELDS
 from liangfang.registry.importers.workbook import (
     FACILITIES_SPEC,
     INCOMES_SPEC,
@@ -28,16 +28,18 @@ REGION_HEADERS = [c.header for c in REGIONS_SPEC.columns]
 FACILITY_HEADERS = [c.header for c in FACILITIES_SPEC.columns]
 _HOUSEHOLD_ZH = {f.name: f.zh for f in HOUSEHOLD_FIELDS}
 _MEMBER_ZH = {f.name: f.zh for f in MEMBER_FIELDS}
+_INCOME_ZH = {f.name: f.zh for f in INCOME_FIELDS}
 
 
 def household_rows(number: str | None = None, *, village: str = VILLAGE, size: int = 2,
                    household: dict[str, Any] | None = None) -> list[Row]:
-    """Member rows of one registered household: a head and ``size - 1`` children."""
-    h = {**household_data(number), "village_code": village, **(household or {})}
+    """Member rows of one registered household: a head and ``size - 1`` children;
+    ``household`` overrides household cells by Chinese header."""
+    h = {_HOUSEHOLD_ZH[k]: v for k, v in {**household_data(number), "village_code": village}.items()}
+    h.update(household or {})  # keyed by Chinese header
     people = [member_data()] + [member_data("daughter", born=dt.date(2008, 3, 3), sex="female")
                                 for _ in range(size - 1)]
-    return [{**{_HOUSEHOLD_ZH[k]: v for k, v in h.items()}, **{_MEMBER_ZH[k]: v for k, v in m.items()}}
-            for m in people]
+    return [{**h, **{_MEMBER_ZH[k]: v for k, v in m.items()}} for m in people]
 
 
 def region_rows() -> list[Row]:
@@ -54,14 +56,15 @@ def region_rows() -> list[Row]:
 
 
 def income_row(number: str, year: int = 2020, **amounts: Any) -> Row:
-    return {"户编号": number, "收入年度": year, **amounts}
+    """An income row; amounts by field name (wage_income=3000) or Chinese header."""
+    return {"户编号": number, "收入年度": year, **{_INCOME_ZH.get(k, k): v for k, v in amounts.items()}}
 
 
 def _table(headers: Sequence[str], rows: Sequence[Row]) -> list[list[Any]]:
     return [list(headers)] + [[r.get(h) for h in headers] for r in rows]
 
 
-def save_xlsx(path: Path, members: Sequence[Row], *, incomes: Sequence[Row] | None = None,
+def save_xlsx(path: Path, members: Sequence[Row] | None, *, incomes: Sequence[Row] | None = None,
               regions: Sequence[Row] | None = None, facilities: Sequence[Row] | None = None,
               headers: Sequence[str] | None = None, extra_sheets: dict[str, list[list[Any]]] | None = None) -> Path:
     wb = Workbook()
