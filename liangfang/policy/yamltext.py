@@ -43,12 +43,12 @@ class _Constructor(SafeConstructor):
     pass
 
 
-def _decimal(loader: SafeConstructor, node: yaml.Node) -> Decimal:
+def _decimal(loader: _Constructor, node: yaml.Node) -> Decimal:
     text = str(loader.construct_scalar(node)).replace("_", "")  # type: ignore[arg-type]
     return Decimal(text)
 
 
-_Constructor.add_constructor("tag:yaml.org,2002:float", _decimal)
+_Constructor.add_constructor("tag:yaml.org,2002:float", _decimal)  # type: ignore[type-var]
 
 
 def read_yaml(text: str) -> YamlDocument:

@@ -1,0 +1,340 @@
+"""The fact catalogue: every value a rule may name, defined once, with a doc line.
+
+A fact belongs to a level (member, household, village, county) and is a column of that level's
+fact table, computed from the registry tables (``registry_household``, ``registry_member``,
+``registry_incomerecord``, ``registry_region``, ``registry_villagefacilities``; on DuckDB the
+Parquet files of ``liangfang.layout`` under the same names). Only columns of the analytic
+layout are read, so every engine sees the same data. Inactive members never count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from sqlglot import exp
+
+from .sqlparts import (
+    Dialect,
+    age_on,
+    case,
+    cents_to_yuan,
+    col,
+    count_if,
+    nullif_blank,
+    num,
+    paren,
+    percent,
+    round_half_away,
+    text,
+    to_cents,
+)
+
+Level = Literal["member", "household", "village", "county"]
+LEVELS: tuple[Level, ...] = ("member", "household", "village", "county")
+Kind = Literal["bool", "int", "money", "decimal", "rate", "text"]
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a fact's SQL may depend on besides the data: the dialect, the year, the age date."""
+
+    dialect: Dialect
+    year: int
+    ref_month: int = 8
+    ref_day: int = 31
+
+
+@dataclass(frozen=True)
+class Fact:
+    name: str
+    level: Level
+    kind: Kind
+    zh: str
+    en: str
+    doc: str  # one line: what it is and how it is computed
+    sql: Callable[[Context], exp.Expr]
+    unit: str | None = None  # yuan, percent, litres, minutes, days, years, people, households
+    codes: str | None = None  # code list (registry/codes.yaml) for text facts
+    missing_zh: str = "无数据"
+    missing_en: str = "no data"
+    is_input: bool = False  # filled in by verification, not computed from the registry
+
+
+_CATALOG: dict[tuple[Level, str], Fact] = {}
+
+
+def fact(name: str, level: Level, kind: Kind, zh: str, en: str, doc: str,
+         sql: Callable[[Context], exp.Expr], **extra: object) -> Fact:
+    item = Fact(name, level, kind, zh, en, doc, sql, **extra)  # type: ignore[arg-type]
+    key = (level, name)
+    if key in _CATALOG:
+        raise ValueError(f"fact {level}.{name} defined twice")
+    _CATALOG[key] = item
+    return item
+
+
+def facts_of(level: Level) -> Mapping[str, Fact]:
+    return {name: f for (lvl, name), f in _CATALOG.items() if lvl == level}
+
+
+def all_facts() -> tuple[Fact, ...]:
+    return tuple(_CATALOG.values())
+
+
+def _c(name: str, table: str) -> Callable[[Context], exp.Expr]:
+    return lambda ctx: col(name, table)
+
+
+def _blank(name: str, table: str) -> Callable[[Context], exp.Expr]:
+    return lambda ctx: nullif_blank(col(name, table))
+
+
+def _yuan_of_cents(name: str, table: str) -> Callable[[Context], exp.Expr]:
+    return lambda ctx: cents_to_yuan(col(name, table), ctx.dialect)
+
+
+# -- member facts: one row per active member of a household in scope (alias m = registry_member)
+MEMBER = "member"
+fact("age", "member", "int", "年龄", "age",
+     "full years of age on the pack's reference date of the year (e.g. 31 August); −1 if born after it",
+     lambda ctx: age_on(col("birth_date", "m"), ctx.year, ctx.ref_month, ctx.ref_day), unit="years")
+fact("sex", "member", "text", "性别", "sex", "registry_member.sex", _c("sex", "m"), codes="sex")
+fact("relation", "member", "text", "与户主关系", "relation to head", "registry_member.relation",
+     _c("relation", "m"), codes="relation")
+fact("in_school", "member", "bool", "在校", "in school",
+     "school_status is anything but 'not_in_school' (pre-school counts as in school)",
+     lambda ctx: paren(exp.NEQ(this=col("school_status", "m"), expression=text("not_in_school"))))
+fact("school_status", "member", "text", "在校生状况", "school status", "registry_member.school_status",
+     _c("school_status", "m"), codes="school_status")
+fact("school_exemption", "member", "text", "免于入学情形", "school exemption",
+     "registry_member.school_exemption: none, home_teaching (送教上门) or health",
+     _c("school_exemption", "m"), codes="school_exemption")
+fact("health_status", "member", "text", "健康状况", "health status", "registry_member.health_status",
+     _c("health_status", "m"), codes="health_status")
+fact("disability_grade", "member", "text", "残疾等级", "disability grade", "registry_member.disability_grade",
+     _c("disability_grade", "m"), codes="disability_grade")
+fact("labor_ability", "member", "text", "劳动技能", "labour ability", "registry_member.labor_ability",
+     _c("labor_ability", "m"), codes="labor_ability")
+fact("medical_insurance", "member", "bool", "参加基本医疗保险", "basic medical insurance",
+     "enrolled in 城乡居民基本医疗保险 (registry_member.medical_insurance)", _c("medical_insurance", "m"))
+fact("serious_illness_insurance", "member", "bool", "参加大病保险", "serious-illness insurance",
+     "registry_member.serious_illness_insurance", _c("serious_illness_insurance", "m"))
+fact("pension_insurance", "member", "bool", "参加基本养老保险", "basic pension insurance",
+     "registry_member.pension_insurance", _c("pension_insurance", "m"))
+fact("family_doctor", "member", "bool", "家庭医生签约", "family doctor contract",
+     "registry_member.family_doctor", _c("family_doctor", "m"))
+
+# -- household facts: one row per household in scope (h = registry_household,
+#    ma = active-member aggregate, i = the year's income record)
+_MISSING_INCOME = {"missing_zh": "无该年度收入记录", "missing_en": "no income record for the year"}
+fact("household_size", "household", "int", "家庭人口", "household size",
+     "number of active members", lambda ctx: exp.Coalesce(this=col("members", "ma"), expressions=[num(0)]),
+     unit="people")
+fact("has_income_record", "household", "bool", "有收入记录", "has an income record",
+     "registry_incomerecord has a row for the household and year",
+     lambda ctx: paren(exp.Not(this=exp.Is(this=col("household_id", "i"), expression=exp.Null()))))
+fact("income_household_size", "household", "int", "收入记录家庭人口", "household size on the income record",
+     "registry_incomerecord.household_size for the year", _c("household_size", "i"), unit="people",
+     **_MISSING_INCOME)
+fact("net_income", "household", "money", "家庭纯收入", "household net income",
+     "wage + business + property + all transfer income − business expense, from the year's income record",
+     _yuan_of_cents("net_cents", "i"), unit="yuan", **_MISSING_INCOME)
+fact("per_capita_net_income", "household", "money", "人均纯收入", "per-capita net income",
+     "net_income / income record household_size, rounded to the fen (halves away from zero)",
+     lambda ctx: cents_to_yuan(round_half_away(col("net_cents", "i"), col("household_size", "i")), ctx.dialect),
+     unit="yuan", **_MISSING_INCOME)
+fact("assistance_income", "household", "money", "低保及特困供养金", "social assistance income",
+     "transfer_minimum_living + transfer_destitute_support of the year's income record",
+     _yuan_of_cents("assist_cents", "i"), unit="yuan", **_MISSING_INCOME)
+fact("status", "household", "text", "贫困户状态", "household status", "registry_household.status",
+     _c("status", "h"), codes="household_status")
+fact("is_registered", "household", "bool", "建档立卡户", "registered poor household",
+     "registry_household.is_registered", _c("is_registered", "h"))
+fact("poverty_attribute", "household", "text", "贫困户属性", "poverty attribute",
+     "registry_household.poverty_attribute (blank = none)", _blank("poverty_attribute", "h"),
+     codes="poverty_attribute")
+fact("housing_grade", "household", "text", "住房安全等级", "housing grade",
+     "appraised grade A/B/C/D (blank = not appraised)", _blank("housing_grade", "h"), codes="housing_grade",
+     missing_zh="住房未鉴定", missing_en="housing not appraised")
+fact("housing_safety_via", "household", "text", "住房安全保障方式", "how housing is made safe",
+     "registry_household.housing_safety_via (blank = none recorded)", _blank("housing_safety_via", "h"),
+     codes="housing_safety_via", missing_zh="未填", missing_en="not recorded")
+
+
+def _housing_safe(ctx: Context) -> exp.Expr:
+    year = num(ctx.year)
+    moved_in = exp.and_(exp.NEQ(this=col("relocation_mode", "h"), expression=text("none")),
+                        exp.LTE(this=col("relocation_year", "h"), expression=year))
+    grade = col("housing_grade", "h")
+    dangerous = grade.isin(text("C"), text("D"))
+    renovated = exp.LTE(this=col("housing_renovated_year", "h"), expression=year)
+    other_house = exp.EQ(this=col("housing_safety_via", "h"), expression=text("other_safe_house"))
+    return case(
+        (moved_in, exp.true()),
+        (grade.isin(text("A"), text("B")), exp.true()),
+        (exp.and_(dangerous, renovated), exp.true()),
+        (other_house, exp.true()),
+        (dangerous, exp.false()),
+    )
+
+
+fact("housing_safe", "household", "bool", "住房安全", "housing safe",
+     "grade A/B; or C/D renovated (危房改造) by the year; or moved into relocation housing by the year; "
+     "or another safe house; unknown when not appraised and not relocated",
+     _housing_safe, missing_zh="住房未鉴定", missing_en="housing not appraised")
+fact("relocation_mode", "household", "text", "易地搬迁方式", "relocation", "registry_household.relocation_mode",
+     _c("relocation_mode", "h"), codes="relocation_mode")
+fact("water_litres_per_day", "household", "decimal", "人均日供水量", "water per person per day",
+     "registry_household.water_litres_per_day", _c("water_litres_per_day", "h"), unit="litres",
+     missing_zh="供水量无数据", missing_en="no water quantity data")
+fact("water_quality", "household", "text", "饮水水质", "water quality", "registry_household.water_quality",
+     _blank("water_quality", "h"), codes="water_quality", missing_zh="水质无数据", missing_en="no water quality data")
+fact("water_piped", "household", "bool", "自来水入户", "piped water", "registry_household.water_piped",
+     _c("water_piped", "h"), missing_zh="是否入户无数据", missing_en="no piped-water data")
+fact("water_fetch_minutes", "household", "int", "往返取水时间", "water-fetching trip",
+     "registry_household.water_fetch_minutes (round trip)", _c("water_fetch_minutes", "h"), unit="minutes",
+     missing_zh="取水时间无数据", missing_en="no fetching-time data")
+fact("water_days_without", "household", "int", "年断水天数", "days without water",
+     "registry_household.water_days_without", _c("water_days_without", "h"), unit="days",
+     missing_zh="断水天数无数据", missing_en="no data on days without water")
+fact("power_living", "household", "bool", "通生活用电", "household electricity",
+     "registry_household.power_living", _c("power_living", "h"))
+fact("sanitary_toilet", "household", "bool", "卫生厕所", "sanitary toilet", "registry_household.sanitary_toilet",
+     _c("sanitary_toilet", "h"))
+fact("labor_count", "household", "int", "劳动力人数", "members able to work",
+     "active members with labour ability ordinary, skilled or weak",
+     lambda ctx: exp.Coalesce(this=col("labor_count", "ma"), expressions=[num(0)]), unit="people")
+fact("no_labor_count", "household", "int", "无劳动力人数", "members unable to work",
+     "active members whose labour ability is lost or none",
+     lambda ctx: exp.Coalesce(this=col("no_labor_count", "ma"), expressions=[num(0)]), unit="people")
+fact("members_uninsured", "household", "int", "未参加基本医保人数", "members without basic medical insurance",
+     "active members not enrolled in basic medical insurance",
+     lambda ctx: exp.Coalesce(this=col("uninsured", "ma"), expressions=[num(0)]), unit="people")
+
+
+def member_aggregates() -> list[exp.Expr]:
+    """Columns of the per-household aggregate of active members (alias ma)."""
+    labour = col("labor_ability").isin(text("ordinary"), text("skilled"), text("weak"))
+    return [
+        exp.alias_(exp.Count(this=exp.Star()), "members"),
+        exp.alias_(count_if(labour), "labor_count"),
+        exp.alias_(count_if(col("labor_ability").isin(text("lost"), text("none"))), "no_labor_count"),
+        exp.alias_(count_if(exp.Not(this=paren(col("medical_insurance")))), "uninsured"),
+    ]
+
+
+TRANSFERS = ("transfer_family_planning", "transfer_minimum_living", "transfer_destitute_support",
+             "transfer_pension", "transfer_eco_compensation", "transfer_other")
+
+
+def income_columns() -> list[exp.Expr]:
+    """Columns of the year's income record (alias i), amounts in whole fen."""
+    total: exp.Expr = col("wage_income")
+    for name in ("business_income", "property_income", *TRANSFERS):
+        total = exp.Add(this=total, expression=col(name))
+    net = exp.Sub(this=total, expression=col("business_expense"))
+    assist = exp.Add(this=col("transfer_minimum_living"), expression=col("transfer_destitute_support"))
+    return [col("household_id"), col("household_size"),
+            exp.alias_(to_cents(net), "net_cents"), exp.alias_(to_cents(assist), "assist_cents")]
+
+
+# -- village facts: one row per village region (v; t = its township, c = its county,
+#    p = population of all households, e = assessed households' results, f = facilities of the year)
+def _coalesce0(name: str, table: str) -> Callable[[Context], exp.Expr]:
+    return lambda ctx: exp.Coalesce(this=col(name, table), expressions=[num(0)])
+
+
+def _western(aliases: tuple[str, ...]) -> Callable[[Context], exp.Expr]:
+    def build(ctx: Context) -> exp.Expr:
+        flags = [exp.Coalesce(this=col("is_western", t), expressions=[exp.false()]) for t in aliases]
+        return paren(exp.or_(*flags))
+    return build
+
+
+# the region and its ancestors: village v → township t → county c → city cy → province pv
+_ANCESTORS = {"village": ("v", "t", "c", "cy", "pv"), "county": ("c", "cy", "pv")}
+
+
+for _lvl, _agg in (("village", "p"), ("county", "p")):
+    fact("rural_population", _lvl, "int", "乡村人口", "rural population",  # type: ignore[arg-type]
+         "active members of all households (registered or not)", _coalesce0("people", _agg), unit="people")
+    fact("rural_households", _lvl, "int", "农户数", "households",  # type: ignore[arg-type]
+         "households with at least one active member", _coalesce0("households", _agg), unit="households")
+    fact("poor_population", _lvl, "int", "贫困人口", "poor population",  # type: ignore[arg-type]
+         "active members of assessed households that do not meet the household standard",
+         _coalesce0("poor_people", "e"), unit="people")
+    fact("poor_households", _lvl, "int", "未达标贫困户", "households not meeting the standard",  # type: ignore[arg-type]
+         "assessed households whose verdict is not 'pass'", _coalesce0("poor_households", "e"), unit="households")
+    fact("assessed_households", _lvl, "int", "评估户数", "households assessed",  # type: ignore[arg-type]
+         "households in the pack's scope (registered poor households by default)",
+         _coalesce0("assessed", "e"), unit="households")
+    fact("poverty_incidence", _lvl, "rate", "贫困发生率", "poverty incidence",  # type: ignore[arg-type]
+         "poor_population × 100 / rural_population (percent)",
+         lambda ctx: percent(exp.Coalesce(this=col("poor_people", "e"), expressions=[num(0)]), col("people", "p")),
+         unit="percent", missing_zh="无人口数据", missing_en="no population")
+    fact("is_western", _lvl, "bool", "西部地区", "western region",  # type: ignore[arg-type]
+         "the region or any region above it is marked western (3% incidence limit)",
+         _western(_ANCESTORS[_lvl]))
+    fact("households_without_power", _lvl, "int", "未通生活用电户数", "households without electricity",  # type: ignore[arg-type]
+         "households (all) whose power_living is false", _coalesce0("no_power", "p"), unit="households")
+
+fact("is_poor_village", "village", "bool", "贫困村", "poor village", "registry_region.is_poor_village",
+     _c("is_poor_village", "v"))
+FACILITIES = {
+    "hardened_road": ("通硬化路", "hardened road"),
+    "hamlet_roads_hardened": ("通屯道路硬化", "hardened roads to every hamlet"),
+    "power_grid": ("通动力电", "three-phase power"),
+    "broadband": ("通宽带", "broadband"),
+    "broadcast_tv": ("通广播电视", "broadcast TV"),
+    "piped_water": ("集中供水", "piped water supply"),
+    "clinic": ("有标准化卫生室", "standard clinic"),
+    "clinic_doctor": ("卫生室有合格村医", "qualified village doctor"),
+    "culture_room": ("有文化活动室", "culture room"),
+    "service_center": ("有综合服务设施", "service centre"),
+    "garbage_collection": ("垃圾集中收运", "garbage collection"),
+    "cooperative": ("有合作社或互助资金组织", "cooperative or mutual fund"),
+    "work_team": ("有驻村工作队", "village work team"),
+}
+for _name, (_zh, _en) in FACILITIES.items():
+    fact(_name, "village", "bool", _zh, _en, f"registry_villagefacilities.{_name} for the year",
+         _c(_name, "f"), missing_zh="无该年度村级设施记录", missing_en="no facilities record for the year")
+fact("collective_income", "village", "money", "村集体经济收入", "village collective income",
+     "registry_villagefacilities.collective_income for the year",
+     lambda ctx: cents_to_yuan(col("collective_cents", "f"), ctx.dialect), unit="yuan",
+     missing_zh="无该年度村级设施记录", missing_en="no facilities record for the year")
+
+# -- county facts: one row per county region (c), with verification inputs (vi)
+fact("villages", "county", "int", "行政村数", "villages", "villages under the county",
+     _coalesce0("villages", "va"), unit="count")
+fact("poor_villages", "county", "int", "贫困村数", "poor villages", "villages marked is_poor_village",
+     _coalesce0("poor_villages", "va"), unit="count")
+_INPUT = {"is_input": True, "missing_zh": "待第三方评估填写", "missing_en": "awaiting third-party verification"}
+fact("wrong_exit_rate", "county", "rate", "错退率", "wrong-exit rate",
+     "third-party check: wrongly exited people / sampled exited people (percent); an input",
+     _c("wrong_exit_rate", "vi"), unit="percent", **_INPUT)
+fact("missed_poor_rate", "county", "rate", "漏评率", "missed-poor rate",
+     "third-party check: missed poor / sampled unregistered rural people (percent); an input",
+     _c("missed_poor_rate", "vi"), unit="percent", **_INPUT)
+fact("public_approval", "county", "rate", "群众认可度", "public approval",
+     "third-party survey: approving households / surveyed households (percent); an input",
+     _c("public_approval", "vi"), unit="percent", **_INPUT)
+fact("missed_poor_people", "county", "int", "漏评人口", "missed poor people",
+     "people found missed by the third-party check, scaled to the county; an input",
+     _c("missed_poor_people", "vi"), unit="people", **_INPUT)
+fact("wrong_exit_people", "county", "int", "错退人口", "wrongly exited people",
+     "people found wrongly exited by the third-party check, scaled to the county; an input",
+     _c("wrong_exit_people", "vi"), unit="people", **_INPUT)
+
+
+def _combined(ctx: Context) -> exp.Expr:
+    total = exp.Add(this=exp.Add(this=exp.Coalesce(this=col("poor_people", "e"), expressions=[num(0)]),
+                                 expression=col("missed_poor_people", "vi")),
+                    expression=col("wrong_exit_people", "vi"))
+    return percent(paren(total), col("people", "p"))
+
+
+fact("combined_poverty_incidence", "county", "rate", "综合贫困发生率", "combined poverty incidence",
+     "(poor + missed-poor + wrongly exited people) × 100 / rural population; needs the verification inputs",
+     _combined, unit="percent", **_INPUT)

@@ -1,0 +1,357 @@
+"""The assessment as a list of SQL statements (built as ASTs, rendered per dialect).
+
+Working tables, all temporary and prefixed ``lf_``:
+``lf_members`` (active-member counts per household), ``lf_household`` (household facts),
+``lf_member`` (member facts), ``lf_member_eval``, ``lf_member_agg``, ``lf_household_eval``,
+``lf_village`` / ``lf_village_eval``, ``lf_verification``, ``lf_county`` / ``lf_county_eval``.
+An ``*_eval`` table holds one status column ``s_<indicator>`` per indicator ('pass', 'fail',
+'no_data' or 'pending') and the ``verdict``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlglot import exp
+
+from .compiled import CompiledIndicator, CompiledPack
+from .facts import FACILITIES, Context, Level, facts_of, income_columns, member_aggregates
+from .sqlparts import Dialect, case, cast, col, count_if, num, paren, percent, text, to_cents
+
+TABLES = {
+    "household": "registry_household",
+    "member": "registry_member",
+    "income": "registry_incomerecord",
+    "region": "registry_region",
+    "facilities": "registry_villagefacilities",
+}
+WORK_TABLES = ("lf_members", "lf_household", "lf_member", "lf_member_eval", "lf_member_agg", "lf_household_eval",
+               "lf_village", "lf_village_eval", "lf_verification", "lf_county", "lf_county_eval")
+
+
+@dataclass(frozen=True)
+class Verification:
+    """Third-party verification inputs for one county (percent rates, people counts)."""
+
+    county_code: str
+    wrong_exit_rate: Decimal | None = None
+    missed_poor_rate: Decimal | None = None
+    public_approval: Decimal | None = None
+    missed_poor_people: int | None = None
+    wrong_exit_people: int | None = None
+
+
+@dataclass(frozen=True)
+class Step:
+    label: str
+    table: str | None  # the work table it creates, if any
+    statement: exp.Expr
+
+    def sql(self, dialect: Dialect) -> str:
+        return self.statement.sql(dialect)
+
+
+def _t(name: str, alias: str | None = None) -> exp.Expr:
+    table = exp.to_table(name)
+    return table.as_(alias) if alias else table
+
+
+def _create(name: str, query: exp.Expr) -> exp.Create:
+    return exp.Create(this=exp.to_table(name), kind="TABLE", expression=query,
+                      properties=exp.Properties(expressions=[exp.TemporaryProperty()]))
+
+
+def drop(name: str) -> exp.Drop:
+    return exp.Drop(tables=[exp.to_table(name)], kind="TABLE", exists=True)
+
+
+def status_expr(condition: exp.Expr, when_no_data: str) -> exp.Case:
+    cond = paren(condition.copy())
+    return case((cond, text("pass")), (exp.Not(this=paren(condition.copy())), text("fail")),
+                default=text("no_data" if when_no_data == "fail" else "pending"))
+
+
+def verdict_expr(status_columns: list[str], table: str | None = None) -> exp.Expr:
+    if not status_columns:
+        return text("pass")
+    failed = exp.or_(*[col(c, table).isin(text("fail"), text("no_data")) for c in status_columns])
+    pending = exp.or_(*[exp.EQ(this=col(c, table), expression=text("pending")) for c in status_columns])
+    return case((failed, text("fail")), (pending, text("pending")), default=text("pass"))
+
+
+def _active(table: str | None = None) -> exp.Expr:
+    return col("is_active", table)
+
+
+class Planner:
+    def __init__(self, compiled: CompiledPack, dialect: Dialect,
+                 verification: tuple[Verification, ...] = ()) -> None:
+        self.c = compiled
+        self.dialect = dialect
+        self.verification = verification
+        ref = compiled.pack.reference_date
+        self.ctx = Context(dialect, compiled.year, ref.month, ref.day)
+
+    # -- members and households ------------------------------------------------------------------
+    def members(self) -> exp.Expr:
+        return (exp.select(col("household_id"), *member_aggregates())
+                .from_(_t(TABLES["member"])).where(_active()).group_by(col("household_id")))
+
+    def household_facts(self) -> exp.Expr:
+        income = (exp.select(*income_columns()).from_(_t(TABLES["income"]))
+                  .where(exp.EQ(this=col("year"), expression=num(self.c.year))))
+        columns = [col("id", "h").as_("household_id"), col("village_id", "h").as_("village_id")]
+        columns += [f.sql(self.ctx).as_(name) for name, f in facts_of("household").items()]
+        query = (exp.select(*columns).from_(_t(TABLES["household"], "h"))
+                 .join(_t("lf_members", "ma"), on=exp.EQ(this=col("household_id", "ma"), expression=col("id", "h")),
+                       join_type="left")
+                 .join(income.subquery("i"), on=exp.EQ(this=col("household_id", "i"), expression=col("id", "h")),
+                       join_type="left"))
+        if self.c.pack.household_scope == "registered":
+            query = query.where(col("is_registered", "h"))
+        return query
+
+    def member_facts(self) -> exp.Expr:
+        columns = [col("id", "m").as_("member_id"), col("household_id", "m").as_("household_id"),
+                   col("resident_id", "m").as_("resident_id")]
+        columns += [f.sql(self.ctx).as_(name) for name, f in facts_of("member").items()]
+        return (exp.select(*columns).from_(_t(TABLES["member"], "m"))
+                .join(_t("lf_household", "hh"),
+                      on=exp.EQ(this=col("household_id", "hh"), expression=col("household_id", "m")))
+                .where(_active("m")))
+
+    def member_eval(self, indicators: list[CompiledIndicator]) -> exp.Expr:
+        columns: list[exp.Expr] = [col("member_id", "f"), col("household_id", "f")]
+        for ind in indicators:
+            applies: exp.Expr
+            if ind.applies is not None:
+                applies = case((paren(ind.applies.copy()), num(1)), (exp.Not(this=paren(ind.applies.copy())), num(0)),
+                               default=num(1))
+            else:
+                applies = num(1)
+            columns.append(applies.as_(f"a_{ind.name}"))
+            columns.append(status_expr(ind.condition, ind.spec.when_no_data).as_(f"s_{ind.name}"))
+        return exp.select(*columns).from_(_t("lf_member", "f"))
+
+    def member_agg(self, indicators: list[CompiledIndicator]) -> exp.Expr:
+        columns: list[exp.Expr] = [col("household_id")]
+        for ind in indicators:
+            applies = exp.EQ(this=col(f"a_{ind.name}"), expression=num(1))
+            columns.append(exp.Sum(this=col(f"a_{ind.name}")).as_(f"n_{ind.name}"))
+            for status, prefix in (("fail", "f"), ("no_data", "d"), ("pending", "p")):
+                cond = exp.and_(applies.copy(), exp.EQ(this=col(f"s_{ind.name}"), expression=text(status)))
+                columns.append(count_if(cond).as_(f"{prefix}_{ind.name}"))
+        return exp.select(*columns).from_(_t("lf_member_eval")).group_by(col("household_id"))
+
+    def household_eval(self, indicators: list[CompiledIndicator]) -> exp.Expr:
+        inner: list[exp.Expr] = [col("household_id", "f"), col("village_id", "f"),
+                                       col("household_size", "f").as_("people")]
+        statuses = []
+        has_members = False
+        for ind in indicators:
+            statuses.append(f"s_{ind.name}")
+            if ind.per_member:
+                has_members = True
+                zero = [num(0)]
+                fails = exp.Coalesce(this=col(f"f_{ind.name}", "g"), expressions=zero)
+                status = case(
+                    (exp.GT(this=fails, expression=num(0)), text("fail")),
+                    (exp.GT(this=exp.Coalesce(this=col(f"d_{ind.name}", "g"), expressions=zero),
+                            expression=num(0)), text("no_data")),
+                    (exp.GT(this=exp.Coalesce(this=col(f"p_{ind.name}", "g"), expressions=zero),
+                            expression=num(0)), text("pending")),
+                    default=text("pass"))
+                inner.append(status.as_(f"s_{ind.name}"))
+                inner.append(exp.Coalesce(this=col(f"n_{ind.name}", "g"), expressions=zero).as_(f"n_{ind.name}"))
+                failing = exp.Add(this=exp.Add(this=fails.copy(), expression=exp.Coalesce(
+                    this=col(f"d_{ind.name}", "g"), expressions=zero)),
+                    expression=exp.Coalesce(this=col(f"p_{ind.name}", "g"), expressions=zero))
+                inner.append(failing.as_(f"x_{ind.name}"))
+            else:
+                inner.append(status_expr(ind.condition, ind.spec.when_no_data).as_(f"s_{ind.name}"))
+        query = exp.select(*inner).from_(_t("lf_household", "f"))
+        if has_members:
+            query = query.join(_t("lf_member_agg", "g"),
+                               on=exp.EQ(this=col("household_id", "g"), expression=col("household_id", "f")),
+                               join_type="left")
+        return exp.select(exp.Star(), verdict_expr(statuses).as_("verdict")).from_(query.subquery("x"))
+
+    # -- villages ----------------------------------------------------------------------------------
+    def _household_rollup(self, group: str, source: str, household_indicators: list[str]) -> exp.Select:
+        verdict_fail = exp.NEQ(this=col("verdict"), expression=text("pass"))
+        columns: list[exp.Expr] = [
+            col(group),
+            exp.Count(this=exp.Star()).as_("assessed"),
+            exp.Sum(this=case((verdict_fail, col("people")), default=num(0))).as_("poor_people"),
+            count_if(verdict_fail).as_("poor_households"),
+        ]
+        for name in ("verdict", *household_indicators):
+            status = col("verdict") if name == "verdict" else col(f"s_{name}")
+            columns.append(count_if(exp.NEQ(this=status, expression=text("pass"))).as_(f"hf__{name}"))
+            columns.append(count_if(exp.EQ(this=status, expression=text("pass"))).as_(f"hp__{name}"))
+        return exp.select(*columns).from_(_t(source)).group_by(col(group))
+
+    def village_facts(self) -> exp.Expr:
+        hh_names = [i.name for i in self.c.of("household")]
+        population = (exp.select(
+            col("village_id", "h"),
+            exp.Sum(this=exp.Coalesce(this=col("members", "mc"), expressions=[num(0)])).as_("people"),
+            count_if(exp.GT(this=exp.Coalesce(this=col("members", "mc"), expressions=[num(0)]),
+                            expression=num(0))).as_("households"),
+            count_if(exp.Not(this=paren(col("power_living", "h")))).as_("no_power"))
+            .from_(_t(TABLES["household"], "h"))
+            .join(_t("lf_members", "mc"), on=exp.EQ(this=col("household_id", "mc"), expression=col("id", "h")),
+                  join_type="left")
+            .group_by(col("village_id", "h")))
+        rollup = self._household_rollup("village_id", "lf_household_eval", hh_names)
+        facility_cols = [col(name) for name in FACILITIES]
+        facilities = (exp.select(col("village_id"), *facility_cols,
+                                 to_cents(col("collective_income")).as_("collective_cents"))
+                      .from_(_t(TABLES["facilities"])).where(exp.EQ(this=col("year"), expression=num(self.c.year))))
+        county = case((exp.EQ(this=col("level", "t"), expression=text("county")), col("id", "t")),
+                      default=col("id", "c"))
+        columns = [col("id", "v").as_("village_id"), county.as_("county_id")]
+        columns += [f.sql(self.ctx).as_(name) for name, f in facts_of("village").items()]
+        columns += self._rollup_columns(hh_names, "e")
+        return (exp.select(*columns).from_(_t(TABLES["region"], "v"))
+                .join(_t(TABLES["region"], "t"), on=exp.EQ(this=col("id", "t"), expression=col("parent_id", "v")),
+                      join_type="left")
+                .join(_t(TABLES["region"], "c"), on=exp.EQ(this=col("id", "c"), expression=col("parent_id", "t")),
+                      join_type="left")
+                .join(_t(TABLES["region"], "cy"), on=exp.EQ(this=col("id", "cy"), expression=col("parent_id", "c")),
+                      join_type="left")
+                .join(_t(TABLES["region"], "pv"), on=exp.EQ(this=col("id", "pv"), expression=col("parent_id", "cy")),
+                      join_type="left")
+                .join(population.subquery("p"), on=exp.EQ(this=col("village_id", "p"), expression=col("id", "v")),
+                      join_type="left")
+                .join(rollup.subquery("e"), on=exp.EQ(this=col("village_id", "e"), expression=col("id", "v")),
+                      join_type="left")
+                .join(facilities.subquery("f"), on=exp.EQ(this=col("village_id", "f"), expression=col("id", "v")),
+                      join_type="left")
+                .where(exp.EQ(this=col("level", "v"), expression=text("village"))))
+
+    def _rollup_columns(self, names: list[str], alias: str) -> list[exp.Expr]:
+        out: list[exp.Expr] = []
+        zero = [num(0)]
+        assessed = exp.Coalesce(this=col("assessed", alias), expressions=zero)
+        for name in ("verdict", *names):
+            failing = exp.Coalesce(this=col(f"hf__{name}", alias), expressions=zero)
+            passing = exp.Coalesce(this=col(f"hp__{name}", alias), expressions=zero)
+            out += [failing.as_(f"hf__{name}"), passing.as_(f"hp__{name}"),
+                    percent(passing, assessed).as_(f"hq__{name}")]
+        return out
+
+    def area_eval(self, level: Level, source: str, keys: list[str]) -> exp.Expr:
+        indicators = self.c.of(level)
+        columns: list[exp.Expr] = [col(k, "f") for k in keys]
+        columns.append(col("rural_population", "f").as_("people"))
+        for ind in indicators:
+            columns.append(status_expr(ind.condition, ind.spec.when_no_data).as_(f"s_{ind.name}"))
+        inner = exp.select(*columns).from_(_t(source, "f"))
+        return exp.select(exp.Star(), verdict_expr([f"s_{i.name}" for i in indicators]).as_("verdict")).from_(
+            inner.subquery("x"))
+
+    # -- counties ----------------------------------------------------------------------------------
+    def verification_rows(self) -> exp.Expr:
+        def row(v: Verification | None) -> exp.Select:
+            def dbl(value: Decimal | None) -> exp.Expr:
+                return cast(exp.Null() if value is None else num(value), "DOUBLE")
+
+            def big(value: int | None) -> exp.Expr:
+                return cast(exp.Null() if value is None else num(value), "BIGINT")
+            return exp.select(
+                cast(exp.Null() if v is None else text(v.county_code), "VARCHAR").as_("code"),
+                dbl(v.wrong_exit_rate if v else None).as_("wrong_exit_rate"),
+                dbl(v.missed_poor_rate if v else None).as_("missed_poor_rate"),
+                dbl(v.public_approval if v else None).as_("public_approval"),
+                big(v.missed_poor_people if v else None).as_("missed_poor_people"),
+                big(v.wrong_exit_people if v else None).as_("wrong_exit_people"),
+            )
+        if not self.verification:
+            return row(None).where(exp.EQ(this=num(1), expression=num(0)))
+        query: exp.Expr = row(self.verification[0])
+        for item in self.verification[1:]:
+            query = exp.union(query, row(item), distinct=False)
+        return query
+
+    def county_facts(self) -> exp.Expr:
+        hh_names = [i.name for i in self.c.of("household")]
+        v_names = [i.name for i in self.c.of("village")]
+        sums = [exp.Sum(this=col("rural_population")).as_("people"),
+                exp.Sum(this=col("rural_households")).as_("households"),
+                exp.Sum(this=col("households_without_power")).as_("no_power")]
+        population = exp.select(col("county_id"), *sums).from_(_t("lf_village")).group_by(col("county_id"))
+        rollup_cols = [exp.Sum(this=col("assessed_households")).as_("assessed"),
+                       exp.Sum(this=col("poor_population")).as_("poor_people"),
+                       exp.Sum(this=col("poor_households")).as_("poor_households")]
+        for name in ("verdict", *hh_names):
+            rollup_cols += [exp.Sum(this=col(f"hf__{name}")).as_(f"hf__{name}"),
+                            exp.Sum(this=col(f"hp__{name}")).as_(f"hp__{name}")]
+        rollup = exp.select(col("county_id"), *rollup_cols).from_(_t("lf_village")).group_by(col("county_id"))
+        vcols: list[exp.Expr] = [col("county_id", "ve"), exp.Count(this=exp.Star()).as_("villages"),
+                                       count_if(paren(col("is_poor_village", "vf"))).as_("poor_villages")]
+        for name in ("verdict", *v_names):
+            status = col("verdict", "ve") if name == "verdict" else col(f"s_{name}", "ve")
+            failing = exp.NEQ(this=status, expression=text("pass"))
+            vcols += [count_if(failing).as_(f"vf__{name}"),
+                      count_if(exp.EQ(this=status.copy(), expression=text("pass"))).as_(f"vp__{name}"),
+                      count_if(exp.and_(paren(col("is_poor_village", "vf")), failing.copy())).as_(f"pvf__{name}")]
+        villages = (exp.select(*vcols).from_(_t("lf_village_eval", "ve"))
+                    .join(_t("lf_village", "vf"), on=exp.EQ(this=col("village_id", "vf"),
+                                                             expression=col("village_id", "ve")))
+                    .group_by(col("county_id", "ve")))
+        columns = [col("id", "c").as_("county_id"), col("code", "c").as_("county_code")]
+        columns += [f.sql(self.ctx).as_(name) for name, f in facts_of("county").items()]
+        columns += self._rollup_columns(hh_names, "e")
+        zero = [num(0)]
+        for name in ("verdict", *v_names):
+            passing = exp.Coalesce(this=col(f"vp__{name}", "va"), expressions=zero)
+            columns += [exp.Coalesce(this=col(f"vf__{name}", "va"), expressions=zero).as_(f"vf__{name}"),
+                        percent(passing, exp.Coalesce(this=col("villages", "va"), expressions=zero)).as_(f"vq__{name}"),
+                        exp.Coalesce(this=col(f"pvf__{name}", "va"), expressions=zero).as_(f"pvf__{name}")]
+        on = exp.EQ
+        return (exp.select(*columns).from_(_t(TABLES["region"], "c"))
+                .join(_t(TABLES["region"], "cy"), on=on(this=col("id", "cy"), expression=col("parent_id", "c")),
+                      join_type="left")
+                .join(_t(TABLES["region"], "pv"), on=on(this=col("id", "pv"), expression=col("parent_id", "cy")),
+                      join_type="left")
+                .join(population.subquery("p"), on=on(this=col("county_id", "p"), expression=col("id", "c")))
+                .join(rollup.subquery("e"), on=on(this=col("county_id", "e"), expression=col("id", "c")),
+                      join_type="left")
+                .join(villages.subquery("va"), on=on(this=col("county_id", "va"), expression=col("id", "c")),
+                      join_type="left")
+                .join(_t("lf_verification", "vi"), on=on(this=col("code", "vi"), expression=col("code", "c")),
+                      join_type="left")
+                .where(on(this=col("level", "c"), expression=text("county"))))
+
+    # -- the whole run -----------------------------------------------------------------------------
+    def steps(self) -> list[Step]:
+        hh = self.c.of("household")
+        per_member = [i for i in hh if i.per_member]
+        steps = [Step("drop", None, drop(name)) for name in WORK_TABLES]
+        steps += [
+            Step("成员汇总 / member counts", "lf_members", _create("lf_members", self.members())),
+            Step("农户事实 / household facts", "lf_household", _create("lf_household", self.household_facts())),
+        ]
+        if per_member:
+            steps += [
+                Step("成员事实 / member facts", "lf_member", _create("lf_member", self.member_facts())),
+                Step("逐人指标 / member indicators", "lf_member_eval",
+                     _create("lf_member_eval", self.member_eval(per_member))),
+                Step("逐人汇总 / member roll-up", "lf_member_agg",
+                     _create("lf_member_agg", self.member_agg(per_member))),
+            ]
+        steps += [
+            Step("农户指标 / household indicators", "lf_household_eval",
+                 _create("lf_household_eval", self.household_eval(hh))),
+            Step("村级事实 / village facts", "lf_village", _create("lf_village", self.village_facts())),
+            Step("村级指标 / village indicators", "lf_village_eval",
+                 _create("lf_village_eval", self.area_eval("village", "lf_village", ["village_id", "county_id"]))),
+            Step("核查数据 / verification inputs", "lf_verification",
+                 _create("lf_verification", self.verification_rows())),
+            Step("县级事实 / county facts", "lf_county", _create("lf_county", self.county_facts())),
+            Step("县级指标 / county indicators", "lf_county_eval",
+                 _create("lf_county_eval", self.area_eval("county", "lf_county", ["county_id"]))),
+        ]
+        return steps

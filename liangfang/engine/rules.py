@@ -1,0 +1,387 @@
+"""The rule language: a small, checked subset of SQL expressions over facts and parameters.
+
+A rule is parsed with sqlglot, every node is checked against a whitelist (names of facts and
+parameters, a few functions, comparison/logic/arithmetic operators; no subqueries, no other
+tables, no statements) and typed; a problem raises ``RuleError`` with its line and column. The
+checked tree is rewritten into a dialect-free AST over the fact table, which each engine then
+renders in its own dialect.
+
+>>> scope = Scope.for_level("household", {"poverty_line": (Decimal(4000), "yuan")})
+>>> compile_rule("per_capita_net_income >= poverty_line", scope).sql("postgres")
+'f.per_capita_net_income >= 4000'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import ParseError, TokenError
+from sqlglot.tokens import Tokenizer, TokenType
+
+from ..registry.codes import code_lists
+from .facts import Fact, Level, facts_of
+
+Kind = str  # "bool" | "number" | "text" | "null"
+
+
+class RuleError(ValueError):
+    """A rule that cannot be accepted; ``line``/``column`` are 1-based within the rule text."""
+
+    def __init__(self, message: str, line: int, column: int, rule: str) -> None:
+        self.message = message
+        self.line = line
+        self.column = column
+        self.rule = rule
+        super().__init__(f"{message}（第 {line} 行第 {column} 列 / line {line}, column {column}）")
+
+
+@dataclass(frozen=True)
+class AreaFunction:
+    """A count or share over the level below, e.g. ``households_failing('water')``."""
+
+    name: str
+    prefix: str  # the fact-table column is prefix + '__' + indicator
+    kind: Kind
+    argument: str  # which indicator set the argument names: 'household' or 'village'
+    doc: str
+
+
+AREA_FUNCTIONS: dict[Level, dict[str, AreaFunction]] = {
+    "village": {},
+    "county": {},
+}
+for _level in ("village", "county"):
+    AREA_FUNCTIONS[_level].update({  # type: ignore[index]
+        "households_failing": AreaFunction("households_failing", "hf", "number", "household",
+                                           "assessed households whose result for the indicator is not 'pass'"),
+        "households_passing": AreaFunction("households_passing", "hp", "number", "household",
+                                           "assessed households that pass the indicator"),
+        "percent_households_passing": AreaFunction("percent_households_passing", "hq", "number", "household",
+                                                   "share of assessed households passing the indicator (percent)"),
+    })
+AREA_FUNCTIONS["county"].update({
+    "villages_failing": AreaFunction("villages_failing", "vf", "number", "village",
+                                     "villages whose result for the indicator is not 'pass'"),
+    "percent_villages_passing": AreaFunction("percent_villages_passing", "vq", "number", "village",
+                                             "share of villages passing the indicator (percent)"),
+    "poor_villages_failing": AreaFunction("poor_villages_failing", "pvf", "number", "village",
+                                          "poor villages whose result for the indicator is not 'pass'"),
+})
+VERDICT = "verdict"  # the argument naming the overall verdict rather than one indicator
+
+_FACT_KINDS: dict[str, Kind] = {"bool": "bool", "int": "number", "money": "number", "decimal": "number",
+                                "rate": "number", "text": "text"}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Names a rule may use at one level."""
+
+    level: Level
+    facts: Mapping[str, Fact]
+    parameters: Mapping[str, tuple[Decimal, str]]  # name -> (value, unit)
+    functions: Mapping[str, AreaFunction] = field(default_factory=dict)
+    lower_indicators: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # 'household' -> names
+
+    @classmethod
+    def for_level(cls, level: Level, parameters: Mapping[str, tuple[Decimal, str]],
+                  lower_indicators: Mapping[str, tuple[str, ...]] | None = None) -> Scope:
+        return cls(level, facts_of(level), parameters, AREA_FUNCTIONS.get(level, {}), lower_indicators or {})
+
+
+@dataclass
+class Checked:
+    """What a rule uses, collected while checking it."""
+
+    facts: list[str] = field(default_factory=list)
+    parameters: list[str] = field(default_factory=list)
+    derived: list[tuple[str, str, str]] = field(default_factory=list)  # (column, function, indicator)
+
+
+def parse_rule(text: str) -> exp.Expr:
+    try:
+        statements = sqlglot.parse(text)
+    except (ParseError, TokenError) as err:
+        errors = getattr(err, "errors", None) or [{}]
+        first = errors[0]
+        line, column = int(first.get("line") or 1), int(first.get("col") or 1)
+        desc = first.get("description") or str(err).splitlines()[0]
+        raise RuleError(f"无法解析的表达式 / cannot parse: {desc}", line, column, text) from None
+    real = [s for s in statements if s is not None]
+    if len(real) != 1:
+        raise RuleError("只能有一个表达式 / exactly one expression is allowed", 1, 1, text)
+    return real[0]
+
+
+class _Checker:
+    def __init__(self, text: str, scope: Scope, table: str) -> None:
+        self.text = text
+        self.scope = scope
+        self.table = table
+        self.used = Checked()
+
+    # -- positions ---------------------------------------------------------------------------
+    def _offset(self, node: exp.Expr) -> int:
+        starts = [n.meta["start"] for n in node.walk() if n._meta and "start" in n.meta]
+        offset = min(starts) if starts else 0
+        if isinstance(node, (exp.Select, exp.Subquery, exp.Query)):
+            tokens = [t for t in Tokenizer().tokenize(self.text) if t.start <= offset]
+            for tok in reversed(tokens):
+                if tok.token_type in (TokenType.SELECT, TokenType.L_PAREN):
+                    return tok.start
+        return offset
+
+    def fail(self, node: exp.Expr, message: str) -> RuleError:
+        offset = self._offset(node)
+        before = self.text[:offset]
+        line = before.count("\n") + 1
+        column = offset - (before.rfind("\n") + 1) + 1
+        return RuleError(message, line, column, self.text)
+
+    # -- checking ------------------------------------------------------------------------------
+    def check(self, node: exp.Expr) -> tuple[exp.Expr, Kind]:
+        handler = _HANDLERS.get(type(node))
+        if handler is None:
+            raise self.fail(node, f"不允许的语法 / construct not allowed: {_describe(node)}")
+        return handler(self, node)
+
+    def condition(self, node: exp.Expr) -> exp.Expr:
+        out, kind = self.check(node)
+        if kind not in ("bool", "null"):
+            raise self.fail(node, f"此处需要条件（真/假），得到{_KIND_ZH[kind]} / "
+                                  f"a condition is needed here, got {kind}")
+        return out
+
+    def name(self, node: exp.Column) -> tuple[exp.Expr, Kind]:
+        if node.table or node.args.get("db") or node.args.get("catalog"):
+            raise self.fail(node, "不允许引用表名 / table-qualified names are not allowed")
+        name = node.name
+        fact = self.scope.facts.get(name)
+        if fact is not None:
+            if name not in self.used.facts:
+                self.used.facts.append(name)
+            return exp.column(name, table=self.table), _FACT_KINDS[fact.kind]
+        if name in self.scope.parameters:
+            value, _unit = self.scope.parameters[name]
+            if name not in self.used.parameters:
+                self.used.parameters.append(name)
+            return exp.Literal.number(_plain(value)), "number"
+        hint = _hint(name, self.scope)
+        raise self.fail(node, f"未知的事实或参数 {name!r} / unknown fact or parameter {name!r}{hint}")
+
+    def literal(self, node: exp.Literal) -> tuple[exp.Expr, Kind]:
+        if node.is_string:
+            return exp.Literal.string(node.this), "text"
+        try:
+            Decimal(node.this)
+        except ArithmeticError:
+            raise self.fail(node, f"不是数字 / not a number: {node.this}") from None
+        return exp.Literal.number(node.this), "number"
+
+    def logic(self, node: exp.Expr) -> tuple[exp.Expr, Kind]:
+        left = self.condition(node.this)
+        right = self.condition(node.expression)
+        return type(node)(this=left, expression=right), "bool"
+
+    def negate(self, node: exp.Not) -> tuple[exp.Expr, Kind]:
+        return exp.Not(this=self.condition(node.this)), "bool"
+
+    def paren(self, node: exp.Paren) -> tuple[exp.Expr, Kind]:
+        inner, kind = self.check(node.this)
+        return exp.Paren(this=inner), kind
+
+    def compare(self, node: exp.Expr) -> tuple[exp.Expr, Kind]:
+        left, lk = self.check(node.this)
+        right, rk = self.check(node.expression)
+        self._same(node, lk, rk)
+        self._codes(node.this, node.expression)
+        self._codes(node.expression, node.this)
+        return type(node)(this=left, expression=right), "bool"
+
+    def between(self, node: exp.Between) -> tuple[exp.Expr, Kind]:
+        value, kind = self.check(node.this)
+        low, lk = self.check(node.args["low"])
+        high, hk = self.check(node.args["high"])
+        for k in (lk, hk):
+            self._same(node, kind, k)
+        if kind != "number":
+            raise self.fail(node, "BETWEEN 只用于数字 / BETWEEN needs numbers")
+        return exp.Between(this=value, low=low, high=high), "bool"
+
+    def in_list(self, node: exp.In) -> tuple[exp.Expr, Kind]:
+        if node.args.get("query") or node.args.get("unnest") or node.args.get("field"):
+            raise self.fail(node, "IN 只能跟值列表，不允许子查询 / IN takes a list of values, not a subquery")
+        value, kind = self.check(node.this)
+        items = []
+        for item in node.expressions:
+            if not isinstance(item, (exp.Literal, exp.Column, exp.Neg)):
+                raise self.fail(item, "IN 列表只能是值 / IN lists hold plain values")
+            out, ik = self.check(item)
+            self._same(item, kind, ik)
+            self._codes(node.this, item)
+            items.append(out)
+        return exp.In(this=value, expressions=items), "bool"
+
+    def is_(self, node: exp.Is) -> tuple[exp.Expr, Kind]:
+        value, _ = self.check(node.this)
+        if not isinstance(node.expression, exp.Null):
+            raise self.fail(node, "只支持 IS NULL / IS NOT NULL / only IS [NOT] NULL is allowed")
+        return exp.Is(this=value, expression=exp.Null()), "bool"
+
+    def arithmetic(self, node: exp.Expr) -> tuple[exp.Expr, Kind]:
+        left, lk = self.check(node.this)
+        right, rk = self.check(node.expression)
+        for k, side in ((lk, node.this), (rk, node.expression)):
+            if k not in ("number", "null"):
+                raise self.fail(side, "算术运算只用于数字 / arithmetic needs numbers")
+        return type(node)(this=left, expression=right), "number"
+
+    def neg(self, node: exp.Neg) -> tuple[exp.Expr, Kind]:
+        inner, kind = self.check(node.this)
+        if kind != "number":
+            raise self.fail(node, "负号只用于数字 / minus needs a number")
+        return exp.Neg(this=inner), "number"
+
+    def constant(self, node: exp.Expr) -> tuple[exp.Expr, Kind]:
+        if isinstance(node, exp.Null):
+            return exp.Null(), "null"
+        return exp.Boolean(this=node.this), "bool"
+
+    def coalesce(self, node: exp.Coalesce) -> tuple[exp.Expr, Kind]:
+        first, kind = self.check(node.this)
+        rest = []
+        for item in node.expressions:
+            out, k = self.check(item)
+            self._same(item, kind, k)
+            rest.append(out)
+        return exp.Coalesce(this=first, expressions=rest), kind
+
+    def numeric_function(self, node: exp.Expr) -> tuple[exp.Expr, Kind]:
+        args = {}
+        for key, value in node.args.items():
+            if value is None:
+                continue
+            values = value if isinstance(value, list) else [value]
+            checked = []
+            for v in values:
+                if not isinstance(v, exp.Expr):
+                    raise self.fail(node, f"不允许的参数 / argument not allowed: {v!r}")
+                out, k = self.check(v)
+                if k not in ("number", "null"):
+                    raise self.fail(v, "函数参数须为数字 / the function needs numbers")
+                checked.append(out)
+            args[key] = checked if isinstance(value, list) else checked[0]
+        return type(node)(**args), "number"
+
+    def area_function(self, node: exp.Anonymous) -> tuple[exp.Expr, Kind]:
+        name = str(node.this).lower()
+        func = self.scope.functions.get(name)
+        if func is None:
+            known = ", ".join(sorted(self.scope.functions)) or "—"
+            raise self.fail(node, f"不允许的函数 {name}() / function {name}() is not allowed (allowed: {known})")
+        args = node.expressions
+        if len(args) != 1 or not isinstance(args[0], exp.Literal) or not args[0].is_string:
+            raise self.fail(node, f"{name}() 需要一个指标名（字符串）/ {name}() takes one indicator name in quotes")
+        indicator = args[0].this
+        allowed = self.scope.lower_indicators.get(func.argument, ())
+        if indicator != VERDICT and indicator not in allowed:
+            raise self.fail(args[0], f"{func.argument} 级无指标 {indicator!r} / no {func.argument} indicator "
+                                     f"{indicator!r} (known: {', '.join(allowed) or '—'}, {VERDICT})")
+        column = f"{func.prefix}__{indicator}"
+        self.used.derived.append((column, name, indicator))
+        return exp.column(column, table=self.table), func.kind
+
+    # -- helpers -------------------------------------------------------------------------------
+    def _same(self, node: exp.Expr, a: Kind, b: Kind) -> None:
+        if "null" in (a, b) or a == b:
+            return
+        raise self.fail(node, f"类型不一致：{_KIND_ZH[a]}与{_KIND_ZH[b]} / cannot compare {a} with {b}")
+
+    def _codes(self, named: exp.Expr, value: exp.Expr) -> None:
+        """A text fact compared with a quoted code: the code must be in the fact's code list."""
+        if not (isinstance(named, exp.Column) and isinstance(value, exp.Literal) and value.is_string):
+            return
+        fact = self.scope.facts.get(named.name)
+        if fact is None or fact.codes is None:
+            return
+        codes = code_lists()[fact.codes].codes
+        if value.this not in codes:
+            raise self.fail(value, f"{fact.name} 没有代码 {value.this!r}（可用：{', '.join(codes)}）/ "
+                                   f"{fact.name} has no code {value.this!r}")
+
+
+_KIND_ZH = {"bool": "条件", "number": "数字", "text": "文本", "null": "空值"}
+
+_HANDLERS: dict[type, Callable[[_Checker, exp.Expr], tuple[exp.Expr, Kind]]] = {
+    exp.And: _Checker.logic,
+    exp.Or: _Checker.logic,
+    exp.Not: _Checker.negate,  # type: ignore[dict-item]
+    exp.Paren: _Checker.paren,  # type: ignore[dict-item]
+    exp.EQ: _Checker.compare,
+    exp.NEQ: _Checker.compare,
+    exp.GT: _Checker.compare,
+    exp.GTE: _Checker.compare,
+    exp.LT: _Checker.compare,
+    exp.LTE: _Checker.compare,
+    exp.Between: _Checker.between,  # type: ignore[dict-item]
+    exp.In: _Checker.in_list,  # type: ignore[dict-item]
+    exp.Is: _Checker.is_,  # type: ignore[dict-item]
+    exp.Add: _Checker.arithmetic,
+    exp.Sub: _Checker.arithmetic,
+    exp.Mul: _Checker.arithmetic,
+    exp.Div: _Checker.arithmetic,
+    exp.Neg: _Checker.neg,  # type: ignore[dict-item]
+    exp.Column: _Checker.name,  # type: ignore[dict-item]
+    exp.Literal: _Checker.literal,  # type: ignore[dict-item]
+    exp.Boolean: _Checker.constant,
+    exp.Null: _Checker.constant,
+    exp.Coalesce: _Checker.coalesce,  # type: ignore[dict-item]
+    exp.Round: _Checker.numeric_function,
+    exp.Abs: _Checker.numeric_function,
+    exp.Least: _Checker.numeric_function,
+    exp.Greatest: _Checker.numeric_function,
+    exp.Anonymous: _Checker.area_function,  # type: ignore[dict-item]
+}
+
+
+def _describe(node: exp.Expr) -> str:
+    if isinstance(node, (exp.Select, exp.Subquery, exp.Query)):
+        return "子查询 / subquery"
+    if isinstance(node, exp.Func):
+        return f"函数 / function {node.sql_name()}()"
+    if isinstance(node, (exp.Create, exp.Drop, exp.Insert, exp.Update, exp.Delete, exp.Alter)):
+        return f"语句 / statement {node.key.upper()}"
+    if isinstance(node, exp.Star):
+        return "*"
+    return node.key.upper()
+
+
+def _hint(name: str, scope: Scope) -> str:
+    for level in ("member", "household", "village", "county"):
+        if level != scope.level and name in facts_of(level):  # type: ignore[arg-type]
+            return f"; {name} 是{level}级事实 / {name} is a {level} fact"
+    close = [n for n in (*scope.facts, *scope.parameters) if n.startswith(name[:4])]
+    return f"; 是否指 / did you mean: {', '.join(close[:3])}" if close else ""
+
+
+def _plain(value: Decimal) -> str:
+    text = format(value, "f")
+    return text
+
+
+def check_rule(text: str, scope: Scope, table: str = "f") -> tuple[exp.Expr, Checked]:
+    """Parse, check and rewrite ``text``; return the condition (over ``table``) and what it uses."""
+    if not text.strip():
+        raise RuleError("表达式为空 / the rule is empty", 1, 1, text)
+    tree = parse_rule(text)
+    checker = _Checker(text, scope, table)
+    condition = checker.condition(tree)
+    return condition, checker.used
+
+
+def compile_rule(text: str, scope: Scope, table: str = "f") -> exp.Expr:
+    return check_rule(text, scope, table)[0]
