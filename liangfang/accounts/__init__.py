@@ -1,0 +1,1 @@
+"""Web accounts: each user belongs to a region and holds one role there."""

@@ -1,0 +1,89 @@
+"""Charts drawn on the server as SVG: no script, no CDN, readable without JavaScript, printable.
+Every bar or point may carry a link to the households behind it. Labels are escaped."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+Number = int | float | Decimal
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: Number
+    text: str  # the value as shown, e.g. "1,234" or "96.5%"
+    href: str = ""
+
+
+def _f(x: float) -> str:
+    return f"{x:.1f}"
+
+
+def _link(href: str, inner: str) -> str:
+    if not href:
+        return inner
+    return format_html('<a href="{}">', href) + inner + "</a>"
+
+
+def bar_chart(bars: Sequence[Bar], *, title: str, maximum: Number | None = None, css: str = "") -> SafeString:
+    """Horizontal bars, one row each: label, bar, value."""
+    row, label_w, bar_w, text_w = 26, 150, 300, 90
+    width = label_w + bar_w + text_w
+    height = max(row * len(bars), row) + 8
+    top = float(maximum if maximum is not None else max((float(b.value) for b in bars), default=0)) or 1.0
+    parts: list[str] = [format_html('<svg class="chart {}" role="img" viewBox="0 0 {} {}" width="{}" height="{}" '
+                         'xmlns="http://www.w3.org/2000/svg"><title>{}</title>', css, width, height, width,
+                         height, title)]
+    for i, b in enumerate(bars):
+        y = 4 + i * row
+        length = max(float(b.value) / top * bar_w, 0 if not b.value else 2)
+        parts.append(_link(b.href, format_html(
+            '<g class="bar"><text class="label" x="{}" y="{}" text-anchor="end">{}</text>'
+            '<rect x="{}" y="{}" width="{}" height="{}" rx="2"></rect>'
+            '<text class="value" x="{}" y="{}">{}</text></g>',
+            label_w - 8, y + 17, b.label, label_w, y + 4, _f(length), row - 8, _f(label_w + length + 6), y + 17,
+            b.text)))
+    if not bars:
+        parts.append(format_html('<text class="empty" x="{}" y="18">—</text>', label_w))
+    parts.append("</svg>")
+    return mark_safe("".join(str(p) for p in parts))
+
+
+def line_chart(points: Sequence[tuple[str, Number, str]], *, title: str, unit: str = "%",
+               href: str = "") -> SafeString:
+    """A line over labelled points (label, value, text shown at the point)."""
+    width, height, left, right, top, bottom = 520, 220, 44, 16, 20, 32
+    inner_w, inner_h = width - left - right, height - top - bottom
+    peak = max((float(v) for _, v, _ in points), default=0.0) or 1.0
+    n = max(len(points) - 1, 1)
+
+    def xy(i: int, v: Number) -> tuple[float, float]:
+        return left + inner_w * i / n, top + inner_h * (1 - float(v) / peak)
+
+    parts: list[str] = [format_html('<svg class="chart line" role="img" viewBox="0 0 {} {}" width="{}" height="{}" '
+                         'xmlns="http://www.w3.org/2000/svg"><title>{}</title>', width, height, width, height, title)]
+    for frac in (0, 0.5, 1):
+        y = top + inner_h * (1 - frac)
+        parts.append(format_html('<line class="grid" x1="{}" y1="{}" x2="{}" y2="{}"></line>'
+                                 '<text class="axis" x="{}" y="{}" text-anchor="end">{}{}</text>',
+                                 left, _f(y), width - right, _f(y), left - 4, _f(y + 4), f"{peak * frac:.2f}", unit))
+    if points:
+        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in (xy(i, v) for i, (_, v, _) in enumerate(points)))
+        parts.append(format_html('<polyline class="series" points="{}"></polyline>', path))
+    for i, (label, value, text) in enumerate(points):
+        x, y = xy(i, value)
+        parts.append(format_html('<circle class="point" cx="{}" cy="{}" r="3.5"><title>{} {}</title></circle>'
+                                 '<text class="axis" x="{}" y="{}" text-anchor="middle">{}</text>'
+                                 '<text class="value" x="{}" y="{}" text-anchor="middle">{}</text>',
+                                 _f(x), _f(y), label, text, _f(x), height - 10, label, _f(x), _f(y - 8), text))
+    parts.append("</svg>")
+    return mark_safe(_link(href, "".join(str(p) for p in parts)))
+
+
+__all__ = ["Bar", "bar_chart", "line_chart"]

@@ -1,0 +1,134 @@
+"""Forms built from the registry's field table. They only carry text: the services clean and
+validate it (the same code as the importer), and their problems are put next to each field."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ..registry.codes import code_list
+from ..registry.fields import Field
+from ..registry.services.errors import Problem
+from .text import field_label, is_zh, pick
+
+
+def _bool_choices() -> list[tuple[str, str]]:
+    return [("", "—"), ("true", "是" if is_zh() else "yes"), ("false", "否" if is_zh() else "no")]
+
+
+def _form_field(f: Field) -> forms.Field:
+    attrs: dict[str, str] = {}
+    widget: forms.Widget
+    if f.kind == "code":
+        assert f.codes is not None
+        lang = "zh" if is_zh() else "en"
+        widget = forms.Select(choices=[("", "—"), *code_list(f.codes).choices(lang)])
+    elif f.kind == "bool":
+        widget = forms.Select(choices=_bool_choices())
+    elif f.kind == "date":
+        widget = forms.DateInput(attrs={"type": "date"})
+    elif f.kind in ("int", "decimal"):
+        widget = forms.TextInput(attrs={"inputmode": "decimal" if f.kind == "decimal" else "numeric"})
+    else:
+        if f.max_length:
+            attrs["maxlength"] = str(f.max_length)
+        widget = forms.TextInput(attrs=attrs)
+    return forms.CharField(label=field_label(f), required=False, widget=widget, strip=True)
+
+
+def as_text(value: Any) -> str:
+    """A stored value as a form shows it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral_value() else str(value)
+    return str(value)
+
+
+class VersionedForm(forms.Form):
+    """The household version the page was read at, and when, so a save made over someone else's
+    newer one is refused and what they changed can be shown."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=True)
+    seen = forms.DateTimeField(widget=forms.HiddenInput, required=False)
+    extra_kwargs: dict[str, Any] = {}  # what a subclass was built with, to build it again
+
+    def rebound(self, version: int) -> VersionedForm:
+        """The same form and input with the household's current version: nothing the user typed
+        is lost, and a deliberate second save applies it on top of the other person's change."""
+        data = dict(self.data.items())
+        data["version"] = str(version)
+        form = type(self)(data, **self.extra_kwargs)
+        form.is_valid()
+        return form
+
+
+class FieldTableForm(VersionedForm):
+    """One input per field-table entry."""
+
+    def __init__(self, *args: Any, table: Sequence[Field], leave_out: Iterable[str] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.extra_kwargs = {"table": table, "leave_out": leave_out}
+        skip = set(leave_out)
+        self.table = [f for f in table if f.name not in skip]
+        for f in self.table:
+            self.fields[f.name] = _form_field(f)
+            if f.required:
+                self.fields[f.name].widget.attrs["aria-required"] = "true"
+        self.required_names = {f.name for f in self.table if f.required}
+
+    def values(self) -> dict[str, str]:
+        """What the user typed, for the services (call after ``is_valid``)."""
+        return {f.name: self.cleaned_data.get(f.name, "") for f in self.table}
+
+    def show_problems(self, problems: Sequence[Problem]) -> None:
+        for p in problems:
+            target = p.field if p.field in self.fields else None
+            self.add_error(target, pick(p.message))
+
+
+def initial_from(obj: Any, table: Sequence[Field], household: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {f.name: as_text(getattr(obj, f.name, None)) for f in table if hasattr(obj, f.name)}
+    return {**data, **version_initial(household)}
+
+
+def version_initial(household: Any) -> dict[str, Any]:
+    return {"version": household.version, "seen": household.updated_at.isoformat()}
+
+
+class RemoveMemberForm(VersionedForm):
+    reason = forms.CharField(label=_("Reason for leaving"), widget=forms.Select)
+    on = forms.DateField(label=_("Date left"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        lang = "zh" if is_zh() else "en"
+        self.fields["reason"].widget = forms.Select(choices=code_list("member_left_reason").choices(lang))
+
+
+class PairingForm(VersionedForm):
+    cadre = forms.TypedChoiceField(label=_("Responsible cadre"), coerce=int)
+    start_date = forms.DateField(label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, cadres: Iterable[tuple[int, str]] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.extra_kwargs = {"cadres": list(cadres)}
+        cadre = self.fields["cadre"]
+        assert isinstance(cadre, forms.TypedChoiceField)
+        cadre.choices = [("", "—"), *self.extra_kwargs["cadres"]]
+
+
+def problems_by_field(problems: Sequence[Problem]) -> Mapping[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for p in problems:
+        out.setdefault(p.field, []).append(pick(p.message))
+    return out

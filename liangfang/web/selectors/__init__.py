@@ -1,0 +1,1 @@
+"""Reads for the web pages: lists, dashboards and the household page (writes go to services)."""

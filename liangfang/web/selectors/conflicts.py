@@ -1,0 +1,87 @@
+"""What another person changed, as the conflict message shows it: when, who, what, old → new."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from ...accounts.roles import Role
+from ...registry.fields import HOUSEHOLD_FIELDS, INCOME_FIELDS, MEMBER_FIELDS
+from ...registry.models import ChangeRecord
+from ...registry.services.errors import Conflict
+from .. import masking
+from ..text import code_label, field_label
+
+_LABELS = {f.name: f for f in (*HOUSEHOLD_FIELDS, *MEMBER_FIELDS, *INCOME_FIELDS)}
+
+
+ACTIONS = {
+    "create": _l("created"), "update": _l("changed the household"), "add_member": _l("added a member"),
+    "update_member": _l("changed a member"), "remove_member": _l("recorded a member leaving"),
+    "set_income": _l("recorded income"), "pair_cadre": _l("paired a responsible cadre"),
+}
+
+
+@dataclass(frozen=True)
+class ChangeLine:
+    at: dt.datetime | None
+    by: str
+    action: str
+    changes: list[tuple[str, str, str]]  # (field, before, after)
+
+
+def change_lines(entries: Iterable[Mapping[str, object]], role: Role) -> list[ChangeLine]:
+    """Change-log entries for a person with ``role``: labels in the active language, code values
+    as labels, sensitive values masked as on the pages."""
+    lines = []
+    for e in entries:
+        raw = e.get("changes") or {}
+        pairs = []
+        if isinstance(raw, dict):
+            for name, value in raw.items():
+                field = _LABELS.get(name)
+                label = field_label(field) if field else name
+                if isinstance(value, list) and len(value) == 2:
+                    pairs.append((label, _shown(name, value[0], role), _shown(name, value[1], role)))
+                else:
+                    pairs.append((label, "", _shown(name, value, role)))
+        at = e.get("at")
+        action = str(e.get("action", ""))
+        lines.append(ChangeLine(at=parse_datetime(at) if isinstance(at, str) else None, by=str(e.get("by", "")),
+                                action=str(ACTIONS.get(action, action)), changes=pairs))
+    return lines
+
+
+def _shown(name: str, value: object, role: Role) -> str:
+    text = "" if value is None else str(value)
+    if not text:
+        return text
+    field = _LABELS.get(name)
+    if field is not None and field.kind == "code" and field.codes:
+        text = code_label(field.codes, text)
+    elif field is not None and field.kind == "bool":
+        text = {"True": _("yes"), "False": _("no")}.get(text, text)
+    if name == "resident_id":
+        return masking.resident_id(role, text)
+    if name == "phone":
+        return masking.phone(role, text)
+    if name in ("bank_account", "bank_name"):
+        return masking.bank_account(role, text) if name == "bank_account" else (
+            text if role.bank_account == "full" else masking.HIDDEN)
+    if name in ("health_status", "disability_grade"):
+        return masking.health(role, text)
+    return text
+
+
+def history_lines(records: Iterable[ChangeRecord], role: Role) -> list[ChangeLine]:
+    return change_lines(({"at": r.at.isoformat(), "by": r.actor, "action": r.action, "changes": r.changes}
+                         for r in records), role)
+
+
+def conflict_rows(conflict: Conflict, role: Role) -> dict[str, object]:
+    return {"conflict": conflict, "lines": change_lines(conflict.changes, role)}

@@ -1,0 +1,59 @@
+"""Everything the household page shows, read in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import F
+
+from ...registry.models import CadrePairing, ChangeRecord, Household, IncomeRecord, Member, Region
+
+HISTORY_LIMIT = 50
+
+
+@dataclass
+class HouseholdPage:
+    household: Household
+    path: list[Region]  # county → township → village
+    members: list[Member]
+    former_members: list[Member]
+    incomes: list[IncomeRecord]  # newest first
+    pairings: list[CadrePairing]  # current first
+    history: list[ChangeRecord]
+
+    @property
+    def head(self) -> Member | None:
+        return next((m for m in self.members if m.relation == "head"), None)
+
+    @property
+    def cadre_pairing(self) -> CadrePairing | None:
+        return next((p for p in self.pairings if p.end_date is None), None)
+
+
+def region_path(region: Region, top: Region) -> list[Region]:
+    """Regions from ``top`` down to ``region`` (one query: codes share their ancestors' prefixes)."""
+    from ...registry.selectors import significant_prefix
+
+    widths = {"county": 6, "township": 9, "village": 12}
+    if region.level not in widths:
+        return [region]
+    wanted = [region.code[:n].ljust(12, "0") for n in widths.values() if n <= widths[region.level]]
+    found = {r.code: r for r in Region.objects.filter(code__in=wanted)}
+    top_prefix = significant_prefix(top)
+    return [found[c] for c in wanted if c in found and c.startswith(top_prefix)
+            and len(significant_prefix(found[c])) >= len(top_prefix)]
+
+
+def household_page(household: Household, top: Region) -> HouseholdPage:
+    members = list(Member.objects.filter(household=household).order_by("-is_active", "id"))
+    return HouseholdPage(
+        household=household,
+        path=region_path(household.village, top),
+        members=[m for m in members if m.is_active],
+        former_members=[m for m in members if not m.is_active],
+        incomes=list(IncomeRecord.objects.filter(household=household).order_by("-year")),
+        pairings=list(CadrePairing.objects.filter(household=household).select_related("cadre")
+                      .order_by(F("end_date").desc(nulls_first=True), "-start_date")),
+        history=list(ChangeRecord.objects.filter(household_number=household.number)
+                     .order_by("-at", "-id")[:HISTORY_LIMIT]),
+    )

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from .views import auth, dashboard, edit, households
+
+app_name = "web"
+
+urlpatterns = [
+    path("", auth.home, name="home"),
+    path("login/", auth.login_view, name="login"),
+    path("logout/", auth.logout_view, name="logout"),
+    path("region/<str:code>/", dashboard.dashboard_view, name="dashboard"),
+    path("households/", households.household_list, name="households"),
+    path("households/export.xlsx", households.household_export, name="export"),
+    path("households/<str:number>/", households.household_detail, name="household"),
+    path("households/<str:number>/edit/", edit.household_edit, name="household_edit"),
+    path("households/<str:number>/members/add/", edit.member_add_view, name="member_add"),
+    path("households/<str:number>/members/<int:member_id>/edit/", edit.member_edit_view, name="member_edit"),
+    path("households/<str:number>/members/<int:member_id>/remove/", edit.member_remove_view, name="member_remove"),
+    path("households/<str:number>/incomes/add/", edit.income_edit_view, name="income_add"),
+    path("households/<str:number>/incomes/<int:year>/", edit.income_edit_view, name="income_edit"),
+    path("households/<str:number>/cadre/", edit.pairing_edit_view, name="pairing_edit"),
+]

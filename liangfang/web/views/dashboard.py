@@ -1,0 +1,69 @@
+"""A region's dashboard: the headline figures, the regions one level down, and charts; every
+figure links to the households behind it."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from ..charts import Bar, bar_chart, line_chart
+from ..links import households_url
+from ..permissions import Viewer, region_for, viewer_required
+from ..selectors.dashboard import Dashboard, dashboard, poor_villages
+from ..selectors.detail import region_path
+from ..text import code_label
+
+GAP_TITLES = {
+    "medical": lambda: _("Basic medical insurance"),
+    "pension": lambda: _("Pension insurance (16+, not in school)"),
+    "doctor": lambda: _("Family-doctor contract"),
+    "school": lambda: _("School enrolment, ages 6–15"),
+}
+
+
+def _charts(data: Dashboard, code: str) -> dict[str, object]:
+    registered = {"region": code, "status": "registered"}
+    return {
+        "incidence_chart": line_chart(
+            [(str(y), v, f"{v}%") for y, v in data.incidence_by_year],
+            title=_("Poverty incidence by year"), href=households_url(region=code, status="remaining")),
+        "children_chart": bar_chart(
+            [Bar(c.region.name, c.incidence_now, f"{c.incidence_now}%",
+                 households_url(region=c.region.code, status="remaining")) for c in data.children],
+            title=_("Poverty incidence now, by region"), css="children"),
+        "causes_chart": bar_chart(
+            [Bar(code_label("poverty_cause", cause), n, f"{n:,}", households_url(**registered, cause=cause))
+             for cause, n in data.causes], title=_("Main causes of poverty"), css="causes"),
+        "coverage_chart": bar_chart(
+            [Bar(str(GAP_TITLES[r.code]()), r.percent, f"{r.percent}%",
+                 households_url(**registered, gap=r.code)) for r in data.coverage],
+            title=_("Coverage among registered households' members"), maximum=100, css="coverage"),
+        "housing_chart": bar_chart(
+            [Bar(code_label("housing_grade", g), n, f"{n:,}", households_url(**registered, grade=g))
+             for g, n in data.housing_grades], title=_("Housing safety grades"), css="housing"),
+    }
+
+
+@viewer_required()
+def dashboard_view(request: HttpRequest, viewer: Viewer, code: str) -> HttpResponse:
+    region = region_for(viewer, code)
+    data = dashboard(region)
+    context = {
+        "viewer": viewer,
+        "region": region,
+        "path": [r for r in region_path(region, viewer.region) if r.pk != region.pk],
+        "data": data,
+        "h": data.headline,
+        "links": {
+            "all": households_url(region=code),
+            "registered": households_url(region=code, status="registered"),
+            "exited": households_url(region=code, status="exited"),
+            "remaining": households_url(region=code, status="remaining"),
+        },
+        "coverage": [(str(GAP_TITLES[r.code]()), r, households_url(region=code, status="registered", gap=r.code))
+                     for r in data.coverage],
+        "poor_villages": poor_villages(region),
+        **_charts(data, code),
+    }
+    return render(request, "web/dashboard.html", context)

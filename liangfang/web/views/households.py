@@ -1,0 +1,84 @@
+"""The household list (search, filters, sorting, pages), the household page and the export of
+the filtered list."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ...registry.codes import code_list
+from ...registry.models import Region
+from ..export import EXPORT_LIMIT, write_export
+from ..permissions import Viewer, household_for, region_for, viewer_required
+from ..selectors.assessments import household_assessment, indicator_choices
+from ..selectors.conflicts import history_lines
+from ..selectors.detail import household_page
+from ..selectors.households import PAGE_SIZE, ListFilters, cadre_choices, filtered_households, page_rows, villages_in
+from ..text import is_zh
+
+
+def _choices(name: str) -> list[tuple[str, str]]:
+    return code_list(name).choices("zh" if is_zh() else "en")
+
+
+def _filter_choices(viewer: Viewer, region: Region) -> dict[str, object]:
+    villages = list(villages_in(viewer.region).values_list("code", "name"))
+    if region.level != "village" and region != viewer.region:
+        villages.insert(0, (region.code, region.name))  # a township chosen on the dashboard
+    return {
+        "villages": villages,
+        "statuses": [("registered", _("Registered (all)")), ("remaining", _("Not exited or relapsed")),
+                     *_choices("household_status")],
+        "attributes": _choices("poverty_attribute"),
+        "causes": _choices("poverty_cause"),
+        "grades": _choices("housing_grade"),
+        "gaps": [("medical", _("Member without medical insurance")), ("pension", _("Adult without pension insurance")),
+                 ("doctor", _("Member without family doctor")), ("school", _("Child 6–15 out of school"))],
+        "cadres": cadre_choices(viewer.region),
+        "indicators": indicator_choices(),
+    }
+
+
+@viewer_required()
+def household_list(request: HttpRequest, viewer: Viewer) -> HttpResponse:
+    f = ListFilters.from_query(request.GET)
+    region = region_for(viewer, f.region) if f.region else viewer.region
+    qs = filtered_households(viewer, f, region).select_related("village")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    sorts = {key: f.query(sort=(("-" + key) if f.sort == key else key)) for key in
+             ("number", "village", "status", "people", "updated")}
+    return render(request, "web/household_list.html", {
+        "viewer": viewer, "filters": f, "region": region, "page": page, "rows": page_rows(list(page.object_list)),
+        "query": f.query(), "sorts": sorts, "choices": _filter_choices(viewer, region), "export_limit": EXPORT_LIMIT,
+    })
+
+
+@viewer_required()
+def household_detail(request: HttpRequest, viewer: Viewer, number: str) -> HttpResponse:
+    household = household_for(viewer, number)
+    page = household_page(household, viewer.region)
+    return render(request, "web/household_detail.html", {
+        "viewer": viewer, "p": page, "h": household, "assessment": household_assessment(household),
+        "history": history_lines(page.history, viewer.role),
+    })
+
+
+@viewer_required()
+def household_export(request: HttpRequest, viewer: Viewer) -> HttpResponseBase:
+    f = ListFilters.from_query(request.GET)
+    region = region_for(viewer, f.region) if f.region else viewer.region
+    qs = filtered_households(viewer, f, region)
+    total = qs.count()
+    if total > EXPORT_LIMIT:
+        return render(request, "web/message.html", {
+            "viewer": viewer, "title": _("Too many households to export"),
+            "message": _("The list holds %(n)s households; narrow the filters to at most %(limit)s.")
+            % {"n": f"{total:,}", "limit": f"{EXPORT_LIMIT:,}"}}, status=400)
+    stream = write_export(qs, viewer.role)
+    name = f"liangfang-{region.code}-{timezone.localdate():%Y%m%d}.xlsx"
+    return FileResponse(stream, as_attachment=True, filename=name,
+                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
