@@ -1,0 +1,193 @@
+"""Explanations of results in the pack's own words.
+
+>>> format_money(Decimal("3812"))
+'3,812'
+
+Each indicator gives one sentence from the pack's ``explain`` template with the stored values
+filled in, followed by the outcome: 「人均纯收入 3,812 元 < 扶贫标准 4,000 元 — 未达标」.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from ..ids import mask_resident_id
+from ..policy.schema import Indicator, Pack
+from ..registry.codes import code_lists
+from .compiled import PLACEHOLDER, parameters_for
+from .facts import Fact, Level, facts_of
+from .kleene import missing_culprits
+from .results import MemberResult, SubjectResult
+from .rules import AREA_FUNCTIONS, Scope, check_rule
+
+OUTCOME = {
+    "pass": ("达标", "met"),
+    "fail": ("未达标", "not met"),
+    "no_data": ("未达标（无数据）", "not met (no data)"),
+    "pending": ("待核查", "pending verification"),
+}
+MARK = {"pass": "✓", "fail": "✗", "no_data": "✗", "pending": "…"}
+VERDICT = {
+    "household": {"pass": ("达到脱贫标准", "meets the exit standard"),
+                  "fail": ("未达到脱贫标准", "does not meet the exit standard"),
+                  "pending": ("待核查", "pending verification")},
+    "village": {"pass": ("达到出列标准", "meets the village exit standard"),
+                "fail": ("未达到出列标准", "does not meet the village exit standard"),
+                "pending": ("待核查", "pending verification")},
+    "county": {"pass": ("达到摘帽标准", "meets the county exit standard"),
+               "fail": ("未达到摘帽标准", "does not meet the county exit standard"),
+               "pending": ("计算指标之外待第三方评估", "awaiting third-party verification")},
+}
+
+
+def format_money(value: Decimal) -> str:
+    """Thousands separators; no decimals for whole yuan."""
+    if value == value.to_integral_value():
+        return f"{int(value):,}"
+    return f"{value:,.2f}"
+
+
+def format_percent(value: Decimal) -> str:
+    text = f"{value:.3f}".rstrip("0").rstrip(".")
+    return f"{text}%"
+
+
+def _yes_no(value: bool, lang: str) -> str:
+    return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+
+
+def format_fact(fact: Fact | None, kind: str, value: Any, lang: str) -> str:
+    if value is None:
+        if fact is None:
+            return "—"
+        return fact.missing_zh if lang == "zh" else fact.missing_en
+    if kind == "bool":
+        return _yes_no(bool(value), lang)
+    if kind == "money":
+        return format_money(Decimal(value))
+    if kind == "rate":
+        return format_percent(Decimal(value))
+    if kind == "decimal":
+        d = Decimal(value)
+        return format_money(d) if d == d.to_integral_value() else f"{d:,.1f}"
+    if kind == "text" and fact is not None and fact.codes:
+        return code_lists()[fact.codes].label(str(value), lang)
+    return str(value)
+
+
+def format_parameter(value: Decimal, unit: str) -> str:
+    if unit == "yuan":
+        return format_money(value)
+    if unit == "percent":
+        return format_percent(value)
+    return format_money(value) if value == value.to_integral_value() else str(value)
+
+
+@dataclass(frozen=True)
+class Line:
+    indicator: str
+    name: str
+    status: str
+    sentence: str
+    members: tuple[str, ...] = ()
+
+    def text(self, lang: str = "zh") -> str:
+        zh, en = OUTCOME[self.status]
+        return f"{self.sentence} — {zh if lang == 'zh' else en}"
+
+
+class Explainer:
+    """Turns stored results into sentences, using the pack (as it was when the run was made)."""
+
+    def __init__(self, pack: Pack, year: int) -> None:
+        self.pack = pack
+        self.year = year
+        self.parameters = parameters_for(pack, year)
+
+    def _value(self, level: Level, name: str, values: Mapping[str, Any], counts: tuple[int, int] | None,
+               arg: str | None, lang: str) -> str:
+        if arg is not None:
+            func = AREA_FUNCTIONS[level][name]  # type: ignore[index]
+            raw = values.get(f"{func.prefix}__{arg}")
+            kind = "rate" if name.startswith("percent") else "int"
+            return format_fact(None, kind, raw, lang)
+        if counts is not None and name in ("applicable", "failing"):
+            return str(counts[0] if name == "applicable" else counts[1])
+        facts = facts_of(level)
+        if name in facts:
+            return format_fact(facts[name], facts[name].kind, values.get(name), lang)
+        if name in self.parameters:
+            value, unit = self.parameters[name]
+            return format_parameter(value, unit)
+        return "—"
+
+    def sentence(self, level: Level, indicator: Indicator, status: str, values: Mapping[str, Any],
+                 counts: tuple[int, int] | None = None, lang: str = "zh") -> str:
+        if status in ("no_data", "pending") and indicator.per != "member":
+            missing = self.missing(level, indicator, values, lang)
+            if missing:
+                name = indicator.name.zh if lang == "zh" else indicator.name.en
+                return f"{name}：{'；'.join(missing)}" if lang == "zh" else f"{name}: {'; '.join(missing)}"
+        texts = indicator.explain.passed if status == "pass" else indicator.explain.failed
+        template = texts.zh if lang == "zh" else texts.en
+
+        def fill(match: Any) -> str:
+            name, arg = match.group(1), match.group(2)
+            if arg is None and name in facts_of(level) and values.get(name) is None:
+                return "—"
+            return self._value(level, name, values, counts, arg, lang)
+
+        return PLACEHOLDER.sub(fill, template)
+
+    def missing(self, level: Level, indicator: Indicator, values: Mapping[str, Any], lang: str = "zh") -> list[str]:
+        """What data the indicator lacked, in the facts' own 'missing' words (only what mattered)."""
+        scope = Scope.for_level(level, self.parameters)
+        try:
+            condition, _ = check_rule(indicator.rule, scope)
+        except ValueError:
+            return []
+        facts = facts_of(level)
+        out: list[str] = []
+        for name in missing_culprits(condition, values):
+            text = facts[name].missing_zh if lang == "zh" else facts[name].missing_en
+            if text not in out:
+                out.append(text)
+        return out
+
+    def member_line(self, indicator: Indicator, member: MemberResult, lang: str = "zh") -> str:
+        facts = facts_of("member")
+        relation = format_fact(facts["relation"], "text", member.values.get("relation"), lang)
+        age = member.values.get("age")
+        who = f"{mask_resident_id(member.resident_id)}（{relation}，{age} 岁）" if lang == "zh" else \
+            f"{mask_resident_id(member.resident_id)} ({relation}, age {age})"
+        scope = Scope.for_level("member", self.parameters)
+        _, uses = check_rule(indicator.rule, scope)
+        parts = []
+        for name in uses.facts:
+            fact = facts[name]
+            label = fact.zh if lang == "zh" else fact.en
+            parts.append(f"{label} {format_fact(fact, fact.kind, member.values.get(name), lang)}")
+        sep = "，" if lang == "zh" else ", "
+        return f"{who}{'：' if lang == 'zh' else ': '}{sep.join(parts)}"
+
+    def lines(self, level: Level, result: SubjectResult, members: Iterable[MemberResult] = (),
+              lang: str = "zh") -> list[Line]:
+        by_indicator: dict[str, list[MemberResult]] = {}
+        for m in members:
+            by_indicator.setdefault(m.indicator, []).append(m)
+        out = []
+        for name, status in result.statuses.items():
+            indicator = self.pack.indicators(level)[name]
+            counts = result.counts.get(name)
+            sentence = self.sentence(level, indicator, status, result.values, counts, lang)
+            member_lines = tuple(self.member_line(indicator, m, lang) for m in by_indicator.get(name, []))
+            out.append(Line(name, indicator.name.zh if lang == "zh" else indicator.name.en, status, sentence,
+                            member_lines))
+        return out
+
+    def verdict(self, level: str, verdict: str, lang: str = "zh") -> str:
+        zh, en = VERDICT[level][verdict]
+        return zh if lang == "zh" else en
