@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "liangfang.registry",
+    "liangfang.assessments",
     "liangfang.accounts",
     "liangfang.web",
 ]

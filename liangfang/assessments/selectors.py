@@ -1,0 +1,143 @@
+"""Reading stored results back: which run, which household, and its explanation."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from ..engine.explain import Explainer, Line
+from ..engine.facts import Level, facts_of
+from ..engine.results import MemberResult as EngineMember
+from ..engine.results import SubjectResult, normalize
+from ..engine.rules import AREA_FUNCTIONS
+from ..policy.schema import Pack
+from ..registry.models import Household, Member, Region
+from ..registry.services.errors import NotFound
+from .models import AreaResult, AssessmentRun, FactValue, HouseholdResult, IndicatorResult, MemberResult
+
+
+def run_for(year: int, pack: str | None = None) -> AssessmentRun:
+    runs = AssessmentRun.objects.filter(year=year)
+    if pack:
+        runs = runs.filter(pack=pack)
+    run = runs.order_by("-started_at").first()
+    if run is None:
+        which = f"（{pack}）" if pack else ""
+        raise NotFound(f"{year} 年尚无评估结果{which}，请先运行 liangfang assess --year {year} / "
+                       f"no assessment for {year}{' with ' + pack if pack else ''}; run `liangfang assess` first")
+    return run
+
+
+def find_household(query: str) -> Household:
+    """A household by its number, or by a member's resident ID (current members first)."""
+    text = query.strip().upper()
+    household = Household.objects.filter(number=query.strip()).first()
+    if household is not None:
+        return household
+    member = (Member.objects.filter(resident_id=text).order_by("-is_active", "-id").select_related("household")
+              .first())
+    if member is not None:
+        return member.household
+    raise NotFound(f"找不到户编号或身份证号为 {query} 的农户 / no household with number or resident ID {query}")
+
+
+def _kind(level: Level, name: str) -> str:
+    facts = facts_of(level)
+    if name in facts:
+        return facts[name].kind
+    prefix = name.split("__", 1)[0]
+    for func in AREA_FUNCTIONS.get(level, {}).values():
+        if func.prefix == prefix:
+            return "rate" if func.name.startswith("percent") else "int"
+    return "text"
+
+
+def _values(run: AssessmentRun, level: Level, subject_ids: list[int]) -> dict[int, dict[str, Any]]:
+    out: dict[int, dict[str, Any]] = defaultdict(dict)
+    rows = FactValue.objects.filter(run=run, level=level, subject_id__in=subject_ids).values_list(
+        "subject_id", "name", "number", "text")
+    for subject_id, name, number, text in rows:
+        kind = _kind(level, name)
+        raw: Decimal | str | None = text if kind == "text" else number
+        out[subject_id][name] = normalize(kind, raw)
+    return out
+
+
+def _subject(run: AssessmentRun, level: Level, subject_id: int, verdict: str, people: int,
+             parent_id: int | None) -> SubjectResult:
+    result = SubjectResult(level, subject_id, parent_id, verdict, people)
+    for row in IndicatorResult.objects.filter(run=run, level=level, subject_id=subject_id).order_by("id"):
+        result.statuses[row.indicator] = row.status
+        if row.applicable is not None:
+            result.counts[row.indicator] = (row.applicable, row.failing or 0)
+    result.values = _values(run, level, [subject_id]).get(subject_id, {})
+    # keep the pack's order of indicators
+    pack = Pack.model_validate(run.pack_snapshot)
+    order = list(pack.indicators(level))
+    result.statuses = dict(sorted(result.statuses.items(), key=lambda kv: order.index(kv[0])
+                                  if kv[0] in order else len(order)))
+    return result
+
+
+@dataclass
+class Explanation:
+    run: AssessmentRun
+    level: str
+    subject: str  # household number / region name and code
+    verdict: str
+    verdict_text: str
+    lines: list[Line]
+
+
+def explainer(run: AssessmentRun) -> Explainer:
+    return Explainer(Pack.model_validate(run.pack_snapshot), run.year)
+
+
+def household_result(run: AssessmentRun, household: Household) -> tuple[SubjectResult, list[EngineMember]]:
+    row = HouseholdResult.objects.filter(run=run, household_id=household.pk).first()
+    if row is None:
+        raise NotFound(f"农户 {household.number} 不在 {run.year} 年 {run.pack} 评估范围内（非建档立卡户？）/ "
+                       f"household {household.number} was not assessed in {run.year} ({run.pack}); "
+                       "is it a registered household?")
+    result = _subject(run, "household", household.pk, row.verdict, row.people, row.village_id)
+    members = []
+    rows = list(MemberResult.objects.filter(run=run, household_id=household.pk).order_by("member_id", "indicator"))
+    member_values = _values(run, "member", [r.member_id for r in rows])
+    for r in rows:
+        members.append(EngineMember(r.member_id, r.household_id, r.resident_id, r.indicator, r.status,
+                                    member_values.get(r.member_id, {})))
+    return result, members
+
+
+def household_explanation(run: AssessmentRun, household: Household, lang: str = "zh") -> Explanation:
+    result, members = household_result(run, household)
+    ex = explainer(run)
+    return Explanation(run, "household", household.number, result.verdict,
+                       ex.verdict("household", result.verdict, lang), ex.lines("household", result, members, lang))
+
+
+def area_explanation(run: AssessmentRun, region: Region, lang: str = "zh") -> Explanation:
+    level: Level = "village" if region.level == "village" else "county"
+    row = AreaResult.objects.filter(run=run, level=level, region_id=region.pk).first()
+    if row is None:
+        raise NotFound(f"{region.name}（{region.code}）不在 {run.year} 年评估结果中 / "
+                       f"{region.code} has no result in the {run.year} assessment")
+    result = _subject(run, level, region.pk, row.verdict, row.people, row.parent_id)
+    ex = explainer(run)
+    return Explanation(run, level, f"{region.name}（{region.code}）", result.verdict,
+                       ex.verdict(level, result.verdict, lang), ex.lines(level, result, (), lang))
+
+
+def find_region(code: str, level: str) -> Region:
+    region = Region.objects.filter(code=code.strip(), level=level).first()
+    if region is None:
+        what = "行政村" if level == "village" else "县"
+        raise NotFound(f"没有代码为 {code} 的{what} / no {level} with code {code}")
+    return region
+
+
+def counties_in(run: AssessmentRun) -> list[Region]:
+    ids = AreaResult.objects.filter(run=run, level="county").values_list("region_id", flat=True)
+    return list(Region.objects.filter(pk__in=list(ids)).order_by("code"))

@@ -1,0 +1,142 @@
+"""Running an assessment on the operational database and storing its dated results.
+
+The engine computes everything in SQL on the database itself (temporary tables), and the results
+are written with INSERT … SELECT: nothing passes through Python row by row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from ..engine.compiled import CompileError, compile_pack
+from ..engine.plan import WORK_TABLES, Planner, Verification, drop
+from ..engine.session import Session, dbapi_session, run_steps
+from ..engine.sinks import SqlTargets, sql_sink
+from ..engine.sqlparts import Dialect
+from ..engine.summary import summarize
+from ..policy import PackError, load_pack
+from ..registry.models import Region
+from ..registry.services.errors import Problem, ValidationFailed
+from .models import (
+    AreaResult,
+    AssessmentRun,
+    CountyVerification,
+    FactValue,
+    HouseholdResult,
+    IndicatorResult,
+    MemberResult,
+)
+
+Progress = Callable[[str, int, int], None]
+
+
+def database_dialect() -> Dialect:
+    vendor = connection.vendor
+    if vendor == "postgresql":
+        return "postgres"
+    if vendor == "sqlite":
+        return "sqlite"
+    raise ValidationFailed([Problem(field="engine", value=vendor,
+                                    message=f"不支持的数据库 / unsupported database: {vendor}")])
+
+
+def targets() -> SqlTargets:
+    return SqlTargets(
+        households=HouseholdResult._meta.db_table, areas=AreaResult._meta.db_table,
+        indicators=IndicatorResult._meta.db_table, members=MemberResult._meta.db_table,
+        values=FactValue._meta.db_table,
+    )
+
+
+def verification_inputs(year: int) -> tuple[Verification, ...]:
+    return tuple(
+        Verification(v.county.code, v.wrong_exit_rate, v.missed_poor_rate, v.public_approval,
+                     v.missed_poor_people, v.wrong_exit_people)
+        for v in CountyVerification.objects.filter(year=year).select_related("county").order_by("county__code")
+    )
+
+
+def _clear(run: AssessmentRun) -> None:
+    # fast deletes (no signals, no cascades below these tables), then the run itself
+    for model in (FactValue, IndicatorResult, MemberResult, HouseholdResult, AreaResult):
+        model.objects.filter(run=run).delete()
+    run.delete()
+
+
+def assessment_run(*, year: int, pack: str = "cn-national", by: str = "",
+                   progress: Progress | None = None) -> AssessmentRun:
+    """Assess every household in the pack's scope, every village and county for ``year``.
+
+    Replaces the stored results of the same year and pack; other years and packs are kept.
+    Raises ValidationFailed when the pack cannot be used for the year.
+    """
+    try:
+        policy = load_pack(pack)
+    except PackError as err:
+        raise ValidationFailed([Problem(field="pack", value=pack, message=str(err))]) from None
+    first, last = policy.years
+    if not first <= year <= last:
+        raise ValidationFailed([Problem(field="year", value=year, message=(
+            f"政策包 {policy.pack} 适用于 {first}–{last} 年 / pack {policy.pack} covers {first}–{last}"))])
+    try:
+        compiled = compile_pack(policy, year)
+    except CompileError as err:
+        raise ValidationFailed([Problem(field=f"{p.level}.{p.indicator}.{p.field}", value=pack, message=p.message)
+                                for p in err.problems]) from None
+    dialect = database_dialect()
+    started = timezone.now()
+    with transaction.atomic():
+        session = dbapi_session(connection, dialect)
+        previous = AssessmentRun.objects.filter(year=year, pack=policy.pack).first()
+        if previous is not None:
+            _clear(previous)
+        run = AssessmentRun.objects.create(
+            year=year, pack=policy.pack, pack_version=policy.version, engine=dialect, run_by=by,
+            pack_snapshot=policy.model_dump(mode="json"), started_at=started,
+        )
+        steps = Planner(compiled, dialect, verification_inputs(year)).steps()
+        steps += sql_sink(compiled, targets(), run.pk)
+        run_steps(session, steps, progress)
+        run.summary = summarize(session)
+        run.finished_at = timezone.now()
+        run.save(update_fields=["summary", "finished_at"])
+        _drop_work_tables(session)
+    return run
+
+
+def _drop_work_tables(session: Session) -> None:
+    for name in WORK_TABLES:
+        session.execute(drop(name))
+
+
+def verification_record(*, county_code: str, year: int, by: str = "", source: str = "",
+                        wrong_exit_rate: Decimal | None = None, missed_poor_rate: Decimal | None = None,
+                        public_approval: Decimal | None = None, missed_poor_people: int | None = None,
+                        wrong_exit_people: int | None = None) -> CountyVerification:
+    """Record (or replace) the third-party verification figures of a county for a year."""
+    problems = []
+    county = Region.objects.filter(code=county_code, level="county").first()
+    if county is None:
+        problems.append(Problem(field="county", value=county_code,
+                                message="没有这个县级区划代码 / no county with this code"))
+    for name, value in (("wrong_exit_rate", wrong_exit_rate), ("missed_poor_rate", missed_poor_rate),
+                        ("public_approval", public_approval)):
+        if value is not None and not Decimal(0) <= value <= Decimal(100):
+            problems.append(Problem(field=name, value=value, message="百分比须在 0–100 之间 / a percentage 0–100"))
+    for name, count in (("missed_poor_people", missed_poor_people), ("wrong_exit_people", wrong_exit_people)):
+        if count is not None and count < 0:
+            problems.append(Problem(field=name, value=count, message="人数不能为负 / cannot be negative"))
+    if problems:
+        raise ValidationFailed(problems)
+    assert county is not None
+    record, _ = CountyVerification.objects.update_or_create(
+        county=county, year=year,
+        defaults={"wrong_exit_rate": wrong_exit_rate, "missed_poor_rate": missed_poor_rate,
+                  "public_approval": public_approval, "missed_poor_people": missed_poor_people,
+                  "wrong_exit_people": wrong_exit_people, "recorded_by": by, "source": source},
+    )
+    return record
