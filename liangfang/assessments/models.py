@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from ..policy.schema import Pack
 from ..registry.models import Region
 
 STATUS_CHOICES = [("pass", "达标"), ("fail", "未达标"), ("no_data", "无数据"), ("pending", "待核查")]
@@ -17,7 +18,9 @@ class AssessmentRun(models.Model):
     year = models.PositiveSmallIntegerField("评估年度")
     pack = models.CharField("政策包", max_length=60)
     pack_version = models.CharField("政策包版本", max_length=40)
-    pack_snapshot = models.JSONField("政策包内容", help_text="评估时的政策包，供日后重现解释")
+    # JSON text, not a JSON column: PostgreSQL's jsonb would reorder keys, and the order of
+    # indicators in the pack is the order of the explanation
+    pack_snapshot = models.TextField("政策包内容", help_text="评估时的政策包（JSON），供日后重现解释")
     engine = models.CharField("引擎", max_length=10)
     summary = models.JSONField("汇总", default=dict)
     started_at = models.DateTimeField("开始时间")
@@ -32,6 +35,10 @@ class AssessmentRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.pack} {self.pack_version}"
+
+    def policy(self) -> Pack:
+        """The pack as it was when this run was made."""
+        return Pack.model_validate_json(self.pack_snapshot)
 
 
 class HouseholdResult(models.Model):

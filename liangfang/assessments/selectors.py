@@ -12,7 +12,6 @@ from ..engine.facts import Level, facts_of
 from ..engine.results import MemberResult as EngineMember
 from ..engine.results import SubjectResult, normalize
 from ..engine.rules import AREA_FUNCTIONS
-from ..policy.schema import Pack
 from ..registry.models import Household, Member, Region
 from ..registry.services.errors import NotFound
 from .models import AreaResult, AssessmentRun, FactValue, HouseholdResult, IndicatorResult, MemberResult
@@ -74,7 +73,7 @@ def _subject(run: AssessmentRun, level: Level, subject_id: int, verdict: str, pe
             result.counts[row.indicator] = (row.applicable, row.failing or 0)
     result.values = _values(run, level, [subject_id]).get(subject_id, {})
     # keep the pack's order of indicators
-    pack = Pack.model_validate(run.pack_snapshot)
+    pack = run.policy()
     order = list(pack.indicators(level))
     result.statuses = dict(sorted(result.statuses.items(), key=lambda kv: order.index(kv[0])
                                   if kv[0] in order else len(order)))
@@ -92,7 +91,7 @@ class Explanation:
 
 
 def explainer(run: AssessmentRun) -> Explainer:
-    return Explainer(Pack.model_validate(run.pack_snapshot), run.year)
+    return Explainer(run.policy(), run.year)
 
 
 def household_result(run: AssessmentRun, household: Household) -> tuple[SubjectResult, list[EngineMember]]:

@@ -96,7 +96,7 @@ def assessment_run(*, year: int, pack: str = "cn-national", by: str = "",
             _clear(previous)
         run = AssessmentRun.objects.create(
             year=year, pack=policy.pack, pack_version=policy.version, engine=dialect, run_by=by,
-            pack_snapshot=policy.model_dump(mode="json"), started_at=started,
+            pack_snapshot=policy.model_dump_json(), started_at=started,
         )
         steps = Planner(compiled, dialect, verification_inputs(year)).steps()
         steps += sql_sink(compiled, targets(), run.pk)
