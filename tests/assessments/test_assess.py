@@ -36,7 +36,8 @@ def registry() -> None:
     make_regions()
     items = [
         # meets everything: 8,000 / 2 = 4,000 exactly on the 2020 line
-        HouseholdInput(village_code=VILLAGE, household=household_data("H-PASS", status="exited", exit_year=2019, **WATER),
+        HouseholdInput(village_code=VILLAGE,
+                       household=household_data("H-PASS", status="exited", exit_year=2019, **WATER),
                        members=[member_data(), member_data("son", born=dt.date(2008, 1, 1), school_status="junior")],
                        incomes=[income_data(2020, wage_income="7999.99", business_income="0.01"),
                                 income_data(2019, wage_income=1000)]),
