@@ -62,9 +62,9 @@ class VersionedForm(forms.Form):
     seen = forms.DateTimeField(widget=forms.HiddenInput, required=False)
     extra_kwargs: dict[str, Any] = {}  # what a subclass was built with, to build it again
 
-    def rebound(self, version: int) -> VersionedForm:
-        """The same form and input with the household's current version: nothing the user typed
-        is lost, and a deliberate second save applies it on top of the other person's change."""
+    def rebound(self, version: int, current: Mapping[str, str] | None = None) -> VersionedForm:
+        """The same form and input at the household's current version: nothing the user typed is
+        lost, and a deliberate second save applies it on top of the other person's change."""
         data = dict(self.data.items())
         data["version"] = str(version)
         form = type(self)(data, **self.extra_kwargs)
@@ -73,22 +73,46 @@ class VersionedForm(forms.Form):
 
 
 class FieldTableForm(VersionedForm):
-    """One input per field-table entry."""
+    """One input per field-table entry. With ``changes_only`` each input also carries the value
+    the page showed, and only the fields the user changed are sent to the service: a save never
+    writes back a stale value over someone else's change."""
 
-    def __init__(self, *args: Any, table: Sequence[Field], leave_out: Iterable[str] = (), **kwargs: Any) -> None:
+    def __init__(self, *args: Any, table: Sequence[Field], leave_out: Iterable[str] = (),
+                 changes_only: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.extra_kwargs = {"table": table, "leave_out": leave_out}
+        self.extra_kwargs = {"table": table, "leave_out": leave_out, "changes_only": changes_only}
+        self.changes_only = changes_only
         skip = set(leave_out)
         self.table = [f for f in table if f.name not in skip]
         for f in self.table:
             self.fields[f.name] = _form_field(f)
+            self.fields[f.name].show_hidden_initial = changes_only
             if f.required:
                 self.fields[f.name].widget.attrs["aria-required"] = "true"
         self.required_names = {f.name for f in self.table if f.required}
 
     def values(self) -> dict[str, str]:
-        """What the user typed, for the services (call after ``is_valid``)."""
-        return {f.name: self.cleaned_data.get(f.name, "") for f in self.table}
+        """What the user typed (only what they changed, with ``changes_only``), for the services;
+        call after ``is_valid``."""
+        changed = set(self.changed_data)
+        return {f.name: self.cleaned_data.get(f.name, "") for f in self.table
+                if not self.changes_only or f.name in changed}
+
+    def rebound(self, version: int, current: Mapping[str, str] | None = None) -> VersionedForm:
+        """The user's changes on top of the household as it is now (``current``): fields they did
+        not touch show the other person's values, fields they changed keep their input."""
+        if current is None:
+            return super().rebound(version)
+        changed = set(self.changed_data) if self.changes_only else {f.name for f in self.table}
+        data: dict[str, Any] = {"version": str(version), "seen": current.get("seen", self.data.get("seen", ""))}
+        for f in self.table:
+            now = current.get(f.name, "")
+            data[f.name] = self.data.get(f.name, "") if f.name in changed else now
+            if self.changes_only:
+                data[self.add_initial_prefix(f.name)] = now
+        form = type(self)(data, **self.extra_kwargs)
+        form.is_valid()
+        return form
 
     def show_problems(self, problems: Sequence[Problem]) -> None:
         for p in problems:
@@ -96,13 +120,13 @@ class FieldTableForm(VersionedForm):
             self.add_error(target, pick(p.message))
 
 
-def initial_from(obj: Any, table: Sequence[Field], household: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {f.name: as_text(getattr(obj, f.name, None)) for f in table if hasattr(obj, f.name)}
+def initial_from(obj: Any, table: Sequence[Field], household: Any) -> dict[str, str]:
+    data = {f.name: as_text(getattr(obj, f.name, None)) for f in table if hasattr(obj, f.name)}
     return {**data, **version_initial(household)}
 
 
-def version_initial(household: Any) -> dict[str, Any]:
-    return {"version": household.version, "seen": household.updated_at.isoformat()}
+def version_initial(household: Any) -> dict[str, str]:
+    return {"version": str(household.version), "seen": household.updated_at.isoformat()}
 
 
 class RemoveMemberForm(VersionedForm):

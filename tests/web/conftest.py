@@ -53,8 +53,10 @@ def _household(village: Region, **extra: object) -> Household:
 
 
 @pytest.fixture(autouse=True)
-def plain_static_files(settings):  # type: ignore[no-untyped-def]
-    """Pages name static files without the hashed manifest that ``collectstatic`` writes for serving."""
+def web_settings(settings):  # type: ignore[no-untyped-def]
+    """Pages name static files without the hashed manifest that ``collectstatic`` writes for
+    serving; passwords are hashed fast (the personas log in many times)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 

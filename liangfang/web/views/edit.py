@@ -29,10 +29,11 @@ HOUSEHOLD_TABLE = tuple(f for f in HOUSEHOLD_FIELDS if f.name not in ("number", 
 INCOME_AMOUNTS = tuple(f for f in INCOME_FIELDS if f.name != "year")
 
 
-def _save(request: HttpRequest, form: VersionedForm, household: Household,
-          write: Callable[[int], Any]) -> tuple[VersionedForm | None, Conflict | None]:
+def _save(request: HttpRequest, form: VersionedForm, household: Household, write: Callable[[int], Any],
+          current: Callable[[Household], dict[str, str]] | None = None) -> tuple[VersionedForm | None, Conflict | None]:
     """Run ``write(expected_version)``; on success return (None, None). On a problem return the
-    form with the messages; on a conflict the form rebound to the current version."""
+    form with the messages; on a conflict the form rebound to the current version, with the
+    user's changes over the values ``current(household as it is now)`` gives."""
     seen = form.cleaned_data.get("seen")
     if seen is not None:
         # The service lists the changes made since the household's modification time; make it
@@ -44,7 +45,8 @@ def _save(request: HttpRequest, form: VersionedForm, household: Household,
         _show(form, exc.problems)
         return form, None
     except ConflictError as exc:
-        return form.rebound(exc.conflict.current_version), exc.conflict
+        now = Household.objects.get(pk=household.pk)
+        return form.rebound(exc.conflict.current_version, current(now) if current else None), exc.conflict
     return None, None
 
 
@@ -67,9 +69,9 @@ def _page(request: HttpRequest, viewer: Viewer, household: Household, form: Vers
 
 
 def _table_form(request: HttpRequest, table: Sequence[Field], leave_out: frozenset[str],
-                initial: dict[str, Any] | None = None) -> FieldTableForm:
+                initial: dict[str, Any] | None = None, *, changes_only: bool = False) -> FieldTableForm:
     return FieldTableForm(request.POST if request.method == "POST" else None, initial=initial, table=table,
-                          leave_out=leave_out)
+                          leave_out=leave_out, changes_only=changes_only)
 
 
 def _done(request: HttpRequest, household: Household, text: str) -> HttpResponse:
@@ -81,12 +83,13 @@ def _done(request: HttpRequest, household: Household, text: str) -> HttpResponse
 def household_edit(request: HttpRequest, viewer: Viewer, number: str) -> HttpResponse:
     household = household_for(viewer, number)
     form = _table_form(request, HOUSEHOLD_TABLE, hidden_fields(viewer.role),
-                       initial_from(household, HOUSEHOLD_TABLE, household))
+                       initial_from(household, HOUSEHOLD_TABLE, household), changes_only=True)
     conflict = None
     if request.method == "POST" and form.is_valid():
         data = form.values()
         result, conflict = _save(request, form, household, lambda v: household_update(
-            household=household, data=data, expected_version=v, by=viewer.username))
+            household=household, data=data, expected_version=v, by=viewer.username),
+            lambda now: initial_from(now, HOUSEHOLD_TABLE, now))
         if result is None and conflict is None:
             return _done(request, household, _("Household saved."))
         form = result  # type: ignore[assignment]
@@ -123,12 +126,13 @@ def member_edit_view(request: HttpRequest, viewer: Viewer, number: str, member_i
     household = household_for(viewer, number)
     member = _member_of(household, member_id)
     form = _table_form(request, MEMBER_FIELDS, hidden_fields(viewer.role),
-                       initial_from(member, MEMBER_FIELDS, household))
+                       initial_from(member, MEMBER_FIELDS, household), changes_only=True)
     conflict = None
     if request.method == "POST" and form.is_valid():
         data = form.values()
         result, conflict = _save(request, form, household, lambda v: member_update(
-            member=member, data=data, expected_version=v, by=viewer.username))
+            member=member, data=data, expected_version=v, by=viewer.username),
+            lambda now: initial_from(Member.objects.get(pk=member.pk), MEMBER_FIELDS, now))
         if result is None and conflict is None:
             return _done(request, household, _("Member %(name)s saved.") % {"name": member.name})
         form = result  # type: ignore[assignment]
@@ -171,7 +175,8 @@ def income_edit_view(request: HttpRequest, viewer: Viewer, number: str, year: in
         except ValueError:
             year_value = 0
         result, conflict = _save(request, form, household, lambda v: income_set(
-            household=household, year=year_value, data=data, expected_version=v, by=viewer.username))
+            household=household, year=year_value, data=data, expected_version=v, by=viewer.username),
+            lambda now: version_initial(now))
         if result is None and conflict is None:
             return _done(request, household, _("Income for %(year)s saved.") % {"year": year_value})
         form = result  # type: ignore[assignment]

@@ -10,8 +10,8 @@ from ..permissions import NoAccount
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     no_account = isinstance(exception, NoAccount)
-    return render(request, "web/403.html", {"no_account": no_account}, status=403)
+    return render(request, "web/403.html", {"no_account": no_account, "error_page": True}, status=403)
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "web/404.html", status=404)
+    return render(request, "web/404.html", {"error_page": True}, status=404)
