@@ -10,6 +10,8 @@ from .app import app
 COMMAND_MODULES = (
     "liangfang.cli.setup_cmds",
     "liangfang.cli.io_cmds",
+    "liangfang.cli.policy_cmds",
+    "liangfang.cli.assess_cmds",
 )
 
 for _name in COMMAND_MODULES:

@@ -1,0 +1,255 @@
+"""``liangfang assess``, ``explain``, ``verification`` and ``export-parquet``."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from .app import app, console, fail, migrate, setup_django
+from .progress import progress_bar
+from .text import bi, language
+
+MARKS = {"pass": "[green]✓[/]", "fail": "[red]✗[/]", "no_data": "[red]✗[/]", "pending": "[yellow]…[/]"}
+VERDICT_STYLE = {"pass": "green", "fail": "red", "pending": "yellow"}
+
+
+def _lang() -> str:
+    return "en" if language() == "en" else "zh"
+
+
+def _pct(part: int, whole: int) -> str:
+    return f"{part * 100 / whole:.1f}%" if whole else "—"
+
+
+def summary_table(summary: dict[str, Any], year: int, pack: str) -> Table:
+    h, v = summary["households"], summary["villages"]
+    table = Table(title=bi(f"{year} 年退出评估（{pack}）", f"{year} exit assessment ({pack})"))
+    table.add_column(bi("项目", "item"))
+    table.add_column(bi("结果", "result"), justify="right")
+    table.add_row(bi("评估户数", "households assessed"), f"{h['assessed']:,}")
+    table.add_row(bi("达到脱贫标准", "meeting the exit standard"),
+                  f"{h['meeting']:,}（{_pct(h['meeting'], h['assessed'])}）")
+    table.add_row(bi("未达标户 / 人", "not meeting: households / people"),
+                  f"{h['assessed'] - h['meeting']:,} / {h['poor_people']:,}")
+    table.add_row(bi("行政村达到出列标准", "villages meeting the standard"), f"{v['meeting']:,} / {v['villages']:,}")
+    table.add_row(bi("其中贫困村", "of which poor villages"), f"{v['poor_meeting']:,} / {v['poor_villages']:,}")
+    for c in summary["counties"]:
+        verdict = c["verdict"]
+        text = {"pass": bi("达到摘帽标准", "meets the standard"), "fail": bi("未达到", "does not meet"),
+                "pending": bi("计算指标待第三方评估", "awaiting verification")}[verdict]
+        incidence = "—" if c["poverty_incidence"] is None else f"{Decimal(c['poverty_incidence']):.3f}%"
+        table.add_row(bi(f"县 {c['code']} 贫困发生率", f"county {c['code']} poverty incidence"),
+                      f"{incidence}（{c['poor_population']:,} / {c['rural_population']:,}）")
+        table.add_row(bi(f"县 {c['code']} 结论", f"county {c['code']} verdict"),
+                      f"[{VERDICT_STYLE[verdict]}]{text}[/]")
+    return table
+
+
+def _verification_file(path: Path | None) -> tuple[Any, ...]:
+    if path is None:
+        return ()
+    import yaml
+
+    from liangfang.engine.plan import Verification
+
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as err:
+        raise fail(bi(f"无法读取核查数据文件 {path}：{err}", f"cannot read verification file {path}: {err}")) from None
+    items = []
+    for code, figures in raw.items():
+        figures = figures or {}
+        unknown = set(figures) - {"wrong_exit_rate", "missed_poor_rate", "public_approval", "missed_poor_people",
+                                  "wrong_exit_people"}
+        if unknown:
+            raise fail(bi(f"{path}：县 {code} 有未知的项 {sorted(unknown)}",
+                          f"{path}: county {code}: unknown {sorted(unknown)}"))
+
+        def dec(name: str, figures: dict[str, Any] = figures) -> Decimal | None:
+            return None if figures.get(name) is None else Decimal(str(figures[name]))
+
+        def num(name: str, figures: dict[str, Any] = figures) -> int | None:
+            return None if figures.get(name) is None else int(figures[name])
+        items.append(Verification(str(code), dec("wrong_exit_rate"), dec("missed_poor_rate"), dec("public_approval"),
+                                  num("missed_poor_people"), num("wrong_exit_people")))
+    return tuple(items)
+
+
+@app.command(help=bi("按政策包评估全部农户、行政村和县，并保存带日期的结果",
+                     "Assess every household, village and county against the year's policy pack and store "
+                     "the dated results"))
+def assess(
+    year: int = typer.Option(..., "--year", help=bi("评估年度", "assessment year")),
+    pack: str = typer.Option("cn-national", "--pack", help=bi("政策包名称或文件", "pack name or file")),
+    engine: str = typer.Option("auto", "--engine",
+                               help=bi("auto：本系统数据库（SQLite/PostgreSQL）；duckdb：Parquet 数据目录",
+                                       "auto: this system's database (SQLite/PostgreSQL); duckdb: a Parquet folder")),
+    data: Path | None = typer.Option(None, "--data", help=bi("Parquet 数据目录（duckdb）", "Parquet folder (duckdb)")),
+    out: Path | None = typer.Option(None, "--out", help=bi("结果目录（duckdb；默认 DATA/results/包/年度）",
+                                                          "results folder (duckdb; default DATA/results/PACK/YEAR)")),
+    verification: Path | None = typer.Option(
+        None, "--verification", help=bi("第三方评估数据 YAML（duckdb；数据库模式用 liangfang verification）",
+                                         "third-party figures YAML (duckdb; for the database use `liangfang "
+                                         "verification`)")),
+) -> None:
+    if engine not in ("auto", "duckdb"):
+        raise fail(bi(f"未知引擎 {engine}（可选 auto、duckdb）", f"unknown engine {engine} (auto or duckdb)"))
+    if engine == "duckdb":
+        _assess_duckdb(year, pack, data, out, verification)
+        return
+    if data is not None or out is not None:
+        raise fail(bi("--data/--out 仅用于 --engine duckdb", "--data/--out are for --engine duckdb only"))
+    migrate()
+    from liangfang.assessments.services import assessment_run
+    from liangfang.registry.services.errors import ValidationFailed
+
+    try:
+        with progress_bar(bi("评估中", "assessing")) as advance:
+            def step(label: str, done: int, total: int) -> None:
+                advance.set_total(total)
+                advance.describe(label)
+                advance(1)
+            run = assessment_run(year=year, pack=pack, by="cli", progress=step)
+    except ValidationFailed as err:
+        for p in err.problems:
+            console.print(f"[red]✗[/] {p.field} = {p.value}: {p.message}", highlight=False)
+        raise fail(bi("评估未运行，未写入任何结果", "the assessment did not run; nothing was written")) from None
+    console.print(summary_table(run.summary, year, f"{run.pack} {run.pack_version}"))
+    console.print(bi(f"结果已保存（{run.engine}，第 {run.pk} 次评估）；逐户说明：liangfang explain 户编号 "
+                     f"--year {year}",
+                     f"results stored ({run.engine}, run {run.pk}); explain one: liangfang explain NUMBER "
+                     f"--year {year}"))
+
+
+def _assess_duckdb(year: int, pack_name: str, data: Path | None, out: Path | None,
+                   verification: Path | None) -> None:
+    from liangfang.engine.compiled import CompileError
+    from liangfang.engine.duck import assess_parquet
+    from liangfang.policy import PackError, load_pack
+
+    if data is None:
+        raise fail(bi("--engine duckdb 需要 --data 目录", "--engine duckdb needs --data DIR"))
+    try:
+        pack = load_pack(pack_name)
+    except PackError as err:
+        raise fail(str(err)) from None
+    inputs = _verification_file(verification)
+    try:
+        with progress_bar(bi("评估中（DuckDB）", "assessing (DuckDB)")) as advance:
+            def step(label: str, done: int, total: int) -> None:
+                advance.set_total(total)
+                advance.describe(label)
+                advance(1)
+            result = assess_parquet(data, pack, year, out=out, verification=inputs, progress=step)
+    except (CompileError, FileNotFoundError) as err:
+        raise fail(str(err)) from None
+    console.print(summary_table(result.summary, year, f"{pack.pack} {pack.version}"))
+    console.print(bi(f"结果已写入 {result.out_dir}", f"results written to {result.out_dir}"))
+
+
+@app.command(help=bi("逐项说明一户（户编号或成员身份证号）、一个村（--village）或县（--county）的评估结果",
+                     "Explain the result for a household (number or a member's resident ID), a village "
+                     "(--village) or the county (--county)"))
+def explain(
+    query: str | None = typer.Argument(None, help=bi("户编号或身份证号；与 --county 同用时为县代码",
+                                                    "household number or resident ID; a county code with --county")),
+    year: int = typer.Option(..., "--year", help=bi("评估年度", "assessment year")),
+    pack: str | None = typer.Option(None, "--pack", help=bi("政策包（默认该年最近一次评估）",
+                                                            "pack (default: the year's latest run)")),
+    village: str | None = typer.Option(None, "--village", help=bi("行政村代码", "village code")),
+    county: bool = typer.Option(False, "--county", help=bi("说明县级结果", "explain the county result")),
+) -> None:
+    setup_django()
+    from liangfang.assessments import selectors
+    from liangfang.registry.services.errors import NotFound
+
+    lang = _lang()
+    try:
+        run = selectors.run_for(year, pack)
+        if village:
+            explanations = [selectors.area_explanation(run, selectors.find_region(village, "village"), lang)]
+        elif county:
+            regions = [selectors.find_region(query, "county")] if query else selectors.counties_in(run)
+            explanations = [selectors.area_explanation(run, r, lang) for r in regions]
+        elif query:
+            explanations = [selectors.household_explanation(run, selectors.find_household(query), lang)]
+        else:
+            raise fail(bi("请给出户编号或身份证号，或用 --village / --county",
+                          "give a household number or resident ID, or --village / --county"))
+    except NotFound as err:
+        raise fail(str(err)) from None
+    policy = run.policy()
+    for e in explanations:
+        what = {"household": bi("户", "household"), "village": bi("村", "village"), "county": bi("县", "county")}
+        console.print(f"[bold]{what[e.level]} {e.subject}[/] — {run.year} {run.pack} {run.pack_version}: "
+                      f"[{VERDICT_STYLE[e.verdict]}]{e.verdict_text}[/]", highlight=False)
+        for line in e.lines:
+            console.print(f" {MARKS[line.status]} {line.text(lang)}", highlight=False)
+            for member in line.members:
+                console.print(f"     · {member}", highlight=False)
+    entry = policy.poverty_lines.years.get(run.year)
+    if entry is not None and entry.source.reliability.value in ("UNCONFIRMED", "ANALOGUE"):
+        note = bi(f"注：{run.year} 年扶贫标准 {entry.amount:,} 元未经核实，仅供参考（{entry.source.note}）",
+                  f"note: the {run.year} line of {entry.amount:,} yuan is unconfirmed ({entry.source.note})")
+        console.print(f"[yellow]{note}[/]", highlight=False)
+
+
+@app.command(help=bi("录入县的第三方评估数据（错退率、漏评率、群众认可度），供县级指标使用",
+                     "Record a county's third-party verification figures for the county indicators"))
+def verification(
+    county: str = typer.Option(..., "--county", help=bi("县级区划代码", "county code")),
+    year: int = typer.Option(..., "--year", help=bi("年度", "year")),
+    wrong_exit_rate: Decimal | None = typer.Option(None, "--wrong-exit-rate",
+                                                   help=bi("错退率（%）", "wrong-exit rate (%)")),
+    missed_poor_rate: Decimal | None = typer.Option(None, "--missed-poor-rate",
+                                                    help=bi("漏评率（%）", "missed-poor rate (%)")),
+    approval: Decimal | None = typer.Option(None, "--approval", help=bi("群众认可度（%）", "public approval (%)")),
+    missed_people: int | None = typer.Option(None, "--missed-people", help=bi("漏评人口", "missed poor people")),
+    wrong_exit_people: int | None = typer.Option(None, "--wrong-exit-people",
+                                                 help=bi("错退人口", "wrongly exited people")),
+    source: str = typer.Option("", "--source", help=bi("来源说明", "where the figures come from")),
+) -> None:
+    migrate()
+    from liangfang.assessments.services import verification_record
+    from liangfang.registry.services.errors import ValidationFailed
+
+    try:
+        verification_record(county_code=county, year=year, by="cli", source=source, wrong_exit_rate=wrong_exit_rate,
+                            missed_poor_rate=missed_poor_rate, public_approval=approval,
+                            missed_poor_people=missed_people, wrong_exit_people=wrong_exit_people)
+    except ValidationFailed as err:
+        for p in err.problems:
+            console.print(f"[red]✗[/] {p.field} = {p.value}: {p.message}", highlight=False)
+        raise fail(bi("未保存", "nothing was saved")) from None
+    console.print(bi(f"已保存 {county} {year} 年第三方评估数据；重新运行 liangfang assess --year {year} 生效",
+                     f"saved; run `liangfang assess --year {year}` again to use them"))
+
+
+@app.command("export-parquet", help=bi("把登记数据按分析布局导出为 Parquet（供 DuckDB 评估）",
+                                       "Export the registry to Parquet in the analytic layout (for DuckDB)"))
+def export_parquet(out: Path = typer.Option(..., "--out", help=bi("输出目录", "output folder"))) -> None:
+    setup_django()
+    from django.db import connection
+
+    from liangfang.assessments.services import database_dialect
+    from liangfang.engine.export import export_layout
+    from liangfang.layout import TABLES
+
+    with progress_bar(bi("导出", "exporting"), total=len(TABLES)) as advance:
+        current = {"table": ""}
+
+        def step(table: str, rows: int) -> None:
+            if table != current["table"]:
+                if current["table"]:
+                    advance(1)
+                current["table"] = table
+            advance.describe(f"{table}: {rows:,}")
+        written = export_layout(connection, database_dialect(), out, progress=step)
+        advance(1)
+    for name, rows in written.items():
+        console.print(f"  {name}.parquet  {rows:,}")
+    console.print(bi(f"已导出到 {out}", f"exported to {out}"))

@@ -1,0 +1,115 @@
+"""``liangfang policy list|show|check``: the shipped policy packs and a user's edited copy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from .app import app, console, fail
+from .text import bi
+
+if TYPE_CHECKING:
+    from liangfang.policy.schema import Text
+
+policy_app = typer.Typer(help=bi("政策包：列出、查看、校验", "Policy packs: list, show, check"), no_args_is_help=True)
+app.add_typer(policy_app, name="policy")
+
+
+def _t(text: Text) -> str:
+    """A pack Text in the chosen language(s)."""
+    zh, en = text.zh, text.en
+    return bi(zh, en)
+
+
+def _mark(reliability: object) -> str:
+    value = str(getattr(reliability, "value", reliability))
+    style = {"CONFIRMED": "green", "REPOST": "cyan", "ANALOGUE": "yellow", "UNCONFIRMED": "bold red"}[value]
+    label = getattr(reliability, "label_zh", value)
+    return f"[{style}]{bi(label, value)}[/]"
+
+
+@policy_app.command("list", help=bi("列出随系统提供的政策包", "List the shipped policy packs"))
+def list_packs() -> None:
+    from liangfang.policy import load_pack, shipped_pack_names
+
+    table = Table(title=bi("政策包", "Policy packs"))
+    for header in (bi("名称", "name"), bi("版本", "version"), bi("适用", "jurisdiction"), bi("年度", "years"),
+                   bi("户/村/县指标", "household/village/county indicators"), bi("继承", "extends")):
+        table.add_column(header)
+    for name in shipped_pack_names():
+        pack = load_pack(name)
+        counts = f"{len(pack.household_indicators)} + {len(pack.village_indicators)} + {len(pack.county_indicators)}"
+        table.add_row(name, pack.version, _t(pack.jurisdiction), f"{pack.years[0]}–{pack.years[1]}", counts,
+                      pack.extends or "—")
+    console.print(table)
+
+
+@policy_app.command("show", help=bi("查看政策包：扶贫标准、参数、公示期、各级指标及其来源",
+                                    "Show a pack: lines, parameters, notice periods, indicators and sources"))
+def show(name: str = typer.Argument(..., help=bi("政策包名称或文件", "pack name or file"))) -> None:
+    from liangfang.policy import PackError, load_pack
+
+    try:
+        pack = load_pack(name)
+    except PackError as err:
+        raise fail(str(err)) from None
+    console.print(f"[bold]{_t(pack.name)}[/]  ({pack.pack} {pack.version})")
+    console.print(_t(pack.description))
+    if pack.disclaimer:
+        console.print(f"[yellow]{_t(pack.disclaimer)}[/]")
+    lines = Table(title=_t(pack.poverty_lines.name))
+    for header in (bi("年度", "year"), bi("元/人·年", "yuan per person"), bi("可靠性", "reliability"),
+                   bi("来源", "source")):
+        lines.add_column(header)
+    for year, entry in pack.poverty_lines.years.items():
+        lines.add_row(str(year), f"{entry.amount:,}", _mark(entry.source.reliability), entry.source.note)
+    for year, entry in pack.monitoring_lines.years.items():
+        lines.add_row(f"{year} {bi('监测线', 'monitoring')}", f"{entry.amount:,}", _mark(entry.source.reliability),
+                      entry.source.note)
+    console.print(lines)
+    params = Table(title=bi("参数与公示期", "Parameters and notice periods"))
+    for header in (bi("名称", "name"), bi("值", "value"), bi("可靠性", "reliability"), bi("来源", "source")):
+        params.add_column(header)
+    for key, p in pack.parameters.items():
+        params.add_row(f"{_t(p.name)} ({key})", f"{p.value} {p.unit}", _mark(p.source.reliability), p.source.note)
+    for key, n in pack.notice_periods.items():
+        params.add_row(f"{_t(n.name)} ({key})", bi(f"{n.days} 天", f"{n.days} days"), _mark(n.source.reliability),
+                       n.source.note)
+    console.print(params)
+    for level, title in (("household", bi("户脱贫指标", "household indicators")),
+                         ("village", bi("贫困村出列指标", "village indicators")),
+                         ("county", bi("贫困县摘帽指标", "county indicators"))):
+        table = Table(title=f"{title}（{len(pack.indicators(level))}）")
+        for header in (bi("指标", "indicator"), bi("规则", "rule"), bi("可靠性", "reliability"), bi("来源", "source")):
+            table.add_column(header)
+        for key, ind in pack.indicators(level).items():
+            rule = ind.rule
+            if ind.applies is not None:
+                rule += f"\n[dim]{bi('适用于', 'applies to')}: {ind.applies}[/]"
+            if ind.from_year:
+                rule += f"\n[dim]{bi('起始年度', 'from')} {ind.from_year}[/]"
+            table.add_row(f"{_t(ind.name)}\n[dim]{key}[/]", rule, _mark(ind.source.reliability), ind.source.note)
+        console.print(table)
+
+
+@policy_app.command("check", help=bi("校验政策包文件：逐项报告文件、行号、指标和问题",
+                                     "Check a pack file; each problem names the file, line, indicator and problem"))
+def check(file: Path = typer.Argument(..., help=bi("政策包 YAML 文件", "pack YAML file"))) -> None:
+    from liangfang.policy.check import check_pack_file
+
+    if not file.exists():
+        raise fail(bi(f"文件不存在：{file}", f"no such file: {file}"))
+    pack, problems = check_pack_file(file)
+    if problems:
+        for problem in problems:
+            console.print(f"[red]✗[/] {escape(str(problem))}", highlight=False)
+        raise fail(bi(f"共 {len(problems)} 处问题，请按行号修改后再校验",
+                      f"{len(problems)} problem(s); fix them and check again"))
+    assert pack is not None
+    counts = f"{len(pack.household_indicators)}+{len(pack.village_indicators)}+{len(pack.county_indicators)}"
+    console.print(f"[green]✓[/] {file}: " + bi(f"政策包 {pack.pack} {pack.version} 有效（指标 {counts}）",
+                                                f"pack {pack.pack} {pack.version} is valid ({counts} indicators)"))

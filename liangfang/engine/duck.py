@@ -1,0 +1,65 @@
+"""The assessment on DuckDB over a Parquet registry (the analytic layout), results to Parquet."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from ..policy.schema import Pack
+from .compiled import compile_pack
+from .plan import Planner, Verification
+from .session import Session, duckdb_session, parquet_views, run_steps
+from .sinks import parquet_sink
+from .summary import summarize
+
+
+@dataclass
+class DuckRun:
+    summary: dict[str, Any]
+    out_dir: Path
+    session: Session
+
+
+def connect(threads: int | None = None, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    if threads:
+        con.execute(f"SET threads = {int(threads)}")
+    if memory_limit:
+        con.execute(f"SET memory_limit = '{memory_limit.replace(chr(39), '')}'")
+    con.execute("SET preserve_insertion_order = false")
+    return con
+
+
+def results_dir(data: Path, pack: str, year: int) -> Path:
+    return data / "results" / pack / str(year)
+
+
+def assess_parquet(data: Path, pack: Pack, year: int, *, out: Path | None = None,
+                   verification: tuple[Verification, ...] = (), write: bool = True,
+                   progress: Callable[[str, int, int], None] | None = None,
+                   connection: duckdb.DuckDBPyConnection | None = None) -> DuckRun:
+    """Assess the Parquet registry in ``data``; write results under ``out`` (replacing only that
+    pack and year) unless ``write`` is false."""
+    compiled = compile_pack(pack, year)
+    session = duckdb_session(connection or connect())
+    parquet_views(session, data)
+    target = out or results_dir(data, pack.pack, year)
+    steps = Planner(compiled, "duckdb", verification).steps()
+    staging = target.with_name(target.name + ".partial")
+    if write:
+        if staging.exists():
+            shutil.rmtree(staging)
+        staging.mkdir(parents=True)
+        steps += parquet_sink(compiled, staging)
+    run_steps(session, steps, progress)
+    summary = summarize(session)
+    if write:
+        if target.exists():
+            shutil.rmtree(target)
+        staging.rename(target)
+    return DuckRun(summary, target, session)
