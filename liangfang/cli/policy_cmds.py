@@ -34,14 +34,18 @@ def _mark(reliability: object) -> str:
 
 @policy_app.command("list", help=bi("列出随系统提供的政策包", "List the shipped policy packs"))
 def list_packs() -> None:
-    from liangfang.policy import load_pack, shipped_pack_names
+    from liangfang.policy import PackError, load_pack, shipped_pack_names
 
     table = Table(title=bi("政策包", "Policy packs"))
     for header in (bi("名称", "name"), bi("版本", "version"), bi("适用", "jurisdiction"), bi("年度", "years"),
                    bi("户/村/县指标", "household/village/county indicators"), bi("继承", "extends")):
         table.add_column(header)
     for name in shipped_pack_names():
-        pack = load_pack(name)
+        try:
+            pack = load_pack(name)
+        except PackError as err:
+            table.add_row(name, "[red]✗[/]", escape(str(err.problems[0])), "", "", "")
+            continue
         counts = f"{len(pack.household_indicators)} + {len(pack.village_indicators)} + {len(pack.county_indicators)}"
         table.add_row(name, pack.version, _t(pack.jurisdiction), f"{pack.years[0]}–{pack.years[1]}", counts,
                       pack.extends or "—")
