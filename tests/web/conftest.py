@@ -15,7 +15,16 @@ from liangfang.accounts.services import user_create
 from liangfang.registry.models import Cadre, Household, Region
 from liangfang.registry.services.households import household_create, income_set
 from liangfang.registry.services.pairings import cadre_pairing_set
-from tests.factories import COUNTY, OTHER_VILLAGE, TOWNSHIP, VILLAGE, household_data, income_data, make_regions, member_data
+from tests.factories import (
+    COUNTY,
+    OTHER_VILLAGE,
+    TOWNSHIP,
+    VILLAGE,
+    household_data,
+    income_data,
+    make_regions,
+    member_data,
+)
 
 PASSWORD = "a-long-test-password-1"
 

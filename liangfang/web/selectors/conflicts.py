@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from ...accounts.roles import Role
 from ...registry.fields import HOUSEHOLD_FIELDS, INCOME_FIELDS, MEMBER_FIELDS
@@ -21,9 +21,10 @@ _LABELS = {f.name: f for f in (*HOUSEHOLD_FIELDS, *MEMBER_FIELDS, *INCOME_FIELDS
 
 
 ACTIONS = {
-    "create": _l("created"), "update": _l("changed the household"), "add_member": _l("added a member"),
-    "update_member": _l("changed a member"), "remove_member": _l("recorded a member leaving"),
-    "set_income": _l("recorded income"), "pair_cadre": _l("paired a responsible cadre"),
+    "create": gettext_lazy("created"), "update": gettext_lazy("changed the household"),
+    "add_member": gettext_lazy("added a member"),
+    "update_member": gettext_lazy("changed a member"), "remove_member": gettext_lazy("recorded a member leaving"),
+    "set_income": gettext_lazy("recorded income"), "pair_cadre": gettext_lazy("paired a responsible cadre"),
 }
 
 

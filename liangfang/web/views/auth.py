@@ -36,15 +36,14 @@ def login_view(request: HttpRequest) -> HttpResponse:
                                            require_https=request.is_secure()):
         next_url = ""
     form = AuthenticationForm(request, data=request.POST if request.method == "POST" else None)
-    status = 200
+    status, refusal = 200, ""
     if request.method == "POST":
         username, ip = request.POST.get("username", ""), client_ip(request)
         wait = throttle.locked_for(username, ip)
         if wait is not None:
             minutes = max(1, math.ceil(wait.total_seconds() / 60))
-            form = AuthenticationForm(request)
-            form.add_error(None, _("Too many failed log-in attempts. Try again in %(minutes)d minutes.")
-                           % {"minutes": minutes})
+            form = AuthenticationForm(request, initial={"username": username})
+            refusal = _("Too many failed log-in attempts. Try again in %(minutes)d minutes.") % {"minutes": minutes}
             status = 429
         elif form.is_valid():
             throttle.clear(username, ip)
@@ -52,7 +51,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             return HttpResponseRedirect(next_url or reverse("web:home"))
         else:
             throttle.record_failure(username, ip)
-    return render(request, "web/login.html", {"form": form, "next": next_url}, status=status)
+    return render(request, "web/login.html", {"form": form, "next": next_url, "refusal": refusal}, status=status)
 
 
 @require_POST

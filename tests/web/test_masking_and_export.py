@@ -1,0 +1,69 @@
+"""Sensitive values by role (see liangfang/accounts/roles.py), on pages and in the export."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from liangfang.ids import mask_resident_id
+from liangfang.registry.models import Member
+from tests.factories import OTHER_VILLAGE
+
+pytestmark = pytest.mark.django_db
+
+
+def _head(world) -> Member:  # type: ignore[no-untyped-def]
+    return Member.objects.get(household=world.mine, relation="head")
+
+
+@pytest.mark.parametrize(("persona", "full_id", "full_phone", "full_bank", "health"), [
+    ("admin", True, True, True, True),
+    ("reviewer", False, True, False, True),
+    ("cadre", True, True, False, True),
+    ("inspector", False, False, False, False),
+])
+def test_household_page_masks_by_role(world, login, persona, full_id, full_phone, full_bank, health) -> None:
+    body = login(persona).get(f"/households/{world.mine.number}/").content.decode()
+    rid = _head(world).resident_id
+    assert (rid in body) is full_id
+    assert mask_resident_id(rid) in body or full_id
+    assert ("13812345678" in body) is full_phone
+    assert ("6228480012345678" in body) is full_bank
+    assert ("长期慢性病" in body) is health
+
+
+def test_history_masks_sensitive_changes_for_inspectors(world, login) -> None:
+    body = login("inspector").get(f"/households/{world.mine.number}/").content.decode()
+    assert _head(world).resident_id not in body and "6228480012345678" not in body
+
+
+def _sheets(response) -> dict[str, list[tuple]]:  # type: ignore[no-untyped-def]
+    wb = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    return {ws.title: list(ws.iter_rows(values_only=True)) for ws in wb.worksheets}
+
+
+def test_export_holds_the_filtered_households_of_the_region_only(world, login) -> None:
+    r = login("cadre").get("/households/export.xlsx?status=not_exited")
+    assert r.status_code == 200
+    sheets = _sheets(r)
+    households, members = sheets["农户"], sheets["成员"]
+    numbers = [row[0] for row in households[1:]]
+    assert numbers == [world.mine.number]
+    assert {row[0] for row in members[1:]} == {world.mine.number}
+    assert _head(world).resident_id in [c for row in members for c in row]
+
+
+def test_export_masks_for_inspectors(world, login) -> None:
+    sheets = _sheets(login("inspector").get("/households/export.xlsx"))
+    header = sheets["成员"][0]
+    cells = [c for row in sheets["成员"] for c in row]
+    assert _head(world).resident_id not in cells and mask_resident_id(_head(world).resident_id) in cells
+    assert "健康状况" not in header
+    assert "银行账号" not in sheets["农户"][0]
+    assert len(sheets["农户"]) == 4  # header + three households of the county
+
+
+def test_export_outside_the_region_is_refused(world, login) -> None:
+    assert login("cadre").get(f"/households/export.xlsx?region={OTHER_VILLAGE}").status_code == 404
