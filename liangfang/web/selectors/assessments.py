@@ -1,22 +1,91 @@
-"""Assessment results for the web pages. The assessment engine (issue 3) stores dated results;
-until it is installed these reads return nothing and the pages say so."""
+"""Assessment results on the web pages, read from the assessments app's stored, dated runs
+(``liangfang/assessments``): the household page's explanation, the dashboard's indicator pass
+rates and the list's "failing indicator" filter. All use the newest run (latest year, then the
+latest started), so the pages agree with each other."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Q, QuerySet
 
-from ...registry.models import Household
+from ...assessments.models import AssessmentRun, HouseholdResult, IndicatorResult
+from ...assessments.selectors import Explanation, household_explanation
+from ...registry.models import Household, Region
+from ...registry.selectors import households_in, percent
+from ..text import is_zh
+
+FAILING = ("fail", "no_data")
+
+
+def latest_run() -> AssessmentRun | None:
+    return AssessmentRun.objects.filter(finished_at__isnull=False).order_by("-year", "-started_at").first()
+
+
+def _names(run: AssessmentRun) -> dict[str, tuple[str, str]]:
+    """Household indicator code → (zh, en) name, as the run's pack named them; cached per run."""
+    key = f"liangfang:indicators:{run.pk}:{run.started_at.timestamp()}"
+    names = cache.get(key)
+    if names is None:
+        names = {code: (ind.name.zh, ind.name.en) for code, ind in run.policy().indicators("household").items()}
+        cache.set(key, names, 24 * 3600)
+    return names
 
 
 def indicator_choices() -> list[tuple[str, str]]:
-    return []
+    run = latest_run()
+    if run is None:
+        return []
+    return [(code, zh if is_zh() else en) for code, (zh, en) in _names(run).items()]
 
 
-def household_assessment(household: Household) -> Any:
-    return None
+def household_assessment(household: Household) -> Explanation | None:
+    """The explanation of the newest run that assessed this household (None when none did)."""
+    run_ids = HouseholdResult.objects.filter(household_id=household.pk).values("run_id")
+    run = AssessmentRun.objects.filter(pk__in=run_ids).order_by("-year", "-started_at").first()
+    if run is None:
+        return None
+    return household_explanation(run, household, "zh" if is_zh() else "en")
 
 
 def failing_households(qs: QuerySet[Household], indicator: str) -> QuerySet[Household]:
-    return qs.none()
+    """Households the newest run found failing ``indicator`` (no data counts as failing)."""
+    run = latest_run()
+    if run is None:
+        return qs.none()
+    failing = IndicatorResult.objects.filter(run=run, level="household", indicator=indicator,
+                                             status__in=FAILING).values("subject_id")
+    return qs.filter(pk__in=failing)
+
+
+@dataclass(frozen=True)
+class PassRate:
+    indicator: str
+    name: str
+    passed: int
+    assessed: int
+
+    @property
+    def percent(self) -> Decimal:
+        return percent(self.passed, self.assessed, "0.1")
+
+
+def pass_rates(region: Region) -> tuple[AssessmentRun | None, list[PassRate]]:
+    """Per household indicator: households of the region passing it in the newest run."""
+    run = latest_run()
+    if run is None:
+        return None, []
+    key = f"liangfang:passrates:{region.pk}:{run.pk}:{run.started_at.timestamp()}"
+    counts = cache.get(key)
+    if counts is None:
+        rows = (IndicatorResult.objects.filter(run=run, level="household",
+                                               subject_id__in=households_in(region).values("pk"))
+                .values("indicator").annotate(n=Count("id"), ok=Count("id", filter=Q(status="pass")))
+                .values_list("indicator", "ok", "n"))
+        counts = {code: (ok, n) for code, ok, n in rows}
+        cache.set(key, counts, 3600)
+    names = _names(run)
+    return run, [PassRate(code, zh if is_zh() else en, *counts[code])
+                 for code, (zh, en) in names.items() if code in counts]

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from ..charts import Bar, bar_chart, line_chart
 from ..links import households_url
 from ..permissions import Viewer, region_for, viewer_required
+from ..selectors.assessments import PassRate, pass_rates
 from ..selectors.dashboard import Dashboard, dashboard, poor_villages
 from ..selectors.detail import region_path
 from ..text import code_label
@@ -45,11 +47,20 @@ def _charts(data: Dashboard, code: str) -> dict[str, object]:
     }
 
 
+def _pass_rates(region_code: str, rates: list[PassRate]) -> SafeString:
+    return bar_chart([Bar(r.name, r.percent, f"{r.percent}%", households_url(region=region_code, failing=r.indicator))
+                      for r in rates], title=_("Indicator pass rates"), maximum=100, css="indicators")
+
+
 @viewer_required()
 def dashboard_view(request: HttpRequest, viewer: Viewer, code: str) -> HttpResponse:
     region = region_for(viewer, code)
     data = dashboard(region)
+    run, rates = pass_rates(region)
     context = {
+        "run": run,
+        "indicators": rates,
+        "indicators_chart": _pass_rates(code, rates) if rates else "",
         "viewer": viewer,
         "region": region,
         "path": [r for r in region_path(region, viewer.region) if r.pk != region.pk],

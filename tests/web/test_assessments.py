@@ -1,0 +1,46 @@
+"""The assessment engine's stored results on the pages: the household's explanation, the
+dashboard's pass rates and the list filtered by a failing indicator."""
+
+from __future__ import annotations
+
+import pytest
+
+from liangfang.assessments.models import IndicatorResult
+from liangfang.assessments.services import assessment_run
+from tests.factories import COUNTY
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def assessed(world):  # type: ignore[no-untyped-def]
+    return assessment_run(year=2020, pack="cn-national", by="test")
+
+
+def test_household_page_explains_each_indicator(world, login, assessed) -> None:
+    page = login("cadre").get(f"/households/{world.mine.number}/").content.decode()
+    assert "2020" in page and "cn-national" in page
+    codes = IndicatorResult.objects.filter(run=assessed, level="household", subject_id=world.mine.pk)
+    assert codes.exists()
+    for code in codes.values_list("indicator", flat=True):
+        assert f'data-indicator="{code}"' in page
+    assert "人均纯收入" in page
+
+
+def test_dashboard_pass_rates_and_failing_filter(world, login, assessed) -> None:
+    c = login("admin")
+    page = c.get(f"/region/{COUNTY}/").content.decode()
+    failing = IndicatorResult.objects.filter(run=assessed, level="household", status__in=["fail", "no_data"]).first()
+    if failing is None:
+        pytest.skip("every fixture household passes every indicator")
+    assert f"failing={failing.indicator}" in page
+    listed = c.get(f"/households/?failing={failing.indicator}").context["rows"]
+    expected = set(IndicatorResult.objects.filter(run=assessed, level="household", indicator=failing.indicator,
+                                                  status__in=["fail", "no_data"]).values_list("subject_id", flat=True))
+    assert {r.household.pk for r in listed} == expected
+
+
+def test_pages_say_when_nothing_was_assessed(world, login) -> None:
+    c = login("admin")
+    assert "本户尚未评估" in c.get(f"/households/{world.mine.number}/").content.decode()
+    assert "尚未进行评估" in c.get(f"/region/{COUNTY}/").content.decode()
