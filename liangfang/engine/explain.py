@@ -144,15 +144,22 @@ class Explainer:
 
     def missing(self, level: Level, indicator: Indicator, values: Mapping[str, Any], lang: str = "zh") -> list[str]:
         """What data the indicator lacked, in the facts' own 'missing' words (only what mattered)."""
-        scope = Scope.for_level(level, self.parameters)
+        below = {"household": tuple(self.pack.indicators_for_year("household", self.year)),
+                 "village": tuple(self.pack.indicators_for_year("village", self.year))}
+        scope = Scope.for_level(level, self.parameters, below)
         try:
             condition, _ = check_rule(indicator.rule, scope)
         except ValueError:
             return []
         facts = facts_of(level)
+        prefixes = {f.prefix: f for f in AREA_FUNCTIONS.get(level, {}).values()}
         out: list[str] = []
         for name in missing_culprits(condition, values):
-            text = facts[name].missing_zh if lang == "zh" else facts[name].missing_en
+            if name in facts:
+                text = facts[name].missing_zh if lang == "zh" else facts[name].missing_en
+            else:
+                zh, en = prefixes[name.split("__", 1)[0]].missing
+                text = zh if lang == "zh" else en
             if text not in out:
                 out.append(text)
         return out

@@ -49,6 +49,13 @@ class AreaFunction:
     argument: str  # which indicator set the argument names: 'household' or 'village'
     doc: str
 
+    @property
+    def missing(self) -> tuple[str, str]:
+        """What a NULL result means: nothing to count."""
+        if self.argument == "household":
+            return ("无评估农户", "no households assessed")
+        return ("无行政村", "no villages")
+
 
 AREA_FUNCTIONS: dict[Level, dict[str, AreaFunction]] = {
     "village": {},
