@@ -21,6 +21,11 @@ class Bar:
     href: str = ""
 
 
+def _short(label: str, limit: int = 13) -> str:
+    """Long labels are cut (the full text is in the bar's tooltip)."""
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
 def _f(x: float) -> str:
     return f"{x:.1f}"
 
@@ -33,7 +38,7 @@ def _link(href: str, inner: str) -> str:
 
 def bar_chart(bars: Sequence[Bar], *, title: str, maximum: Number | None = None, css: str = "") -> SafeString:
     """Horizontal bars, one row each: label, bar, value."""
-    row, label_w, bar_w, text_w = 26, 150, 300, 90
+    row, label_w, bar_w, text_w = 26, 210, 260, 80
     width = label_w + bar_w + text_w
     height = max(row * len(bars), row) + 8
     top = float(maximum if maximum is not None else max((float(b.value) for b in bars), default=0)) or 1.0
@@ -44,11 +49,11 @@ def bar_chart(bars: Sequence[Bar], *, title: str, maximum: Number | None = None,
         y = 4 + i * row
         length = max(float(b.value) / top * bar_w, 0 if not b.value else 2)
         parts.append(_link(b.href, format_html(
-            '<g class="bar"><text class="label" x="{}" y="{}" text-anchor="end">{}</text>'
+            '<g class="bar"><title>{} {}</title><text class="label" x="{}" y="{}" text-anchor="end">{}</text>'
             '<rect x="{}" y="{}" width="{}" height="{}" rx="2"></rect>'
             '<text class="value" x="{}" y="{}">{}</text></g>',
-            label_w - 8, y + 17, b.label, label_w, y + 4, _f(length), row - 8, _f(label_w + length + 6), y + 17,
-            b.text)))
+            b.label, b.text, label_w - 8, y + 17, _short(b.label), label_w, y + 4, _f(length), row - 8,
+            _f(label_w + length + 6), y + 17, b.text)))
     if not bars:
         parts.append(format_html('<text class="empty" x="{}" y="18">—</text>', label_w))
     parts.append("</svg>")
@@ -58,7 +63,7 @@ def bar_chart(bars: Sequence[Bar], *, title: str, maximum: Number | None = None,
 def line_chart(points: Sequence[tuple[str, Number, str]], *, title: str, unit: str = "%",
                href: str = "") -> SafeString:
     """A line over labelled points (label, value, text shown at the point)."""
-    width, height, left, right, top, bottom = 520, 220, 44, 16, 20, 32
+    width, height, left, right, top, bottom = 540, 230, 64, 30, 26, 32
     inner_w, inner_h = width - left - right, height - top - bottom
     peak = max((float(v) for _, v, _ in points), default=0.0) or 1.0
     n = max(len(points) - 1, 1)
@@ -79,9 +84,12 @@ def line_chart(points: Sequence[tuple[str, Number, str]], *, title: str, unit: s
     for i, (label, value, text) in enumerate(points):
         x, y = xy(i, value)
         parts.append(format_html('<circle class="point" cx="{}" cy="{}" r="3.5"><title>{} {}</title></circle>'
-                                 '<text class="axis" x="{}" y="{}" text-anchor="middle">{}</text>'
-                                 '<text class="value" x="{}" y="{}" text-anchor="middle">{}</text>',
-                                 _f(x), _f(y), label, text, _f(x), height - 10, label, _f(x), _f(y - 8), text))
+                                 '<text class="axis" x="{}" y="{}" text-anchor="middle">{}</text>',
+                                 _f(x), _f(y), label, text, _f(x), height - 10, label))
+        # Values are written where the line changes and at its end, so labels do not pile up.
+        if i == len(points) - 1 or value != points[i - 1][1] if i else True:
+            parts.append(format_html('<text class="value" x="{}" y="{}" text-anchor="middle">{}</text>',
+                                     _f(x), _f(y - 8), text))
     parts.append("</svg>")
     return mark_safe(_link(href, "".join(str(p) for p in parts)))
 

@@ -11,13 +11,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ...accounts.roles import Role
-from ...registry.fields import HOUSEHOLD_FIELDS, INCOME_FIELDS, MEMBER_FIELDS
+from ...registry.fields import HOUSEHOLD_FIELDS, INCOME_FIELDS, MEMBER_FIELDS, Field
 from ...registry.models import ChangeRecord
 from ...registry.services.errors import Conflict
 from .. import masking
 from ..text import code_label, field_label
 
-_LABELS = {f.name: f for f in (*HOUSEHOLD_FIELDS, *MEMBER_FIELDS, *INCOME_FIELDS)}
+_TABLES = {
+    "household": {f.name: f for f in HOUSEHOLD_FIELDS},
+    "member": {f.name: f for f in MEMBER_FIELDS},
+    "income": {f.name: f for f in INCOME_FIELDS},
+}
+_ANY = {**_TABLES["income"], **_TABLES["member"], **_TABLES["household"]}
 
 
 ACTIONS = {
@@ -42,15 +47,16 @@ def change_lines(entries: Iterable[Mapping[str, object]], role: Role) -> list[Ch
     lines = []
     for e in entries:
         raw = e.get("changes") or {}
+        table = _TABLES.get(str(e.get("entity", "")), _ANY)
         pairs = []
         if isinstance(raw, dict):
             for name, value in raw.items():
-                field = _LABELS.get(name)
+                field = table.get(name) or _ANY.get(name)
                 label = field_label(field) if field else name
                 if isinstance(value, list) and len(value) == 2:
-                    pairs.append((label, _shown(name, value[0], role), _shown(name, value[1], role)))
+                    pairs.append((label, _shown(field, name, value[0], role), _shown(field, name, value[1], role)))
                 else:
-                    pairs.append((label, "", _shown(name, value, role)))
+                    pairs.append((label, "", _shown(field, name, value, role)))
         at = e.get("at")
         action = str(e.get("action", ""))
         lines.append(ChangeLine(at=parse_datetime(at) if isinstance(at, str) else None, by=str(e.get("by", "")),
@@ -58,11 +64,10 @@ def change_lines(entries: Iterable[Mapping[str, object]], role: Role) -> list[Ch
     return lines
 
 
-def _shown(name: str, value: object, role: Role) -> str:
+def _shown(field: Field | None, name: str, value: object, role: Role) -> str:
     text = "" if value is None else str(value)
     if not text:
         return text
-    field = _LABELS.get(name)
     if field is not None and field.kind == "code" and field.codes:
         text = code_label(field.codes, text)
     elif field is not None and field.kind == "bool":
@@ -73,14 +78,15 @@ def _shown(name: str, value: object, role: Role) -> str:
         return masking.phone(role, text)
     if name in ("bank_account", "bank_name"):
         return masking.bank_account(role, text) if name == "bank_account" else (
-            text if role.bank_account == "full" else masking.HIDDEN)
+            masking.HIDDEN if role.bank_account == "hidden" else text)
     if name in ("health_status", "disability_grade"):
         return masking.health(role, text)
     return text
 
 
 def history_lines(records: Iterable[ChangeRecord], role: Role) -> list[ChangeLine]:
-    return change_lines(({"at": r.at.isoformat(), "by": r.actor, "action": r.action, "changes": r.changes}
+    return change_lines(({"at": r.at.isoformat(), "by": r.actor, "action": r.action, "entity": r.entity,
+                          "changes": r.changes}
                          for r in records), role)
 
 
