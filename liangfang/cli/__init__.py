@@ -12,6 +12,7 @@ COMMAND_MODULES = (
     "liangfang.cli.io_cmds",
     "liangfang.cli.policy_cmds",
     "liangfang.cli.assess_cmds",
+    "liangfang.cli.account_cmds",
 )
 
 for _name in COMMAND_MODULES:

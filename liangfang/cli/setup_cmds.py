@@ -135,6 +135,9 @@ def demo(
     console.print(figures_table())
     password = _demo_password()
     _ensure_user(DEMO_USER, password)
+    from .account_cmds import grant_top_region
+
+    grant_top_region(DEMO_USER)
     console.print(bi(f"演示账号：{DEMO_USER}  密码：{password}", f"demo login: {DEMO_USER}  password: {password}"))
     if serve_site:
         serve(host="127.0.0.1", port=port, workers=2)
