@@ -10,7 +10,7 @@ from typing import Any
 from ..engine.explain import Explainer, Line
 from ..engine.facts import Level, facts_of
 from ..engine.results import MemberResult as EngineMember
-from ..engine.results import SubjectResult, normalize
+from ..engine.results import Outcome, SubjectResult, normalize
 from ..engine.rules import AREA_FUNCTIONS
 from ..registry.models import Household, Member, Region
 from ..registry.services.errors import NotFound
@@ -42,12 +42,12 @@ def find_household(query: str) -> Household:
     raise NotFound(f"找不到户编号或身份证号为 {query} 的农户 / no household with number or resident ID {query}")
 
 
-def _kind(level: Level, name: str) -> str:
-    facts = facts_of(level)
+def _kind(level: str, name: str) -> str:
+    facts = facts_of(level)  # type: ignore[arg-type]
     if name in facts:
         return facts[name].kind
     prefix = name.split("__", 1)[0]
-    for func in AREA_FUNCTIONS.get(level, {}).values():
+    for func in AREA_FUNCTIONS.get(level, {}).values():  # type: ignore[call-overload]
         if func.prefix == prefix:
             return "rate" if func.name.startswith("percent") else "int"
     return "text"
@@ -140,3 +140,29 @@ def find_region(code: str, level: str) -> Region:
 def counties_in(run: AssessmentRun) -> list[Region]:
     ids = AreaResult.objects.filter(run=run, level="county").values_list("region_id", flat=True)
     return list(Region.objects.filter(pk__in=list(ids)).order_by("code"))
+
+
+def stored_outcome(run: AssessmentRun) -> Outcome:
+    """Every stored result of a run in the engine's neutral shape (missing values are absent)."""
+    out = Outcome()
+    values: dict[tuple[str, int], dict[str, Any]] = defaultdict(dict)
+    for level, subject_id, name, number, text in FactValue.objects.filter(run=run).values_list(
+            "level", "subject_id", "name", "number", "text").iterator(chunk_size=5000):
+        kind = _kind(level, name)
+        values[(level, subject_id)][name] = normalize(kind, text if kind == "text" else number)
+    for h in HouseholdResult.objects.filter(run=run).iterator(chunk_size=5000):
+        out.households[h.household_id] = SubjectResult("household", h.household_id, h.village_id, h.verdict, h.people,
+                                                       values=values.get(("household", h.household_id), {}))
+    for a in AreaResult.objects.filter(run=run).iterator(chunk_size=5000):
+        out.by_level(a.level)[a.region_id] = SubjectResult(a.level, a.region_id, a.parent_id, a.verdict, a.people,
+                                                           values=values.get((a.level, a.region_id), {}))
+    for i in IndicatorResult.objects.filter(run=run).order_by("id").iterator(chunk_size=5000):
+        subject = out.by_level(i.level)[i.subject_id]
+        subject.statuses[i.indicator] = i.status
+        if i.applicable is not None:
+            subject.counts[i.indicator] = (i.applicable, i.failing or 0)
+    for m in MemberResult.objects.filter(run=run).iterator(chunk_size=5000):
+        out.members.append(EngineMember(m.member_id, m.household_id, m.resident_id, m.indicator, m.status,
+                                        values.get(("member", m.member_id), {})))
+    out.members.sort(key=lambda m: (m.household_id, m.member_id, m.indicator))
+    return out

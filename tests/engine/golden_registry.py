@@ -126,7 +126,10 @@ class Builder:
         for m in members:
             mid = self.reg.next()
             data = {**BASE_MEMBER, **_dates(m)}
-            data["resident_id"] = make_resident_id("220802", data["birth_date"], mid, data["sex"])
+            # vary the issuing county so that sequence numbers (0–499) never repeat a number
+            data["resident_id"] = make_resident_id(f"22{mid // 500:04d}", data["birth_date"], mid, data["sex"])
+            if not data["is_active"]:
+                data.setdefault("left_reason", "died")
             self.reg.rows["members"].append({**data, "id": mid, "household_id": hid})
         incomes = spec.get("incomes")
         if incomes is None:
