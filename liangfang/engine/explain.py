@@ -75,6 +75,8 @@ def format_fact(fact: Fact | None, kind: str, value: Any, lang: str) -> str:
         return format_money(d) if d == d.to_integral_value() else f"{d:,.1f}"
     if kind == "text" and fact is not None and fact.codes:
         return code_lists()[fact.codes].label(str(value), lang)
+    if kind == "int":
+        return f"{int(value):,}"
     return str(value)
 
 
