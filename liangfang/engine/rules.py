@@ -133,6 +133,8 @@ class _Checker:
 
     # -- positions ---------------------------------------------------------------------------
     def _offset(self, node: exp.Expr) -> int:
+        if isinstance(node, (exp.Create, exp.Drop, exp.Insert, exp.Update, exp.Delete, exp.Alter, exp.Command)):
+            return 0  # a statement: point at its start
         starts = [n.meta["start"] for n in node.walk() if n._meta and "start" in n.meta]
         offset = min(starts) if starts else 0
         if isinstance(node, (exp.Select, exp.Subquery, exp.Query)):
