@@ -21,7 +21,9 @@ FAILING = ("fail", "no_data")
 
 
 def latest_run() -> AssessmentRun | None:
-    return AssessmentRun.objects.filter(finished_at__isnull=False).order_by("-year", "-started_at").first()
+    # The pack snapshot is large; it is read (lazily) only when the indicator names are not cached.
+    return (AssessmentRun.objects.filter(finished_at__isnull=False).defer("pack_snapshot", "summary")
+            .order_by("-year", "-started_at").first())
 
 
 def _names(run: AssessmentRun) -> dict[str, tuple[str, str]]:

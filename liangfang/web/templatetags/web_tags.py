@@ -73,3 +73,14 @@ def num(value: Any) -> str:
     if value is None or value == "":
         return ""
     return f"{value:,}"
+
+
+@register.simple_tag
+def options(choices: Any, selected: Any) -> str:
+    """<option> elements for a filter's choices, built in Python: a county's lists hold thousands
+    of villages or cadres, too many for a template loop on every page view."""
+    from django.utils.html import format_html, format_html_join
+
+    chosen = str(selected or "")
+    return format_html_join("", '<option value="{}"{}>{}</option>', (
+        (value, format_html(" selected") if str(value) == chosen else "", label) for value, label in choices))

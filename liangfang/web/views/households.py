@@ -3,21 +3,35 @@ the filtered list."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from ...registry.codes import code_list
 from ...registry.models import Region
+from .. import masking
 from ..export import EXPORT_LIMIT, write_export
 from ..permissions import Viewer, household_for, region_for, viewer_required
 from ..selectors.assessments import household_assessment, indicator_choices
 from ..selectors.conflicts import history_lines
 from ..selectors.detail import household_page
-from ..selectors.households import PAGE_SIZE, ListFilters, cadre_choices, filtered_households, page_rows, villages_in
+from ..selectors.households import (
+    PAGE_SIZE,
+    ListFilters,
+    Row,
+    cadre_choices,
+    filtered_households,
+    page_rows,
+    villages_in,
+)
 from ..text import is_zh
 
 
@@ -38,9 +52,50 @@ def _filter_choices(viewer: Viewer, region: Region) -> dict[str, object]:
         "grades": _choices("housing_grade"),
         "gaps": [("medical", _("Member without medical insurance")), ("pension", _("Adult without pension insurance")),
                  ("doctor", _("Member without family doctor")), ("school", _("Child 6–15 out of school"))],
-        "cadres": cadre_choices(viewer.region),
+        "cadres": cadre_choices(region),
         "indicators": indicator_choices(),
     }
+
+
+@dataclass(frozen=True)
+class ListLine:
+    """One row of the list, ready to print (the template only writes variables: a county's list
+    page is rendered many times a minute)."""
+
+    href: str
+    number: str
+    village: str
+    head: str
+    resident_id: str
+    people: int
+    status: str
+    status_label: str
+    attribute: str
+    cause: str
+    cadre: str
+
+
+def _lines(rows: list[Row], viewer: Viewer) -> list[ListLine]:
+    base = reverse("web:household", args=["0"])[:-2]
+    labels = {name: dict(_choices(name)) for name in ("household_status", "poverty_attribute", "poverty_cause")}
+    return [ListLine(
+        href=f"{base}{r.household.number}/", number=r.household.number, village=r.household.village.name,
+        head=r.head_name, resident_id=masking.resident_id(viewer.role, r.head_resident_id), people=r.people,
+        status=r.household.status, status_label=labels["household_status"].get(r.household.status, ""),
+        attribute=labels["poverty_attribute"].get(r.household.poverty_attribute, ""),
+        cause=labels["poverty_cause"].get(r.household.main_cause, ""), cadre=r.cadre.name if r.cadre else "",
+    ) for r in rows]
+
+
+def _rows_html(lines: list[ListLine]) -> SafeString:
+    """The table body, written in Python: a template loop over 50 rows costs more than the queries."""
+    if not lines:
+        return format_html('<tr><td colspan="9">{}</td></tr>', _("No household matches."))
+    return format_html_join("\n", (
+        '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td class="id">{}</td><td class="num">{}</td>'
+        '<td><span class="status {}">{}</span></td><td>{}</td><td>{}</td><td>{}</td></tr>'), (
+        (r.href, r.number, r.village, r.head, r.resident_id, r.people, r.status, r.status_label, r.attribute,
+         r.cause, r.cadre) for r in lines))
 
 
 @viewer_required()
@@ -52,7 +107,8 @@ def household_list(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     sorts = {key: f.query(sort=(("-" + key) if f.sort == key else key)) for key in
              ("number", "village", "status", "people", "updated")}
     return render(request, "web/household_list.html", {
-        "viewer": viewer, "filters": f, "region": region, "page": page, "rows": page_rows(list(page.object_list)),
+        "viewer": viewer, "filters": f, "region": region, "page": page,
+        "rows_html": _rows_html(_lines(page_rows(list(page.object_list)), viewer)),
         "query": f.query(), "sorts": sorts, "choices": _filter_choices(viewer, region), "export_limit": EXPORT_LIMIT,
     })
 

@@ -1,0 +1,241 @@
+"""Load test of the web application on PostgreSQL with 1,000,000 synthetic households.
+
+    .venv/bin/python benchmarks/web_load.py [--households 1000000] [--clients 20] [--requests 2000]
+        [--seconds 60] [--database liangfang_webload] [--reuse] [--workers 2]
+
+Builds (or with --reuse, keeps) a PostgreSQL database of one county with ``--households``
+households (COPY, see web_load_data.py), serves it with `liangfang serve` (gunicorn) on 127.0.0.1,
+logs ``--clients`` clients in as the county administrator and runs three phases, one per page:
+the household page (random households), the filtered household list (a village's registered
+households, random villages and pages) and a dashboard (random townships and villages). Each
+phase stops after ``--requests`` requests or ``--seconds`` seconds, whichever comes first. Prints
+p50/p95/p99 latency and throughput per phase; asserts nothing. Only 127.0.0.1 is contacted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import random
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PASSWORD = "bench-password-2020"
+
+
+def _database(args: argparse.Namespace) -> str:
+    import psycopg
+
+    url = f"postgres://postgres@127.0.0.1:5432/{args.database}"
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (args.database,)).fetchone()
+        if exists and not args.reuse:
+            conn.execute(f'DROP DATABASE "{args.database}" WITH (FORCE)')
+        if not exists or not args.reuse:
+            conn.execute(f'CREATE DATABASE "{args.database}"')
+    return url
+
+
+def _populate(args: argparse.Namespace) -> None:
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", interactive=False, verbosity=0)
+    from liangfang.registry.models import Household
+
+    if Household.objects.exists():
+        print(f"reusing {Household.objects.count():,} households in {args.database}")
+    else:
+        from rich.progress import Progress
+
+        from benchmarks.web_load_data import build
+
+        started = time.perf_counter()
+        with Progress() as bar:
+            task = bar.add_task("COPY rows", total=args.households * 6)
+            counts = build(households=args.households, townships=args.townships,
+                           villages_per_township=args.villages, progress=lambda n: bar.advance(task, n))
+        print(f"generated {counts} in {time.perf_counter() - started:.1f} s")
+    from django.contrib.auth import get_user_model
+
+    from liangfang.accounts.services import account_set
+
+    user, _ = get_user_model().objects.get_or_create(username="bench")
+    user.set_password(PASSWORD)
+    user.save()
+    account_set(user=user, region_code="220802000000", role="county_admin", by="benchmark")
+
+
+def _targets() -> dict[str, list[str]]:
+    from liangfang.registry.models import Household, Region
+
+    numbers = list(Household.objects.order_by("?").values_list("number", flat=True)[:5000])
+    villages = list(Region.objects.filter(level="village").values_list("code", flat=True))
+    townships = list(Region.objects.filter(level="township").values_list("code", flat=True))
+    rng = random.Random(7)
+    lists = [f"/households/?{urlencode({'region': rng.choice(villages), 'status': 'registered'})}"
+             + (f"&page={rng.randint(2, 3)}" if rng.random() < 0.3 else "") for _ in range(2000)]
+    lists += [f"/households/?{urlencode({'region': rng.choice(villages), 'status': 'exited', 'cause': 'illness'})}"
+              for _ in range(500)]
+    return {
+        "household page": [f"/households/{n}/" for n in numbers],
+        "filtered list": lists,
+        "dashboard": [f"/region/{c}/" for c in [*townships, *rng.sample(villages, min(60, len(villages)))]],
+    }
+
+
+class Client:
+    """One logged-in browser: a kept-alive connection and its cookies."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, body: str | None = None) -> tuple[int, bytes]:
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()), "Host": "127.0.0.1"}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Referer"] = f"http://127.0.0.1:{self.port}/login/"
+        try:
+            self.conn.request(method, path, body=body, headers=headers)
+            response = self.conn.getresponse()
+        except (http.client.HTTPException, OSError):
+            self.conn.close()
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+            self.conn.request(method, path, body=body, headers=headers)
+            response = self.conn.getresponse()
+        data = response.read()
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                name, _, rest = value.partition("=")
+                self.cookies[name] = rest.split(";", 1)[0]
+        return response.status, data
+
+    def log_in(self) -> None:
+        _, page = self.request("GET", "/login/")
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        assert token, "no CSRF token on the log-in page"
+        status, _ = self.request("POST", "/login/", urlencode({
+            "csrfmiddlewaretoken": token.group(1).decode(), "username": "bench", "password": PASSWORD}))
+        if status != 302:
+            raise SystemExit(f"log-in failed with HTTP {status}")
+
+
+@dataclass
+class Phase:
+    name: str
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    seconds: float = 0.0
+
+
+def _run_phase(name: str, paths: list[str], clients: list[Client], requests: int, seconds: float) -> Phase:
+    phase = Phase(name)
+    lock = threading.Lock()
+    remaining = [requests]
+    deadline = time.perf_counter() + seconds
+
+    def work(client: Client, seed: int) -> None:
+        rng = random.Random(seed)
+        while time.perf_counter() < deadline:
+            with lock:
+                if remaining[0] <= 0:
+                    return
+                remaining[0] -= 1
+            started = time.perf_counter()
+            status, _ = client.request("GET", rng.choice(paths))
+            elapsed = time.perf_counter() - started
+            with lock:
+                phase.latencies.append(elapsed)
+                if status != 200:
+                    phase.errors += 1
+
+    threads = [threading.Thread(target=work, args=(c, i)) for i, c in enumerate(clients)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    phase.seconds = time.perf_counter() - started
+    return phase
+
+
+def _pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] * 1000
+
+
+def _wait_for(port: int, server: subprocess.Popen[bytes], timeout: float = 120) -> None:
+    end = time.time() + timeout
+    while time.time() < end:
+        if server.poll() is not None:
+            raise SystemExit("the server stopped; see its output above")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit(f"the server did not answer on port {port}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--households", type=int, default=1_000_000)
+    parser.add_argument("--townships", type=int, default=40)
+    parser.add_argument("--villages", type=int, default=25, help="villages per township")
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--requests", type=int, default=2000, help="per phase")
+    parser.add_argument("--seconds", type=float, default=60, help="per phase, at most")
+    parser.add_argument("--database", default="liangfang_webload")
+    parser.add_argument("--reuse", action="store_true", help="keep an existing benchmark database")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args()
+
+    url = _database(args)
+    os.environ["DATABASE_URL"] = url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "liangfang.settings"
+    _populate(args)
+    targets = _targets()
+    env = {**os.environ, "DATABASE_URL": url}
+    server = subprocess.Popen([str(ROOT / ".venv/bin/liangfang"), "serve", "--host", "127.0.0.1",
+                               "--port", str(args.port), "--workers", str(args.workers)],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        _wait_for(args.port, server)
+        clients = [Client(args.port) for _ in range(args.clients)]
+        for c in clients:
+            c.log_in()
+        for paths in targets.values():  # warm up: one request per client
+            for c in clients:
+                c.request("GET", paths[0])
+        print(f"\n{args.clients} clients, {args.workers} gunicorn workers, PostgreSQL {args.database}; "
+              f"each phase: {args.requests} requests or {args.seconds:.0f} s")
+        print(f"{'page':<16}{'requests':>9}{'errors':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'req/s':>9}")
+        for name, paths in targets.items():
+            phase = _run_phase(name, paths, clients, args.requests, args.seconds)
+            lat = phase.latencies
+            print(f"{name:<16}{len(lat):>9}{phase.errors:>7}{_pct(lat, 50):>9.1f}{_pct(lat, 95):>9.1f}"
+                  f"{_pct(lat, 99):>9.1f}{len(lat) / phase.seconds:>9.1f}")
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+if __name__ == "__main__":
+    main()
