@@ -109,7 +109,7 @@ def assessment_run(*, year: int, pack: str = "cn-national", by: str = "",
 
 
 def _drop_work_tables(session: Session) -> None:
-    for name in WORK_TABLES:
+    for name in reversed(WORK_TABLES):
         session.execute(drop(name))
 
 

@@ -1,11 +1,13 @@
 """The assessment as a list of SQL statements (built as ASTs, rendered per dialect).
 
-Working tables, all temporary and prefixed ``lf_``:
-``lf_members`` (active-member counts per household), ``lf_household`` (household facts),
-``lf_member`` (member facts), ``lf_member_eval``, ``lf_member_agg``, ``lf_household_eval``,
-``lf_village`` / ``lf_village_eval``, ``lf_verification``, ``lf_county`` / ``lf_county_eval``.
-An ``*_eval`` table holds one status column ``s_<indicator>`` per indicator ('pass', 'fail',
-'no_data' or 'pending') and the ``verdict``.
+Working relations, all temporary and prefixed ``lf_``:
+``lf_members`` (per household, in one pass over active members: counts and each per-member
+indicator's applicable / failing counts), ``lf_household`` (household facts), ``lf_member`` and
+``lf_member_eval`` (views: member facts and statuses, read again only for members who do not
+pass), ``lf_household_eval``, ``lf_village`` / ``lf_village_eval``, ``lf_verification``,
+``lf_county`` / ``lf_county_eval``. An ``*_eval`` table holds one status column
+``s_<indicator>`` per indicator and the ``verdict``, as small integer codes (``STATUS``): a
+national run keeps 30 million of them in memory.
 """
 
 from __future__ import annotations
@@ -26,8 +28,12 @@ TABLES = {
     "region": "registry_region",
     "facilities": "registry_villagefacilities",
 }
-WORK_TABLES = ("lf_members", "lf_household", "lf_member", "lf_member_eval", "lf_member_agg", "lf_household_eval",
+WORK_TABLES = ("lf_members", "lf_household", "lf_member", "lf_member_eval", "lf_household_eval",
                "lf_village", "lf_village_eval", "lf_verification", "lf_county", "lf_county_eval")
+VIEWS = ("lf_member", "lf_member_eval")
+PASS, FAIL, NO_DATA, PENDING = 1, 2, 3, 4
+STATUS = {PASS: "pass", FAIL: "fail", NO_DATA: "no_data", PENDING: "pending"}
+STATUS_CODE = {name: code for code, name in STATUS.items()}
 
 
 @dataclass(frozen=True)
@@ -57,27 +63,43 @@ def _t(name: str, alias: str | None = None) -> exp.Expr:
     return table.as_(alias) if alias else table
 
 
-def _create(name: str, query: exp.Expr) -> exp.Create:
-    return exp.Create(this=exp.to_table(name), kind="TABLE", expression=query,
+def _create(name: str, query: exp.Expr, kind: str = "TABLE") -> exp.Create:
+    return exp.Create(this=exp.to_table(name), kind=kind, expression=query,
                       properties=exp.Properties(expressions=[exp.TemporaryProperty()]))
 
 
 def drop(name: str) -> exp.Drop:
-    return exp.Drop(tables=[exp.to_table(name)], kind="TABLE", exists=True)
+    return exp.Drop(tables=[exp.to_table(name)], kind="VIEW" if name in VIEWS else "TABLE", exists=True)
+
+
+def code(status: str) -> exp.Expr:
+    return num(STATUS_CODE[status])
+
+
+def is_pass(e: exp.Expr) -> exp.Expr:
+    return exp.EQ(this=e, expression=code("pass"))
+
+
+def status_text(e: exp.Expr) -> exp.Case:
+    """A status code as its name, for output."""
+    node = exp.Case(this=e)
+    for number, name in STATUS.items():
+        node = node.when(num(number), text(name))
+    return node
 
 
 def status_expr(condition: exp.Expr, when_no_data: str) -> exp.Case:
     cond = paren(condition.copy())
-    return case((cond, text("pass")), (exp.Not(this=paren(condition.copy())), text("fail")),
-                default=text("no_data" if when_no_data == "fail" else "pending"))
+    return case((cond, code("pass")), (exp.Not(this=paren(condition.copy())), code("fail")),
+                default=code("no_data" if when_no_data == "fail" else "pending"))
 
 
 def verdict_expr(status_columns: list[str], table: str | None = None) -> exp.Expr:
     if not status_columns:
-        return text("pass")
-    failed = exp.or_(*[col(c, table).isin(text("fail"), text("no_data")) for c in status_columns])
-    pending = exp.or_(*[exp.EQ(this=col(c, table), expression=text("pending")) for c in status_columns])
-    return case((failed, text("fail")), (pending, text("pending")), default=text("pass"))
+        return code("pass")
+    failed = exp.or_(*[col(c, table).isin(code("fail"), code("no_data")) for c in status_columns])
+    pending = exp.or_(*[exp.EQ(this=col(c, table), expression=code("pending")) for c in status_columns])
+    return case((failed, code("fail")), (pending, code("pending")), default=code("pass"))
 
 
 def _active(table: str | None = None) -> exp.Expr:
@@ -94,9 +116,37 @@ class Planner:
         self.ctx = Context(dialect, compiled.year, ref.month, ref.day)
 
     # -- members and households ------------------------------------------------------------------
-    def members(self) -> exp.Expr:
-        return (exp.select(col("household_id"), *member_aggregates())
-                .from_(_t(TABLES["member"])).where(_active()).group_by(col("household_id")))
+    def _member_fact_columns(self) -> list[exp.Expr]:
+        return [f.sql(self.ctx).as_(name) for name, f in facts_of("member").items()]
+
+    def _member_statuses(self, indicators: list[CompiledIndicator]) -> list[exp.Expr]:
+        columns: list[exp.Expr] = []
+        for ind in indicators:
+            applies: exp.Expr
+            if ind.applies is not None:
+                applies = case((paren(ind.applies.copy()), num(1)), (exp.Not(this=paren(ind.applies.copy())), num(0)),
+                               default=num(1))
+            else:
+                applies = num(1)
+            columns.append(applies.as_(f"a_{ind.name}"))
+            columns.append(status_expr(ind.condition, ind.spec.when_no_data).as_(f"s_{ind.name}"))
+        return columns
+
+    def members(self, indicators: list[CompiledIndicator]) -> exp.Expr:
+        """Per household, one pass over active members: counts and per-member indicator tallies."""
+        # member facts include labor_ability and medical_insurance, which the counts read
+        facts = (exp.select(col("household_id", "m"), *self._member_fact_columns())
+                 .from_(_t(TABLES["member"], "m")).where(_active("m")))
+        statuses = exp.select(col("household_id", "f"), col("labor_ability", "f"), col("medical_insurance", "f"),
+                              *self._member_statuses(indicators)).from_(facts.subquery("f"))
+        columns: list[exp.Expr] = [col("household_id"), *member_aggregates()]
+        for ind in indicators:
+            applies = exp.EQ(this=col(f"a_{ind.name}"), expression=num(1))
+            columns.append(exp.Sum(this=col(f"a_{ind.name}")).as_(f"n_{ind.name}"))
+            for status, prefix in (("fail", "f"), ("no_data", "d"), ("pending", "p")):
+                cond = exp.and_(applies.copy(), exp.EQ(this=col(f"s_{ind.name}"), expression=code(status)))
+                columns.append(count_if(cond).as_(f"{prefix}_{ind.name}"))
+        return exp.select(*columns).from_(statuses.subquery("g")).group_by(col("household_id"))
 
     def household_facts(self) -> exp.Expr:
         income = (exp.select(*income_columns()).from_(_t(TABLES["income"]))
@@ -108,41 +158,26 @@ class Planner:
                        join_type="left")
                  .join(income.subquery("i"), on=exp.EQ(this=col("household_id", "i"), expression=col("id", "h")),
                        join_type="left"))
-        if self.c.pack.household_scope == "registered":
-            query = query.where(col("is_registered", "h"))
-        return query
+        scope = self._in_scope("h")
+        return query.where(scope) if scope is not None else query
+
+    def _in_scope(self, household: str) -> exp.Expr | None:
+        return col("is_registered", household) if self.c.pack.household_scope == "registered" else None
 
     def member_facts(self) -> exp.Expr:
+        """Member facts of active members of households in scope (a view: read only for output)."""
         columns = [col("id", "m").as_("member_id"), col("household_id", "m").as_("household_id"),
-                   col("resident_id", "m").as_("resident_id")]
-        columns += [f.sql(self.ctx).as_(name) for name, f in facts_of("member").items()]
-        return (exp.select(*columns).from_(_t(TABLES["member"], "m"))
-                .join(_t("lf_household", "hh"),
-                      on=exp.EQ(this=col("household_id", "hh"), expression=col("household_id", "m")))
-                .where(_active("m")))
+                   col("resident_id", "m").as_("resident_id"), *self._member_fact_columns()]
+        query = (exp.select(*columns).from_(_t(TABLES["member"], "m"))
+                 .join(_t(TABLES["household"], "hh"), on=exp.EQ(this=col("id", "hh"),
+                                                                expression=col("household_id", "m")))
+                 .where(_active("m")))
+        scope = self._in_scope("hh")
+        return query.where(scope) if scope is not None else query
 
     def member_eval(self, indicators: list[CompiledIndicator]) -> exp.Expr:
-        columns: list[exp.Expr] = [col("member_id", "f"), col("household_id", "f")]
-        for ind in indicators:
-            applies: exp.Expr
-            if ind.applies is not None:
-                applies = case((paren(ind.applies.copy()), num(1)), (exp.Not(this=paren(ind.applies.copy())), num(0)),
-                               default=num(1))
-            else:
-                applies = num(1)
-            columns.append(applies.as_(f"a_{ind.name}"))
-            columns.append(status_expr(ind.condition, ind.spec.when_no_data).as_(f"s_{ind.name}"))
+        columns: list[exp.Expr] = [col("member_id", "f"), col("household_id", "f"), *self._member_statuses(indicators)]
         return exp.select(*columns).from_(_t("lf_member", "f"))
-
-    def member_agg(self, indicators: list[CompiledIndicator]) -> exp.Expr:
-        columns: list[exp.Expr] = [col("household_id")]
-        for ind in indicators:
-            applies = exp.EQ(this=col(f"a_{ind.name}"), expression=num(1))
-            columns.append(exp.Sum(this=col(f"a_{ind.name}")).as_(f"n_{ind.name}"))
-            for status, prefix in (("fail", "f"), ("no_data", "d"), ("pending", "p")):
-                cond = exp.and_(applies.copy(), exp.EQ(this=col(f"s_{ind.name}"), expression=text(status)))
-                columns.append(count_if(cond).as_(f"{prefix}_{ind.name}"))
-        return exp.select(*columns).from_(_t("lf_member_eval")).group_by(col("household_id"))
 
     def household_eval(self, indicators: list[CompiledIndicator]) -> exp.Expr:
         inner: list[exp.Expr] = [col("household_id", "f"), col("village_id", "f"),
@@ -156,12 +191,12 @@ class Planner:
                 zero = [num(0)]
                 fails = exp.Coalesce(this=col(f"f_{ind.name}", "g"), expressions=zero)
                 status = case(
-                    (exp.GT(this=fails, expression=num(0)), text("fail")),
+                    (exp.GT(this=fails, expression=num(0)), code("fail")),
                     (exp.GT(this=exp.Coalesce(this=col(f"d_{ind.name}", "g"), expressions=zero),
-                            expression=num(0)), text("no_data")),
+                            expression=num(0)), code("no_data")),
                     (exp.GT(this=exp.Coalesce(this=col(f"p_{ind.name}", "g"), expressions=zero),
-                            expression=num(0)), text("pending")),
-                    default=text("pass"))
+                            expression=num(0)), code("pending")),
+                    default=code("pass"))
                 inner.append(status.as_(f"s_{ind.name}"))
                 inner.append(exp.Coalesce(this=col(f"n_{ind.name}", "g"), expressions=zero).as_(f"n_{ind.name}"))
                 failing = exp.Add(this=exp.Add(this=fails.copy(), expression=exp.Coalesce(
@@ -172,14 +207,14 @@ class Planner:
                 inner.append(status_expr(ind.condition, ind.spec.when_no_data).as_(f"s_{ind.name}"))
         query = exp.select(*inner).from_(_t("lf_household", "f"))
         if has_members:
-            query = query.join(_t("lf_member_agg", "g"),
+            query = query.join(_t("lf_members", "g"),
                                on=exp.EQ(this=col("household_id", "g"), expression=col("household_id", "f")),
                                join_type="left")
         return exp.select(exp.Star(), verdict_expr(statuses).as_("verdict")).from_(query.subquery("x"))
 
     # -- villages ----------------------------------------------------------------------------------
     def _household_rollup(self, group: str, source: str, household_indicators: list[str]) -> exp.Select:
-        verdict_fail = exp.NEQ(this=col("verdict"), expression=text("pass"))
+        verdict_fail = exp.NEQ(this=col("verdict"), expression=code("pass"))
         columns: list[exp.Expr] = [
             col(group),
             exp.Count(this=exp.Star()).as_("assessed"),
@@ -188,8 +223,8 @@ class Planner:
         ]
         for name in ("verdict", *household_indicators):
             status = col("verdict") if name == "verdict" else col(f"s_{name}")
-            columns.append(count_if(exp.NEQ(this=status, expression=text("pass"))).as_(f"hf__{name}"))
-            columns.append(count_if(exp.EQ(this=status, expression=text("pass"))).as_(f"hp__{name}"))
+            columns.append(count_if(exp.NEQ(this=status, expression=code("pass"))).as_(f"hf__{name}"))
+            columns.append(count_if(is_pass(status.copy())).as_(f"hp__{name}"))
         return exp.select(*columns).from_(_t(source)).group_by(col(group))
 
     def village_facts(self) -> exp.Expr:
@@ -293,9 +328,9 @@ class Planner:
                                        count_if(paren(col("is_poor_village", "vf"))).as_("poor_villages")]
         for name in ("verdict", *v_names):
             status = col("verdict", "ve") if name == "verdict" else col(f"s_{name}", "ve")
-            failing = exp.NEQ(this=status, expression=text("pass"))
+            failing = exp.NEQ(this=status, expression=code("pass"))
             vcols += [count_if(failing).as_(f"vf__{name}"),
-                      count_if(exp.EQ(this=status.copy(), expression=text("pass"))).as_(f"vp__{name}"),
+                      count_if(is_pass(status.copy())).as_(f"vp__{name}"),
                       count_if(exp.and_(paren(col("is_poor_village", "vf")), failing.copy())).as_(f"pvf__{name}")]
         villages = (exp.select(*vcols).from_(_t("lf_village_eval", "ve"))
                     .join(_t("lf_village", "vf"), on=exp.EQ(this=col("village_id", "vf"),
@@ -329,18 +364,18 @@ class Planner:
     def steps(self) -> list[Step]:
         hh = self.c.of("household")
         per_member = [i for i in hh if i.per_member]
-        steps = [Step("drop", None, drop(name)) for name in WORK_TABLES]
+        household_kind = "VIEW" if self.dialect == "duckdb" else "TABLE"  # 30M rows of facts: do not keep them
+        steps = [Step("drop", None, drop(name)) for name in reversed(WORK_TABLES)]
         steps += [
-            Step("成员汇总 / member counts", "lf_members", _create("lf_members", self.members())),
-            Step("农户事实 / household facts", "lf_household", _create("lf_household", self.household_facts())),
+            Step("成员汇总 / members", "lf_members", _create("lf_members", self.members(per_member))),
+            Step("农户事实 / household facts", "lf_household",
+                 _create("lf_household", self.household_facts(), household_kind)),
         ]
         if per_member:
             steps += [
-                Step("成员事实 / member facts", "lf_member", _create("lf_member", self.member_facts())),
+                Step("成员事实 / member facts", "lf_member", _create("lf_member", self.member_facts(), "VIEW")),
                 Step("逐人指标 / member indicators", "lf_member_eval",
-                     _create("lf_member_eval", self.member_eval(per_member))),
-                Step("逐人汇总 / member roll-up", "lf_member_agg",
-                     _create("lf_member_agg", self.member_agg(per_member))),
+                     _create("lf_member_eval", self.member_eval(per_member), "VIEW")),
             ]
         steps += [
             Step("农户指标 / household indicators", "lf_household_eval",

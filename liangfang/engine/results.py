@@ -14,6 +14,7 @@ from sqlglot import exp
 
 from .compiled import CompiledPack
 from .facts import Fact, Level, facts_of
+from .plan import STATUS, code, status_text
 from .rules import AREA_FUNCTIONS
 from .session import Session
 from .sqlparts import col, num, text
@@ -127,13 +128,13 @@ def member_query(compiled: CompiledPack) -> exp.Expr | None:
     for ind in indicators:
         columns: list[exp.Expr] = [col("member_id", "e"), col("household_id", "e"),
                                          col("resident_id", "f"), text(ind.name).as_("indicator"),
-                                         col(f"s_{ind.name}", "e").as_("status")]
+                                         status_text(col(f"s_{ind.name}", "e")).as_("status")]
         columns += [col(v.name, "f").as_(f"v__{v.name}") for v in values]
         parts.append(exp.select(*columns).from_(exp.to_table("lf_member_eval").as_("e"))
                      .join(exp.to_table("lf_member").as_("f"),
                            on=exp.EQ(this=col("member_id", "f"), expression=col("member_id", "e")))
                      .where(exp.and_(exp.EQ(this=col(f"a_{ind.name}", "e"), expression=num(1)),
-                                     exp.NEQ(this=col(f"s_{ind.name}", "e"), expression=text("pass")))))
+                                     exp.NEQ(this=col(f"s_{ind.name}", "e"), expression=code("pass")))))
     query: exp.Expr = parts[0]
     for part in parts[1:]:
         query = exp.union(query, part, distinct=False)
@@ -154,9 +155,9 @@ def collect(session: Session, compiled: CompiledPack) -> Outcome:
             record = dict(zip(names, row, strict=True))
             item = SubjectResult(level, int(record[key]),
                                  int(record[parent]) if parent and record[parent] is not None else None,
-                                 str(record["verdict"]), int(record["people"] or 0))
+                                 STATUS[int(record["verdict"])], int(record["people"] or 0))
             for ind in compiled.of(lvl):
-                item.statuses[ind.name] = str(record[f"s_{ind.name}"])
+                item.statuses[ind.name] = STATUS[int(record[f"s_{ind.name}"])]
                 if ind.name in per_member:
                     item.counts[ind.name] = (int(record[f"n_{ind.name}"]), int(record[f"x_{ind.name}"]))
             for column, kind in kinds.items():

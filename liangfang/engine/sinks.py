@@ -17,8 +17,9 @@ from pathlib import Path
 from sqlglot import exp
 
 from .compiled import CompiledPack
-from .plan import Step
-from .results import SOURCES, ValueColumn, member_query, value_columns
+from .facts import Level
+from .plan import Step, code, status_text
+from .results import PARENT, SOURCES, ValueColumn, member_query, value_columns
 from .sqlparts import bool_to_int, cast, col, num, paren, text
 
 
@@ -55,14 +56,14 @@ def _value_select(level: str, key_expr: exp.Expr, source: exp.Select, value: Val
 def sql_sink(compiled: CompiledPack, targets: SqlTargets, run_id: int) -> list[Step]:
     steps: list[Step] = []
     run = num(run_id)
-    hh = exp.select(run, col("household_id"), col("village_id"), col("people"), col("verdict")).from_(
-        "lf_household_eval")
+    hh = exp.select(run, col("household_id"), col("village_id"), col("people"),
+                    status_text(col("verdict"))).from_("lf_household_eval")
     steps.append(Step("写入农户结果 / household results", None, _insert(
         targets.households, ["run_id", "household_id", "village_id", "people", "verdict"], hh)))
     for level, parent in (("village", "county_id"), ("county", None)):
         eval_table, _, key = SOURCES[level]
         area = exp.select(run.copy(), text(level), col(key), col(parent) if parent else exp.Null(), col("people"),
-                          col("verdict")).from_(eval_table)
+                          status_text(col("verdict"))).from_(eval_table)
         steps.append(Step(f"写入{level}结果 / {level} results", None, _insert(
             targets.areas, ["run_id", "level", "region_id", "parent_id", "people", "verdict"], area)))
     indicator_cols = ["run_id", "level", "subject_id", "indicator", "status", "applicable", "failing"]
@@ -70,7 +71,7 @@ def sql_sink(compiled: CompiledPack, targets: SqlTargets, run_id: int) -> list[S
         eval_table, _, key = SOURCES[level]
         for ind in compiled.of(level):  # type: ignore[arg-type]
             counted = level == "household" and ind.per_member
-            query = exp.select(run.copy(), text(level), col(key), text(ind.name), col(f"s_{ind.name}"),
+            query = exp.select(run.copy(), text(level), col(key), text(ind.name), status_text(col(f"s_{ind.name}")),
                                col(f"n_{ind.name}") if counted else cast(exp.Null(), "INT"),
                                col(f"x_{ind.name}") if counted else cast(exp.Null(), "INT")).from_(eval_table)
             steps.append(Step(f"写入指标 / indicator {level}.{ind.name}", None,
@@ -86,10 +87,10 @@ def sql_sink(compiled: CompiledPack, targets: SqlTargets, run_id: int) -> list[S
     conditions = []
     for ind in per_member:
         not_passing = exp.and_(exp.EQ(this=col(f"a_{ind.name}", "e"), expression=num(1)),
-                               exp.NEQ(this=col(f"s_{ind.name}", "e"), expression=text("pass")))
+                               exp.NEQ(this=col(f"s_{ind.name}", "e"), expression=code("pass")))
         conditions.append(not_passing)
         members = (exp.select(run.copy(), col("household_id", "e"), col("member_id", "e"), col("resident_id", "f"),
-                              text(ind.name), col(f"s_{ind.name}", "e"))
+                              text(ind.name), status_text(col(f"s_{ind.name}", "e")))
                    .from_(_t("lf_member_eval", "e"))
                    .join(_t("lf_member", "f"), on=exp.EQ(this=col("member_id", "f"), expression=col("member_id", "e")))
                    .where(not_passing.copy()))
@@ -116,10 +117,19 @@ def parquet_sink(compiled: CompiledPack, directory: Path) -> list[Step]:
             num(compiled.year).as_("year")]
     for level, stem in (("household", "households"), ("village", "villages"), ("county", "counties")):
         eval_table, fact_table, key = SOURCES[level]
-        values = value_columns(compiled, level)  # type: ignore[arg-type]
-        query = (exp.select(*[m.copy() for m in meta], exp.Column(this=exp.Star(), table=exp.to_identifier("e")),
-                            *[col(v.name, "f").as_(f"v_{v.name}") for v in values])
-                 .from_(_t(eval_table, "e"))
+        lvl: Level = level  # type: ignore[assignment]
+        parent = PARENT[level]
+        columns: list[exp.Expr] = [*[m.copy() for m in meta], col(key, "e")]
+        if parent:
+            columns.append(col(parent, "e"))
+        columns += [col("people", "e"), status_text(col("verdict", "e")).as_("verdict")]
+        for ind in compiled.of(lvl):
+            columns.append(status_text(col(f"s_{ind.name}", "e")).as_(f"s_{ind.name}"))
+            if ind.per_member:
+                columns += [col(f"n_{ind.name}", "e").as_(f"n_{ind.name}"),
+                            col(f"x_{ind.name}", "e").as_(f"x_{ind.name}")]
+        columns += [col(v.name, "f").as_(f"v_{v.name}") for v in value_columns(compiled, lvl)]
+        query = (exp.select(*columns).from_(_t(eval_table, "e"))
                  .join(_t(fact_table, "f"), on=exp.EQ(this=col(key, "f"), expression=col(key, "e"))))
         steps.append(Step(f"导出 / write {stem}.parquet", None, _copy(query, directory / f"{stem}.parquet")))
     members = member_query(compiled)

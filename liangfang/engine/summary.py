@@ -6,20 +6,21 @@ from typing import Any
 
 from sqlglot import exp
 
+from .plan import STATUS, code, is_pass
 from .results import normalize
 from .session import Session
-from .sqlparts import col, count_if, text
+from .sqlparts import col, count_if
 
 
 def _pass(column: str = "verdict") -> exp.Expr:
-    return exp.EQ(this=col(column), expression=text("pass"))
+    return is_pass(col(column))
 
 
 def summarize(session: Session) -> dict[str, Any]:
     households = exp.select(
         exp.Count(this=exp.Star()).as_("assessed"),
         count_if(_pass()).as_("meeting"),
-        count_if(exp.EQ(this=col("verdict"), expression=text("pending"))).as_("pending"),
+        count_if(exp.EQ(this=col("verdict"), expression=code("pending"))).as_("pending"),
         exp.Sum(this=col("people")).as_("people"),
         exp.Sum(this=exp.Case().when(exp.Not(this=_pass()), col("people")).else_(exp.Literal.number(0))).as_(
             "poor_people"),
@@ -28,7 +29,7 @@ def summarize(session: Session) -> dict[str, Any]:
         exp.Count(this=exp.Star()).as_("villages"),
         count_if(_pass("verdict")).as_("meeting"),
         count_if(col("is_poor_village", "f")).as_("poor_villages"),
-        count_if(exp.and_(col("is_poor_village", "f"), exp.EQ(this=col("verdict", "e"), expression=text("pass"))))
+        count_if(exp.and_(col("is_poor_village", "f"), is_pass(col("verdict", "e"))))
         .as_("poor_meeting"))
         .from_(exp.to_table("lf_village_eval").as_("e"))
         .join(exp.to_table("lf_village").as_("f"),
@@ -51,7 +52,7 @@ def summarize(session: Session) -> dict[str, Any]:
         incidence = normalize("rate", record["poverty_incidence"])
         out["counties"].append({
             "county_id": int(record["county_id"]), "code": str(record["county_code"]),
-            "verdict": str(record["verdict"]), "rural_population": int(record["rural_population"] or 0),
+            "verdict": STATUS[int(record["verdict"])], "rural_population": int(record["rural_population"] or 0),
             "poor_population": int(record["poor_population"] or 0),
             "poverty_incidence": None if incidence is None else str(incidence),
         })
