@@ -16,9 +16,9 @@ from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 
 from ..accounts.models import Account
-from ..accounts.roles import Role
+from ..accounts.roles import COUNTY_ADMIN, ROLES, Role
 from ..registry.models import Household, Region
-from ..registry.selectors import households_in, significant_prefix
+from ..registry.selectors import households_in, significant_prefix, top_region
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,11 @@ def viewer_for(request: HttpRequest) -> Viewer:
         raise PermissionDenied
     account = Account.objects.select_related("region").filter(user_id=user.pk).first()
     if account is None:
-        raise NoAccount
+        # The administrator made by `liangfang init --admin` acts for the whole registry.
+        top = top_region() if user.is_superuser else None
+        if top is None:
+            raise NoAccount
+        return Viewer(username=user.get_username(), region=top, role=ROLES[COUNTY_ADMIN])
     return Viewer(username=user.get_username(), region=account.region, role=account.role_spec)
 
 

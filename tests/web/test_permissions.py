@@ -101,3 +101,13 @@ def test_the_list_shows_only_the_region(world, login) -> None:
     assert world.theirs.number not in found
     both = login("reviewer").get("/households/").content.decode()
     assert world.mine.number in both and world.theirs.number in both
+
+
+def test_a_superuser_without_account_acts_for_the_whole_registry(world) -> None:
+    from django.contrib.auth.models import User
+
+    root = User.objects.create_superuser(username="root", password="x-long-password-1")
+    c = Client()
+    c.force_login(root)
+    assert c.get("/")["Location"] == f"/region/{COUNTY}/"
+    assert c.get(f"/households/{world.theirs.number}/").status_code == 200

@@ -114,12 +114,15 @@ class Row:
 
 
 def page_rows(households: Sequence[Household]) -> list[Row]:
-    """Heads, sizes and responsible cadres of one page: three queries for the whole page."""
+    """Heads, sizes and responsible cadres of one page: two queries for the whole page."""
     ids = [h.pk for h in households]
-    heads = {m.household_id: m for m in Member.objects.filter(
-        household_id__in=ids, relation="head", is_active=True).only("household_id", "name", "resident_id")}
-    sizes = dict(Member.objects.filter(household_id__in=ids, is_active=True).values("household_id")
-                 .annotate(n=Count("id")).values_list("household_id", "n"))
+    heads: dict[int, Member] = {}
+    sizes: dict[int, int] = {}
+    for m in Member.objects.filter(household_id__in=ids, is_active=True).only(
+            "household_id", "relation", "name", "resident_id"):
+        sizes[m.household_id] = sizes.get(m.household_id, 0) + 1
+        if m.relation == "head":
+            heads[m.household_id] = m
     cadres = {p.household_id: p.cadre for p in CadrePairing.objects.filter(
         household_id__in=ids, end_date=None).select_related("cadre")}
     rows = []
@@ -129,6 +132,19 @@ def page_rows(households: Sequence[Household]) -> list[Row]:
                         head_resident_id=head.resident_id if head else "",
                         people=sizes.get(h.pk, 0), cadre=cadres.get(h.pk)))
     return rows
+
+
+def village_choices(region: Region) -> list[tuple[str, str]]:
+    """(code, name) of the villages in the region, for the village filter; cached until the
+    registry (regions included) next changes."""
+    from .dashboard import registry_version
+
+    key = f"liangfang:villages:{region.pk}:{registry_version()}"
+    found = cache.get(key)
+    if found is None:
+        found = list(villages_in(region).order_by("code").values_list("code", "name"))
+        cache.set(key, found, 3600)
+    return found
 
 
 def villages_in(region: Region) -> QuerySet[Region]:

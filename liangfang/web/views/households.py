@@ -30,7 +30,7 @@ from ..selectors.households import (
     cadre_choices,
     filtered_households,
     page_rows,
-    villages_in,
+    village_choices,
 )
 from ..text import is_zh
 
@@ -40,7 +40,7 @@ def _choices(name: str) -> list[tuple[str, str]]:
 
 
 def _filter_choices(viewer: Viewer, region: Region) -> dict[str, object]:
-    villages = list(villages_in(viewer.region).values_list("code", "name"))
+    villages = list(village_choices(viewer.region))
     if region.level != "village" and region != viewer.region:
         villages.insert(0, (region.code, region.name))  # a township chosen on the dashboard
     return {
