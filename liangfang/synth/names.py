@@ -34,7 +34,7 @@ SURNAMES: tuple[tuple[str, int], ...] = (
 )
 
 # Given names by sex and by era of birth: (up to 1955, 1956–1975, 1976–1995, from 1996).
-_GIVEN: dict[str, tuple[tuple[str, ...], ...]] = {
+GIVEN_NAMES: dict[str, tuple[tuple[str, ...], ...]] = {
     "male": (
         ("德福", "长海", "振江", "玉林", "宝山", "永福", "德胜", "福山", "景春", "殿武", "凤山",
          "喜才", "万财", "树林", "国臣", "庆云", "长发", "玉堂", "宝林", "文举", "希贵", "金山",
@@ -84,7 +84,7 @@ class NameMaker:
         return _SURNAME_NAMES[bisect(_SURNAME_CUMULATIVE, pick)]
 
     def given(self, sex: str, birth_year: int) -> str:
-        return self.rng.choice(_GIVEN[sex][_era(birth_year)])
+        return self.rng.choice(GIVEN_NAMES[sex][_era(birth_year)])
 
     def full_name(self, sex: str, birth_year: int, surname: str | None = None) -> str:
         return (surname or self.surname()) + self.given(sex, birth_year)
