@@ -131,7 +131,31 @@ def read_catalogue(path: Path) -> LoadedCatalogue:
                 message = "未知的项（拼写错误？）/ unknown item (misspelt?)"
             problems.append(CatalogueProblem(name, document.line_of(loc), ".".join(map(str, loc)), message))
         raise CatalogueError(problems) from None
-    return LoadedCatalogue(catalogue, name, document)
+    loaded = LoadedCatalogue(catalogue, name, document)
+    problems = _references(loaded)
+    if problems:
+        raise CatalogueError(problems)
+    return loaded
+
+
+def _references(loaded: LoadedCatalogue) -> list[CatalogueProblem]:
+    """Names a measure uses that the catalogue does not define."""
+    cat = loaded.catalogue
+    problems = []
+    for key, m in cat.measures.items():
+        for attr, known, what in (("category", cat.categories, "类别 / category"),
+                                  ("fund_source", cat.fund_sources, "资金来源 / fund source"),
+                                  ("capacity", cat.capacities, "容量 / capacity")):
+            value = getattr(m, attr)
+            if value is not None and value not in known:
+                problems.append(CatalogueProblem(loaded.file, loaded.line_of("measures", key, attr),
+                                                 f"measures.{key}.{attr}",
+                                                 f"未知的{what} {value!r}（可用：{', '.join(known)}）"))
+        if m.level == "household" and m.effect.member:
+            problems.append(CatalogueProblem(loaded.file, loaded.line_of("measures", key, "effect", "member"),
+                                             f"measures.{key}.effect.member",
+                                             "户级措施不能修改成员 / a household measure changes no member"))
+    return problems
 
 
 @cache
@@ -184,7 +208,8 @@ def _check_effect(loaded: LoadedCatalogue, key: str, m: Measure) -> list[Catalog
             try:
                 clean_value(spec, value)
             except FieldValueError as exc:
-                problems.append(CatalogueProblem(loaded.file, loaded.line_of(*where), ".".join(where), str(exc)))
+                problems.append(CatalogueProblem(loaded.file, loaded.line_of(*where), ".".join(where),
+                                                 f"{value!r}: {exc}"))
     return problems
 
 

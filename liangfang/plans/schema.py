@@ -160,22 +160,5 @@ class Catalogue(_Strict):
                 raise ValueError(f"name {key!r} must be lower_snake_case / 名称须为小写字母、数字、下划线")
         return v
 
-    @model_validator(mode="after")
-    def _references(self) -> Catalogue:
-        problems = []
-        for key, m in self.measures.items():
-            if m.category not in self.categories:
-                problems.append(f"measures.{key}.category: unknown category {m.category!r} / 未知类别")
-            if m.fund_source not in self.fund_sources:
-                problems.append(f"measures.{key}.fund_source: unknown fund source {m.fund_source!r} / 未知资金来源")
-            if m.capacity is not None and m.capacity not in self.capacities:
-                problems.append(f"measures.{key}.capacity: unknown capacity {m.capacity!r} / 未知容量")
-            if m.level == "household" and m.effect.member:
-                problems.append(f"measures.{key}.effect.member: a household measure changes no member / "
-                                "户级措施不改成员")
-        if problems:
-            raise ValueError("; ".join(problems))
-        return self
-
     def measures_of(self, role: str) -> dict[str, Measure]:
         return {k: m for k, m in self.measures.items() if m.role == role}

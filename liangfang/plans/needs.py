@@ -1,0 +1,186 @@
+"""What each household lacks and what it may receive, read from an assessment run in a session.
+
+The engine assesses the year (its own SQL steps, in whichever database the session talks to);
+the statuses come back through ``collect``. Eligibility of every measure is then computed in the
+same database: each measure's checked condition becomes a ``CASE`` column over the household
+facts the engine built (``lf_household``) or over the member facts of the fact catalogue, so a
+measure is eligible by exactly the rule language and facts the indicators use. Unknown (NULL)
+counts as not eligible.
+
+No Django here: SQLite, PostgreSQL and DuckDB sessions work alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlglot import exp
+
+from ..engine.compiled import CompiledPack
+from ..engine.facts import Context, facts_of
+from ..engine.plan import Planner
+from ..engine.results import Outcome, collect, normalize
+from ..engine.session import Session, run_steps
+from ..engine.sqlparts import Dialect, case, col, num, paren
+from .catalogue import CompiledCatalogue, CompiledMeasure
+
+FAILING = ("fail", "no_data")
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class MemberNeed:
+    member_id: int
+    resident_id: str
+    values: dict[str, Any]
+    failing: dict[str, str] = field(default_factory=dict)  # per-member indicator -> fail | no_data
+    eligible: tuple[str, ...] = ()
+
+
+@dataclass
+class HouseholdNeed:
+    household_id: int
+    village_id: int
+    verdict: str
+    statuses: dict[str, str]
+    values: dict[str, Any]  # every household fact
+    eligible: tuple[str, ...] = ()
+    members: list[MemberNeed] = field(default_factory=list)
+
+    def failing(self) -> list[str]:
+        """Household indicators not met (a per-member one when any member fails it)."""
+        return [name for name, status in self.statuses.items() if status in FAILING]
+
+
+@dataclass
+class Needs:
+    outcome: Outcome
+    households: dict[int, HouseholdNeed]
+    regions: dict[int, tuple[int | None, str, str]]  # region id -> (parent id, level, name)
+
+    def ancestor(self, village_id: int, level: str) -> int | None:
+        """The region at ``level`` above (or equal to) the village."""
+        probe: int | None = village_id
+        while probe is not None:
+            parent, lvl, _ = self.regions.get(probe, (None, "", ""))
+            if lvl == level:
+                return probe
+            probe = parent
+        return None
+
+    def names(self) -> dict[int, str]:
+        return {rid: name for rid, (_, _, name) in self.regions.items()}
+
+
+def assess(session: Session, compiled: CompiledPack, progress: Progress | None = None) -> Outcome:
+    """Run the engine's assessment steps in the session and read the results back."""
+    run_steps(session, Planner(compiled, session.dialect).steps(), progress)
+    return collect(session, compiled)
+
+
+def _eligibility(m: CompiledMeasure) -> exp.Expr:
+    cond = paren(m.condition.copy())
+    return case((cond, num(1)), (exp.Not(this=paren(m.condition.copy())), num(0))).as_(f"el__{m.key}")
+
+
+def _rows(session: Session, query: exp.Expr) -> Iterable[dict[str, Any]]:
+    names, rows = session.query(query)
+    for row in rows:
+        yield dict(zip(names, row, strict=True))
+
+
+def regions(session: Session) -> dict[int, tuple[int | None, str, str]]:
+    """Region id -> (parent id, level, name)."""
+    query = exp.select(col("id"), col("parent_id"), col("level"), col("name")).from_(exp.to_table("registry_region"))
+    return {int(r["id"]): (None if r["parent_id"] is None else int(r["parent_id"]), str(r["level"]), str(r["name"]))
+            for r in _rows(session, query)}
+
+
+@dataclass
+class FactRow:
+    """One household or member: its facts and the measures it is eligible for."""
+
+    id: int
+    parent_id: int  # village of a household, household of a member
+    values: dict[str, Any]
+    eligible: tuple[str, ...]
+    resident_id: str = ""
+
+
+def household_rows(session: Session, catalogue: CompiledCatalogue) -> Iterable[FactRow]:
+    """Every household in the engine's fact relation, with every household fact and eligibility."""
+    facts = facts_of("household")
+    measures = catalogue.of_level("household")
+    columns: list[exp.Expr] = [col("household_id", "f"), col("village_id", "f")]
+    columns += [col(name, "f") for name in facts]
+    columns += [_eligibility(m) for m in measures]
+    for record in _rows(session, exp.select(*columns).from_(exp.to_table("lf_household").as_("f"))):
+        yield FactRow(int(record["household_id"]), int(record["village_id"]),
+                      {name: normalize(f.kind, record[name]) for name, f in facts.items()},
+                      tuple(m.key for m in measures if record[f"el__{m.key}"] == 1))
+
+
+def member_query(compiled: CompiledPack, dialect: Dialect, catalogue: CompiledCatalogue) -> exp.Select:
+    """Active members with every member fact (the catalogue's definitions over ``registry_member``
+    as ``m``) and one eligibility column per member-level measure."""
+    ref = compiled.pack.reference_date
+    ctx = Context(dialect, compiled.year, ref.month, ref.day)
+    facts = [f.sql(ctx).as_(name) for name, f in facts_of("member").items()]
+    inner = (exp.select(col("id", "m").as_("member_id"), col("household_id", "m").as_("household_id"),
+                        col("resident_id", "m").as_("resident_id"), *facts)
+             .from_(exp.to_table("registry_member").as_("m")).where(col("is_active", "m")))
+    columns: list[exp.Expr] = [col("member_id", "f"), col("household_id", "f"), col("resident_id", "f")]
+    columns += [col(name, "f") for name in facts_of("member")]
+    columns += [_eligibility(m) for m in catalogue.of_level("member")]
+    return exp.select(*columns).from_(inner.subquery("f"))
+
+
+def member_rows(session: Session, compiled: CompiledPack, catalogue: CompiledCatalogue) -> Iterable[FactRow]:
+    """Every active member, with every member fact and eligibility."""
+    facts = facts_of("member")
+    measures = catalogue.of_level("member")
+    for record in _rows(session, member_query(compiled, session.dialect, catalogue)):
+        yield FactRow(int(record["member_id"]), int(record["household_id"]),
+                      {name: normalize(f.kind, record[name]) for name, f in facts.items()},
+                      tuple(m.key for m in measures if record[f"el__{m.key}"] == 1), str(record["resident_id"]))
+
+
+def read_needs(session: Session, compiled: CompiledPack, catalogue: CompiledCatalogue, outcome: Outcome,
+               villages: Iterable[int] | None = None) -> Needs:
+    """Households of ``villages`` (all when None) that do not meet the standard, with their facts,
+    failing indicators and eligible measures. Call after ``assess`` in the same session."""
+    wanted = None if villages is None else set(villages)
+    failing = {hid: r for hid, r in outcome.households.items()
+               if r.verdict == "fail" and (wanted is None or r.parent_id in wanted)}
+    needs: dict[int, HouseholdNeed] = {}
+    for row in household_rows(session, catalogue):
+        result = failing.get(row.id)
+        if result is not None:
+            needs[row.id] = HouseholdNeed(row.id, row.parent_id, result.verdict, dict(result.statuses), row.values,
+                                          row.eligible)
+    members: dict[int, MemberNeed] = {}
+    for row in member_rows(session, compiled, catalogue):
+        need = needs.get(row.parent_id)
+        if need is not None:
+            members[row.id] = MemberNeed(row.id, row.resident_id, row.values, eligible=row.eligible)
+            need.members.append(members[row.id])
+    for need in needs.values():
+        need.members.sort(key=lambda m: m.member_id)
+    for m in outcome.members:
+        if m.member_id in members and m.status in FAILING:
+            members[m.member_id].failing[m.indicator] = m.status
+    return Needs(outcome, needs, regions(session))
+
+
+def income_size(values: Mapping[str, Any]) -> int:
+    """The household size the income standard divides by (the income record's, else members')."""
+    size = values.get("income_household_size") or values.get("household_size") or 1
+    return max(1, int(size))
+
+
+def net_income(values: Mapping[str, Any]) -> Decimal | None:
+    value = values.get("net_income")
+    return None if value is None else Decimal(value)
