@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ..engine.compiled import CompileError, compile_pack
-from ..engine.plan import WORK_TABLES, Planner, Verification, drop
+from ..engine.plan import Planner, Verification, drop_all
 from ..engine.session import Session, dbapi_session, run_steps
 from ..engine.sinks import SqlTargets, sql_sink
 from ..engine.sqlparts import Dialect
@@ -109,8 +109,8 @@ def assessment_run(*, year: int, pack: str = "cn-national", by: str = "",
 
 
 def _drop_work_tables(session: Session) -> None:
-    for name in reversed(WORK_TABLES):
-        session.execute(drop(name))
+    for statement in drop_all(session.dialect):
+        session.execute(statement)
 
 
 def verification_record(*, county_code: str, year: int, by: str = "", source: str = "",

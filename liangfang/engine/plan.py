@@ -1,13 +1,14 @@
 """The assessment as a list of SQL statements (built as ASTs, rendered per dialect).
 
 Working relations, all temporary and prefixed ``lf_``:
-``lf_members`` (per household, in one pass over active members: counts and each per-member
-indicator's applicable / failing counts), ``lf_household`` (household facts), ``lf_member`` and
-``lf_member_eval`` (views: member facts and statuses, read again only for members who do not
-pass), ``lf_household_eval``, ``lf_village`` / ``lf_village_eval``, ``lf_verification``,
-``lf_county`` / ``lf_county_eval``. An ``*_eval`` table holds one status column
-``s_<indicator>`` per indicator and the ``verdict``, as small integer codes (``STATUS``): a
-national run keeps 30 million of them in memory.
+``lf_members`` (active-member counts of every household), ``lf_household`` (household facts),
+``lf_member`` (facts and per-member indicator statuses of members of households in scope),
+``lf_member_agg`` (their tallies per household), ``lf_member_out`` (members an indicator applies
+to who do not pass it), ``lf_household_eval``, ``lf_village`` / ``lf_village_eval``,
+``lf_verification``, ``lf_county`` / ``lf_county_eval``. On DuckDB (national scale) the two
+widest, ``lf_household`` and ``lf_member``, are views, computed where they are read. An
+``*_eval`` table holds one status column ``s_<indicator>`` per indicator and the ``verdict``,
+as small integer codes (``STATUS``): a national run keeps 30 million of them in memory.
 """
 
 from __future__ import annotations
@@ -28,9 +29,8 @@ TABLES = {
     "region": "registry_region",
     "facilities": "registry_villagefacilities",
 }
-WORK_TABLES = ("lf_members", "lf_household", "lf_member", "lf_member_eval", "lf_household_eval",
+WORK_TABLES = ("lf_members", "lf_household", "lf_member", "lf_member_agg", "lf_member_out", "lf_household_eval",
                "lf_village", "lf_village_eval", "lf_verification", "lf_county", "lf_county_eval")
-VIEWS = ("lf_member", "lf_member_eval")
 PASS, FAIL, NO_DATA, PENDING = 1, 2, 3, 4
 STATUS = {PASS: "pass", FAIL: "fail", NO_DATA: "no_data", PENDING: "pending"}
 STATUS_CODE = {name: code for code, name in STATUS.items()}
@@ -68,8 +68,17 @@ def _create(name: str, query: exp.Expr, kind: str = "TABLE") -> exp.Create:
                       properties=exp.Properties(expressions=[exp.TemporaryProperty()]))
 
 
-def drop(name: str) -> exp.Drop:
-    return exp.Drop(tables=[exp.to_table(name)], kind="VIEW" if name in VIEWS else "TABLE", exists=True)
+def views(dialect: Dialect) -> frozenset[str]:
+    """Work relations kept as views: at national scale they are too wide to hold in memory."""
+    return frozenset({"lf_household", "lf_member"}) if dialect == "duckdb" else frozenset()
+
+
+def drop(name: str, dialect: Dialect) -> exp.Drop:
+    return exp.Drop(tables=[exp.to_table(name)], kind="VIEW" if name in views(dialect) else "TABLE", exists=True)
+
+
+def drop_all(dialect: Dialect) -> list[exp.Drop]:
+    return [drop(name, dialect) for name in reversed(WORK_TABLES)]
 
 
 def code(status: str) -> exp.Expr:
@@ -132,21 +141,10 @@ class Planner:
             columns.append(status_expr(ind.condition, ind.spec.when_no_data).as_(f"s_{ind.name}"))
         return columns
 
-    def members(self, indicators: list[CompiledIndicator]) -> exp.Expr:
-        """Per household, one pass over active members: counts and per-member indicator tallies."""
-        # member facts include labor_ability and medical_insurance, which the counts read
-        facts = (exp.select(col("household_id", "m"), *self._member_fact_columns())
-                 .from_(_t(TABLES["member"], "m")).where(_active("m")))
-        statuses = exp.select(col("household_id", "f"), col("labor_ability", "f"), col("medical_insurance", "f"),
-                              *self._member_statuses(indicators)).from_(facts.subquery("f"))
-        columns: list[exp.Expr] = [col("household_id"), *member_aggregates()]
-        for ind in indicators:
-            applies = exp.EQ(this=col(f"a_{ind.name}"), expression=num(1))
-            columns.append(exp.Sum(this=col(f"a_{ind.name}")).as_(f"n_{ind.name}"))
-            for status, prefix in (("fail", "f"), ("no_data", "d"), ("pending", "p")):
-                cond = exp.and_(applies.copy(), exp.EQ(this=col(f"s_{ind.name}"), expression=code(status)))
-                columns.append(count_if(cond).as_(f"{prefix}_{ind.name}"))
-        return exp.select(*columns).from_(statuses.subquery("g")).group_by(col("household_id"))
+    def members(self) -> exp.Expr:
+        """Active-member counts of every household (for household size and population)."""
+        return (exp.select(col("household_id"), *member_aggregates())
+                .from_(_t(TABLES["member"])).where(_active()).group_by(col("household_id")))
 
     def household_facts(self) -> exp.Expr:
         income = (exp.select(*income_columns()).from_(_t(TABLES["income"]))
@@ -164,20 +162,36 @@ class Planner:
     def _in_scope(self, household: str) -> exp.Expr | None:
         return col("is_registered", household) if self.c.pack.household_scope == "registered" else None
 
-    def member_facts(self) -> exp.Expr:
-        """Member facts of active members of households in scope (a view: read only for output)."""
+    def member_facts(self, indicators: list[CompiledIndicator]) -> exp.Expr:
+        """Facts and per-member statuses of active members of households in scope."""
         columns = [col("id", "m").as_("member_id"), col("household_id", "m").as_("household_id"),
                    col("resident_id", "m").as_("resident_id"), *self._member_fact_columns()]
-        query = (exp.select(*columns).from_(_t(TABLES["member"], "m"))
-                 .join(_t(TABLES["household"], "hh"), on=exp.EQ(this=col("id", "hh"),
-                                                                expression=col("household_id", "m")))
-                 .where(_active("m")))
+        facts = exp.select(*columns).from_(_t(TABLES["member"], "m")).where(_active("m"))
         scope = self._in_scope("hh")
-        return query.where(scope) if scope is not None else query
+        if scope is not None:
+            # a semi-join: every engine then reads members through the household index / hash
+            in_scope = exp.select(col("id", "hh")).from_(_t(TABLES["household"], "hh")).where(scope)
+            facts = facts.where(exp.In(this=col("household_id", "m"), query=exp.Subquery(this=in_scope)))
+        names = [exp.column(name, table="f") for name in ("member_id", "household_id", "resident_id",
+                                                            *facts_of("member"))]
+        return exp.select(*names, *self._member_statuses(indicators)).from_(facts.subquery("f"))
 
-    def member_eval(self, indicators: list[CompiledIndicator]) -> exp.Expr:
-        columns: list[exp.Expr] = [col("member_id", "f"), col("household_id", "f"), *self._member_statuses(indicators)]
-        return exp.select(*columns).from_(_t("lf_member", "f"))
+    def member_agg(self, indicators: list[CompiledIndicator]) -> exp.Expr:
+        columns: list[exp.Expr] = [col("household_id")]
+        for ind in indicators:
+            applies = exp.EQ(this=col(f"a_{ind.name}"), expression=num(1))
+            columns.append(exp.Sum(this=col(f"a_{ind.name}")).as_(f"n_{ind.name}"))
+            for status, prefix in (("fail", "f"), ("no_data", "d"), ("pending", "p")):
+                cond = exp.and_(applies.copy(), exp.EQ(this=col(f"s_{ind.name}"), expression=code(status)))
+                columns.append(count_if(cond).as_(f"{prefix}_{ind.name}"))
+        return exp.select(*columns).from_(_t("lf_member")).group_by(col("household_id"))
+
+    def member_out(self, indicators: list[CompiledIndicator]) -> exp.Expr:
+        """Members an indicator applies to and who do not pass it (kept for the results)."""
+        not_passing = [paren(exp.and_(exp.EQ(this=col(f"a_{i.name}"), expression=num(1)),
+                                      exp.NEQ(this=col(f"s_{i.name}"), expression=code("pass"))))
+                       for i in indicators]
+        return exp.select(exp.Star()).from_(_t("lf_member")).where(exp.or_(*not_passing))
 
     def household_eval(self, indicators: list[CompiledIndicator]) -> exp.Expr:
         inner: list[exp.Expr] = [col("household_id", "f"), col("village_id", "f"),
@@ -207,7 +221,7 @@ class Planner:
                 inner.append(status_expr(ind.condition, ind.spec.when_no_data).as_(f"s_{ind.name}"))
         query = exp.select(*inner).from_(_t("lf_household", "f"))
         if has_members:
-            query = query.join(_t("lf_members", "g"),
+            query = query.join(_t("lf_member_agg", "g"),
                                on=exp.EQ(this=col("household_id", "g"), expression=col("household_id", "f")),
                                join_type="left")
         return exp.select(exp.Star(), verdict_expr(statuses).as_("verdict")).from_(query.subquery("x"))
@@ -364,29 +378,34 @@ class Planner:
     def steps(self) -> list[Step]:
         hh = self.c.of("household")
         per_member = [i for i in hh if i.per_member]
-        household_kind = "VIEW" if self.dialect == "duckdb" else "TABLE"  # 30M rows of facts: do not keep them
-        steps = [Step("drop", None, drop(name)) for name in reversed(WORK_TABLES)]
+        lazy = views(self.dialect)
+
+        def create(name: str, query: exp.Expr) -> exp.Create:
+            return _create(name, query, "VIEW" if name in lazy else "TABLE")
+
+        steps = [Step("准备 / prepare", None, statement) for statement in drop_all(self.dialect)]
         steps += [
-            Step("成员汇总 / members", "lf_members", _create("lf_members", self.members(per_member))),
-            Step("农户事实 / household facts", "lf_household",
-                 _create("lf_household", self.household_facts(), household_kind)),
+            Step("成员汇总 / members", "lf_members", create("lf_members", self.members())),
+            Step("农户事实 / household facts", "lf_household", create("lf_household", self.household_facts())),
         ]
         if per_member:
             steps += [
-                Step("成员事实 / member facts", "lf_member", _create("lf_member", self.member_facts(), "VIEW")),
-                Step("逐人指标 / member indicators", "lf_member_eval",
-                     _create("lf_member_eval", self.member_eval(per_member), "VIEW")),
+                Step("逐人指标 / member indicators", "lf_member", create("lf_member", self.member_facts(per_member))),
+                Step("逐人汇总 / member tallies", "lf_member_agg",
+                     create("lf_member_agg", self.member_agg(per_member))),
+                Step("未达标成员 / members not passing", "lf_member_out",
+                     create("lf_member_out", self.member_out(per_member))),
             ]
         steps += [
             Step("农户指标 / household indicators", "lf_household_eval",
-                 _create("lf_household_eval", self.household_eval(hh))),
-            Step("村级事实 / village facts", "lf_village", _create("lf_village", self.village_facts())),
+                 create("lf_household_eval", self.household_eval(hh))),
+            Step("村级事实 / village facts", "lf_village", create("lf_village", self.village_facts())),
             Step("村级指标 / village indicators", "lf_village_eval",
-                 _create("lf_village_eval", self.area_eval("village", "lf_village", ["village_id", "county_id"]))),
+                 create("lf_village_eval", self.area_eval("village", "lf_village", ["village_id", "county_id"]))),
             Step("核查数据 / verification inputs", "lf_verification",
-                 _create("lf_verification", self.verification_rows())),
-            Step("县级事实 / county facts", "lf_county", _create("lf_county", self.county_facts())),
+                 create("lf_verification", self.verification_rows())),
+            Step("县级事实 / county facts", "lf_county", create("lf_county", self.county_facts())),
             Step("县级指标 / county indicators", "lf_county_eval",
-                 _create("lf_county_eval", self.area_eval("county", "lf_county", ["county_id"]))),
+                 create("lf_county_eval", self.area_eval("county", "lf_county", ["county_id"]))),
         ]
         return steps

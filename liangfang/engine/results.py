@@ -126,15 +126,13 @@ def member_query(compiled: CompiledPack) -> exp.Expr | None:
     values = value_columns(compiled, "member")
     parts = []
     for ind in indicators:
-        columns: list[exp.Expr] = [col("member_id", "e"), col("household_id", "e"),
+        columns: list[exp.Expr] = [col("member_id", "f"), col("household_id", "f"),
                                          col("resident_id", "f"), text(ind.name).as_("indicator"),
-                                         status_text(col(f"s_{ind.name}", "e")).as_("status")]
+                                         status_text(col(f"s_{ind.name}", "f")).as_("status")]
         columns += [col(v.name, "f").as_(f"v__{v.name}") for v in values]
-        parts.append(exp.select(*columns).from_(exp.to_table("lf_member_eval").as_("e"))
-                     .join(exp.to_table("lf_member").as_("f"),
-                           on=exp.EQ(this=col("member_id", "f"), expression=col("member_id", "e")))
-                     .where(exp.and_(exp.EQ(this=col(f"a_{ind.name}", "e"), expression=num(1)),
-                                     exp.NEQ(this=col(f"s_{ind.name}", "e"), expression=code("pass")))))
+        parts.append(exp.select(*columns).from_(exp.to_table("lf_member_out").as_("f"))
+                     .where(exp.and_(exp.EQ(this=col(f"a_{ind.name}", "f"), expression=num(1)),
+                                     exp.NEQ(this=col(f"s_{ind.name}", "f"), expression=code("pass")))))
     query: exp.Expr = parts[0]
     for part in parts[1:]:
         query = exp.union(query, part, distinct=False)

@@ -20,7 +20,7 @@ from .compiled import CompiledPack
 from .facts import Level
 from .plan import Step, code, status_text
 from .results import PARENT, SOURCES, ValueColumn, member_query, value_columns
-from .sqlparts import bool_to_int, cast, col, num, paren, text
+from .sqlparts import bool_to_int, cast, col, num, text
 
 
 @dataclass(frozen=True)
@@ -83,24 +83,17 @@ def sql_sink(compiled: CompiledPack, targets: SqlTargets, run_id: int) -> list[S
         for value in value_columns(compiled, level):  # type: ignore[arg-type]
             steps.append(Step(f"写入数值 / values {level}.{value.name}", None, _insert(
                 targets.values, value_cols, _value_select(level, col(key, "f"), source, value, run_id, "f"))))
-    per_member = [i for i in compiled.of("household") if i.per_member]
-    conditions = []
-    for ind in per_member:
-        not_passing = exp.and_(exp.EQ(this=col(f"a_{ind.name}", "e"), expression=num(1)),
-                               exp.NEQ(this=col(f"s_{ind.name}", "e"), expression=code("pass")))
-        conditions.append(not_passing)
-        members = (exp.select(run.copy(), col("household_id", "e"), col("member_id", "e"), col("resident_id", "f"),
-                              text(ind.name), status_text(col(f"s_{ind.name}", "e")))
-                   .from_(_t("lf_member_eval", "e"))
-                   .join(_t("lf_member", "f"), on=exp.EQ(this=col("member_id", "f"), expression=col("member_id", "e")))
-                   .where(not_passing.copy()))
+    for ind in (i for i in compiled.of("household") if i.per_member):
+        not_passing = exp.and_(exp.EQ(this=col(f"a_{ind.name}", "f"), expression=num(1)),
+                               exp.NEQ(this=col(f"s_{ind.name}", "f"), expression=code("pass")))
+        members = (exp.select(run.copy(), col("household_id", "f"), col("member_id", "f"), col("resident_id", "f"),
+                              text(ind.name), status_text(col(f"s_{ind.name}", "f")))
+                   .from_(_t("lf_member_out", "f")).where(not_passing))
         steps.append(Step(f"写入成员 / members {ind.name}", None, _insert(
             targets.members, ["run_id", "household_id", "member_id", "resident_id", "indicator", "status"], members)))
-    if conditions:
+    if any(i.per_member for i in compiled.of("household")):
         # values once per member, whichever indicators the member does not pass
-        source = (exp.select().from_(_t("lf_member_eval", "e"))
-                  .join(_t("lf_member", "f"), on=exp.EQ(this=col("member_id", "f"), expression=col("member_id", "e")))
-                  .where(exp.or_(*[paren(c) for c in conditions])))
+        source = exp.select().from_(_t("lf_member_out", "f"))
         for value in value_columns(compiled, "member"):
             steps.append(Step(f"写入成员数值 / member values {value.name}", None, _insert(
                 targets.values, value_cols,
