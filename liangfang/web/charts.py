@@ -21,7 +21,7 @@ class Bar:
     href: str = ""
 
 
-def _short(label: str, limit: int = 13) -> str:
+def _short(label: str, limit: int = 18) -> str:
     """Long labels are cut (the full text is in the bar's tooltip)."""
     return label if len(label) <= limit else label[: limit - 1] + "…"
 

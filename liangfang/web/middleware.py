@@ -49,3 +49,16 @@ class SessionIdleTimeoutMiddleware:
             elif last is None or now - int(last) >= 60:
                 request.session[self.KEY] = now
         return self.get_response(request)
+
+
+class ChineseUnlessChosenMiddleware:
+    """The interface is Chinese unless the user picked another language (the language cookie set
+    by the switch): a browser's Accept-Language header is not followed. Placed before Django's
+    LocaleMiddleware."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)

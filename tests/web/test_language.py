@@ -56,3 +56,9 @@ def test_compiled_catalogues_match_the_sources(lang: str, tmp_path: Path) -> Non
     folder = LOCALE / lang / "LC_MESSAGES"
     subprocess.run(["msgfmt", "-o", str(tmp_path / "django.mo"), str(folder / "django.po")], check=True)
     assert (tmp_path / "django.mo").read_bytes() == (folder / "django.mo").read_bytes()
+
+
+def test_a_browser_asking_for_english_still_gets_chinese_until_the_user_switches(world, login) -> None:
+    c = login("admin")
+    page = c.get(f"/households/{world.mine.number}/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "家庭成员" in page

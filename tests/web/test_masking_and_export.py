@@ -67,3 +67,12 @@ def test_export_masks_for_inspectors(world, login) -> None:
 
 def test_export_outside_the_region_is_refused(world, login) -> None:
     assert login("cadre").get(f"/households/export.xlsx?region={OTHER_VILLAGE}").status_code == 404
+
+
+def test_history_masks_a_cadre_number_logged_by_a_pairing(world, login) -> None:
+    from liangfang.registry.services.changelog import record_change
+
+    record_change(by="import", action="pair_cadre", entity="cadre_pairing", entity_id=None,
+                  household_number=world.mine.number, changes={"cadre": "220802198401105705"})
+    assert "220802198401105705" not in login("reviewer").get(f"/households/{world.mine.number}/").content.decode()
+    assert "220802198401105705" in login("admin").get(f"/households/{world.mine.number}/").content.decode()

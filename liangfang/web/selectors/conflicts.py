@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -33,6 +34,16 @@ ACTIONS = {
 }
 
 
+# Change-log keys that are not in the field table.
+OTHER_LABELS = {
+    "cadre": gettext_lazy("responsible cadre"), "start_date": gettext_lazy("start date"),
+    "end_date": gettext_lazy("end date"), "members": gettext_lazy("members"), "version": gettext_lazy("version"),
+    "left_reason": gettext_lazy("reason for leaving"), "left_on": gettext_lazy("date left"),
+    "household_size": gettext_lazy("people"),
+}
+_ID_LIKE = re.compile(r"^(\d{17}[\dX]|\d{15})$")
+
+
 @dataclass(frozen=True)
 class ChangeLine:
     at: dt.datetime | None
@@ -52,7 +63,7 @@ def change_lines(entries: Iterable[Mapping[str, object]], role: Role) -> list[Ch
         if isinstance(raw, dict):
             for name, value in raw.items():
                 field = table.get(name) or _ANY.get(name)
-                label = field_label(field) if field else name
+                label = field_label(field) if field else str(OTHER_LABELS.get(name, name))
                 if isinstance(value, list) and len(value) == 2:
                     pairs.append((label, _shown(field, name, value[0], role), _shown(field, name, value[1], role)))
                 else:
@@ -72,8 +83,10 @@ def _shown(field: Field | None, name: str, value: object, role: Role) -> str:
         text = code_label(field.codes, text)
     elif field is not None and field.kind == "bool":
         text = {"True": _("yes"), "False": _("no")}.get(text, text)
-    if name == "resident_id":
+    if name == "resident_id" or _ID_LIKE.match(text):  # a cadre's number logged by a pairing, too
         return masking.resident_id(role, text)
+    if name == "left_reason":
+        return code_label("member_left_reason", text)
     if name == "phone":
         return masking.phone(role, text)
     if name in ("bank_account", "bank_name"):
