@@ -1,0 +1,300 @@
+"""Writing plans: an area plan proposes a new version for every household that fails the standard;
+cadres accept, change or reject each measure; accepting a plan makes it the plan of record.
+
+Every write is logged in the registry's change log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from ...assessments.services import database_dialect
+from ...engine.compiled import CompileError, compile_pack
+from ...engine.session import dbapi_session
+from ...policy import PackError, load_pack
+from ...registry.models import ChangeRecord, Household, Member, Region
+from ...registry.selectors import significant_prefix
+from ...registry.services.changelog import jsonable, record_change
+from ...registry.services.errors import Problem, ValidationFailed
+from ..catalogue import CatalogueError, CompiledCatalogue, catalogue_for, compile_catalogue
+from ..models import Plan, PlanMeasure, PlanRun
+from ..needs import assess, read_needs
+from ..prescribe import DraftPlan, Prescription, Proposal, fen, prescribe, yuan
+from ..tables import Line, as_json, cost_tables
+from ..wording import render
+
+Progress = Callable[[str, int, int], None]
+AREA_LEVELS = ("village", "township", "county")
+
+
+@dataclass
+class AreaPlan:
+    region: Region
+    prescription: Prescription
+    catalogue: CompiledCatalogue
+    village_names: dict[int, str]
+    run: PlanRun | None  # None for a dry run
+
+    def lines(self) -> list[Line]:
+        return [Line(p.household_id, self.prescription.plans[p.household_id].village_id, p.measure,
+                     p.category, p.fund_source, p.stage, yuan(p.cost)) for p in self.prescription.proposals()]
+
+
+def _log(by: str, action: str, entity: str, entity_id: int | None, household_number: str = "",
+         changes: Mapping[str, Any] | None = None) -> ChangeRecord:
+    return ChangeRecord(actor=by[:80], action=action, entity=entity, entity_id=entity_id,
+                        household_number=household_number,
+                        changes={k: jsonable(v) for k, v in (changes or {}).items()})
+
+
+def compiled_for(pack: str, year: int) -> tuple[Any, CompiledCatalogue]:
+    """The pack and its catalogue compiled for ``year``; ValidationFailed says what is wrong."""
+    try:
+        policy = load_pack(pack)
+    except PackError as err:
+        raise ValidationFailed([Problem("pack", pack, str(err))]) from None
+    first, last = policy.years
+    if not first <= year <= last:
+        raise ValidationFailed([Problem("year", year, f"政策包 {policy.pack} 适用于 {first}–{last} 年 / pack "
+                                                      f"{policy.pack} covers {first}–{last}")])
+    try:
+        return compile_pack(policy, year), compile_catalogue(policy, year)
+    except CompileError as err:
+        raise ValidationFailed([Problem("pack", pack, str(err))]) from None
+    except CatalogueError as err:
+        raise ValidationFailed([Problem("catalogue", pack, str(p)) for p in err.problems]) from None
+
+
+def villages_of(region: Region) -> dict[int, str]:
+    if region.level == "village":
+        return {region.pk: region.name}
+    return dict(Region.objects.filter(level="village", code__startswith=significant_prefix(region))
+                .values_list("id", "name"))
+
+
+def _check(region: Region, budget: Decimal | None, capacities: Mapping[str, int], catalogue: CompiledCatalogue
+           ) -> None:
+    problems = []
+    if region.level not in AREA_LEVELS:
+        problems.append(Problem("region", region.code, "计划范围须为行政村、乡镇或县 / plan a village, township or "
+                                                       "county"))
+    if budget is not None and budget < 0:
+        problems.append(Problem("budget", budget, "预算不能为负 / the budget cannot be negative"))
+    known = catalogue.catalogue.capacities
+    for name, limit in capacities.items():
+        if name not in known:
+            problems.append(Problem("capacity", name, f"未知的容量 {name}（可用：{', '.join(known)}）/ unknown "
+                                                      f"capacity {name}"))
+        elif limit < 0:
+            problems.append(Problem("capacity", f"{name}={limit}", "容量不能为负 / a capacity cannot be negative"))
+    if problems:
+        raise ValidationFailed(problems)
+
+
+def plan_area(*, region: Region, year: int, budget: Decimal | None, by: str, pack: str = "cn-national",
+              capacities: Mapping[str, int] | None = None, save: bool = True, compare_greedy: bool = False,
+              time_limit: float = 60.0, progress: Progress | None = None) -> AreaPlan:
+    """Propose plans for every household of ``region`` that fails the standard in ``year``.
+
+    The assessment runs in the database itself; the optimiser brings the most households to the
+    standard within ``budget`` (yuan; None = unlimited) and the capacity limits (the catalogue's,
+    with ``capacities`` overriding by name), at least cost. Saved as a new plan version per household.
+    """
+    compiled, catalogue = compiled_for(pack, year)
+    capacities = dict(capacities or {})
+    _check(region, budget, capacities, catalogue)
+    villages = villages_of(region)
+    with transaction.atomic():
+        session = dbapi_session(connection, database_dialect())
+        outcome = assess(session, compiled, progress)
+        needs = read_needs(session, compiled, catalogue, outcome, villages)
+        prescription = prescribe(catalogue, needs, budget=None if budget is None else fen(budget),
+                                 capacities=capacities, compare_greedy=compare_greedy, time_limit=time_limit)
+        area = AreaPlan(region, prescription, catalogue, villages, None)
+        if save:
+            area.run = _save(area, budget, capacities, by)
+    return area
+
+
+def _summary(area: AreaPlan) -> dict[str, Any]:
+    p = area.prescription
+    reasons: dict[str, int] = {}
+    for plan in p.plans.values():
+        for r in plan.reasons:
+            reasons[r.code] = reasons.get(r.code, 0) + 1
+    out: dict[str, Any] = {
+        "tables": as_json(cost_tables(area.lines(), area.catalogue.catalogue, area.village_names)),
+        "infeasible": len(p.infeasible()), "reasons": reasons,
+        "variables": p.selection.variables, "mip_gap": p.selection.mip_gap,
+        "close_cost": str(yuan(p.selection.cost)),
+    }
+    if p.baseline is not None:
+        out["greedy"] = {"lifted": p.baseline.lifted, "cost": str(yuan(p.baseline.cost))}
+    return out
+
+
+def _names(draft_plans: Mapping[int, DraftPlan]) -> dict[int, str]:
+    ids = {p.member_id for plan in draft_plans.values() for p in plan.proposals if p.member_id is not None}
+    return dict(Member.objects.filter(pk__in=ids).values_list("id", "name")) if ids else {}
+
+
+def _measure(plan: Plan, p: Proposal, area: AreaPlan, names: Mapping[int, str]) -> PlanMeasure:
+    spec = area.catalogue.measures[p.measure].spec
+    values = {**p.values, "cost": p.cost, "gain": p.gain}
+    if p.member_id is not None:
+        values["name"] = names.get(p.member_id, "")
+    params = area.catalogue.parameters
+    return PlanMeasure(plan=plan, measure=p.measure, member_id=p.member_id, stage=p.stage, category=p.category,
+                       cost=yuan(p.cost), expected_gain=yuan(p.gain), fund_source=p.fund_source,
+                       capacity=spec.capacity or "", fixes=list(p.fixes), due_date=p.due,
+                       reason_zh=render(spec.explain.zh, values, params, "zh")[:300],
+                       reason_en=render(spec.explain.en, values, params, "en")[:300])
+
+
+def _save(area: AreaPlan, budget: Decimal | None, capacities: Mapping[str, int], by: str) -> PlanRun:
+    p = area.prescription
+    run = PlanRun.objects.create(
+        year=p.year, region=area.region, pack=p.pack, pack_version=p.pack_version,
+        catalogue_version=p.catalogue_version, budget=budget, capacities=dict(capacities),
+        solver_status=p.selection.status, method=p.selection.method, households_in_need=len(p.plans),
+        households_lifted=p.lifted, total_cost=yuan(p.cost), summary=_summary(area), created_by=by)
+    ids = list(p.plans)
+    latest = dict(Plan.objects.filter(household_id__in=ids, year=p.year).values("household_id")
+                  .annotate(v=Max("version")).values_list("household_id", "v"))
+    Plan.objects.filter(household_id__in=ids, year=p.year, status="proposed").update(status="superseded")
+    numbers = dict(Household.objects.filter(pk__in=ids).values_list("id", "number"))
+    plans = [Plan(household_id=hid, year=p.year, version=latest.get(hid, 0) + 1, run=run, pack=p.pack,
+                  lifts=d.lifts, feasible=d.feasible, income_gap=None if d.income_gap is None else yuan(d.income_gap),
+                  gaps={"household": d.gaps, "members": {str(k): v for k, v in d.member_gaps.items()}},
+                  reasons=[{"code": r.code, "zh": r.zh, "en": r.en} for r in d.reasons], created_by=by)
+             for hid, d in p.plans.items()]
+    Plan.objects.bulk_create(plans, batch_size=2000)
+    if not all(plan.pk for plan in plans):  # backends that do not return keys
+        keys = dict(Plan.objects.filter(run=run).values_list("household_id", "id"))
+        for plan in plans:
+            plan.pk = keys[plan.household_id]
+    names = _names(p.plans)
+    measures = [_measure(plan, proposal, area, names) for plan in plans
+                for proposal in p.plans[plan.household_id].proposals]
+    PlanMeasure.objects.bulk_create(measures, batch_size=2000)
+    records = [_log(by, "propose_plan", "plan", plan.pk, numbers.get(plan.household_id, ""),
+                    {"year": plan.year, "version": plan.version, "run": run.pk, "lifts": plan.lifts,
+                     "measures": len(p.plans[plan.household_id].proposals)}) for plan in plans]
+    records.append(_log(by, "plan_area", "plan_run", run.pk, changes={
+        "region": area.region.code, "year": p.year, "budget": budget, "lifted": p.lifted, "cost": yuan(p.cost)}))
+    ChangeRecord.objects.bulk_create(records, batch_size=2000)
+    return run
+
+
+# -- decisions on a proposed plan -----------------------------------------------------------------------
+def _proposed(plan: Plan) -> None:
+    plan.status = Plan.objects.values_list("status", flat=True).get(pk=plan.pk)  # not a stale copy
+    if plan.status != "proposed":
+        raise ValidationFailed([Problem("status", plan.status, "只能调整待确认的计划；已确认的计划请先生成新版本 / "
+                                        "only a proposed plan can be changed; revise an accepted plan first")])
+
+
+@transaction.atomic
+def measure_decide(*, measure: PlanMeasure, decision: str, by: str, note: str = "") -> PlanMeasure:
+    """Accept or reject one proposed measure; a rejection needs a note saying why."""
+    _proposed(measure.plan)
+    if decision not in ("accepted", "rejected"):
+        raise ValidationFailed([Problem("decision", decision, "应为 accepted 或 rejected / accepted or rejected")])
+    if decision == "rejected" and not note.strip():
+        raise ValidationFailed([Problem("note", note, "不采纳须说明原因 / say why the measure is rejected")])
+    before = measure.status
+    measure.status, measure.note = decision, note.strip()[:200]
+    measure.decided_at, measure.decided_by = timezone.now(), by[:80]
+    measure.save(update_fields=["status", "note", "decided_at", "decided_by"])
+    record_change(by=by, action=f"measure_{decision}", entity="plan_measure", entity_id=measure.pk,
+                  household_number=measure.plan.household.number,
+                  changes={"measure": measure.measure, "status": [before, decision], "note": measure.note})
+    return measure
+
+
+@transaction.atomic
+def measure_change(*, measure: PlanMeasure, by: str, note: str, cost: Decimal | None = None,
+                   due_date: dt.date | None = None, fund_source: str | None = None) -> PlanMeasure:
+    """Change a proposed measure's cost, due date or fund source; the note says why."""
+    _proposed(measure.plan)
+    problems = []
+    if not note.strip():
+        problems.append(Problem("note", note, "调整须说明原因 / say why the measure is changed"))
+    if cost is not None and cost < 0:
+        problems.append(Problem("cost", cost, "费用不能为负 / the cost cannot be negative"))
+    sources = catalogue_for(load_pack(measure.plan.pack)).catalogue.fund_sources
+    if fund_source is not None and fund_source not in sources:
+        problems.append(Problem("fund_source", fund_source, f"未知的资金来源（可用：{', '.join(sources)}）/ "
+                                                            "unknown fund source"))
+    if due_date is not None and due_date.year < measure.plan.year:
+        problems.append(Problem("due_date", due_date, f"完成期限不能早于计划年度 {measure.plan.year} / the due date "
+                                                      "cannot be before the plan's year"))
+    if problems:
+        raise ValidationFailed(problems)
+    changes: dict[str, Any] = {}
+    for name, value in (("cost", cost), ("due_date", due_date), ("fund_source", fund_source)):
+        if value is not None and getattr(measure, name) != value:
+            changes[name] = [jsonable(getattr(measure, name)), jsonable(value)]
+            setattr(measure, name, value)
+    measure.status, measure.note = "changed", note.strip()[:200]
+    measure.decided_at, measure.decided_by = timezone.now(), by[:80]
+    measure.save()
+    record_change(by=by, action="measure_changed", entity="plan_measure", entity_id=measure.pk,
+                  household_number=measure.plan.household.number,
+                  changes={"measure": measure.measure, **changes, "note": measure.note})
+    return measure
+
+
+@transaction.atomic
+def plan_accept(*, plan: Plan, by: str) -> Plan:
+    """Make ``plan`` the household's plan of record for its year; measures not yet decided are accepted."""
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    _proposed(plan)
+    now = timezone.now()
+    plan.measures.filter(status="proposed").update(status="accepted", decided_at=now, decided_by=by[:80])
+    previous = Plan.objects.filter(household=plan.household, year=plan.year, status="accepted")
+    replaced = list(previous.values_list("version", flat=True))
+    previous.update(status="superseded")
+    plan.status, plan.accepted_at, plan.accepted_by = "accepted", now, by[:80]
+    plan.save(update_fields=["status", "accepted_at", "accepted_by"])
+    record_change(by=by, action="accept_plan", entity="plan", entity_id=plan.pk,
+                  household_number=plan.household.number,
+                  changes={"year": plan.year, "version": plan.version, "replaces": replaced})
+    return plan
+
+
+@transaction.atomic
+def plans_accept(*, plans: list[Plan], by: str) -> int:
+    """Accept many proposed plans at once (e.g. a township's after review); returns how many."""
+    for plan in plans:
+        plan_accept(plan=plan, by=by)
+    return len(plans)
+
+
+@transaction.atomic
+def plan_revise(*, plan: Plan, by: str) -> Plan:
+    """A new proposed version of an accepted plan, with its measures (not the rejected ones) to change."""
+    if plan.status != "accepted":
+        raise ValidationFailed([Problem("status", plan.status, "只能对已确认的计划生成新版本 / only the plan of record "
+                                                               "is revised")])
+    version = (Plan.objects.filter(household=plan.household, year=plan.year).aggregate(v=Max("version"))["v"] or 0) + 1
+    copy = Plan.objects.create(household=plan.household, year=plan.year, version=version, run=plan.run,
+                               pack=plan.pack, lifts=plan.lifts, feasible=plan.feasible, gaps=plan.gaps,
+                               income_gap=plan.income_gap, reasons=plan.reasons, created_by=by)
+    PlanMeasure.objects.bulk_create([
+        PlanMeasure(plan=copy, measure=m.measure, member_id=m.member_id, stage=m.stage, category=m.category,
+                    cost=m.cost, expected_gain=m.expected_gain, fund_source=m.fund_source, capacity=m.capacity,
+                    fixes=m.fixes, due_date=m.due_date, reason_zh=m.reason_zh, reason_en=m.reason_en)
+        for m in plan.measures.exclude(status="rejected")])
+    record_change(by=by, action="revise_plan", entity="plan", entity_id=copy.pk,
+                  household_number=plan.household.number,
+                  changes={"year": plan.year, "version": [plan.version, version]})
+    return copy

@@ -1,0 +1,149 @@
+"""Area plans on the operational database: proposed, decided, accepted, delivered through the
+registry's services, and the re-run assessment shows the households lifted."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from liangfang.assessments.models import HouseholdResult
+from liangfang.assessments.services import assessment_run
+from liangfang.plans.models import Delivery, Plan, PlanMeasure, PlanRun
+from liangfang.plans.services.delivery import delivery_record, plan_deliver
+from liangfang.plans.services.plans import measure_change, measure_decide, plan_accept, plan_area, plan_revise
+from liangfang.registry.models import ChangeRecord, Household, IncomeRecord, Region
+from liangfang.registry.services.errors import ValidationFailed
+from liangfang.registry.services.households import household_create, income_set
+from tests.factories import COUNTY, VILLAGE, household_data, make_regions, member_data
+
+pytestmark = pytest.mark.django_db
+YEAR = 2015  # poverty line 2,855
+
+
+def _household(village: Region, data: dict[str, Any], members: list[dict[str, Any]], income: dict[str, Any]
+               ) -> Household:
+    h = household_create(village=village, data=household_data(**data), members=members, by="test")
+    income_set(household=h, year=YEAR, data={k: Decimal(v) for k, v in income.items()}, expected_version=h.version,
+               by="test")
+    h.refresh_from_db()
+    return h
+
+
+@pytest.fixture
+def district() -> dict[str, Household]:
+    regions = make_regions()
+    village = regions[VILLAGE]
+    born_1980 = dt.date(1980, 5, 1)
+    return {
+        "house": _household(village, {"housing_grade": "D", "housing_safety_via": "not_safe"},
+                            [member_data(born=born_1980), member_data("spouse", sex="female", born=born_1980)],
+                            {"wage_income": "3000"}),
+        "school": _household(village, {}, [member_data(born=born_1980),
+                                           member_data("son", born=dt.date(2006, 3, 1), school_status="not_in_school")],
+                             {"wage_income": "4000"}),
+        "alone": _household(village, {}, [member_data(born=dt.date(1938, 1, 1), labor_ability="none")],
+                            {"transfer_pension": "1000"}),
+        "uninsured": _household(village, {}, [member_data(born=born_1980, medical_insurance=False)],
+                                {"wage_income": "9000"}),
+    }
+
+
+def _county() -> Region:
+    return Region.objects.get(code=COUNTY)
+
+
+def test_area_plan_lifts_every_household_it_can_and_explains_each_measure(district: dict[str, Household]) -> None:
+    area = plan_area(region=_county(), year=YEAR, budget=None, by="区扶贫办")
+    run = area.run
+    assert run is not None and run.households_in_need == 4 and run.households_lifted == 4
+    assert run.solver_status == "optimal"
+    house = Plan.objects.get(household=district["house"], year=YEAR)
+    assert (house.version, house.status, house.lifts) == (1, "proposed", True)
+    reasons = list(house.measures.values_list("reason_zh", flat=True))
+    assert "D级危房 → 危房改造（拆除重建），补助 30,000 元" in reasons
+    school = Plan.objects.get(household=district["school"])
+    assert {m.measure for m in school.measures.all()} >= {"school_return_primary", "education_subsidy"}
+    assert school.measures.get(measure="school_return_primary").member.name.startswith("测试")
+    alone = Plan.objects.get(household=district["alone"])
+    assert alone.measures.get(stage="close").measure == "minimum_living"  # cheaper than 特困供养 and enough
+    assert run.summary["tables"]["fund_source"][0]["key"] == "housing_subsidy"
+    assert ChangeRecord.objects.filter(action="propose_plan").count() == 4
+
+
+def test_a_second_run_makes_a_new_version_and_keeps_the_old(district: dict[str, Household]) -> None:
+    plan_area(region=_county(), year=YEAR, budget=None, by="a")
+    plan_area(region=_county(), year=YEAR, budget=Decimal(2000), by="b")
+    versions = list(Plan.objects.filter(household=district["house"]).order_by("version")
+                    .values_list("version", "status", "lifts"))
+    assert versions == [(1, "superseded", True), (2, "proposed", False)]
+    reasons = Plan.objects.get(household=district["house"], version=2).reasons
+    assert reasons[0]["code"] == "budget"
+
+
+def test_capacity_override_and_bad_input_are_checked(district: dict[str, Household]) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        plan_area(region=_county(), year=YEAR, budget=Decimal(-1), by="x", capacities={"posts": 3})
+    fields = {p.field for p in caught.value.problems}
+    assert fields == {"budget", "capacity"}
+    assert PlanRun.objects.count() == 0 and Plan.objects.count() == 0
+    with pytest.raises(ValidationFailed):
+        plan_area(region=_county(), year=2013, budget=None, by="x")
+
+
+def test_dry_run_writes_nothing(district: dict[str, Household]) -> None:
+    area = plan_area(region=_county(), year=YEAR, budget=None, by="x", save=False)
+    assert area.prescription.lifted == 4
+    assert Plan.objects.count() == 0 and PlanRun.objects.count() == 0
+
+
+def test_decisions_need_reasons_and_only_proposed_plans_change(district: dict[str, Household]) -> None:
+    plan_area(region=_county(), year=YEAR, budget=None, by="x")
+    plan = Plan.objects.get(household=district["house"])
+    measure = plan.measures.get(measure="d_rebuild")
+    with pytest.raises(ValidationFailed):
+        measure_decide(measure=measure, decision="rejected", by="cadre")
+    changed = measure_change(measure=measure, by="cadre", note="按实际预算调整", cost=Decimal(28000))
+    assert (changed.status, changed.cost) == ("changed", Decimal(28000))
+    plan_accept(plan=plan, by="township")
+    assert set(plan.measures.values_list("status", flat=True)) <= {"accepted", "changed"}
+    with pytest.raises(ValidationFailed):
+        measure_decide(measure=plan.measures.first(), decision="accepted", by="cadre")  # type: ignore[arg-type]
+    revised = plan_revise(plan=Plan.objects.get(pk=plan.pk), by="cadre")
+    assert (revised.version, revised.status, revised.measures.count()) == (2, "proposed", plan.measures.count())
+    plan_accept(plan=revised, by="township")
+    statuses = dict(Plan.objects.filter(household=district["house"]).values_list("version", "status"))
+    assert statuses == {1: "superseded", 2: "accepted"}
+
+
+def test_delivery_updates_the_registry_and_the_reassessment_lifts_them(district: dict[str, Household]) -> None:
+    before = assessment_run(year=YEAR, by="test")
+    assert set(HouseholdResult.objects.filter(run=before).values_list("verdict", flat=True)) == {"fail"}
+    plan_area(region=_county(), year=YEAR, budget=None, by="x")
+    for plan in Plan.objects.filter(year=YEAR):
+        plan_accept(plan=plan, by="township")
+        plan_deliver(plan=plan, date=dt.date(YEAR, 10, 15), proof_note="验收单 2015-001", by="cadre")
+    house = Household.objects.get(pk=district["house"].pk)
+    assert (house.housing_safety_via, house.housing_renovated_year) == ("renovated", YEAR)
+    assert IncomeRecord.objects.get(household=district["alone"], year=YEAR).transfer_minimum_living == 2400
+    after = assessment_run(year=YEAR, by="test")
+    assert set(HouseholdResult.objects.filter(run=after).values_list("verdict", flat=True)) == {"pass"}
+    assert Delivery.objects.count() == PlanMeasure.objects.filter(status__in=["accepted", "changed"]).count()
+
+
+def test_a_delivery_needs_proof_an_accepted_plan_and_is_recorded_once(district: dict[str, Household]) -> None:
+    plan_area(region=_county(), year=YEAR, budget=None, by="x")
+    plan = Plan.objects.get(household=district["uninsured"])
+    measure = plan.measures.get(measure="insurance_premium")
+    with pytest.raises(ValidationFailed) as caught:
+        delivery_record(measure=measure, date=dt.date(YEAR, 3, 1), proof_note=" ", by="cadre")
+    assert {p.field for p in caught.value.problems} == {"plan", "status", "proof_note"}
+    assert Delivery.objects.count() == 0
+    plan_accept(plan=plan, by="township")
+    measure.refresh_from_db()
+    delivery_record(measure=measure, date=dt.date(YEAR, 3, 1), proof_note="参保凭证", by="cadre")
+    assert district["uninsured"].members.get().medical_insurance is True
+    with pytest.raises(ValidationFailed):
+        delivery_record(measure=measure, date=dt.date(YEAR, 3, 2), proof_note="again", by="cadre")
