@@ -99,7 +99,7 @@ def _yuan_of_cents(name: str, table: str) -> Callable[[Context], exp.Expr]:
 MEMBER = "member"
 fact("age", "member", "int", "年龄", "age",
      "full years of age on the pack's reference date of the year (e.g. 31 August); −1 if born after it",
-     lambda ctx: age_on(col("birth_date", "m"), ctx.year, ctx.ref_month, ctx.ref_day), unit="years")
+     lambda ctx: age_on(col("birth_date", "m"), ctx.year, ctx.ref_month, ctx.ref_day, ctx.dialect), unit="years")
 fact("sex", "member", "text", "性别", "sex", "registry_member.sex", _c("sex", "m"), codes="sex")
 fact("relation", "member", "text", "与户主关系", "relation to head", "registry_member.relation",
      _c("relation", "m"), codes="relation")
@@ -127,7 +127,7 @@ fact("family_doctor", "member", "bool", "家庭医生签约", "family doctor con
      "registry_member.family_doctor", _c("family_doctor", "m"))
 
 # -- household facts: one row per household in scope (h = registry_household,
-#    ma = active-member aggregate, i = the year's income record)
+#    ma = its active members' counts, i = the year's income record)
 _MISSING_INCOME = {"missing_zh": "无该年度收入记录", "missing_en": "no income record for the year"}
 fact("household_size", "household", "int", "家庭人口", "household size",
      "number of active members", lambda ctx: exp.Coalesce(this=col("members", "ma"), expressions=[num(0)]),
@@ -261,7 +261,8 @@ for _lvl, _agg in (("village", "p"), ("county", "p")):
     fact("rural_population", _lvl, "int", "乡村人口", "rural population",  # type: ignore[arg-type]
          "active members of all households (registered or not)", _coalesce0("people", _agg), unit="people")
     fact("rural_households", _lvl, "int", "农户数", "households",  # type: ignore[arg-type]
-         "households with at least one active member", _coalesce0("households", _agg), unit="households")
+         "households registered in the registry (registered poor or not)", _coalesce0("households", _agg),
+         unit="households")
     fact("poor_population", _lvl, "int", "贫困人口", "poor population",  # type: ignore[arg-type]
          "active members of assessed households that do not meet the household standard",
          _coalesce0("poor_people", "e"), unit="people")

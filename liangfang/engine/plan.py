@@ -1,14 +1,13 @@
 """The assessment as a list of SQL statements (built as ASTs, rendered per dialect).
 
-Working relations, all temporary and prefixed ``lf_``:
-``lf_members`` (active-member counts of every household), ``lf_household`` (household facts),
-``lf_member`` (facts and per-member indicator statuses of members of households in scope),
-``lf_member_agg`` (their tallies per household), ``lf_member_out`` (members an indicator applies
-to who do not pass it), ``lf_household_eval``, ``lf_village`` / ``lf_village_eval``,
-``lf_verification``, ``lf_county`` / ``lf_county_eval``. On DuckDB (national scale) the two
-widest, ``lf_household`` and ``lf_member``, are views, computed where they are read. An
-``*_eval`` table holds one status column ``s_<indicator>`` per indicator and the ``verdict``,
-as small integer codes (``STATUS``): a national run keeps 30 million of them in memory.
+Working relations, all temporary and prefixed ``lf_``: ``lf_member`` (facts and per-member
+indicator statuses of active members of households in scope), ``lf_member_agg`` (their counts
+and tallies per household), ``lf_member_out`` (members an indicator applies to who do not pass
+it), ``lf_household`` (household facts), ``lf_household_eval``, ``lf_village`` /
+``lf_village_eval``, ``lf_verification``, ``lf_county`` / ``lf_county_eval``. On DuckDB
+(national scale) the two widest, ``lf_household`` and ``lf_member``, are views, computed where
+they are read. An ``*_eval`` table holds one status column ``s_<indicator>`` per indicator and
+the ``verdict``, as small integer codes (``STATUS``): a national run keeps 30 million of them.
 """
 
 from __future__ import annotations
@@ -29,7 +28,7 @@ TABLES = {
     "region": "registry_region",
     "facilities": "registry_villagefacilities",
 }
-WORK_TABLES = ("lf_members", "lf_household", "lf_member", "lf_member_agg", "lf_member_out", "lf_household_eval",
+WORK_TABLES = ("lf_member", "lf_member_agg", "lf_member_out", "lf_household", "lf_household_eval",
                "lf_village", "lf_village_eval", "lf_verification", "lf_county", "lf_county_eval")
 PASS, FAIL, NO_DATA, PENDING = 1, 2, 3, 4
 STATUS = {PASS: "pass", FAIL: "fail", NO_DATA: "no_data", PENDING: "pending"}
@@ -141,18 +140,14 @@ class Planner:
             columns.append(status_expr(ind.condition, ind.spec.when_no_data).as_(f"s_{ind.name}"))
         return columns
 
-    def members(self) -> exp.Expr:
-        """Active-member counts of every household (for household size and population)."""
-        return (exp.select(col("household_id"), *member_aggregates())
-                .from_(_t(TABLES["member"])).where(_active()).group_by(col("household_id")))
-
     def household_facts(self) -> exp.Expr:
         income = (exp.select(*income_columns()).from_(_t(TABLES["income"]))
                   .where(exp.EQ(this=col("year"), expression=num(self.c.year))))
         columns = [col("id", "h").as_("household_id"), col("village_id", "h").as_("village_id")]
         columns += [f.sql(self.ctx).as_(name) for name, f in facts_of("household").items()]
         query = (exp.select(*columns).from_(_t(TABLES["household"], "h"))
-                 .join(_t("lf_members", "ma"), on=exp.EQ(this=col("household_id", "ma"), expression=col("id", "h")),
+                 .join(_t("lf_member_agg", "ma"), on=exp.EQ(this=col("household_id", "ma"),
+                                                             expression=col("id", "h")),
                        join_type="left")
                  .join(income.subquery("i"), on=exp.EQ(this=col("household_id", "i"), expression=col("id", "h")),
                        join_type="left"))
@@ -177,7 +172,8 @@ class Planner:
         return exp.select(*names, *self._member_statuses(indicators)).from_(facts.subquery("f"))
 
     def member_agg(self, indicators: list[CompiledIndicator]) -> exp.Expr:
-        columns: list[exp.Expr] = [col("household_id")]
+        """Per household in scope: active-member counts and each per-member indicator's tallies."""
+        columns: list[exp.Expr] = [col("household_id"), *member_aggregates()]
         for ind in indicators:
             applies = exp.EQ(this=col(f"a_{ind.name}"), expression=num(1))
             columns.append(exp.Sum(this=col(f"a_{ind.name}")).as_(f"n_{ind.name}"))
@@ -243,16 +239,20 @@ class Planner:
 
     def village_facts(self) -> exp.Expr:
         hh_names = [i.name for i in self.c.of("household")]
-        population = (exp.select(
-            col("village_id", "h"),
-            exp.Sum(this=exp.Coalesce(this=col("members", "mc"), expressions=[num(0)])).as_("people"),
-            count_if(exp.GT(this=exp.Coalesce(this=col("members", "mc"), expressions=[num(0)]),
-                            expression=num(0))).as_("households"),
-            count_if(exp.Not(this=paren(col("power_living", "h")))).as_("no_power"))
-            .from_(_t(TABLES["household"], "h"))
-            .join(_t("lf_members", "mc"), on=exp.EQ(this=col("household_id", "mc"), expression=col("id", "h")),
-                  join_type="left")
-            .group_by(col("village_id", "h")))
+        # people of every household, registered or not: a join to the village, not a group per household
+        people = (exp.select(col("village_id", "h"), exp.Count(this=exp.Star()).as_("people"))
+                  .from_(_t(TABLES["member"], "m"))
+                  .join(_t(TABLES["household"], "h"),
+                        on=exp.EQ(this=col("id", "h"), expression=col("household_id", "m")))
+                  .where(_active("m")).group_by(col("village_id", "h")))
+        households = (exp.select(col("village_id", "h"), exp.Count(this=exp.Star()).as_("households"),
+                                 count_if(exp.Not(this=paren(col("power_living", "h")))).as_("no_power"))
+                      .from_(_t(TABLES["household"], "h")).group_by(col("village_id", "h")))
+        population = (exp.select(col("village_id", "hs"), col("people", "pp"), col("households", "hs"),
+                                 col("no_power", "hs"))
+                      .from_(households.subquery("hs"))
+                      .join(people.subquery("pp"), on=exp.EQ(this=col("village_id", "pp"),
+                                                             expression=col("village_id", "hs")), join_type="left"))
         rollup = self._household_rollup("village_id", "lf_household_eval", hh_names)
         facility_cols = [col(name) for name in FACILITIES]
         facilities = (exp.select(col("village_id"), *facility_cols,
@@ -385,17 +385,13 @@ class Planner:
 
         steps = [Step("准备 / prepare", None, statement) for statement in drop_all(self.dialect)]
         steps += [
-            Step("成员汇总 / members", "lf_members", create("lf_members", self.members())),
-            Step("农户事实 / household facts", "lf_household", create("lf_household", self.household_facts())),
+            Step("成员事实 / member facts", "lf_member", create("lf_member", self.member_facts(per_member))),
+            Step("成员汇总 / member tallies", "lf_member_agg", create("lf_member_agg", self.member_agg(per_member))),
         ]
         if per_member:
-            steps += [
-                Step("逐人指标 / member indicators", "lf_member", create("lf_member", self.member_facts(per_member))),
-                Step("逐人汇总 / member tallies", "lf_member_agg",
-                     create("lf_member_agg", self.member_agg(per_member))),
-                Step("未达标成员 / members not passing", "lf_member_out",
-                     create("lf_member_out", self.member_out(per_member))),
-            ]
+            steps.append(Step("未达标成员 / members not passing", "lf_member_out",
+                              create("lf_member_out", self.member_out(per_member))))
+        steps.append(Step("农户事实 / household facts", "lf_household", create("lf_household", self.household_facts())))
         steps += [
             Step("农户指标 / household indicators", "lf_household_eval",
                  create("lf_household_eval", self.household_eval(hh))),
