@@ -13,6 +13,7 @@ COMMAND_MODULES = (
     "liangfang.cli.policy_cmds",
     "liangfang.cli.assess_cmds",
     "liangfang.cli.account_cmds",
+    "liangfang.cli.synth_cmds",
 )
 
 for _name in COMMAND_MODULES:

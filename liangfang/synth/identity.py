@@ -95,25 +95,46 @@ def resident_id_bytes(region: np.ndarray, birth_ordinal: np.ndarray, male: np.nd
                       rank: np.ndarray) -> np.ndarray:
     """18-byte ASCII resident IDs (numpy ``S18``) from six-digit division codes (ints), birth
     dates (proleptic ordinals), sex and the rank among people sharing division, date and sex.
-    The sequence is ((7·rank + ordinal) mod 500)·2 + (1 for men), as ``ResidentIds.make``."""
+    The sequence is ((7·rank + ordinal) mod 500)·2 + (1 for men), as ``ResidentIds.make``.
+    Each part's digits and weighted check sum come from small tables (one row per distinct
+    division, per date, per sequence), so the work per person is a few lookups."""
     if len(rank) and rank.max() >= 500:
         raise RuntimeError("more than 500 people of one sex born on one day in one division")
-    dates = np.asarray(birth_ordinal, dtype=np.int64) - _EPOCH_ORDINAL
-    ymd = np.datetime64("1970-01-01") + dates.astype("timedelta64[D]")
+    birth_ordinal = np.asarray(birth_ordinal, dtype=np.int64)
+    regions, region_index = np.unique(np.asarray(region, dtype=np.int64), return_inverse=True)
+    first_day = int(birth_ordinal.min()) if len(birth_ordinal) else 0
+    days = np.arange(first_day, int(birth_ordinal.max()) + 1 if len(birth_ordinal) else first_day)
+    ymd = np.datetime64("1970-01-01") + (days - _EPOCH_ORDINAL).astype("timedelta64[D]")
     years = ymd.astype("datetime64[Y]").astype(np.int64) + 1970
     months = ymd.astype("datetime64[M]").astype(np.int64) % 12 + 1
-    days = (ymd - ymd.astype("datetime64[M]")).astype(np.int64) + 1
-    seq = ((7 * rank + birth_ordinal) % 500) * 2 + male.astype(np.int64)
-    number = np.asarray(region, dtype=np.int64) * 10**11 + (years * 10**4 + months * 100 + days) * 1000 + seq
-    digits = np.empty((len(number), 18), dtype=np.uint8)
-    rest = number.copy()
-    for i in range(16, -1, -1):
-        digits[:, i] = rest % 10
+    mdays = (ymd - ymd.astype("datetime64[M]")).astype(np.int64) + 1
+    region_digits = _digits(regions, 6)
+    date_digits = _digits(years * 10_000 + months * 100 + mdays, 8)
+    seq_digits = _digits(np.arange(1000), 3)
+    weights = np.array(_WEIGHTS, dtype=np.int64)
+    region_sum = region_digits.astype(np.int64) @ weights[:6]
+    date_sum = date_digits.astype(np.int64) @ weights[6:14]
+    seq_sum = seq_digits.astype(np.int64) @ weights[14:17]
+    seq = ((7 * np.asarray(rank, dtype=np.int64) + birth_ordinal) % 500) * 2 + np.asarray(male, dtype=np.int64)
+    day = birth_ordinal - first_day
+    out = np.empty((len(seq), 18), dtype=np.uint8)
+    out[:, 0:6] = region_digits[region_index]
+    out[:, 6:14] = date_digits[day]
+    out[:, 14:17] = seq_digits[seq]
+    check = (region_sum[region_index] + date_sum[day] + seq_sum[seq]) % 11
+    out[:, :17] += ord("0")
+    out[:, 17] = np.frombuffer(_CHECK_CHARS.encode(), dtype=np.uint8)[check]
+    return out.view("S18").ravel()
+
+
+def _digits(numbers: np.ndarray, width: int) -> np.ndarray:
+    """(n, width) array of the decimal digits of ``numbers`` (as values 0–9)."""
+    out = np.empty((len(numbers), width), dtype=np.uint8)
+    rest = np.asarray(numbers, dtype=np.int64).copy()
+    for i in range(width - 1, -1, -1):
+        out[:, i] = rest % 10
         rest //= 10
-    check = (digits[:, :17].astype(np.int64) @ np.array(_WEIGHTS, dtype=np.int64)) % 11
-    ascii_digits = digits + ord("0")
-    ascii_digits[:, 17] = np.frombuffer(_CHECK_CHARS.encode(), dtype=np.uint8)[check]
-    return ascii_digits.view("S18").ravel()
+    return out
 
 
 _EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
