@@ -46,7 +46,8 @@ def indicator_choices() -> list[tuple[str, str]]:
 def household_assessment(household: Household) -> Explanation | None:
     """The explanation of the newest run that assessed this household (None when none did)."""
     run_ids = HouseholdResult.objects.filter(household_id=household.pk).values("run_id")
-    run = AssessmentRun.objects.filter(pk__in=run_ids).order_by("-year", "-started_at").first()
+    run = AssessmentRun.objects.filter(pk__in=run_ids).defer("pack_snapshot", "summary").order_by(
+        "-year", "-started_at").first()
     if run is None:
         return None
     return household_explanation(run, household, "zh" if is_zh() else "en")

@@ -134,19 +134,6 @@ def page_rows(households: Sequence[Household]) -> list[Row]:
     return rows
 
 
-def village_choices(region: Region) -> list[tuple[str, str]]:
-    """(code, name) of the villages in the region, for the village filter; cached until the
-    registry (regions included) next changes."""
-    from .dashboard import registry_version
-
-    key = f"liangfang:villages:{region.pk}:{registry_version()}"
-    found = cache.get(key)
-    if found is None:
-        found = list(villages_in(region).order_by("code").values_list("code", "name"))
-        cache.set(key, found, 3600)
-    return found
-
-
 def villages_in(region: Region) -> QuerySet[Region]:
     from ...registry.selectors import significant_prefix
 
@@ -155,18 +142,26 @@ def villages_in(region: Region) -> QuerySet[Region]:
     return Region.objects.filter(level="village", code__startswith=significant_prefix(region))
 
 
-def cadre_choices(region: Region) -> list[tuple[int, str]]:
-    """Cadres with an open pairing in the region, for the cadre filter and the pairing form;
-    cached until the registry changes."""
+@dataclass(frozen=True)
+class ListChoices:
+    villages: list[tuple[str, str]]  # (code, name) in the viewer's region
+    cadres: list[tuple[int, str]]  # cadres with an open pairing in the listed region
+
+
+def list_choices(scope: Region, region: Region) -> ListChoices:
+    """Choices of the list's village and cadre filters; cached until the registry (regions and
+    pairings included) next changes, so a county's thousand villages are not read on every page."""
     from ...registry.selectors import households_in
     from .dashboard import registry_version
 
-    key = f"liangfang:cadres:{region.pk}:{registry_version()}"
+    key = f"liangfang:choices:{scope.pk}:{region.pk}:{registry_version()}"
     found = cache.get(key)
     if found is None:
         paired = CadrePairing.objects.filter(end_date=None, household__in=households_in(region)).values("cadre_id")
-        found = [(c.pk, f"{c.name}（{c.unit_name}）") for c in
-                 Cadre.objects.filter(pk__in=paired).order_by("name", "id").only("name", "unit_name")]
+        found = ListChoices(
+            villages=list(villages_in(scope).order_by("code").values_list("code", "name")),
+            cadres=[(c.pk, f"{c.name}（{c.unit_name}）") for c in
+                    Cadre.objects.filter(pk__in=paired).order_by("name", "id").only("name", "unit_name")])
         cache.set(key, found, 3600)
     return found
 

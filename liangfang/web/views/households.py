@@ -27,10 +27,9 @@ from ..selectors.households import (
     PAGE_SIZE,
     ListFilters,
     Row,
-    cadre_choices,
     filtered_households,
+    list_choices,
     page_rows,
-    village_choices,
 )
 from ..text import is_zh
 
@@ -40,7 +39,8 @@ def _choices(name: str) -> list[tuple[str, str]]:
 
 
 def _filter_choices(viewer: Viewer, region: Region) -> dict[str, object]:
-    villages = list(village_choices(viewer.region))
+    choices = list_choices(viewer.region, region)
+    villages = list(choices.villages)
     if region.level != "village" and region != viewer.region:
         villages.insert(0, (region.code, region.name))  # a township chosen on the dashboard
     return {
@@ -52,7 +52,7 @@ def _filter_choices(viewer: Viewer, region: Region) -> dict[str, object]:
         "grades": _choices("housing_grade"),
         "gaps": [("medical", _("Member without medical insurance")), ("pension", _("Adult without pension insurance")),
                  ("doctor", _("Member without family doctor")), ("school", _("Child 6–15 out of school"))],
-        "cadres": cadre_choices(region),
+        "cadres": choices.cadres,
         "indicators": indicator_choices(),
     }
 
