@@ -14,6 +14,7 @@ COMMAND_MODULES = (
     "liangfang.cli.assess_cmds",
     "liangfang.cli.account_cmds",
     "liangfang.cli.synth_cmds",
+    "liangfang.cli.plan_cmds",
 )
 
 for _name in COMMAND_MODULES:

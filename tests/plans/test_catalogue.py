@@ -41,6 +41,8 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "poverty_insurance": ({}, {"general": True}),
     "minimum_living": ({"members": [NO_LABOUR, NO_LABOUR], "income": {"transfer_pension": 3000}},
                        {"members": [{}, NO_LABOUR], "income": {"transfer_pension": 3000}}),
+    "minimum_living_topup": ({"members": [NO_LABOUR], "income": {"transfer_minimum_living": 1500}},
+                             {"members": [NO_LABOUR], "income": {"transfer_pension": 1500}}),
     "destitute_support": ({"members": [NO_LABOUR], "income": {"transfer_pension": 1500}},
                           {"members": [NO_LABOUR] * 3, "income": {"transfer_pension": 1500}}),
     "motivation": ({}, {"members": [NO_LABOUR]}),

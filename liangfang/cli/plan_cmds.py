@@ -1,0 +1,381 @@
+"""``liangfang plan``, ``plan-accept``, ``plan-deliver``, ``pair`` and ``overdue``: prescribe for an
+area under a budget, accept and deliver plans, pair cadres with households, list overdue work."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from .app import app, console, fail, migrate
+from .progress import progress_bar
+from .text import bi, language
+
+
+def _lang() -> str:
+    return "en" if language() == "en" else "zh"
+
+
+def _region(village: str | None, township: str | None, county: bool, code: str | None) -> Any:
+    from liangfang.registry.models import Region
+    from liangfang.registry.selectors import top_region
+
+    chosen = [x for x in (village, township, code if county or code else None) if x]
+    if sum(1 for x in (village, township, county or code) if x) != 1:
+        raise fail(bi("请只选一种范围：--village 代码、--township 代码 或 --county [--county-code 代码]",
+                      "choose one area: --village CODE, --township CODE or --county [--county-code CODE]"))
+    if county and not code:
+        region = top_region()
+        if region is None or region.level != "county":
+            raise fail(bi("数据库中没有唯一的县，请用 --county-code 指定", "no single county in the database; "
+                          "give --county-code"))
+        return region
+    level = "village" if village else ("township" if township else "county")
+    region = Region.objects.filter(code=chosen[0], level=level).first()
+    if region is None:
+        raise fail(bi(f"没有代码为 {chosen[0]} 的{ {'village': '行政村', 'township': '乡镇', 'county': '县'}[level]}",
+                      f"no {level} with code {chosen[0]}"))
+    return region
+
+
+def _money(value: Decimal) -> str:
+    return f"{value:,.0f}"
+
+
+def _capacities(items: list[str]) -> dict[str, int]:
+    out = {}
+    for item in items:
+        name, _, number = item.partition("=")
+        if not number.strip().isdigit():
+            raise fail(bi(f"--capacity 应写成 名称=数量，得到 {item!r}", f"--capacity takes NAME=NUMBER, got {item!r}"))
+        out[name.strip()] = int(number)
+    return out
+
+
+def _budget(text: str | None) -> Decimal | None:
+    if text is None or text.strip().lower() in ("", "none", "unlimited", "不限"):
+        return None
+    try:
+        value = Decimal(text.replace(",", "").replace("，", ""))
+    except InvalidOperation:
+        raise fail(bi(f"--budget 应为金额（元），得到 {text!r}", f"--budget takes an amount in yuan, got {text!r}")) \
+            from None
+    return value
+
+
+def _problems(err: Any, what_zh: str, what_en: str) -> typer.Exit:
+    for p in err.problems:
+        console.print(f"[red]✗[/] {p.field} = {p.value}: {p.message}", highlight=False)
+    return fail(bi(f"{what_zh}，未写入任何内容", f"{what_en}; nothing was written"))
+
+
+def _cost_table(title_zh: str, title_en: str, rows: list[Any], total: Decimal, limit: int, lang: str) -> Table:
+    table = Table(title=bi(title_zh, title_en))
+    table.add_column(bi("项目", "item"))
+    table.add_column(bi("措施数", "measures"), justify="right")
+    table.add_column(bi("户数", "households"), justify="right")
+    table.add_column(bi("费用（元）", "cost (yuan)"), justify="right")
+    table.add_column(bi("占比", "share"), justify="right")
+    shown = rows[:limit]
+    for r in shown:
+        share = f"{r.cost * 100 / total:.1f}%" if total else "—"
+        table.add_row(r.zh if lang == "zh" else r.en, f"{r.units:,}", f"{r.households:,}", _money(r.cost), share)
+    if len(rows) > limit:
+        rest = rows[limit:]
+        cost = sum((r.cost for r in rest), Decimal(0))
+        table.add_row(bi(f"其余 {len(rest)} 项", f"{len(rest)} more"), f"{sum(r.units for r in rest):,}", "",
+                      _money(cost), f"{cost * 100 / total:.1f}%" if total else "—")
+    table.add_row(bi("合计", "total"), "", "", _money(total), "100%" if total else "—", style="bold")
+    return table
+
+
+@app.command(help=bi("为一个村、乡镇或全县测算帮扶计划：在预算和容量内使最多农户达标、费用最少；按措施、资金来源和村列出费用",
+                     "Prescribe for a village, township or the county: the most households brought to the standard "
+                     "within the budget and capacities at least cost; costs by measure, fund source and village"))
+def plan(
+    year: int = typer.Option(..., "--year", help=bi("计划年度（按该年数据诊断）",
+                                                     "plan year (diagnosed on that year's data)")),
+    budget: str | None = typer.Option(None, "--budget", help=bi("预算（元）；不填为不限", "budget in yuan; omit for "
+                                                                                   "unlimited")),
+    village: str | None = typer.Option(None, "--village", help=bi("行政村代码", "village code")),
+    township: str | None = typer.Option(None, "--township", help=bi("乡镇代码", "township code")),
+    county: bool = typer.Option(False, "--county", help=bi("全县", "the whole county")),
+    county_code: str | None = typer.Option(None, "--county-code", help=bi("县代码（库中有多个县时）",
+                                                                          "county code (when there are several)")),
+    pack: str = typer.Option("cn-national", "--pack", help=bi("政策包", "policy pack")),
+    capacity: list[str] = typer.Option([], "--capacity", help=bi("调整容量，如 public_welfare_jobs=8（可多次）",
+                                                                  "override a capacity, e.g. public_welfare_jobs=8 "
+                                                                  "(repeatable)")),
+    dry_run: bool = typer.Option(False, "--dry-run", help=bi("只测算，不保存计划", "compute only; save no plans")),
+    greedy: bool = typer.Option(False, "--greedy", help=bi("同时给出简单贪心规则的结果作比较",
+                                                           "also show what the simple greedy rule achieves")),
+    show: int = typer.Option(5, "--show", help=bi("列出前 N 户的计划", "list the plans of the first N households")),
+    by: str = typer.Option("cli", "--by", help=bi("操作人（写入变更记录）", "who is acting (for the change log)")),
+) -> None:
+    migrate()
+    from liangfang.plans.prescribe import yuan
+    from liangfang.plans.services.plans import plan_area
+    from liangfang.plans.tables import cost_tables
+    from liangfang.registry.services.errors import ValidationFailed
+
+    region = _region(village, township, county, county_code)
+    amount = _budget(budget)
+    lang = _lang()
+    try:
+        with progress_bar(bi(f"{region.name}：诊断", f"{region.name}: diagnosing")) as advance:
+            def step(label: str, done: int, total: int) -> None:
+                advance.set_total(total + 2)
+                advance.describe(label)
+                advance(1)
+            area = plan_area(region=region, year=year, budget=amount, by=by, pack=pack,
+                             capacities=_capacities(capacity), save=not dry_run, compare_greedy=greedy,
+                             progress=step)
+            advance.describe(bi("优化与保存完成", "optimised and saved"))
+            advance(2)
+    except ValidationFailed as err:
+        raise _problems(err, "未能测算", "could not plan") from None
+    p = area.prescription
+    total = yuan(p.cost)
+    tables = cost_tables(area.lines(), area.catalogue.catalogue, area.village_names)
+    console.print(_summary(area, amount))
+    console.print(_cost_table("按措施", "by measure", tables["measure"], total, 30, lang))
+    console.print(_cost_table("按资金来源", "by fund source", tables["fund_source"], total, 20, lang))
+    console.print(_cost_table("按五个一批/类别", "by category", tables["category"], total, 20, lang))
+    console.print(_cost_table("按行政村", "by village", tables["village"], total, 15, lang))
+    _show_plans(area, show, lang)
+    if area.run is not None:
+        console.print(bi(f"已保存为第 {area.run.pk} 次测算，各户为待确认计划；确认：liangfang plan-accept --run "
+                         f"{area.run.pk}", f"saved as run {area.run.pk}; the households' plans await acceptance: "
+                         f"liangfang plan-accept --run {area.run.pk}"))
+    disclaimer = area.catalogue.catalogue.disclaimer
+    console.print(f"[yellow]{disclaimer.zh if lang == 'zh' else disclaimer.en}[/]", highlight=False)
+    entry = area.catalogue.pack.poverty_lines.years.get(year)
+    if entry is not None and entry.source.reliability.value in ("UNCONFIRMED", "ANALOGUE"):
+        note = bi(f"注：{year} 年扶贫标准 {entry.amount:,} 元未经核实（{entry.source.note}）",
+                  f"note: the {year} line of {entry.amount:,} yuan is unconfirmed ({entry.source.note})")
+        console.print(f"[yellow]{note}[/]", highlight=False)
+
+
+def _summary(area: Any, budget: Decimal | None) -> Table:
+    from liangfang.plans.prescribe import yuan
+
+    p = area.prescription
+    blocked: dict[str, int] = {}
+    for d in p.plans.values():
+        if d.feasible and not d.lifts and d.reasons:
+            first = d.reasons[0].code  # the budget when it alone already stops the household
+            blocked[first] = blocked.get(first, 0) + 1
+    table = Table(title=bi(f"{area.region.name} {p.year} 年帮扶计划测算（{p.pack}，措施目录 {p.catalogue_version}）",
+                           f"{area.region.name}: {p.year} plan ({p.pack}, catalogue {p.catalogue_version})"))
+    table.add_column(bi("项目", "item"))
+    table.add_column(bi("结果", "result"), justify="right")
+    table.add_row(bi("预算（元）", "budget (yuan)"), bi("不限", "unlimited") if budget is None else _money(budget))
+    table.add_row(bi("未达标户", "households not meeting the standard"), f"{len(p.plans):,}")
+    table.add_row(bi("计划达标户", "households the plan brings to the standard"), f"[green]{p.lifted:,}[/]")
+    table.add_row(bi("措施无法使其达标", "cannot reach the standard by any measure"), f"{len(p.infeasible()):,}")
+    table.add_row(bi("因预算未安排", "left out for the budget"), f"{blocked.get('budget', 0):,}")
+    table.add_row(bi("因容量未安排", "left out for a capacity"), f"{blocked.get('capacity', 0):,}")
+    table.add_row(bi("达标措施费用（元）", "cost of the closing measures (yuan)"), _money(yuan(p.selection.cost)))
+    table.add_row(bi("总费用（元，含配套）", "total cost (yuan, with accompanying measures)"), _money(yuan(p.cost)))
+    status = {"optimal": bi("最优（已证明）", "optimal (proven)"),
+              "time_limit": bi(f"时限内最好解（差距 {p.selection.mip_gap}）", f"best within the time limit "
+                                                                         f"(gap {p.selection.mip_gap})")}
+    table.add_row(bi("求解", "solver"), f"{status.get(p.selection.status, p.selection.status)}，{p.selection.method}")
+    if p.baseline is not None:
+        table.add_row(bi("贪心规则对比", "greedy rule for comparison"),
+                      bi(f"达标 {p.baseline.lifted:,} 户，费用 {_money(yuan(p.baseline.cost))} 元",
+                         f"{p.baseline.lifted:,} households, {_money(yuan(p.baseline.cost))} yuan"))
+    return table
+
+
+def _show_plans(area: Any, show: int, lang: str) -> None:
+    from liangfang.plans.wording import render
+    from liangfang.registry.models import Household
+
+    p = area.prescription
+    drafts = sorted(p.plans.values(), key=lambda d: (not d.lifts, d.household_id))[:show]
+    numbers = dict(Household.objects.filter(pk__in=[d.household_id for d in drafts]).values_list("id", "number"))
+    for d in drafts:
+        mark = "[green]✓[/]" if d.lifts else "[red]✗[/]"
+        console.print(f"{mark} [bold]{numbers.get(d.household_id)}[/] {bi('未达标', 'gaps')}: {', '.join(d.gaps)}",
+                      highlight=False)
+        for pr in d.proposals:
+            spec = area.catalogue.measures[pr.measure].spec
+            text = render(spec.explain.zh if lang == "zh" else spec.explain.en,
+                          {**pr.values, "cost": pr.cost, "gain": pr.gain}, area.catalogue.parameters, lang)
+            console.print(f"    · {text}", highlight=False)
+        for r in d.reasons:
+            console.print(f"    [yellow]! {r.text(lang)}[/]", highlight=False)
+    rest = [d for d in p.plans.values() if not d.feasible]
+    if rest:
+        counts: dict[str, int] = {}
+        for d in rest:
+            for r in d.reasons:
+                counts[r.code] = counts.get(r.code, 0) + 1
+        words = {"income_short": bi("增收措施不足以补齐收入缺口", "income measures cannot close the gap"),
+                 "no_measure": bi("有指标无适用措施（多为数据缺失）", "a gap no measure fixes (often missing data)"),
+                 "no_income_record": bi("无当年收入记录", "no income record for the year"),
+                 "conflict": bi("措施相互排斥", "measures exclude one another")}
+        console.print(bi("无法达标的原因：", "why households cannot reach the standard: ")
+                      + "；".join(f"{words.get(k, k)} {n} 户" for k, n in sorted(counts.items())), highlight=False)
+
+
+@app.command("plan-accept", help=bi("确认一次测算中的待确认计划，使其成为现行计划（可限一个村）",
+                                    "Accept the proposed plans of a run as the plans of record (optionally one "
+                                    "village)"))
+def plan_accept_cmd(
+    run: int = typer.Option(..., "--run", help=bi("测算编号（liangfang plan 输出）",
+                                                   "run number (from liangfang plan)")),
+    village: str | None = typer.Option(None, "--village", help=bi("只确认该村", "only this village")),
+    by: str = typer.Option("cli", "--by", help=bi("确认人", "who accepts")),
+) -> None:
+    migrate()
+    from liangfang.plans.models import Plan
+    from liangfang.plans.services.plans import plans_accept
+
+    plans = Plan.objects.filter(run_id=run, status="proposed").select_related("household")
+    if village:
+        plans = plans.filter(household__village__code=village)
+    chosen = list(plans)
+    if not chosen:
+        raise fail(bi(f"第 {run} 次测算没有待确认的计划", f"run {run} has no proposed plans"))
+    with progress_bar(bi("确认计划", "accepting plans"), total=len(chosen)) as advance:
+        for plan in chosen:
+            plans_accept(plans=[plan], by=by)
+            advance(1)
+    console.print(bi(f"已确认 {len(chosen):,} 户计划", f"{len(chosen):,} plans accepted"))
+
+
+@app.command("plan-deliver", help=bi("登记一次测算中已确认计划的措施全部落实（按计划金额），并写入登记数据",
+                                     "Record every accepted measure of a run's plans as delivered (at the planned "
+                                     "cost) and write its effect into the registry"))
+def plan_deliver_cmd(
+    run: int = typer.Option(..., "--run", help=bi("测算编号", "run number")),
+    date: str = typer.Option(..., "--date", help=bi("落实日期 YYYY-MM-DD", "delivery date YYYY-MM-DD")),
+    proof: str = typer.Option(..., "--proof", help=bi("佐证说明（验收单号等）", "proof (acceptance note number …)")),
+    by: str = typer.Option("cli", "--by", help=bi("录入人", "who records it")),
+) -> None:
+    migrate()
+    from liangfang.plans.models import Plan
+    from liangfang.plans.services.delivery import plan_deliver
+    from liangfang.registry.services.errors import ValidationFailed
+
+    try:
+        day = dt.date.fromisoformat(date)
+    except ValueError:
+        raise fail(bi(f"--date 应为 YYYY-MM-DD，得到 {date!r}", f"--date takes YYYY-MM-DD, got {date!r}")) from None
+    plans = list(Plan.objects.filter(run_id=run, status="accepted"))
+    if not plans:
+        raise fail(bi(f"第 {run} 次测算没有已确认的计划，请先 liangfang plan-accept --run {run}",
+                      f"run {run} has no accepted plans; run liangfang plan-accept --run {run} first"))
+    count = 0
+    try:
+        with progress_bar(bi("登记落实", "recording deliveries"), total=len(plans)) as advance:
+            for plan in plans:
+                count += len(plan_deliver(plan=plan, date=day, proof_note=proof, by=by))
+                advance(1)
+    except ValidationFailed as err:
+        raise _problems(err, "登记中断（之前的户已登记）", "stopped (earlier households are recorded)") from None
+    console.print(bi(f"已登记 {count:,} 项措施落实；重新评估：liangfang assess --year {plans[0].year}",
+                     f"{count:,} measures recorded; re-assess: liangfang assess --year {plans[0].year}"))
+
+
+@app.command(help=bi("全覆盖包保：为未结对的建档立卡户安排帮扶责任人（优先包保该村的部门），报告缺口",
+                     "Pair unpaired registered households with cadres (partner departments of the village first) "
+                     "and report the gaps"))
+def pair(
+    village: str | None = typer.Option(None, "--village", help=bi("行政村代码", "village code")),
+    township: str | None = typer.Option(None, "--township", help=bi("乡镇代码", "township code")),
+    county: bool = typer.Option(False, "--county", help=bi("全县", "the whole county")),
+    county_code: str | None = typer.Option(None, "--county-code", help=bi("县代码", "county code")),
+    date: str | None = typer.Option(None, "--date", help=bi("结对开始日期（默认今天）", "pairing start date (default "
+                                                                                  "today)")),
+    maximum: int | None = typer.Option(None, "--max", help=bi("每名干部最多帮扶户数（默认按措施目录）",
+                                                              "most households per cadre (default: the catalogue's)")),
+    dry_run: bool = typer.Option(False, "--dry-run", help=bi("只报告，不写入", "report only; write nothing")),
+    show: int = typer.Option(20, "--show", help=bi("每类缺口最多列出条数", "list at most N items per gap")),
+    by: str = typer.Option("cli", "--by", help=bi("操作人", "who is acting")),
+) -> None:
+    migrate()
+    from liangfang.plans.services.pairing import pairing_run
+    from liangfang.registry.services.errors import ValidationFailed
+
+    region = _region(village, township, county, county_code)
+    start = dt.date.fromisoformat(date) if date else dt.date.today()
+    try:
+        with progress_bar(bi("结对中", "pairing")) as advance:
+            report = pairing_run(region=region, start_date=start, by=by, maximum=maximum, dry_run=dry_run)
+            advance(1)
+    except ValidationFailed as err:
+        raise _problems(err, "未能结对", "could not pair") from None
+    table = Table(title=bi(f"{region.name} 全覆盖包保（每人最多 {report.maximum} 户）",
+                           f"{region.name}: pairing (at most {report.maximum} households per cadre)"))
+    table.add_column(bi("项目", "item"))
+    table.add_column(bi("数量", "count"), justify="right")
+    table.add_row(bi("建档立卡户", "registered households"), f"{report.households:,}")
+    table.add_row(bi("已有帮扶责任人（保留）", "already paired (kept)"), f"{report.kept:,}")
+    table.add_row(bi("新结对", "newly paired"), f"{len(report.new):,}")
+    table.add_row(bi("其中由包保该村的部门干部", "of which by a partner department of the village"),
+                  f"{report.preferred:,}")
+    rows: list[tuple[str, list[Any]]] = [
+            (bi("缺口：无帮扶责任人的户", "gap: households without a cadre"), report.unpaired),
+            (bi("缺口：无包保部门的贫困村", "gap: poor villages without a partner department"),
+             report.villages_without_department),
+            (bi("缺口：无驻村工作队的贫困村", "gap: poor villages without a work team"),
+             report.villages_without_work_team),
+            (bi("超过上限的干部", "cadres over the maximum"), report.overloaded)]
+    for name, items in rows:
+        table.add_row(name, f"[red]{len(items):,}[/]" if items else "0")
+    console.print(table)
+    for name, items in rows:
+        for item in items[:show]:
+            text = f"{item.cadre}（{item.unit}）{item.households} 户" if hasattr(item, "cadre") else " ".join(item)
+            console.print(f"  {name.split('：')[-1].split(': ')[-1]} · {text}", highlight=False)
+    if dry_run:
+        console.print(bi("未写入（--dry-run）", "nothing written (--dry-run)"))
+
+
+@app.command(help=bi("逾期工作：超过走访间隔未走访的户、过了完成期限仍未落实的措施",
+                     "Overdue work: households not visited within the interval, accepted measures past their date"))
+def overdue(
+    village: str | None = typer.Option(None, "--village", help=bi("行政村代码", "village code")),
+    township: str | None = typer.Option(None, "--township", help=bi("乡镇代码", "township code")),
+    county: bool = typer.Option(False, "--county", help=bi("全县", "the whole county")),
+    county_code: str | None = typer.Option(None, "--county-code", help=bi("县代码", "county code")),
+    as_of: str | None = typer.Option(None, "--as-of", help=bi("截止日期（默认今天）",
+                                                               "as of this date (default today)")),
+    interval: int | None = typer.Option(None, "--interval", help=bi(
+        "走访间隔天数（默认按措施目录）", "visit interval in days (default: the catalogue's)")),
+    pack: str = typer.Option("cn-national", "--pack", help=bi("政策包", "policy pack")),
+    show: int = typer.Option(20, "--show", help=bi("最多列出条数", "list at most N items")),
+) -> None:
+    migrate()
+    from liangfang.plans.selectors import overdue as find_overdue
+
+    region = _region(village, township, county, county_code)
+    day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+    with progress_bar(bi("查找逾期工作", "finding overdue work")) as advance:
+        report = find_overdue(region, as_of=day, pack=pack, interval_days=interval)
+        advance(1)
+    console.print(bi(f"{region.name}，截至 {day}：超过 {report.interval_days} 天未走访 {len(report.visits):,} 户；"
+                     f"逾期未落实措施 {len(report.measures):,} 项",
+                     f"{region.name}, as of {day}: {len(report.visits):,} households not visited within "
+                     f"{report.interval_days} days; {len(report.measures):,} measures past their date"))
+    visits = Table(title=bi("未按时走访", "visits overdue"))
+    for col in (bi("户编号", "household"), bi("村", "village"), bi("帮扶责任人", "cadre"),
+                bi("上次走访", "last visit"), bi("天数", "days")):
+        visits.add_column(col)
+    for v in report.visits[:show]:
+        visits.add_row(v.household_number, v.village, v.cadre or "—", str(v.last_visit or bi("从未", "never")),
+                       "—" if v.days is None else str(v.days))
+    console.print(visits)
+    measures = Table(title=bi("逾期未落实的措施", "measures past their date"))
+    for col in (bi("户编号", "household"), bi("措施", "measure"), bi("成员", "member"), bi("期限", "due"),
+                bi("逾期天数", "days late")):
+        measures.add_column(col)
+    for m in report.measures[:show]:
+        measures.add_row(m.household_number, m.name_zh, m.member or "—", str(m.due_date), str(m.days_late))
+    console.print(measures)
