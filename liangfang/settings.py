@@ -11,6 +11,7 @@ Environment:
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 from pathlib import Path
@@ -169,7 +170,19 @@ LIANGFANG_LOGIN_MAX_FAILURES_PER_IP = 20
 LIANGFANG_LOGIN_WINDOW_MINUTES = 15
 LIANGFANG_SESSION_IDLE_SECONDS = int(os.environ.get("LIANGFANG_SESSION_IDLE_SECONDS", 1800))
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "liangfang"}}
+# A cache shared by every server process (dashboard figures, filter choices, sessions), in var/;
+# keys are prefixed with the database's identity so two databases never share an entry.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache"),
+        "TIMEOUT": 3600,
+        "KEY_PREFIX": hashlib.sha1(
+            f"{DATABASES['default']['ENGINE']}|{DATABASES['default'].get('HOST', '')}|"
+            f"{DATABASES['default']['NAME']}".encode()).hexdigest()[:12],
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    }
+}
 
 # Sessions are kept in the database and read through the cache (one query less per page).
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -66,6 +66,9 @@ def web_settings(settings):  # type: ignore[no-untyped-def]
     """Pages name static files without the hashed manifest that ``collectstatic`` writes for
     serving; passwords are hashed fast (the personas log in many times)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Each test process keeps its own cache: test databases of parallel workers share ids.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": "liangfang-tests"}}
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 

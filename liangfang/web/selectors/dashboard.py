@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
-from ...registry.models import ChangeRecord, Member, Region
-from ...registry.selectors import HeadlineFigures, headline_figures, households_in, percent, significant_prefix
+from ...registry.models import ChangeRecord, Household, Member, Region
+from ...registry.selectors import HeadlineFigures, percent, significant_prefix
 from .people import GAPS, coverage_conditions
 
 REGISTERED = ("not_exited", "exited", "relapsed")
@@ -75,61 +75,101 @@ def dashboard(region: Region) -> Dashboard:
     return cached
 
 
+def _village_ids(region: Region) -> list[int]:
+    """Ids of the villages in the region: the aggregates below filter households by this list
+    (an index lookup) rather than joining regions by code prefix."""
+    if region.level == "village":
+        return [region.pk]
+    return list(Region.objects.filter(level="village", code__startswith=significant_prefix(region))
+                .values_list("id", flat=True))
+
+
+def _households(ids: list[int]) -> QuerySet[Household]:
+    return Household.objects.filter(village_id__in=ids)
+
+
 def compute_dashboard(region: Region) -> Dashboard:
-    households = households_in(region)
-    registered = households.filter(status__in=REGISTERED)
+    ids = _village_ids(region)
+    totals = _village_totals(ids)
+    registered = _households(ids).filter(status__in=REGISTERED)
     return Dashboard(
-        headline=headline_figures(region),
-        children=child_figures(region),
-        incidence_by_year=incidence_by_year(region),
+        headline=_headline(region, totals),
+        children=child_figures(region, totals),
+        incidence_by_year=incidence_by_year(ids, sum(n for t in totals.values() for n in t[1].values())),
         causes=list(registered.exclude(main_cause="").values("main_cause").annotate(n=Count("id"))
                     .order_by("-n", "main_cause").values_list("main_cause", "n")),
-        coverage=coverage_rates(region),
+        coverage=coverage_rates(ids),
         housing_grades=list(registered.exclude(housing_grade="").values("housing_grade").annotate(n=Count("id"))
                             .order_by("housing_grade").values_list("housing_grade", "n")),
     )
 
 
-def child_figures(region: Region) -> list[ChildFigures]:
+Totals = dict[int, tuple[dict[str, int], dict[str, int]]]  # village id -> (households, people) by status
+
+
+def _village_totals(ids: list[int]) -> Totals:
+    """Households and active members of each village by household status: two grouped queries."""
+    totals: Totals = defaultdict(lambda: (defaultdict(int), defaultdict(int)))
+    for vid, status, n in _households(ids).values("village_id", "status").annotate(
+            n=Count("id")).values_list("village_id", "status", "n"):
+        totals[vid][0][status] += n
+    for vid, status, n in Member.objects.filter(is_active=True, household__village_id__in=ids).values(
+            "household__village_id", "household__status").annotate(n=Count("id")).values_list(
+            "household__village_id", "household__status", "n"):
+        totals[vid][1][status] += n
+    return totals
+
+
+def _headline(region: Region, totals: Totals) -> HeadlineFigures:
+    """The article's figures (same definitions as ``registry.selectors.headline_figures``, from
+    the per-village totals already read)."""
+    hh: dict[str, int] = defaultdict(int)
+    people: dict[str, int] = defaultdict(int)
+    for h, p in totals.values():
+        for status, n in h.items():
+            hh[status] += n
+        for status, n in p.items():
+            people[status] += n
+    villages = Region.objects.filter(level="village", is_poor_village=True,
+                                     code__startswith=significant_prefix(region))
+    poor = dict(villages.aggregate(all=Count("id"), exited=Count("id", filter=~Q(exit_year=None))))
+    return HeadlineFigures(
+        region_name=region.name, households=sum(hh.values()), people=sum(people.values()),
+        registered_households=sum(hh[s] for s in REGISTERED), registered_people=sum(people[s] for s in REGISTERED),
+        exited_households=hh["exited"], exited_people=people["exited"],
+        remaining_households=sum(hh[s] for s in REMAINING), remaining_people=sum(people[s] for s in REMAINING),
+        poor_villages=poor["all"], poor_villages_exited=poor["exited"],
+    )
+
+
+def child_figures(region: Region, totals: Totals) -> list[ChildFigures]:
     """The figures of each region one level down (townships of a county, villages of a township)."""
     children = list(Region.objects.filter(parent=region).order_by("code"))
     if not children or region.level == "village":
         return []
     by_prefix = {significant_prefix(c): c for c in children}
     width = len(significant_prefix(children[0]))
-    villages = dict(Region.objects.filter(level="village", code__startswith=significant_prefix(region))
-                    .values_list("id", "code"))
-    hh: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    people: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for vid, status, n in households_in(region).values("village_id", "status").annotate(
-            n=Count("id")).values_list("village_id", "status", "n"):
-        hh[vid][status] += n
-    for vid, status, n in Member.objects.filter(is_active=True, household__in=households_in(region)).values(
-            "household__village_id", "household__status").annotate(n=Count("id")).values_list(
-            "household__village_id", "household__status", "n"):
-        people[vid][status] += n
-    totals: dict[int, list[int]] = {c.pk: [0] * 6 for c in children}
-    for vid, code in villages.items():
-        child = by_prefix.get(code[:width])
+    codes = dict(Region.objects.filter(pk__in=list(totals)).values_list("id", "code"))
+    sums: dict[int, list[int]] = {c.pk: [0] * 6 for c in children}
+    for vid, (h, p) in totals.items():
+        child = by_prefix.get(codes.get(vid, "")[:width])
         if child is None:
             continue
-        t = totals[child.pk]
-        h, p = hh.get(vid, {}), people.get(vid, {})
+        t = sums[child.pk]
         t[0] += sum(h.values())
         t[1] += sum(p.values())
         t[2] += sum(p.get(s, 0) for s in REGISTERED)
         t[3] += sum(p.get(s, 0) for s in REMAINING)
         t[4] += sum(h.get(s, 0) for s in REGISTERED)
         t[5] += sum(h.get(s, 0) for s in REMAINING)
-    return [ChildFigures(c, *totals[c.pk]) for c in children]
+    return [ChildFigures(c, *sums[c.pk]) for c in children]
 
 
-def incidence_by_year(region: Region) -> list[tuple[int, Decimal]]:
+def incidence_by_year(ids: list[int], population: int) -> list[tuple[int, Decimal]]:
     """Poverty incidence at the end of each year since registration: people of households
     identified by then and not exited by then, over today's population. Members are today's;
     the registry keeps no past household sizes."""
-    population = Member.objects.filter(is_active=True, household__in=households_in(region)).count()
-    rows = (Member.objects.filter(is_active=True, household__in=households_in(region).filter(status__in=REGISTERED))
+    rows = (Member.objects.filter(is_active=True, household__village_id__in=ids, household__status__in=REGISTERED)
             .annotate(identified=ExtractYear("household__first_identified_on"))
             .values("identified", "household__exit_year", "household__status").annotate(n=Count("id"))
             .values_list("identified", "household__exit_year", "household__status", "n"))
@@ -150,10 +190,10 @@ def incidence_by_year(region: Region) -> list[tuple[int, Decimal]]:
     return series
 
 
-def coverage_rates(region: Region) -> list[Rate]:
+def coverage_rates(ids: list[int]) -> list[Rate]:
     """Shares of registered households' members covered: basic medical insurance, pension
     insurance (aged 16+, not in school), family-doctor contract, school enrolment at 6–15."""
-    members = Member.objects.filter(is_active=True, household__in=households_in(region).filter(status__in=REGISTERED))
+    members = Member.objects.filter(is_active=True, household__village_id__in=ids, household__status__in=REGISTERED)
     conditions = coverage_conditions(timezone.localdate())
     aggregates = {}
     for gap in GAPS:

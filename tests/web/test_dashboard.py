@@ -1,0 +1,40 @@
+"""The dashboard's figures agree with the registry's own definitions, and each links to the
+households behind it."""
+
+from __future__ import annotations
+
+import pytest
+
+from liangfang.registry.selectors import headline_figures
+from liangfang.web.selectors.dashboard import compute_dashboard
+from tests.factories import COUNTY, OTHER_VILLAGE, TOWNSHIP, VILLAGE
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("code", [COUNTY, TOWNSHIP, VILLAGE, OTHER_VILLAGE])
+def test_headline_matches_the_registry_selector(world, code: str) -> None:
+    region = world.regions[code]
+    assert compute_dashboard(region).headline == headline_figures(region)
+
+
+def test_children_add_up_and_charts_have_data(world) -> None:
+    d = compute_dashboard(world.regions[TOWNSHIP])
+    assert [c.region.code for c in d.children] == [VILLAGE, OTHER_VILLAGE]
+    assert sum(c.people for c in d.children) == d.headline.people == 9
+    assert sum(c.remaining_households for c in d.children) == d.headline.remaining_households == 2
+    assert dict(d.causes) == {"illness": 2, "disability": 1}
+    assert dict(d.housing_grades) == {"B": 3}
+    rates = {r.code: (r.covered, r.counted) for r in d.coverage}
+    assert rates["medical"] == (9, 9) and rates["school"] == (3, 3)  # the sons born 2012 are in school
+    years = dict(d.incidence_by_year)
+    assert years[2018] > years[2019]  # one household exited in 2019
+
+
+def test_every_figure_links_to_its_households(world, login) -> None:
+    body = login("admin").get(f"/region/{COUNTY}/").content.decode()
+    for query in ["status=registered", "status=exited", "status=remaining", "cause=illness", "grade=B",
+                  "gap=medical"]:
+        assert query in body, query
+    listed = login("admin").get(f"/households/?region={COUNTY}&status=exited").content.decode()
+    assert world.mine_exited.number in listed and world.mine.number not in listed
