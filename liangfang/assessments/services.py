@@ -109,7 +109,7 @@ def assessment_run(*, year: int, pack: str = "cn-national", by: str = "",
 
 
 def _drop_work_tables(session: Session) -> None:
-    for statement in drop_all(session.dialect):
+    for statement in drop_all():
         session.execute(statement)
 
 

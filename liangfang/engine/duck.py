@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+from sqlglot import exp
 
 from ..policy.schema import Pack
 from .compiled import compile_pack
-from .plan import Planner, Verification
+from .plan import Planner, Verification, views
 from .session import Session, duckdb_session, parquet_views, run_steps
 from .sinks import parquet_sink
 from .summary import summarize
@@ -35,6 +36,13 @@ def connect(threads: int | None = None, memory_limit: str | None = None) -> duck
     return con
 
 
+def households_in_scope(session: Session, pack: Pack) -> int:
+    query = exp.select(exp.Count(this=exp.Star())).from_(exp.to_table("registry_household"))
+    if pack.household_scope == "registered":
+        query = query.where(exp.column("is_registered"))
+    return int(session.scalar(query) or 0)
+
+
 def results_dir(data: Path, pack: str, year: int) -> Path:
     return data / "results" / pack / str(year)
 
@@ -49,7 +57,8 @@ def assess_parquet(data: Path, pack: Pack, year: int, *, out: Path | None = None
     session = duckdb_session(connection or connect())
     parquet_views(session, data)
     target = out or results_dir(data, pack.pack, year)
-    steps = Planner(compiled, "duckdb", verification).steps()
+    lazy = views("duckdb", households_in_scope(session, pack))
+    steps = Planner(compiled, "duckdb", verification, lazy).steps()
     staging = target.with_name(target.name + ".partial")
     if write:
         if staging.exists():

@@ -19,6 +19,7 @@ from .sqlparts import (
     Dialect,
     age_on,
     case,
+    cents_sum,
     cents_to_yuan,
     col,
     count_if,
@@ -28,7 +29,6 @@ from .sqlparts import (
     percent,
     round_half_away,
     text,
-    to_cents,
 )
 
 Level = Literal["member", "household", "village", "county"]
@@ -229,15 +229,13 @@ TRANSFERS = ("transfer_family_planning", "transfer_minimum_living", "transfer_de
              "transfer_pension", "transfer_eco_compensation", "transfer_other")
 
 
-def income_columns() -> list[exp.Expr]:
+def income_columns(dialect: Dialect) -> list[exp.Expr]:
     """Columns of the year's income record (alias i), amounts in whole fen."""
-    total: exp.Expr = col("wage_income")
-    for name in ("business_income", "property_income", *TRANSFERS):
-        total = exp.Add(this=total, expression=col(name))
-    net = exp.Sub(this=total, expression=col("business_expense"))
-    assist = exp.Add(this=col("transfer_minimum_living"), expression=col("transfer_destitute_support"))
-    return [col("household_id"), col("household_size"),
-            exp.alias_(to_cents(net), "net_cents"), exp.alias_(to_cents(assist), "assist_cents")]
+    net = cents_sum(["wage_income", "business_income", "property_income", *TRANSFERS], dialect,
+                    minus=("business_expense",))
+    assist = cents_sum(["transfer_minimum_living", "transfer_destitute_support"], dialect)
+    return [col("household_id"), col("household_size"), exp.alias_(net, "net_cents"),
+            exp.alias_(assist, "assist_cents")]
 
 
 # -- village facts: one row per village region (v; t = its township, c = its county,

@@ -67,17 +67,25 @@ def _create(name: str, query: exp.Expr, kind: str = "TABLE") -> exp.Create:
                       properties=exp.Properties(expressions=[exp.TemporaryProperty()]))
 
 
-def views(dialect: Dialect) -> frozenset[str]:
-    """Work relations kept as views: at national scale they are too wide to hold in memory."""
-    return frozenset({"lf_household", "lf_member"}) if dialect == "duckdb" else frozenset()
+def views(dialect: Dialect, households_in_scope: int | None = None) -> frozenset[str]:
+    """Work relations kept as views: at national scale they are too wide to hold in memory.
+    Household facts stay a table up to ``HOUSEHOLD_TABLE_LIMIT`` households (read twice)."""
+    if dialect != "duckdb":
+        return frozenset()
+    if households_in_scope is not None and households_in_scope <= HOUSEHOLD_TABLE_LIMIT:
+        return frozenset({"lf_member"})
+    return frozenset({"lf_household", "lf_member"})
 
 
-def drop(name: str, dialect: Dialect) -> exp.Drop:
-    return exp.Drop(tables=[exp.to_table(name)], kind="VIEW" if name in views(dialect) else "TABLE", exists=True)
+HOUSEHOLD_TABLE_LIMIT = 8_000_000  # ~200 bytes of facts a household in DuckDB: ~1.6 GB
 
 
-def drop_all(dialect: Dialect) -> list[exp.Drop]:
-    return [drop(name, dialect) for name in reversed(WORK_TABLES)]
+def drop(name: str, lazy: frozenset[str] = frozenset()) -> exp.Drop:
+    return exp.Drop(tables=[exp.to_table(name)], kind="VIEW" if name in lazy else "TABLE", exists=True)
+
+
+def drop_all(lazy: frozenset[str] = frozenset()) -> list[exp.Drop]:
+    return [drop(name, lazy) for name in reversed(WORK_TABLES)]
 
 
 def code(status: str) -> exp.Expr:
@@ -116,10 +124,11 @@ def _active(table: str | None = None) -> exp.Expr:
 
 class Planner:
     def __init__(self, compiled: CompiledPack, dialect: Dialect,
-                 verification: tuple[Verification, ...] = ()) -> None:
+                 verification: tuple[Verification, ...] = (), lazy: frozenset[str] | None = None) -> None:
         self.c = compiled
         self.dialect = dialect
         self.verification = verification
+        self.lazy = views(dialect) if lazy is None else lazy
         ref = compiled.pack.reference_date
         self.ctx = Context(dialect, compiled.year, ref.month, ref.day)
 
@@ -141,7 +150,7 @@ class Planner:
         return columns
 
     def household_facts(self) -> exp.Expr:
-        income = (exp.select(*income_columns()).from_(_t(TABLES["income"]))
+        income = (exp.select(*income_columns(self.dialect)).from_(_t(TABLES["income"]))
                   .where(exp.EQ(this=col("year"), expression=num(self.c.year))))
         columns = [col("id", "h").as_("household_id"), col("village_id", "h").as_("village_id")]
         columns += [f.sql(self.ctx).as_(name) for name, f in facts_of("household").items()]
@@ -176,18 +185,24 @@ class Planner:
         columns: list[exp.Expr] = [col("household_id"), *member_aggregates()]
         for ind in indicators:
             applies = exp.EQ(this=col(f"a_{ind.name}"), expression=num(1))
-            columns.append(exp.Sum(this=col(f"a_{ind.name}")).as_(f"n_{ind.name}"))
+            columns.append(count_if(applies.copy()).as_(f"n_{ind.name}"))
             for status, prefix in (("fail", "f"), ("no_data", "d"), ("pending", "p")):
                 cond = exp.and_(applies.copy(), exp.EQ(this=col(f"s_{ind.name}"), expression=code(status)))
                 columns.append(count_if(cond).as_(f"{prefix}_{ind.name}"))
         return exp.select(*columns).from_(_t("lf_member")).group_by(col("household_id"))
 
     def member_out(self, indicators: list[CompiledIndicator]) -> exp.Expr:
-        """Members an indicator applies to and who do not pass it (kept for the results)."""
+        """Members an indicator applies to and who do not pass it (kept for the results). Only
+        households with such a member are read again (the filter reaches the member scan)."""
+        tallies = [exp.GT(this=exp.Add(this=exp.Add(this=col(f"f_{i.name}"), expression=col(f"d_{i.name}")),
+                                       expression=col(f"p_{i.name}")), expression=num(0)) for i in indicators]
+        households = exp.select(col("household_id")).from_(_t("lf_member_agg")).where(exp.or_(*tallies))
         not_passing = [paren(exp.and_(exp.EQ(this=col(f"a_{i.name}"), expression=num(1)),
                                       exp.NEQ(this=col(f"s_{i.name}"), expression=code("pass"))))
                        for i in indicators]
-        return exp.select(exp.Star()).from_(_t("lf_member")).where(exp.or_(*not_passing))
+        return (exp.select(exp.Star()).from_(_t("lf_member"))
+                .where(exp.In(this=col("household_id"), query=exp.Subquery(this=households)))
+                .where(exp.or_(*not_passing)))
 
     def household_eval(self, indicators: list[CompiledIndicator]) -> exp.Expr:
         inner: list[exp.Expr] = [col("household_id", "f"), col("village_id", "f"),
@@ -256,7 +271,7 @@ class Planner:
         rollup = self._household_rollup("village_id", "lf_household_eval", hh_names)
         facility_cols = [col(name) for name in FACILITIES]
         facilities = (exp.select(col("village_id"), *facility_cols,
-                                 to_cents(col("collective_income")).as_("collective_cents"))
+                                 to_cents(col("collective_income"), self.dialect).as_("collective_cents"))
                       .from_(_t(TABLES["facilities"])).where(exp.EQ(this=col("year"), expression=num(self.c.year))))
         county = case((exp.EQ(this=col("level", "t"), expression=text("county")), col("id", "t")),
                       default=col("id", "c"))
@@ -378,12 +393,12 @@ class Planner:
     def steps(self) -> list[Step]:
         hh = self.c.of("household")
         per_member = [i for i in hh if i.per_member]
-        lazy = views(self.dialect)
+        lazy = self.lazy
 
         def create(name: str, query: exp.Expr) -> exp.Create:
             return _create(name, query, "VIEW" if name in lazy else "TABLE")
 
-        steps = [Step("准备 / prepare", None, statement) for statement in drop_all(self.dialect)]
+        steps = [Step("准备 / prepare", None, statement) for statement in drop_all(lazy)]
         steps += [
             Step("成员事实 / member facts", "lf_member", create("lf_member", self.member_facts(per_member))),
             Step("成员汇总 / member tallies", "lf_member_agg", create("lf_member_agg", self.member_agg(per_member))),

@@ -51,13 +51,30 @@ def bool_to_int(e: exp.Expr) -> exp.Case:
     return case((paren(e), num(1)), (exp.Not(this=paren(e)), num(0)))
 
 
-def count_if(cond: exp.Expr) -> exp.Sum:
-    return exp.Sum(this=case((cond, num(1)), default=num(0)))
+def count_if(cond: exp.Expr) -> exp.Count:
+    """Rows where ``cond`` holds; COUNT, not SUM, so DuckDB keeps a 64-bit count (SUM of integers
+    widens to 128 bits) and an empty group counts 0 on every engine."""
+    return exp.Count(this=case((cond, num(1))))
 
 
-def to_cents(amount: exp.Expr) -> exp.Cast:
-    """A yuan amount (2 decimal places) as a whole number of fen."""
-    return cast(exp.Round(this=exp.Mul(this=paren(amount), expression=num(100)), decimals=num(0)), "BIGINT")
+def to_cents(amount: exp.Expr, dialect: Dialect) -> exp.Cast:
+    """A yuan amount with at most two decimal places as a whole number of fen. SQLite holds it
+    as REAL, so it is rounded; elsewhere it is an exact DECIMAL/NUMERIC and ×100 is already whole."""
+    scaled = exp.Mul(this=paren(amount), expression=num(100))
+    if dialect == "sqlite":
+        return cast(exp.Round(this=scaled, decimals=num(0)), "BIGINT")
+    return cast(scaled, "BIGINT")
+
+
+def cents_sum(columns: list[str], dialect: Dialect, minus: tuple[str, ...] = ()) -> exp.Expr:
+    """Σ columns − Σ minus, each turned into fen first: integer additions are exact everywhere and
+    avoid DuckDB widening a chain of DECIMAL additions to 128 bits."""
+    total: exp.Expr = to_cents(col(columns[0]), dialect)
+    for name in columns[1:]:
+        total = exp.Add(this=total, expression=to_cents(col(name), dialect))
+    for name in minus:
+        total = exp.Sub(this=total, expression=to_cents(col(name), dialect))
+    return paren(total)
 
 
 def int_div(a: exp.Expr, b: exp.Expr) -> exp.Paren:
