@@ -22,6 +22,7 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -141,7 +142,8 @@ class Phase:
     seconds: float = 0.0
 
 
-def _run_phase(name: str, paths: list[str], clients: list[Client], requests: int, seconds: float) -> Phase:
+def _run_phase(name: str, paths: list[str], clients: list[Client], requests: int, seconds: float,
+               think: float) -> Phase:
     phase = Phase(name)
     lock = threading.Lock()
     remaining = [requests]
@@ -161,6 +163,8 @@ def _run_phase(name: str, paths: list[str], clients: list[Client], requests: int
                 phase.latencies.append(elapsed)
                 if status != 200:
                     phase.errors += 1
+            if think:
+                time.sleep(min(think, max(deadline - time.perf_counter(), 0)))
 
     threads = [threading.Thread(target=work, args=(c, i)) for i, c in enumerate(clients)]
     started = time.perf_counter()
@@ -202,6 +206,8 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="keep an existing benchmark database")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="seconds a client waits after each response (0: as fast as the server answers)")
     args = parser.parse_args()
 
     url = _database(args)
@@ -209,7 +215,8 @@ def main() -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "liangfang.settings"
     _populate(args)
     targets = _targets()
-    env = {**os.environ, "DATABASE_URL": url}
+    var = Path(tempfile.mkdtemp(prefix="liangfang-webload-"))  # its own cache and static files
+    env = {**os.environ, "DATABASE_URL": url, "LIANGFANG_VAR": str(var)}
     server = subprocess.Popen([str(ROOT / ".venv/bin/liangfang"), "serve", "--host", "127.0.0.1",
                                "--port", str(args.port), "--workers", str(args.workers)],
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -218,17 +225,28 @@ def main() -> None:
         clients = [Client(args.port) for _ in range(args.clients)]
         for c in clients:
             c.log_in()
+        cold = {}
+        for name, path in (("county", "/region/220802000000/"), ("township", targets["dashboard"][0]),
+                           ("village", targets["dashboard"][-1])):
+            started = time.perf_counter()
+            clients[0].request("GET", path)
+            cold[name] = (time.perf_counter() - started) * 1000
+        print("dashboard computed on a cold cache: " + ", ".join(f"{k} {v:,.0f} ms" for k, v in cold.items()))
+        for path in targets["dashboard"]:  # figures are cached until the registry changes
+            clients[0].request("GET", path)
         for paths in targets.values():  # warm up: one request per client
             for c in clients:
                 c.request("GET", paths[0])
-        print(f"\n{args.clients} clients, {args.workers} gunicorn workers, PostgreSQL {args.database}; "
-              f"each phase: {args.requests} requests or {args.seconds:.0f} s")
+        print(f"\n{args.clients} clients, think time {args.think} s, {args.workers} gunicorn workers, "
+              f"PostgreSQL {args.database}; each phase: {args.requests} requests or {args.seconds:.0f} s; "
+              f"load average before: {os.getloadavg()[0]:.1f}")
         print(f"{'page':<16}{'requests':>9}{'errors':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'req/s':>9}")
         for name, paths in targets.items():
-            phase = _run_phase(name, paths, clients, args.requests, args.seconds)
+            phase = _run_phase(name, paths, clients, args.requests, args.seconds, args.think)
             lat = phase.latencies
             print(f"{name:<16}{len(lat):>9}{phase.errors:>7}{_pct(lat, 50):>9.1f}{_pct(lat, 95):>9.1f}"
                   f"{_pct(lat, 99):>9.1f}{len(lat) / phase.seconds:>9.1f}")
+        print(f"load average after: {os.getloadavg()[0]:.1f} (2 cores; other work on the machine counts too)")
     finally:
         server.terminate()
         try:
