@@ -76,12 +76,15 @@ def _causes(rng: random.Random, plan: HouseholdPlan) -> tuple[str, tuple[str, ..
     names, weights = list(MAIN_CAUSES), list(MAIN_CAUSES.values())
     while True:
         main = rng.choices(names, weights)[0]
-        if plan.size >= 2 or main != "schooling":
+        # Schooling costs need a student; a household planned with a child out of school has none.
+        if main != "schooling" or (plan.size >= 2 and "schooling" not in plan.fails):
             break
     roll = rng.random()
     count = 0 if roll < 0.35 else 1 if roll < 0.8 else 2
     others: list[str] = []
-    pool = [(n, w) for n, w in MAIN_CAUSES.items() if n not in (main, "schooling")]
+    # One person cannot be both ill and disabled (health is a single status).
+    clash = {"illness": "disability", "disability": "illness"}.get(main) if plan.size == 1 else None
+    pool = [(n, w) for n, w in MAIN_CAUSES.items() if n not in (main, "schooling", clash)]
     while len(others) < count:
         pick = rng.choices([n for n, _ in pool], [w for _, w in pool])[0]
         if pick not in others:

@@ -147,12 +147,20 @@ def _assign_health(rng: random.Random, people: list[Person], p: Profile) -> None
             person.health = "serious"
         elif roll < disabled + serious + chronic:
             person.health = "chronic"
-    adults = [x for x in people if x.age >= 18] or people
+    _ensure_causes(rng, people, p)
+
+
+def _ensure_causes(rng: random.Random, people: list[Person], p: Profile) -> None:
+    """A household poor through illness has an ill member, through disability a disabled one."""
+    healthy_adults = [x for x in people if x.age >= 18 and x.health == "healthy"] or people[:1]
     if p.has("illness") and not any(x.health in ("chronic", "serious") for x in people):
-        rng.choice(adults).health = "serious" if rng.random() < 0.35 else "chronic"
+        who = rng.choice(healthy_adults)
+        who.health, who.disability = ("serious" if rng.random() < 0.35 else "chronic"), "none"
     if p.has("disability") and not any(x.health == "disabled" for x in people):
-        who = rng.choice(people)
-        who.health, who.disability = "disabled", rng.choice("12334")
+        spare = [x for x in healthy_adults if x.health == "healthy"] or [
+            x for x in people if x.health == "healthy"] or people[-1:]
+        who = rng.choice(spare)
+        who.health, who.disability = "disabled", rng.choice("1233344")
 
 
 def _assign_schooling(rng: random.Random, people: list[Person], p: Profile) -> None:
@@ -191,9 +199,10 @@ def _assign_schooling(rng: random.Random, people: list[Person], p: Profile) -> N
                 person.school_status = rng.choice(("senior", "senior", "vocational"))
         elif 19 <= age <= 22 and person.health != "disabled" and rng.random() < (0.3 if p.registered else 0.45):
             person.school_status = rng.choice(("college", "college", "higher_vocational"))
-    if p.main_cause == "schooling" and not any(
+    candidates = [x for x in people if x.relation not in ("head", "spouse") and x is not dropout]
+    if p.main_cause == "schooling" and candidates and not any(
             x.school_status in ("senior", "vocational", "college", "higher_vocational") for x in people):
-        child = min((x for x in people if x.relation not in ("head", "spouse")), key=lambda x: abs(x.age - 18))
+        child = min(candidates, key=lambda x: abs(x.age - 18))
         child.age = max(child.age, 17)
         child.health, child.disability, child.exemption = "healthy", "none", "none"
         child.school_status = "college" if child.age >= 19 else "senior"
@@ -204,4 +213,5 @@ def family(rng: random.Random, p: Profile) -> list[Person]:
     people = compose(rng, p)
     _assign_health(rng, people, p)
     _assign_schooling(rng, people, p)
+    _ensure_causes(rng, people, p)  # schooling may have made a child healthy again
     return people

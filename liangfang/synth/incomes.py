@@ -123,10 +123,13 @@ def split_incomes(rng: np.random.Generator, x: IncomeInputs, per_capita: np.ndar
                       * 100).astype(np.int64)
     dividend = np.where(x.registered[:, None] & (np.asarray(years)[None, :] >= 2016),
                         rng.integers(200, 1000, shape) * 100, 0)
+    # Assistance tops up what the household has (差额), and is never nothing for an entitled one.
     low = np.where(x.attribute[:, None] == ATTR_LOW_INCOME,
-                   np.maximum(0, net * rng.uniform(0.3, 0.5, shape) - pension), 0).astype(np.int64)
+                   np.maximum(net * rng.uniform(0.15, 0.25, shape), net * rng.uniform(0.3, 0.5, shape) - pension),
+                   0).astype(np.int64)
     destitute = np.where(x.attribute[:, None] == ATTR_DESTITUTE,
-                         np.maximum(0, net * rng.uniform(0.55, 0.75, shape) - pension), 0).astype(np.int64)
+                         np.maximum(net * rng.uniform(0.4, 0.5, shape),
+                                    net * rng.uniform(0.55, 0.75, shape) - pension), 0).astype(np.int64)
     transfers = [family, low, destitute, pension, eco, subsidy + dividend]
     total = sum(transfers)
     cap = np.floor(net * 0.92).astype(np.int64)

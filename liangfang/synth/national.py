@@ -47,7 +47,7 @@ from .nation import Nation, build_nation
 
 YEARS = (2019, 2020)
 CHUNK = 1_000_000
-REGISTERED_BASE = 0.055  # chance a household in a non-poor village of average intensity is registered
+REGISTERED_BASE = 0.053  # chance a household in a non-poor village of average intensity is registered
 POOR_VILLAGE_FACTOR = 3.0
 REMAINING_SHARE = 0.02  # of registered households in non-poor villages
 EXIT_SHARES = {2014: 0.03, 2015: 0.08, 2016: 0.17, 2017: 0.22, 2018: 0.22, 2019: 0.18, 2020: 0.10}
@@ -194,7 +194,9 @@ def _chunk(rng: np.random.Generator, nation: Nation, start: int, village: np.nda
            first_member: int, ids: _IdCounter, lines: Mapping[int, Decimal]) -> dict[str, pa.Table]:
     n = len(village)
     poor = nation.village_poor[village]
-    intensity = nation.village_intensity[village]
+    # Relative to the country's average, so that a small registry drawn from one county still
+    # registers about 8% of households.
+    intensity = nation.village_intensity[village] / nation.village_intensity.mean()
     chance = np.minimum(0.6, REGISTERED_BASE * intensity * np.where(poor, POOR_VILLAGE_FACTOR, 1.0))
     registered = rng.random(n) < chance
     remaining = registered & ~poor & (rng.random(n) < REMAINING_SHARE)
