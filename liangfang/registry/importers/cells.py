@@ -8,12 +8,12 @@ column: a 100,000-row file cleans a few thousand distinct values, not five milli
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import suppress
 from typing import Any
 
 from ..fields import Field, FieldValueError, clean_value
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
+_STR_OR_NONE = frozenset({str, type(None)})
 _MEMO_KINDS = frozenset({"code", "bool", "int", "decimal", "date", "phone"})
 _EXCEL_DIGITS = 1e15  # Excel keeps 15 significant digits; longer numbers lose their tail
 
@@ -67,29 +67,80 @@ def _date_from_number(field: Field, number: float) -> object:
     return str(number)
 
 
+class _Bad:
+    """A cell that failed, remembered with its reason."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+
 class CellCleaner:
-    """Clean cells column by column, remembering results for columns with repeated values."""
+    """Clean cells a column at a time, remembering results for columns with repeated values."""
 
     def __init__(self) -> None:
-        self._memo: dict[tuple[str, type, object], tuple[Any, str | None]] = {}
+        self._memos: dict[str, dict[object, Any]] = {}
+
+    @staticmethod
+    def _one(field: Field, raw: object) -> Any:
+        try:
+            return clean_value(field, _prepare(field, raw))
+        except (FieldValueError, CellError) as exc:
+            return _Bad(str(exc))
 
     def clean(self, key: str, field: Field, raw: object) -> Any:
-        """The typed value of ``raw``; raise CellError with the reason if it does not fit."""
-        memo = field.kind in _MEMO_KINDS
-        if memo:
-            hit = self._memo.get((key, type(raw), raw))
-            if hit is not None:
-                if hit[1] is not None:
-                    raise CellError(hit[1])
-                return hit[0]
-        try:
-            value = clean_value(field, _prepare(field, raw))
-            result: tuple[Any, str | None] = (value, None)
-        except (FieldValueError, CellError) as exc:
-            result = (None, str(exc))
-        if memo:
-            with suppress(TypeError):  # an unhashable value; nothing to remember
-                self._memo[(key, type(raw), raw)] = result
-        if result[1] is not None:
-            raise CellError(result[1])
-        return result[0]
+        """The typed value of one cell; raise CellError with the reason if it does not fit."""
+        values, errors = self.clean_column(key, field, [raw])
+        if errors:
+            raise CellError(errors[0][1])
+        return values[0]
+
+    def clean_column(self, key: str, field: Field, raws: list[object]) -> tuple[list[Any], list[tuple[int, str]]]:
+        """Typed values of a column's cells (None where a cell failed) and (position, reason)
+        for each failure. ``key`` names the column whose results may be remembered."""
+        types = set(map(type, raws))
+        if field.kind == "text" and types <= _STR_OR_NONE:
+            return self._text_column(field, raws)
+        if bool in types and (int in types or float in types):
+            # True, 1 and 1.0 are the same dict key but not the same cell: key by type as well.
+            memo = self._memos.setdefault(f"{key}:typed", {})
+            keys: list[object] = [(type(raw), raw) for raw in raws]
+            for k, raw in zip(keys, raws, strict=True):
+                if k not in memo:
+                    memo[k] = self._one(field, raw)
+        else:
+            memo = self._memos.setdefault(key, {})
+            keys = raws
+            for raw in set(raws).difference(memo):
+                memo[raw] = self._one(field, raw)
+        out: list[Any] = list(map(memo.__getitem__, keys))
+        failed = any(type(memo[k]) is _Bad for k in set(keys))
+        if field.kind not in _MEMO_KINDS:
+            self._memos.pop(key, None)  # names and IDs rarely repeat: keep no memory of them
+        errors: list[tuple[int, str]] = []
+        if failed:
+            for i, value in enumerate(out):
+                if type(value) is _Bad:
+                    errors.append((i, value.message))
+                    out[i] = None
+        return out, errors
+
+    def _text_column(self, field: Field, raws: list[object]) -> tuple[list[Any], list[tuple[int, str]]]:
+        """A text column read as strings: strip, blank → None, as ``clean_value`` does; the
+        field table is asked (for its message) only about blanks in a required column and
+        values over the length limit."""
+        texts: list[str | None] = raws  # type: ignore[assignment]  # checked by the caller
+        out: list[Any] = [(r.strip() or None) if r is not None else None for r in texts]
+        limit = field.max_length
+        too_long = bool(limit) and max(map(len, filter(None, out)), default=0) > (limit or 0)
+        if not too_long and not (field.required and None in out):
+            return out, []
+        errors = []
+        for i, value in enumerate(out):
+            if (value is None and field.required) or (value is not None and limit and len(value) > limit):
+                bad = self._one(field, raws[i])
+                if type(bad) is _Bad:
+                    errors.append((i, bad.message))
+                    out[i] = None
+        return out, errors

@@ -141,7 +141,7 @@ def _read_workbook(path: Path, kind: str) -> FileData:
             sheet = wb.get_sheet_by_name(name)
             rows = sheet.to_python(skip_empty_area=False)
             merged = [((a[0], a[1]), (b[0], b[1])) for a, b in (sheet.merged_cell_ranges or [])]
-            sheets[name] = SheetData(name, [list(r) for r in rows], merged)
+            sheets[name] = SheetData(name, _rectangular([list(r) for r in rows]), merged)
     except (CalamineError, ValueError) as exc:
         raise ImportFileError(
             f"读取工作簿 {path.name} 时出错：{exc} / cannot read workbook {path.name}: {exc}") from exc
@@ -169,5 +169,14 @@ def _read_csv(path: Path) -> FileData:
         rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
     except csv.Error as exc:
         raise ImportFileError(f"CSV 文件 {path.name} 格式有误：{exc} / malformed CSV {path.name}: {exc}") from exc
-    cells: list[list[object]] = [[c if c.strip() else None for c in r] for r in rows]
+    cells: list[list[object]] = _rectangular([[c if c.strip() else None for c in r] for r in rows])
     return FileData(path, "csv", {MEMBERS_SHEET: SheetData(MEMBERS_SHEET, cells)}, encoding)
+
+
+def _rectangular(rows: list[list[object]]) -> list[list[object]]:
+    """Pad short rows with None, so every row of a sheet has the same number of cells."""
+    width = max(map(len, rows), default=0)
+    for row in rows:
+        if len(row) < width:
+            row.extend([None] * (width - len(row)))
+    return rows

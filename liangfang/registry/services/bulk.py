@@ -8,9 +8,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -96,7 +97,9 @@ def _held_elsewhere(items: Sequence[HouseholdInput]) -> list[Problem]:
               for i, item in enumerate(items) for j, m in enumerate(item.members)
               if m.get("resident_id")}
     moving = {item.household["number"] for item in items}
-    problems = []
+    problems: list[Problem] = []
+    if not Member.objects.filter(is_active=True).exists():  # a first import: nobody to collide with
+        return problems
     rids = list(wanted)
     for chunk in _chunks(rids, 5000):
         for rid, number in Member.objects.filter(resident_id__in=chunk, is_active=True).values_list(
@@ -132,147 +135,184 @@ def write_many(items: Sequence[HouseholdInput], *, by: str, note: str = "",
 
 def _retire_missing_members(chunk: Sequence[HouseholdInput], report: BulkReport, by: str) -> None:
     keep = {item.household["number"]: {m["resident_id"] for m in item.members} for item in chunk}
-    gone = [m for m in Member.objects.filter(household__number__in=list(keep), is_active=True)
-            .select_related("household") if m.resident_id not in keep[m.household.number]]
-    today = timezone.localdate()
-    for m in gone:
-        m.is_active, m.left_reason, m.left_on = False, "other", today
-    Member.objects.bulk_update(gone, ["is_active", "left_reason", "left_on"])
+    gone = [(pk, number) for pk, rid, number in Member.objects.filter(
+        household__number__in=list(keep), is_active=True).values_list("id", "resident_id", "household__number")
+        if rid not in keep[number]]
+    if not gone:
+        return
+    Member.objects.filter(pk__in=[pk for pk, _ in gone]).update(
+        is_active=False, left_reason="other", left_on=timezone.localdate())
     report.members_left += len(gone)
-    ChangeRecord.objects.bulk_create([
-        ChangeRecord(actor=by, action="remove_member", entity="member", entity_id=m.pk,
-                     household_number=m.household.number, changes={"left_reason": "other"},
-                     note="批量写入时不在名单中 / absent from the batch")
-        for m in gone
+    _insert(ChangeRecord, [
+        {"actor": by[:80], "action": "remove_member", "entity": "member", "entity_id": pk,
+         "household_number": number, "changes": {"left_reason": "other"},
+         "note": "批量写入时不在名单中 / absent from the batch"}
+        for pk, number in gone
     ])
+
+
+def _insert(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> None:
+    """INSERT many rows of {attname: value} with one prepared statement (executemany).
+
+    The ORM's bulk_create builds a model instance per row and, on SQLite, a statement per 999
+    parameters (about 40 rows); at 100,000 members that was most of an import. Columns come
+    from the model, values travel as parameters; a missing value takes the field's default, and
+    values the drivers cannot take as they are (JSON, aware datetimes) are prepared by the field
+    itself, as the ORM would."""
+    if not rows:
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    now = timezone.now()
+    defaults = [now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+                else f.get_default() for f in fields]
+    prepare = [(k, f) for k, f in enumerate(fields)
+               if isinstance(f, models.JSONField | models.DateTimeField)]
+    for k, f in prepare:  # the default is the same for every row: prepare it once
+        defaults[k] = f.get_db_prep_save(defaults[k], connection)
+    names = [f.attname for f in fields]
+    base = dict(zip(names, defaults, strict=True))
+    pick = itemgetter(*names)
+    params: list[Any] = [pick({**base, **row}) for row in rows]
+    given = [(k, f) for k, f in prepare if any(f.attname in row for row in rows)]
+    if given:
+        params = [list(p) for p in params]
+        for row, values in zip(rows, params, strict=True):
+            for k, f in given:
+                if f.attname in row:
+                    values[k] = f.get_db_prep_save(values[k], connection)
+    quote = connection.ops.quote_name
+    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(str(f.column)) for f in fields)}) "
+           f"VALUES ({', '.join(['%s'] * len(fields))})")
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+def _update(model: type[models.Model], changes: Sequence[tuple[int, dict[str, Any]]], **extra: Any) -> None:
+    """UPDATE each row by primary key with its own changed values (and ``extra``)."""
+    for pk, values in changes:
+        model._default_manager.filter(pk=pk).update(**values, **extra)
 
 
 _SKIP = {"village_code"}
 
 
+def _columns(model: type[models.Model]) -> tuple[str, ...]:
+    """Every stored value of a row, read as plain values rather than model instances."""
+    return tuple(f.attname for f in model._meta.concrete_fields)
+
+
+_HOUSEHOLD_READ, _MEMBER_READ, _INCOME_READ = _columns(Household), _columns(Member), _columns(IncomeRecord)
+
+
 def _write_chunk(chunk: Sequence[HouseholdInput], village_ids: dict[str, int], report: BulkReport,
                  by: str, note: str) -> None:
     numbers = [item.household["number"] for item in chunk]
-    existing = Household.objects.in_bulk(numbers, field_name="number")
-    changes: list[ChangeRecord] = []
-    new: list[Household] = []
-    touched: list[tuple[Household, dict[str, Any]]] = []
+    existing = {row["number"]: row for row in Household.objects.filter(number__in=numbers).values(*_HOUSEHOLD_READ)}
+    changes: list[dict[str, Any]] = []
+    new: list[dict[str, Any]] = []
+    touched: list[tuple[int, dict[str, Any], dict[str, Any]]] = []
     for item in chunk:
         values = storable({k: v for k, v in item.household.items() if k not in _SKIP})
         values["village_id"] = village_ids[item.village_code]
         current = existing.get(values["number"])
         if current is None:
-            new.append(Household(**values))
+            new.append(values)
             continue
-        before = {k: getattr(current, k) for k in values}
-        delta = diff(before, values)
+        delta = diff({k: current[k] for k in values}, values)
         if delta:
-            for k, v in values.items():
-                setattr(current, k, v)
-            touched.append((current, delta))
-    Household.objects.bulk_create(new)
+            touched.append((current["id"], {k: values[k] for k in delta}, delta))
+    _insert(Household, new)
+    ids = {number: row["id"] for number, row in existing.items()}
+    if new:
+        ids.update(Household.objects.filter(number__in=[v["number"] for v in new]).values_list("number", "id"))
     if touched:
-        names = sorted({k for _, d in touched for k in d})
-        Household.objects.bulk_update([h for h, _ in touched], names)
-        Household.objects.filter(pk__in=[h.pk for h, _ in touched]).update(
-            version=F("version") + 1, updated_at=timezone.now())
-    for h in new:
-        existing[h.number] = h
-        changes.append(ChangeRecord(actor=by, action="create", entity="household", entity_id=h.pk,
-                                    household_number=h.number, note=note[:200]))
-    for h, delta in touched:
-        changes.append(ChangeRecord(actor=by, action="update", entity="household", entity_id=h.pk,
-                                    household_number=h.number, changes=delta, note=note[:200]))
+        _update(Household, [(pk, values) for pk, values, _ in touched],
+                version=F("version") + 1, updated_at=timezone.now())
+    by_id = {pk: number for number, pk in ids.items()}
+    changes += [{"actor": by[:80], "action": "create", "entity": "household", "entity_id": ids[v["number"]],
+                 "household_number": v["number"], "note": note[:200]} for v in new]  # changes: {} by default
+    changes += [{"actor": by[:80], "action": "update", "entity": "household", "entity_id": pk,
+                 "household_number": by_id[pk], "changes": delta, "note": note[:200]} for pk, _, delta in touched]
     report.households_created += len(new)
     report.households_updated += len(touched)
-    member_changes = _write_members(chunk, existing, report, by, note)
-    income_changes = _write_incomes(chunk, existing, report, by, note)
-    unchanged = {h.number for h in existing.values()} - {h.number for h in new} - {
-        h.number for h, _ in touched} - member_changes - income_changes
-    report.households_unchanged += len(unchanged & set(numbers))
-    ChangeRecord.objects.bulk_create(changes)
+    old = [ids[n] for n in existing]
+    member_changes = _write_members(chunk, ids, old, report, by, note)
+    income_changes = _write_incomes(chunk, ids, old, report, by, note)
+    unchanged = set(existing) - {by_id[pk] for pk, _, _ in touched} - member_changes - income_changes
+    report.households_unchanged += len(unchanged)
+    _insert(ChangeRecord, changes)
 
 
-def _write_members(chunk: Sequence[HouseholdInput], households: dict[str, Household],
+def _write_members(chunk: Sequence[HouseholdInput], ids: dict[str, int], old: list[int],
                    report: BulkReport, by: str, note: str) -> set[str]:
-    ids = [households[item.household["number"]].pk for item in chunk]
-    current = {(m.household_id, m.resident_id): m
-               for m in Member.objects.filter(household_id__in=ids, is_active=True)}
-    new: list[Member] = []
-    changed: list[Member] = []
-    former_heads: list[Member] = []
-    fields: set[str] = set()
-    records: list[ChangeRecord] = []
+    """Create and update the chunk's members; ``old`` are the households that existed before."""
+    current = {(m["household_id"], m["resident_id"]): m
+               for m in Member.objects.filter(household_id__in=old, is_active=True).values(*_MEMBER_READ)}
+    new: list[dict[str, Any]] = []
+    changed: list[tuple[int, dict[str, Any]]] = []
+    former_heads: list[tuple[int, dict[str, Any]]] = []
+    records: list[dict[str, Any]] = []
     touched: set[str] = set()
     for item in chunk:
-        h = households[item.household["number"]]
+        number = item.household["number"]
+        household_id = ids[number]
         for raw in item.members:
             values = storable(raw)
-            m = current.get((h.pk, values["resident_id"]))
+            m = current.get((household_id, values["resident_id"])) if current else None
             if m is None:
-                new.append(Member(household_id=h.pk, **values))
-                touched.add(h.number)
+                new.append({**values, "household_id": household_id})
+                touched.add(number)
                 continue
-            delta = diff({k: getattr(m, k) for k in values}, values)
+            delta = diff({k: m[k] for k in values}, values)
             if delta:
-                if m.relation == "head" and values["relation"] != "head":
-                    former_heads.append(m)
-                for k, v in values.items():
-                    setattr(m, k, v)
-                changed.append(m)
-                fields.update(delta)
-                touched.add(h.number)
-                records.append(ChangeRecord(actor=by, action="update_member", entity="member",
-                                            entity_id=m.pk, household_number=h.number,
-                                            changes=delta, note=note[:200]))
+                if m["relation"] == "head" and values.get("relation") != "head":
+                    former_heads.append((m["id"], {"relation": values["relation"]}))
+                changed.append((m["id"], {k: values[k] for k in delta}))
+                touched.add(number)
+                records.append({"actor": by[:80], "action": "update_member", "entity": "member",
+                                "entity_id": m["id"], "household_number": number, "changes": delta,
+                                "note": note[:200]})
     # When the head changes, the former head is written first, so that the one-head index
     # holds after every statement.
-    if former_heads:
-        Member.objects.bulk_update(former_heads, ["relation"])
-    Member.objects.bulk_create(new)
-    if changed:
-        Member.objects.bulk_update(changed, sorted(fields))
-    ChangeRecord.objects.bulk_create(records)
+    _update(Member, former_heads)
+    _insert(Member, new)
+    _update(Member, changed)
+    _insert(ChangeRecord, records)
     report.members_created += len(new)
     report.members_updated += len(changed)
     return touched
 
 
-def _write_incomes(chunk: Sequence[HouseholdInput], households: dict[str, Household],
+def _write_incomes(chunk: Sequence[HouseholdInput], ids: dict[str, int], old: list[int],
                    report: BulkReport, by: str, note: str) -> set[str]:
-    ids = [households[item.household["number"]].pk for item in chunk]
-    current = {(r.household_id, r.year): r
-               for r in IncomeRecord.objects.filter(household_id__in=ids)}
-    new: list[IncomeRecord] = []
-    changed: list[IncomeRecord] = []
-    records: list[ChangeRecord] = []
+    current = {(r["household_id"], r["year"]): r
+               for r in IncomeRecord.objects.filter(household_id__in=old).values(*_INCOME_READ)}
+    new: list[dict[str, Any]] = []
+    changed: list[tuple[int, dict[str, Any]]] = []
+    records: list[dict[str, Any]] = []
     touched: set[str] = set()
-    amount_fields: set[str] = set()
     for item in chunk:
-        h = households[item.household["number"]]
+        number = item.household["number"]
+        household_id = ids[number]
         for raw in item.incomes:
             values = {k: (v if v is not None else 0) for k, v in raw.items()}
             values.setdefault("household_size", len(item.members))
             year = values.pop("year")
-            r = current.get((h.pk, year))
+            r = current.get((household_id, year)) if current else None
             if r is None:
-                new.append(IncomeRecord(household_id=h.pk, year=year, **values))
-                touched.add(h.number)
+                new.append({**values, "household_id": household_id, "year": year})
+                touched.add(number)
                 continue
-            delta = diff({k: getattr(r, k) for k in values}, values)
+            delta = diff({k: r[k] for k in values}, values)
             if delta:
-                for k, v in values.items():
-                    setattr(r, k, v)
-                changed.append(r)
-                amount_fields.update(delta)
-                touched.add(h.number)
-                records.append(ChangeRecord(actor=by, action="set_income", entity="income",
-                                            entity_id=r.pk, household_number=h.number,
-                                            changes={"year": year, **delta}, note=note[:200]))
-    IncomeRecord.objects.bulk_create(new)
-    if changed:
-        IncomeRecord.objects.bulk_update(changed, sorted(amount_fields))
-    ChangeRecord.objects.bulk_create(records)
+                changed.append((r["id"], {k: values[k] for k in delta}))
+                touched.add(number)
+                records.append({"actor": by[:80], "action": "set_income", "entity": "income",
+                                "entity_id": r["id"], "household_number": number,
+                                "changes": {"year": year, **delta}, "note": note[:200]})
+    _insert(IncomeRecord, new)
+    _update(IncomeRecord, changed)
+    _insert(ChangeRecord, records)
     report.incomes_written += len(new) + len(changed)
     return touched
 
