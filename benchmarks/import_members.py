@@ -42,7 +42,8 @@ def _regions() -> tuple[list[list[object]], list[str]]:
         for v in range(1, VILLAGES_PER_TOWNSHIP + 1):
             code = f"{township[:9]}{v:03d}"
             poor = v % 3 == 0
-            rows.append([code, f"第{t}乡{v}村", "行政村", township, "是" if poor else "否", 2019 if poor else None, "否"])
+            rows.append([code, f"第{t}乡{v}村", "行政村", township, "是" if poor else "否",
+                         2019 if poor else None, "否"])
             villages.append(code)
     return rows, villages
 
@@ -91,7 +92,8 @@ def build_workbook(path: Path, members: int, seed: int = 2020) -> tuple[int, int
             "是否建档立卡户": "是" if registered else "否", "贫困户状态": status,
             "住房面积（㎡）": rng.randint(30, 120), "住房安全等级": rng.choice(("A级", "B级")),
             "饮水水质": "达标（GB 5749）", "自来水入户": "是", "人均日供水量（升）": 60, "通生活用电": "是",
-            "入户路类型": "硬化路", "有卫生厕所": rng.choice(("是", "否")), "耕地面积（亩）": round(rng.uniform(0, 30), 1),
+            "入户路类型": "硬化路", "有卫生厕所": rng.choice(("是", "否")),
+            "耕地面积（亩）": round(rng.uniform(0, 30), 1),
             "联系电话": f"139{rng.randrange(10**8):08d}",
         }
         if registered:
@@ -150,7 +152,7 @@ def main() -> None:
     migrate()
     from python_calamine import CalamineWorkbook
 
-    from liangfang.registry.importers import import_file
+    from liangfang.registry.importers import export_workbook, import_file
 
     if args.book:
         book, members = args.book, args.members
@@ -190,6 +192,11 @@ def main() -> None:
     assert again.report is not None
     print(f"re-import {second:.2f} s (CPU {second_cpu:.2f} s)  {members / second:,.0f} rows/s; unchanged "
           f"households: {again.report.households_unchanged:,}")
+    started, cpu = time.perf_counter(), time.process_time()
+    exported = export_workbook(folder / "export.xlsx")
+    out, out_cpu = time.perf_counter() - started, time.process_time() - cpu
+    print(f"export    {out:.2f} s (CPU {out_cpu:.2f} s)  {exported.members:,} members, {exported.households:,} "
+          f"households, {exported.incomes:,} incomes to {exported.path.name}")
     print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
           "(other work on the machine stretches wall time; CPU time does not include waiting)")
     if profiler is not None:

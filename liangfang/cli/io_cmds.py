@@ -53,9 +53,12 @@ def _issue_table(issues: list[Issue], title: str) -> Table:
     from liangfang.registry.importers.issues import display_value
 
     table = Table(title=title, show_lines=False, expand=True)
-    for name, style in ((bi("工作表", "sheet"), None), (bi("行", "row"), "cyan"), (bi("列", "col"), "cyan"),
-                        (bi("字段", "field"), None), (bi("值", "value"), "magenta"), (bi("原因", "reason"), None)):
-        table.add_column(name, style=style, overflow="fold")
+    table.add_column(bi("工作表", "sheet"), no_wrap=True)
+    table.add_column(bi("行", "row"), style="cyan", no_wrap=True, justify="right")
+    table.add_column(bi("列", "col"), style="cyan", no_wrap=True)
+    table.add_column(bi("字段", "field"), max_width=16, overflow="fold")
+    table.add_column(bi("值", "value"), style="magenta", max_width=22, overflow="fold")
+    table.add_column(bi("原因", "reason"), ratio=1, min_width=24, overflow="fold")
     for i in issues:
         table.add_row(i.sheet, str(i.row or ""), i.column, i.header, display_value(i.value), i.message)
     return table

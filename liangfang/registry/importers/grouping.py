@@ -37,6 +37,7 @@ class HouseholdRows:
     bad: bool = False
     values: tuple[Any, ...] = ()  # the household columns of the first row, to compare others with
     first_bad: bool = False  # a household cell of the first row failed: nothing to compare with
+    failed: set[str] = field(default_factory=set)  # column keys ("member.sex") with an error in this household
 
     def to_input(self) -> HouseholdInput:
         return HouseholdInput(village_code=self.household.get("village_code") or "",
@@ -110,10 +111,11 @@ class _Sheet:
             yield block
 
     def clean(self, block: list[tuple[int, list[object]]], columns: list[tuple[Column, int]],
-              by_column: list[tuple[object, ...]] | None = None) -> tuple[list[tuple[Any, ...]], set[int]]:
+              by_column: list[tuple[object, ...]] | None = None) -> tuple[list[tuple[Any, ...]], dict[int, set[str]]]:
         """Cleaned values of ``columns`` for each row of the block, and the positions (in the
-        block) of rows with a failed cell. ``by_column``: the block's cells by column, if known."""
-        bad: set[int] = set()
+        block) of rows with a failed cell, with the keys of the failed columns. ``by_column``:
+        the block's cells by column, if known."""
+        bad: dict[int, set[str]] = {}
         values = []
         if by_column is None:
             by_column = _transpose(block)
@@ -122,7 +124,7 @@ class _Sheet:
             cleaned, errors = self.cleaner.clean_column(column.key, column.field, raws)
             for pos, message in errors:
                 self.error(block[pos][0], column, raws[pos], message)
-                bad.add(pos)
+                bad.setdefault(pos, set()).add(column.key)
             values.append(cleaned)
         rows = list(zip(*values, strict=True)) if values else [()] * len(block)
         return rows, bad
@@ -187,8 +189,10 @@ def _parse_members(sheet: _Sheet, progress: Progress | None) -> None:
                     bad=pos in household_bad, first_bad=pos in household_bad)
             elif pos in household_bad or (values != group.values and not _agree(sheet, group, values, row)):
                 group.bad = True
-            if pos in member_bad:
-                group.bad = True
+            for failed in (household_bad, member_bad):
+                if pos in failed:
+                    group.bad = True
+                    group.failed |= failed[pos]
             member = dict(zip(member_names, member_values[pos], strict=True))
             rid = member.get("resident_id")
             if rid:
@@ -200,6 +204,7 @@ def _parse_members(sheet: _Sheet, progress: Progress | None) -> None:
                                 f"resident ID {rid} already appears on row {first[0]} (household {first[1]}); "
                                 "a person is registered once")
                     group.bad = True
+                    group.failed.add(rid_column.key)
             group.rows.append(row)
             group.members.append(member)
         if progress:
@@ -217,6 +222,7 @@ def _agree(sheet: _Sheet, group: HouseholdRows, values: tuple[Any, ...], row: in
         if values[k] == first[k] or column.field.name == "number":
             continue
         agree = False
+        group.failed.add(column.key)
         raw = sheet.columns.raw(row, "household", column.field.name)
         mine = display_value(raw) or "（空）"
         theirs = display_value(sheet.columns.raw(group.first_row, "household", column.field.name)) or "（空）"
@@ -249,6 +255,7 @@ def _parse_incomes(sheet: _Sheet) -> None:
                 continue
             if pos in key_bad or pos in bad:
                 group.bad = True
+                group.failed |= bad.get(pos, set())
                 continue
             income = dict(zip(names, incomes[pos], strict=True))
             year = income["year"]
@@ -258,6 +265,7 @@ def _parse_incomes(sheet: _Sheet) -> None:
                             f"户编号 {group.number} 的 {year} 年收入已在第 {first} 行填写，每户每年只填一行 / income "
                             f"of household {group.number} for {year} is already on row {first}")
                 group.bad = True
+                group.failed.add(year_column.key)
                 continue
             if income.get("household_size") is None:
                 income.pop("household_size", None)  # counted from the members

@@ -12,6 +12,7 @@ from typing import Protocol
 from django.db import connection, transaction
 
 from ..services.bulk import BulkReport, validate_many, write_many
+from ..services.checks import check_household, check_members
 from ..services.errors import Problem, ValidationFailed
 from ..services.regions import regions_write_many, village_facilities_write_many
 from .errorbook import error_workbook_path, write_error_workbook
@@ -85,6 +86,7 @@ def import_file(path: Path, *, by: str, dry_run: bool = False, errors_to: Path |
             items = [g.to_input() for g in groups]
             if any(i.is_error for i in issues):
                 issues += _map(parsed, groups, validate_many(items), region_failed)
+                issues += _check_failed_households(parsed, region_failed)
                 raise _Rollback
             progress.start("write", len(items))
             try:
@@ -155,6 +157,23 @@ def _map_rows(parsed: ParsedFile, sheet: str, group: str, rows: list[int],
         value = columns.raw(row, group, p.field) if row and letter else p.value
         out.append(Issue(sheet, row, letter, header, value, p.message))
     return out
+
+
+def _check_failed_households(parsed: ParsedFile, region_failed: bool) -> list[Issue]:
+    """Households with a failed cell are not sent to the services, but the pure household and
+    member rules still run on what did clean, so that one round shows every error. A problem
+    about a field whose cell failed in that household is dropped: it would only repeat the cause."""
+    bad = [g for g in parsed.households.values() if g.bad]
+    problems: list[Problem] = []
+    for i, g in enumerate(bad):
+        found = check_members(g.members, item=i)
+        if not any(key.startswith("household.") for key in g.failed):
+            found += check_household(g.household, item=i)
+        for p in found:
+            group = "member" if p.member is not None or p.field in ("relation", "members") else "household"
+            if f"{group}.{p.field}" not in g.failed:
+                problems.append(p)
+    return _map(parsed, bad, problems, region_failed)
 
 
 def _map(parsed: ParsedFile, groups: list[HouseholdRows], problems: list[Problem],

@@ -342,3 +342,21 @@ def test_a_valid_resident_id_of_another_sex_and_birth_date_is_caught(tmp_path: P
     result = import_file(save_xlsx(tmp_path / "in.xlsx", rows), by="test")
     assert {(e.header, e.row) for e in result.errors} == {("出生日期", 2), ("性别", 2)}
     assert nothing_written()
+
+
+def test_rules_still_run_on_a_household_with_a_bad_cell(tmp_path: Path, regions: None) -> None:
+    rows = household_rows("H1", size=3)
+    rows[1]["出生日期"] = "1990-02-30"  # a bad cell in the household...
+    rows[2]["与户主关系"] = "户主"  # ...does not hide its second head
+    rows[2]["性别"] = "女"
+    result = import_file(save_xlsx(tmp_path / "in.xlsx", rows), by="test")
+    assert [(e.row, e.header) for e in result.errors] == [(3, "出生日期"), (4, "与户主关系")]
+    assert nothing_written()
+
+
+def test_a_rule_about_a_failed_cell_is_not_repeated(tmp_path: Path, regions: None) -> None:
+    rows = household_rows("H1")
+    rows[0]["与户主关系"] = "家长"  # not a code: the household then has no head, which says nothing new
+    result = import_file(save_xlsx(tmp_path / "in.xlsx", rows), by="test")
+    assert [(e.row, e.header) for e in result.errors] == [(2, "与户主关系")]
+    assert "不在代码表内" in result.errors[0].message
