@@ -26,7 +26,6 @@ from django.utils import timezone
 from ..models import ChangeRecord, Household, IncomeRecord, Member, Region
 from .bulk import BulkReport, HouseholdInput, Progress, validate_many
 from .errors import Problem, ValidationFailed
-from .households import storable
 
 CHUNK = 5000  # households per insert round (and per progress step)
 
@@ -67,17 +66,21 @@ def _insert_chunk(writer: _Writer, chunk: Sequence[HouseholdInput], villages: di
     member_ids = iter(writer.reserve(Member, member_count))
     income_ids = iter(writer.reserve(IncomeRecord, income_count))
     households, members, incomes, changes = [], [], [], []
+    # Blank values (None) are not mapped here as ``storable`` maps them one by one: the writer
+    # gives None in a NOT NULL column the field's default ("" for text, the model's default
+    # code otherwise), which is the same mapping, column by column.
     for pk, item in zip(household_ids, chunk, strict=True):
-        values = storable({k: v for k, v in item.household.items() if k != "village_code"})
-        values.update(id=pk, village_id=villages[item.village_code], version=1, created_at=now, updated_at=now)
+        values = dict(item.household, id=pk, village_id=villages[item.village_code], version=1, created_at=now,
+                      updated_at=now)
+        values.pop("village_code", None)
         households.append(values)
-        for raw in item.members:
-            members.append({**storable(raw), "id": next(member_ids), "household_id": pk})
+        members += [dict(raw, id=next(member_ids), household_id=pk) for raw in item.members]
         size = len(item.members)
         for raw in item.incomes:
-            row = {k: (v if v is not None else 0) for k, v in raw.items()}
-            row.setdefault("household_size", size)
-            incomes.append({**row, "id": next(income_ids), "household_id": pk})
+            row = dict(raw, id=next(income_ids), household_id=pk)
+            if row.get("household_size") is None:
+                row["household_size"] = size
+            incomes.append(row)
         changes.append({"actor": by[:80], "action": "create", "entity": "household", "entity_id": pk,
                         "household_number": values["number"], "changes": {}, "note": note[:200], "at": now})
     writer.insert(Household, households)
@@ -127,8 +130,6 @@ class _Writer:
         if self.vendor not in ("sqlite", "postgresql"):
             model._default_manager.bulk_create([model(**row) for row in rows], batch_size=1000)
             return
-        defaults = {f.attname: f.get_default() for f in fields if f is not pk}
-        rows = [{**defaults, **row} for row in rows]
         data = list(zip(*(self._column(f, rows) for f in fields), strict=True))
         table = connection.ops.quote_name(model._meta.db_table)
         quoted = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
@@ -142,17 +143,22 @@ class _Writer:
                         copy.write_row(row)
 
     def _column(self, field: models.Field, rows: list[dict[str, Any]]) -> list[Any]:
-        """One column's values, converted for the database; None where the column cannot be
-        null takes the field's default."""
+        """One column's values, converted for the database. A missing value, or None where the
+        column cannot be null, takes the field's default."""
         name = field.attname
-        column = [row[name] for row in rows]
-        if not field.null and field.has_default() and None in column:
+        try:
+            column = [row[name] for row in rows]
+        except KeyError:
+            column = [row.get(name) for row in rows]
+        if None in column and not field.null:
             default = field.get_default()
             column = [default if v is None else v for v in column]
         convert = self._converter(field)
         if convert is _same:
             return column
-        return [None if v is None else convert(v) for v in column]
+        if None in column:
+            return [None if v is None else convert(v) for v in column]
+        return list(map(convert, column))
 
     def _converter(self, field: models.Field) -> Callable[[Any], Any]:
         kind = field.get_internal_type()
@@ -163,7 +169,13 @@ class _Writer:
         if kind == "DecimalField":
             return float
         if kind == "DateTimeField":
-            return lambda v: connection.ops.adapt_datetimefield_value(v)
+            adapted: dict[Any, Any] = {}  # a batch shares one timestamp: adapt it once
+
+            def adapt(v: Any) -> Any:
+                if v not in adapted:
+                    adapted[v] = connection.ops.adapt_datetimefield_value(v)
+                return adapted[v]
+            return adapt
         if kind == "DateField":
             return _iso
         return _same
