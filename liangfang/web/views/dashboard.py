@@ -3,18 +3,23 @@ figure links to the households behind it."""
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.safestring import SafeString
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from ...assessments.models import AssessmentRun
+from ...registry.models import Region
 from ..charts import Bar, bar_chart, line_chart
 from ..links import households_url
 from ..permissions import Viewer, region_for, viewer_required
-from ..selectors.assessments import PassRate, pass_rates
-from ..selectors.dashboard import Dashboard, dashboard, poor_villages
+from ..selectors.assessments import PassRate, latest_run, pass_rates
+from ..selectors.dashboard import Dashboard, dashboard, poor_villages, registry_version
 from ..selectors.detail import region_path
-from ..text import code_label
+from ..text import code_label, lang
 
 GAP_TITLES = {
     "medical": lambda: _("Basic medical insurance"),
@@ -52,18 +57,16 @@ def _pass_rates(region_code: str, rates: list[PassRate]) -> SafeString:
                       for r in rates], title=_("Indicator pass rates"), maximum=100, css="indicators")
 
 
-@viewer_required()
-def dashboard_view(request: HttpRequest, viewer: Viewer, code: str) -> HttpResponse:
-    region = region_for(viewer, code)
+def _body(region: Region, run: AssessmentRun | None) -> str:
+    """The dashboard below the breadcrumbs: the same for everyone who may see the region."""
+    code = region.code
     data = dashboard(region)
-    run, rates = pass_rates(region)
-    context = {
+    _, rates = pass_rates(region)
+    return render_to_string("web/dashboard_body.html", {
         "run": run,
         "indicators": rates,
         "indicators_chart": _pass_rates(code, rates) if rates else "",
-        "viewer": viewer,
         "region": region,
-        "path": [r for r in region_path(region, viewer.region) if r.pk != region.pk],
         "data": data,
         "h": data.headline,
         "links": {
@@ -76,5 +79,22 @@ def dashboard_view(request: HttpRequest, viewer: Viewer, code: str) -> HttpRespo
                      for r in data.coverage],
         "poor_villages": poor_villages(region),
         **_charts(data, code),
-    }
-    return render(request, "web/dashboard.html", context)
+    })
+
+
+@viewer_required()
+def dashboard_view(request: HttpRequest, viewer: Viewer, code: str) -> HttpResponse:
+    region = region_for(viewer, code)
+    run = latest_run()
+    # Rendered once per region, registry version, assessment run, language and day, then served
+    # from the cache shared by the server processes.
+    key = (f"liangfang:dashboard-html:{region.pk}:{registry_version()}:{run.pk if run else 0}:"
+           f"{run.started_at.timestamp() if run else 0}:{lang()}:{timezone.localdate()}")
+    body = cache.get(key)
+    if body is None:
+        body = _body(region, run)
+        cache.set(key, body, 3600)
+    return render(request, "web/dashboard.html", {
+        "viewer": viewer, "region": region, "body": mark_safe(body),  # rendered by our own template
+        "path": [r for r in region_path(region, viewer.region) if r.pk != region.pk],
+    })
