@@ -110,28 +110,23 @@ class Row:
     head_name: str
     head_resident_id: str
     people: int
-    cadre: Cadre | None
+    cadre: str  # the responsible cadre's name
 
 
 def page_rows(households: Sequence[Household]) -> list[Row]:
     """Heads, sizes and responsible cadres of one page: two queries for the whole page."""
     ids = [h.pk for h in households]
-    heads: dict[int, Member] = {}
+    heads: dict[int, tuple[str, str]] = {}
     sizes: dict[int, int] = {}
-    for m in Member.objects.filter(household_id__in=ids, is_active=True).only(
-            "household_id", "relation", "name", "resident_id"):
-        sizes[m.household_id] = sizes.get(m.household_id, 0) + 1
-        if m.relation == "head":
-            heads[m.household_id] = m
-    cadres = {p.household_id: p.cadre for p in CadrePairing.objects.filter(
-        household_id__in=ids, end_date=None).select_related("cadre")}
-    rows = []
-    for h in households:
-        head = heads.get(h.pk)
-        rows.append(Row(household=h, head_name=head.name if head else "",
-                        head_resident_id=head.resident_id if head else "",
-                        people=sizes.get(h.pk, 0), cadre=cadres.get(h.pk)))
-    return rows
+    for household_id, relation, name, resident_id in Member.objects.filter(
+            household_id__in=ids, is_active=True).values_list("household_id", "relation", "name", "resident_id"):
+        sizes[household_id] = sizes.get(household_id, 0) + 1
+        if relation == "head":
+            heads[household_id] = (name, resident_id)
+    cadres = dict(CadrePairing.objects.filter(household_id__in=ids, end_date=None)
+                  .values_list("household_id", "cadre__name"))
+    return [Row(household=h, head_name=heads.get(h.pk, ("", ""))[0], head_resident_id=heads.get(h.pk, ("", ""))[1],
+                people=sizes.get(h.pk, 0), cadre=cadres.get(h.pk, "")) for h in households]
 
 
 def villages_in(region: Region) -> QuerySet[Region]:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from django import template
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from ...accounts.roles import Role
 from .. import masking
@@ -75,17 +78,17 @@ def num(value: Any) -> str:
     return f"{value:,}"
 
 
+@lru_cache(maxsize=128)
+def _options_html(choices: tuple[tuple[str, str], ...]) -> str:
+    return "".join(f'<option value="{escape(v)}">{escape(label)}</option>' for v, label in choices)
+
+
 @register.simple_tag
 def options(choices: Any, selected: Any) -> str:
-    """<option> elements for a filter's choices, built with plain escaping: a county's lists hold
-    a thousand villages, too many for a template loop (or format_html) on every page view."""
-    from django.utils.html import escape
-    from django.utils.safestring import mark_safe
-
+    """<option> elements for a filter's choices. A county's lists hold a thousand villages, too
+    many to write out on every page view: the escaped list is kept, and the chosen option marked."""
+    html = _options_html(tuple((str(v), str(label)) for v, label in choices))
     chosen = str(selected or "")
-    parts = []
-    for value, label in choices:
-        text = str(value)
-        mark = " selected" if text == chosen else ""
-        parts.append(f'<option value="{escape(text)}"{mark}>{escape(label)}</option>')
-    return mark_safe("".join(parts))  # every value and label above is escaped
+    if chosen:
+        html = html.replace(f'<option value="{escape(chosen)}">', f'<option value="{escape(chosen)}" selected>', 1)
+    return mark_safe(html)  # built from escaped values and labels only

@@ -83,7 +83,7 @@ def _lines(rows: list[Row], viewer: Viewer) -> list[ListLine]:
         head=r.head_name, resident_id=masking.resident_id(viewer.role, r.head_resident_id), people=r.people,
         status=r.household.status, status_label=labels["household_status"].get(r.household.status, ""),
         attribute=labels["poverty_attribute"].get(r.household.poverty_attribute, ""),
-        cause=labels["poverty_cause"].get(r.household.main_cause, ""), cadre=r.cadre.name if r.cadre else "",
+        cause=labels["poverty_cause"].get(r.household.main_cause, ""), cadre=r.cadre,
     ) for r in rows]
 
 
