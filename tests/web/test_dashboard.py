@@ -38,3 +38,19 @@ def test_every_figure_links_to_its_households(world, login) -> None:
         assert query in body, query
     listed = login("admin").get(f"/households/?region={COUNTY}&status=exited").content.decode()
     assert world.mine_exited.number in listed and world.mine.number not in listed
+
+
+def test_figures_follow_a_change_at_most_once_per_max_age(world, settings) -> None:
+    from liangfang.registry.models import Household
+    from liangfang.registry.services.households import household_update
+    from liangfang.web.selectors.dashboard import dashboard
+
+    village = world.regions[VILLAGE]
+    settings.LIANGFANG_DASHBOARD_MAX_AGE_SECONDS = 300
+    first = dashboard(village)
+    h = Household.objects.get(pk=world.mine.pk)
+    household_update(household=h, data={"status": "exited", "exit_year": "2020"}, expected_version=h.version, by="t")
+    assert dashboard(village).computed_at == first.computed_at  # within the window: the same figures
+    settings.LIANGFANG_DASHBOARD_MAX_AGE_SECONDS = 0
+    fresh = dashboard(village)
+    assert fresh.headline.exited_households == first.headline.exited_households + 1

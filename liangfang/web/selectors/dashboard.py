@@ -5,10 +5,12 @@ newest change record's id is the registry's version."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import ExtractYear
@@ -60,6 +62,8 @@ class Dashboard:
     causes: list[tuple[str, int]] = field(default_factory=list)
     coverage: list[Rate] = field(default_factory=list)
     housing_grades: list[tuple[str, int]] = field(default_factory=list)
+    version: int = 0  # the registry version the figures were computed at
+    computed_at: dt.datetime | None = None
 
 
 def registry_version() -> int:
@@ -67,12 +71,24 @@ def registry_version() -> int:
 
 
 def dashboard(region: Region) -> Dashboard:
-    key = f"liangfang:dashboard:{region.pk}:{registry_version()}:{timezone.localdate()}"
-    cached = cache.get(key)
-    if cached is None:
-        cached = compute_dashboard(region)
-        cache.set(key, cached, 3600)
-    return cached
+    """The region's figures, from the cache shared by the server processes. They are computed
+    again when the registry has changed since, but at most once per
+    ``LIANGFANG_DASHBOARD_MAX_AGE_SECONDS`` (a county of a million households takes seconds),
+    so a busy office's edits do not make every dashboard view recompute; the page shows the time
+    the figures were computed."""
+    key = f"liangfang:dashboard:{region.pk}"
+    version = registry_version()
+    now = timezone.now()
+    max_age = dt.timedelta(seconds=int(getattr(settings, "LIANGFANG_DASHBOARD_MAX_AGE_SECONDS", 300)))
+    cached: Dashboard | None = cache.get(key)
+    if cached is not None and cached.computed_at is not None and (
+            timezone.localdate(cached.computed_at) == timezone.localdate(now)
+            and (cached.version == version or now - cached.computed_at < max_age)):
+        return cached
+    data = compute_dashboard(region)
+    data.version, data.computed_at = version, now
+    cache.set(key, data, 24 * 3600)
+    return data
 
 
 def _village_ids(region: Region) -> list[int]:

@@ -7,7 +7,6 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -17,7 +16,7 @@ from ..charts import Bar, bar_chart, line_chart
 from ..links import households_url
 from ..permissions import Viewer, region_for, viewer_required
 from ..selectors.assessments import PassRate, latest_run, pass_rates
-from ..selectors.dashboard import Dashboard, dashboard, poor_villages, registry_version
+from ..selectors.dashboard import Dashboard, dashboard, poor_villages
 from ..selectors.detail import region_path
 from ..text import code_label, lang
 
@@ -57,10 +56,9 @@ def _pass_rates(region_code: str, rates: list[PassRate]) -> SafeString:
                       for r in rates], title=_("Indicator pass rates"), maximum=100, css="indicators")
 
 
-def _body(region: Region, run: AssessmentRun | None) -> str:
+def _body(region: Region, run: AssessmentRun | None, data: Dashboard) -> str:
     """The dashboard below the breadcrumbs: the same for everyone who may see the region."""
     code = region.code
-    data = dashboard(region)
     _, rates = pass_rates(region)
     return render_to_string("web/dashboard_body.html", {
         "run": run,
@@ -69,6 +67,7 @@ def _body(region: Region, run: AssessmentRun | None) -> str:
         "region": region,
         "data": data,
         "h": data.headline,
+        "computed_at": data.computed_at,
         "links": {
             "all": households_url(region=code),
             "registered": households_url(region=code, status="registered"),
@@ -86,13 +85,15 @@ def _body(region: Region, run: AssessmentRun | None) -> str:
 def dashboard_view(request: HttpRequest, viewer: Viewer, code: str) -> HttpResponse:
     region = region_for(viewer, code)
     run = latest_run()
-    # Rendered once per region, registry version, assessment run, language and day, then served
-    # from the cache shared by the server processes.
-    key = (f"liangfang:dashboard-html:{region.pk}:{registry_version()}:{run.pk if run else 0}:"
-           f"{run.started_at.timestamp() if run else 0}:{lang()}:{timezone.localdate()}")
+    data = dashboard(region)
+    # Rendered once per computation of the figures, assessment run and language, then served from
+    # the cache shared by the server processes.
+    assert data.computed_at is not None
+    key = (f"liangfang:dashboard-html:{region.pk}:{data.computed_at.timestamp()}:{run.pk if run else 0}:"
+           f"{run.started_at.timestamp() if run else 0}:{lang()}")
     body = cache.get(key)
     if body is None:
-        body = _body(region, run)
+        body = _body(region, run, data)
         cache.set(key, body, 3600)
     return render(request, "web/dashboard.html", {
         "viewer": viewer, "region": region, "body": mark_safe(body),  # rendered by our own template
