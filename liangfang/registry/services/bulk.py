@@ -12,7 +12,7 @@ from operator import itemgetter
 from typing import Any
 
 from django.db import connection, models, transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
 
 from ..models import ChangeRecord, Household, IncomeRecord, Member, Region
@@ -123,21 +123,29 @@ def write_many(items: Sequence[HouseholdInput], *, by: str, note: str = "",
     village_ids = dict(Region.objects.filter(
         code__in={item.village_code for item in items}).values_list("code", "id"))
     with transaction.atomic():
+        existing: dict[str, dict[str, Any]] = {}
+        for chunk in _chunks(items, chunk_size):
+            existing.update((row["number"], row) for row in Household.objects.filter(
+                number__in=[item.household["number"] for item in chunk]).values(*_HOUSEHOLD_READ))
         # Members leaving a household first, so a person can move between households.
         for chunk in _chunks(items, chunk_size):
-            _retire_missing_members(chunk, report, by)
+            _retire_missing_members(chunk, existing, report, by)
         for chunk in _chunks(items, chunk_size):
-            _write_chunk(chunk, village_ids, report, by, note)
+            _write_chunk(chunk, existing, village_ids, report, by, note)
             if progress:
                 progress(len(chunk))
     return report
 
 
-def _retire_missing_members(chunk: Sequence[HouseholdInput], report: BulkReport, by: str) -> None:
-    keep = {item.household["number"]: {m["resident_id"] for m in item.members} for item in chunk}
-    gone = [(pk, number) for pk, rid, number in Member.objects.filter(
-        household__number__in=list(keep), is_active=True).values_list("id", "resident_id", "household__number")
-        if rid not in keep[number]]
+def _retire_missing_members(chunk: Sequence[HouseholdInput], existing: dict[str, dict[str, Any]],
+                            report: BulkReport, by: str) -> None:
+    keep = {existing[n]["id"]: (n, {m["resident_id"] for m in item.members})
+            for item in chunk if (n := item.household["number"]) in existing}
+    if not keep:
+        return
+    gone = [(pk, keep[household_id][0]) for pk, rid, household_id in Member.objects.filter(
+        household_id__in=list(keep), is_active=True).values_list("id", "resident_id", "household_id")
+        if rid not in keep[household_id][1]]
     if not gone:
         return
     Member.objects.filter(pk__in=[pk for pk, _ in gone]).update(
@@ -204,10 +212,9 @@ def _columns(model: type[models.Model]) -> tuple[str, ...]:
 _HOUSEHOLD_READ, _MEMBER_READ, _INCOME_READ = _columns(Household), _columns(Member), _columns(IncomeRecord)
 
 
-def _write_chunk(chunk: Sequence[HouseholdInput], village_ids: dict[str, int], report: BulkReport,
-                 by: str, note: str) -> None:
-    numbers = [item.household["number"] for item in chunk]
-    existing = {row["number"]: row for row in Household.objects.filter(number__in=numbers).values(*_HOUSEHOLD_READ)}
+def _write_chunk(chunk: Sequence[HouseholdInput], known: dict[str, dict[str, Any]], village_ids: dict[str, int],
+                 report: BulkReport, by: str, note: str) -> None:
+    existing = {n: known[n] for item in chunk if (n := item.household["number"]) in known}
     changes: list[dict[str, Any]] = []
     new: list[dict[str, Any]] = []
     touched: list[tuple[int, dict[str, Any], dict[str, Any]]] = []
@@ -221,10 +228,15 @@ def _write_chunk(chunk: Sequence[HouseholdInput], village_ids: dict[str, int], r
         delta = diff({k: current[k] for k in values}, values)
         if delta:
             touched.append((current["id"], {k: values[k] for k in delta}, delta))
-    _insert(Household, new)
     ids = {number: row["id"] for number, row in existing.items()}
     if new:
-        ids.update(Household.objects.filter(number__in=[v["number"] for v in new]).values_list("number", "id"))
+        # Keys of the new rows: all above the highest key before the insert (AUTOINCREMENT on
+        # SQLite, a sequence on PostgreSQL); reading them back by key range needs no list of numbers.
+        before = Household.objects.aggregate(top=Max("id"))["top"] or 0
+        _insert(Household, new)
+        wanted = {v["number"] for v in new}
+        ids.update((n, pk) for n, pk in Household.objects.filter(id__gt=before).values_list("number", "id")
+                   if n in wanted)
     if touched:
         _update(Household, [(pk, values) for pk, values, _ in touched],
                 version=F("version") + 1, updated_at=timezone.now())
