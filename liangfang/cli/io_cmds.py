@@ -75,8 +75,9 @@ def _print_result(result: ImportResult, max_errors: int, dry_run: bool) -> None:
             console.print(bi(f"仅显示前 {len(shown)} 处；全部错误见错误工作簿（或用 --max-errors 0 全部显示）",
                              f"showing the first {len(shown)}; all are in the error workbook "
                              "(or use --max-errors 0)"))
-        console.print(bi(f"[bold red]未写入任何数据。[/]错误工作簿：{result.error_workbook}",
-                         f"nothing was written; error workbook: {result.error_workbook}"))
+        console.print(bi("[bold red]未写入任何数据。[/]", "nothing was written."))
+        if result.error_workbook:
+            console.print(bi(f"错误工作簿：{result.error_workbook}", f"error workbook: {result.error_workbook}"))
         return
     r = result.report
     assert r is not None

@@ -6,6 +6,7 @@ error workbook itself can be imported (the extra column and sheet are ignored).
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from pathlib import Path
 
@@ -43,7 +44,11 @@ def _cell(ws: WriteOnlyWorksheet, value: object, *, fill: PatternFill | None = N
 
 
 def write_error_workbook(parsed: ParsedFile, issues: list[Issue], path: Path) -> Path:
-    """Write the summary and annotated sheets to ``path`` and return it."""
+    """Write the summary and annotated sheets to ``path`` and return it; OSError if the place
+    cannot be written (checked first, before any sheet is started)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not os.access(path.parent, os.W_OK) or path.is_dir():
+        raise PermissionError(f"{path} is not writable")
     wb = Workbook(write_only=True)
     summary = wb.create_sheet(ERRORS_SHEET)
     summary.freeze_panes = "A2"
@@ -89,7 +94,6 @@ def write_error_workbook(parsed: ParsedFile, issues: list[Issue], path: Path) ->
                             for xs in found.values() for x in xs)
             cells.append(_cell(ws, note, fill=_RED))
             ws.append(cells)
-    path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
 

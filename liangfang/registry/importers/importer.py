@@ -73,8 +73,8 @@ def import_file(path: Path, *, by: str, dry_run: bool = False, errors_to: Path |
     progress = progress or _Quiet()
     progress.start("read", 0)
     data = read_file(path)
-    member_rows = max(len(s.rows) for s in data.sheets.values()) if data.sheets else 0
-    progress.start("check", member_rows)
+    sheet = data.sheets.get(MEMBERS_SHEET) or max(data.sheets.values(), key=lambda s: len(s.rows), default=None)
+    progress.start("check", max(len(sheet.rows) - 1, 0) if sheet else 0)
     parsed = parse_file(data, progress=progress.advance)
     result = ImportResult(path=path, rows=parsed.member_rows, households=len(parsed.households))
     issues = parsed.issues
@@ -106,8 +106,12 @@ def import_file(path: Path, *, by: str, dry_run: bool = False, errors_to: Path |
         result.report = result.report if dry_run else None
         if write_errors:
             target = errors_to or error_workbook_path(path)
-            write_error_workbook(parsed, result.issues, target)
-            result.error_workbook = target
+            try:
+                result.error_workbook = write_error_workbook(parsed, result.issues, target)
+            except OSError as exc:
+                result.issues.append(Issue("", None, "", "", str(target), f"无法写入错误工作簿 {target}：{exc}"
+                                           f"；可用 --errors 指定其他位置 / cannot write the error workbook: {exc}; "
+                                           "choose another place with --errors", "warning"))
     return result
 
 

@@ -75,3 +75,15 @@ def test_a_fixed_error_workbook_imports(tmp_path: Path) -> None:
     wb.save(result.error_workbook)
     again = import_file(result.error_workbook, by="test")
     assert again.errors == [] and again.warnings == [] and Household.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_an_error_workbook_that_cannot_be_written_is_a_warning(tmp_path: Path) -> None:
+    make_regions()
+    rows = household_rows("H1")
+    rows[1]["性别"] = "未知"
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where a folder should be", encoding="utf-8")
+    result = import_file(save_xlsx(tmp_path / "in.xlsx", rows), by="test", errors_to=blocked / "e.xlsx")
+    assert result.error_workbook is None and len(result.errors) == 1
+    assert any("无法写入错误工作簿" in w.message for w in result.warnings)
