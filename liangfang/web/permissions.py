@@ -10,6 +10,7 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
@@ -47,6 +48,11 @@ def _depth(region: Region) -> int:
     return _DEPTH[region.level]
 
 
+def viewer_cache_key(user_id: int | None) -> str:
+    """An account is read once a minute at most; ``account_set`` drops the entry at once."""
+    return f"liangfang:viewer:{user_id}"
+
+
 class NoAccount(PermissionDenied):
     """A user who can log in but has no region and role yet."""
 
@@ -55,7 +61,14 @@ def viewer_for(request: HttpRequest) -> Viewer:
     user = request.user
     if not user.is_authenticated:
         raise PermissionDenied
+    key = viewer_cache_key(user.pk)
+    cached = cache.get(key)
+    if cached is not None:
+        region, role_code = cached
+        return Viewer(username=user.get_username(), region=region, role=ROLES[role_code])
     account = Account.objects.select_related("region").filter(user_id=user.pk).first()
+    if account is not None:
+        cache.set(key, (account.region, account.role), 60)
     if account is None:
         # The administrator made by `liangfang init --admin` acts for the whole registry.
         top = top_region() if user.is_superuser else None

@@ -111,3 +111,14 @@ def test_a_superuser_without_account_acts_for_the_whole_registry(world) -> None:
     c.force_login(root)
     assert c.get("/")["Location"] == f"/region/{COUNTY}/"
     assert c.get(f"/households/{world.theirs.number}/").status_code == 200
+
+
+def test_a_changed_role_applies_at_once(world, login) -> None:
+    from liangfang.accounts.services import account_set
+
+    c = login("cadre")
+    assert c.get(f"/households/{world.mine.number}/edit/").status_code == 200
+    account_set(user=world.users["cadre"], region_code=VILLAGE, role="inspector", by="admin")
+    assert c.get(f"/households/{world.mine.number}/edit/").status_code == 403
+    account_set(user=world.users["cadre"], region_code=OTHER_VILLAGE, role="village_cadre", by="admin")
+    assert c.get(f"/households/{world.mine.number}/").status_code == 404
