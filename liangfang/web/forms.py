@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..registry.codes import code_list
@@ -126,7 +127,9 @@ def initial_from(obj: Any, table: Sequence[Field], household: Any) -> dict[str, 
 
 
 def version_initial(household: Any) -> dict[str, str]:
-    return {"version": str(household.version), "seen": household.updated_at.isoformat()}
+    """The version shown and the time the page was read: changes logged after it are the ones a
+    refused save lists."""
+    return {"version": str(household.version), "seen": timezone.now().isoformat()}
 
 
 class RemoveMemberForm(VersionedForm):

@@ -73,6 +73,7 @@ def test_concurrent_edit_is_refused_with_what_changed_and_input_kept(world, logi
     assert r.status_code == 409
     body = r.content.decode()
     assert "东屯" in body and "reviewer" in body
+    assert [line.by for line in r.context["conflict"]["lines"]] == ["reviewer"]  # only what came after
     assert 'value="88.5"' in body
     assert Household.objects.get(pk=world.mine.pk).housing_area is None
     # The form now carries the current version: a deliberate second save goes through.

@@ -62,6 +62,8 @@ def change_lines(entries: Iterable[Mapping[str, object]], role: Role) -> list[Ch
         pairs = []
         if isinstance(raw, dict):
             for name, value in raw.items():
+                if name == "version":  # the message already says which versions
+                    continue
                 field = table.get(name) or _ANY.get(name)
                 label = field_label(field) if field else str(OTHER_LABELS.get(name, name))
                 if isinstance(value, list) and len(value) == 2:
