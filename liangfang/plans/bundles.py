@@ -19,9 +19,12 @@ exact because every quantity only adds up. Households with the same structure sh
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+import numpy as np
 
 Pool = tuple[str, int]  # (capacity name, region id)
 
@@ -49,24 +52,36 @@ class Case:
     units: tuple[Unit, ...]
 
 
-@dataclass(frozen=True)
 class Bundle:
-    units: tuple[Unit, ...]
-    cost: int
-    gain: int
-    usage: tuple[tuple[Pool, int], ...]  # places used, by pool
+    """A set of units for one household: its cost, income gain and capacity use (units on demand)."""
+
+    __slots__ = ("_source", "cost", "gain", "mask", "usage")
+
+    def __init__(self, source: Sequence[Unit], mask: int, cost: int, gain: int,
+                 usage: tuple[tuple[Pool, int], ...]) -> None:
+        self._source = source
+        self.mask = mask
+        self.cost = cost
+        self.gain = gain
+        self.usage = usage  # places used, by pool
+
+    @property
+    def units(self) -> tuple[Unit, ...]:
+        return tuple(u for i, u in enumerate(self._source) if self.mask >> i & 1)
 
     @property
     def pools(self) -> dict[Pool, int]:
         return dict(self.usage)
 
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Bundle) and (self.units, self.cost, self.usage) == (other.units, other.cost,
+                                                                                     other.usage)
 
-@dataclass
-class _Shape:
-    """A case with household-specific identities stripped, to share the work between households."""
+    def __hash__(self) -> int:
+        return hash((self.cost, self.usage, self.mask))
 
-    key: tuple[object, ...]
-    units: list[Unit] = field(default_factory=list)
+    def __repr__(self) -> str:
+        return f"Bundle({[u.measure for u in self.units]}, cost={self.cost}, usage={self.usage})"
 
 
 def _groups(units: Sequence[Unit]) -> list[list[int]]:
@@ -86,47 +101,62 @@ def _groups(units: Sequence[Unit]) -> list[list[int]]:
 _State = tuple[int, int, int, tuple[int, ...], int]
 
 
-def _dominates(a: _State, b: _State) -> bool:
-    return (a[0] | b[0]) == a[0] and a[1] >= b[1] and a[2] <= b[2] and all(x <= y for x, y in zip(a[3], b[3],
-                                                                                                   strict=True))
-
-
 def _prune(states: list[_State]) -> list[_State]:
-    # cheapest first: a state can only be dominated by one that costs no more
-    states.sort(key=lambda s: (s[2], -s[1], -bin(s[0]).count("1"), sum(s[3])))
-    kept: list[_State] = []
-    seen: set[tuple[int, int, int, tuple[int, ...]]] = set()
+    """Drop partial bundles beaten by one that closed the same gaps with the same capacity use,
+    for no more cost and at least as much income (the only comparison that can never mislead:
+    whatever is added later adds the same to both)."""
+    best: dict[tuple[int, tuple[int, ...]], list[_State]] = defaultdict(list)
     for s in states:
-        sig = (s[0], s[1], s[2], s[3])
-        if sig in seen:
-            continue
-        if any(_dominates(k, s) for k in kept):
-            continue
-        seen.add(sig)
-        kept.append(s)
+        best[(s[0], s[3])].append(s)
+    kept: list[_State] = []
+    for group in best.values():
+        group.sort(key=lambda s: (s[2], -s[1]))
+        most = -1
+        for s in group:
+            if s[1] > most:
+                kept.append(s)
+                most = s[1]
     return kept
+
+
+def _cheapest_by_usage(states: Sequence[_State]) -> list[_State]:
+    """Among complete bundles: the cheapest per capacity use, then those no cheaper one beats by
+    using no more of every capacity."""
+    cheapest: dict[tuple[int, ...], _State] = {}
+    for s in states:
+        c = cheapest.get(s[3])
+        if c is None or (s[2], s[4]) < (c[2], c[4]):
+            cheapest[s[3]] = s
+    ranked = sorted(cheapest.values(), key=lambda s: (s[2], sum(s[3]), s[3]))
+    if len(ranked) < 2 or not any(ranked[0][3]):
+        return ranked[:1]
+    usage = np.array([s[3] for s in ranked])
+    # beats[i, j]: bundle j uses no more of anything than bundle i; every earlier j costs no more
+    beats = (usage[None, :, :] <= usage[:, None, :]).all(axis=2)
+    beaten = np.tril(beats, k=-1).any(axis=1)
+    return [s for s, lost in zip(ranked, beaten, strict=True) if not lost]
 
 
 def frontier(units: Sequence[Unit], items: Sequence[str], need: int) -> list[_State]:
     """Efficient complete bundles of ``units`` that close all ``items`` and bring ``need`` of income."""
-    done = [s for s in _states_by_gain(units, items, need) if s[1] >= need]
-    # among complete bundles only cost and capacity matter
-    return _prune([(s[0], need, s[2], s[3], s[4]) for s in done])
+    return _cheapest_by_usage([s for s in _states_by_gain(units, items, need) if s[1] >= need])
 
 
-def _bundle(units: Sequence[Unit], chosen: int) -> Bundle:
-    picked = tuple(u for i, u in enumerate(units) if chosen >> i & 1)
-    usage: dict[Pool, int] = defaultdict(int)
-    for u in picked:
-        if u.pool is not None:
-            usage[u.pool] += 1
-    return Bundle(picked, sum(u.cost for u in picked), sum(u.gain for u in picked), tuple(sorted(usage.items())))
+def _bundle(units: Sequence[Unit], state: _State, pools: Sequence[Pool]) -> Bundle:
+    usage = tuple((p, n) for p, n in zip(pools, state[3], strict=True) if n)
+    gain = sum(u.gain for i, u in enumerate(units) if state[4] >> i & 1)
+    return Bundle(units, state[4], state[2], gain, usage)
+
+
+def _pools(units: Sequence[Unit]) -> list[Pool]:
+    return sorted({u.pool for u in units if u.pool is not None})
 
 
 def efficient_bundles(case: Case) -> list[Bundle]:
     """The case's efficient bundles, cheapest first; empty when it cannot be brought to the standard."""
-    items = sorted(case.items)
-    return [_bundle(case.units, s[4]) for s in frontier(case.units, items, case.gap)]
+    units = list(case.units)
+    pools = _pools(units)
+    return [_bundle(units, s, pools) for s in frontier(units, sorted(case.items), case.gap)]
 
 
 def _shape(case: Case) -> tuple[tuple[object, ...], list[Unit], list[str]]:
@@ -152,19 +182,28 @@ def _shape(case: Case) -> tuple[tuple[object, ...], list[Unit], list[str]]:
 
 
 def bundles_for(cases: Sequence[Case]) -> list[list[Bundle]]:
-    """Efficient bundles of each case, computing each distinct structure once (at its largest gap)."""
+    """Efficient bundles of each case. Each distinct structure is solved once, at the largest gap
+    among its households; households whose gap falls between the same two income levels of that
+    structure share one answer."""
     shaped = [_shape(c) for c in cases]
     need: dict[tuple[object, ...], int] = {}
     for (key, _, _), case in zip(shaped, cases, strict=True):
         need[key] = max(need.get(key, 0), case.gap)
-    fronts: dict[tuple[object, ...], list[_State]] = {}
+    fronts: dict[tuple[object, ...], tuple[list[_State], list[int]]] = {}
+    answers: dict[tuple[tuple[object, ...], int], list[_State]] = {}
     out: list[list[Bundle]] = []
     for (key, units, items), case in zip(shaped, cases, strict=True):
         if key not in fronts:
-            fronts[key] = _states_by_gain(units, items, need[key])
-        states = [s for s in fronts[key] if s[1] >= case.gap]
-        states = _prune([(s[0], case.gap, s[2], s[3], s[4]) for s in states])
-        out.append([_bundle(units, s[4]) for s in states])
+            states = _states_by_gain(units, items, need[key])
+            fronts[key] = (states, sorted({s[1] for s in states}))
+        states, levels = fronts[key]
+        cut = bisect_left(levels, case.gap)
+        answer = answers.get((key, cut))
+        if answer is None:
+            answer = _cheapest_by_usage([s for s in states if s[1] >= case.gap])
+            answers[(key, cut)] = answer
+        pools = _pools(units)
+        out.append([_bundle(units, s, pools) for s in answer])
     return out
 
 

@@ -60,9 +60,16 @@ class Needs:
     outcome: Outcome
     households: dict[int, HouseholdNeed]
     regions: dict[int, tuple[int | None, str, str]]  # region id -> (parent id, level, name)
+    _ancestors: dict[tuple[int, str], int | None] = field(default_factory=dict)
 
     def ancestor(self, village_id: int, level: str) -> int | None:
         """The region at ``level`` above (or equal to) the village."""
+        key = (village_id, level)
+        if key not in self._ancestors:
+            self._ancestors[key] = self._walk(village_id, level)
+        return self._ancestors[key]
+
+    def _walk(self, village_id: int, level: str) -> int | None:
         probe: int | None = village_id
         while probe is not None:
             parent, lvl, _ = self.regions.get(probe, (None, "", ""))

@@ -105,8 +105,24 @@ def optimise(cases: Sequence[Case], options: Sequence[Sequence[Bundle]], *, budg
     return _milp(cases, options, feasible, budget, limits, time_limit)
 
 
+def binding(options: Sequence[Sequence[Bundle]], feasible: Sequence[int], limits: Mapping[Pool, int]
+            ) -> dict[Pool, int]:
+    """The limits that could ever bind: a pool whose places would suffice even if every household
+    took its most demanding bundle can never be exceeded, so it is no constraint at all."""
+    demand: dict[Pool, int] = defaultdict(int)
+    for i in feasible:
+        most: dict[Pool, int] = {}
+        for b in options[i]:
+            for p, n in b.usage:
+                most[p] = max(most.get(p, 0), n)
+        for p, n in most.items():
+            demand[p] += n
+    return {p: limit for p, limit in limits.items() if demand.get(p, 0) > limit}
+
+
 def _milp(cases: Sequence[Case], options: Sequence[Sequence[Bundle]], feasible: list[int], budget: int | None,
           limits: Mapping[Pool, int], time_limit: float) -> Selection:
+    limits = binding(options, feasible, limits)
     # households with the same (cost, capacity use) menu are interchangeable: one kind, many households
     kinds: dict[tuple[object, ...], list[int]] = defaultdict(list)
     for i in feasible:
@@ -164,12 +180,13 @@ def _milp(cases: Sequence[Case], options: Sequence[Sequence[Bundle]], feasible: 
         matrix2 = sparse.vstack([matrix, sparse.csr_matrix(np.ones((1, n_vars)))]).tocsr()
         lower2 = np.concatenate([np.full(next_row, -np.inf), [count]])
         upper2 = np.concatenate([np.array(upper), [np.inf]])
+        # HiGHS's presolve spends most of its time on the dense count row here and gains nothing
         second = milp(cost, constraints=LinearConstraint(matrix2, lower2, upper2), integrality=integrality,
-                      bounds=bounds, options=options_)
+                      bounds=bounds, options={**options_, "presolve": False})
         if second.x is not None:
             x = np.round(second.x)
-            if second.status != 0:
-                status, gap = TIME_LIMIT, getattr(second, "mip_gap", None)
+        if second.status != 0 or second.x is None:  # the count is proven, the least cost is not
+            status, gap = TIME_LIMIT, getattr(second, "mip_gap", None)
     out = Selection({}, status, "milp", budget, mip_gap=gap, variables=n_vars)
     given: dict[int, int] = defaultdict(int)
     for c, (k, j) in enumerate(columns):

@@ -121,10 +121,16 @@ def _pool(catalogue: CompiledCatalogue, needs: Needs, need: HouseholdNeed, m: Co
     return None if region is None else (name, region)
 
 
+_FEN: dict[int, tuple[int, bool]] = {}  # id of an Amount -> (fen, per person)
+
+
 def _amount(amount: Any, size: int) -> int:
     if amount is None:
         return 0
-    return fen(amount.amount) * (size if amount.per == "person" else 1)
+    cached = _FEN.get(id(amount))
+    if cached is None:
+        cached = _FEN[id(amount)] = (fen(amount.amount), amount.per == "person")
+    return cached[0] * (size if cached[1] else 1)
 
 
 def _group(m: CompiledMeasure, subject: int | None) -> str | None:
