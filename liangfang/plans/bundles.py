@@ -132,8 +132,8 @@ def _cheapest_by_usage(states: Sequence[_State]) -> list[_State]:
         return ranked[:1]
     usage = np.array([s[3] for s in ranked])
     # beats[i, j]: bundle j uses no more of anything than bundle i; every earlier j costs no more
-    beats = (usage[None, :, :] <= usage[:, None, :]).all(axis=2)
-    beaten = [bool(x) for x in np.tril(beats, k=-1).any(axis=1)]
+    beats = np.asarray((usage[None, :, :] <= usage[:, None, :]).all(axis=2))
+    beaten = np.asarray(np.tril(beats, k=-1).any(axis=1)).tolist()
     return [s for s, lost in zip(ranked, beaten, strict=True) if not lost]
 
 
