@@ -20,10 +20,19 @@ from ..text import is_zh
 FAILING = ("fail", "no_data")
 
 
+RUN_CHECK_SECONDS = 30
+
+
 def latest_run() -> AssessmentRun | None:
-    # The pack snapshot is large; it is read (lazily) only when the indicator names are not cached.
-    return (AssessmentRun.objects.filter(finished_at__isnull=False).defer("pack_snapshot", "summary")
-            .order_by("-year", "-started_at").first())
+    """The newest finished run, looked up at most every 30 seconds (a new run shows on the pages
+    within that time). The pack snapshot is large: it is read only when needed."""
+    found = cache.get("liangfang:latest-run")
+    if found is None:
+        run = (AssessmentRun.objects.filter(finished_at__isnull=False).defer("pack_snapshot", "summary")
+               .order_by("-year", "-started_at").first())
+        found = (run,)
+        cache.set("liangfang:latest-run", found, RUN_CHECK_SECONDS)
+    return found[0]
 
 
 def _names(run: AssessmentRun) -> dict[str, tuple[str, str]]:
@@ -45,6 +54,8 @@ def indicator_choices() -> list[tuple[str, str]]:
 
 def household_assessment(household: Household) -> Explanation | None:
     """The explanation of the newest run that assessed this household (None when none did)."""
+    if latest_run() is None:
+        return None
     run_ids = HouseholdResult.objects.filter(household_id=household.pk).values("run_id")
     run = AssessmentRun.objects.filter(pk__in=run_ids).defer("pack_snapshot", "summary").order_by(
         "-year", "-started_at").first()

@@ -144,12 +144,11 @@ class ListChoices:
 
 
 def list_choices(scope: Region, region: Region) -> ListChoices:
-    """Choices of the list's village and cadre filters; cached until the registry (regions and
-    pairings included) next changes, so a county's thousand villages are not read on every page."""
+    """Choices of the list's village and cadre filters, kept for a minute: a county's thousand
+    villages are not read on every page (a new village or pairing shows within the minute)."""
     from ...registry.selectors import households_in
-    from .dashboard import registry_version
 
-    key = f"liangfang:choices:{scope.pk}:{region.pk}:{registry_version()}"
+    key = f"liangfang:choices:{scope.pk}:{region.pk}"
     found = cache.get(key)
     if found is None:
         paired = CadrePairing.objects.filter(end_date=None, household__in=households_in(region)).values("cadre_id")
@@ -157,7 +156,7 @@ def list_choices(scope: Region, region: Region) -> ListChoices:
             villages=list(villages_in(scope).order_by("code").values_list("code", "name")),
             cadres=[(c.pk, f"{c.name}（{c.unit_name}）") for c in
                     Cadre.objects.filter(pk__in=paired).order_by("name", "id").only("name", "unit_name")])
-        cache.set(key, found, 3600)
+        cache.set(key, found, 60)
     return found
 
 
