@@ -205,7 +205,10 @@ class Planner:
         not_passing = [paren(exp.and_(exp.EQ(this=col(f"a_{i.name}"), expression=num(1)),
                                       exp.NEQ(this=col(f"s_{i.name}"), expression=code("pass"))))
                        for i in indicators]
-        return (exp.select(exp.Star()).from_(_t("lf_member"))
+        keep = ["member_id", "household_id", "resident_id", *self.c.value_facts("member"), "age", "relation"]
+        columns = [col(name) for name in dict.fromkeys(keep)]
+        columns += [col(f"{prefix}_{i.name}") for i in indicators for prefix in ("a", "s")]
+        return (exp.select(*columns).from_(_t("lf_member"))
                 .where(exp.In(this=col("household_id"), query=exp.Subquery(this=households)))
                 .where(exp.or_(*not_passing)))
 
