@@ -154,8 +154,8 @@ def list_choices(scope: Region, region: Region) -> ListChoices:
         paired = CadrePairing.objects.filter(end_date=None, household__in=households_in(region)).values("cadre_id")
         found = ListChoices(
             villages=list(villages_in(scope).order_by("code").values_list("code", "name")),
-            cadres=[(c.pk, f"{c.name}（{c.unit_name}）") for c in
-                    Cadre.objects.filter(pk__in=paired).order_by("name", "id").only("name", "unit_name")])
+            cadres=[(pk, f"{name}（{unit}）") for pk, name, unit in
+                    Cadre.objects.filter(pk__in=paired).order_by("name", "id").values_list("pk", "name", "unit_name")])
         cache.set(key, found, 60)
     return found
 
