@@ -185,6 +185,7 @@ def main() -> None:
         print(f"built {book.name}: {members:,} members, {households:,} households, "
               f"{book.stat().st_size / 2**20:.1f} MiB in {time.perf_counter() - started:.1f} s (not timed)")
 
+    yardstick = python_speed()
     started, cpu = time.perf_counter(), time.process_time()
     wb = CalamineWorkbook.from_path(str(book))
     cells = sum(len(r) for name in wb.sheet_names for r in wb.get_sheet_by_name(name).to_python())
@@ -219,7 +220,8 @@ def main() -> None:
     out, out_cpu = time.perf_counter() - started, time.process_time() - cpu
     print(f"export    {out:.2f} s (CPU {out_cpu:.2f} s)  {exported.members:,} members, {exported.households:,} "
           f"households, {exported.incomes:,} incomes to {exported.path.name}")
-    print(f"yardstick: 10M Python additions took {python_speed():.2f} s of CPU now")
+    print(f"yardstick: 10M Python additions took {yardstick:.2f} s of CPU before the runs, "
+          f"{python_speed():.2f} s after (an idle core of this machine: about 0.4 s)")
     print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
           "(other work on the machine stretches wall time; CPU time does not include waiting)")
     if profiler is not None:
