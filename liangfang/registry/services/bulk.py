@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from operator import itemgetter
+from operator import eq, itemgetter
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -212,6 +212,14 @@ def _columns(model: type[models.Model]) -> tuple[str, ...]:
 _HOUSEHOLD_READ, _MEMBER_READ, _INCOME_READ = _columns(Household), _columns(Member), _columns(IncomeRecord)
 
 
+def _changes(stored: dict[str, Any], values: dict[str, Any]) -> dict[str, list[Any]]:
+    """The change log's diff of ``values`` against the stored row; a re-import mostly changes
+    nothing, so first ask (cheaply) whether anything differs at all."""
+    if all(map(eq, map(stored.__getitem__, values), values.values())):
+        return {}
+    return diff({k: stored[k] for k in values}, values)
+
+
 def _write_chunk(chunk: Sequence[HouseholdInput], known: dict[str, dict[str, Any]], village_ids: dict[str, int],
                  report: BulkReport, by: str, note: str) -> None:
     existing = {n: known[n] for item in chunk if (n := item.household["number"]) in known}
@@ -225,7 +233,7 @@ def _write_chunk(chunk: Sequence[HouseholdInput], known: dict[str, dict[str, Any
         if current is None:
             new.append(values)
             continue
-        delta = diff({k: current[k] for k in values}, values)
+        delta = _changes(current, values)
         if delta:
             touched.append((current["id"], {k: values[k] for k in delta}, delta))
     ids = {number: row["id"] for number, row in existing.items()}
@@ -275,7 +283,7 @@ def _write_members(chunk: Sequence[HouseholdInput], ids: dict[str, int], old: li
                 new.append({**values, "household_id": household_id})
                 touched.add(number)
                 continue
-            delta = diff({k: m[k] for k in values}, values)
+            delta = _changes(m, values)
             if delta:
                 if m["relation"] == "head" and values.get("relation") != "head":
                     former_heads.append((m["id"], {"relation": values["relation"]}))
@@ -315,7 +323,7 @@ def _write_incomes(chunk: Sequence[HouseholdInput], ids: dict[str, int], old: li
                 new.append({**values, "household_id": household_id, "year": year})
                 touched.add(number)
                 continue
-            delta = diff({k: r[k] for k in values}, values)
+            delta = _changes(r, values)
             if delta:
                 changed.append((r["id"], {k: values[k] for k in delta}))
                 touched.add(number)
