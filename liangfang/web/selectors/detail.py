@@ -44,11 +44,25 @@ def region_path(region: Region, top: Region) -> list[Region]:
             and len(significant_prefix(found[c])) >= len(top_prefix)]
 
 
+def village_path(village: Region, top: Region) -> list[Region]:
+    """County → township → village from the village's loaded parents, cut at ``top``."""
+    from ...registry.selectors import significant_prefix
+
+    chain = [village]
+    while chain[-1].parent_id is not None and chain[-1].level != top.level and len(chain) < 3:
+        parent = chain[-1].parent
+        assert parent is not None
+        chain.append(parent)
+    prefix = significant_prefix(top)
+    return [r for r in reversed(chain) if r.code.startswith(prefix)
+            and len(significant_prefix(r)) >= len(prefix)]
+
+
 def household_page(household: Household, top: Region) -> HouseholdPage:
     members = list(Member.objects.filter(household=household).order_by("-is_active", "id"))
     return HouseholdPage(
         household=household,
-        path=region_path(household.village, top),
+        path=village_path(household.village, top),
         members=[m for m in members if m.is_active],
         former_members=[m for m in members if not m.is_active],
         incomes=list(IncomeRecord.objects.filter(household=household).order_by("-year")),
