@@ -233,8 +233,15 @@ def load_rows(connection: sqlite3.Connection, rows: dict[str, list[tuple[Any, ..
         marks = ", ".join("?" * len(table.columns))
         connection.executemany(f"INSERT INTO {table.db_table} VALUES ({marks})",
                                [tuple(value(v) for v in r) for r in data])
-    connection.execute("CREATE INDEX m_h ON registry_member (household_id)")
-    connection.execute("CREATE INDEX i_h ON registry_incomerecord (household_id, year)")
+    # the operational schema's keys and indexes (Django creates these)
+    for statement in ("CREATE UNIQUE INDEX r_id ON registry_region (id)",
+                      "CREATE UNIQUE INDEX h_id ON registry_household (id)",
+                      "CREATE INDEX h_v ON registry_household (village_id)",
+                      "CREATE UNIQUE INDEX m_id ON registry_member (id)",
+                      "CREATE INDEX m_h ON registry_member (household_id)",
+                      "CREATE UNIQUE INDEX i_h ON registry_incomerecord (household_id, year)",
+                      "CREATE UNIQUE INDEX f_v ON registry_villagefacilities (village_id, year)"):
+        connection.execute(statement)
     connection.commit()
 
 

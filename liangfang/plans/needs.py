@@ -12,7 +12,7 @@ No Django here: SQLite, PostgreSQL and DuckDB sessions work alike.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -117,14 +117,18 @@ class FactRow:
     resident_id: str = ""
 
 
-def household_rows(session: Session, catalogue: CompiledCatalogue) -> Iterable[FactRow]:
-    """Every household in the engine's fact relation, with every household fact and eligibility."""
+def household_rows(session: Session, catalogue: CompiledCatalogue,
+                   wanted: Container[int] | None = None) -> Iterable[FactRow]:
+    """Households in the engine's fact relation (those in ``wanted``, or all), with every household
+    fact and eligibility."""
     facts = facts_of("household")
     measures = catalogue.of_level("household")
     columns: list[exp.Expr] = [col("household_id", "f"), col("village_id", "f")]
     columns += [col(name, "f") for name in facts]
     columns += [_eligibility(m) for m in measures]
     for record in _rows(session, exp.select(*columns).from_(exp.to_table("lf_household").as_("f"))):
+        if wanted is not None and int(record["household_id"]) not in wanted:
+            continue
         yield FactRow(int(record["household_id"]), int(record["village_id"]),
                       {name: normalize(f.kind, record[name]) for name, f in facts.items()},
                       tuple(m.key for m in measures if record[f"el__{m.key}"] == 1))
@@ -136,20 +140,27 @@ def member_query(compiled: CompiledPack, dialect: Dialect, catalogue: CompiledCa
     ref = compiled.pack.reference_date
     ctx = Context(dialect, compiled.year, ref.month, ref.day)
     facts = [f.sql(ctx).as_(name) for name, f in facts_of("member").items()]
+    # members of the households the engine assessed (its scope), not of the whole registry
+    in_scope = exp.select(col("household_id")).from_(exp.to_table("lf_household"))
     inner = (exp.select(col("id", "m").as_("member_id"), col("household_id", "m").as_("household_id"),
                         col("resident_id", "m").as_("resident_id"), *facts)
-             .from_(exp.to_table("registry_member").as_("m")).where(col("is_active", "m")))
+             .from_(exp.to_table("registry_member").as_("m"))
+             .where(exp.and_(col("is_active", "m"), col("household_id", "m").isin(query=in_scope))))
     columns: list[exp.Expr] = [col("member_id", "f"), col("household_id", "f"), col("resident_id", "f")]
     columns += [col(name, "f") for name in facts_of("member")]
     columns += [_eligibility(m) for m in catalogue.of_level("member")]
     return exp.select(*columns).from_(inner.subquery("f"))
 
 
-def member_rows(session: Session, compiled: CompiledPack, catalogue: CompiledCatalogue) -> Iterable[FactRow]:
-    """Every active member, with every member fact and eligibility."""
+def member_rows(session: Session, compiled: CompiledPack, catalogue: CompiledCatalogue,
+                wanted: Container[int] | None = None) -> Iterable[FactRow]:
+    """Active members of households in scope (of those in ``wanted``, or all), with every member fact
+    and eligibility. Call after the engine's steps."""
     facts = facts_of("member")
     measures = catalogue.of_level("member")
     for record in _rows(session, member_query(compiled, session.dialect, catalogue)):
+        if wanted is not None and int(record["household_id"]) not in wanted:
+            continue
         yield FactRow(int(record["member_id"]), int(record["household_id"]),
                       {name: normalize(f.kind, record[name]) for name, f in facts.items()},
                       tuple(m.key for m in measures if record[f"el__{m.key}"] == 1), str(record["resident_id"]))
@@ -163,13 +174,13 @@ def read_needs(session: Session, compiled: CompiledPack, catalogue: CompiledCata
     failing = {hid: r for hid, r in outcome.households.items()
                if r.verdict == "fail" and (wanted is None or r.parent_id in wanted)}
     needs: dict[int, HouseholdNeed] = {}
-    for row in household_rows(session, catalogue):
+    for row in household_rows(session, catalogue, failing):
         result = failing.get(row.id)
         if result is not None:
             needs[row.id] = HouseholdNeed(row.id, row.parent_id, result.verdict, dict(result.statuses), row.values,
                                           row.eligible)
     members: dict[int, MemberNeed] = {}
-    for row in member_rows(session, compiled, catalogue):
+    for row in member_rows(session, compiled, catalogue, needs):
         need = needs.get(row.parent_id)
         if need is not None:
             members[row.id] = MemberNeed(row.id, row.resident_id, row.values, eligible=row.eligible)
