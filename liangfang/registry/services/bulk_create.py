@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from itertools import repeat
 from operator import is_
 from typing import Any
@@ -50,7 +51,7 @@ def create_many(items: Sequence[HouseholdInput], *, by: str, note: str = "",
     report = BulkReport()
     villages = dict(Region.objects.filter(
         code__in={item.village_code for item in items}).values_list("code", "id"))
-    with transaction.atomic():
+    with transaction.atomic(), _large_cache():
         writer = _Writer()
         for start in range(0, len(items), CHUNK):
             _insert_chunk(writer, items[start:start + CHUNK], villages, report, by, note)
@@ -60,36 +61,50 @@ def create_many(items: Sequence[HouseholdInput], *, by: str, note: str = "",
     return report
 
 
+@contextmanager
+def _large_cache(kib: int = 262_144) -> Iterator[None]:
+    """On SQLite, a page cache large enough for the indexes being filled (restored afterwards)."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        before = cursor.fetchone()[0]
+        cursor.execute(f"PRAGMA cache_size = {-kib}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(before)}")
+
+
 def _insert_chunk(writer: _Writer, chunk: Sequence[HouseholdInput], villages: dict[str, int],
                   report: BulkReport, by: str, note: str) -> None:
     now = timezone.now()
     household_ids = writer.reserve(Household, len(chunk))
     member_count = sum(len(item.members) for item in chunk)
     income_count = sum(len(item.incomes) for item in chunk)
-    member_ids = iter(writer.reserve(Member, member_count))
-    income_ids = iter(writer.reserve(IncomeRecord, income_count))
-    households, members, incomes, changes = [], [], [], []
+    member_ids = writer.reserve(Member, member_count)
+    income_ids = writer.reserve(IncomeRecord, income_count)
     # Blank values (None) are not mapped here as ``storable`` maps them one by one: the writer
     # gives None in a NOT NULL column the field's default ("" for text, the model's default
-    # code otherwise), which is the same mapping, column by column.
-    for pk, item in zip(household_ids, chunk, strict=True):
-        values = dict(item.household, id=pk, village_id=villages[item.village_code], version=1, created_at=now,
-                      updated_at=now)
-        values.pop("village_code", None)
-        households.append(values)
-        members += [dict(raw, id=next(member_ids), household_id=pk) for raw in item.members]
-        size = len(item.members)
-        for raw in item.incomes:
-            row = dict(raw, id=next(income_ids), household_id=pk)
-            if row.get("household_size") is None:
-                row["household_size"] = size
-            incomes.append(row)
-        changes.append({"actor": by[:80], "action": "create", "entity": "household", "entity_id": pk,
-                        "household_number": values["number"], "changes": {}, "note": note[:200], "at": now})
-    writer.insert(Household, households)
-    writer.insert(Member, members)
-    writer.insert(IncomeRecord, incomes)
-    writer.insert(ChangeRecord, changes)
+    # code otherwise), which is the same mapping, column by column. The input dicts are read,
+    # not copied; keys and foreign keys travel as separate columns.
+    n = len(chunk)
+    households = [item.household for item in chunk]
+    members = [m for item in chunk for m in item.members]
+    incomes = [i for item in chunk for i in item.incomes]
+    member_home = [pk for pk, item in zip(household_ids, chunk, strict=True) for _ in item.members]
+    income_home = [pk for pk, item in zip(household_ids, chunk, strict=True) for _ in item.incomes]
+    sizes = [i.get("household_size") or len(item.members) for item in chunk for i in item.incomes]
+    writer.insert(Household, households, {
+        "id": household_ids, "village_id": [villages[item.village_code] for item in chunk], "version": [1] * n,
+        "created_at": [now] * n, "updated_at": [now] * n})
+    writer.insert(Member, members, {"id": member_ids, "household_id": member_home})
+    writer.insert(IncomeRecord, incomes, {"id": income_ids, "household_id": income_home, "household_size": sizes})
+    writer.insert(ChangeRecord, [{"household_number": h["number"]} for h in households], {
+        "actor": [by[:80]] * n, "action": ["create"] * n, "entity": ["household"] * n, "entity_id": household_ids,
+        "changes": [{}] * n, "note": [note[:200]] * n, "at": [now] * n})
     report.households_created += len(households)
     report.members_created += len(members)
     report.incomes_written += len(incomes)
@@ -124,16 +139,21 @@ class _Writer:
         self.reserved[model] += count
         return list(range(first, first + count))
 
-    def insert(self, model: type[models.Model], rows: list[dict[str, Any]]) -> None:
+    def insert(self, model: type[models.Model], rows: list[dict[str, Any]],
+               given: dict[str, list[Any]] | None = None) -> None:
+        """Insert one row per dict of ``rows``; ``given`` supplies whole columns by attribute name
+        (keys, foreign keys, constants) that the dicts do not hold."""
         if not rows:
             return
+        given = given or {}
         pk = model._meta.pk
         # Without keys of its own, a row takes the next key from the table.
-        fields = [f for f in model._meta.concrete_fields if f is not pk or pk.attname in rows[0]]
+        fields = [f for f in model._meta.concrete_fields if f is not pk or pk.attname in given]
         if self.vendor not in ("sqlite", "postgresql"):
-            model._default_manager.bulk_create([model(**row) for row in rows], batch_size=1000)
+            objects = [model(**{**row, **{k: v[i] for k, v in given.items()}}) for i, row in enumerate(rows)]
+            model._default_manager.bulk_create(objects, batch_size=1000)
             return
-        data = list(zip(*(self._column(f, rows) for f in fields), strict=True))
+        data = list(zip(*(self._column(f, rows, given.get(f.attname)) for f in fields), strict=True))
         table = connection.ops.quote_name(model._meta.db_table)
         quoted = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
         with connection.cursor() as cursor:
@@ -145,14 +165,17 @@ class _Writer:
                     for row in data:
                         copy.write_row(row)
 
-    def _column(self, field: models.Field, rows: list[dict[str, Any]]) -> list[Any]:
+    def _column(self, field: models.Field, rows: list[dict[str, Any]], given: list[Any] | None) -> list[Any]:
         """One column's values, converted for the database. A missing value, or None where the
         column cannot be null, takes the field's default."""
         name = field.attname
-        try:
-            column = [row[name] for row in rows]
-        except KeyError:
-            column = [row.get(name) for row in rows]
+        if given is not None:
+            column = given
+        else:
+            try:
+                column = [row[name] for row in rows]
+            except KeyError:
+                column = [row.get(name) for row in rows]
         blanks = any(map(is_, column, repeat(None)))  # not ``None in column``: == on a Decimal is slow
         if blanks and not field.null:
             default = field.get_default()
