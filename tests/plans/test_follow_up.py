@@ -98,3 +98,19 @@ def test_projects_keep_funds_within_their_sources_and_roll_up(household: Househo
     assert (figures.industry_projects, figures.industry_budget, figures.industry_spent) == (1, 100000, 50000)
     assert (figures.infrastructure_projects, figures.houses_renovated) == (1, 0)
     assert ChangeRecord.objects.filter(entity="project").count() == 3
+
+
+def test_roll_up_counts_renovated_houses_students_and_the_medical_fund(household: Household) -> None:
+    from liangfang.plans.services.delivery import plan_deliver
+
+    county = Region.objects.get(code=COUNTY)
+    plan_area(region=county, year=YEAR, budget=None, by="t")
+    plan = plan_accept(plan=Plan.objects.get(household=household), by="t")
+    plan_deliver(plan=plan, date=dt.date(YEAR, 10, 1), proof_note="验收", by="t")
+    figures = rollup(county, YEAR, YEAR)
+    assert (figures.houses_renovated, figures.houses_renovated_registered) == (1, 1)
+    assert figures.students_supported == 1
+    health = plan.measures.filter(category="health")
+    assert health.exists() and figures.medical_fund == sum(m.cost for m in health)
+    assert figures.measures_delivered == plan.measures.count()
+    assert rollup(county, YEAR + 1, YEAR + 2).measures_delivered == 0
