@@ -21,7 +21,7 @@ from sqlglot import exp
 
 from ..engine.compiled import CompiledPack
 from ..engine.facts import Context, facts_of
-from ..engine.plan import Planner
+from ..engine.plan import Planner, drop_all, views
 from ..engine.results import Outcome, collect, normalize
 from ..engine.session import Session, run_steps
 from ..engine.sqlparts import Dialect, case, col, num, paren
@@ -86,6 +86,12 @@ def assess(session: Session, compiled: CompiledPack, progress: Progress | None =
     """Run the engine's assessment steps in the session and read the results back."""
     run_steps(session, Planner(compiled, session.dialect).steps(), progress)
     return collect(session, compiled)
+
+
+def release(session: Session) -> None:
+    """Drop the engine's working relations (they live as long as the connection otherwise)."""
+    for statement in drop_all(views(session.dialect)):
+        session.execute(statement)
 
 
 def _eligibility(m: CompiledMeasure) -> exp.Expr:

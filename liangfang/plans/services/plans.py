@@ -26,7 +26,7 @@ from ...registry.services.changelog import jsonable, record_change
 from ...registry.services.errors import Problem, ValidationFailed
 from ..catalogue import CatalogueError, CompiledCatalogue, catalogue_for, compile_catalogue
 from ..models import Plan, PlanMeasure, PlanRun
-from ..needs import assess, read_needs
+from ..needs import assess, read_needs, release
 from ..prescribe import DraftPlan, Prescription, Proposal, fen, prescribe, yuan
 from ..tables import Line, as_json, cost_tables
 from ..wording import render
@@ -116,6 +116,7 @@ def plan_area(*, region: Region, year: int, budget: Decimal | None, by: str, pac
         session = dbapi_session(connection, database_dialect())
         outcome = assess(session, compiled, progress)
         needs = read_needs(session, compiled, catalogue, outcome, villages)
+        release(session)
         prescription = prescribe(catalogue, needs, budget=None if budget is None else fen(budget),
                                  capacities=capacities, compare_greedy=compare_greedy, time_limit=time_limit)
         area = AreaPlan(region, prescription, catalogue, villages, None)
