@@ -19,8 +19,8 @@ from typing import Any
 
 from sqlglot import exp
 
-from ..engine.compiled import CompiledPack
-from ..engine.facts import Context, facts_of
+from ..engine.compiled import PLACEHOLDER, CompiledPack
+from ..engine.facts import Context, Fact, Level, facts_of
 from ..engine.plan import Planner, drop_all, views
 from ..engine.results import Outcome, collect, normalize
 from ..engine.session import Session, run_steps
@@ -112,6 +112,22 @@ def regions(session: Session) -> dict[int, tuple[int | None, str, str]]:
             for r in _rows(session, query)}
 
 
+BASE_FACTS = {"household": ("household_size", "income_household_size", "net_income", "per_capita_net_income",
+                             "labor_count"),
+              "member": ("age", "relation")}
+
+
+def shown_facts(catalogue: CompiledCatalogue, level: Level) -> dict[str, Fact]:
+    """The facts a plan reads back: the income gap's and those the measures' explanations quote
+    (eligibility itself is decided in SQL and needs none of them in Python)."""
+    known = facts_of(level)
+    names = set(BASE_FACTS[level])
+    for m in catalogue.of_level(level):
+        for text in (m.spec.explain.zh, m.spec.explain.en):
+            names |= {match.group(1) for match in PLACEHOLDER.finditer(text)}
+    return {name: fact for name, fact in known.items() if name in names}
+
+
 @dataclass
 class FactRow:
     """One household or member: its facts and the measures it is eligible for."""
@@ -127,7 +143,7 @@ def household_rows(session: Session, catalogue: CompiledCatalogue,
                    wanted: Container[int] | None = None) -> Iterable[FactRow]:
     """Households in the engine's fact relation (those in ``wanted``, or all), with every household
     fact and eligibility."""
-    facts = facts_of("household")
+    facts = shown_facts(catalogue, "household")
     measures = catalogue.of_level("household")
     columns: list[exp.Expr] = [col("household_id", "f"), col("village_id", "f")]
     columns += [col(name, "f") for name in facts]
@@ -153,7 +169,7 @@ def member_query(compiled: CompiledPack, dialect: Dialect, catalogue: CompiledCa
              .from_(exp.to_table("registry_member").as_("m"))
              .where(exp.and_(col("is_active", "m"), col("household_id", "m").isin(query=in_scope))))
     columns: list[exp.Expr] = [col("member_id", "f"), col("household_id", "f"), col("resident_id", "f")]
-    columns += [col(name, "f") for name in facts_of("member")]
+    columns += [col(name, "f") for name in shown_facts(catalogue, "member")]
     columns += [_eligibility(m) for m in catalogue.of_level("member")]
     return exp.select(*columns).from_(inner.subquery("f"))
 
@@ -162,7 +178,7 @@ def member_rows(session: Session, compiled: CompiledPack, catalogue: CompiledCat
                 wanted: Container[int] | None = None) -> Iterable[FactRow]:
     """Active members of households in scope (of those in ``wanted``, or all), with every member fact
     and eligibility. Call after the engine's steps."""
-    facts = facts_of("member")
+    facts = shown_facts(catalogue, "member")
     measures = catalogue.of_level("member")
     for record in _rows(session, member_query(compiled, session.dialect, catalogue)):
         if wanted is not None and int(record["household_id"]) not in wanted:
