@@ -105,18 +105,22 @@ def _prune(states: list[_State]) -> list[_State]:
     """Drop partial bundles beaten by one that closed the same gaps with the same capacity use,
     for no more cost and at least as much income (the only comparison that can never mislead:
     whatever is added later adds the same to both)."""
-    best: dict[tuple[int, tuple[int, ...]], list[_State]] = defaultdict(list)
+    best: dict[tuple[int, tuple[int, ...]], list[tuple[int, int, _State]]] = defaultdict(list)
     for s in states:
-        best[(s[0], s[3])].append(s)
+        best[(s[0], s[3])].append((s[2], -s[1], s))
     kept: list[_State] = []
     for group in best.values():
-        group.sort(key=lambda s: (s[2], -s[1]))
+        group.sort(key=_first_two)
         most = -1
-        for s in group:
-            if s[1] > most:
+        for _, minus_gain, s in group:
+            if -minus_gain > most:
                 kept.append(s)
-                most = s[1]
+                most = -minus_gain
     return kept
+
+
+def _first_two(entry: tuple[int, int, _State]) -> tuple[int, int]:
+    return entry[0], entry[1]
 
 
 def _cheapest_by_usage(states: Sequence[_State]) -> list[_State]:
@@ -142,9 +146,10 @@ def frontier(units: Sequence[Unit], items: Sequence[str], need: int) -> list[_St
     return _cheapest_by_usage([s for s in _states_by_gain(units, items, need) if s[1] >= need])
 
 
-def _bundle(units: Sequence[Unit], state: _State, pools: Sequence[Pool]) -> Bundle:
+def _bundle(units: Sequence[Unit], state: _State, pools: Sequence[Pool], gain: int | None = None) -> Bundle:
     usage = tuple((p, n) for p, n in zip(pools, state[3], strict=True) if n)
-    gain = sum(u.gain for i, u in enumerate(units) if state[4] >> i & 1)
+    if gain is None:
+        gain = sum(u.gain for i, u in enumerate(units) if state[4] >> i & 1)
     return Bundle(units, state[4], state[2], gain, usage)
 
 
@@ -190,7 +195,7 @@ def bundles_for(cases: Sequence[Case]) -> list[list[Bundle]]:
     for (key, _, _), case in zip(shaped, cases, strict=True):
         need[key] = max(need.get(key, 0), case.gap)
     fronts: dict[tuple[object, ...], tuple[list[_State], list[int]]] = {}
-    answers: dict[tuple[tuple[object, ...], int], list[_State]] = {}
+    answers: dict[tuple[tuple[object, ...], int], list[tuple[_State, int]]] = {}
     out: list[list[Bundle]] = []
     for (key, units, items), case in zip(shaped, cases, strict=True):
         if key not in fronts:
@@ -200,10 +205,11 @@ def bundles_for(cases: Sequence[Case]) -> list[list[Bundle]]:
         cut = bisect_left(levels, case.gap)
         answer = answers.get((key, cut))
         if answer is None:
-            answer = _cheapest_by_usage([s for s in states if s[1] >= case.gap])
+            chosen = _cheapest_by_usage([s for s in states if s[1] >= case.gap])
+            answer = [(s, sum(u.gain for i, u in enumerate(units) if s[4] >> i & 1)) for s in chosen]
             answers[(key, cut)] = answer
-        pools = _pools(units)
-        out.append([_bundle(units, s, pools) for s in answer])
+        pools = _pools(units) if answer else []
+        out.append([_bundle(units, s, pools, gain) for s, gain in answer])
     return out
 
 
