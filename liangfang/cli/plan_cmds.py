@@ -243,9 +243,8 @@ def plan_accept_cmd(
     if not chosen:
         raise fail(bi(f"第 {run} 次测算没有待确认的计划", f"run {run} has no proposed plans"))
     with progress_bar(bi("确认计划", "accepting plans"), total=len(chosen)) as advance:
-        for plan in chosen:
-            plans_accept(plans=[plan], by=by)
-            advance(1)
+        for start in range(0, len(chosen), 1000):
+            advance(plans_accept(plans=chosen[start:start + 1000], by=by))
     console.print(bi(f"已确认 {len(chosen):,} 户计划", f"{len(chosen):,} plans accepted"))
 
 
