@@ -10,7 +10,6 @@ least one of these in 2020. General households are above the line in every year 
 
 from __future__ import annotations
 
-import datetime as dt
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -20,10 +19,11 @@ from typing import Any
 import numpy as np
 
 from ..registry.services.bulk import HouseholdInput
+from .dwelling import dwellings
 from .facilities import door_to_door_villages, facility_rows
 from .family import Person, Profile, family
 from .geography import District, taobei_district
-from .identity import PhoneBook, ResidentIds, random_date
+from .identity import PhoneBook, ResidentIds
 from .incomes import (
     ATTR_DESTITUTE,
     ATTR_LOW_INCOME,
@@ -47,7 +47,6 @@ MAIN_CAUSES: dict[str, float] = {
     "disaster": 3, "lack_land": 2, "lack_motivation": 2, "poor_transport": 1, "lack_water": 0.5, "other": 0.5,
 }
 LOW_INCOME_CHANCE = {"illness": 0.38, "disability": 0.5, "lack_labor": 0.5}
-_BANKS = (("中国邮政储蓄银行", 45), ("中国农业银行", 25), ("吉林银行", 10), ("农村信用合作社", 20))
 _ZERO = Decimal("0.00")
 
 
@@ -65,11 +64,6 @@ class SynthDistrict:
 def money(cents: int) -> Decimal:
     """Whole cents as a two-place Decimal, as the field table cleans money."""
     return Decimal(cents).scaleb(-2) if cents else _ZERO
-
-
-def _tenth(x: float) -> Decimal:
-    """``x`` to one decimal place, written with two as the field table cleans decimals."""
-    return Decimal(round(x * 10) * 10).scaleb(-2)
 
 
 def _causes(rng: random.Random, plan: HouseholdPlan) -> tuple[str, tuple[str, ...]]:
@@ -100,15 +94,12 @@ def _attribute(rng: random.Random, plan: HouseholdPlan, main: str) -> str:
 
 
 class _Builder:
-    def __init__(self, seed: int, district: District, facilities: list[dict[str, object]]) -> None:
+    def __init__(self, seed: int) -> None:
         self.rng = random.Random(seed)
-        self.phones = PhoneBook(np.random.default_rng(seed + 3))
-        self.door_to_door = door_to_door_villages(district)
-        self.piped = {str(r["village_code"]) for r in facilities if r["year"] == 2020 and r["piped_water"]}
         self.serial: dict[str, int] = {}
 
     def household(self, plan: HouseholdPlan) -> tuple[dict[str, Any], Profile, list[Person]]:
-        """The household's own fields (phone left blank for now), its profile and its people."""
+        """The household's identity and causes, its profile and its people."""
         rng = self.rng
         v = plan.village
         main, attribute = "", ""
@@ -125,7 +116,6 @@ class _Builder:
         self.serial[v.code] = self.serial.get(v.code, 0) + 1
         data: dict[str, Any] = {
             "number": f"{v.code}{self.serial[v.code]:04d}",
-            "group_name": rng.choice(v.groups)[1],
             "is_registered": plan.registered,
             "status": ("not_exited" if plan.remaining else "exited") if plan.registered else "general",
             "monitoring": "none",
@@ -134,68 +124,9 @@ class _Builder:
             "main_cause": main or None,
             "other_cause_1": others[0] if others else None,
             "other_cause_2": others[1] if len(others) > 1 else None,
-            "first_identified_on": random_date(rng, 2014, dt.date(2014, 4, 1), dt.date(2014, 10, 31))
-            if plan.registered else None,
             "exit_year": plan.exit_year,
-            "phone": rng.random() < (0.95 if plan.registered else 0.85),  # replaced by a number below
-            **self._bank(plan), **self._housing(plan), **self._water(plan), **self._conditions(plan),
         }
         return data, profile, people
-
-    def _bank(self, plan: HouseholdPlan) -> dict[str, Any]:
-        if not plan.registered:
-            return {"bank_name": None, "bank_account": None}
-        bank = self.rng.choices([b for b, _ in _BANKS], [w for _, w in _BANKS])[0]
-        return {"bank_name": bank, "bank_account": "62" + f"{self.rng.randrange(10**17):017d}"}
-
-    def _housing(self, plan: HouseholdPlan) -> dict[str, Any]:
-        rng = self.rng
-        area = rng.uniform(32, 75) if plan.registered else rng.uniform(50, 130)
-        out: dict[str, Any] = {"housing_renovated_year": None, "relocation_mode": "none",
-                               "relocation_year": None}
-        if plan.housing_work == "renovated":
-            out.update(housing_grade="D" if rng.random() < 0.65 else "C", housing_safety_via="renovated",
-                       housing_renovated_year=plan.work_year)
-        elif plan.housing_work == "relocated":
-            area = rng.uniform(50, 60)
-            out.update(housing_grade="D", housing_safety_via="relocated",
-                       relocation_mode="centralised" if rng.random() < 0.6 else "scattered",
-                       relocation_year=plan.work_year)
-        elif "housing" in plan.fails:
-            out.update(housing_grade="D", housing_safety_via="not_safe")
-        else:
-            out.update(housing_grade="A" if rng.random() < 0.4 else "B", housing_safety_via="appraised_safe")
-        out["housing_area"] = _tenth(area)
-        return out
-
-    def _water(self, plan: HouseholdPlan) -> dict[str, Any]:
-        rng = self.rng
-        if plan.village.code in self.piped and (plan.registered or rng.random() < 0.96):
-            return {"water_piped": True, "water_litres_per_day": _tenth(rng.uniform(80, 150)),
-                    "water_fetch_minutes": 0, "water_days_without": rng.randint(0, 3), "water_quality": "safe"}
-        quality = "safe" if plan.registered or rng.random() < 0.9 else "basic"
-        return {"water_piped": False, "water_litres_per_day": _tenth(rng.uniform(60, 100)),
-                "water_fetch_minutes": rng.randint(2, 10), "water_days_without": rng.randint(0, 10),
-                "water_quality": quality}
-
-    def _conditions(self, plan: HouseholdPlan) -> dict[str, Any]:
-        rng = self.rng
-        if plan.village.code in self.door_to_door:
-            road = "hardened"
-        else:
-            road = rng.choices(("hardened", "gravel", "dirt"), (55, 35, 10))[0]
-        per_person = rng.uniform(2.5, 7) if plan.registered else rng.uniform(3.5, 10)
-        cultivated = plan.size * per_person
-        return {
-            "power_living": True, "power_production": rng.random() < 0.75, "road_type": road,
-            "distance_to_main_road_km": _tenth(rng.uniform(0, 0.5) if road == "hardened" else rng.uniform(0.2, 2.5)),
-            "sanitary_toilet": rng.random() < (0.45 if plan.registered else 0.55),
-            "in_cooperative": rng.random() < (0.4 if plan.registered else 0.15),
-            "cultivated_area": _tenth(cultivated),
-            "irrigated_area": _tenth(cultivated * rng.uniform(0, 0.4)),
-            "forest_area": _tenth(rng.uniform(2, 15)) if rng.random() < 0.08 else _ZERO,
-            "grassland_area": _tenth(rng.uniform(5, 40)) if rng.random() < 0.05 else _ZERO,
-        }
 
 
 def _income_inputs(rng: np.random.Generator, plans: Sequence[HouseholdPlan], profiles: Sequence[Profile],
@@ -246,15 +177,17 @@ def generate_district(*, seed: int, scale: float, lines: Mapping[int, Decimal]) 
     facilities = facility_rows(district)
     plans = plan_households(random.Random(seed), district, target)
     random.Random(seed + 1).shuffle(plans)  # mix registered and general households in numbering
-    builder = _Builder(seed, district, facilities)
+    builder = _Builder(seed)
     drafts = [builder.household(plan) for plan in plans]
-    members = member_dicts(np.random.default_rng(seed + 4), [d[2] for d in drafts], [d[1] for d in drafts],
-                           builder.phones)
-    wanted = [d[0]["phone"] for d in drafts]
-    numbers = iter(builder.phones.take(sum(wanted)))
+    piped = {str(r["village_code"]) for r in facilities if r["year"] == 2020 and r["piped_water"]}
+    places = dwellings(np.random.default_rng(seed + 5), plans, piped, door_to_door_villages(district))
+    phones = PhoneBook(np.random.default_rng(seed + 3))
+    members = member_dicts(np.random.default_rng(seed + 4), [d[2] for d in drafts], [d[1] for d in drafts], phones)
+    numbers = iter(phones.take(sum(p["phone"] for p in places)))
     households: list[HouseholdInput] = []
-    for plan, (data, _, _), people in zip(plans, drafts, members.by_household, strict=True):
-        data["phone"] = next(numbers) if data["phone"] else None
+    for plan, (data, _, _), place, people in zip(plans, drafts, places, members.by_household, strict=True):
+        data.update(place)
+        data["phone"] = next(numbers) if place["phone"] else None
         households.append(HouseholdInput(village_code=plan.village.code, household=data, members=people))
     rng = np.random.default_rng(seed)
     inputs = _income_inputs(rng, plans, [d[1] for d in drafts], [d[0] for d in drafts], members)
@@ -264,6 +197,6 @@ def generate_district(*, seed: int, scale: float, lines: Mapping[int, Decimal]) 
                   for h in households if h.household["is_registered"]]
     cadre_rng = random.Random(seed + 2)
     partners = make_partners(cadre_rng, district, registered, target.cadres, NameMaker(cadre_rng),
-                             ResidentIds(members.used_ids), builder.phones)
+                             ResidentIds(members.used_ids), phones)
     return SynthDistrict(seed=seed, target=target, district=district, region_rows=district.region_rows(),
                          facility_rows=facilities, households=households, partners=partners)

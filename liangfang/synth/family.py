@@ -13,12 +13,23 @@ some year 2014–2019, are still in school (senior, vocational or college; 雨�
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
+T = TypeVar("T")
 SNAPSHOT_YEAR = 2020
 SCHOOL_AGE_BIRTH_YEARS = range(2004, 2015)  # 6–15 at some time in 2020
 STILL_IN_SCHOOL_BIRTH_YEARS = range(1998, 2004)  # 6–15 in some year 2014–2019, 16–22 now
+
+
+def _ri(rng: random.Random, low: int, high: int) -> int:
+    """A whole number from ``low`` to ``high`` inclusive (``randint`` without its overhead)."""
+    return low + int(rng.random() * (high - low + 1))
+
+
+def _one(rng: random.Random, items: Sequence[T]) -> T:
+    return items[int(rng.random() * len(items))]
 
 
 @dataclass
@@ -56,14 +67,14 @@ class Profile:
 
 def _head_age(rng: random.Random, p: Profile) -> int:
     if p.has("lack_labor") or p.attribute == "destitute":
-        return rng.randint(64, 88)
+        return _ri(rng, 64, 88)
     if p.main_cause == "schooling" or p.child_out_of_school:
-        return rng.randint(36, 52)
+        return _ri(rng, 36, 52)
     if p.registered:
         roll = rng.random()
         if roll < 0.55:
-            return rng.randint(60, 86)
-        return rng.randint(45, 59) if roll < 0.9 else rng.randint(30, 44)
+            return _ri(rng, 60, 86)
+        return _ri(rng, 45, 59) if roll < 0.9 else _ri(rng, 30, 44)
     return max(24, min(88, round(rng.gauss(53, 13))))
 
 
@@ -97,23 +108,23 @@ def compose(rng: random.Random, p: Profile) -> list[Person]:
         # Left-behind grandchildren, or an adult child who cannot work.
         for _ in range(slots):
             if rng.random() < 0.7:
-                people.append(Person("grandchild", _sex(rng), rng.randint(3, 15)))
+                people.append(Person("grandchild", _sex(rng), _ri(rng, 3, 15)))
             else:
-                people.append(Person("child", _sex(rng), max(18, head_age - rng.randint(24, 34)),
-                                     health="disabled", disability=rng.choice("12")))
+                people.append(Person("child", _sex(rng), max(18, head_age - _ri(rng, 24, 34)),
+                                     health="disabled", disability=_one(rng, "12")))
         return _name_children(people)
     if not needs_child and head_age >= 50 and slots >= 2 and rng.random() < 0.6:
-        son_age = max(20, head_age - rng.randint(22, 30))
+        son_age = max(20, head_age - _ri(rng, 22, 30))
         people.append(Person("son", "male", son_age))
         people.append(Person("daughter_in_law", "female", max(19, son_age + round(rng.gauss(-2, 2)))))
-        people += [Person("grandchild", _sex(rng), max(0, son_age - rng.randint(22, 32)))
+        people += [Person("grandchild", _sex(rng), max(0, son_age - _ri(rng, 22, 32)))
                    for _ in range(slots - 2)]
         return people
     if head_age < 50 and size >= 4 and rng.random() < 0.3:
-        people.append(Person("parent", _sex(rng), min(96, head_age + rng.randint(24, 33))))
+        people.append(Person("parent", _sex(rng), min(96, head_age + _ri(rng, 24, 33))))
         slots -= 1
-    first = rng.randint(8, 15) if p.child_out_of_school else max(0, head_age - rng.randint(22, 36))
-    people += [Person("child", _sex(rng), max(0, first - 3 * k - rng.randint(0, 2)) if k else first)
+    first = _ri(rng, 8, 15) if p.child_out_of_school else max(0, head_age - _ri(rng, 22, 36))
+    people += [Person("child", _sex(rng), max(0, first - 3 * k - _ri(rng, 0, 2)) if k else first)
                for k in range(slots)]
     return _name_children(people)
 
@@ -142,7 +153,7 @@ def _assign_health(rng: random.Random, people: list[Person], p: Profile) -> None
         else:
             chronic, serious, disabled = (0.01, 0.003, 0.01) if poor else (0.005, 0.001, 0.003)
         if roll < disabled:
-            person.health, person.disability = "disabled", rng.choice("12334")
+            person.health, person.disability = "disabled", _one(rng, "12334")
         elif roll < disabled + serious:
             person.health = "serious"
         elif roll < disabled + serious + chronic:
@@ -154,13 +165,13 @@ def _ensure_causes(rng: random.Random, people: list[Person], p: Profile) -> None
     """A household poor through illness has an ill member, through disability a disabled one."""
     healthy_adults = [x for x in people if x.age >= 18 and x.health == "healthy"] or people[:1]
     if p.has("illness") and not any(x.health in ("chronic", "serious") for x in people):
-        who = rng.choice(healthy_adults)
+        who = _one(rng, healthy_adults)
         who.health, who.disability = ("serious" if rng.random() < 0.35 else "chronic"), "none"
     if p.has("disability") and not any(x.health == "disabled" for x in people):
         spare = [x for x in healthy_adults if x.health == "healthy"] or [
             x for x in people if x.health == "healthy"] or people[-1:]
-        who = rng.choice(spare)
-        who.health, who.disability = "disabled", rng.choice("1233344")
+        who = _one(rng, spare)
+        who.health, who.disability = "disabled", _one(rng, "1233344")
 
 
 def _assign_schooling(rng: random.Random, people: list[Person], p: Profile) -> None:
@@ -183,7 +194,7 @@ def _assign_schooling(rng: random.Random, people: list[Person], p: Profile) -> N
             elif age <= 14:
                 person.school_status = "junior"
             else:
-                person.school_status = rng.choices(("junior", "senior", "vocational"), (2, 6, 2))[0]
+                person.school_status = _one(rng, ("junior", "senior", "senior", "senior", "vocational"))
         elif 3 <= age <= 5:
             person.school_status = "preschool" if rng.random() < 0.7 else "not_in_school"
         elif p.registered and born in STILL_IN_SCHOOL_BIRTH_YEARS:
@@ -196,9 +207,9 @@ def _assign_schooling(rng: random.Random, people: list[Person], p: Profile) -> N
                 person.school_status = "higher_vocational" if rng.random() < 0.4 else "college"
         elif 17 <= age <= 18:
             if rng.random() >= (0.35 if p.registered else 0.25):
-                person.school_status = rng.choice(("senior", "senior", "vocational"))
+                person.school_status = _one(rng, ("senior", "senior", "vocational"))
         elif 19 <= age <= 22 and person.health != "disabled" and rng.random() < (0.3 if p.registered else 0.45):
-            person.school_status = rng.choice(("college", "college", "higher_vocational"))
+            person.school_status = _one(rng, ("college", "college", "higher_vocational"))
     candidates = [x for x in people if x.relation not in ("head", "spouse") and x is not dropout]
     if p.main_cause == "schooling" and candidates and not any(
             x.school_status in ("senior", "vocational", "college", "higher_vocational") for x in people):

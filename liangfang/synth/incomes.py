@@ -10,9 +10,9 @@ First a per-capita net income path is drawn for each household against that year
 - remaining households failing on income: at or below 96% of the line every year;
 - remaining households failing on something else: below the line until 2018, above it after.
 
-Then each household-year's net income (per capita × household size) is split into the
-registry's items so that wage + business + property + transfers − business expense equals it
-to the cent. Transfers follow the household: basic pension for members aged 60 or more, the
+Then each household-year's net income (per capita × household size, in whole yuan) is split
+into the registry's items so that wage + business + property + transfers − business expense
+equals it exactly. Transfers follow the household: basic pension for members aged 60 or more, the
 minimum-living allowance (低保) or destitute support (特困供养) by poverty attribute, family-planning
 reward (960 yuan a person), ecological compensation for forest land, and other transfers
 (farmland subsidy per mu, and industry dividends for registered households from 2016). The
@@ -111,18 +111,16 @@ def per_capita_paths(rng: np.random.Generator, x: IncomeInputs, lines: Mapping[i
 
 def split_incomes(rng: np.random.Generator, x: IncomeInputs, per_capita: np.ndarray,
                   years: Sequence[int]) -> dict[str, np.ndarray]:
-    """Each item of ``ITEMS`` as (n, years) whole cents; the items add up to the net income."""
+    """Each item of ``ITEMS`` as (n, years) cents, in whole yuan (as income surveys record them);
+    the items add up to the net income."""
     n = len(x.size)
     shape = (n, len(years))
-    net = np.rint(per_capita * x.size[:, None] * 100).astype(np.int64)
-    pension = x.elderly.astype(np.int64) * np.array([PENSION_PER_MONTH[y] * 1200 for y in years])
-    family = np.repeat((x.family_planning.astype(np.int64) * FAMILY_PLANNING_PER_PERSON * 100)[:, None],
-                       len(years), axis=1)
-    eco = np.repeat(np.rint(x.forest_mu * ECO_PER_MU * 100).astype(np.int64)[:, None], len(years), axis=1)
-    subsidy = np.rint(x.cultivated_mu[:, None] * np.array([FARMLAND_SUBSIDY_PER_MU[y] for y in years])
-                      * 100).astype(np.int64)
-    dividend = np.where(x.registered[:, None] & (np.asarray(years)[None, :] >= 2016),
-                        rng.integers(200, 1000, shape) * 100, 0)
+    net = np.rint(per_capita * x.size[:, None]).astype(np.int64)
+    pension = x.elderly.astype(np.int64) * np.array([PENSION_PER_MONTH[y] * 12 for y in years])
+    family = np.repeat((x.family_planning.astype(np.int64) * FAMILY_PLANNING_PER_PERSON)[:, None], len(years), axis=1)
+    eco = np.repeat(np.rint(x.forest_mu * ECO_PER_MU).astype(np.int64)[:, None], len(years), axis=1)
+    subsidy = np.rint(x.cultivated_mu[:, None] * np.array([FARMLAND_SUBSIDY_PER_MU[y] for y in years])).astype(np.int64)
+    dividend = np.where(x.registered[:, None] & (np.asarray(years)[None, :] >= 2016), rng.integers(200, 1000, shape), 0)
     # Assistance tops up what the household has (差额), and is never nothing for an entitled one.
     low = np.where(x.attribute[:, None] == ATTR_LOW_INCOME,
                    np.maximum(net * rng.uniform(0.15, 0.25, shape), net * rng.uniform(0.3, 0.5, shape) - pension),
@@ -143,10 +141,11 @@ def split_incomes(rng: np.random.Generator, x: IncomeInputs, per_capita: np.ndar
     business_net = rest - prop - wage
     cost = rng.uniform(0.25, 0.45, shape)
     expense = np.floor(business_net * cost / (1 - cost)).astype(np.int64)
-    return dict(zip(ITEMS, (wage, business_net + expense, prop, *transfers, expense), strict=True))
+    yuan = (wage, business_net + expense, prop, *transfers, expense)
+    return {item: amount * 100 for item, amount in zip(ITEMS, yuan, strict=True)}
 
 
 def household_incomes(rng: np.random.Generator, x: IncomeInputs, lines: Mapping[int, Decimal],
                       years: Sequence[int]) -> dict[str, np.ndarray]:
-    """Per-capita paths, then their split into items (whole cents)."""
+    """Per-capita paths, then their split into items (cents, whole yuan)."""
     return split_incomes(rng, x, per_capita_paths(rng, x, lines, years), years)

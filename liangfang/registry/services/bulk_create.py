@@ -19,8 +19,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from itertools import repeat
+from itertools import islice, repeat
 from operator import is_
 from typing import Any
 
@@ -53,12 +54,42 @@ def create_many(items: Sequence[HouseholdInput], *, by: str, note: str = "",
         code__in={item.village_code for item in items}).values_list("code", "id"))
     with transaction.atomic(), _large_cache():
         writer = _Writer()
-        for start in range(0, len(items), CHUNK):
-            _insert_chunk(writer, items[start:start + CHUNK], villages, report, by, note)
-            if progress:
-                progress(len(items[start:start + CHUNK]))
-        writer.finish()
+        keys = _Keys(writer, items)
+        try:
+            pending: list[tuple[int, list[Future[None]]]] = []
+            for start in range(0, len(items), CHUNK):
+                part = items[start:start + CHUNK]
+                pending.append((len(part), _insert_chunk(writer, keys, part, villages, report, by, note)))
+                # The database writes one chunk while the next is prepared; no more in flight.
+                while len(pending) > 1:
+                    _wait(pending.pop(0), progress)
+            while pending:
+                _wait(pending.pop(0), progress)
+            writer.finish()
+        finally:
+            writer.close()
     return report
+
+
+def _wait(done: tuple[int, list[Future[None]]], progress: Progress | None) -> None:
+    count, jobs = done
+    for job in jobs:
+        job.result()
+    if progress:
+        progress(count)
+
+
+class _Keys:
+    """Primary keys for the whole batch, reserved before anything is written."""
+
+    def __init__(self, writer: _Writer, items: Sequence[HouseholdInput]) -> None:
+        self.households = iter(writer.reserve(Household, len(items)))
+        self.members = iter(writer.reserve(Member, sum(len(item.members) for item in items)))
+        self.incomes = iter(writer.reserve(IncomeRecord, sum(len(item.incomes) for item in items)))
+
+    @staticmethod
+    def take(keys: Iterator[int], count: int) -> list[int]:
+        return list(islice(keys, count))
 
 
 @contextmanager
@@ -78,14 +109,12 @@ def _large_cache(kib: int = 262_144) -> Iterator[None]:
             cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
-def _insert_chunk(writer: _Writer, chunk: Sequence[HouseholdInput], villages: dict[str, int],
-                  report: BulkReport, by: str, note: str) -> None:
+def _insert_chunk(writer: _Writer, keys: _Keys, chunk: Sequence[HouseholdInput], villages: dict[str, int],
+                  report: BulkReport, by: str, note: str) -> list[Future[None]]:
     now = timezone.now()
-    household_ids = writer.reserve(Household, len(chunk))
-    member_count = sum(len(item.members) for item in chunk)
-    income_count = sum(len(item.incomes) for item in chunk)
-    member_ids = writer.reserve(Member, member_count)
-    income_ids = writer.reserve(IncomeRecord, income_count)
+    household_ids = keys.take(keys.households, len(chunk))
+    member_ids = keys.take(keys.members, sum(len(item.members) for item in chunk))
+    income_ids = keys.take(keys.incomes, sum(len(item.incomes) for item in chunk))
     # Blank values (None) are not mapped here as ``storable`` maps them one by one: the writer
     # gives None in a NOT NULL column the field's default ("" for text, the model's default
     # code otherwise), which is the same mapping, column by column. The input dicts are read,
@@ -97,25 +126,35 @@ def _insert_chunk(writer: _Writer, chunk: Sequence[HouseholdInput], villages: di
     member_home = [pk for pk, item in zip(household_ids, chunk, strict=True) for _ in item.members]
     income_home = [pk for pk, item in zip(household_ids, chunk, strict=True) for _ in item.incomes]
     sizes = [i.get("household_size") or len(item.members) for item in chunk for i in item.incomes]
-    writer.insert(Household, households, {
-        "id": household_ids, "village_id": [villages[item.village_code] for item in chunk], "version": [1] * n,
-        "created_at": [now] * n, "updated_at": [now] * n})
-    writer.insert(Member, members, {"id": member_ids, "household_id": member_home})
-    writer.insert(IncomeRecord, incomes, {"id": income_ids, "household_id": income_home, "household_size": sizes})
-    writer.insert(ChangeRecord, [{"household_number": h["number"]} for h in households], {
-        "actor": [by[:80]] * n, "action": ["create"] * n, "entity": ["household"] * n, "entity_id": household_ids,
-        "changes": [{}] * n, "note": [note[:200]] * n, "at": [now] * n})
+    jobs = [
+        writer.insert(Household, households, {
+            "id": household_ids, "village_id": [villages[item.village_code] for item in chunk],
+            "version": [1] * n, "created_at": [now] * n, "updated_at": [now] * n}),
+        writer.insert(Member, members, {"id": member_ids, "household_id": member_home}),
+        writer.insert(IncomeRecord, incomes, {"id": income_ids, "household_id": income_home,
+                                              "household_size": sizes}),
+        writer.insert(ChangeRecord, [{"household_number": h["number"]} for h in households], {
+            "actor": [by[:80]] * n, "action": ["create"] * n, "entity": ["household"] * n,
+            "entity_id": household_ids, "changes": [{}] * n, "note": [note[:200]] * n, "at": [now] * n}),
+    ]
     report.households_created += len(households)
     report.members_created += len(members)
     report.incomes_written += len(incomes)
+    return jobs
 
 
 class _Writer:
-    """Inserts rows of dicts into a model's table with the fastest means the database offers."""
+    """Inserts rows of dicts into a model's table with the fastest means the database offers.
+    Rows are prepared in the calling thread and written, in order, by one worker thread on the
+    same database connection (inside the caller's transaction); the database's own work runs
+    without the GIL, so preparing the next rows overlaps with writing these."""
 
     def __init__(self) -> None:
         self.vendor = connection.vendor
         self.reserved: dict[type[models.Model], int] = {}
+        connection.ensure_connection()
+        self.raw = connection.connection
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bulk-create")
 
     def reserve(self, model: type[models.Model], count: int) -> list[int]:
         """``count`` fresh primary keys for ``model``."""
@@ -140,11 +179,13 @@ class _Writer:
         return list(range(first, first + count))
 
     def insert(self, model: type[models.Model], rows: list[dict[str, Any]],
-               given: dict[str, list[Any]] | None = None) -> None:
+               given: dict[str, list[Any]] | None = None) -> Future[None]:
         """Insert one row per dict of ``rows``; ``given`` supplies whole columns by attribute name
-        (keys, foreign keys, constants) that the dicts do not hold."""
+        (keys, foreign keys, constants) that the dicts do not hold. Returns the pending write."""
+        done: Future[None] = Future()
         if not rows:
-            return
+            done.set_result(None)
+            return done
         given = given or {}
         pk = model._meta.pk
         # Without keys of its own, a row takes the next key from the table.
@@ -152,18 +193,25 @@ class _Writer:
         if self.vendor not in ("sqlite", "postgresql"):
             objects = [model(**{**row, **{k: v[i] for k, v in given.items()}}) for i, row in enumerate(rows)]
             model._default_manager.bulk_create(objects, batch_size=1000)
-            return
+            done.set_result(None)
+            return done
         data = list(zip(*(self._column(f, rows, given.get(f.attname)) for f in fields), strict=True))
         table = connection.ops.quote_name(model._meta.db_table)
         quoted = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
-        with connection.cursor() as cursor:
-            if self.vendor == "sqlite":
-                cursor.executemany(f"INSERT INTO {table} ({quoted}) VALUES ({', '.join(['%s'] * len(fields))})",
-                                   data)
-            else:
-                with cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
-                    for row in data:
-                        copy.write_row(row)
+        if self.vendor == "sqlite":
+            sql = f"INSERT INTO {table} ({quoted}) VALUES ({', '.join(['?'] * len(fields))})"
+            return self.pool.submit(self._executemany, sql, data)
+        return self.pool.submit(self._copy, f"COPY {table} ({quoted}) FROM STDIN", data)
+
+    def _executemany(self, sql: str, data: list[tuple[Any, ...]]) -> None:
+        # Closed here, in the worker: a cursor left to die in the other thread would reset a
+        # cached statement that the worker is already using again.
+        self.raw.executemany(sql, data).close()
+
+    def _copy(self, sql: str, data: list[tuple[Any, ...]]) -> None:
+        with self.raw.cursor() as cursor, cursor.copy(sql) as copy:
+            for row in data:
+                copy.write_row(row)
 
     def _column(self, field: models.Field, rows: list[dict[str, Any]], given: list[Any] | None) -> list[Any]:
         """One column's values, converted for the database. A missing value, or None where the
@@ -209,7 +257,10 @@ class _Writer:
         return _same
 
     def finish(self) -> None:
-        """Nothing to do: SQLite's AUTOINCREMENT and PostgreSQL's sequence already moved on."""
+        """Nothing left to do: SQLite's AUTOINCREMENT and PostgreSQL's sequence already moved on."""
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _same(v: Any) -> Any:

@@ -109,3 +109,16 @@ def test_a_failure_inside_the_write_leaves_nothing_behind(monkeypatch: pytest.Mo
     with pytest.raises(RuntimeError, match="disk full"):
         create_many(batch("F"), by="t")
     assert Household.objects.count() == 0 and Member.objects.count() == 0 and IncomeRecord.objects.count() == 0
+
+
+def test_many_chunks_are_written_in_order_while_the_next_ones_are_prepared(monkeypatch: pytest.MonkeyPatch) -> None:
+    from liangfang.registry.services import bulk_create
+
+    monkeypatch.setattr(bulk_create, "CHUNK", 2)
+    steps: list[int] = []
+    report = create_many(batch("F", 7), by="t", progress=steps.append)
+    assert steps == [2, 2, 2, 1] and report.households_created == 7
+    write_many(batch("S", 7), by="t")
+    assert _stored([f"F{i}" for i in range(7)]) == _stored([f"S{i}" for i in range(7)])
+    assert list(Member.objects.filter(household__number="F6").values_list("relation", flat=True).order_by(
+        "relation")) == ["daughter", "head"]
