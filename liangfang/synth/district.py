@@ -11,7 +11,7 @@ least one of these in 2020. General households are above the line in every year 
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -169,16 +169,22 @@ def _attach_incomes(households: list[HouseholdInput], cents: Mapping[str, np.nda
         item.incomes = rows[i * per:(i + 1) * per]
 
 
-def generate_district(*, seed: int, scale: float, lines: Mapping[int, Decimal]) -> SynthDistrict:
+def generate_district(*, seed: int, scale: float, lines: Mapping[int, Decimal],
+                      progress: Callable[[int], None] | None = None) -> SynthDistrict:
     """Everything the district holds, deterministic in ``seed``; ``lines`` are the yearly
-    national poverty lines (yuan per person), 2014–2020."""
+    national poverty lines (yuan per person), 2014–2020. ``progress(n)`` hears of households
+    drafted, and of the rest of the work as a share of them (in all, once per household)."""
     target = headline(scale)
     district = taobei_district()
     facilities = facility_rows(district)
     plans = plan_households(random.Random(seed), district, target)
     random.Random(seed + 1).shuffle(plans)  # mix registered and general households in numbering
     builder = _Builder(seed)
-    drafts = [builder.household(plan) for plan in plans]
+    step = progress or (lambda n: None)
+    drafts = []
+    for start in range(0, len(plans), 5000):
+        drafts += [builder.household(plan) for plan in plans[start:start + 5000]]
+        step(len(plans[start:start + 5000]) // 2)
     piped = {str(r["village_code"]) for r in facilities if r["year"] == 2020 and r["piped_water"]}
     places = dwellings(np.random.default_rng(seed + 5), plans, piped, door_to_door_villages(district))
     phones = PhoneBook(np.random.default_rng(seed + 3))
@@ -193,6 +199,7 @@ def generate_district(*, seed: int, scale: float, lines: Mapping[int, Decimal]) 
     inputs = _income_inputs(rng, plans, [d[1] for d in drafts], [d[0] for d in drafts], members)
     cents = household_incomes(rng, inputs, lines, YEARS)
     _attach_incomes(households, cents)
+    step(len(plans) - sum(len(plans[start:start + 5000]) // 2 for start in range(0, len(plans), 5000)))
     registered = [(h.household["number"], h.village_code, h.household["first_identified_on"])
                   for h in households if h.household["is_registered"]]
     cadre_rng = random.Random(seed + 2)

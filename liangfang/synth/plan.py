@@ -73,6 +73,10 @@ class Headline:
     def registered_households(self) -> int:
         return self.exited_households + self.remaining_households
 
+    @property
+    def households(self) -> int:
+        return self.registered_households + self.general_households
+
 
 def headline(scale: float = 1.0) -> Headline:
     if not 0 < scale <= 4:

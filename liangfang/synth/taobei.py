@@ -31,6 +31,7 @@ from ..registry.services.errors import RegistryError
 from ..registry.services.regions import regions_write_many, village_facilities_write_many
 from .district import YEARS, generate_district
 from .partners import MAX_LOAD
+from .plan import headline
 
 DEFAULT_PACK = "cn-national"
 
@@ -105,10 +106,10 @@ def build_district(*, seed: int = 2020, scale: float = 1.0, by: str = "synth", p
         raise DistrictNotEmpty(existing)
     step = _Steps(progress)
     step.describe("生成合成数据 / generating")
-    data = generate_district(seed=seed, scale=scale, lines=lines if lines is not None else pack_lines(pack))
+    step.total(2 * headline(scale).households)
+    data = generate_district(seed=seed, scale=scale, lines=lines if lines is not None else pack_lines(pack),
+                             progress=step)
     households = data.households
-    step.total(2 * len(households))
-    step(len(households))
     step.describe("写入数据库 / writing")
     partners = data.partners
     with transaction.atomic():
