@@ -259,7 +259,7 @@ def plan_deliver_cmd(
 ) -> None:
     migrate()
     from liangfang.plans.models import Plan
-    from liangfang.plans.services.delivery import plan_deliver
+    from liangfang.plans.services.bulk_delivery import plans_deliver_many
     from liangfang.registry.services.errors import ValidationFailed
 
     try:
@@ -270,14 +270,12 @@ def plan_deliver_cmd(
     if not plans:
         raise fail(bi(f"第 {run} 次测算没有已确认的计划，请先 liangfang plan-accept --run {run}",
                       f"run {run} has no accepted plans; run liangfang plan-accept --run {run} first"))
-    count = 0
     try:
-        with progress_bar(bi("登记落实", "recording deliveries"), total=len(plans)) as advance:
-            for plan in plans:
-                count += len(plan_deliver(plan=plan, date=day, proof_note=proof, by=by))
-                advance(1)
+        with progress_bar(bi("登记落实", "recording deliveries")) as advance:
+            advance.set_total(len(plans))
+            count = plans_deliver_many(plans=plans, date=day, proof_note=proof, by=by, progress=advance)
     except ValidationFailed as err:
-        raise _problems(err, "登记中断（之前的户已登记）", "stopped (earlier households are recorded)") from None
+        raise _problems(err, "未能登记落实", "could not record the deliveries") from None
     console.print(bi(f"已登记 {count:,} 项措施落实；重新评估：liangfang assess --year {plans[0].year}",
                      f"{count:,} measures recorded; re-assess: liangfang assess --year {plans[0].year}"))
 

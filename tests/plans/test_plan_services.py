@@ -12,8 +12,16 @@ import pytest
 from liangfang.assessments.models import HouseholdResult
 from liangfang.assessments.services import assessment_run
 from liangfang.plans.models import Delivery, Plan, PlanMeasure, PlanRun
+from liangfang.plans.services.bulk_delivery import plans_deliver_many
 from liangfang.plans.services.delivery import delivery_record, plan_deliver
-from liangfang.plans.services.plans import measure_change, measure_decide, plan_accept, plan_area, plan_revise
+from liangfang.plans.services.plans import (
+    measure_change,
+    measure_decide,
+    plan_accept,
+    plan_area,
+    plan_revise,
+    plans_accept,
+)
 from liangfang.registry.models import ChangeRecord, Household, IncomeRecord, Region
 from liangfang.registry.services.errors import ValidationFailed
 from liangfang.registry.services.households import household_create, income_set
@@ -118,12 +126,18 @@ def test_decisions_need_reasons_and_only_proposed_plans_change(district: dict[st
     assert statuses == {1: "superseded", 2: "accepted"}
 
 
-def test_delivery_updates_the_registry_and_the_reassessment_lifts_them(district: dict[str, Household]) -> None:
+@pytest.mark.parametrize("bulk", [False, True], ids=["one_by_one", "batch"])
+def test_delivery_updates_the_registry_and_the_reassessment_lifts_them(district: dict[str, Household],
+                                                                      bulk: bool) -> None:
     before = assessment_run(year=YEAR, by="test")
     assert set(HouseholdResult.objects.filter(run=before).values_list("verdict", flat=True)) == {"fail"}
     plan_area(region=_county(), year=YEAR, budget=None, by="x")
+    plans_accept(plans=list(Plan.objects.filter(year=YEAR)), by="township")
+    if bulk:
+        count = plans_deliver_many(plans=list(Plan.objects.filter(year=YEAR)), date=dt.date(YEAR, 10, 15),
+                                   proof_note="验收单 2015-001", by="cadre")
+        assert count == PlanMeasure.objects.count()
     for plan in Plan.objects.filter(year=YEAR):
-        plan_accept(plan=plan, by="township")
         plan_deliver(plan=plan, date=dt.date(YEAR, 10, 15), proof_note="验收单 2015-001", by="cadre")
     house = Household.objects.get(pk=district["house"].pk)
     assert (house.housing_safety_via, house.housing_renovated_year) == ("renovated", YEAR)
@@ -131,6 +145,9 @@ def test_delivery_updates_the_registry_and_the_reassessment_lifts_them(district:
     after = assessment_run(year=YEAR, by="test")
     assert set(HouseholdResult.objects.filter(run=after).values_list("verdict", flat=True)) == {"pass"}
     assert Delivery.objects.count() == PlanMeasure.objects.filter(status__in=["accepted", "changed"]).count()
+    school = district["school"].members.get(relation="son")
+    assert school.school_status == "primary"
+    assert ChangeRecord.objects.filter(action="deliver_measure").count() == Delivery.objects.count()
 
 
 def test_a_delivery_needs_proof_an_accepted_plan_and_is_recorded_once(district: dict[str, Household]) -> None:
