@@ -133,7 +133,7 @@ def plan(
             area = plan_area(region=region, year=year, budget=amount, by=by, pack=pack,
                              capacities=_capacities(capacity), save=not dry_run, compare_greedy=greedy,
                              progress=step)
-            advance.describe(bi("优化与保存完成", "optimised and saved"))
+            advance.describe(bi("诊断、优化完成", "diagnosed and optimised"))
             advance(2)
     except ValidationFailed as err:
         raise _problems(err, "未能测算", "could not plan") from None
