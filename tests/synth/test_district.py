@@ -176,3 +176,21 @@ def test_facilities_improve_and_poor_villages_have_what_their_exit_needs(distric
     for name in ("clinic", "culture_room", "service_center"):
         assert sum(1 for v in villages if rows[(v.code, 2020)][name]) == 129
         assert sum(1 for v in villages if rows[(v.code, 2014)][name]) < 129
+
+
+def test_the_district_does_not_depend_on_the_process_hash_seed() -> None:
+    import os
+    import subprocess
+    import sys
+
+    script = ("import django, hashlib; django.setup();"
+              "from liangfang.synth.district import generate_district;"
+              "from liangfang.synth.taobei import pack_lines;"
+              "d = generate_district(seed=5, scale=0.01, lines=pack_lines());"
+              "print(hashlib.sha256(repr((d.households, d.partners, d.facility_rows)).encode()).hexdigest())")
+    digests = set()
+    for hash_seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed, "DJANGO_SETTINGS_MODULE": "liangfang.settings"}
+        out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+        digests.add(out.stdout.strip())
+    assert len(digests) == 1
