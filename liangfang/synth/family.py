@@ -72,9 +72,9 @@ def _head_age(rng: random.Random, p: Profile) -> int:
         return _ri(rng, 36, 52)
     if p.registered:
         roll = rng.random()
-        if roll < 0.55:
+        if roll < 0.6:
             return _ri(rng, 60, 86)
-        return _ri(rng, 45, 59) if roll < 0.9 else _ri(rng, 30, 44)
+        return _ri(rng, 45, 59) if roll < 0.96 else _ri(rng, 30, 44)
     return max(24, min(88, round(rng.gauss(53, 13))))
 
 
@@ -107,7 +107,7 @@ def compose(rng: random.Random, p: Profile) -> list[Person]:
     if not needs_child and (no_labor or (head_age >= 62 and rng.random() < 0.5)):
         # Left-behind grandchildren, or an adult child who cannot work.
         for _ in range(slots):
-            if rng.random() < 0.7:
+            if rng.random() < (0.38 if p.registered else 0.7):
                 people.append(Person("grandchild", _sex(rng), _ri(rng, 3, 15)))
             else:
                 people.append(Person("child", _sex(rng), max(18, head_age - _ri(rng, 24, 34)),

@@ -3,10 +3,12 @@ Generated in memory: writing it is covered at a small scale in test_build.py."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 
 import pytest
 
+from liangfang.ids import age_on
 from liangfang.synth import standard
 from liangfang.synth.district import generate_district
 from liangfang.synth.taobei import pack_lines
@@ -31,6 +33,10 @@ def test_the_full_district_has_the_article_headline_figures_and_honest_exits() -
     renovated = Counter(h.household["is_registered"] for h in data.households
                         if h.household["housing_safety_via"] == "renovated")
     assert (renovated[True], renovated[True] + renovated[False]) == (3497, 9291)  # 改造危房9291户，建档立卡户3497户
+    # 全区527名义务教育阶段贫困家庭学生: school-age pupils of registered households, within 10%
+    pupils = sum(1 for h in data.households if h.household["is_registered"] for m in h.members
+                 if 6 <= age_on(m["birth_date"], dt.date(2020, 8, 31)) <= 15 and m["school_status"] != "not_in_school")
+    assert abs(pupils - 527) < 53
     exits = Counter(h.household["exit_year"] for h in data.households if h.household["status"] == "exited")
     assert sum(n for y, n in exits.items() if 2016 <= y <= 2019) > 0.75 * 7001
 
