@@ -14,12 +14,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 
 from ..registry.models import Household
+from ..registry.selectors import percent
 from ..registry.services.bulk_create import create_many
 from ..registry.services.cadres import (
     cadre_pairings_write_many,
@@ -73,15 +74,12 @@ class DistrictReport:
     @property
     def incidence_at_registration(self) -> Decimal:
         """Registered people as a percentage of the rural population."""
-        return _percent(self.registered_people, self.people)
+        return percent(self.registered_people, self.people)
 
     @property
     def incidence_2020(self) -> Decimal:
-        return _percent(self.remaining_people, self.people)
+        return percent(self.remaining_people, self.people)
 
-
-def _percent(part: int, whole: int) -> Decimal:
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.001"), ROUND_HALF_UP) if whole else Decimal(0)
 
 
 def pack_lines(pack: str = DEFAULT_PACK) -> dict[int, Decimal]:
