@@ -4,6 +4,7 @@ plan of record, an area run's cost tables, overdue work, and the article-style r
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -15,7 +16,7 @@ from ..engine.explain import Line as ExplainLine
 from ..engine.explain import format_money
 from ..policy import load_pack
 from ..registry.codes import label
-from ..registry.models import CadrePairing, Household, IncomeRecord, Region
+from ..registry.models import CadrePairing, Household, IncomeRecord, Member, Region
 from ..registry.selectors import households_in
 from ..registry.services.errors import NotFound
 from .catalogue import catalogue_for
@@ -75,8 +76,11 @@ def _join(parts: list[str], lang: str) -> str:
     return ("，" if lang == "zh" else ", ").join(parts)
 
 
-def risk_factors(household: Household, year: int, pack: str = "cn-national") -> list[Risk]:
-    """Causes, labour, health, schooling, housing, water, insurance and the income trend."""
+def risk_factors(household: Household, year: int, pack: str = "cn-national", *,
+                 members: Sequence[Member] | None = None, incomes: Sequence[IncomeRecord] | None = None
+                 ) -> list[Risk]:
+    """Causes, labour, health, schooling, housing, water, insurance and the income trend. A page
+    that has read the current ``members`` and the ``incomes`` already passes them in."""
     out: list[Risk] = []
     if household.main_cause:
         others_zh = [label("poverty_cause", c, "zh") for c in household.other_causes]
@@ -85,7 +89,7 @@ def risk_factors(household: Household, year: int, pack: str = "cn-national") -> 
                                  + (f"；其他：{'、'.join(others_zh)}" if others_zh else ""),
                         f"main cause: {label('poverty_cause', household.main_cause, 'en')}"
                         + (f"; others: {', '.join(others_en)}" if others_en else "")))
-    members = list(household.members.filter(is_active=True))
+    members = list(household.members.filter(is_active=True)) if members is None else list(members)
     ref = load_pack(pack).reference_date
     on = dt.date(year, ref.month, ref.day)
 
@@ -130,8 +134,9 @@ def risk_factors(household: Household, year: int, pack: str = "cn-national") -> 
     if uninsured:
         out.append(Risk("insurance", f"未参加基本医疗保险 {uninsured} 人",
                         f"{uninsured} without basic medical insurance"))
-    trend = [(r.year, r.per_capita_net_income) for r in
-             IncomeRecord.objects.filter(household=household, year__lte=year).order_by("-year")[:3]][::-1]
+    recent = (list(IncomeRecord.objects.filter(household=household, year__lte=year).order_by("-year")[:3])
+              if incomes is None else sorted((r for r in incomes if r.year <= year), key=lambda r: -r.year)[:3])
+    trend = [(r.year, r.per_capita_net_income) for r in recent][::-1]
     if trend:
         series = " → ".join(f"{y} {format_money(v)}" for y, v in trend)
         if len(trend) > 1:
@@ -153,9 +158,13 @@ def plan_of_record(household: Household, year: int) -> Plan | None:
     return household.plans.filter(year=year, status="accepted").first()
 
 
-def run_tables(run: PlanRun) -> dict[str, list[Row]]:
-    """The cost tables of a stored run, from its plans' measures (rejected ones left out)."""
-    measures = (PlanMeasure.objects.filter(plan__run=run).exclude(status="rejected")
+def run_tables(run: PlanRun, region: Region | None = None) -> dict[str, list[Row]]:
+    """The cost tables of a stored run, from its plans' measures (rejected ones left out); with
+    ``region``, only its households' measures (a village's share of a county run)."""
+    chosen = PlanMeasure.objects.filter(plan__run=run)
+    if region is not None and region.pk != run.region_id:
+        chosen = chosen.filter(plan__household__in=households_in(region))
+    measures = (chosen.exclude(status="rejected")
                 .values_list("plan__household_id", "plan__household__village_id", "measure", "category",
                              "fund_source", "stage", "cost"))
     lines = [Line(*row) for row in measures]

@@ -15,11 +15,14 @@ from liangfang.plans.models import Delivery, Plan, PlanMeasure, PlanRun
 from liangfang.plans.services.bulk_delivery import plans_deliver_many
 from liangfang.plans.services.delivery import delivery_record, plan_deliver
 from liangfang.plans.services.plans import (
+    DecisionConflict,
     measure_change,
     measure_decide,
+    measure_state,
     plan_accept,
     plan_area,
     plan_revise,
+    plan_state,
     plans_accept,
 )
 from liangfang.registry.models import ChangeRecord, Household, IncomeRecord, Region
@@ -164,3 +167,26 @@ def test_a_delivery_needs_proof_an_accepted_plan_and_is_recorded_once(district: 
     assert district["uninsured"].members.get().medical_insurance is True
     with pytest.raises(ValidationFailed):
         delivery_record(measure=measure, date=dt.date(YEAR, 3, 2), proof_note="again", by="cadre")
+
+
+def test_a_decision_given_the_state_it_saw_is_refused_when_stale(district: dict[str, Household]) -> None:
+    plan_area(region=_county(), year=YEAR, budget=None, by="x")
+    plan = Plan.objects.get(household=district["house"])
+    measure = plan.measures.get(measure="d_rebuild")
+    seen = measure_state(measure, plan.status)
+    seen_plan = plan_state(plan, plan.measures.values_list("decided_at", flat=True))
+    measure_decide(measure=measure, decision="accepted", by="甲", expected_state=seen)
+    with pytest.raises(DecisionConflict, match="甲"):
+        measure_decide(measure=measure, decision="rejected", note="乙的理由", by="乙", expected_state=seen)
+    with pytest.raises(DecisionConflict):
+        measure_change(measure=measure, by="乙", note="n", cost=Decimal(1), expected_state=seen)
+    with pytest.raises(DecisionConflict, match="甲"):
+        plan_accept(plan=plan, by="乙", expected_state=seen_plan)
+    measure.refresh_from_db()
+    assert (measure.status, measure.decided_by, measure.cost) == ("accepted", "甲", Decimal(30000))
+    assert Plan.objects.get(pk=plan.pk).status == "proposed"
+    fresh = plan_state(plan, plan.measures.values_list("decided_at", flat=True))
+    plan_accept(plan=plan, by="乙", expected_state=fresh)
+    with pytest.raises(DecisionConflict, match="乙"):  # the plan was accepted meanwhile
+        measure_decide(measure=measure, decision="rejected", note="n", by="丙",
+                       expected_state=measure_state(measure, "proposed"))

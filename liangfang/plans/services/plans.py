@@ -7,7 +7,7 @@ Every write is logged in the registry's change log.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -23,9 +23,9 @@ from ...policy import PackError, load_pack
 from ...registry.models import ChangeRecord, Household, Member, Region
 from ...registry.selectors import significant_prefix
 from ...registry.services.changelog import jsonable, record_change
-from ...registry.services.errors import Problem, ValidationFailed
+from ...registry.services.errors import Problem, RegistryError, ValidationFailed
 from ..catalogue import CatalogueError, CompiledCatalogue, catalogue_for, compile_catalogue
-from ..models import Plan, PlanMeasure, PlanRun
+from ..models import MEASURE_STATUS, Plan, PlanMeasure, PlanRun
 from ..needs import assess, read_needs, release
 from ..prescribe import DraftPlan, Prescription, Proposal, fen, prescribe, yuan
 from ..tables import Line, as_json, cost_tables
@@ -196,6 +196,55 @@ def _save(area: AreaPlan, budget: Decimal | None, capacities: Mapping[str, int],
 
 
 # -- decisions on a proposed plan -----------------------------------------------------------------------
+class DecisionConflict(RegistryError):
+    """The plan or measure changed after the page that shows it was read; nothing was written."""
+
+
+MEASURE_STATUS_EN = {"proposed": "proposed", "accepted": "accepted", "changed": "changed", "rejected": "rejected"}
+
+
+def _stamp(at: dt.datetime | None) -> str:
+    return "-" if at is None else f"{at.timestamp():.6f}"
+
+
+def measure_state(measure: PlanMeasure, plan_status: str) -> str:
+    """What a page shows of a measure's decision, as a token: a decision sent with an older token
+    is refused (every decision sets ``decided_at``, so the token changes with each one)."""
+    return f"{plan_status}:{measure.status}:{_stamp(measure.decided_at)}"
+
+
+def plan_state(plan: Plan, decided: Iterable[dt.datetime | None]) -> str:
+    """The same for a whole plan: its status and version and the latest decision on its measures."""
+    times = [at for at in decided if at is not None]
+    return f"{plan.status}:v{plan.version}:{_stamp(max(times) if times else None)}"
+
+
+def _when(at: dt.datetime | None) -> str:
+    return timezone.localtime(at).strftime("%Y-%m-%d %H:%M") if at else "—"
+
+
+def _plan_moved(plan: Plan) -> DecisionConflict:
+    if plan.status == "accepted":
+        when = _when(plan.accepted_at)
+        return DecisionConflict(f"该计划已于 {when} 由 {plan.accepted_by} 确认为现行计划，本次未写入 / "
+                                f"the plan was accepted as the plan of record by {plan.accepted_by} at "
+                                f"{_when(plan.accepted_at)}; nothing was written")
+    return DecisionConflict("该计划已被新版本取代，本次未写入，请在新版本上确认 / a newer version has replaced this "
+                            "plan; nothing was written, decide on the new version")
+
+
+def _check_measure(measure: PlanMeasure, expected: str) -> None:
+    current = PlanMeasure.objects.select_for_update().select_related("plan").get(pk=measure.pk)
+    if measure_state(current, current.plan.status) == expected:
+        return
+    if current.plan.status != "proposed":
+        raise _plan_moved(current.plan)
+    zh = dict(MEASURE_STATUS)[current.status]
+    raise DecisionConflict(f"该措施已于 {_when(current.decided_at)} 由 {current.decided_by} 改为「{zh}」，本次未写入 / "
+                           f"the measure was set to \"{MEASURE_STATUS_EN[current.status]}\" by {current.decided_by} "
+                           f"at {_when(current.decided_at)}; nothing was written")
+
+
 def _proposed(plan: Plan) -> None:
     plan.status = Plan.objects.values_list("status", flat=True).get(pk=plan.pk)  # not a stale copy
     if plan.status != "proposed":
@@ -204,8 +253,13 @@ def _proposed(plan: Plan) -> None:
 
 
 @transaction.atomic
-def measure_decide(*, measure: PlanMeasure, decision: str, by: str, note: str = "") -> PlanMeasure:
-    """Accept or reject one proposed measure; a rejection needs a note saying why."""
+def measure_decide(*, measure: PlanMeasure, decision: str, by: str, note: str = "",
+                   expected_state: str | None = None) -> PlanMeasure:
+    """Accept or reject one proposed measure; a rejection needs a note saying why. With
+    ``expected_state`` (``measure_state`` as the user saw it) a decision made meanwhile is not
+    overwritten: DecisionConflict."""
+    if expected_state is not None:
+        _check_measure(measure, expected_state)
     _proposed(measure.plan)
     if decision not in ("accepted", "rejected"):
         raise ValidationFailed([Problem("decision", decision, "应为 accepted 或 rejected / accepted or rejected")])
@@ -223,8 +277,12 @@ def measure_decide(*, measure: PlanMeasure, decision: str, by: str, note: str = 
 
 @transaction.atomic
 def measure_change(*, measure: PlanMeasure, by: str, note: str, cost: Decimal | None = None,
-                   due_date: dt.date | None = None, fund_source: str | None = None) -> PlanMeasure:
-    """Change a proposed measure's cost, due date or fund source; the note says why."""
+                   due_date: dt.date | None = None, fund_source: str | None = None,
+                   expected_state: str | None = None) -> PlanMeasure:
+    """Change a proposed measure's cost, due date or fund source; the note says why
+    (``expected_state`` as for ``measure_decide``)."""
+    if expected_state is not None:
+        _check_measure(measure, expected_state)
     _proposed(measure.plan)
     problems = []
     if not note.strip():
@@ -255,9 +313,21 @@ def measure_change(*, measure: PlanMeasure, by: str, note: str, cost: Decimal | 
 
 
 @transaction.atomic
-def plan_accept(*, plan: Plan, by: str) -> Plan:
-    """Make ``plan`` the household's plan of record for its year; measures not yet decided are accepted."""
+def plan_accept(*, plan: Plan, by: str, expected_state: str | None = None) -> Plan:
+    """Make ``plan`` the household's plan of record for its year; measures not yet decided are
+    accepted. With ``expected_state`` (``plan_state`` as the user saw it) a plan or measure changed
+    meanwhile is refused: DecisionConflict."""
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if expected_state is not None:
+        decided = list(plan.measures.values_list("decided_at", flat=True))
+        if plan_state(plan, decided) != expected_state:
+            if plan.status != "proposed":
+                raise _plan_moved(plan)
+            last = plan.measures.exclude(decided_at=None).order_by("-decided_at").first()
+            who, when = (last.decided_by, _when(last.decided_at)) if last else ("—", "—")
+            raise DecisionConflict(f"打开页面后措施又有调整（最近一次：{who}，{when}），本次未确认，请核对后再确认 / "
+                                   f"measures were decided after you opened the page (last by {who} at {when}); "
+                                   "the plan was not accepted, check and accept again")
     _proposed(plan)
     now = timezone.now()
     plan.measures.filter(status="proposed").update(status="accepted", decided_at=now, decided_by=by[:80])
