@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import auth, dashboard, edit, households
+from .views import auth, dashboard, edit, households, plans
 
 app_name = "web"
 
@@ -19,4 +19,14 @@ urlpatterns = [
     path("households/<str:number>/incomes/add/", edit.income_edit_view, name="income_add"),
     path("households/<str:number>/incomes/<int:year>/", edit.income_edit_view, name="income_edit"),
     path("households/<str:number>/cadre/", edit.pairing_edit_view, name="pairing_edit"),
+    path("households/<str:number>/measures/<int:measure_id>/", plans.measure_view, name="measure"),
+    path("households/<str:number>/measures/<int:measure_id>/decide/", plans.measure_decide_view,
+         name="measure_decide"),
+    path("households/<str:number>/measures/<int:measure_id>/change/", plans.measure_change_view,
+         name="measure_change"),
+    path("households/<str:number>/measures/<int:measure_id>/deliver/", plans.delivery_view, name="delivery"),
+    path("households/<str:number>/plans/<int:plan_id>/accept/", plans.plan_accept_view, name="plan_accept"),
+    path("households/<str:number>/visits/add/", plans.visit_add_view, name="visit_add"),
+    path("region/<str:code>/plans/", plans.area_plans_view, name="area_plans"),
+    path("region/<str:code>/plans/propose/", plans.area_plan_propose_view, name="area_plan_propose"),
 ]

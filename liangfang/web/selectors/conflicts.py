@@ -31,7 +31,13 @@ ACTIONS = {
     "add_member": gettext_lazy("added a member"),
     "update_member": gettext_lazy("changed a member"), "remove_member": gettext_lazy("recorded a member leaving"),
     "set_income": gettext_lazy("recorded income"), "pair_cadre": gettext_lazy("paired a responsible cadre"),
+    "propose_plan": gettext_lazy("proposed a plan"), "measure_accepted": gettext_lazy("accepted a measure"),
+    "measure_rejected": gettext_lazy("rejected a measure"), "measure_changed": gettext_lazy("changed a measure"),
+    "accept_plan": gettext_lazy("accepted the plan"), "revise_plan": gettext_lazy("revised the plan"),
+    "deliver_measure": gettext_lazy("recorded a measure delivered"), "visit": gettext_lazy("recorded a visit"),
 }
+# Plan entries use their own labels: their "year" is the plan's year, not an income field.
+PLAN_ENTITIES = frozenset({"plan", "plan_measure", "plan_run", "delivery", "visit"})
 
 
 # Change-log keys that are not in the field table.
@@ -40,6 +46,12 @@ OTHER_LABELS = {
     "end_date": gettext_lazy("end date"), "members": gettext_lazy("members"), "version": gettext_lazy("version"),
     "left_reason": gettext_lazy("reason for leaving"), "left_on": gettext_lazy("date left"),
     "household_size": gettext_lazy("people"),
+    "year": gettext_lazy("year"), "run": gettext_lazy("plan run"), "lifts": gettext_lazy("reaches the standard"),
+    "measures": gettext_lazy("measures"), "measure": gettext_lazy("measure"), "status": gettext_lazy("state"),
+    "note": gettext_lazy("note"), "cost": gettext_lazy("cost"), "due_date": gettext_lazy("due date"),
+    "fund_source": gettext_lazy("fund source"), "replaces": gettext_lazy("replaces versions"),
+    "date": gettext_lazy("date"), "amount": gettext_lazy("amount"), "applied": gettext_lazy("written to the registry"),
+    "visitor": gettext_lazy("visited by"),
 }
 _ID_LIKE = re.compile(r"^(\d{17}[\dX]|\d{15})$")
 
@@ -58,13 +70,18 @@ def change_lines(entries: Iterable[Mapping[str, object]], role: Role) -> list[Ch
     lines = []
     for e in entries:
         raw = e.get("changes") or {}
-        table = _TABLES.get(str(e.get("entity", "")), _ANY)
+        entity = str(e.get("entity", ""))
+        plan_entry = entity in PLAN_ENTITIES
+        table = {} if plan_entry else _TABLES.get(entity, _ANY)
         pairs = []
         if isinstance(raw, dict):
             for name, value in raw.items():
-                if name == "version":  # the message already says which versions
+                if name == "version" and not plan_entry:  # the message already says which versions
                     continue
-                field = table.get(name) or _ANY.get(name)
+                field = None if plan_entry else (table.get(name) or _ANY.get(name))
+                if plan_entry and name == "measure":
+                    pairs.append((str(OTHER_LABELS[name]), "", _measure_shown(str(value), role)))
+                    continue
                 label = field_label(field) if field else str(OTHER_LABELS.get(name, name))
                 if isinstance(value, list) and len(value) == 2:
                     pairs.append((label, _shown(field, name, value[0], role), _shown(field, name, value[1], role)))
@@ -77,6 +94,17 @@ def change_lines(entries: Iterable[Mapping[str, object]], role: Role) -> list[Ch
     return lines
 
 
+def _measure_shown(code: str, role: Role) -> str:
+    """A measure's name; a health measure names an illness, so roles without health facts see none."""
+    from .plans import DEFAULT_PACK, catalogue, measure_name
+
+    cat = catalogue(DEFAULT_PACK)
+    spec = cat.measures.get(code)
+    if spec is not None and spec.category == "health" and not role.health:
+        return masking.HIDDEN
+    return measure_name(cat, code)
+
+
 def _shown(field: Field | None, name: str, value: object, role: Role) -> str:
     text = "" if value is None else str(value)
     if not text:
@@ -87,6 +115,10 @@ def _shown(field: Field | None, name: str, value: object, role: Role) -> str:
         text = {"True": _("yes"), "False": _("no")}.get(text, text)
     if name == "resident_id" or _ID_LIKE.match(text):  # a cadre's number logged by a pairing, too
         return masking.resident_id(role, text)
+    if field is None and name == "status":
+        from .plans import MEASURE_STATUS
+
+        return str(MEASURE_STATUS.get(text, text))
     if name == "left_reason":
         return code_label("member_left_reason", text)
     if name == "phone":

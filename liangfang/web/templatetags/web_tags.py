@@ -45,6 +45,14 @@ def health(value: str, role: Role) -> str:
 
 
 @register.filter
+def plan_status(value: str) -> str:
+    """proposed → 待确认 / awaiting acceptance."""
+    from ..selectors.plans import PLAN_STATUS
+
+    return str(PLAN_STATUS.get(value, value))
+
+
+@register.filter
 def bilingual(message: str) -> str:
     return pick(str(message))
 

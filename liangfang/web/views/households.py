@@ -31,6 +31,7 @@ from ..selectors.households import (
     list_choices,
     page_rows,
 )
+from ..selectors.plans import household_plans
 from ..text import is_zh
 
 
@@ -117,9 +118,11 @@ def household_list(request: HttpRequest, viewer: Viewer) -> HttpResponse:
 def household_detail(request: HttpRequest, viewer: Viewer, number: str) -> HttpResponse:
     household = household_for(viewer, number)
     page = household_page(household, viewer.region)
+    assessment = household_assessment(household)
     return render(request, "web/household_detail.html", {
-        "viewer": viewer, "p": page, "h": household, "assessment": household_assessment(household),
+        "viewer": viewer, "p": page, "h": household, "assessment": assessment,
         "history": history_lines(page.history, viewer.role),
+        "plans": household_plans(household, viewer.role, assessment, page.members, page.incomes),
     })
 
 

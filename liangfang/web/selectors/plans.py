@@ -1,0 +1,302 @@
+"""Plans on the web pages (一户一策): a household's diagnosis, its plans with each measure, deliveries
+and visits; an area's plan runs with their cost tables, households and overdue work. Each page reads
+in a fixed number of queries whatever the number of plans, measures or households."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ...accounts.roles import Role
+from ...assessments.selectors import Explanation
+from ...engine.explain import Line as ExplainLine
+from ...plans.catalogue import catalogue_for
+from ...plans.models import Delivery, Plan, PlanMeasure, PlanRun, Visit
+from ...plans.schema import Catalogue
+from ...plans.selectors import Overdue, Rollup, overdue, risk_factors, rollup, run_tables
+from ...plans.services.delivery import DELIVERABLE
+from ...plans.services.plans import measure_state, plan_state
+from ...plans.tables import Row
+from ...policy import load_pack
+from ...registry.models import Household, IncomeRecord, Member, Region
+from ...registry.selectors import households_in, significant_prefix
+from ..masking import HIDDEN
+from ..text import is_zh
+
+DEFAULT_PACK = "cn-national"
+YEARS_SHOWN = 3  # plan years on the household page
+VISITS_SHOWN = 20
+HOUSEHOLDS_SHOWN = 300  # households listed on an area page
+OVERDUE_SHOWN = 50
+RUNS_SHOWN = 30
+WEB_AREA_LEVELS = ("village", "township")  # a county plan takes ~30 s: the command line does it
+
+PLAN_STATUS = {"proposed": gettext_lazy("awaiting acceptance"), "accepted": gettext_lazy("plan of record"),
+               "superseded": gettext_lazy("superseded")}
+MEASURE_STATUS = {"proposed": gettext_lazy("proposed"), "accepted": gettext_lazy("accepted"),
+                  "changed": gettext_lazy("changed"), "rejected": gettext_lazy("rejected")}
+STAGES = {"close": gettext_lazy("closes a gap"), "partial": gettext_lazy("partly closes a gap"),
+          "accompany": gettext_lazy("accompanying")}
+
+
+def catalogue(pack: str) -> Catalogue:
+    return catalogue_for(load_pack(pack)).catalogue
+
+
+def _name(text: object) -> str:
+    return str(getattr(text, "zh" if is_zh() else "en"))
+
+
+def fund_label(cat: Catalogue, code: str) -> str:
+    found = cat.fund_sources.get(code)
+    return _name(found.name) if found else code
+
+
+def fund_choices(pack: str) -> list[tuple[str, str]]:
+    cat = catalogue(pack)
+    return [(code, _name(f.name)) for code, f in cat.fund_sources.items()]
+
+
+def measure_name(cat: Catalogue, code: str) -> str:
+    spec = cat.measures.get(code)
+    return _name(spec.name) if spec else code
+
+
+@dataclass(frozen=True)
+class MeasureLine:
+    """One measure as the page shows it (in the active language, masked for the viewer's role)."""
+
+    measure: PlanMeasure
+    name: str
+    person: str
+    reason: str
+    fund: str
+    stage: str
+    status_label: str
+    state: str  # the token a decision sends back (see plans.services.plans.measure_state)
+    delivery: Delivery | None
+
+    @property
+    def can_deliver(self) -> bool:
+        return self.measure.plan.status == "accepted" and self.measure.status in DELIVERABLE and self.delivery is None
+
+
+def measure_line(m: PlanMeasure, cat: Catalogue, role: Role, delivery: Delivery | None) -> MeasureLine:
+    name = measure_name(cat, m.measure)
+    reason = m.reason_zh if is_zh() else m.reason_en
+    if m.category == "health" and not role.health:
+        # A health measure names a person's illness: roles without health facts see only the line.
+        category = cat.categories.get(m.category)
+        name, reason = (_name(category.name) if category else HIDDEN), HIDDEN
+    return MeasureLine(measure=m, name=name, person=m.member.name if m.member else "", reason=reason,
+                       fund=fund_label(cat, m.fund_source), stage=str(STAGES.get(m.stage, m.stage)),
+                       status_label=str(MEASURE_STATUS.get(m.status, m.status)),
+                       state=measure_state(m, m.plan.status), delivery=delivery)
+
+
+@dataclass
+class PlanView:
+    plan: Plan
+    lines: list[MeasureLine]
+    versions: int  # versions of the plan's year
+    status_label: str = ""
+    state: str = ""
+    total: Decimal = Decimal(0)
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def is_open(self) -> bool:
+        return self.plan.status == "proposed"
+
+
+@dataclass(frozen=True)
+class DiagnosisView:
+    year: int | None
+    failing: list[ExplainLine]
+    risks: list[str]
+
+
+@dataclass
+class HouseholdPlans:
+    diagnosis: DiagnosisView
+    plans: list[PlanView]
+    visits: list[Visit]
+    years: int  # plan years the household has (only the latest YEARS_SHOWN are shown)
+
+
+def _shown(plans: Sequence[Plan]) -> list[Plan]:
+    """Per year (newest first): the plan of record and the newest proposed version if newer."""
+    out: list[Plan] = []
+    years = sorted({p.year for p in plans}, reverse=True)[:YEARS_SHOWN]
+    for year in years:
+        of_year = [p for p in plans if p.year == year]  # newest version first
+        record = next((p for p in of_year if p.status == "accepted"), None)
+        proposed = next((p for p in of_year if p.status == "proposed"), None)
+        if proposed is not None and (record is None or proposed.version > record.version):
+            out.append(proposed)
+        if record is not None:
+            out.append(record)
+    return out
+
+
+def diagnosis_view(household: Household, assessment: Explanation | None, members: Sequence[Member],
+                   incomes: Sequence[IncomeRecord], role: Role, year: int | None) -> DiagnosisView:
+    """What the household lacks (the failing lines of its latest assessment) and its risk factors."""
+    pack = assessment.run.pack if assessment else DEFAULT_PACK
+    on = assessment.run.year if assessment else (year or dt.date.today().year)
+    lang = "zh" if is_zh() else "en"
+    risks = []
+    for r in risk_factors(household, on, pack, members=members, incomes=incomes):
+        if r.topic == "health" and not role.health:
+            risks.append(f"{_('Health')}: {HIDDEN}")
+        else:
+            risks.append(r.zh if lang == "zh" else r.en)
+    failing = [line for line in assessment.lines if line.status in ("fail", "no_data")] if assessment else []
+    return DiagnosisView(on, failing, risks)
+
+
+def household_plans(household: Household, role: Role, assessment: Explanation | None,
+                    members: Sequence[Member], incomes: Sequence[IncomeRecord]) -> HouseholdPlans:
+    """Four queries: the plans, the shown plans' measures, their deliveries, the visits."""
+    plans = list(Plan.objects.filter(household=household).order_by("-year", "-version")
+                 .only("id", "household_id", "year", "version", "status", "pack", "lifts", "feasible", "reasons",
+                       "accepted_at", "accepted_by", "created_at", "created_by"))
+    shown = _shown(plans)
+    by_plan: dict[int, list[PlanMeasure]] = {p.pk: [] for p in shown}
+    delivered: dict[int, Delivery] = {}
+    if shown:
+        for m in PlanMeasure.objects.filter(plan_id__in=by_plan).select_related("member").order_by("plan_id", "id"):
+            by_plan[m.plan_id].append(m)
+        delivered = {d.measure_id: d for d in Delivery.objects.filter(measure__plan_id__in=by_plan)}
+    views = []
+    for plan in shown:
+        plan.household = household
+        cat = catalogue(plan.pack)
+        measures = by_plan[plan.pk]
+        for m in measures:
+            m.plan = plan
+        lines = [measure_line(m, cat, role, delivered.get(m.pk)) for m in measures]
+        views.append(PlanView(
+            plan=plan, lines=lines, versions=sum(1 for p in plans if p.year == plan.year),
+            status_label=str(PLAN_STATUS.get(plan.status, plan.status)),
+            state=plan_state(plan, (m.decided_at for m in measures)),
+            total=sum((m.cost for m in measures if m.status != "rejected"), Decimal(0)),
+            reasons=[str(r.get("zh" if is_zh() else "en", "")) for r in plan.reasons]))
+    year = plans[0].year if plans else None
+    return HouseholdPlans(
+        diagnosis=diagnosis_view(household, assessment, members, incomes, role, year), plans=views,
+        visits=list(Visit.objects.filter(household=household).order_by("-date", "-id")[:VISITS_SHOWN]),
+        years=len({p.year for p in plans}))
+
+
+# -- area pages ------------------------------------------------------------------------------------------
+def _ancestor_codes(region: Region) -> list[str]:
+    widths = {"county": 6, "township": 9, "village": 12}
+    if region.level not in widths:
+        return [region.code]
+    return [region.code[:n].ljust(12, "0") for n in widths.values() if n <= widths[region.level]]
+
+
+def runs_for(region: Region) -> list[PlanRun]:
+    """Plan runs that cover ``region`` (its own and those of the regions above it) and runs of the
+    regions inside it, newest first; one query."""
+    prefix = significant_prefix(region)
+    return list(PlanRun.objects.filter(Q(region__code__in=_ancestor_codes(region))
+                                       | Q(region__code__startswith=prefix))
+                .select_related("region").defer("summary", "capacities").order_by("-created_at", "-id")[:RUNS_SHOWN])
+
+
+def run_covers(run: PlanRun, region: Region) -> bool:
+    """True when the run's area contains ``region`` (so its plans for the region can be shown)."""
+    return run.region.code in _ancestor_codes(region) or run.region_id == region.pk
+
+
+def run_visible(run: PlanRun, region: Region) -> bool:
+    """True when the run covers ``region`` or lies inside it: a page of ``region`` may show it."""
+    return run_covers(run, region) or run.region.code.startswith(significant_prefix(region))
+
+
+@dataclass(frozen=True)
+class TableRow:
+    row: Row
+    label: str
+    share: Decimal
+    href: str = ""
+
+
+@dataclass(frozen=True)
+class HouseholdLine:
+    plan: Plan
+    head: str
+    measures: int
+    cost: Decimal
+
+
+@dataclass
+class AreaReport:
+    run: PlanRun
+    scope: Region  # the region whose share of the run is shown (the run's own when it lies inside)
+    households: int  # plans of the run in the region
+    lifted: int
+    total: Decimal
+    tables: dict[str, list[TableRow]]
+    lines: list[HouseholdLine]
+
+
+def _rows(rows: list[Row], total: Decimal, href: dict[str, str] | None = None) -> list[TableRow]:
+    return [TableRow(r, r.zh if is_zh() else r.en,
+                     (r.cost * 100 / total).quantize(Decimal("0.1")) if total else Decimal(0),
+                     (href or {}).get(r.key, "")) for r in rows]
+
+
+def _plans_in(run: PlanRun, region: Region) -> QuerySet[Plan]:
+    plans = Plan.objects.filter(run=run)
+    return plans if region.pk == run.region_id else plans.filter(household__in=households_in(region))
+
+
+def area_report(run: PlanRun, region: Region, village_href: dict[str, str]) -> AreaReport:
+    """The run's figures for the households of ``region``: counts, cost tables and the households
+    (the first HOUSEHOLDS_SHOWN); a fixed number of queries."""
+    if not run_covers(run, region):  # a run inside the region: all of it is shown
+        region = run.region
+    tables = run_tables(run, region)
+    total = sum((r.cost for r in tables["measure"]), Decimal(0))
+    plans = _plans_in(run, region)
+    counts = plans.aggregate(n=Count("id"), lifted=Count("id", filter=Q(lifts=True)))
+    chosen = list(plans.select_related("household__village").annotate(
+        n_measures=Count("measures", filter=~Q(measures__status="rejected")),
+        cost=Sum("measures__cost", filter=~Q(measures__status="rejected")))
+        .order_by("household__number")[:HOUSEHOLDS_SHOWN])
+    heads = dict(Member.objects.filter(household_id__in=[p.household_id for p in chosen], relation="head",
+                                       is_active=True).values_list("household_id", "name"))
+    return AreaReport(
+        run=run, scope=region, households=counts["n"], lifted=counts["lifted"], total=total,
+        tables={"measure": _rows(tables["measure"], total), "fund_source": _rows(tables["fund_source"], total),
+                "category": _rows(tables["category"], total),
+                "village": _rows(tables["village"], total, village_href)},
+        lines=[HouseholdLine(p, heads.get(p.household_id, ""), p.n_measures,  # type: ignore[attr-defined]
+                             p.cost or Decimal(0)) for p in chosen])  # type: ignore[attr-defined]
+
+
+def village_codes(region: Region) -> dict[str, str]:
+    """Village id (as the cost tables key it) → code, for links to the household list."""
+    if region.level == "village":
+        return {str(region.pk): region.code}
+    return {str(pk): code for pk, code in Region.objects.filter(
+        level="village", code__startswith=significant_prefix(region)).values_list("id", "code")}
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    overdue: Overdue
+    rollup: Rollup
+
+
+def follow_up(region: Region, year: int, pack: str, today: dt.date) -> FollowUp:
+    return FollowUp(overdue(region, as_of=today, pack=pack), rollup(region, year, year, pack))
