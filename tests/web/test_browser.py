@@ -11,7 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from liangfang.registry.models import Household, Member
+from liangfang.assessments.services import assessment_run
+from liangfang.plans.models import Plan
+from liangfang.plans.services.plans import plan_area
+from liangfang.registry.models import Household, Member, Region
 from liangfang.registry.selectors import headline_figures
 from liangfang.registry.services.households import household_update
 from tests.factories import COUNTY, TOWNSHIP, VILLAGE
@@ -159,6 +162,28 @@ def test_village_cadre_is_refused_another_village(open_as, live_server, world) -
     assert response is not None and response.status == 404
     head = Member.objects.get(household=world.theirs, relation="head")
     assert head.name not in page.content()
+
+
+def test_accept_a_measure_on_the_household_page(open_as, live_server, world) -> None:
+    assessment_run(year=2020, by="setup")
+    plan_area(region=Region.objects.get(code=VILLAGE), year=2020, budget=None, by="区扶贫办")
+    measure = Plan.objects.get(household=world.mine, year=2020).measures.get(measure="education_subsidy")
+    page = open_as("cadre")
+    page.click("nav.main >> text=帮扶计划")
+    assert page.url.endswith(f"/region/{VILLAGE}/plans/")
+    assert "按资金来源" in page.content()
+    shot(page, "area-plans")
+    page.click(f'table.households-plans a[href="/households/{world.mine.number}/#plans"]')
+    row = page.locator(f'tr[data-measure="{measure.pk}"]')
+    assert "两免一补" in row.inner_text() and "建议" in row.locator(".state").inner_text()
+    shot(page, "household-plan")
+    row.locator("button.accept").click()
+    page.wait_for_url(re.compile(rf".*/households/{world.mine.number}/#plans$"))
+    assert "已同意措施：教育资助" in page.locator(".messages").inner_text()
+    assert page.locator(f'tr[data-measure="{measure.pk}"] .state').inner_text() == "同意"
+    shot(page, "measure-accepted")
+    measure.refresh_from_db()
+    assert (measure.status, measure.decided_by) == ("accepted", "cadre")
 
 
 def test_switch_to_english(open_as, world) -> None:

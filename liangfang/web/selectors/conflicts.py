@@ -96,13 +96,9 @@ def change_lines(entries: Iterable[Mapping[str, object]], role: Role) -> list[Ch
 
 def _measure_shown(code: str, role: Role) -> str:
     """A measure's name; a health measure names an illness, so roles without health facts see none."""
-    from .plans import DEFAULT_PACK, catalogue, measure_name
+    from .plans import DEFAULT_PACK, catalogue, measure_title
 
-    cat = catalogue(DEFAULT_PACK)
-    spec = cat.measures.get(code)
-    if spec is not None and spec.category == "health" and not role.health:
-        return masking.HIDDEN
-    return measure_name(cat, code)
+    return measure_title(catalogue(DEFAULT_PACK), code, role)
 
 
 def _shown(field: Field | None, name: str, value: object, role: Role) -> str:
@@ -115,6 +111,8 @@ def _shown(field: Field | None, name: str, value: object, role: Role) -> str:
         text = {"True": _("yes"), "False": _("no")}.get(text, text)
     if name == "resident_id" or _ID_LIKE.match(text):  # a cadre's number logged by a pairing, too
         return masking.resident_id(role, text)
+    if field is None and text in ("True", "False"):
+        return str(_("yes") if text == "True" else _("no"))
     if field is None and name == "status":
         from .plans import MEASURE_STATUS
 

@@ -68,6 +68,19 @@ def measure_name(cat: Catalogue, code: str) -> str:
     return _name(spec.name) if spec else code
 
 
+def measure_title(cat: Catalogue, code: str, role: Role) -> str:
+    """The measure's name, or only its line (健康扶贫) for a health measure when the role sees no
+    health facts: the name of a measure for a person says what illness they have."""
+    spec = cat.measures.get(code)
+    if spec is not None and spec.category == "health" and not role.health:
+        category = cat.categories.get(spec.category)
+        return _name(category.name) if category else HIDDEN
+    return measure_name(cat, code)
+
+
+SOLVER = {"optimal": gettext_lazy("optimal (proven)"), "time_limit": gettext_lazy("best found within the time limit")}
+
+
 @dataclass(frozen=True)
 class MeasureLine:
     """One measure as the page shows it (in the active language, masked for the viewer's role)."""
@@ -88,12 +101,10 @@ class MeasureLine:
 
 
 def measure_line(m: PlanMeasure, cat: Catalogue, role: Role, delivery: Delivery | None) -> MeasureLine:
-    name = measure_name(cat, m.measure)
+    name = measure_title(cat, m.measure, role)
     reason = m.reason_zh if is_zh() else m.reason_en
     if m.category == "health" and not role.health:
-        # A health measure names a person's illness: roles without health facts see only the line.
-        category = cat.categories.get(m.category)
-        name, reason = (_name(category.name) if category else HIDDEN), HIDDEN
+        reason = HIDDEN
     return MeasureLine(measure=m, name=name, person=m.member.name if m.member else "", reason=reason,
                        fund=fund_label(cat, m.fund_source), stage=str(STAGES.get(m.stage, m.stage)),
                        status_label=str(MEASURE_STATUS.get(m.status, m.status)),
@@ -241,6 +252,7 @@ class HouseholdLine:
 @dataclass
 class AreaReport:
     run: PlanRun
+    solver: str
     scope: Region  # the region whose share of the run is shown (the run's own when it lies inside)
     households: int  # plans of the run in the region
     lifted: int
@@ -276,7 +288,8 @@ def area_report(run: PlanRun, region: Region, village_href: dict[str, str]) -> A
     heads = dict(Member.objects.filter(household_id__in=[p.household_id for p in chosen], relation="head",
                                        is_active=True).values_list("household_id", "name"))
     return AreaReport(
-        run=run, scope=region, households=counts["n"], lifted=counts["lifted"], total=total,
+        run=run, solver=str(SOLVER.get(run.solver_status, run.solver_status)), scope=region,
+        households=counts["n"], lifted=counts["lifted"], total=total,
         tables={"measure": _rows(tables["measure"], total), "fund_source": _rows(tables["fund_source"], total),
                 "category": _rows(tables["category"], total),
                 "village": _rows(tables["village"], total, village_href)},

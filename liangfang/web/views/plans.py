@@ -41,7 +41,7 @@ from ..selectors.plans import (
     follow_up,
     fund_choices,
     measure_line,
-    measure_name,
+    measure_title,
     run_covers,
     run_visible,
     runs_for,
@@ -269,7 +269,8 @@ def _area_page(request: HttpRequest, viewer: Viewer, region: Region, form: AreaP
         "viewer": viewer, "region": region, "runs": runs, "run": run, "report": report, "form": form,
         "can_plan": can_plan, "follow": follow, "year": year, "today": today,
         "visits_due": follow.overdue.visits[:OVERDUE_SHOWN],
-        "measures_due": [(m, measure_name(cat, m.measure)) for m in follow.overdue.measures[:OVERDUE_SHOWN]],
+        "measures_due": [(m, measure_title(cat, m.measure, viewer.role))
+                         for m in follow.overdue.measures[:OVERDUE_SHOWN]],
         "overdue_shown": OVERDUE_SHOWN,
         "path": [r for r in region_path(region, viewer.region) if r.pk != region.pk],
         "household_base": reverse("web:household", args=["0"])[:-2],
