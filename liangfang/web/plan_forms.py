@@ -44,7 +44,8 @@ class DecisionForm(forms.Form):
 
 class ChangeForm(forms.Form):
     cost = MoneyField(label=_("Cost (yuan)"), required=False)
-    due_date = forms.DateField(label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = forms.DateField(label=_("Due date"), required=False,
+                               widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     fund_source = forms.ChoiceField(label=_("Fund source"), required=False)
     note = forms.CharField(label=_("Why it is changed"), required=False, max_length=200,
                            widget=forms.TextInput(attrs={"maxlength": "200"}))
@@ -63,7 +64,7 @@ class PlanAcceptForm(forms.Form):
 
 class DeliveryForm(_Required, forms.Form):
     required_names = frozenset({"date", "proof_note"})
-    date = forms.DateField(label=_("Date delivered"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date delivered"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     amount = MoneyField(label=_("Amount spent (yuan)"), required=False)
     fund_source = forms.ChoiceField(label=_("Fund source"), required=False)
     proof_note = forms.CharField(label=_("Proof (invoice, contract, acceptance note)"), required=False,
@@ -79,7 +80,7 @@ class DeliveryForm(_Required, forms.Form):
 
 class VisitForm(_Required, forms.Form):
     required_names = frozenset({"date", "visitor", "findings"})
-    date = forms.DateField(label=_("Visit date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Visit date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     visitor = forms.CharField(label=_("Visited by"), required=False, max_length=40,
                               widget=forms.TextInput(attrs={"maxlength": "40"}))
     findings = forms.CharField(label=_("Findings"), required=False, max_length=2000, widget=forms.Textarea(

@@ -184,6 +184,11 @@ def test_accept_a_measure_on_the_household_page(open_as, live_server, world) -> 
     shot(page, "measure-accepted")
     measure.refresh_from_db()
     assert (measure.status, measure.decided_by) == ("accepted", "cadre")
+    other = measure.plan.measures.get(measure="motivation")
+    page.click(f'tr[data-measure="{other.pk}"] >> text=调整或不采纳')
+    page.click("form.decide button.reject")
+    assert "不采纳须说明原因" in page.locator("form.decide .error").inner_text()
+    shot(page, "measure-reject-needs-reason")
 
 
 def test_switch_to_english(open_as, world) -> None:

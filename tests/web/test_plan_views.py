@@ -169,6 +169,18 @@ def test_no_account_and_anonymous_get_nothing(world, plan, login) -> None:
         assert Client().post(url, {}).status_code == 302, url
 
 
+def test_plan_forms_need_the_csrf_token(world, plan) -> None:
+    c = Client(enforce_csrf_checks=True)
+    c.force_login(world.users["cadre"])
+    for url in _post_urls(world, plan):
+        assert c.post(url, {"decision": "accepted", "state": _state(_measure(plan, "education_subsidy"))}
+                      ).status_code == 403, url
+    assert set(plan.measures.values_list("status", flat=True)) == {"proposed"}
+    page = c.get(f"/households/{world.mine.number}/").content.decode()
+    forms = re.findall(r'<form method="post"[^>]*>.*?</form>', page, re.S)
+    assert forms and all("csrfmiddlewaretoken" in f for f in forms)
+
+
 @pytest.mark.parametrize(("persona", "code", "status"), [
     ("admin", COUNTY, 200), ("reviewer", TOWNSHIP, 200), ("reviewer", COUNTY, 404), ("cadre", VILLAGE, 200),
     ("cadre", OTHER_VILLAGE, 404), ("cadre", TOWNSHIP, 404), ("cadre", "999999999999", 404),
@@ -253,6 +265,8 @@ def test_changing_a_measure_validates_and_saves(world, login, plan) -> None:
     m = _measure(plan, "education_subsidy")
     c = login("reviewer")
     url = f"/households/{world.mine.number}/measures/{m.pk}/change/"
+    form = c.get(f"/households/{world.mine.number}/measures/{m.pk}/").content.decode()
+    assert 'name="due_date" value="2020-12-31"' in form and 'name="cost" value="1000.00"' in form
     r = c.post(url, {"cost": "一千", "note": "x", "state": _state(m)})
     assert r.status_code == 400 and "请输入金额" in r.content.decode()
     r = c.post(url, {"cost": "800", "fund_source": "no_such_fund", "note": "x", "state": _state(m)})
