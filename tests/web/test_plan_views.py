@@ -74,6 +74,9 @@ def test_the_page_is_in_english_on_request(world, login, plan) -> None:
     assert "(age 8) in compulsory schooling → education aid, 1,000 yuan" in page  # its explanation
     assert "Diagnosis: what the household lacks" in page and "Risk factors" in page
     assert "教育资助" not in page and "待确认" not in page
+    area = c.get(f"/region/{VILLAGE}/plans/").content.decode()
+    assert "Cost by fund source" in area and "education aid fund" in area and "Overdue work as of" in area
+    assert "按资金来源" not in area and "教育资助资金" not in area
 
 
 def test_inspector_sees_no_health_measure_or_illness(world, login, plan) -> None:
@@ -198,6 +201,9 @@ def test_a_run_that_does_not_cover_the_area_is_not_found(world, login, plan) -> 
     county_run = PlanRun.objects.filter(region__code=COUNTY).get()
     page = c.get(f"/region/{VILLAGE}/plans/?run={county_run.pk}").content.decode()
     assert world.mine.number in page and world.theirs.number not in page  # the village's share only
+    whole = f"{county_run.total_cost:,}"
+    assert whole not in page and f">{county_run.households_in_need}<" not in page  # nor the county's totals
+    assert whole in login("admin").get(f"/region/{VILLAGE}/plans/?run={county_run.pk}").content.decode()
 
 
 # -- decisions ---------------------------------------------------------------------------------------------

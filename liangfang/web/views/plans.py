@@ -266,7 +266,10 @@ def _area_page(request: HttpRequest, viewer: Viewer, region: Region, form: AreaP
     if form is None and can_plan:
         form = AreaPlanForm(initial={"year": AreaPlanForm.initial_year(assessed.year if assessed else None)})
     return render(request, "web/area_plans.html", {
-        "viewer": viewer, "region": region, "runs": runs, "run": run, "report": report, "form": form,
+        # A run of an area above the viewer's shows only this area's share: its totals stay hidden.
+        "runs": [(r, viewer.covers(r.region)) for r in runs],
+        "whole_run_visible": run is not None and viewer.covers(run.region),
+        "viewer": viewer, "region": region, "run": run, "report": report, "form": form,
         "can_plan": can_plan, "follow": follow, "year": year, "today": today,
         "visits_due": follow.overdue.visits[:OVERDUE_SHOWN],
         "measures_due": [(m, measure_title(cat, m.measure, viewer.role))
