@@ -26,6 +26,7 @@ urlpatterns = [
          name="measure_change"),
     path("households/<str:number>/measures/<int:measure_id>/deliver/", plans.delivery_view, name="delivery"),
     path("households/<str:number>/plans/<int:plan_id>/accept/", plans.plan_accept_view, name="plan_accept"),
+    path("households/<str:number>/plans/<int:plan_id>/revise/", plans.plan_revise_view, name="plan_revise"),
     path("households/<str:number>/visits/add/", plans.visit_add_view, name="visit_add"),
     path("region/<str:code>/plans/", plans.area_plans_view, name="area_plans"),
     path("region/<str:code>/plans/propose/", plans.area_plan_propose_view, name="area_plan_propose"),

@@ -116,7 +116,8 @@ def _post_urls(world, plan) -> list[str]:  # type: ignore[no-untyped-def]
     m = _measure(plan, "education_subsidy")
     n = world.mine.number
     return [f"/households/{n}/measures/{m.pk}/decide/", f"/households/{n}/measures/{m.pk}/change/",
-            f"/households/{n}/plans/{plan.pk}/accept/", f"/households/{n}/measures/{m.pk}/deliver/",
+            f"/households/{n}/plans/{plan.pk}/accept/", f"/households/{n}/plans/{plan.pk}/revise/",
+            f"/households/{n}/measures/{m.pk}/deliver/",
             f"/households/{n}/visits/add/", f"/region/{VILLAGE}/plans/propose/"]
 
 
@@ -328,6 +329,25 @@ def test_accepting_a_plan_changed_meanwhile_is_refused(world, login, plan) -> No
     r = c.post(f"/households/{world.mine.number}/plans/{plan.pk}/accept/", {})
     assert r.status_code == 400
     assert Plan.objects.get(pk=plan.pk).status == "proposed"
+
+
+def test_the_plan_of_record_is_revised_into_a_new_version_once(world, login, plan) -> None:
+    c = login("cadre")
+    c.post(f"/households/{world.mine.number}/plans/{plan.pk}/accept/", {"state": _plan_state(c, world.mine, plan)})
+    page = c.get(f"/households/{world.mine.number}/").content.decode()
+    found = re.search(rf'/plans/{plan.pk}/revise/".*?name="state" value="([^"]+)"', page, re.S)
+    assert found is not None
+    seen = found.group(1)
+    r = c.post(f"/households/{world.mine.number}/plans/{plan.pk}/revise/", {"state": seen})
+    assert r.status_code == 302
+    versions = dict(Plan.objects.filter(household=world.mine, year=YEAR).values_list("version", "status"))
+    assert versions == {1: "accepted", 2: "proposed"}
+    page = c.get(f"/households/{world.mine.number}/").content.decode()
+    assert "2020 年计划 第 2 版" in page and "2020 年计划 第 1 版" in page and "现行计划" in page
+    assert f"/plans/{plan.pk}/revise/" not in page  # a newer version awaits acceptance
+    r = c.post(f"/households/{world.mine.number}/plans/{plan.pk}/revise/", {"state": seen})  # an old page
+    assert r.status_code == 409 and "第 2 版" in r.content.decode()
+    assert Plan.objects.filter(household=world.mine, year=YEAR).count() == 2
 
 
 # -- delivery and visits ------------------------------------------------------------------------------------

@@ -370,8 +370,22 @@ def plans_accept(*, plans: list[Plan], by: str) -> int:
 
 
 @transaction.atomic
-def plan_revise(*, plan: Plan, by: str) -> Plan:
-    """A new proposed version of an accepted plan, with its measures (not the rejected ones) to change."""
+def plan_revise(*, plan: Plan, by: str, expected_state: str | None = None) -> Plan:
+    """A new proposed version of an accepted plan, with its measures (not the rejected ones) to change.
+    With ``expected_state`` (``plan_state`` as the user saw it), a plan changed meanwhile, or one
+    that already has a newer proposed version, is refused: DecisionConflict."""
+    if expected_state is not None:
+        current = Plan.objects.select_for_update().get(pk=plan.pk)
+        if current.status != "accepted":
+            raise _plan_moved(current)
+        if plan_state(current, current.measures.values_list("decided_at", flat=True)) != expected_state:
+            raise DecisionConflict("该计划已有变动，本次未写入 / the plan changed meanwhile; nothing was written")
+        newer = Plan.objects.filter(household_id=plan.household_id, year=plan.year, version__gt=plan.version,
+                                    status="proposed").first()
+        if newer is not None:
+            raise DecisionConflict(f"已有待确认的新版本（第 {newer.version} 版，{newer.created_by}），本次未写入 / "
+                                   f"a newer version ({newer.version}, by {newer.created_by}) awaits acceptance; "
+                                   "nothing was written")
     if plan.status != "accepted":
         raise ValidationFailed([Problem("status", plan.status, "只能对已确认的计划生成新版本 / only the plan of record "
                                                                "is revised")])

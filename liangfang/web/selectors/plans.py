@@ -120,10 +120,15 @@ class PlanView:
     state: str = ""
     total: Decimal = Decimal(0)
     reasons: list[str] = field(default_factory=list)
+    has_newer: bool = False  # a newer proposed version of the same year exists
 
     @property
     def is_open(self) -> bool:
         return self.plan.status == "proposed"
+
+    @property
+    def can_revise(self) -> bool:
+        return self.plan.status == "accepted" and not self.has_newer
 
 
 @dataclass(frozen=True)
@@ -198,7 +203,8 @@ def household_plans(household: Household, role: Role, assessment: Explanation | 
             status_label=str(PLAN_STATUS.get(plan.status, plan.status)),
             state=plan_state(plan, (m.decided_at for m in measures)),
             total=sum((m.cost for m in measures if m.status != "rejected"), Decimal(0)),
-            reasons=[str(r.get("zh" if is_zh() else "en", "")) for r in plan.reasons]))
+            reasons=[str(r.get("zh" if is_zh() else "en", "")) for r in plan.reasons],
+            has_newer=any(p.year == plan.year and p.status == "proposed" and p.version > plan.version for p in plans)))
     year = plans[0].year if plans else None
     return HouseholdPlans(
         diagnosis=diagnosis_view(household, assessment, members, incomes, role, year), plans=views,

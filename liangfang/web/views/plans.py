@@ -24,6 +24,7 @@ from ...plans.services.plans import (
     measure_state,
     plan_accept,
     plan_area,
+    plan_revise,
 )
 from ...registry.models import CadrePairing, Household, Region
 from ...registry.services.errors import Problem, ValidationFailed
@@ -170,6 +171,32 @@ def plan_accept_view(request: HttpRequest, viewer: Viewer, number: str, plan_id:
             return redirect(_back(household))
     return render(request, "web/message.html", {
         "viewer": viewer, "title": _("Plan not accepted"), "message": refusal,
+        "back": _back(household), "back_label": _("Back to the household's plans")},
+        status=409 if form.is_valid() else 400)
+
+
+@require_POST
+@viewer_required(edit=True)
+def plan_revise_view(request: HttpRequest, viewer: Viewer, number: str, plan_id: int) -> HttpResponse:
+    """A new proposed version of the plan of record, to change its measures and accept it again."""
+    household = household_for(viewer, number)
+    plan = Plan.objects.filter(pk=plan_id, household=household).first()
+    if plan is None:
+        raise Http404
+    plan.household = household
+    form = PlanAcceptForm(request.POST)
+    refusal = _("The form was incomplete; reload the household page and try again.")
+    if form.is_valid():
+        try:
+            revised = plan_revise(plan=plan, by=viewer.username, expected_state=form.cleaned_data["state"])
+        except (DecisionConflict, ValidationFailed) as err:
+            refusal = pick(str(err))
+        else:
+            messages.success(request, _("Version %(v)s proposed from the plan of record: change its measures, "
+                                        "then accept it.") % {"v": revised.version})
+            return redirect(_back(household))
+    return render(request, "web/message.html", {
+        "viewer": viewer, "title": _("Plan not revised"), "message": refusal,
         "back": _back(household), "back_label": _("Back to the household's plans")},
         status=409 if form.is_valid() else 400)
 
