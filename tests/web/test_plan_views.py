@@ -421,6 +421,13 @@ def test_the_web_leaves_a_county_plan_to_the_command_line(world, login) -> None:
     assert "liangfang plan --county" in page and "/plans/propose/" not in page
     r = c.post(f"/region/{COUNTY}/plans/propose/", {"year": YEAR})
     assert r.status_code == 400 and PlanRun.objects.count() == 0
+    assessment_run(year=YEAR, by="setup")
+    run = plan_area(region=Region.objects.get(code=VILLAGE), year=YEAR, budget=None, by="村").run
+    assert run is not None
+    page = c.get(f"/region/{COUNTY}/plans/").content.decode()
+    assert "没有覆盖整个区域的测算" in page and f"/region/{COUNTY}/plans/?run={run.pk}" in page
+    page = c.get(f"/region/{COUNTY}/plans/?run={run.pk}").content.decode()  # a run inside: all of it
+    assert f"第 {run.pk} 次测算：新建村 2020 年帮扶计划" in page and "部分" not in page.split('id="report"')[1][:300]
 
 
 def test_overdue_measures_and_visits_are_listed(world, login, plan) -> None:
