@@ -218,6 +218,8 @@ def test_a_cadre_accepts_a_measure(world, login, plan) -> None:
     assert ChangeRecord.objects.filter(action="measure_accepted", household_number=world.mine.number).exists()
     page = c.get(r["Location"]).content.decode()
     assert "已同意措施：教育资助：两免一补。" in page
+    row = re.search(rf'<tr data-measure="{m.pk}".*?</tr>', page, re.S)
+    assert row is not None and "/decide/" not in row.group(0) and "调整或不采纳" in row.group(0)
 
 
 def test_a_rejection_needs_a_reason_and_keeps_nothing_half_done(world, login, plan) -> None:
