@@ -1,1 +1,1 @@
-"""Thin views: read through selectors and permissions, write through the registry services."""
+"""Thin views: read through selectors and permissions, write through the registry and plans services."""
