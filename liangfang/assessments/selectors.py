@@ -73,8 +73,7 @@ def _subject(run: AssessmentRun, level: Level, subject_id: int, verdict: str, pe
             result.counts[row.indicator] = (row.applicable, row.failing or 0)
     result.values = _values(run, level, [subject_id]).get(subject_id, {})
     # keep the pack's order of indicators
-    pack = run.policy()
-    order = list(pack.indicators(level))
+    order = list(explainer(run).pack.indicators(level))
     result.statuses = dict(sorted(result.statuses.items(), key=lambda kv: order.index(kv[0])
                                   if kv[0] in order else len(order)))
     return result
@@ -90,8 +89,21 @@ class Explanation:
     lines: list[Line]
 
 
+_EXPLAINERS: dict[tuple[str, int, str], Explainer] = {}
+
+
 def explainer(run: AssessmentRun) -> Explainer:
-    return Explainer(run.policy(), run.year)
+    """The explainer of a run's pack snapshot. A stored run never changes, so each process reads
+    and parses its (large) snapshot once, not on every household page."""
+    from django.db import connection
+
+    key = (str(connection.settings_dict.get("NAME")), run.pk, run.started_at.isoformat())
+    found = _EXPLAINERS.get(key)
+    if found is None:
+        if len(_EXPLAINERS) >= 16:
+            _EXPLAINERS.clear()
+        found = _EXPLAINERS[key] = Explainer(run.policy(), run.year)
+    return found
 
 
 def household_result(run: AssessmentRun, household: Household) -> tuple[SubjectResult, list[EngineMember]]:

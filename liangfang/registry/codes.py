@@ -62,6 +62,12 @@ def code_list(name: str) -> CodeList:
     return code_lists()[name]
 
 
+@cache
+def code_labels(name: str, lang: str = "zh") -> dict[str, str]:
+    """Code → label in ``lang`` (a page labels every row's codes; the lists do not change at run time)."""
+    return dict(code_list(name).choices(lang))
+
+
 def choices(name: str) -> list[tuple[str, str]]:
     """Django ``choices`` with Chinese labels."""
     return code_list(name).choices("zh")

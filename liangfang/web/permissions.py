@@ -107,9 +107,9 @@ def visible_households(viewer: Viewer) -> QuerySet[Household]:
 def household_for(viewer: Viewer, number: str) -> Household:
     """The household with this number if the viewer may see it; 404 otherwise (also when it
     exists elsewhere)."""
-    household = (visible_households(viewer).select_related("village__parent__parent")
+    household = (Household.objects.select_related("village__parent__parent")
                  .filter(number=number).first())
-    if household is None:
+    if household is None or not viewer.covers(household.village):
         raise Http404
     return household
 

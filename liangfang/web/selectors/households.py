@@ -6,10 +6,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
+from typing import Any
 from urllib.parse import urlencode
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ...registry.codes import code_list
@@ -106,27 +108,41 @@ def filtered_households(viewer: Viewer, f: ListFilters, region: Region | None = 
 
 @dataclass(frozen=True)
 class Row:
-    household: Household
+    number: str
+    village: str
+    status: str
+    poverty_attribute: str
+    main_cause: str
     head_name: str
     head_resident_id: str
     people: int
     cadre: str  # the responsible cadre's name
 
 
-def page_rows(households: Sequence[Household]) -> list[Row]:
-    """Heads, sizes and responsible cadres of one page: two queries for the whole page."""
-    ids = [h.pk for h in households]
-    heads: dict[int, tuple[str, str]] = {}
-    sizes: dict[int, int] = {}
-    for household_id, relation, name, resident_id in Member.objects.filter(
-            household_id__in=ids, is_active=True).values_list("household_id", "relation", "name", "resident_id"):
-        sizes[household_id] = sizes.get(household_id, 0) + 1
-        if relation == "head":
-            heads[household_id] = (name, resident_id)
-    cadres = dict(CadrePairing.objects.filter(household_id__in=ids, end_date=None)
-                  .values_list("household_id", "cadre__name"))
-    return [Row(household=h, head_name=heads.get(h.pk, ("", ""))[0], head_resident_id=heads.get(h.pk, ("", ""))[1],
-                people=sizes.get(h.pk, 0), cadre=cadres.get(h.pk, "")) for h in households]
+ROW_FIELDS = ("number", "village__name", "status", "poverty_attribute", "main_cause")
+
+
+def with_row_details(qs: QuerySet[Household]) -> QuerySet[Household]:
+    """The list's columns for each household — village, head, size and responsible cadre — read in
+    the same query as the households themselves (an index probe per row for each detail), as plain
+    values: a page of 50 rows costs one query and no model instances."""
+    active = Member.objects.filter(household=OuterRef("pk"), is_active=True)
+    head = active.filter(relation="head").order_by("id")
+    size = active.order_by().values("household").annotate(n=Count("id")).values("n")
+    cadre = CadrePairing.objects.filter(household=OuterRef("pk"), end_date=None).values("cadre__name")[:1]
+    return qs.values(*ROW_FIELDS).annotate(
+        row_head_name=Subquery(head.values("name")[:1]),
+        row_head_resident_id=Subquery(head.values("resident_id")[:1]),
+        row_people=Coalesce(Subquery(size[:1], output_field=IntegerField()), 0),
+        row_cadre=Subquery(cadre))
+
+
+def page_rows(values: Sequence[dict[str, Any]]) -> list[Row]:
+    """Rows of one page read with ``with_row_details``."""
+    return [Row(number=v["number"], village=v["village__name"], status=v["status"],
+                poverty_attribute=v["poverty_attribute"], main_cause=v["main_cause"],
+                head_name=v["row_head_name"] or "", head_resident_id=v["row_head_resident_id"] or "",
+                people=v["row_people"], cadre=v["row_cadre"] or "") for v in values]
 
 
 def villages_in(region: Region) -> QuerySet[Region]:
@@ -139,25 +155,34 @@ def villages_in(region: Region) -> QuerySet[Region]:
 
 @dataclass(frozen=True)
 class ListChoices:
-    villages: list[tuple[str, str]]  # (code, name) in the viewer's region
+    villages_html: str  # escaped <option> elements of the villages in the viewer's region
     cadres: list[tuple[int, str]]  # cadres with an open pairing in the listed region
 
 
+def _villages_html(scope: Region) -> str:
+    """The village options of a region, kept for a minute in the shared cache: a county's thousand
+    villages are neither read nor rendered on every page (a new village shows within the minute)."""
+    from ..templatetags.web_tags import options_html
+
+    key = f"liangfang:village-options:{scope.pk}"
+    html = cache.get(key)
+    if html is None:
+        html = options_html(villages_in(scope).order_by("code").values_list("code", "name"))
+        cache.set(key, html, 60)
+    return str(html)
+
+
 def list_choices(scope: Region, region: Region) -> ListChoices:
-    """Choices of the list's village and cadre filters, kept for a minute: a county's thousand
-    villages are not read on every page (a new village or pairing shows within the minute)."""
+    """Choices of the list's village and cadre filters: the villages of the viewer's region and
+    the cadres paired in the listed region (read each time: an index probe per household of the
+    region, about a millisecond for a village)."""
     from ...registry.selectors import households_in
 
-    key = f"liangfang:choices:{scope.pk}:{region.pk}"
-    found = cache.get(key)
-    if found is None:
-        paired = CadrePairing.objects.filter(end_date=None, household__in=households_in(region)).values("cadre_id")
-        found = ListChoices(
-            villages=list(villages_in(scope).order_by("code").values_list("code", "name")),
-            cadres=[(pk, f"{name}（{unit}）") for pk, name, unit in
-                    Cadre.objects.filter(pk__in=paired).order_by("name", "id").values_list("pk", "name", "unit_name")])
-        cache.set(key, found, 60)
-    return found
+    paired = CadrePairing.objects.filter(end_date=None, household__in=households_in(region)).values("cadre_id")
+    return ListChoices(
+        villages_html=_villages_html(scope),
+        cadres=[(pk, f"{name}（{unit}）") for pk, name, unit in
+                Cadre.objects.filter(pk__in=paired).order_by("name", "id").values_list("pk", "name", "unit_name")])
 
 
 def all_cadre_choices(limit: int = 5000) -> list[tuple[int, str]]:

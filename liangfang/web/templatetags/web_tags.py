@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
-from functools import lru_cache
+from html import escape as escape_text
 from typing import Any
 
 from django import template
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from ...accounts.roles import Role
@@ -86,17 +86,23 @@ def num(value: Any) -> str:
     return f"{value:,}"
 
 
-@lru_cache(maxsize=128)
-def _options_html(choices: tuple[tuple[str, str], ...]) -> str:
-    return "".join(f'<option value="{escape(v)}">{escape(label)}</option>' for v, label in choices)
+def options_html(choices: Iterable[tuple[Any, Any]]) -> str:
+    """Escaped <option> elements, none chosen."""
+    return "".join(f'<option value="{escape_text(str(v))}">{escape_text(str(label))}</option>' for v, label in choices)
 
 
 @register.simple_tag
 def options(choices: Any, selected: Any) -> str:
-    """<option> elements for a filter's choices. A county's lists hold a thousand villages, too
-    many to write out on every page view: the escaped list is kept, and the chosen option marked."""
-    html = _options_html(tuple((str(v), str(label)) for v, label in choices))
+    """<option> elements for a filter's choices, the chosen one marked."""
+    return chosen_option(options_html(choices), selected)
+
+
+@register.simple_tag
+def chosen_option(html: str, selected: Any) -> str:
+    """Mark the chosen option in <option> elements rendered earlier by ``options_html`` (a county's
+    thousand villages are rendered once a minute, not on every page)."""
     chosen = str(selected or "")
     if chosen:
-        html = html.replace(f'<option value="{escape(chosen)}">', f'<option value="{escape(chosen)}" selected>', 1)
+        value = escape_text(chosen)
+        html = html.replace(f'<option value="{value}">', f'<option value="{value}" selected>', 1)
     return mark_safe(html)  # built from escaped values and labels only

@@ -1,0 +1,70 @@
+"""The household list's rows (head, size, responsible cadre read in the list's own query) and its
+filter options (the village options rendered once and the chosen one marked)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.db import connection
+
+from liangfang.accounts.roles import ROLES
+from liangfang.registry.models import Household, Member
+from liangfang.registry.services.households import member_remove
+from liangfang.web import masking
+from liangfang.web.templatetags.web_tags import chosen_option, options, options_html
+from tests.factories import TOWNSHIP, VILLAGE
+
+pytestmark = pytest.mark.django_db
+
+
+def _row(html: str, number: str) -> list[str]:
+    """The cells of the list row of household ``number``, tags stripped."""
+    found = re.search(rf'<tr><td><a href="/households/{number}/">.*?</tr>', html, re.S)
+    assert found, f"no row for {number}"
+    return [re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", found.group(0), re.S)]
+
+
+def test_a_row_shows_head_size_and_responsible_cadre(world, login) -> None:  # type: ignore[no-untyped-def]
+    head = Member.objects.get(household=world.mine, relation="head")
+    cells = _row(login("reviewer").get("/households/").content.decode(), world.mine.number)
+    assert cells[2] == head.name
+    assert cells[3] == masking.resident_id(ROLES["township_reviewer"], head.resident_id)
+    assert cells[3] != head.resident_id  # a reviewer sees it masked
+    assert cells[4] == "3"
+    assert cells[8].startswith("王帮扶")
+    assert _row(login("admin").get("/households/").content.decode(), world.theirs.number)[8] == ""  # no cadre
+
+
+def test_a_member_who_left_is_not_counted(world, login) -> None:  # type: ignore[no-untyped-def]
+    son = Member.objects.get(household=world.mine, relation="son")
+    member_remove(member=son, reason="moved_out", on=dt.date(2020, 9, 1),
+                  expected_version=Household.objects.get(pk=world.mine.pk).version, by="test")
+    assert _row(login("admin").get("/households/").content.decode(), world.mine.number)[4] == "2"
+
+
+def test_the_village_filter_marks_the_chosen_village(world, login) -> None:  # type: ignore[no-untyped-def]
+    html = login("admin").get(f"/households/?region={VILLAGE}").content.decode()
+    assert f'<option value="{VILLAGE}" selected>新建村</option>' in html
+    assert html.count(" selected>") >= 1
+    # a township chosen on the dashboard is offered first, chosen
+    html = login("admin").get(f"/households/?region={TOWNSHIP}").content.decode()
+    assert f'<option value="{TOWNSHIP}" selected>金祥乡</option>' in html
+
+
+def test_options_are_escaped_and_one_is_chosen() -> None:
+    html = options_html([("a", "<b>"), ("x&y", "两"), ("a2", "c")])
+    assert html == ('<option value="a">&lt;b&gt;</option><option value="x&amp;y">两</option>'
+                    '<option value="a2">c</option>')
+    assert chosen_option(html, "x&y").count(" selected") == 1
+    assert '<option value="x&amp;y" selected>' in chosen_option(html, "x&y")
+    assert '<option value="a" selected>' in options([("a", "1"), ("a2", "2")], "a")
+    assert "selected" not in options([("a", "1")], "") and "selected" not in options([("a", "1")], "zz")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL planner setting")
+def test_postgresql_sessions_plan_for_fast_random_reads() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert float(cursor.fetchone()[0]) == pytest.approx(1.1)
