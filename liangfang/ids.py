@@ -19,6 +19,7 @@ from operator import mul
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
+_ZERO_SUM = ord("0") * sum(_WEIGHTS)
 # Province-level prefixes in GB/T 2260 (including Taiwan, Hong Kong and Macao).
 PROVINCE_PREFIXES = frozenset(
     {
@@ -60,10 +61,25 @@ def check_character(first17: str) -> str:
     """The MOD 11-2 check character for the first 17 digits."""
     if len(first17) != len(_WEIGHTS):
         raise ValueError(f"{first17!r}: the check character needs exactly 17 digits")
-    return _CHECK_CHARS[sum(map(mul, map(int, first17), _WEIGHTS)) % 11]  # map: imports call this 200,000 times
+    if first17.isascii():
+        # Byte values of ASCII digits are the digits plus 48: one C-level pass, no int() per
+        # digit (imports call this for every member).
+        return _CHECK_CHARS[(sum(map(mul, first17.encode(), _WEIGHTS)) - _ZERO_SUM) % 11]
+    return _CHECK_CHARS[sum(map(mul, map(int, first17), _WEIGHTS)) % 11]
 
 
-def _parse_birth(text: str, digits: str, today: dt.date) -> dt.date:
+_known_day = [dt.date.min]  # a day known to be today or earlier: saves asking the clock each time
+
+
+def _after_today(born: dt.date) -> bool:
+    """``born > dt.date.today()``, asking the clock only for dates after the last day it gave."""
+    if born <= _known_day[0]:
+        return False
+    _known_day[0] = dt.date.today()
+    return born > _known_day[0]
+
+
+def _parse_birth(text: str, digits: str, today: dt.date | None) -> dt.date:
     try:
         born = dt.date(int(digits[0:4]), int(digits[4:6]), int(digits[6:8]))
     except ValueError:
@@ -71,7 +87,7 @@ def _parse_birth(text: str, digits: str, today: dt.date) -> dt.date:
             text, "date", f"身份证号码 {text} 的出生日期 {digits} 不是有效日期 / "
             f"birth date {digits} in {text} is not a valid date"
         ) from None
-    if born > today or born < _EARLIEST_BIRTH:
+    if (born > today if today is not None else _after_today(born)) or born < _EARLIEST_BIRTH:
         raise ResidentIdError(
             text, "date", f"身份证号码 {text} 的出生日期 {born.isoformat()} 不在合理范围内 / "
             f"birth date {born.isoformat()} in {text} is out of range"
@@ -81,7 +97,6 @@ def _parse_birth(text: str, digits: str, today: dt.date) -> dt.date:
 
 def parse_resident_id(text: str, *, today: dt.date | None = None) -> ResidentId:
     """Validate and normalise a resident ID number; raise ResidentIdError naming the fault."""
-    today = today or dt.date.today()
     raw = text if isinstance(text, str) else str(text)
     number = raw.strip().upper()
     if len(number) not in (15, 18):
@@ -89,8 +104,11 @@ def parse_resident_id(text: str, *, today: dt.date | None = None) -> ResidentId:
             raw, "length", f"身份证号码 {raw!r} 应为 18 位（或旧式 15 位），实为 {len(number)} 位 / "
             f"resident ID {raw!r} must have 18 (or legacy 15) characters, not {len(number)}"
         )
-    pattern = r"\d{17}[\dX]" if len(number) == 18 else r"\d{15}"
-    if not re.fullmatch(pattern, number):
+    if number.isascii():  # the usual case, without a regular expression: isdigit() is [0-9] here
+        well_formed = number[:-1].isdigit() and (number[-1].isdigit() or (number[-1] == "X" and len(number) == 18))
+    else:
+        well_formed = re.fullmatch(r"\d{17}[\dX]" if len(number) == 18 else r"\d{15}", number) is not None
+    if not well_formed:
         raise ResidentIdError(
             raw, "characters", f"身份证号码 {raw!r} 只能含数字（18 位的末位可为 X）/ "
             f"resident ID {raw!r} may contain only digits (and a final X)"

@@ -101,7 +101,10 @@ def check_members(members: Sequence[Mapping[str, Any]], *, item: int | None = No
         for i in heads[1:]:
             problems.append(Problem("relation", "head", "该户已有户主，一户只能有一名户主 / the "
                                     "household already has a head", item, i))
-    counts = Counter(m.get("resident_id") for m in members if m.get("resident_id"))
+    rids = [rid for m in members if (rid := m.get("resident_id"))]
+    if len(set(rids)) == len(rids):  # the usual case: no one twice, no Counter to build
+        return problems
+    counts = Counter(rids)
     for i, m in enumerate(members):
         if counts[m.get("resident_id")] > 1:
             problems.append(Problem("resident_id", m.get("resident_id"),
