@@ -81,6 +81,7 @@ class CellCleaner:
 
     def __init__(self) -> None:
         self._memos: dict[str, dict[object, Any]] = {}
+        self._bad: dict[str, set[object]] = {}
 
     @staticmethod
     def _one(field: Field, raw: object) -> Any:
@@ -109,15 +110,21 @@ class CellCleaner:
             for k, raw in zip(keys, raws, strict=True):
                 if k not in memo:
                     memo[k] = self._one(field, raw)
+            failed = any(type(memo[k]) is _Bad for k in set(keys))
         else:
             memo = self._memos.setdefault(key, {})
+            bad = self._bad.setdefault(key, set())  # the memo's failed cells
             keys = raws
-            for raw in set(raws).difference(memo):
-                memo[raw] = self._one(field, raw)
+            distinct = set(raws)
+            for raw in distinct.difference(memo):
+                value = memo[raw] = self._one(field, raw)
+                if type(value) is _Bad:
+                    bad.add(raw)
+            failed = bool(bad) and not bad.isdisjoint(distinct)
         out: list[Any] = list(map(memo.__getitem__, keys))
-        failed = any(type(memo[k]) is _Bad for k in set(keys))
         if field.kind not in _MEMO_KINDS:
             self._memos.pop(key, None)  # names and IDs rarely repeat: keep no memory of them
+            self._bad.pop(key, None)
         errors: list[tuple[int, str]] = []
         if failed:
             for i, value in enumerate(out):

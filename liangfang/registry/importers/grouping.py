@@ -189,10 +189,11 @@ def _parse_members(sheet: _Sheet, progress: Progress | None) -> None:
                     bad=pos in household_bad, first_bad=pos in household_bad)
             elif pos in household_bad or (values != group.values and not _agree(sheet, group, values, row)):
                 group.bad = True
-            for failed in (household_bad, member_bad):
-                if pos in failed:
-                    group.bad = True
-                    group.failed |= failed[pos]
+            if household_bad or member_bad:
+                for failed in (household_bad, member_bad):
+                    if pos in failed:
+                        group.bad = True
+                        group.failed |= failed[pos]
             member = dict(zip(member_names, member_values[pos], strict=True))
             rid = member.get("resident_id")
             if rid:

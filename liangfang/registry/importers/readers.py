@@ -14,6 +14,7 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from python_calamine import CalamineError, CalamineWorkbook
 
@@ -141,7 +142,8 @@ def _read_workbook(path: Path, kind: str) -> FileData:
             sheet = wb.get_sheet_by_name(name)
             rows = sheet.to_python(skip_empty_area=False)
             merged = [((a[0], a[1]), (b[0], b[1])) for a, b in (sheet.merged_cell_ranges or [])]
-            sheets[name] = SheetData(name, _rectangular([list(r) for r in rows]), merged)
+            # to_python gives a fresh list per row: padded in place, not copied (6 M cells)
+            sheets[name] = SheetData(name, _rectangular(cast(list[list[object]], rows)), merged)
     except (CalamineError, ValueError) as exc:
         raise ImportFileError(
             f"读取工作簿 {path.name} 时出错：{exc} / cannot read workbook {path.name}: {exc}") from exc
