@@ -8,11 +8,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from operator import eq, itemgetter
+from operator import eq
 from typing import Any
 
-from django.db import connection, models, transaction
-from django.db.models import F, Max
+from django.db import models, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from ..models import ChangeRecord, Household, IncomeRecord, Member, Region
@@ -20,6 +20,7 @@ from .changelog import diff, jsonable
 from .checks import check_household, check_members
 from .errors import Problem, ValidationFailed
 from .households import storable
+from .inserts import RowWriter, large_cache
 
 Progress = Callable[[int], None]
 
@@ -93,13 +94,13 @@ def validate_many(items: Sequence[HouseholdInput]) -> list[Problem]:
 
 def _held_elsewhere(items: Sequence[HouseholdInput]) -> list[Problem]:
     """People the batch puts in one household who are active members of another in the database."""
+    problems: list[Problem] = []
+    if not Member.objects.filter(is_active=True).exists():  # a first import: nobody to collide with
+        return problems
     wanted = {m["resident_id"]: (i, j, item.household["number"])
               for i, item in enumerate(items) for j, m in enumerate(item.members)
               if m.get("resident_id")}
     moving = {item.household["number"] for item in items}
-    problems: list[Problem] = []
-    if not Member.objects.filter(is_active=True).exists():  # a first import: nobody to collide with
-        return problems
     rids = list(wanted)
     for chunk in _chunks(rids, 5000):
         for rid, number in Member.objects.filter(resident_id__in=chunk, is_active=True).values_list(
@@ -122,23 +123,38 @@ def write_many(items: Sequence[HouseholdInput], *, by: str, note: str = "",
     report = BulkReport()
     village_ids = dict(Region.objects.filter(
         code__in={item.village_code for item in items}).values_list("code", "id"))
-    with transaction.atomic():
+    with transaction.atomic(), large_cache():
         existing: dict[str, dict[str, Any]] = {}
         for chunk in _chunks(items, chunk_size):
             existing.update((row["number"], row) for row in Household.objects.filter(
                 number__in=[item.household["number"] for item in chunk]).values(*_HOUSEHOLD_READ))
-        # Members leaving a household first, so a person can move between households.
-        for chunk in _chunks(items, chunk_size):
-            _retire_missing_members(chunk, existing, report, by)
-        for chunk in _chunks(items, chunk_size):
-            _write_chunk(chunk, existing, village_ids, report, by, note)
-            if progress:
-                progress(len(chunk))
+        writer = RowWriter()
+        try:
+            # Members leaving a household first, so a person can move between households.
+            for chunk in _chunks(items, chunk_size):
+                _retire_missing_members(writer, chunk, existing, report, by)
+            # Keys of the new households, reserved before anything is inserted: members,
+            # incomes and the change log point at them without reading them back.
+            keys = iter(writer.reserve(Household, sum(item.household["number"] not in existing for item in items)))
+            for chunk in _chunks(items, chunk_size):
+                _write_chunk(writer, chunk, existing, keys, village_ids, report, by, note)
+                if progress:
+                    progress(len(chunk))
+            writer.finish()
+        finally:
+            writer.close()
     return report
 
 
-def _retire_missing_members(chunk: Sequence[HouseholdInput], existing: dict[str, dict[str, Any]],
-                            report: BulkReport, by: str) -> None:
+def _log(by: str, note: str, at: Any, action: str, entity: str, entity_id: int, number: str,
+         changes: dict[str, Any]) -> dict[str, Any]:
+    """A change-log row as the writer inserts it."""
+    return {"actor": by[:80], "action": action, "entity": entity, "entity_id": entity_id,
+            "household_number": number, "changes": changes, "note": note[:200], "at": at}
+
+
+def _retire_missing_members(writer: RowWriter, chunk: Sequence[HouseholdInput],
+                            existing: dict[str, dict[str, Any]], report: BulkReport, by: str) -> None:
     keep = {existing[n]["id"]: (n, {m["resident_id"] for m in item.members})
             for item in chunk if (n := item.household["number"]) in existing}
     if not keep:
@@ -151,48 +167,13 @@ def _retire_missing_members(chunk: Sequence[HouseholdInput], existing: dict[str,
     Member.objects.filter(pk__in=[pk for pk, _ in gone]).update(
         is_active=False, left_reason="other", left_on=timezone.localdate())
     report.members_left += len(gone)
-    _insert(ChangeRecord, [
-        {"actor": by[:80], "action": "remove_member", "entity": "member", "entity_id": pk,
-         "household_number": number, "changes": {"left_reason": "other"},
-         "note": "批量写入时不在名单中 / absent from the batch"}
+    now = timezone.now()
+    writer.insert(ChangeRecord, [
+        _log(by, "批量写入时不在名单中 / absent from the batch", now, "remove_member", "member", pk, number,
+             {"left_reason": "other"})
         for pk, number in gone
     ])
-
-
-def _insert(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> None:
-    """INSERT many rows of {attname: value} with one prepared statement (executemany).
-
-    The ORM's bulk_create builds a model instance per row and, on SQLite, a statement per 999
-    parameters (about 40 rows); at 100,000 members that was most of an import. Columns come
-    from the model, values travel as parameters; a missing value takes the field's default, and
-    values the drivers cannot take as they are (JSON, aware datetimes) are prepared by the field
-    itself, as the ORM would."""
-    if not rows:
-        return
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    now = timezone.now()
-    defaults = [now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-                else f.get_default() for f in fields]
-    prepare = [(k, f) for k, f in enumerate(fields)
-               if isinstance(f, models.JSONField | models.DateTimeField)]
-    for k, f in prepare:  # the default is the same for every row: prepare it once
-        defaults[k] = f.get_db_prep_save(defaults[k], connection)
-    names = [f.attname for f in fields]
-    base = dict(zip(names, defaults, strict=True))
-    pick = itemgetter(*names)
-    params: list[Any] = [pick({**base, **row}) for row in rows]
-    given = [(k, f) for k, f in prepare if any(f.attname in row for row in rows)]
-    if given:
-        params = [list(p) for p in params]
-        for row, values in zip(rows, params, strict=True):
-            for k, f in given:
-                if f.attname in row:
-                    values[k] = f.get_db_prep_save(values[k], connection)
-    quote = connection.ops.quote_name
-    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(str(f.column)) for f in fields)}) "
-           f"VALUES ({', '.join(['%s'] * len(fields))})")
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+    writer.drain()  # the next chunk reads members again
 
 
 def _update(model: type[models.Model], changes: Sequence[tuple[int, dict[str, Any]]], **extra: Any) -> None:
@@ -220,55 +201,61 @@ def _changes(stored: dict[str, Any], values: dict[str, Any]) -> dict[str, list[A
     return diff({k: stored[k] for k in values}, values)
 
 
-def _write_chunk(chunk: Sequence[HouseholdInput], known: dict[str, dict[str, Any]], village_ids: dict[str, int],
-                 report: BulkReport, by: str, note: str) -> None:
+def _write_chunk(writer: RowWriter, chunk: Sequence[HouseholdInput], known: dict[str, dict[str, Any]],
+                 keys: Iterator[int], village_ids: dict[str, int], report: BulkReport, by: str,
+                 note: str) -> None:
+    """Update the chunk's existing households in place and insert its new ones. Updates and
+    reads run here, on the connection, after the writer has finished what it was given; inserts
+    go to the writer, which runs them while the next chunk is prepared."""
     existing = {n: known[n] for item in chunk if (n := item.household["number"]) in known}
-    changes: list[dict[str, Any]] = []
-    new: list[dict[str, Any]] = []
+    if existing:
+        writer.drain()
+    now = timezone.now()
+    new: list[HouseholdInput] = []
     touched: list[tuple[int, dict[str, Any], dict[str, Any]]] = []
+    ids = {number: row["id"] for number, row in existing.items()}
     for item in chunk:
+        number = item.household["number"]
+        current = existing.get(number)
+        if current is None:
+            new.append(item)
+            ids[number] = next(keys)
+            continue
         values = storable({k: v for k, v in item.household.items() if k not in _SKIP})
         values["village_id"] = village_ids[item.village_code]
-        current = existing.get(values["number"])
-        if current is None:
-            new.append(values)
-            continue
         delta = _changes(current, values)
         if delta:
             touched.append((current["id"], {k: values[k] for k in delta}, delta))
-    ids = {number: row["id"] for number, row in existing.items()}
-    if new:
-        # Keys of the new rows: all above the highest key before the insert (AUTOINCREMENT on
-        # SQLite, a sequence on PostgreSQL); reading them back by key range needs no list of numbers.
-        before = Household.objects.aggregate(top=Max("id"))["top"] or 0
-        _insert(Household, new)
-        wanted = {v["number"] for v in new}
-        ids.update((n, pk) for n, pk in Household.objects.filter(id__gt=before).values_list("number", "id")
-                   if n in wanted)
     if touched:
         _update(Household, [(pk, values) for pk, values, _ in touched],
-                version=F("version") + 1, updated_at=timezone.now())
+                version=F("version") + 1, updated_at=now)
+    n = len(new)
+    # The writer maps blanks (None) in NOT NULL columns to the field's default, as ``storable`` does.
+    writer.insert(Household, [item.household for item in new], {
+        "id": [ids[item.household["number"]] for item in new],
+        "village_id": [village_ids[item.village_code] for item in new],
+        "version": [1] * n, "created_at": [now] * n, "updated_at": [now] * n})
     by_id = {pk: number for number, pk in ids.items()}
-    changes += [{"actor": by[:80], "action": "create", "entity": "household", "entity_id": ids[v["number"]],
-                 "household_number": v["number"], "note": note[:200]} for v in new]  # changes: {} by default
-    changes += [{"actor": by[:80], "action": "update", "entity": "household", "entity_id": pk,
-                 "household_number": by_id[pk], "changes": delta, "note": note[:200]} for pk, _, delta in touched]
-    report.households_created += len(new)
+    changes = [_log(by, note, now, "create", "household", ids[item.household["number"]], item.household["number"], {})
+               for item in new]
+    changes += [_log(by, note, now, "update", "household", pk, by_id[pk], delta) for pk, _, delta in touched]
+    report.households_created += n
     report.households_updated += len(touched)
-    old = [ids[n] for n in existing]
-    member_changes = _write_members(chunk, ids, old, report, by, note)
-    income_changes = _write_incomes(chunk, ids, old, report, by, note)
+    old = [ids[number] for number in existing]
+    member_changes = _write_members(writer, chunk, ids, old, report, by, note, now)
+    income_changes = _write_incomes(writer, chunk, ids, old, report, by, note, now)
     unchanged = set(existing) - {by_id[pk] for pk, _, _ in touched} - member_changes - income_changes
     report.households_unchanged += len(unchanged)
-    _insert(ChangeRecord, changes)
+    writer.insert(ChangeRecord, changes)
 
 
-def _write_members(chunk: Sequence[HouseholdInput], ids: dict[str, int], old: list[int],
-                   report: BulkReport, by: str, note: str) -> set[str]:
+def _write_members(writer: RowWriter, chunk: Sequence[HouseholdInput], ids: dict[str, int], old: list[int],
+                   report: BulkReport, by: str, note: str, now: Any) -> set[str]:
     """Create and update the chunk's members; ``old`` are the households that existed before."""
-    current = {(m["household_id"], m["resident_id"]): m
-               for m in Member.objects.filter(household_id__in=old, is_active=True).values(*_MEMBER_READ)}
+    current = {(m["household_id"], m["resident_id"]): m for m in Member.objects.filter(
+        household_id__in=old, is_active=True).values(*_MEMBER_READ)} if old else {}
     new: list[dict[str, Any]] = []
+    homes: list[int] = []
     changed: list[tuple[int, dict[str, Any]]] = []
     former_heads: list[tuple[int, dict[str, Any]]] = []
     records: list[dict[str, Any]] = []
@@ -277,37 +264,38 @@ def _write_members(chunk: Sequence[HouseholdInput], ids: dict[str, int], old: li
         number = item.household["number"]
         household_id = ids[number]
         for raw in item.members:
-            values = storable(raw)
-            m = current.get((household_id, values["resident_id"])) if current else None
+            m = current.get((household_id, raw["resident_id"])) if current else None
             if m is None:
-                new.append({**values, "household_id": household_id})
+                new.append(raw)
+                homes.append(household_id)
                 touched.add(number)
                 continue
+            values = storable(raw)
             delta = _changes(m, values)
             if delta:
                 if m["relation"] == "head" and values.get("relation") != "head":
                     former_heads.append((m["id"], {"relation": values["relation"]}))
                 changed.append((m["id"], {k: values[k] for k in delta}))
                 touched.add(number)
-                records.append({"actor": by[:80], "action": "update_member", "entity": "member",
-                                "entity_id": m["id"], "household_number": number, "changes": delta,
-                                "note": note[:200]})
+                records.append(_log(by, note, now, "update_member", "member", m["id"], number, delta))
     # When the head changes, the former head is written first, so that the one-head index
-    # holds after every statement.
+    # holds after every statement; new members are inserted after these updates.
     _update(Member, former_heads)
-    _insert(Member, new)
     _update(Member, changed)
-    _insert(ChangeRecord, records)
+    writer.insert(Member, new, {"household_id": homes})
+    writer.insert(ChangeRecord, records)
     report.members_created += len(new)
     report.members_updated += len(changed)
     return touched
 
 
-def _write_incomes(chunk: Sequence[HouseholdInput], ids: dict[str, int], old: list[int],
-                   report: BulkReport, by: str, note: str) -> set[str]:
+def _write_incomes(writer: RowWriter, chunk: Sequence[HouseholdInput], ids: dict[str, int], old: list[int],
+                   report: BulkReport, by: str, note: str, now: Any) -> set[str]:
     current = {(r["household_id"], r["year"]): r
-               for r in IncomeRecord.objects.filter(household_id__in=old).values(*_INCOME_READ)}
+               for r in IncomeRecord.objects.filter(household_id__in=old).values(*_INCOME_READ)} if old else {}
     new: list[dict[str, Any]] = []
+    homes: list[int] = []
+    sizes: list[int] = []
     changed: list[tuple[int, dict[str, Any]]] = []
     records: list[dict[str, Any]] = []
     touched: set[str] = set()
@@ -315,24 +303,26 @@ def _write_incomes(chunk: Sequence[HouseholdInput], ids: dict[str, int], old: li
         number = item.household["number"]
         household_id = ids[number]
         for raw in item.incomes:
+            r = current.get((household_id, raw["year"])) if current else None
+            if r is None:
+                # Blank amounts are stored as 0 (the fields' default); the year's household
+                # size, when not given, is counted from the members.
+                new.append(raw)
+                homes.append(household_id)
+                sizes.append(raw.get("household_size") or len(item.members))
+                touched.add(number)
+                continue
             values = {k: (v if v is not None else 0) for k, v in raw.items()}
             values.setdefault("household_size", len(item.members))
             year = values.pop("year")
-            r = current.get((household_id, year)) if current else None
-            if r is None:
-                new.append({**values, "household_id": household_id, "year": year})
-                touched.add(number)
-                continue
             delta = _changes(r, values)
             if delta:
                 changed.append((r["id"], {k: values[k] for k in delta}))
                 touched.add(number)
-                records.append({"actor": by[:80], "action": "set_income", "entity": "income",
-                                "entity_id": r["id"], "household_number": number,
-                                "changes": {"year": year, **delta}, "note": note[:200]})
-    _insert(IncomeRecord, new)
+                records.append(_log(by, note, now, "set_income", "income", r["id"], number, {"year": year, **delta}))
+    writer.insert(IncomeRecord, new, {"household_id": homes, "household_size": sizes})
     _update(IncomeRecord, changed)
-    _insert(ChangeRecord, records)
+    writer.insert(ChangeRecord, records)
     report.incomes_written += len(new) + len(changed)
     return touched
 

@@ -8,29 +8,23 @@ sequence; SQLite: above the table's highest key, under the write lock of the tra
 members and incomes can point at their households without reading anything back. The change log
 gets one "create" record per household, as with ``write_many``.
 
-On SQLite the rows go through ``executemany``; on PostgreSQL through ``COPY``. Values are
-converted as Django converts them for that database (decimals as text that SQLite stores as
-numbers, dates as ISO text), column by column; other databases fall back to the ORM's
-``bulk_create``.
+Rows go through ``inserts.RowWriter`` (``executemany`` on SQLite, ``COPY`` on PostgreSQL), as
+they do in ``write_many``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
-from itertools import islice, repeat
-from operator import is_
-from typing import Any
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future
+from itertools import islice
 
-from django.db import connection, models, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from ..models import ChangeRecord, Household, IncomeRecord, Member, Region
 from .bulk import BulkReport, HouseholdInput, Progress, validate_many
 from .errors import Problem, ValidationFailed
+from .inserts import RowWriter, large_cache
 
 CHUNK = 5000  # households per insert round (and per progress step)
 
@@ -52,8 +46,8 @@ def create_many(items: Sequence[HouseholdInput], *, by: str, note: str = "",
     report = BulkReport()
     villages = dict(Region.objects.filter(
         code__in={item.village_code for item in items}).values_list("code", "id"))
-    with transaction.atomic(), _large_cache():
-        writer = _Writer()
+    with transaction.atomic(), large_cache():
+        writer = RowWriter()
         keys = _Keys(writer, items)
         try:
             pending: list[tuple[int, list[Future[None]]]] = []
@@ -82,7 +76,7 @@ def _wait(done: tuple[int, list[Future[None]]], progress: Progress | None) -> No
 class _Keys:
     """Primary keys for the whole batch, reserved before anything is written."""
 
-    def __init__(self, writer: _Writer, items: Sequence[HouseholdInput]) -> None:
+    def __init__(self, writer: RowWriter, items: Sequence[HouseholdInput]) -> None:
         self.households = iter(writer.reserve(Household, len(items)))
         self.members = iter(writer.reserve(Member, sum(len(item.members) for item in items)))
         self.incomes = iter(writer.reserve(IncomeRecord, sum(len(item.incomes) for item in items)))
@@ -92,24 +86,7 @@ class _Keys:
         return list(islice(keys, count))
 
 
-@contextmanager
-def _large_cache(kib: int = 262_144) -> Iterator[None]:
-    """On SQLite, a page cache large enough for the indexes being filled (restored afterwards)."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        before = cursor.fetchone()[0]
-        cursor.execute(f"PRAGMA cache_size = {-kib}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(before)}")
-
-
-def _insert_chunk(writer: _Writer, keys: _Keys, chunk: Sequence[HouseholdInput], villages: dict[str, int],
+def _insert_chunk(writer: RowWriter, keys: _Keys, chunk: Sequence[HouseholdInput], villages: dict[str, int],
                   report: BulkReport, by: str, note: str) -> list[Future[None]]:
     now = timezone.now()
     household_ids = keys.take(keys.households, len(chunk))
@@ -143,129 +120,3 @@ def _insert_chunk(writer: _Writer, keys: _Keys, chunk: Sequence[HouseholdInput],
     return jobs
 
 
-class _Writer:
-    """Inserts rows of dicts into a model's table with the fastest means the database offers.
-    Rows are prepared in the calling thread and written, in order, by one worker thread on the
-    same database connection (inside the caller's transaction); the database's own work runs
-    without the GIL, so preparing the next rows overlaps with writing these."""
-
-    def __init__(self) -> None:
-        self.vendor = connection.vendor
-        self.reserved: dict[type[models.Model], int] = {}
-        connection.ensure_connection()
-        self.raw = connection.connection
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bulk-create")
-
-    def reserve(self, model: type[models.Model], count: int) -> list[int]:
-        """``count`` fresh primary keys for ``model``."""
-        if count == 0:
-            return []
-        table = model._meta.db_table
-        with connection.cursor() as cursor:
-            if self.vendor == "postgresql":
-                cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                               [table, count])
-                return [row[0] for row in cursor.fetchall()]
-            if model not in self.reserved:
-                cursor.execute(f"SELECT MAX(id) FROM {connection.ops.quote_name(table)}")
-                highest = cursor.fetchone()[0] or 0
-                if self.vendor == "sqlite":  # AUTOINCREMENT never reuses a key, even a deleted one
-                    cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
-                    row = cursor.fetchone()
-                    highest = max(highest, row[0] if row else 0)
-                self.reserved[model] = highest
-        first = self.reserved[model] + 1
-        self.reserved[model] += count
-        return list(range(first, first + count))
-
-    def insert(self, model: type[models.Model], rows: list[dict[str, Any]],
-               given: dict[str, list[Any]] | None = None) -> Future[None]:
-        """Insert one row per dict of ``rows``; ``given`` supplies whole columns by attribute name
-        (keys, foreign keys, constants) that the dicts do not hold. Returns the pending write."""
-        done: Future[None] = Future()
-        if not rows:
-            done.set_result(None)
-            return done
-        given = given or {}
-        pk = model._meta.pk
-        # Without keys of its own, a row takes the next key from the table.
-        fields = [f for f in model._meta.concrete_fields if f is not pk or pk.attname in given]
-        if self.vendor not in ("sqlite", "postgresql"):
-            objects = [model(**{**row, **{k: v[i] for k, v in given.items()}}) for i, row in enumerate(rows)]
-            model._default_manager.bulk_create(objects, batch_size=1000)
-            done.set_result(None)
-            return done
-        data = list(zip(*(self._column(f, rows, given.get(f.attname)) for f in fields), strict=True))
-        table = connection.ops.quote_name(model._meta.db_table)
-        quoted = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
-        if self.vendor == "sqlite":
-            sql = f"INSERT INTO {table} ({quoted}) VALUES ({', '.join(['?'] * len(fields))})"
-            return self.pool.submit(self._executemany, sql, data)
-        return self.pool.submit(self._copy, f"COPY {table} ({quoted}) FROM STDIN", data)
-
-    def _executemany(self, sql: str, data: list[tuple[Any, ...]]) -> None:
-        # Closed here, in the worker: a cursor left to die in the other thread would reset a
-        # cached statement that the worker is already using again.
-        self.raw.executemany(sql, data).close()
-
-    def _copy(self, sql: str, data: list[tuple[Any, ...]]) -> None:
-        with self.raw.cursor() as cursor, cursor.copy(sql) as copy:
-            for row in data:
-                copy.write_row(row)
-
-    def _column(self, field: models.Field, rows: list[dict[str, Any]], given: list[Any] | None) -> list[Any]:
-        """One column's values, converted for the database. A missing value, or None where the
-        column cannot be null, takes the field's default."""
-        name = field.attname
-        if given is not None:
-            column = given
-        else:
-            try:
-                column = [row[name] for row in rows]
-            except KeyError:
-                column = [row.get(name) for row in rows]
-        blanks = any(map(is_, column, repeat(None)))  # not ``None in column``: == on a Decimal is slow
-        if blanks and not field.null:
-            default = field.get_default()
-            column = [default if v is None else v for v in column]
-            blanks = default is None
-        convert = self._converter(field)
-        if convert is _same:
-            return column
-        if blanks:
-            return [None if v is None else convert(v) for v in column]
-        return list(map(convert, column))
-
-    def _converter(self, field: models.Field) -> Callable[[Any], Any]:
-        kind = field.get_internal_type()
-        if kind == "JSONField":
-            return lambda v: json.dumps(v, ensure_ascii=False)
-        if self.vendor != "sqlite":
-            return _same
-        if kind == "DecimalField":
-            return str  # as Django's own SQLite adapter does, but in one C-level pass per column
-        if kind == "DateTimeField":
-            adapted: dict[Any, Any] = {}  # a batch shares one timestamp: adapt it once
-
-            def adapt(v: Any) -> Any:
-                if v not in adapted:
-                    adapted[v] = connection.ops.adapt_datetimefield_value(v)
-                return adapted[v]
-            return adapt
-        if kind == "DateField":
-            return _iso
-        return _same
-
-    def finish(self) -> None:
-        """Nothing left to do: SQLite's AUTOINCREMENT and PostgreSQL's sequence already moved on."""
-
-    def close(self) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _same(v: Any) -> Any:
-    return v
-
-
-def _iso(v: Any) -> Any:
-    return v.isoformat() if isinstance(v, dt.date) else v

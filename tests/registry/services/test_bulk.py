@@ -99,3 +99,49 @@ def test_the_head_can_change_in_one_write() -> None:
     write_many(items, by="t")
     head = Member.objects.get(relation="head", is_active=True)
     assert head.resident_id == items[0].members[1]["resident_id"]
+
+
+def test_a_new_member_can_replace_the_head_in_one_write() -> None:
+    items = batch(1)
+    write_many(items, by="t")
+    items[0].members[0]["relation"] = "parent"
+    newcomer = member_data(born=dt.date(1990, 6, 1))  # a head by default
+    items[0].members.append(newcomer)
+    report = write_many(items, by="t")
+    assert (report.members_created, report.members_updated) == (1, 1)
+    assert Member.objects.get(relation="head", is_active=True).resident_id == newcomer["resident_id"]
+
+
+def test_new_and_existing_households_mix_across_chunks() -> None:
+    items = batch(5)
+    write_many(items[:3:2], by="t")  # households 0 and 2 exist before
+    items[2].household["housing_grade"] = "C"
+    report = write_many(items, by="t", chunk_size=2)
+    assert (report.households_created, report.households_updated, report.households_unchanged) == (3, 1, 1)
+    assert Household.objects.count() == 5 and Member.objects.count() == 10 and IncomeRecord.objects.count() == 10
+    for item in items:
+        h = Household.objects.get(number=item.household["number"])
+        assert sorted(h.members.values_list("resident_id", flat=True)) == sorted(m["resident_id"] for m in item.members)
+        created = ChangeRecord.objects.get(action="create", entity="household", household_number=h.number)
+        assert created.entity_id == h.pk
+    assert Household.objects.get(number=items[2].household["number"]).housing_grade == "C"
+
+
+def test_a_failure_inside_the_write_leaves_nothing_behind(monkeypatch: pytest.MonkeyPatch) -> None:
+    from liangfang.registry.services.inserts import RowWriter
+
+    items = batch(3)
+    write_many(items[:1], by="t")
+    before = (Household.objects.count(), Member.objects.count(), ChangeRecord.objects.count())
+    items[0].household["housing_grade"] = "D"
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk full")
+
+    # The inserts run in the writer's thread; their failure must undo the updates made here too.
+    monkeypatch.setattr(RowWriter, "_executemany", broken)
+    monkeypatch.setattr(RowWriter, "_copy", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        write_many(items, by="t", chunk_size=1)
+    assert (Household.objects.count(), Member.objects.count(), ChangeRecord.objects.count()) == before
+    assert Household.objects.get(number=items[0].household["number"]).housing_grade != "D"

@@ -105,7 +105,7 @@ def test_a_failure_inside_the_write_leaves_nothing_behind(monkeypatch: pytest.Mo
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(bulk_create._Writer, "finish", broken)
+    monkeypatch.setattr(bulk_create.RowWriter, "finish", broken)
     with pytest.raises(RuntimeError, match="disk full"):
         create_many(batch("F"), by="t")
     assert Household.objects.count() == 0 and Member.objects.count() == 0 and IncomeRecord.objects.count() == 0
