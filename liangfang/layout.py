@@ -11,6 +11,7 @@ never leave in this layout: analytics does not need them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pyarrow as pa
 
@@ -22,6 +23,7 @@ class Table:
     name: str  # logical name and Parquet file stem
     db_table: str  # the Django table it comes from
     columns: tuple[tuple[str, pa.DataType], ...]
+    order: tuple[str, ...] = ()  # row order in the file (default: the first column)
 
     @property
     def schema(self) -> pa.Schema:
@@ -117,6 +119,8 @@ MEMBERS = Table("members", "registry_member", (
     ("is_active", pa.bool_()),
 ))
 
+# Income records are ordered by year first, so that each row group holds one year and a scan of
+# one year skips the other years' row groups by their statistics.
 INCOMES = Table("incomes", "registry_incomerecord", (
     ("household_id", pa.int64()),
     ("year", pa.int16()),
@@ -131,7 +135,32 @@ INCOMES = Table("incomes", "registry_incomerecord", (
     ("transfer_eco_compensation", MONEY),
     ("transfer_other", MONEY),
     ("business_expense", MONEY),
-))
+), order=("year", "household_id"))
 
 TABLES: tuple[Table, ...] = (REGIONS, VILLAGE_FACILITIES, HOUSEHOLDS, MEMBERS, INCOMES)
 TABLES_BY_NAME = {t.name: t for t in TABLES}
+
+
+# -- how the files are written ------------------------------------------------------------------
+ROW_GROUP_ROWS = 1_048_576
+_UNIQUE_TEXT = {"number", "resident_id", "code", "name"}
+_ASCENDING = {"id", "household_id", "village_id"}
+
+
+def sort_keys(table: Table) -> tuple[str, ...]:
+    return table.order or table.column_names[:1]
+
+
+def parquet_options(table: Table) -> dict[str, Any]:
+    """Keyword arguments for ``pyarrow.parquet.ParquetWriter`` of a layout file.
+
+    Codes and flags are dictionary-encoded, ascending keys delta-encoded, and decimals stored
+    as integers of their smallest unit (``store_decimal_as_integer``: INT32/INT64 with the
+    DECIMAL logical type, read back as the same Arrow decimal type) rather than fixed-length
+    byte arrays, which are much slower to decode.
+    """
+    dictionary = [name for name, kind in table.columns
+                  if (pa.types.is_string(kind) and name not in _UNIQUE_TEXT) or pa.types.is_boolean(kind)
+                  or kind == pa.int16()]
+    return {"compression": "zstd", "use_dictionary": dictionary, "store_decimal_as_integer": True,
+            "column_encoding": {name: "DELTA_BINARY_PACKED" for name in table.column_names if name in _ASCENDING}}

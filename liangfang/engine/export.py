@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from sqlglot import exp
 
-from ..layout import TABLES, Table
+from ..layout import TABLES, Table, parquet_options, sort_keys
 from .sqlparts import Dialect
 
 Progress = Callable[[str, int], None]  # (table, rows written so far)
@@ -36,7 +36,7 @@ def _converter(t: pa.DataType) -> Callable[[Any], Any]:
 
 def select_table(table: Table) -> exp.Select:
     return exp.select(*[exp.column(name) for name in table.column_names]).from_(exp.to_table(table.db_table)).order_by(
-        exp.column(table.column_names[0]))
+        *[exp.column(name) for name in sort_keys(table)])
 
 
 def _batches(cursor: Any, size: int) -> Iterator[list[tuple[Any, ...]]]:
@@ -57,7 +57,7 @@ def export_layout(connection: Any, dialect: Dialect, directory: Path, *, batch: 
         target = directory / f"{table.name}.parquet"
         partial = target.with_suffix(".parquet.partial")
         count = 0
-        with pq.ParquetWriter(partial, table.schema, compression="zstd") as writer:
+        with pq.ParquetWriter(partial, table.schema, **parquet_options(table)) as writer:
             cursor = connection.cursor()
             try:
                 cursor.execute(select_table(table).sql(dialect))

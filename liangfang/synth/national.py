@@ -1,7 +1,9 @@
 """The national-scale synthetic registry, written as Parquet in the analytic layout
 (``liangfang/layout.py``: regions, village_facilities, households, members, incomes) in bounded
 memory: households are generated in chunks (1 million by default) with numpy and streamed to one
-Parquet file per table, one row group per chunk.
+Parquet file per table. Within a chunk, registered households, their members and their income
+records (per year) are written as row groups apart from the others', and registered households
+have the low ids (``_HouseholdIds``), so an assessment of registered households skips the rest.
 
 The same honesty rules as the district, in distribution: about 8% of households are registered
 (more in poor villages and in the west); a registered household in a poor village exits no later
@@ -22,13 +24,12 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..layout import HOUSEHOLDS, INCOMES, MEMBERS, REGIONS, TABLES, VILLAGE_FACILITIES, Table
+from ..layout import HOUSEHOLDS, INCOMES, MEMBERS, REGIONS, TABLES, VILLAGE_FACILITIES, parquet_options
 from .arrow import codes, dates, digit_strings, fixed_strings, ints, scaled_decimals
 from .identity import resident_id_bytes, sequence_ranks
 from .incomes import (
@@ -127,15 +128,21 @@ def write_national(out: Path, *, households: int, seed: int = 2020, lines: Mappi
     out.mkdir(parents=True, exist_ok=True)
     nation = build_nation(np.random.default_rng([seed, 0]), households)
     report = NationalReport(out=out, regions=nation.regions.num_rows, facilities=nation.facilities.num_rows)
-    pq.write_table(nation.regions, out / f"{REGIONS.name}.parquet", compression="zstd", **_encoding(REGIONS))
-    pq.write_table(nation.facilities, out / f"{VILLAGE_FACILITIES.name}.parquet", compression="zstd",
-                   **_encoding(VILLAGE_FACILITIES))
+    pq.write_table(nation.regions, out / f"{REGIONS.name}.parquet", **parquet_options(REGIONS))
+    pq.write_table(nation.facilities, out / f"{VILLAGE_FACILITIES.name}.parquet", **parquet_options(VILLAGE_FACILITIES))
     partial = {t.name: out / f"{t.name}.parquet.partial" for t in (HOUSEHOLDS, MEMBERS, INCOMES)}
-    writers = {t.name: pq.ParquetWriter(partial[t.name], t.schema, compression="zstd", **_encoding(t))
+    writers = {t.name: pq.ParquetWriter(partial[t.name], t.schema, **parquet_options(t))
                for t in (HOUSEHOLDS, MEMBERS, INCOMES)}
     village_of = np.repeat(np.arange(len(nation.village_id)), nation.households)
     first_of_village = np.concatenate([[0], np.cumsum(nation.households)[:-1]])
     ids = _IdCounter(len(nation.county_code6))
+    # first pass: how many households are registered (each chunk's first draw), so that the
+    # others' ids follow the registered ones without a gap
+    starts = range(0, households, chunk)
+    registered_total = sum(int(_registration(np.random.default_rng([seed, index + 1]), nation,
+                                             village_of[start:min(households, start + chunk)])[1].sum())
+                           for index, start in enumerate(starts))
+    household_ids = _HouseholdIds(registered_total)
     next_member = 1
     # Arrow writes without the GIL: one chunk is written while the next is generated.
     with ThreadPoolExecutor(max_workers=1) as pool:
@@ -145,13 +152,14 @@ def write_national(out: Path, *, households: int, seed: int = 2020, lines: Mappi
                 stop = min(households, start + chunk)
                 rng = np.random.default_rng([seed, index + 1])
                 villages = village_of[start:stop]
-                tables = _chunk(rng, nation, start, villages, start - first_of_village[villages], next_member, ids,
-                                lines)
-                next_member += tables["members"].num_rows
-                status = np.asarray(tables["households"].column("status"))
+                tables = _chunk(rng, nation, household_ids, villages, start - first_of_village[villages], next_member,
+                                ids, lines)
+                members = sum(part.num_rows for part in tables["members"])
+                next_member += members
+                status = np.concatenate([np.asarray(part.column("status")) for part in tables["households"]])
                 report.households += stop - start
-                report.members += tables["members"].num_rows
-                report.incomes += tables["incomes"].num_rows
+                report.members += members
+                report.incomes += sum(part.num_rows for part in tables["incomes"])
                 report.exited += int(np.count_nonzero(status == "exited"))
                 report.remaining += int(np.count_nonzero(status == "not_exited"))
                 if pending is not None:
@@ -172,33 +180,39 @@ def write_national(out: Path, *, households: int, seed: int = 2020, lines: Mappi
     return report
 
 
-def _write_chunk(writers: Mapping[str, pq.ParquetWriter], tables: Mapping[str, pa.Table]) -> None:
-    for name, table in tables.items():
-        writers[name].write_table(table)
+def _write_chunk(writers: Mapping[str, pq.ParquetWriter], tables: Mapping[str, list[pa.Table]]) -> None:
+    """Each part in its own row groups (one ``write_table`` each)."""
+    for name, parts in tables.items():
+        for part in parts:
+            if part.num_rows:
+                writers[name].write_table(part)
 
 
-_UNIQUE_TEXT = {"number", "resident_id", "code", "name"}
-_SORTED = {"id", "household_id", "village_id"}
+class _HouseholdIds:
+    """Household ids: registered households take 1, 2, 3 … R and the others R + 1, R + 2 … in the
+    order generated (R: registered households in all). Ids are surrogate keys; this clustering,
+    with registered and other households (and their members and income records) written as
+    separate row groups, lets a scan of the registered households' members or incomes skip the
+    other row groups by their id statistics, as an export sorted by (registered, id) would."""
+
+    def __init__(self, registered: int) -> None:
+        self.registered_next = 1
+        self.general_next = registered + 1
+
+    def assign(self, registered: np.ndarray) -> np.ndarray:
+        rank_registered = np.cumsum(registered) - 1
+        rank_general = np.cumsum(~registered) - 1
+        out = np.where(registered, self.registered_next + rank_registered, self.general_next + rank_general)
+        self.registered_next += int(registered.sum())
+        self.general_next += int((~registered).sum())
+        return out.astype(np.int64)
 
 
-def _encoding(table: Table) -> dict[str, Any]:
-    """Dictionary-encode the columns with few distinct values; delta-encode ascending keys."""
-    dictionary = [name for name, kind in table.columns
-                  if (pa.types.is_string(kind) and name not in _UNIQUE_TEXT) or pa.types.is_boolean(kind)
-                  or kind == pa.int16()]
-    return {"use_dictionary": dictionary,
-            "column_encoding": {name: "DELTA_BINARY_PACKED" for name in table.column_names if name in _SORTED}}
-
-
-def _chunk(rng: np.random.Generator, nation: Nation, start: int, village: np.ndarray, serial: np.ndarray,
-           first_member: int, ids: _IdCounter, lines: Mapping[int, Decimal]) -> dict[str, pa.Table]:
+def _chunk(rng: np.random.Generator, nation: Nation, household_ids: _HouseholdIds, village: np.ndarray,
+           serial: np.ndarray, first_member: int, ids: _IdCounter,
+           lines: Mapping[int, Decimal]) -> dict[str, list[pa.Table]]:
     n = len(village)
-    poor = nation.village_poor[village]
-    # Relative to the country's average, so that a small registry drawn from one county still
-    # registers about 8% of households.
-    intensity = nation.village_intensity[village] / nation.village_intensity.mean()
-    chance = np.minimum(0.6, REGISTERED_BASE * intensity * np.where(poor, POOR_VILLAGE_FACTOR, 1.0))
-    registered = rng.random(n) < chance
+    poor, registered = _registration(rng, nation, village)
     remaining = registered & ~poor & (rng.random(n) < REMAINING_SHARE)
     exited = registered & ~remaining
     years = np.array(list(EXIT_SHARES))
@@ -209,10 +223,37 @@ def _chunk(rng: np.random.Generator, nation: Nation, start: int, village: np.nda
     size = np.where(fail == FAILS.index("schooling"), np.maximum(size, 2), size)
     m = _members(rng, nation, village, registered, remaining, fail, size, ids)
     h = _household_columns(rng, registered, exit_year, remaining, fail, size, m)
-    members_table = _members_table(m, start, first_member)
-    households_table = _households_table(nation, village, serial, start, registered, exited, exit_year, h)
-    incomes_table = _incomes_table(rng, start, registered, exited, remaining, exit_year, fail, size, m, h, lines)
-    return {"households": households_table, "members": members_table, "incomes": incomes_table}
+    hid = household_ids.assign(registered)
+    members_table = _members_table(m, hid)
+    households_table = _households_table(nation, village, serial, hid, registered, exited, exit_year, h)
+    incomes_table = _incomes_table(rng, hid, registered, exited, remaining, exit_year, fail, size, m, h, lines)
+    # registered households first, each kind in its own parts; members numbered in that order
+    order = np.concatenate([np.flatnonzero(registered), np.flatnonzero(~registered)])
+    r = int(registered.sum())
+    member_rows = np.concatenate([np.flatnonzero(registered[m["home"]]), np.flatnonzero(~registered[m["home"]])])
+    r_members = int(registered[m["home"]].sum())
+    members_table = members_table.take(member_rows)
+    members_table = members_table.set_column(0, "id", ints(np.arange(first_member, first_member + len(member_rows)),
+                                                             pa.int64()))
+    households_table = households_table.take(order)
+    incomes: list[pa.Table] = []
+    for i in range(len(YEARS)):  # year-major (layout.INCOMES)
+        per_year = incomes_table.slice(i * n, n).take(order)
+        incomes += [per_year.slice(0, r), per_year.slice(r)]
+    return {"households": [households_table.slice(0, r), households_table.slice(r)],
+            "members": [members_table.slice(0, r_members), members_table.slice(r_members)],
+            "incomes": incomes}
+
+
+def _registration(rng: np.random.Generator, nation: Nation, village: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Whether each household's village is poor, and whether the household is registered (the
+    chunk's first draw)."""
+    poor = nation.village_poor[village]
+    # Relative to the country's average, so that a small registry drawn from one county still
+    # registers about 8% of households.
+    intensity = nation.village_intensity[village] / nation.village_intensity.mean()
+    chance = np.minimum(0.6, REGISTERED_BASE * intensity * np.where(poor, POOR_VILLAGE_FACTOR, 1.0))
+    return poor, rng.random(len(village)) < chance
 
 
 def _members(rng: np.random.Generator, nation: Nation, village: np.ndarray, registered: np.ndarray,
@@ -366,7 +407,7 @@ def _cause_strings(values: np.ndarray) -> pa.Array:
     return codes(values + 1, ("", *CAUSES))
 
 
-def _households_table(nation: Nation, village: np.ndarray, serial: np.ndarray, start: int, registered: np.ndarray,
+def _households_table(nation: Nation, village: np.ndarray, serial: np.ndarray, hid: np.ndarray, registered: np.ndarray,
                       exited: np.ndarray, exit_year: np.ndarray, h: dict[str, np.ndarray]) -> pa.Table:
     n = len(village)
     if len(serial) and serial.max() >= 9999:
@@ -374,7 +415,7 @@ def _households_table(nation: Nation, village: np.ndarray, serial: np.ndarray, s
     status = np.where(~registered, 0, np.where(exited, 2, 1))
     none = np.zeros(n, dtype=np.int64)
     columns = {
-        "id": ints(np.arange(start + 1, start + n + 1), pa.int64()),
+        "id": ints(hid, pa.int64()),
         "number": digit_strings(nation.village_code[village] * 10_000 + serial + 1, 16),
         "village_id": ints(nation.village_id[village], pa.int64()),
         "is_registered": pa.array(registered),
@@ -408,11 +449,12 @@ def _households_table(nation: Nation, village: np.ndarray, serial: np.ndarray, s
     return pa.Table.from_arrays([columns[name] for name in HOUSEHOLDS.column_names], schema=HOUSEHOLDS.schema)
 
 
-def _members_table(m: dict[str, np.ndarray], start: int, first_member: int) -> pa.Table:
+def _members_table(m: dict[str, np.ndarray], hid: np.ndarray) -> pa.Table:
+    """Members in generation order; the caller numbers them (``id``) once it has ordered them."""
     total = len(m["home"])
     columns = {
-        "id": ints(np.arange(first_member, first_member + total), pa.int64()),
-        "household_id": ints(m["home"] + start + 1, pa.int64()),
+        "id": ints(np.zeros(total, dtype=np.int64), pa.int64()),
+        "household_id": ints(hid[m["home"]], pa.int64()),
         "resident_id": fixed_strings(m["resident"].view(np.uint8).reshape(-1, 18), 18),
         "sex": codes(np.where(m["male"], 0, 1), ("male", "female")),
         "birth_date": dates(m["ordinal"] - _EPOCH),
@@ -434,7 +476,7 @@ def _members_table(m: dict[str, np.ndarray], start: int, first_member: int) -> p
     return pa.Table.from_arrays([columns[name] for name in MEMBERS.column_names], schema=MEMBERS.schema)
 
 
-def _incomes_table(rng: np.random.Generator, start: int, registered: np.ndarray, exited: np.ndarray,
+def _incomes_table(rng: np.random.Generator, hid: np.ndarray, registered: np.ndarray, exited: np.ndarray,
                    remaining: np.ndarray, exit_year: np.ndarray, fail: np.ndarray, size: np.ndarray,
                    m: dict[str, np.ndarray], h: dict[str, np.ndarray], lines: Mapping[int, Decimal]) -> pa.Table:
     n = len(size)
@@ -452,10 +494,11 @@ def _incomes_table(rng: np.random.Generator, start: int, registered: np.ndarray,
         family_planning=np.where(rng.random(n) < 0.12, np.minimum(2, elderly[:, -1]), 0))
     cents = household_incomes(rng, inputs, lines, YEARS)
     money = pa.decimal128(12, 2)
+    # year-major (all households' 2019 records, then 2020), as layout.INCOMES orders them
     columns = {
-        "household_id": ints(np.repeat(np.arange(start + 1, start + n + 1), len(YEARS)), pa.int64()),
-        "year": ints(np.tile(np.array(YEARS), n), pa.int16()),
-        "household_size": ints(np.repeat(size, len(YEARS)), pa.int16()),
-        **{item: scaled_decimals(cents[item].ravel(), money) for item in ITEMS},
+        "household_id": ints(np.tile(hid, len(YEARS)), pa.int64()),
+        "year": ints(np.repeat(np.array(YEARS), n), pa.int16()),
+        "household_size": ints(np.tile(size, len(YEARS)), pa.int16()),
+        **{item: scaled_decimals(cents[item].T.ravel(), money) for item in ITEMS},
     }
     return pa.Table.from_arrays([columns[name] for name in INCOMES.column_names], schema=INCOMES.schema)

@@ -14,10 +14,12 @@ from typer.testing import CliRunner
 import liangfang.cli.synth_cmds  # noqa: F401  (registers the command)
 from liangfang.cli.app import app
 from liangfang.ids import parse_resident_id
-from liangfang.layout import TABLES
+from liangfang.layout import INCOMES, MEMBERS, TABLES
 from liangfang.synth.national import write_national
 
 LINES = {2019: Decimal(3218), 2020: Decimal(4000)}
+INCOME_COLUMNS = list(INCOMES.column_names)
+MEMBER_COLUMNS = list(MEMBERS.column_names)
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +65,10 @@ def test_counts_sizes_and_registration_are_in_proportion(db: duckdb.DuckDBPyConn
     assert one(db, "SELECT count(*) FROM households h LEFT JOIN regions r ON r.id = h.village_id "
                    "WHERE r.level IS DISTINCT FROM 'village'") == 0
     assert one(db, "SELECT count(DISTINCT id) FROM members") == members
-    assert one(db, "SELECT max(household_id) FROM members") == 20_000
+    assert one(db, "SELECT count(*) FROM members m LEFT JOIN households h ON h.id = m.household_id "
+                   "WHERE h.id IS NULL") == 0
+    assert one(db, "SELECT count(DISTINCT id) FROM households") == 20_000
+    assert one(db, "SELECT max(id) FROM households") == 20_000  # dense ids
 
 
 def test_resident_ids_are_valid_distinct_and_carry_the_county_and_birth_date(db: duckdb.DuckDBPyConnection) -> None:
@@ -121,4 +126,25 @@ def test_the_command_writes_parquet(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["synth", "--households", "3000", "--out", str(tmp_path / "n"), "--chunk", "1000"])
     assert result.exit_code == 0, result.output
     assert pq.read_metadata(tmp_path / "n" / "households.parquet").num_rows == 3000
-    assert pq.read_metadata(tmp_path / "n" / "households.parquet").num_row_groups == 3
+    households = pq.ParquetFile(tmp_path / "n" / "households.parquet")
+    assert households.metadata.num_row_groups == 6  # per chunk: registered households, then the others
+    kinds = [set(households.read_row_group(i, columns=["is_registered"]).column(0).to_pylist())
+             for i in range(households.metadata.num_row_groups)]
+    assert kinds == [{True}, {False}] * 3
+
+
+def test_row_groups_let_a_scan_of_one_year_or_of_registered_households_skip_the_rest(
+        national: Path, db: duckdb.DuckDBPyConnection) -> None:
+    incomes = pq.ParquetFile(national / "incomes.parquet").metadata
+    for i in range(incomes.num_row_groups):
+        stats = incomes.row_group(i).column(INCOME_COLUMNS.index("year")).statistics
+        assert stats.min == stats.max, f"row group {i} mixes years"
+    assert one(db, "SELECT max(id) FROM households WHERE is_registered") < one(  # type: ignore[operator]
+        db, "SELECT min(id) FROM households WHERE NOT is_registered")
+    members = pq.ParquetFile(national / "members.parquet").metadata
+    registered_top = one(db, "SELECT max(id) FROM households WHERE is_registered")
+    for i in range(members.num_row_groups):
+        stats = members.row_group(i).column(MEMBER_COLUMNS.index("household_id")).statistics
+        assert stats.max <= registered_top or stats.min > registered_top, f"row group {i} mixes households"
+    stored = pq.read_metadata(national / "incomes.parquet").schema.column(INCOME_COLUMNS.index("wage_income"))
+    assert stored.physical_type == "INT64"  # decimals stored as integers, not fixed-length byte arrays
