@@ -69,14 +69,17 @@ def _create(name: str, query: exp.Expr, kind: str = "TABLE") -> exp.Create:
 
 def views(dialect: Dialect, households_in_scope: int | None = None) -> frozenset[str]:
     """Work relations kept as views: at national scale they are too wide to hold in memory.
-    Household facts stay a table up to ``HOUSEHOLD_TABLE_LIMIT`` households (read twice)."""
+    Household and member facts stay tables up to ``HOUSEHOLD_TABLE_LIMIT`` households in scope
+    (each is read more than once: a table spares a second scan of the registry)."""
     if dialect != "duckdb":
         return frozenset()
     if households_in_scope is not None and households_in_scope <= HOUSEHOLD_TABLE_LIMIT:
-        return frozenset({"lf_member"})
+        return frozenset()
     return frozenset({"lf_household", "lf_member"})
 
 
+PERFECT_BITS = 26  # household ids spanning up to 67 million
+DUCKDB_PERFECT_DEFAULT = 12
 HOUSEHOLD_TABLE_LIMIT = 8_000_000  # ~200 bytes of facts a household in DuckDB: ~1.6 GB
 
 
@@ -174,16 +177,22 @@ class Planner:
     def member_facts(self, indicators: list[CompiledIndicator]) -> exp.Expr:
         """Facts and per-member statuses of active members of households in scope."""
         columns = [col("id", "m").as_("member_id"), col("household_id", "m").as_("household_id"),
-                   col("resident_id", "m").as_("resident_id"), *self._member_fact_columns()]
+                   *self._member_fact_columns()]
         facts = exp.select(*columns).from_(_t(TABLES["member"], "m")).where(_active("m"))
         scope = self._in_scope("hh")
         if scope is not None:
             # a semi-join: every engine then reads members through the household index / hash
             in_scope = exp.select(col("id", "hh")).from_(_t(TABLES["household"], "hh")).where(scope)
             facts = facts.where(exp.In(this=col("household_id", "m"), query=exp.Subquery(this=in_scope)))
-        names = [exp.column(name, table="f") for name in ("member_id", "household_id", "resident_id",
-                                                            *facts_of("member"))]
+        names = [exp.column(name, table="f") for name in ("member_id", "household_id", *self.member_kept())]
         return exp.select(*names, *self._member_statuses(indicators)).from_(facts.subquery("f"))
+
+    def member_kept(self) -> list[str]:
+        """Member facts kept in ``lf_member``: those the tallies count (``member_aggregates``) and
+        those the results show. Resident IDs are not among them: ``member_out`` fetches them for
+        the few members it keeps."""
+        names = ["labor_ability", "medical_insurance", *self.c.value_facts("member"), "age", "relation"]
+        return [name for name in dict.fromkeys(names) if name in facts_of("member")]
 
     def member_agg(self, indicators: list[CompiledIndicator]) -> exp.Expr:
         """Per household in scope: active-member counts and each per-member indicator's tallies."""
@@ -205,11 +214,13 @@ class Planner:
         not_passing = [paren(exp.and_(exp.EQ(this=col(f"a_{i.name}"), expression=num(1)),
                                       exp.NEQ(this=col(f"s_{i.name}"), expression=code("pass"))))
                        for i in indicators]
-        keep = ["member_id", "household_id", "resident_id", *self.c.value_facts("member"), "age", "relation"]
-        columns = [col(name) for name in dict.fromkeys(keep)]
-        columns += [col(f"{prefix}_{i.name}") for i in indicators for prefix in ("a", "s")]
-        return (exp.select(*columns).from_(_t("lf_member"))
-                .where(exp.In(this=col("household_id"), query=exp.Subquery(this=households)))
+        keep = ["member_id", "household_id", *self.c.value_facts("member"), "age", "relation"]
+        columns = [col(name, "f") for name in dict.fromkeys(keep)]
+        columns.insert(2, col("resident_id", "r"))
+        columns += [col(f"{prefix}_{i.name}", "f") for i in indicators for prefix in ("a", "s")]
+        return (exp.select(*columns).from_(_t("lf_member", "f"))
+                .join(_t(TABLES["member"], "r"), on=exp.EQ(this=col("id", "r"), expression=col("member_id", "f")))
+                .where(exp.In(this=col("household_id", "f"), query=exp.Subquery(this=households)))
                 .where(exp.or_(*not_passing)))
 
     def household_eval(self, indicators: list[CompiledIndicator]) -> exp.Expr:
@@ -262,31 +273,7 @@ class Planner:
 
     def village_facts(self) -> exp.Expr:
         hh_names = [i.name for i in self.c.of("household")]
-        # people of every household, registered or not. DuckDB joins 90 million members straight to
-        # their village (cheaper than 30 million groups); SQLite and PostgreSQL count per household
-        # along the member index first.
-        if self.dialect == "duckdb":
-            people = (exp.select(col("village_id", "h"), exp.Count(this=exp.Star()).as_("people"))
-                      .from_(_t(TABLES["member"], "m"))
-                      .join(_t(TABLES["household"], "h"),
-                            on=exp.EQ(this=col("id", "h"), expression=col("household_id", "m")))
-                      .where(_active("m")).group_by(col("village_id", "h")))
-        else:
-            per_household = (exp.select(col("household_id"), exp.Count(this=exp.Star()).as_("n"))
-                             .from_(_t(TABLES["member"])).where(_active()).group_by(col("household_id")))
-            people = (exp.select(col("village_id", "h"), exp.Sum(this=col("n", "mc")).as_("people"))
-                      .from_(_t(TABLES["household"], "h"))
-                      .join(per_household.subquery("mc"),
-                            on=exp.EQ(this=col("household_id", "mc"), expression=col("id", "h")))
-                      .group_by(col("village_id", "h")))
-        households = (exp.select(col("village_id", "h"), exp.Count(this=exp.Star()).as_("households"),
-                                 count_if(exp.Not(this=paren(col("power_living", "h")))).as_("no_power"))
-                      .from_(_t(TABLES["household"], "h")).group_by(col("village_id", "h")))
-        population = (exp.select(col("village_id", "hs"), col("people", "pp"), col("households", "hs"),
-                                 col("no_power", "hs"))
-                      .from_(households.subquery("hs"))
-                      .join(people.subquery("pp"), on=exp.EQ(this=col("village_id", "pp"),
-                                                             expression=col("village_id", "hs")), join_type="left"))
+        population = self._population_duckdb() if self.dialect == "duckdb" else self._population()
         rollup = self._household_rollup("village_id", "lf_household_eval", hh_names)
         facility_cols = [col(name) for name in FACILITIES]
         facilities = (exp.select(col("village_id"), *facility_cols,
@@ -313,6 +300,51 @@ class Planner:
                 .join(facilities.subquery("f"), on=exp.EQ(this=col("village_id", "f"), expression=col("id", "v")),
                       join_type="left")
                 .where(exp.EQ(this=col("level", "v"), expression=text("village"))))
+
+    def _population(self) -> exp.Select:
+        """Per village: active members (people) of every household, registered or not; households;
+        households without electricity. SQLite and PostgreSQL count members per household along
+        the member index first."""
+        per_household = (exp.select(col("household_id"), exp.Count(this=exp.Star()).as_("n"))
+                         .from_(_t(TABLES["member"])).where(_active()).group_by(col("household_id")))
+        people = (exp.select(col("village_id", "h"), exp.Sum(this=col("n", "mc")).as_("people"))
+                  .from_(_t(TABLES["household"], "h"))
+                  .join(per_household.subquery("mc"),
+                        on=exp.EQ(this=col("household_id", "mc"), expression=col("id", "h")))
+                  .group_by(col("village_id", "h")))
+        households = (exp.select(col("village_id", "h"), exp.Count(this=exp.Star()).as_("households"),
+                                 count_if(exp.Not(this=paren(col("power_living", "h")))).as_("no_power"))
+                      .from_(_t(TABLES["household"], "h")).group_by(col("village_id", "h")))
+        return (exp.select(col("village_id", "hs"), col("people", "pp"), col("households", "hs"),
+                           col("no_power", "hs"))
+                .from_(households.subquery("hs"))
+                .join(people.subquery("pp"), on=exp.EQ(this=col("village_id", "pp"),
+                                                       expression=col("village_id", "hs")), join_type="left"))
+
+    def _population_duckdb(self) -> exp.Select:
+        """The same figures without joining 90 million members to 30 million households: member
+        rows (household_id, 1) and household rows (id, village_id, power_living) go into one
+        grouping by household id, which DuckDB does in a perfect hash table (an array indexed by
+        the id, see ``duck.connect``) as both files stream in id order; then per village.
+        Members of a household missing from the registry and households without a village
+        count nowhere, as with the join."""
+        null = exp.Null()
+        members = exp.select(col("household_id"), cast(null, "BIGINT").as_("village_id"), num(1).as_("member"),
+                             cast(null.copy(), "BOOLEAN").as_("power_living")).from_(
+            _t(TABLES["member"])).where(_active())
+        households = exp.select(col("id"), col("village_id"), cast(exp.Null(), "INTEGER"), col("power_living")).from_(
+            _t(TABLES["household"]))
+        both = exp.union(members, households, distinct=False)
+        per_household = (exp.select(col("household_id"), exp.Max(this=col("village_id")).as_("village_id"),
+                                    exp.Count(this=col("member")).as_("n"),
+                                    exp.Max(this=col("power_living")).as_("power_living"))
+                         .from_(both.subquery("u")).group_by(col("household_id")))
+        return (exp.select(col("village_id"), exp.Sum(this=col("n")).as_("people"),
+                           exp.Count(this=exp.Star()).as_("households"),
+                           count_if(exp.Not(this=paren(col("power_living")))).as_("no_power"))
+                .from_(per_household.subquery("hh"))
+                .where(exp.Not(this=exp.Is(this=col("village_id"), expression=exp.Null())))
+                .group_by(col("village_id")))
 
     def _rollup_columns(self, names: list[str], alias: str) -> list[exp.Expr]:
         out: list[exp.Expr] = []
@@ -408,6 +440,16 @@ class Planner:
                       join_type="left")
                 .where(on(this=col("level", "c"), expression=text("county"))))
 
+    def _perfect_grouping(self, on: bool) -> list[Step]:
+        """On DuckDB, let the village population's grouping by household id use a perfect hash
+        table (an array over the id range, up to 2^PERFECT_BITS ids) for that statement only:
+        elsewhere such arrays would be needlessly large."""
+        if self.dialect != "duckdb":
+            return []
+        value = exp.Literal.number(PERFECT_BITS) if on else exp.Literal.number(DUCKDB_PERFECT_DEFAULT)
+        item = exp.SetItem(this=exp.EQ(this=exp.column("perfect_ht_threshold"), expression=value))
+        return [Step("准备 / prepare", None, exp.Set(expressions=[item]))]
+
     # -- the whole run -----------------------------------------------------------------------------
     def steps(self) -> list[Step]:
         hh = self.c.of("household")
@@ -429,7 +471,9 @@ class Planner:
         steps += [
             Step("农户指标 / household indicators", "lf_household_eval",
                  create("lf_household_eval", self.household_eval(hh))),
+            *self._perfect_grouping(True),
             Step("村级事实 / village facts", "lf_village", create("lf_village", self.village_facts())),
+            *self._perfect_grouping(False),
             Step("村级指标 / village indicators", "lf_village_eval",
                  create("lf_village_eval", self.area_eval("village", "lf_village", ["village_id", "county_id"]))),
             Step("核查数据 / verification inputs", "lf_verification",

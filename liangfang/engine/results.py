@@ -118,8 +118,9 @@ def subject_query(compiled: CompiledPack, level: Level) -> exp.Select:
             .join(exp.to_table(fact_table).as_("f"), on=exp.EQ(this=col(key, "f"), expression=col(key, "e"))))
 
 
-def member_query(compiled: CompiledPack) -> exp.Expr | None:
-    """Members an indicator applies to and who do not pass it, one row per (member, indicator)."""
+def member_query(compiled: CompiledPack, resident_ids: bool = True) -> exp.Expr | None:
+    """Members an indicator applies to and who do not pass it, one row per (member, indicator);
+    with their resident IDs unless ``resident_ids`` is false (analytic output does not need them)."""
     indicators = [i for i in compiled.of("household") if i.per_member]
     if not indicators:
         return None
@@ -127,7 +128,8 @@ def member_query(compiled: CompiledPack) -> exp.Expr | None:
     parts = []
     for ind in indicators:
         columns: list[exp.Expr] = [col("member_id", "f"), col("household_id", "f"),
-                                         col("resident_id", "f"), text(ind.name).as_("indicator"),
+                                         *([col("resident_id", "f")] if resident_ids else []),
+                                         text(ind.name).as_("indicator"),
                                          status_text(col(f"s_{ind.name}", "f")).as_("status")]
         columns += [col(v.name, "f").as_(f"v__{v.name}") for v in values]
         parts.append(exp.select(*columns).from_(exp.to_table("lf_member_out").as_("f"))

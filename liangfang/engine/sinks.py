@@ -104,7 +104,8 @@ def sql_sink(compiled: CompiledPack, targets: SqlTargets, run_id: int) -> list[S
 # -- Parquet (DuckDB) -------------------------------------------------------------------------------
 def parquet_sink(compiled: CompiledPack, directory: Path) -> list[Step]:
     """Wide Parquet files: one row per household / village / county with statuses and values;
-    members an indicator applies to and who do not pass it, with their values."""
+    members an indicator applies to and who do not pass it, with their values (by member id,
+    without resident IDs: analytics does not need them)."""
     steps = []
     meta = [text(compiled.pack.pack).as_("pack"), text(compiled.pack.version).as_("pack_version"),
             num(compiled.year).as_("year")]
@@ -125,7 +126,7 @@ def parquet_sink(compiled: CompiledPack, directory: Path) -> list[Step]:
         query = (exp.select(*columns).from_(_t(eval_table, "e"))
                  .join(_t(fact_table, "f"), on=exp.EQ(this=col(key, "f"), expression=col(key, "e"))))
         steps.append(Step(f"导出 / write {stem}.parquet", None, _copy(query, directory / f"{stem}.parquet")))
-    members = member_query(compiled)
+    members = member_query(compiled, resident_ids=False)
     if members is not None:
         wrapped = exp.Subquery(this=members, alias=exp.TableAlias(this=exp.to_identifier("m")))
         query = exp.select(*[m.copy() for m in meta], exp.Star()).from_(wrapped)
