@@ -19,6 +19,7 @@ import http.client
 import os
 import random
 import re
+import resource
 import socket
 import subprocess
 import sys
@@ -94,7 +95,8 @@ def _populate(args: argparse.Namespace) -> None:
 def _targets() -> dict[str, list[str]]:
     from liangfang.registry.models import Household, Region
 
-    numbers = list(Household.objects.order_by("?").values_list("number", flat=True)[:5000])
+    # registered households: the ones with an assessment, plans and visits to show
+    numbers = list(Household.objects.filter(is_registered=True).order_by("?").values_list("number", flat=True)[:5000])
     villages = list(Region.objects.filter(level="village").values_list("code", flat=True))
     townships = list(Region.objects.filter(level="township").values_list("code", flat=True))
     rng = random.Random(7)
@@ -189,6 +191,47 @@ def _run_phase(name: str, paths: list[str], clients: list[Client], requests: int
     return phase
 
 
+def _proc_cpu(pid: int) -> tuple[str, int, float] | None:
+    """(name, parent pid, CPU seconds) of a process, from /proc; None when it has gone."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as f:
+            stat = f.read()
+    except OSError:
+        return None
+    fields = stat[stat.rindex(")") + 2:].split()
+    ticks = int(fields[11]) + int(fields[12])
+    return stat[stat.index("(") + 1:stat.rindex(")")], int(fields[1]), ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_sample(server_pid: int, database: str) -> dict[str, dict[int, float]]:
+    """CPU seconds so far of the web server (gunicorn and its workers), of the PostgreSQL backends
+    connected to the benchmark database (other databases on the machine are not counted) and of
+    this client process."""
+    import psycopg
+
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
+        backends = [row[0] for row in conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s", (database,)).fetchall()]
+    sample: dict[str, dict[int, float]] = {"server": {}, "postgres": {}, "client": {}}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            found = _proc_cpu(int(entry))
+            if found is not None and (int(entry) == server_pid or found[1] == server_pid):
+                sample["server"][int(entry)] = found[2]
+    for pid in backends:
+        found = _proc_cpu(pid)
+        if found is not None:
+            sample["postgres"][pid] = found[2]
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    sample["client"][os.getpid()] = usage.ru_utime + usage.ru_stime
+    return sample
+
+
+def _cpu_used(before: dict[str, dict[int, float]], after: dict[str, dict[int, float]]) -> dict[str, float]:
+    """CPU seconds between two samples, per part (a process that appeared in between counts whole)."""
+    return {part: sum(t - before[part].get(pid, 0.0) for pid, t in after[part].items()) for part in after}
+
+
 def _pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] * 1000
@@ -253,12 +296,17 @@ def main() -> None:
         print(f"\n{args.clients} clients, think time {args.think} s, {args.workers} gunicorn workers, "
               f"PostgreSQL {args.database}; each phase: {args.requests} requests or {args.seconds:.0f} s; "
               f"load average before: {os.getloadavg()[0]:.1f}")
-        print(f"{'page':<16}{'requests':>9}{'errors':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'req/s':>9}")
+        print(f"{'page':<16}{'requests':>9}{'errors':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'req/s':>9}"
+              f"{'CPU ms/request: server':>24}{'postgres':>9}{'client':>8}")
         for name, paths in targets.items():
+            before = _cpu_sample(server.pid, args.database)
             phase = _run_phase(name, paths, clients, args.requests, args.seconds, args.think)
+            after = _cpu_sample(server.pid, args.database)
             lat = phase.latencies
+            cpu = {k: v * 1000 / max(len(lat), 1) for k, v in _cpu_used(before, after).items()}
             print(f"{name:<16}{len(lat):>9}{phase.errors:>7}{_pct(lat, 50):>9.1f}{_pct(lat, 95):>9.1f}"
-                  f"{_pct(lat, 99):>9.1f}{len(lat) / phase.seconds:>9.1f}")
+                  f"{_pct(lat, 99):>9.1f}{len(lat) / phase.seconds:>9.1f}"
+                  f"{cpu['server']:>24.1f}{cpu['postgres']:>9.1f}{cpu['client']:>8.1f}")
         print(f"load average after: {os.getloadavg()[0]:.1f} (2 cores; other work on the machine counts too)")
     finally:
         server.terminate()

@@ -42,7 +42,7 @@ def _copy(model: type[Model], rows: Iterator[dict[str, Any]], progress: Callable
             defaults[f.attname] = ""
         else:
             defaults[f.attname] = None
-    columns = [f.column for f in fields]
+    columns = [str(f.column) for f in fields]
     names = [f.attname for f in fields]
     n = 0
     with connection.cursor() as cursor:
