@@ -417,12 +417,10 @@ def test_a_bad_area_plan_request_is_explained(world, login, data: dict[str, obje
     assert PlanRun.objects.count() == 0
 
 
-def test_the_web_leaves_a_county_plan_to_the_command_line(world, login) -> None:
+def test_a_county_is_planned_from_the_web(world, login) -> None:
     c = login("admin")
     page = c.get(f"/region/{COUNTY}/plans/").content.decode()
-    assert "liangfang plan --county" in page and "/plans/propose/" not in page
-    r = c.post(f"/region/{COUNTY}/plans/propose/", {"year": YEAR})
-    assert r.status_code == 400 and PlanRun.objects.count() == 0
+    assert f"/region/{COUNTY}/plans/propose/" in page and "约需半分钟" in page
     assessment_run(year=YEAR, by="setup")
     run = plan_area(region=Region.objects.get(code=VILLAGE), year=YEAR, budget=None, by="村").run
     assert run is not None
@@ -430,6 +428,16 @@ def test_the_web_leaves_a_county_plan_to_the_command_line(world, login) -> None:
     assert "没有覆盖整个区域的测算" in page and f"/region/{COUNTY}/plans/?run={run.pk}" in page
     page = c.get(f"/region/{COUNTY}/plans/?run={run.pk}").content.decode()  # a run inside: all of it
     assert f"第 {run.pk} 次测算：新建村 2020 年帮扶计划" in page and "部分" not in page.split('id="report"')[1][:300]
+    r = c.post(f"/region/{COUNTY}/plans/propose/", {"year": YEAR})
+    county_run = PlanRun.objects.get(region__code=COUNTY)
+    assert r.status_code == 302 and r["Location"].endswith(f"/region/{COUNTY}/plans/?run={county_run.pk}")
+    assert county_run.households_in_need >= 1
+    assert c.post(f"/region/{COUNTY}/plans/propose/", {"year": YEAR, "budget": "-1"}).status_code == 400
+
+
+def test_a_province_is_not_planned_from_the_web(world, login) -> None:
+    r = login("admin").post("/region/220000000000/plans/propose/", {"year": YEAR})
+    assert r.status_code in (400, 404) and PlanRun.objects.count() == 0
 
 
 def test_overdue_measures_and_visits_are_listed(world, login, plan) -> None:

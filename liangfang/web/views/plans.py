@@ -319,8 +319,7 @@ def area_plan_propose_view(request: HttpRequest, viewer: Viewer, code: str) -> H
     form = AreaPlanForm(request.POST)
     if region.level not in WEB_AREA_LEVELS:
         form.is_valid()
-        form.add_error(None, _("Plan a whole county with the command `liangfang plan --county`; here, choose "
-                               "a township or a village."))
+        form.add_error(None, _("Plans are proposed for a county, a township or a village: open one of them."))
         return _area_page(request, viewer, region, form, status=400)
     if not form.is_valid():
         return _area_page(request, viewer, region, form, status=400)
