@@ -148,14 +148,20 @@ def measure_change_view(request: HttpRequest, viewer: Viewer, number: str, measu
     return redirect(_back(household))
 
 
-@require_POST
-@viewer_required(edit=True)
-def plan_accept_view(request: HttpRequest, viewer: Viewer, number: str, plan_id: int) -> HttpResponse:
+def _plan_of(viewer: Viewer, number: str, plan_id: int) -> tuple[Household, Plan]:
+    """A plan of a household the viewer may see; 404 otherwise."""
     household = household_for(viewer, number)
     plan = Plan.objects.filter(pk=plan_id, household=household).first()
     if plan is None:
         raise Http404
     plan.household = household
+    return household, plan
+
+
+@require_POST
+@viewer_required(edit=True)
+def plan_accept_view(request: HttpRequest, viewer: Viewer, number: str, plan_id: int) -> HttpResponse:
+    household, plan = _plan_of(viewer, number, plan_id)
     form = PlanAcceptForm(request.POST)
     refusal = ""
     if not form.is_valid():
@@ -179,11 +185,7 @@ def plan_accept_view(request: HttpRequest, viewer: Viewer, number: str, plan_id:
 @viewer_required(edit=True)
 def plan_revise_view(request: HttpRequest, viewer: Viewer, number: str, plan_id: int) -> HttpResponse:
     """A new proposed version of the plan of record, to change its measures and accept it again."""
-    household = household_for(viewer, number)
-    plan = Plan.objects.filter(pk=plan_id, household=household).first()
-    if plan is None:
-        raise Http404
-    plan.household = household
+    household, plan = _plan_of(viewer, number, plan_id)
     form = PlanAcceptForm(request.POST)
     refusal = _("The form was incomplete; reload the household page and try again.")
     if form.is_valid():
