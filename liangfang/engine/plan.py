@@ -219,7 +219,10 @@ class Planner:
         columns.insert(2, col("resident_id", "r"))
         columns += [col(f"{prefix}_{i.name}", "f") for i in indicators for prefix in ("a", "s")]
         return (exp.select(*columns).from_(_t("lf_member", "f"))
-                .join(_t(TABLES["member"], "r"), on=exp.EQ(this=col("id", "r"), expression=col("member_id", "f")))
+                # the household id too: on Parquet its row-group statistics skip other households' members
+                .join(_t(TABLES["member"], "r"), on=exp.and_(
+                    exp.EQ(this=col("id", "r"), expression=col("member_id", "f")),
+                    exp.EQ(this=col("household_id", "r"), expression=col("household_id", "f"))))
                 .where(exp.In(this=col("household_id", "f"), query=exp.Subquery(this=households)))
                 .where(exp.or_(*not_passing)))
 
