@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Q
+
 from ..engine.explain import Explainer, Line
 from ..engine.facts import Level, facts_of
 from ..engine.results import MemberResult as EngineMember
@@ -53,25 +55,32 @@ def _kind(level: str, name: str) -> str:
     return "text"
 
 
-def _values(run: AssessmentRun, level: Level, subject_ids: list[int]) -> dict[int, dict[str, Any]]:
-    out: dict[int, dict[str, Any]] = defaultdict(dict)
-    rows = FactValue.objects.filter(run=run, level=level, subject_id__in=subject_ids).values_list(
-        "subject_id", "name", "number", "text")
-    for subject_id, name, number, text in rows:
-        kind = _kind(level, name)
+def _values(run: AssessmentRun, subjects: dict[Level, list[int]]) -> dict[tuple[str, int], dict[str, Any]]:
+    """Stored fact values of the given subjects, per level, in one query."""
+    out: dict[tuple[str, int], dict[str, Any]] = defaultdict(dict)
+    which = Q()
+    for level, ids in subjects.items():
+        if ids:
+            which |= Q(level=level, subject_id__in=ids)
+    if not which:
+        return out
+    rows = FactValue.objects.filter(which, run=run).values_list("level", "subject_id", "name", "number", "text")
+    for of_level, subject_id, name, number, text in rows:
+        kind = _kind(of_level, name)
         raw: Decimal | str | None = text if kind == "text" else number
-        out[subject_id][name] = normalize(kind, raw)
+        out[(of_level, subject_id)][name] = normalize(kind, raw)
     return out
 
 
 def _subject(run: AssessmentRun, level: Level, subject_id: int, verdict: str, people: int,
-             parent_id: int | None) -> SubjectResult:
+             parent_id: int | None, values: dict[str, Any] | None = None) -> SubjectResult:
+    """A stored subject's result; its fact values are read unless given."""
     result = SubjectResult(level, subject_id, parent_id, verdict, people)
     for row in IndicatorResult.objects.filter(run=run, level=level, subject_id=subject_id).order_by("id"):
         result.statuses[row.indicator] = row.status
         if row.applicable is not None:
             result.counts[row.indicator] = (row.applicable, row.failing or 0)
-    result.values = _values(run, level, [subject_id]).get(subject_id, {})
+    result.values = values if values is not None else _values(run, {level: [subject_id]}).get((level, subject_id), {})
     # keep the pack's order of indicators
     order = list(explainer(run).pack.indicators(level))
     result.statuses = dict(sorted(result.statuses.items(), key=lambda kv: order.index(kv[0])
@@ -106,24 +115,27 @@ def explainer(run: AssessmentRun) -> Explainer:
     return found
 
 
-def household_result(run: AssessmentRun, household: Household) -> tuple[SubjectResult, list[EngineMember]]:
-    row = HouseholdResult.objects.filter(run=run, household_id=household.pk).first()
+def household_result(run: AssessmentRun, household: Household,
+                     row: HouseholdResult | None = None) -> tuple[SubjectResult, list[EngineMember]]:
+    """The household's stored result in ``run`` (``row``, when already read, is its HouseholdResult)."""
+    if row is None:
+        row = HouseholdResult.objects.filter(run=run, household_id=household.pk).first()
     if row is None:
         raise NotFound(f"农户 {household.number} 不在 {run.year} 年 {run.pack} 评估范围内（非建档立卡户？）/ "
                        f"household {household.number} was not assessed in {run.year} ({run.pack}); "
                        "is it a registered household?")
-    result = _subject(run, "household", household.pk, row.verdict, row.people, row.village_id)
-    members = []
     rows = list(MemberResult.objects.filter(run=run, household_id=household.pk).order_by("member_id", "indicator"))
-    member_values = _values(run, "member", [r.member_id for r in rows])
-    for r in rows:
-        members.append(EngineMember(r.member_id, r.household_id, r.resident_id, r.indicator, r.status,
-                                    member_values.get(r.member_id, {})))
+    values = _values(run, {"household": [household.pk], "member": sorted({r.member_id for r in rows})})
+    result = _subject(run, "household", household.pk, row.verdict, row.people, row.village_id,
+                      values.get(("household", household.pk), {}))
+    members = [EngineMember(r.member_id, r.household_id, r.resident_id, r.indicator, r.status,
+                            values.get(("member", r.member_id), {})) for r in rows]
     return result, members
 
 
-def household_explanation(run: AssessmentRun, household: Household, lang: str = "zh") -> Explanation:
-    result, members = household_result(run, household)
+def household_explanation(run: AssessmentRun, household: Household, lang: str = "zh",
+                          row: HouseholdResult | None = None) -> Explanation:
+    result, members = household_result(run, household, row)
     ex = explainer(run)
     return Explanation(run, "household", household.number, result.verdict,
                        ex.verdict("household", result.verdict, lang), ex.lines("household", result, members, lang))

@@ -56,12 +56,12 @@ def household_assessment(household: Household) -> Explanation | None:
     """The explanation of the newest run that assessed this household (None when none did)."""
     if latest_run() is None:
         return None
-    run_ids = HouseholdResult.objects.filter(household_id=household.pk).values("run_id")
-    run = AssessmentRun.objects.filter(pk__in=run_ids).defer("pack_snapshot", "summary").order_by(
-        "-year", "-started_at").first()
-    if run is None:
+    row = (HouseholdResult.objects.filter(household_id=household.pk, run__finished_at__isnull=False)
+           .select_related("run").defer("run__pack_snapshot", "run__summary")
+           .order_by("-run__year", "-run__started_at").first())
+    if row is None:
         return None
-    return household_explanation(run, household, "zh" if is_zh() else "en")
+    return household_explanation(row.run, household, "zh" if is_zh() else "en", row)
 
 
 def failing_households(qs: QuerySet[Household], indicator: str) -> QuerySet[Household]:
