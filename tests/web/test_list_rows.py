@@ -11,10 +11,11 @@ from django.db import connection
 
 from liangfang.accounts.roles import ROLES
 from liangfang.registry.models import Household, Member
+from liangfang.registry.services.bulk import HouseholdInput, write_many
 from liangfang.registry.services.households import member_remove
 from liangfang.web import masking
 from liangfang.web.templatetags.web_tags import chosen_option, options, options_html
-from tests.factories import TOWNSHIP, VILLAGE
+from tests.factories import TOWNSHIP, VILLAGE, household_data, member_data
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +43,19 @@ def test_a_member_who_left_is_not_counted(world, login) -> None:  # type: ignore
     member_remove(member=son, reason="moved_out", on=dt.date(2020, 9, 1),
                   expected_version=Household.objects.get(pk=world.mine.pk).version, by="test")
     assert _row(login("admin").get("/households/").content.decode(), world.mine.number)[4] == "2"
+
+
+def test_pages_hold_fifty_rows_each_and_every_household_once(world, login) -> None:  # type: ignore[no-untyped-def]
+    write_many([HouseholdInput(VILLAGE, household_data(), [member_data()]) for _ in range(57)], by="test")
+    c = login("admin")
+    total = Household.objects.count()
+    numbers: list[str] = []
+    for page in (1, 2):
+        html = c.get(f"/households/?page={page}").content.decode()
+        numbers += re.findall(r'<tr><td><a href="/households/(\d+)/">', html)
+    assert total == 60 and len(numbers) == total and len(set(numbers)) == total
+    assert numbers == sorted(numbers)  # sorted by number across the pages
+    assert "第 2 页，共 2 页" in c.get("/households/?page=2").content.decode()
 
 
 def test_the_village_filter_marks_the_chosen_village(world, login) -> None:  # type: ignore[no-untyped-def]

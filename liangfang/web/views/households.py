@@ -87,13 +87,14 @@ def _rows_html(rows: list[Row], viewer: Viewer) -> SafeString:
 def household_list(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     f = ListFilters.from_query(request.GET)
     region = region_for(viewer, f.region) if f.region else viewer.region
-    qs = with_row_details(filtered_households(viewer, f, region))
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    qs = filtered_households(viewer, f, region)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))  # counts the plain query
+    shown = with_row_details(qs)[page.start_index() - 1:page.end_index()] if page.paginator.count else []
     sorts = {key: f.query(sort=(("-" + key) if f.sort == key else key)) for key in
              ("number", "village", "status", "people", "updated")}
     return render(request, "web/household_list.html", {
         "viewer": viewer, "filters": f, "region": region, "page": page,
-        "rows_html": _rows_html(page_rows(cast("list[dict[str, Any]]", list(page.object_list))), viewer),
+        "rows_html": _rows_html(page_rows(cast("list[dict[str, Any]]", list(shown))), viewer),
         "query": f.query(), "sorts": sorts, "choices": _filter_choices(viewer, region), "export_limit": EXPORT_LIMIT,
     })
 
