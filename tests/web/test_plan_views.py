@@ -307,6 +307,29 @@ def test_a_stale_change_is_refused_with_the_input_kept(world, login, plan) -> No
     assert m.cost == Decimal(900)
 
 
+def test_a_typo_does_not_let_a_stale_change_through(world, login, plan) -> None:
+    """A form sent back for a typo keeps the state the user saw: corrected and sent again, it is
+    refused if someone changed the measure meanwhile, instead of silently overwriting that change."""
+    m = _measure(plan, "education_subsidy")
+    seen = _state(m)
+    measure_change(measure=m, by="李审核", note="先改", cost=Decimal(900), expected_state=seen)
+    c = login("cadre")
+    url = f"/households/{world.mine.number}/measures/{m.pk}/change/"
+    r = c.post(url, {"cost": "15OO", "note": "按学校收费", "state": seen})  # a letter O typed for a zero
+    assert r.status_code == 400
+    kept = re.search(r'action="[^"]*/change/".*?name="state" value="([^"]+)"', r.content.decode(), re.S)
+    assert kept is not None and kept.group(1) == seen
+    r = c.post(url, {"cost": "1500", "note": "按学校收费", "state": kept.group(1)})
+    assert r.status_code == 409 and "李审核" in r.content.decode()
+    m.refresh_from_db()
+    assert (m.cost, m.decided_by) == (Decimal(900), "李审核")
+    decide = f"/households/{world.mine.number}/measures/{m.pk}/decide/"
+    r = c.post(decide, {"decision": "maybe", "state": seen})
+    assert r.status_code == 400
+    kept = re.search(r'action="[^"]*/decide/".*?name="state" value="([^"]+)"', r.content.decode(), re.S)
+    assert kept is not None and kept.group(1) == seen
+
+
 def test_accepting_the_plan_makes_it_the_plan_of_record(world, login, plan) -> None:
     c = login("cadre")
     r = c.post(f"/households/{world.mine.number}/plans/{plan.pk}/accept/",

@@ -73,7 +73,9 @@ def _measure_page(request: HttpRequest, viewer: Viewer, household: Household, me
                   decision: DecisionForm | None = None, change: ChangeForm | None = None,
                   conflict: str = "", status: int = 200) -> HttpResponse:
     """The measure with its forms; after a refusal the forms keep the user's input, carrying the
-    current state so that sending them again is a deliberate decision on what is there now."""
+    current state so that sending them again is a deliberate decision on what is there now. A form
+    sent back for a typo keeps the state the user saw: no conflict was shown, so a change made
+    meanwhile must still be refused when the corrected form comes back."""
     plan = measure.plan
     measure.refresh_from_db()
     plan.refresh_from_db(fields=["status", "accepted_at", "accepted_by"])
@@ -86,7 +88,7 @@ def _measure_page(request: HttpRequest, viewer: Viewer, household: Household, me
         change = ChangeForm(initial={"state": state, "cost": measure.cost, "due_date": measure.due_date,
                                      "fund_source": measure.fund_source}, funds=funds)
     for form in (decision, change):
-        if form.is_bound:
+        if form.is_bound and (conflict or not form.data.get("state")):
             form.data = {**form.data.dict(), "state": state}  # type: ignore[attr-defined]
     delivery = measure.deliveries.first()
     line = measure_line(measure, catalogue(measure.plan.pack), viewer.role, delivery)
