@@ -101,6 +101,29 @@ def test_inspector_sees_no_health_measure_or_illness(world, login, plan) -> None
     assert "家庭医生签约" in login("admin").get(f"/households/{world.mine.number}/").content.decode()
 
 
+def test_inspector_sees_no_note_or_proof_typed_on_a_health_measure(world, login, plan) -> None:
+    """What people type on a health measure (why it changed, the delivery's proof) names the illness
+    as its explanation does: hidden like it from roles without health facts, in the history too."""
+    doctor = _measure(plan, "family_doctor")
+    cadre = login("cadre")
+    url = f"/households/{world.mine.number}/measures/{doctor.pk}/"
+    cadre.post(url + "change/", {"cost": "150", "note": "糖尿病随访加测血糖", "state": _state(doctor)})
+    cadre.post(f"/households/{world.mine.number}/plans/{plan.pk}/accept/",
+               {"state": _plan_state(cadre, world.mine, plan)})
+    r = cadre.post(url + "deliver/", {"date": "2020-10-01", "amount": "150", "proof_note": "乡卫生院糖尿病签约单"})
+    assert r.status_code == 302
+    for page in (cadre.get(url).content.decode(), cadre.get(f"/households/{world.mine.number}/").content.decode()):
+        assert "糖尿病随访加测血糖" in page and "乡卫生院糖尿病签约单" in page
+    inspector = login("inspector")
+    for page in (inspector.get(url).content.decode(),
+                 inspector.get(f"/households/{world.mine.number}/").content.decode()):
+        assert "糖尿病" not in page
+    subsidy = _measure(plan, "education_subsidy")  # a measure of another line keeps its note
+    ChangeRecord.objects.all().delete()
+    PlanMeasure.objects.filter(pk=subsidy.pk).update(note="学费按实际收取")
+    assert "学费按实际收取" in inspector.get(f"/households/{world.mine.number}/").content.decode()
+
+
 # -- permissions --------------------------------------------------------------------------------------------
 def _read_urls(world, plan) -> list[str]:  # type: ignore[no-untyped-def]
     m = _measure(plan, "education_subsidy")

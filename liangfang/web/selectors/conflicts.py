@@ -75,7 +75,12 @@ def change_lines(entries: Iterable[Mapping[str, object]], role: Role) -> list[Ch
         table = {} if plan_entry else _TABLES.get(entity, _ANY)
         pairs = []
         if isinstance(raw, dict):
+            # The note on a health measure names the illness, as the measure's name does.
+            hide_note = plan_entry and not role.health and _is_health(str(raw.get("measure", "")))
             for name, value in raw.items():
+                if hide_note and name == "note" and value:
+                    pairs.append((str(OTHER_LABELS[name]), "", masking.HIDDEN))
+                    continue
                 if name == "version" and not plan_entry:  # the message already says which versions
                     continue
                 field = None if plan_entry else (table.get(name) or _ANY.get(name))
@@ -99,6 +104,13 @@ def _measure_shown(code: str, role: Role) -> str:
     from .plans import DEFAULT_PACK, catalogue, measure_title
 
     return measure_title(catalogue(DEFAULT_PACK), code, role)
+
+
+def _is_health(code: str) -> bool:
+    from .plans import DEFAULT_PACK, catalogue
+
+    spec = catalogue(DEFAULT_PACK).measures.get(code)
+    return spec is not None and spec.category == "health"
 
 
 def _shown(field: Field | None, name: str, value: object, role: Role) -> str:

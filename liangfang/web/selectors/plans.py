@@ -94,6 +94,8 @@ class MeasureLine:
     status_label: str
     state: str  # the token a decision sends back (see plans.services.plans.measure_state)
     delivery: Delivery | None
+    note: str = ""  # why it was rejected or changed: hidden with the reason of a health measure
+    proof: str = ""  # the delivery's proof note, likewise
 
     @property
     def can_deliver(self) -> bool:
@@ -103,12 +105,13 @@ class MeasureLine:
 def measure_line(m: PlanMeasure, cat: Catalogue, role: Role, delivery: Delivery | None) -> MeasureLine:
     name = measure_title(cat, m.measure, role)
     reason = m.reason_zh if is_zh() else m.reason_en
-    if m.category == "health" and not role.health:
-        reason = HIDDEN
+    note, proof = m.note, delivery.proof_note if delivery else ""
+    if m.category == "health" and not role.health:  # what people typed on it names the illness too
+        reason, note, proof = HIDDEN, HIDDEN if note else "", HIDDEN if proof else ""
     return MeasureLine(measure=m, name=name, person=m.member.name if m.member else "", reason=reason,
                        fund=fund_label(cat, m.fund_source), stage=str(STAGES.get(m.stage, m.stage)),
                        status_label=str(MEASURE_STATUS.get(m.status, m.status)),
-                       state=measure_state(m, m.plan.status), delivery=delivery)
+                       state=measure_state(m, m.plan.status), delivery=delivery, note=note, proof=proof)
 
 
 @dataclass
