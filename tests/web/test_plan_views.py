@@ -353,6 +353,23 @@ def test_a_typo_does_not_let_a_stale_change_through(world, login, plan) -> None:
     assert kept is not None and kept.group(1) == seen
 
 
+def test_input_refused_on_a_closed_plan_is_shown_in_words(world, login, plan) -> None:
+    m = _measure(plan, "education_subsidy")
+    seen = _state(m)
+    c = login("cadre")
+    c.post(f"/households/{world.mine.number}/plans/{plan.pk}/accept/", {"state": _plan_state(c, world.mine, plan)})
+    r = c.post(f"/households/{world.mine.number}/measures/{m.pk}/change/",
+               {"cost": "1200", "fund_source": "partner_support", "note": "按实际学费", "state": seen})
+    assert r.status_code == 409
+    kept = r.content.decode().split("该计划已不能修改。您填写的内容：")[1].split("</p>")[0]
+    assert "帮扶单位和社会帮扶资金" in kept and "partner_support" not in kept and "按实际学费" in kept
+    r = c.post(f"/households/{world.mine.number}/measures/{m.pk}/decide/",
+               {"decision": "rejected", "note": "不需要", "state": seen})
+    assert r.status_code == 409
+    kept = r.content.decode().split("该计划已不能修改。您填写的内容：")[1].split("</p>")[0]
+    assert "不采纳" in kept and "rejected" not in kept and "不需要" in kept
+
+
 def test_accepting_the_plan_makes_it_the_plan_of_record(world, login, plan) -> None:
     c = login("cadre")
     r = c.post(f"/households/{world.mine.number}/plans/{plan.pk}/accept/",

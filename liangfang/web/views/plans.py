@@ -96,6 +96,7 @@ def _measure_page(request: HttpRequest, viewer: Viewer, household: Household, me
         "viewer": viewer, "h": household, "line": line, "m": measure, "plan": measure.plan,
         "decision": decision, "change": change, "conflict": conflict, "state": state,
         "open": measure.plan.status == "proposed",
+        "typed_fund": dict(funds).get(change.data.get("fund_source", ""), "") if change.is_bound else "",
     }, status=status)
 
 
