@@ -370,6 +370,18 @@ def test_input_refused_on_a_closed_plan_is_shown_in_words(world, login, plan) ->
     assert "不采纳" in kept and "rejected" not in kept and "不需要" in kept
 
 
+def test_the_history_names_fund_sources_in_words(world, login, plan) -> None:
+    m = _measure(plan, "education_subsidy")
+    c = login("cadre")
+    r = c.post(f"/households/{world.mine.number}/measures/{m.pk}/change/",
+               {"fund_source": "partner_support", "note": "帮扶单位承担", "state": _state(m)})
+    assert r.status_code == 302
+    page = c.get(f"/households/{world.mine.number}/").content.decode()
+    history = page[page.index("<ol class=\"history\">"):]
+    assert "<del>教育资助资金</del> → 帮扶单位和社会帮扶资金" in history
+    assert "partner_support" not in history and "education_aid" not in history
+
+
 def test_accepting_the_plan_makes_it_the_plan_of_record(world, login, plan) -> None:
     c = login("cadre")
     r = c.post(f"/households/{world.mine.number}/plans/{plan.pk}/accept/",

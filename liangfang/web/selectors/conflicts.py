@@ -129,6 +129,10 @@ def _shown(field: Field | None, name: str, value: object, role: Role) -> str:
         from .plans import MEASURE_STATUS
 
         return str(MEASURE_STATUS.get(text, text))
+    if field is None and name == "fund_source":
+        from .plans import DEFAULT_PACK, catalogue, fund_label
+
+        return fund_label(catalogue(DEFAULT_PACK), text)
     if name == "left_reason":
         return code_label("member_left_reason", text)
     if name == "phone":
