@@ -104,6 +104,11 @@ def assess(
     if data is not None or out is not None:
         raise fail(bi("--data/--out 仅用于 --engine duckdb", "--data/--out are for --engine duckdb only"))
     migrate()
+    assess_database(year, pack, by="cli")
+
+
+def assess_database(year: int, pack: str, *, by: str) -> None:
+    """Assess this system's database for ``year``, store the run and print its summary."""
     from liangfang.assessments.services import assessment_run
     from liangfang.registry.services.errors import ValidationFailed
 
@@ -113,7 +118,7 @@ def assess(
                 advance.set_total(total)
                 advance.describe(label)
                 advance(1)
-            run = assessment_run(year=year, pack=pack, by="cli", progress=step)
+            run = assessment_run(year=year, pack=pack, by=by, progress=step)
     except ValidationFailed as err:
         for p in err.problems:
             console.print(f"[red]✗[/] {p.field} = {p.value}: {p.message}", highlight=False)

@@ -116,13 +116,20 @@ def plan(
     by: str = typer.Option("cli", "--by", help=bi("操作人（写入变更记录）", "who is acting (for the change log)")),
 ) -> None:
     migrate()
+    region = _region(village, township, county, county_code)
+    plan_and_report(region, year, _budget(budget), by=by, pack=pack, capacities=_capacities(capacity),
+                    save=not dry_run, greedy=greedy, show=show)
+
+
+def plan_and_report(region: Any, year: int, amount: Decimal | None, *, by: str, pack: str = "cn-national",
+                    capacities: dict[str, int] | None = None, save: bool = True, greedy: bool = False,
+                    show: int = 5) -> None:
+    """Propose plans for ``region`` and print the report: summary, cost tables, the first plans."""
     from liangfang.plans.prescribe import yuan
     from liangfang.plans.services.plans import plan_area
     from liangfang.plans.tables import cost_tables
     from liangfang.registry.services.errors import ValidationFailed
 
-    region = _region(village, township, county, county_code)
-    amount = _budget(budget)
     lang = _lang()
     try:
         with progress_bar(bi(f"{region.name}：诊断", f"{region.name}: diagnosing")) as advance:
@@ -131,8 +138,7 @@ def plan(
                 advance.describe(label)
                 advance(1)
             area = plan_area(region=region, year=year, budget=amount, by=by, pack=pack,
-                             capacities=_capacities(capacity), save=not dry_run, compare_greedy=greedy,
-                             progress=step)
+                             capacities=capacities, save=save, compare_greedy=greedy, progress=step)
             advance.describe(bi("诊断、优化完成", "diagnosed and optimised"))
             advance(2)
     except ValidationFailed as err:

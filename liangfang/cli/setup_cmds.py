@@ -100,6 +100,27 @@ def serve(
     os.execv(sys.executable, args)
 
 
+DEMO_YEAR = 2020  # the article's year: the district verified for exit
+
+
+def _demo_assess_and_plan() -> None:
+    """The rest of the main job on the demo district: assess every household, village and the
+    county for the year (dashboard pass rates, each household's explanation), then propose plans
+    for the households still below the standard (一户一策). Skipped when already done."""
+    from liangfang.assessments.models import AssessmentRun
+    from liangfang.plans.models import PlanRun
+    from liangfang.registry.selectors import top_region
+
+    from .assess_cmds import assess_database
+    from .plan_cmds import plan_and_report
+
+    if not AssessmentRun.objects.filter(year=DEMO_YEAR, finished_at__isnull=False).exists():
+        assess_database(DEMO_YEAR, "cn-national", by="demo")
+    county = top_region()
+    if county is not None and not PlanRun.objects.filter(year=DEMO_YEAR).exists():
+        plan_and_report(county, DEMO_YEAR, None, by="demo", show=2)
+
+
 def _demo_password() -> str:
     from django.conf import settings
 
@@ -133,6 +154,7 @@ def demo(
         with progress_bar(bi("生成合成数据", "Synthesising the district")) as advance:
             build_district(seed=seed, scale=scale, by="demo", progress=advance)
     console.print(figures_table())
+    _demo_assess_and_plan()
     password = _demo_password()
     _ensure_user(DEMO_USER, password)
     from .account_cmds import grant_top_region
