@@ -206,7 +206,7 @@ def _write_chunk(writer: RowWriter, chunk: Sequence[HouseholdInput], known: dict
                  note: str) -> None:
     """Update the chunk's existing households in place and insert its new ones. Updates and
     reads run here, on the connection, after the writer has finished what it was given; inserts
-    go to the writer, which runs them while the next chunk is prepared."""
+    go to the writer (on PostgreSQL it runs them while the next chunk is prepared)."""
     existing = {n: known[n] for item in chunk if (n := item.household["number"]) in known}
     if existing:
         writer.drain()

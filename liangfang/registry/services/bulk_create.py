@@ -54,7 +54,7 @@ def create_many(items: Sequence[HouseholdInput], *, by: str, note: str = "",
             for start in range(0, len(items), CHUNK):
                 part = items[start:start + CHUNK]
                 pending.append((len(part), _insert_chunk(writer, keys, part, villages, report, by, note)))
-                # The database writes one chunk while the next is prepared; no more in flight.
+                # PostgreSQL writes one chunk while the next is prepared; no more in flight.
                 while len(pending) > 1:
                     _wait(pending.pop(0), progress)
             while pending:

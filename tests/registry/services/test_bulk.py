@@ -138,8 +138,8 @@ def test_a_failure_inside_the_write_leaves_nothing_behind(monkeypatch: pytest.Mo
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk full")
 
-    # The inserts run in the writer's thread; their failure must undo the updates made here too.
-    monkeypatch.setattr(RowWriter, "_executemany", broken)
+    # A failing insert (in the writer thread on PostgreSQL) must undo the updates made before it too.
+    monkeypatch.setattr(RowWriter, "_insert_sqlite", broken)
     monkeypatch.setattr(RowWriter, "_copy", broken)
     with pytest.raises(RuntimeError, match="disk full"):
         write_many(items, by="t", chunk_size=1)
