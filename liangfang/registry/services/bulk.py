@@ -57,9 +57,10 @@ def validate_many(items: Sequence[HouseholdInput]) -> list[Problem]:
     for i, item in enumerate(items):
         problems += check_household(item.household, item=i)
         problems += check_members(item.members, item=i)
-        years = Counter(inc.get("year") for inc in item.incomes)
-        problems += [Problem("year", y, f"{y} 年收入重复 / income for {y} given twice", i)
-                     for y, n in years.items() if n > 1]
+        if len(item.incomes) > 1:  # one year or none cannot repeat: no Counter for most households
+            years = Counter(inc.get("year") for inc in item.incomes)
+            problems += [Problem("year", y, f"{y} 年收入重复 / income for {y} given twice", i)
+                         for y, n in years.items() if n > 1]
     seen_numbers: dict[str, int] = {}
     owner: dict[str, str] = {}
     for i, item in enumerate(items):
