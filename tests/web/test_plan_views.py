@@ -448,6 +448,19 @@ def test_a_delivery_needs_proof_and_writes_the_registry(world, login, plan) -> N
     assert c.post(url, {"date": "2020-05-11", "proof_note": "again"}).status_code == 400  # once only
 
 
+def test_the_history_says_in_words_what_a_delivery_wrote(world, login, plan) -> None:
+    c = login("cadre")
+    c.post(f"/households/{world.mine.number}/plans/{plan.pk}/accept/", {"state": _plan_state(c, world.mine, plan)})
+    for code in ("family_doctor", "education_subsidy"):
+        r = c.post(f"/households/{world.mine.number}/measures/{_measure(plan, code).pk}/deliver/",
+                   {"date": "2020-05-10", "proof_note": "凭证"})
+        assert r.status_code == 302
+    page = c.get(f"/households/{world.mine.number}/").content.decode()
+    history = page[page.index('<ol class="history">'):]
+    assert "写入登记数据: 家庭医生签约 是" in history
+    assert "{" not in history and "[" not in history and "family_doctor" not in history and "medical_aid" not in history
+
+
 def test_a_visit_is_recorded_and_listed(world, login, plan) -> None:
     c = login("cadre")
     url = f"/households/{world.mine.number}/visits/add/"

@@ -16,7 +16,7 @@ from ...registry.fields import HOUSEHOLD_FIELDS, INCOME_FIELDS, MEMBER_FIELDS, F
 from ...registry.models import ChangeRecord
 from ...registry.services.errors import Conflict
 from .. import masking
-from ..text import code_label, field_label
+from ..text import code_label, field_label, is_zh
 
 _TABLES = {
     "household": {f.name: f for f in HOUSEHOLD_FIELDS},
@@ -81,6 +81,14 @@ def change_lines(entries: Iterable[Mapping[str, object]], role: Role) -> list[Ch
                 if hide_note and name == "note" and value:
                     pairs.append((str(OTHER_LABELS[name]), "", masking.HIDDEN))
                     continue
+                if plan_entry and name == "replaces" and isinstance(value, list):  # versions, not before → after
+                    if value:
+                        pairs.append((str(OTHER_LABELS[name]), "", ", ".join(str(v) for v in value)))
+                    continue
+                if plan_entry and name == "applied" and isinstance(value, dict):
+                    if value:
+                        pairs.append((str(OTHER_LABELS[name]), "", _applied(value, role)))
+                    continue
                 if name == "version" and not plan_entry:  # the message already says which versions
                     continue
                 field = None if plan_entry else (table.get(name) or _ANY.get(name))
@@ -104,6 +112,23 @@ def _measure_shown(code: str, role: Role) -> str:
     from .plans import DEFAULT_PACK, catalogue, measure_title
 
     return measure_title(catalogue(DEFAULT_PACK), code, role)
+
+
+def _applied(applied: Mapping[str, object], role: Role) -> str:
+    """What a delivery wrote to the registry (``plans.services.delivery._apply``), in words."""
+    parts = []
+    for table in ("household", "member"):
+        values = applied.get(table)
+        if isinstance(values, dict):
+            for name, value in values.items():
+                field = _TABLES[table].get(name)
+                parts.append(f"{field_label(field) if field else name} {_shown(field, name, value, role)}")
+    income = applied.get("income")
+    if isinstance(income, dict):
+        field = _TABLES["income"].get(str(income.get("item", "")))
+        label = field_label(field) if field else str(income.get("item", ""))
+        parts.append(f"{income.get('year', '')} {label} {income.get('from', '')} → {income.get('to', '')}")
+    return "；".join(parts) if is_zh() else "; ".join(parts)
 
 
 def _is_health(code: str) -> bool:
