@@ -242,8 +242,9 @@ def _parse_incomes(sheet: _Sheet) -> None:
     year_column = next(c for c, _ in income_columns if c.field.name == "year")
     seen: dict[tuple[str, int], int] = {}
     for block in sheet.blocks():
-        keys, key_bad = sheet.clean(block, key_columns)
-        incomes, bad = sheet.clean(block, income_columns)
+        by_column = _transpose(block)
+        keys, key_bad = sheet.clean(block, key_columns, by_column)
+        incomes, bad = sheet.clean(block, income_columns, by_column)
         for pos, (row, _) in enumerate(block):
             number = keys[pos][0]
             group = parsed.households.get(number) if number else None
