@@ -80,6 +80,9 @@ def delivery_record(*, measure: PlanMeasure, date: dt.date, proof_note: str, by:
     ``amount`` (yuan spent) and ``fund_source`` default to the plan's; ``income_gain`` (yuan a year,
     default the expected gain) is added to the income of ``income_year`` (default the plan's year).
     """
+    # The measure's row is locked first: two people recording the same delivery at once are served
+    # one after the other, and the second is told it is already delivered (no database error).
+    list(PlanMeasure.objects.select_for_update().filter(pk=measure.pk).values_list("pk", flat=True))
     measure.refresh_from_db(fields=["status"])
     plan = measure.plan
     plan.refresh_from_db(fields=["status"])
