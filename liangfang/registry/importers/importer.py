@@ -5,6 +5,9 @@ are mapped back to the sheet, Excel row and column they came from.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -70,7 +73,28 @@ def import_file(path: Path, *, by: str, dry_run: bool = False, errors_to: Path |
     """Import ``path`` (xlsx or csv). Raises ImportFileError when the file as a whole is unusable;
     otherwise returns the result, with every row problem in ``issues`` and nothing written if
     there was any error. An error workbook is written beside the input (or to ``errors_to``)."""
-    progress = progress or _Quiet()
+    with _no_cycle_collector():
+        return _import(path, by=by, dry_run=dry_run, errors_to=errors_to, write_errors=write_errors,
+                       progress=progress or _Quiet())
+
+
+@contextmanager
+def _no_cycle_collector() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for the import. Reading and cleaning a 100,000-row
+    file allocates millions of cells, tuples and dicts, none of them in reference cycles, and
+    each few hundred allocations set off a collection pass over them: about a quarter of the
+    cleaning time. Memory is still freed by reference counting."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _import(path: Path, *, by: str, dry_run: bool, errors_to: Path | None, write_errors: bool,
+            progress: ImportProgress) -> ImportResult:
     progress.start("read", 0)
     data = read_file(path)
     sheet = data.sheets.get(MEMBERS_SHEET) or max(data.sheets.values(), key=lambda s: len(s.rows), default=None)
