@@ -204,18 +204,7 @@ def county_rows(households: int, seed: int, share: float = 1.0) -> dict[str, lis
 
 
 def load_rows(connection: sqlite3.Connection, rows: dict[str, list[tuple[Any, ...]]]) -> None:
-    import pyarrow as pa
-
-    from liangfang.layout import TABLES
-
-    def sql_type(t: pa.DataType) -> str:
-        if pa.types.is_boolean(t):
-            return "BOOLEAN"
-        if pa.types.is_integer(t):
-            return "BIGINT"
-        if pa.types.is_decimal(t):
-            return f"DECIMAL({t.precision}, {t.scale})"
-        return "TEXT"
+    from liangfang.layout import TABLES, create_table_sql
 
     def value(v: Any) -> Any:
         if isinstance(v, Decimal):
@@ -226,8 +215,7 @@ def load_rows(connection: sqlite3.Connection, rows: dict[str, list[tuple[Any, ..
 
     for table in TABLES:
         connection.execute(f"DROP TABLE IF EXISTS {table.db_table}")
-        columns = ", ".join(f"{n} {sql_type(t)}" for n, t in table.columns)
-        connection.execute(f"CREATE TABLE {table.db_table} ({columns})")
+        connection.execute(create_table_sql(table))
         data = rows.get(table.name, [])
         assert all(len(r) == len(table.columns) for r in data), table.name
         marks = ", ".join("?" * len(table.columns))

@@ -164,3 +164,22 @@ def parquet_options(table: Table) -> dict[str, Any]:
                   or kind == pa.int16()]
     return {"compression": "zstd", "use_dictionary": dictionary, "store_decimal_as_integer": True,
             "column_encoding": {name: "DELTA_BINARY_PACKED" for name in table.column_names if name in _ASCENDING}}
+
+
+# -- the layout as plain SQL tables (engine tests and benchmarks load rows into them) ---------------
+def sql_type(kind: pa.DataType, dialect: str = "sqlite") -> str:
+    if pa.types.is_boolean(kind):
+        return "BOOLEAN"
+    if pa.types.is_integer(kind):
+        return "BIGINT"
+    if pa.types.is_decimal(kind):
+        return f"DECIMAL({kind.precision}, {kind.scale})"
+    if pa.types.is_date(kind):
+        return "DATE"
+    return "VARCHAR" if dialect == "duckdb" else "TEXT"
+
+
+def create_table_sql(table: Table, dialect: str = "sqlite") -> str:
+    """``CREATE TABLE`` of a layout table under its registry name, with the layout's columns only."""
+    columns = ", ".join(f"{name} {sql_type(kind, dialect)}" for name, kind in table.columns)
+    return f"CREATE TABLE {table.db_table} ({columns})"

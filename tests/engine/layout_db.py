@@ -10,19 +10,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from liangfang.layout import TABLES, TABLES_BY_NAME
-
-
-def _sql_type(t: pa.DataType, dialect: str) -> str:
-    if pa.types.is_boolean(t):
-        return "BOOLEAN"
-    if pa.types.is_integer(t):
-        return "BIGINT"
-    if pa.types.is_decimal(t):
-        return f"DECIMAL({t.precision}, {t.scale})"
-    if pa.types.is_date(t):
-        return "DATE"
-    return "TEXT" if dialect != "duckdb" else "VARCHAR"
+from liangfang.layout import TABLES, TABLES_BY_NAME, create_table_sql
 
 
 def arrow_tables(rows: dict[str, list[dict[str, Any]]]) -> dict[str, pa.Table]:
@@ -40,8 +28,7 @@ def load(connection: Any, dialect: str, rows: dict[str, list[dict[str, Any]]]) -
     cursor = connection.cursor()
     for table in TABLES:
         cursor.execute(f"DROP TABLE IF EXISTS {table.db_table}")
-        cols = ", ".join(f"{n} {_sql_type(t, dialect)}" for n, t in table.columns)
-        cursor.execute(f"CREATE TABLE {table.db_table} ({cols})")
+        cursor.execute(create_table_sql(table, dialect))
         data = rows.get(table.name, [])
         if data:
             sql = f"INSERT INTO {table.db_table} VALUES ({', '.join([mark] * len(table.columns))})"
