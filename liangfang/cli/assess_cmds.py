@@ -114,11 +114,7 @@ def assess_database(year: int, pack: str, *, by: str) -> None:
 
     try:
         with progress_bar(bi("评估中", "assessing")) as advance:
-            def step(label: str, done: int, total: int) -> None:
-                advance.set_total(total)
-                advance.describe(label)
-                advance(1)
-            run = assessment_run(year=year, pack=pack, by=by, progress=step)
+            run = assessment_run(year=year, pack=pack, by=by, progress=advance.steps())
     except ValidationFailed as err:
         for p in err.problems:
             console.print(f"[red]✗[/] {p.field} = {p.value}: {p.message}", highlight=False)
@@ -145,11 +141,7 @@ def _assess_duckdb(year: int, pack_name: str, data: Path | None, out: Path | Non
     inputs = _verification_file(verification)
     try:
         with progress_bar(bi("评估中（DuckDB）", "assessing (DuckDB)")) as advance:
-            def step(label: str, done: int, total: int) -> None:
-                advance.set_total(total)
-                advance.describe(label)
-                advance(1)
-            result = assess_parquet(data, pack, year, out=out, verification=inputs, progress=step)
+            result = assess_parquet(data, pack, year, out=out, verification=inputs, progress=advance.steps())
     except (CompileError, FileNotFoundError) as err:
         raise fail(str(err)) from None
     console.print(summary_table(result.summary, year, f"{pack.pack} {pack.version}"))

@@ -133,12 +133,8 @@ def plan_and_report(region: Any, year: int, amount: Decimal | None, *, by: str, 
     lang = _lang()
     try:
         with progress_bar(bi(f"{region.name}：诊断", f"{region.name}: diagnosing")) as advance:
-            def step(label: str, done: int, total: int) -> None:
-                advance.set_total(total + 2)
-                advance.describe(label)
-                advance(1)
             area = plan_area(region=region, year=year, budget=amount, by=by, pack=pack,
-                             capacities=capacities, save=save, compare_greedy=greedy, progress=step)
+                             capacities=capacities, save=save, compare_greedy=greedy, progress=advance.steps(2))
             advance.describe(bi("诊断、优化完成", "diagnosed and optimised"))
             advance(2)
     except ValidationFailed as err:

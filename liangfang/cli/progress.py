@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from rich.progress import (
@@ -33,6 +33,17 @@ class Advance:
 
     def describe(self, text: str) -> None:
         self._progress.update(self._task, description=text)  # type: ignore[arg-type]
+
+    def steps(self, extra: int = 0) -> Callable[[str, int, int], None]:
+        """A callback for the engine's ``progress(label, done, total)``: one step of the bar per call,
+        labelled, on a bar of ``total + extra`` steps (``extra`` for the caller's own steps after)."""
+
+        def step(label: str, done: int, total: int) -> None:
+            self.set_total(total + extra)
+            self.describe(label)
+            self(1)
+
+        return step
 
 
 @contextmanager
