@@ -191,8 +191,8 @@ def _run_phase(name: str, paths: list[str], clients: list[Client], requests: int
     return phase
 
 
-def _proc_cpu(pid: int) -> tuple[str, int, float] | None:
-    """(name, parent pid, CPU seconds) of a process, from /proc; None when it has gone."""
+def _proc_cpu(pid: int) -> tuple[int, float] | None:
+    """(parent pid, CPU seconds) of a process, from /proc; None when it has gone."""
     try:
         with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as f:
             stat = f.read()
@@ -200,7 +200,7 @@ def _proc_cpu(pid: int) -> tuple[str, int, float] | None:
         return None
     fields = stat[stat.rindex(")") + 2:].split()
     ticks = int(fields[11]) + int(fields[12])
-    return stat[stat.index("(") + 1:stat.rindex(")")], int(fields[1]), ticks / os.sysconf("SC_CLK_TCK")
+    return int(fields[1]), ticks / os.sysconf("SC_CLK_TCK")
 
 
 def _cpu_sample(server_pid: int, database: str) -> dict[str, dict[int, float]]:
@@ -216,12 +216,12 @@ def _cpu_sample(server_pid: int, database: str) -> dict[str, dict[int, float]]:
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             found = _proc_cpu(int(entry))
-            if found is not None and (int(entry) == server_pid or found[1] == server_pid):
-                sample["server"][int(entry)] = found[2]
+            if found is not None and server_pid in (int(entry), found[0]):
+                sample["server"][int(entry)] = found[1]
     for pid in backends:
         found = _proc_cpu(pid)
         if found is not None:
-            sample["postgres"][pid] = found[2]
+            sample["postgres"][pid] = found[1]
     usage = resource.getrusage(resource.RUSAGE_SELF)
     sample["client"][os.getpid()] = usage.ru_utime + usage.ru_stime
     return sample
