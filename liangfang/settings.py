@@ -100,6 +100,17 @@ WSGI_APPLICATION = "liangfang.wsgi.application"
 
 TEMPLATES = [
     {
+        # The pages (liangfang/web/jinja2/): see liangfang/web/jinja.py.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "environment": "liangfang.web.jinja.environment",
+            "context_processors": ["django.contrib.messages.context_processors.messages"],
+        },
+    },
+    {
+        # Django's own templates (form widgets, admin-style views), if any are asked for.
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [],
         "APP_DIRS": True,

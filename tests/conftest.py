@@ -17,3 +17,34 @@ def wide_console() -> Iterator[None]:
     yield
     for c, width in saved:
         c._width = width
+
+
+@pytest.fixture(autouse=True, scope="session")
+def jinja_pages_tell_the_test_client() -> Iterator[None]:
+    """The test client keeps ``response.context`` from Django's ``template_rendered`` signal, which
+    Django sends for its own template language only (it instruments that engine for tests). The
+    pages are Jinja2 templates: send the same signal for them while the suite runs. And a name a
+    page prints, loops over or looks into that its view did not give is an error here (it prints as
+    nothing in production); ``{% if name %}`` on a name left out is still just false."""
+    from django.template import engines
+    from django.template.backends import jinja2 as backend
+    from django.test.signals import template_rendered
+    from jinja2 import StrictUndefined
+
+    class OptionalOnlyInIf(StrictUndefined):
+        def __bool__(self) -> bool:
+            return False
+
+    env = engines["jinja2"].env  # type: ignore[attr-defined]
+    lenient, env.undefined = env.undefined, OptionalOnlyInIf
+
+    render = backend.Template.render
+
+    def render_and_tell(self, context=None, request=None):  # type: ignore[no-untyped-def]
+        template_rendered.send(sender=self, template=self, context=context if context is not None else {})
+        return render(self, context, request)
+
+    backend.Template.render = render_and_tell  # type: ignore[method-assign]
+    yield
+    backend.Template.render = render  # type: ignore[method-assign]
+    env.undefined = lenient

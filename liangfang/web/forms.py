@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from decimal import Decimal
 from typing import Any
 
@@ -62,6 +63,7 @@ class VersionedForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=True)
     seen = forms.DateTimeField(widget=forms.HiddenInput, required=False)
     extra_kwargs: dict[str, Any] = {}  # what a subclass was built with, to build it again
+    required_names: AbstractSet[str] = frozenset()  # inputs the page marks with *
 
     def rebound(self, version: int, current: Mapping[str, str] | None = None) -> VersionedForm:
         """The same form and input at the household's current version: nothing the user typed is

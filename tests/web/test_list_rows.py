@@ -14,7 +14,7 @@ from liangfang.registry.models import Household, Member
 from liangfang.registry.services.bulk import HouseholdInput, write_many
 from liangfang.registry.services.households import member_remove
 from liangfang.web import masking
-from liangfang.web.templatetags.web_tags import chosen_option, options, options_html
+from liangfang.web.filters import chosen_option, options, options_html
 from tests.factories import TOWNSHIP, VILLAGE, household_data, member_data
 
 pytestmark = pytest.mark.django_db

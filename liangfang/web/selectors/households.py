@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from ...registry.codes import code_list
 from ...registry.models import Cadre, CadrePairing, Household, Member, Region
+from ..filters import options_html
 from ..permissions import Viewer, visible_households
 from .people import GAPS, coverage_conditions
 
@@ -162,8 +163,6 @@ class ListChoices:
 def _villages_html(scope: Region) -> str:
     """The village options of a region, kept for a minute in the shared cache: a county's thousand
     villages are neither read nor rendered on every page (a new village shows within the minute)."""
-    from ..templatetags.web_tags import options_html
-
     key = f"liangfang:village-options:{scope.pk}"
     html = cache.get(key)
     if html is None:

@@ -20,6 +20,7 @@ from ...registry.codes import code_labels, code_list
 from ...registry.models import Region
 from .. import masking
 from ..export import EXPORT_LIMIT, write_export
+from ..filters import options_html
 from ..permissions import Viewer, household_for, region_for, viewer_required
 from ..selectors.assessments import household_assessment, indicator_choices
 from ..selectors.conflicts import history_lines
@@ -34,7 +35,6 @@ from ..selectors.households import (
     with_row_details,
 )
 from ..selectors.plans import household_plans
-from ..templatetags.web_tags import options_html
 from ..text import is_zh
 
 
