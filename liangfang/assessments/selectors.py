@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -14,6 +15,7 @@ from ..engine.facts import Level, facts_of
 from ..engine.results import MemberResult as EngineMember
 from ..engine.results import Outcome, SubjectResult, normalize
 from ..engine.rules import AREA_FUNCTIONS
+from ..prepared import Prepared
 from ..registry.models import Household, Member, Region
 from ..registry.services.errors import NotFound
 from .models import AreaResult, AssessmentRun, FactValue, HouseholdResult, IndicatorResult, MemberResult
@@ -55,16 +57,23 @@ def _kind(level: str, name: str) -> str:
     return "text"
 
 
+_FACT_COLUMNS = ("level", "subject_id", "name", "number", "text")
+
+
 def _values(run: AssessmentRun, subjects: dict[Level, list[int]]) -> dict[tuple[str, int], dict[str, Any]]:
     """Stored fact values of the given subjects, per level, in one query."""
-    out: dict[tuple[str, int], dict[str, Any]] = defaultdict(dict)
     which = Q()
     for level, ids in subjects.items():
         if ids:
             which |= Q(level=level, subject_id__in=ids)
     if not which:
-        return out
-    rows = FactValue.objects.filter(which, run=run).values_list("level", "subject_id", "name", "number", "text")
+        return {}
+    return _fact_values(FactValue.objects.filter(which, run=run).values_list(*_FACT_COLUMNS))
+
+
+def _fact_values(rows: Iterable[tuple[str, int, str, Decimal | None, str | None]]
+                 ) -> dict[tuple[str, int], dict[str, Any]]:
+    out: dict[tuple[str, int], dict[str, Any]] = defaultdict(dict)
     for of_level, subject_id, name, number, text in rows:
         kind = _kind(of_level, name)
         raw: Decimal | str | None = text if kind == "text" else number
@@ -72,11 +81,15 @@ def _values(run: AssessmentRun, subjects: dict[Level, list[int]]) -> dict[tuple[
     return out
 
 
+_INDICATORS = Prepared(lambda run_id, level, subject_id: IndicatorResult.objects
+                       .filter(run_id=run_id, level=level, subject_id=subject_id).order_by("id"))
+
+
 def _subject(run: AssessmentRun, level: Level, subject_id: int, verdict: str, people: int,
              parent_id: int | None, values: dict[str, Any] | None = None) -> SubjectResult:
     """A stored subject's result; its fact values are read unless given."""
     result = SubjectResult(level, subject_id, parent_id, verdict, people)
-    for row in IndicatorResult.objects.filter(run=run, level=level, subject_id=subject_id).order_by("id"):
+    for row in _INDICATORS.all(run_id=run.pk, level=level, subject_id=subject_id):
         result.statuses[row.indicator] = row.status
         if row.applicable is not None:
             result.counts[row.indicator] = (row.applicable, row.failing or 0)
@@ -115,6 +128,21 @@ def explainer(run: AssessmentRun) -> Explainer:
     return found
 
 
+_MEMBER_RESULTS = Prepared(lambda run_id, household_id: MemberResult.objects
+                           .filter(run_id=run_id, household_id=household_id).order_by("member_id", "indicator"))
+# Two index probes joined by UNION ALL: written as one OR, PostgreSQL scans the run's member values.
+_HOUSEHOLD_VALUES = Prepared(lambda run_id, household_id: FactValue.objects.filter(
+    run_id=run_id, level="household", subject_id=household_id).order_by().values_list(*_FACT_COLUMNS).union(
+    FactValue.objects.filter(run_id=run_id, level="member", subject_id__in=MemberResult.objects.filter(
+        run_id=run_id, household_id=household_id).values("member_id")).order_by().values_list(*_FACT_COLUMNS),
+    all=True))
+
+
+def _household_values(run: AssessmentRun, household_id: int) -> dict[tuple[str, int], dict[str, Any]]:
+    """Stored fact values of a household and of its members with a result in the run, in one query."""
+    return _fact_values(_HOUSEHOLD_VALUES.tuples(run_id=run.pk, household_id=household_id))
+
+
 def household_result(run: AssessmentRun, household: Household,
                      row: HouseholdResult | None = None) -> tuple[SubjectResult, list[EngineMember]]:
     """The household's stored result in ``run`` (``row``, when already read, is its HouseholdResult)."""
@@ -124,8 +152,8 @@ def household_result(run: AssessmentRun, household: Household,
         raise NotFound(f"农户 {household.number} 不在 {run.year} 年 {run.pack} 评估范围内（非建档立卡户？）/ "
                        f"household {household.number} was not assessed in {run.year} ({run.pack}); "
                        "is it a registered household?")
-    rows = list(MemberResult.objects.filter(run=run, household_id=household.pk).order_by("member_id", "indicator"))
-    values = _values(run, {"household": [household.pk], "member": sorted({r.member_id for r in rows})})
+    rows = _MEMBER_RESULTS.all(run_id=run.pk, household_id=household.pk)
+    values = _household_values(run, household.pk)
     result = _subject(run, "household", household.pk, row.verdict, row.people, row.village_id,
                       values.get(("household", household.pk), {}))
     members = [EngineMember(r.member_id, r.household_id, r.resident_id, r.indicator, r.status,

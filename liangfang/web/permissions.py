@@ -18,6 +18,7 @@ from django.http.response import HttpResponseBase
 
 from ..accounts.models import Account
 from ..accounts.roles import COUNTY_ADMIN, ROLES, Role
+from ..prepared import Prepared
 from ..registry.models import Household, Region
 from ..registry.selectors import households_in, significant_prefix, top_region
 
@@ -104,11 +105,14 @@ def visible_households(viewer: Viewer) -> QuerySet[Household]:
     return households_in(viewer.region)
 
 
+_HOUSEHOLD = Prepared(lambda number: Household.objects.select_related("village__parent__parent")
+                      .filter(number=number).order_by()[:1])
+
+
 def household_for(viewer: Viewer, number: str) -> Household:
     """The household with this number if the viewer may see it; 404 otherwise (also when it
     exists elsewhere)."""
-    household = (Household.objects.select_related("village__parent__parent")
-                 .filter(number=number).first())
+    household = _HOUSEHOLD.first(number=number)
     if household is None or not viewer.covers(household.village):
         raise Http404
     return household

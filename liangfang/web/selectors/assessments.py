@@ -13,6 +13,7 @@ from django.db.models import Count, Q, QuerySet
 
 from ...assessments.models import AssessmentRun, HouseholdResult, IndicatorResult
 from ...assessments.selectors import Explanation, household_explanation
+from ...prepared import Prepared
 from ...registry.models import Household, Region
 from ...registry.selectors import households_in, percent
 from ..text import is_zh
@@ -52,13 +53,17 @@ def indicator_choices() -> list[tuple[str, str]]:
     return [(code, zh if is_zh() else en) for code, (zh, en) in _names(run).items()]
 
 
+_NEWEST_RESULT = Prepared(lambda household_id: HouseholdResult.objects
+                          .filter(household_id=household_id, run__finished_at__isnull=False)
+                          .select_related("run").defer("run__pack_snapshot", "run__summary")
+                          .order_by("-run__year", "-run__started_at")[:1])
+
+
 def household_assessment(household: Household) -> Explanation | None:
     """The explanation of the newest run that assessed this household (None when none did)."""
     if latest_run() is None:
         return None
-    row = (HouseholdResult.objects.filter(household_id=household.pk, run__finished_at__isnull=False)
-           .select_related("run").defer("run__pack_snapshot", "run__summary")
-           .order_by("-run__year", "-run__started_at").first())
+    row = _NEWEST_RESULT.first(household_id=household.pk)
     if row is None:
         return None
     return household_explanation(row.run, household, "zh" if is_zh() else "en", row)

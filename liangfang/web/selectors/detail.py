@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import F
 
+from ...prepared import Prepared
 from ...registry.models import CadrePairing, ChangeRecord, Household, IncomeRecord, Member, Region
 
 HISTORY_LIMIT = 50
@@ -58,16 +59,22 @@ def village_path(village: Region, top: Region) -> list[Region]:
             and len(significant_prefix(r)) >= len(prefix)]
 
 
+_MEMBERS = Prepared(lambda household_id: Member.objects.filter(household_id=household_id).order_by("-is_active", "id"))
+_INCOMES = Prepared(lambda household_id: IncomeRecord.objects.filter(household_id=household_id).order_by("-year"))
+_PAIRINGS = Prepared(lambda household_id: CadrePairing.objects.filter(household_id=household_id).select_related("cadre")
+                     .order_by(F("end_date").desc(nulls_first=True), "-start_date"))
+_HISTORY = Prepared(lambda number: ChangeRecord.objects.filter(household_number=number)
+                    .order_by("-at", "-id")[:HISTORY_LIMIT])
+
+
 def household_page(household: Household, top: Region) -> HouseholdPage:
-    members = list(Member.objects.filter(household=household).order_by("-is_active", "id"))
+    members = _MEMBERS.all(household_id=household.pk)
     return HouseholdPage(
         household=household,
         path=village_path(household.village, top),
         members=[m for m in members if m.is_active],
         former_members=[m for m in members if not m.is_active],
-        incomes=list(IncomeRecord.objects.filter(household=household).order_by("-year")),
-        pairings=list(CadrePairing.objects.filter(household=household).select_related("cadre")
-                      .order_by(F("end_date").desc(nulls_first=True), "-start_date")),
-        history=list(ChangeRecord.objects.filter(household_number=household.number)
-                     .order_by("-at", "-id")[:HISTORY_LIMIT]),
+        incomes=_INCOMES.all(household_id=household.pk),
+        pairings=_PAIRINGS.all(household_id=household.pk),
+        history=_HISTORY.all(number=household.number),
     )

@@ -24,6 +24,7 @@ from ...plans.services.delivery import DELIVERABLE
 from ...plans.services.plans import measure_state, plan_state
 from ...plans.tables import Row
 from ...policy import load_pack
+from ...prepared import Prepared
 from ...registry.models import Household, IncomeRecord, Member, Region
 from ...registry.selectors import households_in, significant_prefix
 from ..masking import HIDDEN
@@ -180,12 +181,17 @@ def diagnosis_view(household: Household, assessment: Explanation | None, members
     return DiagnosisView(on, failing, risks)
 
 
+_PLANS = Prepared(lambda household_id: Plan.objects.filter(household_id=household_id).order_by("-year", "-version")
+                  .only("id", "household_id", "year", "version", "status", "pack", "lifts", "feasible", "reasons",
+                        "accepted_at", "accepted_by", "created_at", "created_by"))
+_VISITS = Prepared(lambda household_id: Visit.objects.filter(household_id=household_id)
+                   .order_by("-date", "-id")[:VISITS_SHOWN])
+
+
 def household_plans(household: Household, role: Role, assessment: Explanation | None,
                     members: Sequence[Member], incomes: Sequence[IncomeRecord]) -> HouseholdPlans:
     """Four queries: the plans, the shown plans' measures, their deliveries, the visits."""
-    plans = list(Plan.objects.filter(household=household).order_by("-year", "-version")
-                 .only("id", "household_id", "year", "version", "status", "pack", "lifts", "feasible", "reasons",
-                       "accepted_at", "accepted_by", "created_at", "created_by"))
+    plans = _PLANS.all(household_id=household.pk)
     shown = _shown(plans)
     by_plan: dict[int, list[PlanMeasure]] = {p.pk: [] for p in shown}
     delivered: dict[int, Delivery] = {}
@@ -211,7 +217,7 @@ def household_plans(household: Household, role: Role, assessment: Explanation | 
     year = plans[0].year if plans else None
     return HouseholdPlans(
         diagnosis=diagnosis_view(household, assessment, members, incomes, role, year), plans=views,
-        visits=list(Visit.objects.filter(household=household).order_by("-date", "-id")[:VISITS_SHOWN]),
+        visits=_VISITS.all(household_id=household.pk),
         years=len({p.year for p in plans}))
 
 
