@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from sqlglot import exp
+
 from ..ids import mask_resident_id
 from ..policy.schema import Indicator, Pack
 from ..registry.codes import code_lists
@@ -21,7 +23,7 @@ from .compiled import PLACEHOLDER, parameters_for
 from .facts import Fact, Level, facts_of
 from .kleene import missing_culprits
 from .results import MemberResult, SubjectResult
-from .rules import AREA_FUNCTIONS, Scope, check_rule
+from .rules import AREA_FUNCTIONS, Checked, Scope, check_rule
 
 OUTCOME = {
     "pass": ("达标", "met"),
@@ -108,6 +110,21 @@ class Explainer:
         self.pack = pack
         self.year = year
         self.parameters = parameters_for(pack, year)
+        self._checked: dict[tuple[str, str], tuple[exp.Expr, Checked] | ValueError] = {}
+
+    def _check(self, level: Level, rule: str) -> tuple[exp.Expr, Checked] | ValueError:
+        """The rule parsed and checked once per explainer (sentences need it on every household
+        page), or the error it raised."""
+        key = (level, rule)
+        if key not in self._checked:
+            below = {"household": tuple(self.pack.indicators_for_year("household", self.year)),
+                     "village": tuple(self.pack.indicators_for_year("village", self.year))}
+            scope = Scope.for_level(level, self.parameters, below if level != "member" else None)
+            try:
+                self._checked[key] = check_rule(rule, scope)
+            except ValueError as err:
+                self._checked[key] = err
+        return self._checked[key]
 
     def _value(self, level: Level, name: str, values: Mapping[str, Any], counts: tuple[int, int] | None,
                arg: str | None, lang: str) -> str:
@@ -146,13 +163,10 @@ class Explainer:
 
     def missing(self, level: Level, indicator: Indicator, values: Mapping[str, Any], lang: str = "zh") -> list[str]:
         """What data the indicator lacked, in the facts' own 'missing' words (only what mattered)."""
-        below = {"household": tuple(self.pack.indicators_for_year("household", self.year)),
-                 "village": tuple(self.pack.indicators_for_year("village", self.year))}
-        scope = Scope.for_level(level, self.parameters, below)
-        try:
-            condition, _ = check_rule(indicator.rule, scope)
-        except ValueError:
+        checked = self._check(level, indicator.rule)
+        if isinstance(checked, ValueError):
             return []
+        condition = checked[0]
         facts = facts_of(level)
         prefixes = {f.prefix: f for f in AREA_FUNCTIONS.get(level, {}).values()}
         out: list[str] = []
@@ -172,8 +186,10 @@ class Explainer:
         age = member.values.get("age")
         who = f"{mask_resident_id(member.resident_id)}（{relation}，{age} 岁）" if lang == "zh" else \
             f"{mask_resident_id(member.resident_id)} ({relation}, age {age})"
-        scope = Scope.for_level("member", self.parameters)
-        _, uses = check_rule(indicator.rule, scope)
+        checked = self._check("member", indicator.rule)
+        if isinstance(checked, ValueError):
+            raise checked
+        uses = checked[1]
         parts = []
         for name in uses.facts:
             fact = facts[name]
