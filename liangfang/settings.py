@@ -101,7 +101,8 @@ WSGI_APPLICATION = "liangfang.wsgi.application"
 TEMPLATES = [
     {
         # The pages (liangfang/web/jinja2/): see liangfang/web/jinja.py.
-        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "BACKEND": "liangfang.web.jinja.Jinja2",
+        "NAME": "jinja2",
         "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {

@@ -35,7 +35,7 @@ def jinja_pages_tell_the_test_client() -> Iterator[None]:
         def __bool__(self) -> bool:
             return False
 
-    env = engines["jinja2"].env  # type: ignore[attr-defined]
+    env = engines["jinja2"].base_env  # type: ignore[attr-defined]  # before any language overlay
     lenient, env.undefined = env.undefined, OptionalOnlyInIf
 
     render = backend.Template.render
