@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model, QuerySet
@@ -44,7 +45,7 @@ def _stand_in(value: Any) -> Any:
     if isinstance(value, bool):
         raise NotPreparable("a boolean parameter cannot be told apart from constants; make it part of the query")
     if isinstance(value, int):
-        return -(7_310_000_000_000 + n)
+        return -(1_700_000_000 + n)  # inside a 32-bit integer field's range: out of it, Django matches nothing
     if isinstance(value, str):
         return f"\x1eprepared-{n}\x1e"
     raise NotPreparable(f"parameters must be int or str, not {type(value).__name__}")
@@ -96,18 +97,25 @@ class Prepared(Generic[M]):
 
     def __init__(self, query: Callable[..., QuerySet[M, Any]]) -> None:
         self.query = query
-        self._compiled: weakref.WeakKeyDictionary[BaseDatabaseWrapper, _Compiled] = weakref.WeakKeyDictionary()
+        self._compiled: weakref.WeakKeyDictionary[BaseDatabaseWrapper, dict[bool, _Compiled]] = \
+            weakref.WeakKeyDictionary()
 
-    def _compile(self, connection: BaseDatabaseWrapper, values: dict[str, Any]) -> _Compiled:
+    def _compile(self, connection: BaseDatabaseWrapper, values: dict[str, Any], counting: bool) -> _Compiled:
         stand_ins = {name: _stand_in(value) for name, value in values.items()}
         qs = self.query(**stand_ins)
+        if counting:
+            qs = qs.order_by().values_list("pk")
         if qs._prefetch_related_lookups:  # type: ignore[attr-defined]
             raise NotPreparable("prefetch_related runs further queries; read them separately")
         fields = qs._fields  # type: ignore[attr-defined]
         if qs._iterable_class is not ValuesListIterable and fields is not None:
             raise NotPreparable("use values_list() (tuples) or whole models")
         compiler = qs.query.get_compiler(connection=connection)
-        sql, params = compiler.as_sql()
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            raise NotPreparable("the query matches nothing with stand-in values (none(), an empty slice, or a "
+                                "value outside a small integer field's range): run it through the ORM") from None
         params = list(params)
         by_value = {v: k for k, v in stand_ins.items()}
         slots = [(i, by_value[p]) for i, p in enumerate(params) if _hashable(p) and p in by_value]
@@ -115,21 +123,25 @@ class Prepared(Generic[M]):
         if missing:
             raise NotPreparable(f"parameter(s) {sorted(missing)} do not reach the SQL as they are (a lookup "
                                 "other than equality changes them)")
-        if qs._iterable_class is ValuesListIterable:
+        if counting:
+            sql = f"SELECT COUNT(*) FROM ({sql}) counted"
+            build: Builder = _tuple_rows
+        elif qs._iterable_class is ValuesListIterable:
             query = qs.query
             names = [*query.extra_select, *query.values_select, *query.annotation_select]
-            if list(fields or names) != names:
+            if fields and names != [*fields, *(a for a in query.annotation_select if a not in fields)]:
                 raise NotPreparable("list the values_list() fields in the order the query selects them")
-            build: Builder = _tuple_rows
+            build = _tuple_rows
         else:
             build = _model_rows(compiler, connection.alias)
         return _Compiled(sql, params, slots, compiler, build)
 
-    def _run(self, values: dict[str, Any]) -> list[Any]:
+    def _run(self, values: dict[str, Any], counting: bool = False) -> list[Any]:
         connection = connections["default"]
-        compiled = self._compiled.get(connection)
+        kept = self._compiled.setdefault(connection, {})
+        compiled = kept.get(counting)
         if compiled is None:
-            compiled = self._compiled[connection] = self._compile(connection, values)
+            compiled = kept[counting] = self._compile(connection, values, counting)
         params = list(compiled.params)
         for position, name in compiled.slots:
             params[position] = values[name]
@@ -145,6 +157,10 @@ class Prepared(Generic[M]):
     def tuples(self, **values: Any) -> list[tuple[Any, ...]]:
         """The rows of a ``values_list()`` query for these values."""
         return self._run(values)
+
+    def count(self, **values: Any) -> int:
+        """How many rows the query gives for these values (one ``SELECT COUNT(*)`` around it)."""
+        return int(self._run(values, counting=True)[0][0])
 
     def first(self, **values: Any) -> M | None:
         """The first row or None (write the query with ``[:1]``)."""

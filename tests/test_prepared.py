@@ -110,3 +110,25 @@ def test_booleans_and_dicts_are_refused(households: list[Household]) -> None:
     with pytest.raises(NotPreparable):
         Prepared(lambda household_id: Member.objects.filter(household_id=household_id).values("name")).all(
             household_id=households[0].pk)
+
+
+def test_queries_that_match_nothing_with_stand_ins_are_refused(households: list[Household]) -> None:
+    """Django compiles nothing for none(), an empty slice or a value outside an integer field's
+    range; a stand-in must never turn a query into one that is always empty."""
+    from django.contrib.auth.models import User
+
+    for build, value in ((lambda household_id: Member.objects.filter(household_id=household_id).none(), 1),
+                         (lambda household_id: Member.objects.filter(household_id=household_id)[3:3], 1),
+                         (lambda year: IncomeRecord.objects.filter(year=year), 2020)):  # a small integer field
+        with pytest.raises(NotPreparable):
+            Prepared(build).all(**{build.__code__.co_varnames[0]: value})
+    user = User.objects.create_user(username="zhang")  # a 32-bit primary key
+    assert Prepared(lambda pk: User.objects.filter(pk=pk)).all(pk=user.pk) == [user]
+
+
+def test_count_equals_the_querysets_count(households: list[Household]) -> None:
+    adults = Prepared(lambda village: Member.objects.filter(household__village__code=village, relation="head"))
+    for village in (VILLAGE, OTHER_VILLAGE, "none"):
+        assert adults.count(village=village) == Member.objects.filter(household__village__code=village,
+                                                                      relation="head").count()
+    assert adults.count(village=VILLAGE) == 1
