@@ -66,7 +66,7 @@ def num(value: Any) -> str:
 
 def options_html(choices: Iterable[tuple[Any, Any]]) -> Markup:
     """Escaped <option> elements, none chosen."""
-    return Markup("").join(Markup('<option value="{}">{}</option>').format(v, label) for v, label in choices)
+    return Markup("".join(f'<option value="{escape(v)}">{escape(label)}</option>' for v, label in choices))
 
 
 def options(choices: Any, selected: Any) -> Markup:

@@ -15,6 +15,7 @@ from liangfang.registry.services.bulk import HouseholdInput, write_many
 from liangfang.registry.services.households import member_remove
 from liangfang.web import masking
 from liangfang.web.filters import chosen_option, options, options_html
+from liangfang.web.selectors.households import page_rows
 from tests.factories import TOWNSHIP, VILLAGE, household_data, member_data
 
 pytestmark = pytest.mark.django_db
@@ -82,3 +83,58 @@ def test_postgresql_sessions_plan_for_fast_random_reads() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SHOW random_page_cost")
         assert float(cursor.fetchone()[0]) == pytest.approx(1.1)
+
+
+LIST_FILTERS = [
+    {"region": VILLAGE, "status": "registered"}, {"region": VILLAGE, "status": "exited"},
+    {"region": VILLAGE, "cause": "illness"}, {"region": VILLAGE, "attribute": "general", "grade": "B"},
+    {"region": VILLAGE, "status": "remaining", "sort": "-people"}, {"region": VILLAGE, "sort": "-village"},
+    {"region": TOWNSHIP, "status": "registered"}, {"q": "2208"}, {"q": "测试"}, {"gap": "pension"},
+    {"region": VILLAGE, "failing": "income"}, {"status": "no_such_status"},
+]
+
+
+@pytest.mark.parametrize("params", LIST_FILTERS, ids=lambda p: "&".join(f"{k}={v}" for k, v in p.items()))
+def test_the_kept_list_queries_give_what_the_orm_gives(world, params: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+    from django.core.paginator import Paginator
+
+    from liangfang.registry.models import Region
+    from liangfang.web.permissions import Viewer
+    from liangfang.web.selectors.households import HouseholdList, ListFilters, filtered_households, with_row_details
+
+    write_many([HouseholdInput(VILLAGE, household_data(main_cause="illness" if i % 2 else "disability"),
+                               [member_data(), member_data("son", born=dt.date(2010, 1, 1))]) for i in range(70)],
+               by="test")
+    head = Member.objects.filter(household=world.mine, relation="head").first()
+    assert head is not None
+    viewer = Viewer("admin", Region.objects.get(code="220802000000"), ROLES["county_admin"])
+    for extra in ({}, {"q": head.resident_id}, {"cadre": str(world.cadre.pk)}):
+        f = ListFilters.from_query({**params, **extra})
+        region = Region.objects.get(code=f.region) if f.region else None
+        qs = filtered_households(viewer, f, region)
+        kept = HouseholdList(viewer, f, region)
+        for _ in range(2):  # the second time from the kept SQL
+            assert kept.count() == qs.count() and len(HouseholdList(viewer, f, region)) == qs.count()
+            for number in (1, 2):
+                page = Paginator(HouseholdList(viewer, f, region), 50).get_page(number)
+                expected = page_rows(with_row_details(qs)[page.start_index() - 1:page.end_index()]) \
+                    if qs.count() else []
+                assert list(page.object_list) == expected
+
+
+def test_a_village_list_runs_from_kept_sql_and_a_township_list_through_the_orm(world) -> None:  # type: ignore[no-untyped-def]
+    from django.test.utils import CaptureQueriesContext
+
+    from liangfang.registry.models import Region
+    from liangfang.web.permissions import Viewer
+    from liangfang.web.selectors import households as selector
+
+    viewer = Viewer("admin", Region.objects.get(code="220802000000"), ROLES["county_admin"])
+    for code, kept in ((VILLAGE, True), (TOWNSHIP, False)):
+        f = selector.ListFilters.from_query({"region": code, "status": "registered"})
+        listed = selector.HouseholdList(viewer, f, Region.objects.get(code=code))
+        with CaptureQueriesContext(connection) as queries:
+            assert listed.count() >= 1 and len(listed[0:50]) >= 1
+        assert len(queries) == 2
+        assert (selector._KEPT[("count", *listed.shape)] is not None) is kept
+        assert (selector._KEPT[("rows", 0, 50, *listed.shape)] is not None) is kept

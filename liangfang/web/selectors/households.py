@@ -4,9 +4,9 @@ number of queries whatever the page size."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
-from typing import Any
+from typing import Any, TypeVar, overload
 from urllib.parse import urlencode
 
 from django.core.cache import cache
@@ -14,10 +14,12 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet,
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from ...assessments.models import IndicatorResult
+from ...prepared import NotPreparable, Prepared
 from ...registry.codes import code_list
 from ...registry.models import Cadre, CadrePairing, Household, Member, Region
 from ..filters import options_html
-from ..permissions import Viewer, visible_households
+from ..permissions import Viewer
 from .people import GAPS, coverage_conditions
 
 _RESIDENT_ID = re.compile(r"^(\d{17}[\dXx]|\d{15})$")
@@ -73,38 +75,155 @@ def _search(qs: QuerySet[Household], text: str) -> QuerySet[Household]:
     return qs.filter(pk__in=named)
 
 
+def _split(viewer: Viewer, f: ListFilters, region: Region | None) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """The list query's shape (which filters are set, how it is sorted) and the values it compares
+    with. Queries of one shape differ only in their values, so the SQL of each shape is kept."""
+    from ...registry.selectors import significant_prefix
+    from .assessments import latest_run
+
+    region = region or viewer.region
+    shape: list[Any] = [f.sort]
+    values: dict[str, Any] = {}
+    if region.level == "village":
+        values["village_id"] = region.pk
+    else:
+        values["prefix"] = significant_prefix(region)
+    if f.q:
+        kind = "resident_id" if _RESIDENT_ID.match(f.q) else "number" if f.q.isdigit() else "name"
+        shape.append(("q", kind))
+        values["q"] = f.q.upper() if kind == "resident_id" else f.q
+    if f.status in STATUS_GROUPS:
+        shape.append(("status", f.status))
+    elif f.status in code_list("household_status").codes:
+        values["status"] = f.status
+    for name in ("attribute", "cause", "grade"):
+        if getattr(f, name):
+            values[name] = getattr(f, name)
+    if f.gap in GAPS:
+        shape.append(("gap", f.gap))
+        values["day"] = timezone.localdate()
+    if f.cadre.isdigit():
+        values["cadre_id"] = int(f.cadre)
+    if f.failing:
+        run = latest_run()
+        if run is None:
+            shape.append(("failing", "no run"))
+        else:
+            values.update(run_id=run.pk, indicator=f.failing)
+    return (*shape, *sorted(values)), values
+
+
+def _build(shape: tuple[Any, ...], values: Mapping[str, Any]) -> QuerySet[Household]:
+    """The list query of this shape for these values: the one place the filters are written."""
+    from .assessments import FAILING
+
+    parts = {p[0]: p[1] for p in shape if isinstance(p, tuple)}
+    v = values
+    qs = Household.objects.all()
+    if "village_id" in v:
+        qs = qs.filter(village_id=v["village_id"])
+    else:
+        qs = qs.filter(village__code__startswith=v["prefix"])
+    if "q" in parts:
+        if parts["q"] == "resident_id":
+            qs = qs.filter(pk__in=Member.objects.filter(resident_id=v["q"]).values("household_id"))
+        elif parts["q"] == "number":
+            qs = qs.filter(number__startswith=v["q"])
+        else:
+            qs = qs.filter(pk__in=Member.objects.filter(name__startswith=v["q"]).values("household_id"))
+    if "status" in parts:
+        qs = qs.filter(status__in=STATUS_GROUPS[parts["status"]])
+    elif "status" in v:
+        qs = qs.filter(status=v["status"])
+    if "attribute" in v:
+        qs = qs.filter(poverty_attribute=v["attribute"])
+    if "cause" in v:
+        qs = qs.filter(Q(main_cause=v["cause"]) | Q(other_cause_1=v["cause"]) | Q(other_cause_2=v["cause"]))
+    if "grade" in v:
+        qs = qs.filter(housing_grade=v["grade"])
+    if "gap" in parts:
+        counted, covered = coverage_conditions(v["day"])[parts["gap"]]
+        qs = qs.filter(Exists(Member.objects.filter(counted, ~covered, household=OuterRef("pk"), is_active=True)))
+    if "cadre_id" in v:
+        qs = qs.filter(pk__in=CadrePairing.objects.filter(cadre_id=v["cadre_id"], end_date=None).values("household_id"))
+    if "failing" in parts:
+        qs = qs.none()
+    elif "run_id" in v:
+        qs = qs.filter(pk__in=IndicatorResult.objects.filter(
+            run_id=v["run_id"], level="household", indicator=v["indicator"], status__in=FAILING).values("subject_id"))
+    if shape[0] in ("people", "-people"):
+        qs = qs.annotate(people=Count("members", filter=Q(members__is_active=True)))
+    return qs.order_by(*SORTS[shape[0]])
+
+
 def filtered_households(viewer: Viewer, f: ListFilters, region: Region | None = None) -> QuerySet[Household]:
     """Households the viewer may see that match the filters (``region`` already checked to lie
     inside the viewer's region)."""
-    from ...registry.selectors import households_in
+    return _build(*_split(viewer, f, region))
 
-    qs = households_in(region) if region is not None else visible_households(viewer)
-    if f.q:
-        qs = _search(qs, f.q)
-    if f.status in STATUS_GROUPS:
-        qs = qs.filter(status__in=STATUS_GROUPS[f.status])
-    elif f.status in code_list("household_status").codes:
-        qs = qs.filter(status=f.status)
-    if f.attribute:
-        qs = qs.filter(poverty_attribute=f.attribute)
-    if f.cause:
-        qs = qs.filter(Q(main_cause=f.cause) | Q(other_cause_1=f.cause) | Q(other_cause_2=f.cause))
-    if f.grade:
-        qs = qs.filter(housing_grade=f.grade)
-    if f.gap in GAPS:
-        counted, covered = coverage_conditions(timezone.localdate())[f.gap]
-        lacking = Member.objects.filter(counted, ~covered, household=OuterRef("pk"), is_active=True)
-        qs = qs.filter(Exists(lacking))
-    if f.cadre.isdigit():
-        paired = CadrePairing.objects.filter(cadre_id=int(f.cadre), end_date=None).values("household_id")
-        qs = qs.filter(pk__in=paired)
-    if f.failing:
-        from .assessments import failing_households
 
-        qs = failing_households(qs, f.failing)
-    if f.sort in ("people", "-people"):
-        qs = qs.annotate(people=Count("members", filter=Q(members__is_active=True)))
-    return qs.order_by(*SORTS[f.sort])
+_KEPT: dict[tuple[Any, ...], Prepared[Household] | None] = {}
+T = TypeVar("T")
+
+
+def _kept(key: tuple[Any, ...], build: Callable[..., QuerySet[Household, Any]],
+          use: Callable[[Prepared[Household]], T], otherwise: Callable[[], T]) -> T:
+    """``use`` the kept SQL of a list query; ``otherwise`` (the ORM) for a shape whose values
+    cannot be substituted — a code prefix, a date, the start of a name — remembered as such."""
+    if key not in _KEPT:
+        if len(_KEPT) >= 512:
+            _KEPT.clear()
+        _KEPT[key] = Prepared(build)
+    prepared = _KEPT[key]
+    if prepared is not None:
+        try:
+            return use(prepared)
+        except NotPreparable:  # raised while compiling, before anything ran
+            _KEPT[key] = None
+    return otherwise()
+
+
+class HouseholdList:
+    """The filtered list as the paginator reads it: its size and one page of rows (head, size and
+    responsible cadre read in the same query). Both run as kept SQL when the filters compare values
+    as they are (a village, a status group, a cause, a cadre…), else through the ORM."""
+
+    def __init__(self, viewer: Viewer, f: ListFilters, region: Region | None = None) -> None:
+        self.shape, self.values = _split(viewer, f, region)
+        self._count: int | None = None
+
+    def count(self) -> int:
+        if self._count is None:
+            shape, values = self.shape, self.values
+            self._count = _kept(("count", *shape), lambda **v: _build(shape, v),
+                                lambda kept: kept.count(**values), lambda: _build(shape, values).count())
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self) -> Iterator[Row]:
+        return iter(self[0:self.count()])
+
+    @overload
+    def __getitem__(self, page: int) -> Row: ...
+
+    @overload
+    def __getitem__(self, page: slice) -> list[Row]: ...
+
+    def __getitem__(self, page: int | slice) -> Row | list[Row]:
+        if isinstance(page, int):
+            return self[page:page + 1][0]
+        start, stop = page.start or 0, page.stop
+        if stop is not None and stop <= start:
+            return []
+        shape, values = self.shape, self.values
+
+        def rows(**v: Any) -> QuerySet[Household, Any]:
+            return with_row_details(_build(shape, v))[start:stop]
+
+        return page_rows(_kept(("rows", start, stop, *shape), rows,
+                               lambda kept: kept.tuples(**values), lambda: list(rows(**values))))
 
 
 @dataclass(frozen=True)
@@ -123,27 +242,26 @@ class Row:
 ROW_FIELDS = ("number", "village__name", "status", "poverty_attribute", "main_cause")
 
 
-def with_row_details(qs: QuerySet[Household]) -> QuerySet[Household]:
+def with_row_details(qs: QuerySet[Household]) -> QuerySet[Household, Any]:
     """The list's columns for each household — village, head, size and responsible cadre — read in
     the same query as the households themselves (an index probe per row for each detail), as plain
-    values: a page of 50 rows costs one query and no model instances."""
+    tuples (``page_rows`` reads them): a page of 50 rows costs one query and no model instances."""
     active = Member.objects.filter(household=OuterRef("pk"), is_active=True)
     head = active.filter(relation="head").order_by("id")
     size = active.order_by().values("household").annotate(n=Count("id")).values("n")
     cadre = CadrePairing.objects.filter(household=OuterRef("pk"), end_date=None).values("cadre__name")[:1]
-    return qs.values(*ROW_FIELDS).annotate(
+    return qs.values_list(*ROW_FIELDS).annotate(
         row_head_name=Subquery(head.values("name")[:1]),
         row_head_resident_id=Subquery(head.values("resident_id")[:1]),
         row_people=Coalesce(Subquery(size[:1], output_field=IntegerField()), 0),
         row_cadre=Subquery(cadre))
 
 
-def page_rows(values: Sequence[dict[str, Any]]) -> list[Row]:
+def page_rows(values: Iterable[Sequence[Any]]) -> list[Row]:
     """Rows of one page read with ``with_row_details``."""
-    return [Row(number=v["number"], village=v["village__name"], status=v["status"],
-                poverty_attribute=v["poverty_attribute"], main_cause=v["main_cause"],
-                head_name=v["row_head_name"] or "", head_resident_id=v["row_head_resident_id"] or "",
-                people=v["row_people"], cadre=v["row_cadre"] or "") for v in values]
+    return [Row(number=number, village=village, status=status, poverty_attribute=attribute, main_cause=cause,
+                head_name=head or "", head_resident_id=head_id or "", people=people, cadre=cadre or "")
+            for number, village, status, attribute, cause, head, head_id, people, cadre in values]
 
 
 def villages_in(region: Region) -> QuerySet[Region]:
@@ -171,17 +289,24 @@ def _villages_html(scope: Region) -> str:
     return str(html)
 
 
+_VILLAGE_CADRES = Prepared(lambda village_id: Cadre.objects.filter(pk__in=CadrePairing.objects.filter(
+    end_date=None, household__village_id=village_id).values("cadre_id")).order_by("name", "id")
+    .values_list("pk", "name", "unit_name"))
+
+
 def list_choices(scope: Region, region: Region) -> ListChoices:
     """Choices of the list's village and cadre filters: the villages of the viewer's region and
     the cadres paired in the listed region (read each time: an index probe per household of the
     region, about a millisecond for a village)."""
     from ...registry.selectors import households_in
 
-    paired = CadrePairing.objects.filter(end_date=None, household__in=households_in(region)).values("cadre_id")
-    return ListChoices(
-        villages_html=_villages_html(scope),
-        cadres=[(pk, f"{name}（{unit}）") for pk, name, unit in
-                Cadre.objects.filter(pk__in=paired).order_by("name", "id").values_list("pk", "name", "unit_name")])
+    if region.level == "village":
+        cadres = _VILLAGE_CADRES.tuples(village_id=region.pk)
+    else:
+        paired = CadrePairing.objects.filter(end_date=None, household__in=households_in(region)).values("cadre_id")
+        cadres = list(Cadre.objects.filter(pk__in=paired).order_by("name", "id").values_list("pk", "name", "unit_name"))
+    return ListChoices(villages_html=_villages_html(scope),
+                       cadres=[(pk, f"{name}（{unit}）") for pk, name, unit in cadres])
 
 
 def all_cadre_choices(limit: int = 5000) -> list[tuple[int, str]]:

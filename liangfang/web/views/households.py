@@ -3,9 +3,6 @@ the filtered list."""
 
 from __future__ import annotations
 
-from html import escape
-from typing import Any, cast
-
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -15,6 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from markupsafe import escape
 
 from ...registry.codes import code_labels, code_list
 from ...registry.models import Region
@@ -27,12 +25,11 @@ from ..selectors.conflicts import history_lines
 from ..selectors.detail import household_page
 from ..selectors.households import (
     PAGE_SIZE,
+    HouseholdList,
     ListFilters,
     Row,
     filtered_households,
     list_choices,
-    page_rows,
-    with_row_details,
 )
 from ..selectors.plans import household_plans
 from ..text import is_zh
@@ -87,14 +84,12 @@ def _rows_html(rows: list[Row], viewer: Viewer) -> SafeString:
 def household_list(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     f = ListFilters.from_query(request.GET)
     region = region_for(viewer, f.region) if f.region else viewer.region
-    qs = filtered_households(viewer, f, region)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))  # counts the plain query
-    shown = with_row_details(qs)[page.start_index() - 1:page.end_index()] if page.paginator.count else []
+    page = Paginator(HouseholdList(viewer, f, region), PAGE_SIZE).get_page(request.GET.get("page"))
     sorts = {key: f.query(sort=(("-" + key) if f.sort == key else key)) for key in
              ("number", "village", "status", "people", "updated")}
     return render(request, "web/household_list.html", {
         "viewer": viewer, "filters": f, "region": region, "page": page,
-        "rows_html": _rows_html(page_rows(cast("list[dict[str, Any]]", list(shown))), viewer),
+        "rows_html": _rows_html(list(page.object_list), viewer),
         "query": f.query(), "sorts": sorts, "choices": _filter_choices(viewer, region), "export_limit": EXPORT_LIMIT,
     })
 
