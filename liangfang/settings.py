@@ -162,6 +162,9 @@ def _database() -> dict[str, object]:
 DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Django's model backend; the session's user is read with kept SQL (liangfang/accounts/backends.py).
+AUTHENTICATION_BACKENDS = ["liangfang.accounts.backends.AccountBackend"]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},

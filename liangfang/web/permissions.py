@@ -118,9 +118,12 @@ def household_for(viewer: Viewer, number: str) -> Household:
     return household
 
 
+_REGION = Prepared(lambda code: Region.objects.filter(code=code).order_by()[:1])
+
+
 def region_for(viewer: Viewer, code: str) -> Region:
     """A region inside the viewer's region; 404 for any other code."""
-    region = Region.objects.filter(code=code).first()
+    region = _REGION.first(code=code)
     if region is None or not viewer.covers(region):
         raise Http404
     return region
