@@ -134,11 +134,14 @@ def _database() -> dict[str, object]:
             # The planner's default random_page_cost (4) assumes spinning disks: on SSD or a cached
             # registry it walks 120,000 pairings instead of probing an index for a village's 1,000
             # households (29 ms → 1 ms). LIANGFANG_PG_RANDOM_PAGE_COST overrides; "" keeps the server's.
+            options = dict(config.get("OPTIONS") or {})  # type: ignore[call-overload]
             cost = os.environ.get("LIANGFANG_PG_RANDOM_PAGE_COST", "1.1").strip()
             if cost:
-                options = dict(config.get("OPTIONS") or {})  # type: ignore[call-overload]
                 options["options"] = f"-c random_page_cost={float(cost)}"
-                config["OPTIONS"] = options
+            # Values sent apart from the SQL, so psycopg prepares a statement run five times on a
+            # connection and PostgreSQL stops parsing and planning the pages' repeated reads.
+            options["server_side_binding"] = env_bool("LIANGFANG_PG_SERVER_SIDE_BINDING", True)
+            config["OPTIONS"] = options
             config.setdefault("TEST", {"NAME": os.environ.get("LIANGFANG_TEST_DB")} if
                               os.environ.get("LIANGFANG_TEST_DB") else {})
         return config
