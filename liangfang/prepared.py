@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import itertools
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -51,7 +51,7 @@ def _stand_in(value: Any) -> Any:
     raise NotPreparable(f"parameters must be int or str, not {type(value).__name__}")
 
 
-Builder = Callable[[SQLCompiler, list[Sequence[Any]]], list[Any]]
+Builder = Callable[[Iterable[Sequence[Any]]], list[Any]]
 
 
 @dataclass
@@ -60,6 +60,7 @@ class _Compiled:
     params: list[Any]
     slots: list[tuple[int, str]]  # (position among params, parameter name)
     compiler: SQLCompiler
+    converters: dict[int, Any]  # the compiler's, worked out once
     build: Builder
 
 
@@ -73,9 +74,9 @@ def _model_rows(compiler: SQLCompiler, db: str) -> Builder:
     names = [f[0].target.attname for f in select[start:end]]
     populators = get_related_populators(klass_info, select, db)  # type: ignore[call-arg]  # stubs: Django 6
 
-    def build(compiler: SQLCompiler, rows: list[Sequence[Any]]) -> list[Any]:
+    def build(rows: Iterable[Sequence[Any]]) -> list[Any]:
         out = []
-        for row in compiler.results_iter([rows]):
+        for row in rows:
             obj = model.from_db(db, names, row[start:end])
             for populator in populators:
                 populator.populate(row, obj)
@@ -87,8 +88,8 @@ def _model_rows(compiler: SQLCompiler, db: str) -> Builder:
     return build
 
 
-def _tuple_rows(compiler: SQLCompiler, rows: list[Sequence[Any]]) -> list[Any]:
-    return [tuple(r) for r in compiler.results_iter([rows], tuple_expected=True)]
+def _tuple_rows(rows: Iterable[Sequence[Any]]) -> list[Any]:
+    return [tuple(r) for r in rows]
 
 
 class Prepared(Generic[M]):
@@ -117,6 +118,9 @@ class Prepared(Generic[M]):
             raise NotPreparable("the query matches nothing with stand-in values (none(), an empty slice, or a "
                                 "value outside a small integer field's range): run it through the ORM") from None
         params = list(params)
+        selected = [s[0] for s in compiler.select[0:compiler.col_count]]
+        if compiler.has_composite_fields(selected):
+            raise NotPreparable("composite primary keys are not supported")
         by_value = {v: k for k, v in stand_ins.items()}
         slots = [(i, by_value[p]) for i, p in enumerate(params) if _hashable(p) and p in by_value]
         missing = set(stand_ins) - {name for _, name in slots}
@@ -134,7 +138,8 @@ class Prepared(Generic[M]):
             build = _tuple_rows
         else:
             build = _model_rows(compiler, connection.alias)
-        return _Compiled(sql, params, slots, compiler, build)
+        converters = {} if counting else compiler.get_converters(selected)
+        return _Compiled(sql, params, slots, compiler, converters, build)
 
     def _run(self, values: dict[str, Any], counting: bool = False) -> list[Any]:
         connection = connections["default"]
@@ -148,7 +153,9 @@ class Prepared(Generic[M]):
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
-        return compiled.build(compiled.compiler, rows)
+        if compiled.converters:
+            return compiled.build(compiled.compiler.apply_converters(rows, compiled.converters))
+        return compiled.build(rows)
 
     def all(self, **values: Any) -> list[M]:
         """The model instances for these values."""
