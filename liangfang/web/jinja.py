@@ -3,7 +3,8 @@ Django's Jinja2 backend with one compiled copy of each template per language.
 
 What the templates can use besides the view's context: ``_``/``gettext`` and ``ngettext`` (Django's
 catalogues, new-style: ``_("%(n)s people", n=...)`` escapes the values), ``url()`` (Django's
-``reverse``), ``static()``, ``get_language()``, ``csrf_input`` (added by the backend), the
+``reverse``), ``static()``, ``get_language()``, ``csrf_field()`` (the backend's ``csrf_input``,
+masked once per page), the
 filters of ``liangfang/web/filters.py`` and Django's ``date`` and ``linebreaksbr``. A name nobody
 gave prints as nothing, as in Django's templates; the test suite makes it an error instead
 (``tests/conftest.py``), so a misspelt name fails a test rather than leaving a blank.
@@ -28,14 +29,29 @@ from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
 from django.utils import translation
 from django.utils.translation import get_language, gettext, ngettext
-from jinja2 import Environment
+from jinja2 import Environment, pass_context
 from jinja2.ext import Extension
 from jinja2.lexer import Token
+from jinja2.runtime import Context
+from markupsafe import Markup
 
 from . import filters
 
 _DIGITS = re.compile(r"[0-9]+")
 _PATTERNS: dict[tuple[str, str, int], tuple[str, tuple[str, ...]] | None] = {}
+
+
+@pass_context
+def csrf_field(context: Context) -> Any:
+    """The hidden CSRF input: masked once per page, however many forms the page has (Django's
+    ``csrf_input`` masks the token again at every use)."""
+    request = context.get("request")
+    if request is None:
+        return ""
+    field = getattr(request, "_liangfang_csrf_field", None)
+    if field is None:
+        field = request._liangfang_csrf_field = Markup(str(context["csrf_input"]))
+    return field
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
@@ -92,7 +108,7 @@ def environment(**options: Any) -> Environment:
     env = Environment(extensions=["jinja2.ext.i18n", ConstantTranslations], **options)
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(
-        url=url, static=static, get_language=get_language,
+        url=url, static=static, get_language=get_language, csrf_field=csrf_field,
         options=filters.options, chosen_option=filters.chosen_option,
         # base.html reads these; pages that have no viewer (log-in, errors) leave them out
         viewer=None, error_page=False,
