@@ -53,7 +53,7 @@ def _filter_choices(viewer: Viewer, region: Region) -> dict[str, object]:
         "grades": _choices("housing_grade"),
         "gaps": [("medical", _("Member without medical insurance")), ("pension", _("Adult without pension insurance")),
                  ("doctor", _("Member without family doctor")), ("school", _("Child 6–15 out of school"))],
-        "cadres": choices.cadres,
+        "cadres_html": choices.cadres_html,
         "indicators": indicator_choices(),
     }
 
