@@ -138,3 +138,13 @@ def test_a_village_list_runs_from_kept_sql_and_a_township_list_through_the_orm(w
         assert len(queries) == 2
         assert (selector._KEPT[("count", *listed.shape)] is not None) is kept
         assert (selector._KEPT[("rows", 0, 50, *listed.shape)] is not None) is kept
+
+
+@pytest.mark.parametrize("params", [{}, {"sort": "people"}, {"sort": "-number"}, {"q": "王 &", "region": VILLAGE,
+                                                                                   "sort": "village"}])
+def test_sort_links_keep_every_filter(params: dict[str, str]) -> None:
+    from liangfang.web.selectors.households import ListFilters
+
+    f = ListFilters.from_query(params)
+    keys = ("number", "village", "status", "people", "updated")
+    assert f.sort_queries(keys) == {k: f.query(sort=("-" + k) if f.sort == k else k) for k in keys}

@@ -61,6 +61,15 @@ class ListFilters:
             data.pop("sort")
         return urlencode({k: v for k, v in data.items() if v})
 
+    def sort_queries(self, keys: Sequence[str]) -> dict[str, str]:
+        """The query string of these filters sorted by each key (descending when already sorted by it)."""
+        rest = self.query(sort="number")  # "number" is the default, left out of the query
+        out = {}
+        for key in keys:
+            sort = ("-" + key) if self.sort == key else key
+            out[key] = rest if sort == "number" else "&".join(p for p in (rest, urlencode({"sort": sort})) if p)
+        return out
+
     def with_(self, **changes: str) -> ListFilters:
         return replace(self, **changes)
 

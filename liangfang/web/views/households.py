@@ -3,6 +3,8 @@ the filtered list."""
 
 from __future__ import annotations
 
+from html import escape  # the standard library's: the fastest for the list's short values
+
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -12,7 +14,6 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from markupsafe import escape
 
 from ...registry.codes import code_labels, code_list
 from ...registry.models import Region
@@ -58,26 +59,22 @@ def _filter_choices(viewer: Viewer, region: Region) -> dict[str, object]:
     }
 
 
-_ROW = ('<tr><td><a href="{href}">{number}</a></td><td>{village}</td><td>{head}</td><td class="id">{rid}</td>'
-        '<td class="num">{people}</td><td><span class="status {status}">{status_label}</span></td><td>{attribute}</td>'
-        '<td>{cause}</td><td>{cadre}</td></tr>')
-
-
 def _rows_html(rows: list[Row], viewer: Viewer) -> SafeString:
     """The table body, written in Python with every value escaped: a template loop over 50 rows
     costs more than the query behind it."""
     if not rows:
         return format_html('<tr><td colspan="9">{}</td></tr>', _("No household matches."))
-    base = reverse("web:household", args=["0"])[:-2]
+    base = escape(reverse("web:household", args=["0"])[:-2])
     lang = "zh" if is_zh() else "en"
     statuses, attributes, causes = (code_labels(name, lang) for name in
                                     ("household_status", "poverty_attribute", "poverty_cause"))
-    return mark_safe("\n".join(_ROW.format(  # every value below is escaped
-        href=escape(f"{base}{r.number}/"), number=escape(r.number), village=escape(r.village), head=escape(r.head_name),
-        rid=escape(masking.resident_id(viewer.role, r.head_resident_id)), people=r.people,
-        status=escape(r.status), status_label=escape(statuses.get(r.status, "")),
-        attribute=escape(attributes.get(r.poverty_attribute, "")), cause=escape(causes.get(r.main_cause, "")),
-        cadre=escape(r.cadre)) for r in rows))
+    role = viewer.role
+    return mark_safe("\n".join(  # every value below is escaped
+        f'<tr><td><a href="{base}{escape(r.number)}/">{escape(r.number)}</a></td><td>{escape(r.village)}</td>'
+        f'<td>{escape(r.head_name)}</td><td class="id">{escape(masking.resident_id(role, r.head_resident_id))}</td>'
+        f'<td class="num">{r.people:d}</td><td><span class="status {escape(r.status)}">'
+        f'{escape(statuses.get(r.status, ""))}</span></td><td>{escape(attributes.get(r.poverty_attribute, ""))}</td>'
+        f'<td>{escape(causes.get(r.main_cause, ""))}</td><td>{escape(r.cadre)}</td></tr>' for r in rows))
 
 
 @viewer_required()
@@ -85,8 +82,7 @@ def household_list(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     f = ListFilters.from_query(request.GET)
     region = region_for(viewer, f.region) if f.region else viewer.region
     page = Paginator(HouseholdList(viewer, f, region), PAGE_SIZE).get_page(request.GET.get("page"))
-    sorts = {key: f.query(sort=(("-" + key) if f.sort == key else key)) for key in
-             ("number", "village", "status", "people", "updated")}
+    sorts = f.sort_queries(("number", "village", "status", "people", "updated"))
     return render(request, "web/household_list.html", {
         "viewer": viewer, "filters": f, "region": region, "page": page,
         "rows_html": _rows_html(list(page.object_list), viewer),
