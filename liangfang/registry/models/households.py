@@ -112,7 +112,13 @@ class Household(models.Model):
         verbose_name = "农户 household"
         verbose_name_plural = "农户 households"
         ordering = ["number"]
-        indexes = [models.Index(fields=["village", "status"], name="household_village_status")]
+        indexes = [
+            models.Index(fields=["village", "status"], name="household_village_status"),
+            # A village's registered households in number order: the list's most used page reads
+            # its 50 rows straight from this index instead of filtering the village's every household.
+            models.Index(fields=["village", "number"], condition=Q(is_registered=True),
+                         name="household_registered_village"),
+        ]
         constraints = [
             models.CheckConstraint(condition=_in("status", "household_status"),
                                    name="household_status_in_list"),
