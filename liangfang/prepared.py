@@ -9,10 +9,12 @@ execute the SQL directly, then build rows exactly as the queryset would: model i
 ``select_related`` objects, deferred fields and annotations) or ``values_list`` tuples, through
 the same converters.
 
-Only parameters compared as they are (``field=value``) can be substituted; anything else (a
-``__startswith``, an ``__in`` list whose length varies) is refused when the query is compiled.
-``tests/test_prepared.py`` checks every prepared query against its queryset on SQLite and
-PostgreSQL.
+Only int and str parameters compared as they are (``field=value``) can be substituted; anything
+else (a ``__startswith``, an ``__in`` list whose length varies, a date, a boolean, a query Django
+compiles to nothing for the stand-in values) raises ``NotPreparable`` when the query is compiled,
+before anything runs, and the caller uses the ORM. ``tests/test_prepared.py`` checks each kind of
+query (models, related objects, deferred fields, tuples, unions, counts) against its queryset on
+SQLite and PostgreSQL; ``tests/web/test_list_rows.py`` does the same for the household list.
 """
 
 from __future__ import annotations

@@ -10,8 +10,8 @@ from typing import Any, TypeVar, overload
 from urllib.parse import urlencode
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 
 from ...assessments.models import IndicatorResult
@@ -261,18 +261,25 @@ def with_row_details(qs: QuerySet[Household]) -> QuerySet[Household, Any]:
     head = active.filter(relation="head").order_by("id")
     size = active.order_by().values("household").annotate(n=Count("id")).values("n")
     cadre = CadrePairing.objects.filter(household=OuterRef("pk"), end_date=None).values("cadre__name")[:1]
+    # the head's name and resident ID in one probe, joined by a separator a resident ID never holds
+    head_both = head.annotate(both=Concat("name", Value(_SEPARATOR), "resident_id", output_field=CharField()))
     return qs.values_list(*ROW_FIELDS).annotate(
-        row_head_name=Subquery(head.values("name")[:1]),
-        row_head_resident_id=Subquery(head.values("resident_id")[:1]),
+        row_head=Subquery(head_both.values("both")[:1]),
         row_people=Coalesce(Subquery(size[:1], output_field=IntegerField()), 0),
         row_cadre=Subquery(cadre))
 
 
+_SEPARATOR = "\x1f"
+
+
 def page_rows(values: Iterable[Sequence[Any]]) -> list[Row]:
     """Rows of one page read with ``with_row_details``."""
-    return [Row(number=number, village=village, status=status, poverty_attribute=attribute, main_cause=cause,
-                head_name=head or "", head_resident_id=head_id or "", people=people, cadre=cadre or "")
-            for number, village, status, attribute, cause, head, head_id, people, cadre in values]
+    rows = []
+    for number, village, status, attribute, cause, head, people, cadre in values:
+        name, _, resident_id = (head or "").rpartition(_SEPARATOR)
+        rows.append(Row(number=number, village=village, status=status, poverty_attribute=attribute, main_cause=cause,
+                        head_name=name, head_resident_id=resident_id, people=people, cadre=cadre or ""))
+    return rows
 
 
 def villages_in(region: Region) -> QuerySet[Region]:
@@ -312,11 +319,21 @@ def _cadres_html(region: Region) -> str:
     key = f"liangfang:cadre-options:{region.pk}"
     html = cache.get(key)
     if html is None:
-        paired = CadrePairing.objects.filter(end_date=None, household__in=households_in(region)).values("cadre_id")
-        html = options_html((pk, f"{name}（{unit}）") for pk, name, unit in Cadre.objects.filter(pk__in=paired)
-                            .order_by("name", "id").values_list("pk", "name", "unit_name"))
+        if region.level == "village":
+            cadres = _VILLAGE_CADRES.tuples(village_id=region.pk)
+        else:
+            cadres = list(_paired_cadres(households_in(region)))
+        html = options_html((pk, f"{name}（{unit}）") for pk, name, unit in cadres)
         cache.set(key, html, CHOICES_SECONDS)
     return str(html)
+
+
+def _paired_cadres(households: QuerySet[Household]) -> QuerySet[Cadre, tuple[int, str, str]]:
+    paired = CadrePairing.objects.filter(end_date=None, household__in=households).values("cadre_id")
+    return Cadre.objects.filter(pk__in=paired).order_by("name", "id").values_list("pk", "name", "unit_name")
+
+
+_VILLAGE_CADRES = Prepared(lambda village_id: _paired_cadres(Household.objects.filter(village_id=village_id)))
 
 
 def list_choices(scope: Region, region: Region) -> ListChoices:
