@@ -25,6 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.machine import python_speed  # noqa: E402
+
 PROVINCE, CITY, COUNTY = "220000000000", "220800000000", "220802000000"
 TOWNSHIPS = 10
 VILLAGES_PER_TOWNSHIP = 13
@@ -132,16 +134,6 @@ def build_workbook(path: Path, members: int, seed: int = 2020) -> tuple[int, int
                         rng.choice((0, 2400)), 0, rng.choice((0, 1236)), 0, 0, rng.randint(0, 2000), size])
     wb.save(path)
     return households, done
-
-
-def python_speed() -> float:
-    """CPU seconds for ten million additions in a Python loop: a yardstick printed beside the
-    figures, because a shared or throttled machine stretches CPU time as well as wall time."""
-    started = time.process_time()
-    total = 0
-    for i in range(10_000_000):
-        total += i
-    return time.process_time() - started
 
 
 def main() -> None:

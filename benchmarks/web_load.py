@@ -293,6 +293,9 @@ def main() -> None:
         for paths in targets.values():  # warm up: one request per client
             for c in clients:
                 c.request("GET", paths[0])
+        from benchmarks.machine import python_speed
+
+        yardstick = python_speed()
         print(f"\n{args.clients} clients, think time {args.think} s, {args.workers} gunicorn workers, "
               f"PostgreSQL {args.database}; each phase: {args.requests} requests or {args.seconds:.0f} s; "
               f"load average before: {os.getloadavg()[0]:.1f}")
@@ -308,6 +311,8 @@ def main() -> None:
                   f"{_pct(lat, 99):>9.1f}{len(lat) / phase.seconds:>9.1f}"
                   f"{cpu['server']:>24.1f}{cpu['postgres']:>9.1f}{cpu['client']:>8.1f}")
         print(f"load average after: {os.getloadavg()[0]:.1f} (2 cores; other work on the machine counts too)")
+        print(f"yardstick: 10M Python additions took {yardstick:.2f} s of CPU before the phases, "
+              f"{python_speed():.2f} s after (about 0.4 s on a quiet core)")
     finally:
         server.terminate()
         try:
