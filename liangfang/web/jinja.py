@@ -4,10 +4,10 @@ Django's Jinja2 backend with one compiled copy of each template per language.
 What the templates can use besides the view's context: ``_``/``gettext`` and ``ngettext`` (Django's
 catalogues, new-style: ``_("%(n)s people", n=...)`` escapes the values), ``url()`` (Django's
 ``reverse``), ``static()``, ``get_language()``, ``csrf_field()`` (the backend's ``csrf_input``,
-masked once per page), the
-filters of ``liangfang/web/filters.py`` and Django's ``date`` and ``linebreaksbr``. A name nobody
-gave prints as nothing, as in Django's templates; the test suite makes it an error instead
-(``tests/conftest.py``), so a misspelt name fails a test rather than leaving a blank.
+masked once per page), the filters of ``liangfang/web/filters.py`` and Django's ``date`` (in the
+current time zone) and ``linebreaksbr``. A name nobody gave prints as nothing, as in Django's
+templates; the test suite makes it an error instead (``tests/conftest.py``), so a misspelt name
+fails a test rather than leaving a blank.
 
 Two things make a page cheaper to render than a plain set-up would (BENCHMARKS.md, issue 4):
 ``_("literal")`` is looked up in the catalogue when the template is compiled for a language, not on
@@ -17,6 +17,7 @@ pattern reversed once instead of walking the URL resolver each time.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import threading
 from collections.abc import Iterable, Iterator
@@ -27,7 +28,7 @@ from django.template.backends.jinja2 import Jinja2 as DjangoJinja2
 from django.template.defaultfilters import date, linebreaksbr
 from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import get_language, gettext, ngettext
 from jinja2 import Environment, pass_context
 from jinja2.ext import Extension
@@ -39,6 +40,14 @@ from . import filters
 
 _DIGITS = re.compile(r"[0-9]+")
 _PATTERNS: dict[tuple[str, str, int], tuple[str, tuple[str, ...]] | None] = {}
+
+
+def local_date(value: Any, format: str | None = None) -> str:
+    """Django's ``date`` filter on the value in the current time zone, as Django's templates give
+    it (they convert datetimes before such filters; Jinja2 does not)."""
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return date(value, format)
 
 
 @pass_context
@@ -117,7 +126,7 @@ def environment(**options: Any) -> Environment:
         code=filters.code, resident_id=filters.resident_id, phone=filters.phone,
         bank_account=filters.bank_account, health=filters.health, plan_status=filters.plan_status,
         money=filters.money, yesno_label=filters.yesno_label, num=filters.num,
-        date=date, linebreaksbr=linebreaksbr,
+        date=local_date, linebreaksbr=linebreaksbr,
     )
     return env
 

@@ -44,3 +44,18 @@ def test_text_translated_at_compile_time_renders_as_at_render_time(language: str
     assert ("家庭成员" in compiled) == (language == "zh-hans")
     assert engines["jinja2"].base_env.from_string("{{ obj._('x') }}").render(  # type: ignore[attr-defined]
         obj={"_": lambda s: s + "!"}) == "x!"  # only a bare _() is translated
+
+
+def test_dates_are_shown_in_the_local_time_zone_as_django_templates_show_them() -> None:
+    import datetime as dt
+
+    from django.template import Context, Template
+    from django.utils import timezone
+
+    at = dt.datetime(2020, 6, 30, 16, 5, tzinfo=dt.UTC)
+    jinja = engines["jinja2"].env.from_string('{{ t|date("Y-m-d H:i") }} {{ d|date("Y-m-d") }}')  # type: ignore[attr-defined]
+    django = Template('{{ t|date:"Y-m-d H:i" }} {{ d|date:"Y-m-d" }}')
+    values = {"t": at, "d": dt.date(2020, 6, 30)}
+    assert jinja.render(values) == django.render(Context(values))
+    assert jinja.render(values).startswith(timezone.localtime(at).strftime("%Y-%m-%d %H:%M"))
+    assert engines["jinja2"].env.from_string("{{ n|date('Y') }}").render(n=None) == ""  # type: ignore[attr-defined]
