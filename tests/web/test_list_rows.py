@@ -148,3 +148,18 @@ def test_sort_links_keep_every_filter(params: dict[str, str]) -> None:
     f = ListFilters.from_query(params)
     keys = ("number", "village", "status", "people", "updated")
     assert f.sort_queries(keys) == {k: f.query(sort=("-" + k) if f.sort == k else k) for k in keys}
+
+
+def test_a_code_missing_from_its_list_shows_as_itself_as_on_the_household_page() -> None:
+    from liangfang.registry.models import Region
+    from liangfang.web.filters import code
+    from liangfang.web.permissions import Viewer
+    from liangfang.web.selectors.households import Row
+    from liangfang.web.views.households import _rows_html
+
+    viewer = Viewer("admin", Region(code="220802000000", name="洮北区", level="county"), ROLES["county_admin"])
+    row = Row(number="220802201001<0001", village="新建村", status="not_exited", poverty_attribute="general",
+              main_cause="no_such_cause", head_name="王<b>", head_resident_id="", people=2, cadre="")
+    html = str(_rows_html([row], viewer))
+    assert "<td>no_such_cause</td>" in html and code("no_such_cause", "poverty_cause") == "no_such_cause"
+    assert "王&lt;b&gt;" in html and "220802201001&lt;0001" in html and "<b>" not in html

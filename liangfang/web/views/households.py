@@ -61,7 +61,8 @@ def _filter_choices(viewer: Viewer, region: Region) -> dict[str, object]:
 
 def _rows_html(rows: list[Row], viewer: Viewer) -> SafeString:
     """The table body, written in Python with every value escaped: a template loop over 50 rows
-    costs more than the query behind it."""
+    costs more than the query behind it. A code missing from its list shows as itself, as on the
+    household page."""
     if not rows:
         return format_html('<tr><td colspan="9">{}</td></tr>', _("No household matches."))
     base = escape(reverse("web:household", args=["0"])[:-2])
@@ -73,8 +74,9 @@ def _rows_html(rows: list[Row], viewer: Viewer) -> SafeString:
         f'<tr><td><a href="{base}{escape(r.number)}/">{escape(r.number)}</a></td><td>{escape(r.village)}</td>'
         f'<td>{escape(r.head_name)}</td><td class="id">{escape(masking.resident_id(role, r.head_resident_id))}</td>'
         f'<td class="num">{r.people:d}</td><td><span class="status {escape(r.status)}">'
-        f'{escape(statuses.get(r.status, ""))}</span></td><td>{escape(attributes.get(r.poverty_attribute, ""))}</td>'
-        f'<td>{escape(causes.get(r.main_cause, ""))}</td><td>{escape(r.cadre)}</td></tr>' for r in rows))
+        f'{escape(statuses.get(r.status, r.status))}</span></td>'
+        f'<td>{escape(attributes.get(r.poverty_attribute, r.poverty_attribute))}</td>'
+        f'<td>{escape(causes.get(r.main_cause, r.main_cause))}</td><td>{escape(r.cadre)}</td></tr>' for r in rows))
 
 
 @viewer_required()
