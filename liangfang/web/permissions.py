@@ -1,6 +1,7 @@
 """Who sees what: a viewer is a logged-in user with an account (region + role). Every view reads
-households only through ``visible_households`` / ``household_for``, so a household outside the
-viewer's region is simply not found (404) — the page never says whether it exists."""
+households only inside a region it got from here — ``household_for`` for one household, the
+viewer's own region or ``region_for``'s for the list and the exports — so a household outside the
+viewer's region is simply not found (404): the page never says whether it exists."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 
@@ -20,7 +20,7 @@ from ..accounts.models import Account
 from ..accounts.roles import COUNTY_ADMIN, ROLES, Role
 from ..prepared import Prepared
 from ..registry.models import Household, Region
-from ..registry.selectors import households_in, significant_prefix, top_region
+from ..registry.selectors import significant_prefix, top_region
 
 
 @dataclass(frozen=True)
@@ -99,10 +99,6 @@ def viewer_required(*, edit: bool = False) -> Callable[[View], View]:
         return wrapped
 
     return decorate
-
-
-def visible_households(viewer: Viewer) -> QuerySet[Household]:
-    return households_in(viewer.region)
 
 
 _HOUSEHOLD = Prepared(lambda number: Household.objects.select_related("village__parent__parent")

@@ -74,16 +74,6 @@ class ListFilters:
         return replace(self, **changes)
 
 
-def _search(qs: QuerySet[Household], text: str) -> QuerySet[Household]:
-    if _RESIDENT_ID.match(text):
-        holders = Member.objects.filter(resident_id=text.upper()).values("household_id")
-        return qs.filter(pk__in=holders)
-    if text.isdigit():
-        return qs.filter(number__startswith=text)
-    named = Member.objects.filter(name__startswith=text).values("household_id")
-    return qs.filter(pk__in=named)
-
-
 def _split(viewer: Viewer, f: ListFilters, region: Region | None) -> tuple[tuple[Any, ...], dict[str, Any]]:
     """The list query's shape (which filters are set, how it is sorted) and the values it compares
     with. Queries of one shape differ only in their values, so the SQL of each shape is kept."""
@@ -299,15 +289,20 @@ class ListChoices:
 CHOICES_SECONDS = 60
 
 
+def _options_kept(key: str, choices: Callable[[], Iterable[tuple[Any, Any]]]) -> str:
+    """Escaped <option> elements of ``choices``, kept ``CHOICES_SECONDS`` in the shared cache."""
+    html = cache.get(key)
+    if html is None:
+        html = options_html(choices())
+        cache.set(key, html, CHOICES_SECONDS)
+    return str(html)
+
+
 def _villages_html(scope: Region) -> str:
     """The village options of a region, kept for a minute in the shared cache: a county's thousand
     villages are neither read nor rendered on every page (a new village shows within the minute)."""
-    key = f"liangfang:village-options:{scope.pk}"
-    html = cache.get(key)
-    if html is None:
-        html = options_html(villages_in(scope).order_by("code").values_list("code", "name"))
-        cache.set(key, html, CHOICES_SECONDS)
-    return str(html)
+    return _options_kept(f"liangfang:village-options:{scope.pk}",
+                         lambda: villages_in(scope).order_by("code").values_list("code", "name"))
 
 
 def _cadres_html(region: Region) -> str:
@@ -316,16 +311,12 @@ def _cadres_html(region: Region) -> str:
     village of 1,000 households); a new pairing shows in the filter within the minute."""
     from ...registry.selectors import households_in
 
-    key = f"liangfang:cadre-options:{region.pk}"
-    html = cache.get(key)
-    if html is None:
-        if region.level == "village":
-            cadres = _VILLAGE_CADRES.tuples(village_id=region.pk)
-        else:
-            cadres = list(_paired_cadres(households_in(region)))
-        html = options_html((pk, f"{name}（{unit}）") for pk, name, unit in cadres)
-        cache.set(key, html, CHOICES_SECONDS)
-    return str(html)
+    def cadres() -> Iterable[tuple[int, str]]:
+        found = (_VILLAGE_CADRES.tuples(village_id=region.pk) if region.level == "village"
+                 else _paired_cadres(households_in(region)))
+        return ((pk, f"{name}（{unit}）") for pk, name, unit in found)
+
+    return _options_kept(f"liangfang:cadre-options:{region.pk}", cadres)
 
 
 def _paired_cadres(households: QuerySet[Household]) -> QuerySet[Cadre, tuple[int, str, str]]:
