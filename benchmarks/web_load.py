@@ -20,7 +20,6 @@ import os
 import random
 import re
 import resource
-import socket
 import subprocess
 import sys
 import tempfile
@@ -32,6 +31,9 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchmarks.local_server import wait_for_server  # noqa: E402
+
 PASSWORD = "bench-password-2020"
 
 
@@ -237,19 +239,6 @@ def _pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] * 1000
 
 
-def _wait_for(port: int, server: subprocess.Popen[bytes], timeout: float = 120) -> None:
-    end = time.time() + timeout
-    while time.time() < end:
-        if server.poll() is not None:
-            raise SystemExit("the server stopped; see its output above")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.5)
-    raise SystemExit(f"the server did not answer on port {port}")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--households", type=int, default=1_000_000)
@@ -277,7 +266,7 @@ def main() -> None:
                                "--port", str(args.port), "--workers", str(args.workers)],
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        _wait_for(args.port, server)
+        wait_for_server(args.port, server)
         clients = [Client(args.port) for _ in range(args.clients)]
         for c in clients:
             c.log_in()

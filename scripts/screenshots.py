@@ -15,29 +15,18 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchmarks.local_server import wait_for_server  # noqa: E402
 
 
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-def _wait(port: int, server: subprocess.Popen[bytes]) -> None:
-    for _ in range(240):
-        if server.poll() is not None:
-            raise SystemExit("the server stopped")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.5)
-    raise SystemExit("the server did not answer")
 
 
 def _targets() -> tuple[str, str]:
@@ -72,7 +61,7 @@ def main() -> None:
     server = subprocess.Popen([str(ROOT / ".venv/bin/liangfang"), "serve", "--port", str(port)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        _wait(port, server)
+        wait_for_server(port, server)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
                                         args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
