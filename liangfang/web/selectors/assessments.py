@@ -61,20 +61,15 @@ _NEWEST_RESULT = Prepared(lambda household_id: HouseholdResult.objects
 
 def household_assessment(household: Household) -> Explanation | None:
     """The explanation of the newest run that assessed this household (None when none did)."""
-    if latest_run() is None:
-        return None
     row = _NEWEST_RESULT.first(household_id=household.pk)
     if row is None:
         return None
     return household_explanation(row.run, household, "zh" if is_zh() else "en", row)
 
 
-def failing_households(qs: QuerySet[Household], indicator: str) -> QuerySet[Household]:
-    """Households the newest run found failing ``indicator`` (no data counts as failing)."""
-    run = latest_run()
-    if run is None:
-        return qs.none()
-    failing = IndicatorResult.objects.filter(run=run, level="household", indicator=indicator,
+def failing_households(qs: QuerySet[Household], run_id: int, indicator: str) -> QuerySet[Household]:
+    """Households the run found failing ``indicator`` (no data counts as failing)."""
+    failing = IndicatorResult.objects.filter(run_id=run_id, level="household", indicator=indicator,
                                              status__in=FAILING).values("subject_id")
     return qs.filter(pk__in=failing)
 

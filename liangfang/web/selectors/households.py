@@ -14,7 +14,6 @@ from django.db.models import CharField, Count, Exists, IntegerField, OuterRef, Q
 from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 
-from ...assessments.models import IndicatorResult
 from ...prepared import NotPreparable, Prepared
 from ...registry.codes import code_list
 from ...registry.models import Cadre, CadrePairing, Household, Member, Region
@@ -114,7 +113,7 @@ def _split(viewer: Viewer, f: ListFilters, region: Region | None) -> tuple[tuple
 
 def _build(shape: tuple[Any, ...], values: Mapping[str, Any]) -> QuerySet[Household]:
     """The list query of this shape for these values: the one place the filters are written."""
-    from .assessments import FAILING
+    from .assessments import failing_households
 
     parts = {p[0]: p[1] for p in shape if isinstance(p, tuple)}
     v = values
@@ -150,8 +149,7 @@ def _build(shape: tuple[Any, ...], values: Mapping[str, Any]) -> QuerySet[Househ
     if "failing" in parts:
         qs = qs.none()
     elif "run_id" in v:
-        qs = qs.filter(pk__in=IndicatorResult.objects.filter(
-            run_id=v["run_id"], level="household", indicator=v["indicator"], status__in=FAILING).values("subject_id"))
+        qs = failing_households(qs, v["run_id"], v["indicator"])
     if shape[0] in ("people", "-people"):
         qs = qs.annotate(people=Count("members", filter=Q(members__is_active=True)))
     return qs.order_by(*SORTS[shape[0]])
