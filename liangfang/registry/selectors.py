@@ -53,10 +53,17 @@ def households_in(region: Region | None) -> QuerySet[Household]:
     return qs.filter(village__code__startswith=prefix)
 
 
+_PREFIX_LENGTHS = {"province": 2, "city": 4, "county": 6, "township": 9, "village": 12, "group": 15}
+
+
+def code_prefix(code: str, level: str) -> str:
+    """The leading digits shared by every code under the region of this code and level."""
+    return code[: _PREFIX_LENGTHS[level]]
+
+
 def significant_prefix(region: Region) -> str:
     """The leading digits shared by every code under ``region`` (220802000000 → 220802)."""
-    lengths = {"province": 2, "city": 4, "county": 6, "township": 9, "village": 12, "group": 15}
-    return region.code[: lengths[region.level]]
+    return code_prefix(region.code, region.level)
 
 
 def headline_figures(region: Region | None = None) -> HeadlineFigures:

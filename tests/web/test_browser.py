@@ -90,6 +90,23 @@ def test_log_in_and_drill_down_from_county_to_village(open_as, live_server, worl
     assert page.locator("table.households tbody tr").count() == expected.registered_households
 
 
+def test_the_list_narrows_from_county_to_township_to_village(open_as, world) -> None:
+    page = open_as("admin")
+    page.click("nav.main >> text=建档立卡")
+    region = page.locator("select[name=region]")
+    assert region.locator(f'option[value="{VILLAGE}"]').count() == 0  # villages wait for their township
+    with page.expect_navigation():  # a choice applies at once (the page's script submits the form)
+        region.select_option(TOWNSHIP)
+    assert f"region={TOWNSHIP}" in page.url
+    with page.expect_navigation():
+        page.locator("select[name=region]").select_option(VILLAGE)
+    assert f"region={VILLAGE}" in page.url
+    expected = Household.objects.filter(village__code=VILLAGE, is_registered=True).count()
+    assert page.locator("table.households tbody tr").count() == expected == 2
+    assert page.locator("select[name=region] option:checked").inner_text().strip() == "新建村"
+    shot(page, "list-village")
+
+
 def test_search_by_resident_id(open_as, world) -> None:
     page = open_as("reviewer")
     rid = Member.objects.get(household=world.theirs, relation="head").resident_id

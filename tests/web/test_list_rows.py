@@ -1,5 +1,6 @@
 """The household list's rows (head, size, responsible cadre read in the list's own query) and its
-filter options (the village options rendered once and the chosen one marked)."""
+filter options (the region options, a tree opened along the way to the listed region, rendered
+once and the chosen one marked)."""
 
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ from liangfang.registry.services.bulk import HouseholdInput, write_many
 from liangfang.registry.services.households import member_remove
 from liangfang.web import masking
 from liangfang.web.filters import chosen_option, options, options_html
-from liangfang.web.selectors.households import page_rows
-from tests.factories import TOWNSHIP, VILLAGE, household_data, member_data
+from liangfang.web.selectors.households import INDENT, page_rows
+from tests.factories import COUNTY, OTHER_VILLAGE, TOWNSHIP, VILLAGE, household_data, member_data
 
 pytestmark = pytest.mark.django_db
 
@@ -59,13 +60,34 @@ def test_pages_hold_fifty_rows_each_and_every_household_once(world, login) -> No
     assert "第 2 页，共 2 页" in c.get("/households/?page=2").content.decode()
 
 
-def test_the_village_filter_marks_the_chosen_village(world, login) -> None:  # type: ignore[no-untyped-def]
-    html = login("admin").get(f"/households/?region={VILLAGE}").content.decode()
-    assert f'<option value="{VILLAGE}" selected>新建村</option>' in html
-    assert html.count(" selected>") >= 1
-    # a township chosen on the dashboard is offered first, chosen
-    html = login("admin").get(f"/households/?region={TOWNSHIP}").content.decode()
-    assert f'<option value="{TOWNSHIP}" selected>金祥乡</option>' in html
+def _region_options(html: str) -> list[tuple[str, str, bool]]:
+    select = re.search(r'<select name="region">(.*?)</select>', html, re.S)
+    assert select
+    return [(value, label, bool(chosen)) for value, chosen, label in
+            re.findall(r'<option value="(\d*)"( selected)?>([^<]*)</option>', select.group(1)) if value]
+
+
+def test_the_region_filter_opens_the_way_to_the_listed_region(world, login) -> None:  # type: ignore[no-untyped-def]
+    from liangfang.registry.services.regions import regions_write_many
+
+    regions_write_many([{"code": "220802202000", "name": "东风乡", "level": "township", "parent_code": COUNTY},
+                        {"code": "220802202001", "name": "东风村", "level": "village", "parent_code": "220802202000"}],
+                       by="test")
+    admin = login("admin")
+    # the county's whole list: its townships only, none chosen
+    assert _region_options(admin.get("/households/").content.decode()) == [
+        (TOWNSHIP, "金祥乡", False), ("220802202000", "东风乡", False)]
+    # a village: its township opened, the village chosen; the other township stays closed
+    assert _region_options(admin.get(f"/households/?region={VILLAGE}").content.decode()) == [
+        (TOWNSHIP, "金祥乡", False), (VILLAGE, INDENT + "新建村", True), (OTHER_VILLAGE, INDENT + "红日村", False),
+        ("220802202000", "东风乡", False)]
+    # a township chosen (on the dashboard or here): chosen and opened
+    assert _region_options(admin.get("/households/?region=220802202000").content.decode()) == [
+        (TOWNSHIP, "金祥乡", False), ("220802202000", "东风乡", True), ("220802202001", INDENT + "东风村", False)]
+    # a township reviewer starts from their township's villages; a village cadre has their village
+    assert _region_options(login("reviewer").get("/households/").content.decode()) == [
+        (VILLAGE, "新建村", False), (OTHER_VILLAGE, "红日村", False)]
+    assert _region_options(login("cadre").get("/households/").content.decode()) == [(VILLAGE, "新建村", False)]
 
 
 def test_options_are_escaped_and_one_is_chosen() -> None:

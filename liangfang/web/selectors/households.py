@@ -280,7 +280,7 @@ def villages_in(region: Region) -> QuerySet[Region]:
 
 @dataclass(frozen=True)
 class ListChoices:
-    villages_html: str  # escaped <option> elements of the villages in the viewer's region
+    regions_html: str  # escaped <option> elements of the region filter (see region_choices)
     cadres_html: str  # escaped <option> elements of the cadres with an open pairing in the listed region
 
 
@@ -296,11 +296,39 @@ def _options_kept(key: str, choices: Callable[[], Iterable[tuple[Any, Any]]]) ->
     return str(html)
 
 
-def _villages_html(scope: Region) -> str:
-    """The village options of a region, kept for a minute in the shared cache: a county's thousand
-    villages are neither read nor rendered on every page (a new village shows within the minute)."""
-    return _options_kept(f"liangfang:village-options:{scope.pk}",
-                         lambda: villages_in(scope).order_by("code").values_list("code", "name"))
+INDENT = "\u3000"  # an ideographic space per level below the viewer's region
+
+
+def region_choices(scope: Region, listed: Region) -> list[tuple[str, str]]:
+    """The region filter's choices, as a tree opened along the way to the listed region: the
+    divisions directly under the viewer's region (a county's townships), and under the one that is
+    or holds the listed region its own divisions (that township's villages), indented — one
+    choice and one page lead to any village, without a county's thousand villages on every page.
+    ``listed`` lies inside ``scope`` (``region_for`` checked it)."""
+    from ...registry.selectors import code_prefix
+
+    if scope.level == "village":
+        return [(scope.code, scope.name)]
+    out: list[tuple[str, str]] = []
+
+    def under(parent_id: int, depth: int) -> None:
+        below = (Region.objects.filter(parent_id=parent_id).exclude(level="group").order_by("code")
+                 .values_list("pk", "code", "name", "level"))
+        for pk, code, name, level in below:
+            out.append((code, INDENT * depth + name))
+            if level != "village" and listed.code.startswith(code_prefix(code, level)):
+                under(pk, depth + 1)
+
+    under(scope.pk, 0)
+    return out
+
+
+def _regions_html(scope: Region, listed: Region) -> str:
+    """The region filter's options, kept a minute in the shared cache per viewer's region and
+    opened division (a new village shows within the minute)."""
+    opened = listed.parent_id if listed.level == "village" else listed.pk
+    key = f"liangfang:region-options:{scope.pk}:{opened}"
+    return _options_kept(key, lambda: region_choices(scope, listed))
 
 
 def _cadres_html(region: Region) -> str:
@@ -326,9 +354,9 @@ _VILLAGE_CADRES = Prepared(lambda village_id: _paired_cadres(Household.objects.f
 
 
 def list_choices(scope: Region, region: Region) -> ListChoices:
-    """Choices of the list's village and cadre filters: the villages of the viewer's region and
-    the cadres paired in the listed region."""
-    return ListChoices(villages_html=_villages_html(scope), cadres_html=_cadres_html(region))
+    """Choices of the list's region and cadre filters: the divisions of the viewer's region opened
+    along the way to the listed region, and the cadres paired in the listed region."""
+    return ListChoices(regions_html=_regions_html(scope, region), cadres_html=_cadres_html(region))
 
 
 def all_cadre_choices(limit: int = 5000) -> list[tuple[int, str]]:

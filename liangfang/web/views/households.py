@@ -19,7 +19,6 @@ from ...registry.codes import code_labels, code_list
 from ...registry.models import Region
 from .. import masking
 from ..export import EXPORT_LIMIT, write_export
-from ..filters import options_html
 from ..permissions import Viewer, household_for, region_for, viewer_required
 from ..selectors.assessments import household_assessment, indicator_choices
 from ..selectors.conflicts import history_lines
@@ -42,11 +41,8 @@ def _choices(name: str) -> list[tuple[str, str]]:
 
 def _filter_choices(viewer: Viewer, region: Region) -> dict[str, object]:
     choices = list_choices(viewer.region, region)
-    villages = choices.villages_html
-    if region.level != "village" and region != viewer.region:  # a township chosen on the dashboard
-        villages = options_html([(region.code, region.name)]) + villages
     return {
-        "villages_html": villages,
+        "regions_html": choices.regions_html,
         "statuses": [("registered", _("Registered (all)")), ("remaining", _("Not exited or relapsed")),
                      *_choices("household_status")],
         "attributes": _choices("poverty_attribute"),
