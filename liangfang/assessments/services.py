@@ -21,6 +21,7 @@ from ..engine.summary import summarize
 from ..policy import PackError, load_pack
 from ..registry.models import Region
 from ..registry.services.errors import Problem, ValidationFailed
+from ..registry.services.inserts import statistics_refreshed
 from .models import (
     AreaResult,
     AssessmentRun,
@@ -101,6 +102,7 @@ def assessment_run(*, year: int, pack: str = "cn-national", by: str = "",
         steps = Planner(compiled, dialect, verification_inputs(year)).steps()
         steps += sql_sink(compiled, targets(), run.pk)
         run_steps(session, steps, progress)
+        statistics_refreshed((HouseholdResult, IndicatorResult, MemberResult, FactValue, AreaResult))
         run.summary = summarize(session)
         run.finished_at = timezone.now()
         run.save(update_fields=["summary", "finished_at"])

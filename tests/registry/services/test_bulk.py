@@ -2,6 +2,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
 from liangfang.registry.models import ChangeRecord, Household, IncomeRecord, Member
 from liangfang.registry.services.bulk import HouseholdInput, write_many
@@ -145,3 +146,21 @@ def test_a_failure_inside_the_write_leaves_nothing_behind(monkeypatch: pytest.Mo
         write_many(items, by="t", chunk_size=1)
     assert (Household.objects.count(), Member.objects.count(), ChangeRecord.objects.count()) == before
     assert Household.objects.get(number=items[0].household["number"]).housing_grade != "D"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner statistics")
+def test_a_large_batch_leaves_the_planner_knowing_its_rows(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from liangfang.registry.services import inserts
+
+    def planner_rows(model: type) -> float:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [model._meta.db_table])  # type: ignore[attr-defined]
+            return float(cursor.fetchone()[0])
+
+    members, households = planner_rows(Member), planner_rows(Household)
+    write_many(batch(3), by="test")  # below the threshold: statistics left to autovacuum
+    assert planner_rows(Member) == members
+    monkeypatch.setattr(inserts, "ANALYZE_AFTER_ROWS", 4)  # 10,000 rows in real use
+    write_many(batch(3), by="test")  # 6 more members (analysed), 3 more households (not)
+    assert planner_rows(Member) == Member.objects.count() == 12
+    assert planner_rows(Household) == households
