@@ -82,17 +82,19 @@ def _fact_values(rows: Iterable[tuple[str, int, str, Decimal | None, str | None]
 
 
 _INDICATORS = Prepared(lambda run_id, level, subject_id: IndicatorResult.objects
-                       .filter(run_id=run_id, level=level, subject_id=subject_id).order_by("id"))
+                       .filter(run_id=run_id, level=level, subject_id=subject_id).order_by("id")
+                       .values_list("indicator", "status", "applicable", "failing"))
 
 
 def _subject(run: AssessmentRun, level: Level, subject_id: int, verdict: str, people: int,
              parent_id: int | None, values: dict[str, Any] | None = None) -> SubjectResult:
     """A stored subject's result; its fact values are read unless given."""
     result = SubjectResult(level, subject_id, parent_id, verdict, people)
-    for row in _INDICATORS.all(run_id=run.pk, level=level, subject_id=subject_id):
-        result.statuses[row.indicator] = row.status
-        if row.applicable is not None:
-            result.counts[row.indicator] = (row.applicable, row.failing or 0)
+    for indicator, status, applicable, failing in _INDICATORS.tuples(run_id=run.pk, level=level,
+                                                                     subject_id=subject_id):
+        result.statuses[indicator] = status
+        if applicable is not None:
+            result.counts[indicator] = (applicable, failing or 0)
     result.values = values if values is not None else _values(run, {level: [subject_id]}).get((level, subject_id), {})
     # keep the pack's order of indicators
     order = list(explainer(run).pack.indicators(level))
@@ -129,7 +131,8 @@ def explainer(run: AssessmentRun) -> Explainer:
 
 
 _MEMBER_RESULTS = Prepared(lambda run_id, household_id: MemberResult.objects
-                           .filter(run_id=run_id, household_id=household_id).order_by("member_id", "indicator"))
+                           .filter(run_id=run_id, household_id=household_id).order_by("member_id", "indicator")
+                           .values_list("member_id", "household_id", "resident_id", "indicator", "status"))
 # Two index probes joined by UNION ALL: written as one OR, PostgreSQL scans the run's member values.
 _HOUSEHOLD_VALUES = Prepared(lambda run_id, household_id: FactValue.objects.filter(
     run_id=run_id, level="household", subject_id=household_id).order_by().values_list(*_FACT_COLUMNS).union(
@@ -152,12 +155,13 @@ def household_result(run: AssessmentRun, household: Household,
         raise NotFound(f"农户 {household.number} 不在 {run.year} 年 {run.pack} 评估范围内（非建档立卡户？）/ "
                        f"household {household.number} was not assessed in {run.year} ({run.pack}); "
                        "is it a registered household?")
-    rows = _MEMBER_RESULTS.all(run_id=run.pk, household_id=household.pk)
+    rows = _MEMBER_RESULTS.tuples(run_id=run.pk, household_id=household.pk)
     values = _household_values(run, household.pk)
     result = _subject(run, "household", household.pk, row.verdict, row.people, row.village_id,
                       values.get(("household", household.pk), {}))
-    members = [EngineMember(r.member_id, r.household_id, r.resident_id, r.indicator, r.status,
-                            values.get(("member", r.member_id), {})) for r in rows]
+    members = [EngineMember(member_id, household_id, resident_id, indicator, status,
+                            values.get(("member", member_id), {}))
+               for member_id, household_id, resident_id, indicator, status in rows]
     return result, members
 
 

@@ -21,7 +21,7 @@ from ..policy.schema import Indicator, Pack
 from ..registry.codes import code_lists
 from .compiled import PLACEHOLDER, parameters_for
 from .facts import Fact, Level, facts_of
-from .kleene import missing_culprits
+from .kleene import column_order, missing_culprits
 from .results import MemberResult, SubjectResult
 from .rules import AREA_FUNCTIONS, Checked, Scope, check_rule
 
@@ -111,6 +111,7 @@ class Explainer:
         self.year = year
         self.parameters = parameters_for(pack, year)
         self._checked: dict[tuple[str, str], tuple[exp.Expr, Checked] | ValueError] = {}
+        self._orders: dict[tuple[str, str], tuple[str, ...]] = {}  # each checked rule's column_order
 
     def _check(self, level: Level, rule: str) -> tuple[exp.Expr, Checked] | ValueError:
         """The rule parsed and checked once per explainer (sentences need it on every household
@@ -167,10 +168,14 @@ class Explainer:
         if isinstance(checked, ValueError):
             return []
         condition = checked[0]
+        key = (level, indicator.rule)
+        order = self._orders.get(key)
+        if order is None:
+            order = self._orders[key] = column_order(condition)
         facts = facts_of(level)
         prefixes = {f.prefix: f for f in AREA_FUNCTIONS.get(level, {}).values()}
         out: list[str] = []
-        for name in missing_culprits(condition, values):
+        for name in missing_culprits(condition, values, order):
             if name in facts:
                 text = facts[name].missing_zh if lang == "zh" else facts[name].missing_en
             else:

@@ -8,7 +8,7 @@ reference for the SQL engines.
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -96,10 +96,16 @@ def evaluate(node: exp.Expr, values: Mapping[str, Value]) -> Result:
     raise NotImplementedError(f"kleene: {type(node).__name__}")
 
 
-def missing_culprits(condition: exp.Expr, values: Mapping[str, Value], table: str = "f") -> list[str]:
-    """Facts whose absence leaves the rule undecided, in order of appearance."""
+def column_order(condition: exp.Expr) -> tuple[str, ...]:
+    """The fact names a compiled rule reads, each once, in order of appearance."""
+    return tuple(dict.fromkeys(c.name for c in condition.find_all(exp.Column)))
+
+
+def missing_culprits(condition: exp.Expr, values: Mapping[str, Value],
+                     order: Sequence[str] | None = None) -> list[str]:
+    """Facts whose absence leaves the rule undecided, in order of appearance (``order``: the
+    condition's ``column_order``, when the caller keeps it)."""
     value, culprits = evaluate(condition, values)
     if value is not None:
         return []
-    ordered = [c.name for c in condition.find_all(exp.Column)]
-    return [name for i, name in enumerate(ordered) if name in culprits and name not in ordered[:i]]
+    return [name for name in (order if order is not None else column_order(condition)) if name in culprits]

@@ -4,14 +4,16 @@ language. Plain functions: the views use some of them too."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 from markupsafe import Markup, escape
 
 from ..accounts.roles import Role
+from ..registry.codes import code_labels
 from . import masking
 from .text import code_label
 
@@ -55,6 +57,25 @@ def yesno_label(value: Any) -> str:
     if value is None:
         return ""
     return str(_("yes") if value else _("no"))
+
+
+def for_language(language: str) -> dict[str, Callable[..., str]]:
+    """``code`` and ``yesno_label`` for the templates compiled for one language: the same labels,
+    without asking for the active language at every use (a household page labels some thirty
+    codes)."""
+    short = "zh" if language.startswith("zh") else "en"
+    with translation.override(language):
+        yes, no = str(_("yes")), str(_("no"))
+
+    def code_in(value: str, list_name: str) -> str:
+        if not value:
+            return ""
+        return code_labels(list_name, short).get(value, value)
+
+    def yesno_in(value: Any) -> str:
+        return "" if value is None else yes if value else no
+
+    return {"code": code_in, "yesno_label": yesno_in}
 
 
 def num(value: Any) -> str:
