@@ -1,5 +1,7 @@
 """Log-in against Django's user table (``ModelBackend``), with the session's user — read on every
-page — found by kept SQL (``liangfang.prepared``) rather than a query built anew each time."""
+page — found by kept SQL (``liangfang.prepared``) rather than a query built anew each time, together
+with the user's account and its region (``liangfang.web.permissions.viewer_for`` reads them): one
+query a page for who is asking, and a change of role or region applies to the very next page."""
 
 from __future__ import annotations
 
@@ -10,7 +12,8 @@ from django.contrib.auth.backends import ModelBackend
 
 from ..prepared import Prepared
 
-_USER = Prepared(lambda pk: get_user_model()._default_manager.filter(pk=pk).order_by()[:1])
+_USER = Prepared(lambda pk: get_user_model()._default_manager.filter(pk=pk)
+                 .select_related("account__region").order_by()[:1])
 
 
 class AccountBackend(ModelBackend):

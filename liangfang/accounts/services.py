@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.db import transaction
 
 from ..registry.models import Region
@@ -38,10 +37,6 @@ def account_set(*, user: User, region_code: str, role: str, by: str) -> Account:
         raise ValidationFailed(problems)
     assert region is not None
     account, created = Account.objects.update_or_create(user=user, defaults={"region": region, "role": role})
-    # The web pages keep a user's region and role for a minute; a change applies at once.
-    # (Dropped now and again after the commit, so a page read in between cannot keep the old one.)
-    cache.delete(f"liangfang:viewer:{user.pk}")
-    transaction.on_commit(lambda: cache.delete(f"liangfang:viewer:{user.pk}"))
     record_change(by=by, action="create" if created else "update", entity="account", entity_id=account.pk,
                   changes={"user": user.get_username(), "region": region_code, "role": role})
     return account

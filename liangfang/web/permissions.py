@@ -11,7 +11,6 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
@@ -49,11 +48,6 @@ def _depth(region: Region) -> int:
     return _DEPTH[region.level]
 
 
-def viewer_cache_key(user_id: int | None) -> str:
-    """An account is read once a minute at most; ``account_set`` drops the entry at once."""
-    return f"liangfang:viewer:{user_id}"
-
-
 class NoAccount(PermissionDenied):
     """A user who can log in but has no region and role yet."""
 
@@ -62,14 +56,10 @@ def viewer_for(request: HttpRequest) -> Viewer:
     user = request.user
     if not user.is_authenticated:
         raise PermissionDenied
-    key = viewer_cache_key(user.pk)
-    cached = cache.get(key)
-    if cached is not None:
-        region, role_code = cached
-        return Viewer(username=user.get_username(), region=region, role=ROLES[role_code])
-    account = Account.objects.select_related("region").filter(user_id=user.pk).first()
-    if account is not None:
-        cache.set(key, (account.region, account.role), 60)
+    try:
+        account: Account | None = user.account  # read with the user (AccountBackend), else one query
+    except Account.DoesNotExist:
+        account = None
     if account is None:
         # The administrator made by `liangfang init --admin` acts for the whole registry.
         top = top_region() if user.is_superuser else None

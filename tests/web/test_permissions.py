@@ -122,3 +122,22 @@ def test_a_changed_role_applies_at_once(world, login) -> None:
     assert c.get(f"/households/{world.mine.number}/edit/").status_code == 403
     account_set(user=world.users["cadre"], region_code=OTHER_VILLAGE, role="village_cadre", by="admin")
     assert c.get(f"/households/{world.mine.number}/").status_code == 404
+    # a change made around the service (the admin site, a script) applies at once too: the account
+    # is read with the user on every page, not kept anywhere
+    from liangfang.accounts.models import Account
+
+    Account.objects.filter(user=world.users["cadre"]).update(role="inspector", region=world.regions[VILLAGE])
+    assert c.get(f"/households/{world.mine.number}/").status_code == 200
+    assert c.get(f"/households/{world.mine.number}/edit/").status_code == 403
+
+
+def test_who_is_asking_costs_one_query(world, login) -> None:  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = login("cadre")
+    c.get("/")  # the session's first page records its start
+    with CaptureQueriesContext(connection) as queries:
+        assert c.get("/").status_code == 302  # home: only who is asking, then a redirect
+    assert len(queries) == 1
+    assert 'JOIN "accounts_account"' in queries[0]["sql"] and 'JOIN "registry_region"' in queries[0]["sql"]
