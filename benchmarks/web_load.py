@@ -1,7 +1,7 @@
 """Load test of the web application on PostgreSQL with 1,000,000 synthetic households.
 
     .venv/bin/python benchmarks/web_load.py [--households 1000000] [--clients 20] [--requests 2000]
-        [--seconds 60] [--database liangfang_webload] [--reuse] [--workers 2]
+        [--seconds 60] [--database liangfang_webload] [--reuse] [--workers 2] [--threads 2]
 
 Builds (or with --reuse, keeps) a PostgreSQL database of one county with ``--households``
 households (COPY, see web_load_data.py), serves it with `liangfang serve` (gunicorn) on 127.0.0.1,
@@ -250,6 +250,7 @@ def main() -> None:
     parser.add_argument("--database", default="liangfang_webload")
     parser.add_argument("--reuse", action="store_true", help="keep an existing benchmark database")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=2, help="per worker (`liangfang serve --threads`)")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--think", type=float, default=0.0,
                         help="seconds a client waits after each response (0: as fast as the server answers)")
@@ -263,7 +264,8 @@ def main() -> None:
     var = Path(tempfile.mkdtemp(prefix="liangfang-webload-"))  # its own cache and static files
     env = {**os.environ, "DATABASE_URL": url, "LIANGFANG_VAR": str(var)}
     server = subprocess.Popen([str(ROOT / ".venv/bin/liangfang"), "serve", "--host", "127.0.0.1",
-                               "--port", str(args.port), "--workers", str(args.workers)],
+                               "--port", str(args.port), "--workers", str(args.workers),
+                               "--threads", str(args.threads)],
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         wait_for_server(args.port, server)
@@ -285,7 +287,8 @@ def main() -> None:
         from benchmarks.machine import python_speed
 
         yardstick = python_speed()
-        print(f"\n{args.clients} clients, think time {args.think} s, {args.workers} gunicorn workers, "
+        print(f"\n{args.clients} clients, think time {args.think} s, {args.workers} gunicorn workers of "
+              f"{args.threads} threads, "
               f"PostgreSQL {args.database}; each phase: {args.requests} requests or {args.seconds:.0f} s; "
               f"load average before: {os.getloadavg()[0]:.1f}")
         print(f"{'page':<16}{'requests':>9}{'errors':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'req/s':>9}"

@@ -89,14 +89,19 @@ def serve(
     host: str = typer.Option("127.0.0.1", help=bi("监听地址", "address to bind")),
     port: int = typer.Option(8000, help=bi("端口", "port")),
     workers: int = typer.Option(2, help=bi("工作进程数", "worker processes")),
+    threads: int = typer.Option(2, help=bi("每个进程的线程数", "threads per worker process")),
 ) -> None:
     migrate()
     from django.core.management import call_command
 
     call_command("collectstatic", interactive=False, verbosity=0)
     console.print(bi(f"网站地址：http://{host}:{port}/", f"Serving on http://{host}:{port}/"))
+    # Threaded workers keep browsers' connections open between pages (a sync worker closes each
+    # one and then waits for the browser to close its side, over the network) and let one thread
+    # use the processor while another waits for the database.
     args = [sys.executable, "-m", "gunicorn", "liangfang.wsgi:application", "--bind", f"{host}:{port}",
-            "--workers", str(workers), "--access-logfile", "-", "--timeout", "120"]
+            "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads),
+            "--access-logfile", "-", "--timeout", "120"]
     os.execv(sys.executable, args)
 
 

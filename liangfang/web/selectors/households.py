@@ -162,6 +162,7 @@ def filtered_households(viewer: Viewer, f: ListFilters, region: Region | None = 
 
 
 _KEPT: dict[tuple[Any, ...], Prepared[Household] | None] = {}
+_UNSEEN: Any = object()
 T = TypeVar("T")
 
 
@@ -169,11 +170,11 @@ def _kept(key: tuple[Any, ...], build: Callable[..., QuerySet[Household, Any]],
           use: Callable[[Prepared[Household]], T], otherwise: Callable[[], T]) -> T:
     """``use`` the kept SQL of a list query; ``otherwise`` (the ORM) for a shape whose values
     cannot be substituted — a code prefix, a date, the start of a name — remembered as such."""
-    if key not in _KEPT:
+    prepared = _KEPT.get(key, _UNSEEN)  # one lookup: another thread may clear the dict in between
+    if prepared is _UNSEEN:
         if len(_KEPT) >= 512:
             _KEPT.clear()
-        _KEPT[key] = Prepared(build)
-    prepared = _KEPT[key]
+        prepared = _KEPT[key] = Prepared(build)
     if prepared is not None:
         try:
             return use(prepared)
