@@ -152,9 +152,9 @@ class Prepared(Generic[M]):
         params = list(compiled.params)
         for position, name in compiled.slots:
             params[position] = values[name]
-        with connection.cursor() as cursor:
-            cursor.execute(compiled.sql, params)
-            rows = cursor.fetchall()
+        cursor = _cursor(connection)
+        cursor.execute(compiled.sql, params)
+        rows = cursor.fetchall()
         if compiled.converters:
             return compiled.build(compiled.compiler.apply_converters(rows, compiled.converters))
         return compiled.build(rows)
@@ -175,6 +175,24 @@ class Prepared(Generic[M]):
         """The first row or None (write the query with ``[:1]``)."""
         rows = self._run(values)
         return rows[0] if rows else None
+
+
+# One cursor per connection for every kept query: Django's ``connection.cursor()`` costs about as
+# much Python as running one of these small reads. A new one is made when the connection is new
+# (Django reconnects after CONN_MAX_AGE or an error) or query logging is switched on or off (the
+# test suite's query counts, Django's debug mode).
+_CURSORS: weakref.WeakKeyDictionary[BaseDatabaseWrapper, tuple[Any, bool, Any]] = weakref.WeakKeyDictionary()
+
+
+def _cursor(connection: BaseDatabaseWrapper) -> Any:
+    connection.close_if_health_check_failed()
+    kept = _CURSORS.get(connection)
+    raw = connection.connection
+    if kept is not None and raw is not None and kept[0] is raw and kept[1] == connection.queries_logged:
+        return kept[2]
+    cursor = connection.cursor()  # connects when needed
+    _CURSORS[connection] = (connection.connection, connection.queries_logged, cursor)
+    return cursor
 
 
 def _hashable(value: Any) -> bool:

@@ -94,6 +94,28 @@ def test_compiled_once_per_connection_and_the_values_change_each_run(households:
     assert len([v for v in built if v < 0]) == 1  # the one compile, with a stand-in value
 
 
+@pytest.mark.django_db(transaction=True)  # closing the connection inside a test's transaction would lose it
+def test_one_kept_cursor_per_connection_renewed_with_the_connection_and_with_query_logging(
+        households: list[Household]) -> None:
+    from django.db import connections
+
+    from liangfang import prepared
+
+    wrapper = connections["default"]  # the thread's connection (``connection`` is a proxy to it)
+    members = Prepared(lambda household_id: Member.objects.filter(household_id=household_id).order_by("id"))
+    expected = [m.pk for m in Member.objects.filter(household_id=households[0].pk).order_by("id")]
+    assert [m.pk for m in members.all(household_id=households[0].pk)] == expected
+    first = prepared._CURSORS[wrapper][2]
+    members.all(household_id=households[1].pk)
+    assert prepared._CURSORS[wrapper][2] is first  # kept
+    with CaptureQueriesContext(connection) as queries:  # a logging cursor while queries are counted
+        assert [m.pk for m in members.all(household_id=households[0].pk)] == expected
+    assert len(queries) == 1
+    connection.close()  # as Django does after CONN_MAX_AGE or an error: the next run reconnects
+    assert [m.pk for m in members.all(household_id=households[0].pk)] == expected
+    assert prepared._CURSORS[wrapper][2] is not first
+
+
 @pytest.mark.parametrize("build", [
     lambda number: Household.objects.filter(number__startswith=number),  # the value is wrapped in %…%
     lambda ids: Household.objects.filter(pk__in=ids),  # a list whose length varies
