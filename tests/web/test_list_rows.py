@@ -185,3 +185,31 @@ def test_a_code_missing_from_its_list_shows_as_itself_as_on_the_household_page()
     html = str(_rows_html([row], viewer))
     assert "<td>no_such_cause</td>" in html and code("no_such_cause", "poverty_cause") == "no_such_cause"
     assert "王&lt;b&gt;" in html and "220802201001&lt;0001" in html and "<b>" not in html
+
+
+def test_every_value_of_a_row_is_escaped_as_html_escape_escapes_it() -> None:
+    from html import escape
+
+    from liangfang.registry.codes import code_labels
+    from liangfang.registry.models import Region
+    from liangfang.web.permissions import Viewer
+    from liangfang.web.selectors.households import Row
+    from liangfang.web.views.households import _rows_html
+
+    tricky = ["a&b", '"q"', "it's", "<i>", "阿卜杜·热合曼", "王五", "2208", "x y"]
+    rows = [Row(number=tricky[i % 8], village=tricky[(i + 1) % 8], status=tricky[(i + 2) % 8] if i % 3 else "exited",
+                poverty_attribute=tricky[(i + 3) % 8] if i % 2 else "general", main_cause=tricky[(i + 4) % 8],
+                head_name=tricky[(i + 5) % 8], head_resident_id=tricky[(i + 6) % 8] + "1" * 14, people=i,
+                cadre=tricky[(i + 7) % 8]) for i in range(16)]  # every value in every column, most twice
+    for role in ("county_admin", "inspector"):
+        viewer = Viewer("u", Region(code="220802000000", name="洮北区", level="county"), ROLES[role])
+        labels = [code_labels(n, "zh") for n in ("household_status", "poverty_attribute", "poverty_cause")]
+        expected = "\n".join(
+            f'<tr><td><a href="/households/{escape(r.number)}/">{escape(r.number)}</a></td><td>{escape(r.village)}</td>'
+            f'<td>{escape(r.head_name)}</td><td class="id">'
+            f'{escape(masking.resident_id(ROLES[role], r.head_resident_id))}</td><td class="num">{r.people}</td>'
+            f'<td><span class="status {escape(r.status)}">{escape(labels[0].get(r.status, r.status))}</span></td>'
+            f'<td>{escape(labels[1].get(r.poverty_attribute, r.poverty_attribute))}</td>'
+            f'<td>{escape(labels[2].get(r.main_cause, r.main_cause))}</td><td>{escape(r.cadre)}</td></tr>'
+            for r in rows)
+        assert str(_rows_html(rows, viewer)) == expected

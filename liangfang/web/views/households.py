@@ -3,22 +3,27 @@ the filtered list."""
 
 from __future__ import annotations
 
+import functools
 from html import escape  # the standard library's: the fastest for the list's short values
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from markupsafe import Markup
 
 from ...registry.codes import code_labels, code_list
 from ...registry.models import Region
 from .. import masking
 from ..export import EXPORT_LIMIT, write_export
+from ..filters import options_html
 from ..permissions import Viewer, household_for, region_for, viewer_required
 from ..selectors.assessments import household_assessment, indicator_choices
 from ..selectors.conflicts import history_lines
@@ -39,26 +44,45 @@ def _choices(name: str) -> list[tuple[str, str]]:
     return code_list(name).choices("zh" if is_zh() else "en")
 
 
+@functools.cache
+def _fixed_options(language: str) -> dict[str, Markup]:
+    """The <option> elements of the filters whose choices never change (code lists and fixed
+    groups), rendered once per language."""
+    with translation.override(language):
+        return {name: options_html(choices) for name, choices in {
+            "statuses": [("registered", _("Registered (all)")), ("remaining", _("Not exited or relapsed")),
+                         *_choices("household_status")],
+            "attributes": _choices("poverty_attribute"),
+            "causes": _choices("poverty_cause"),
+            "grades": _choices("housing_grade"),
+            "gaps": [("medical", _("Member without medical insurance")),
+                     ("pension", _("Adult without pension insurance")),
+                     ("doctor", _("Member without family doctor")), ("school", _("Child 6–15 out of school"))],
+        }.items()}
+
+
 def _filter_choices(viewer: Viewer, region: Region) -> dict[str, object]:
     choices = list_choices(viewer.region, region)
     return {
+        **_fixed_options(get_language() or settings.LANGUAGE_CODE),
         "regions_html": choices.regions_html,
-        "statuses": [("registered", _("Registered (all)")), ("remaining", _("Not exited or relapsed")),
-                     *_choices("household_status")],
-        "attributes": _choices("poverty_attribute"),
-        "causes": _choices("poverty_cause"),
-        "grades": _choices("housing_grade"),
-        "gaps": [("medical", _("Member without medical insurance")), ("pension", _("Adult without pension insurance")),
-                 ("doctor", _("Member without family doctor")), ("school", _("Child 6–15 out of school"))],
         "cadres_html": choices.cadres_html,
         "indicators": indicator_choices(),
     }
 
 
+def _escaped(value: str) -> str:
+    """``html.escape``, skipped for a value of letters and digits only (household numbers, most
+    names — Chinese characters count as letters — and unmasked resident IDs): none of the
+    characters it replaces is a letter or a digit."""
+    return value if value.isalnum() else escape(value)
+
+
 def _rows_html(rows: list[Row], viewer: Viewer) -> SafeString:
     """The table body, written in Python with every value escaped: a template loop over 50 rows
-    costs more than the query behind it. A code missing from its list shows as itself, as on the
-    household page."""
+    costs more than the query behind it. Values that repeat from row to row (the village, codes
+    and their labels, cadres) are escaped once per page. A code missing from its list shows as
+    itself, as on the household page."""
     if not rows:
         return format_html('<tr><td colspan="9">{}</td></tr>', _("No household matches."))
     base = escape(reverse("web:household", args=["0"])[:-2])
@@ -66,13 +90,25 @@ def _rows_html(rows: list[Row], viewer: Viewer) -> SafeString:
     statuses, attributes, causes = (code_labels(name, lang) for name in
                                     ("household_status", "poverty_attribute", "poverty_cause"))
     role = viewer.role
-    return mark_safe("\n".join(  # every value below is escaped
-        f'<tr><td><a href="{base}{escape(r.number)}/">{escape(r.number)}</a></td><td>{escape(r.village)}</td>'
-        f'<td>{escape(r.head_name)}</td><td class="id">{escape(masking.resident_id(role, r.head_resident_id))}</td>'
-        f'<td class="num">{r.people:d}</td><td><span class="status {escape(r.status)}">'
-        f'{escape(statuses.get(r.status, r.status))}</span></td>'
-        f'<td>{escape(attributes.get(r.poverty_attribute, r.poverty_attribute))}</td>'
-        f'<td>{escape(causes.get(r.main_cause, r.main_cause))}</td><td>{escape(r.cadre)}</td></tr>' for r in rows))
+    repeated: dict[str, str] = {}
+
+    def once(value: str) -> str:
+        found = repeated.get(value)
+        if found is None:
+            found = repeated[value] = escape(value)
+        return found
+
+    out = []
+    for r in rows:
+        number, status = _escaped(r.number), r.status
+        out.append(  # every value below is escaped
+            f'<tr><td><a href="{base}{number}/">{number}</a></td><td>{once(r.village)}</td>'
+            f'<td>{_escaped(r.head_name)}</td><td class="id">{_escaped(masking.resident_id(role, r.head_resident_id))}'
+            f'</td><td class="num">{r.people:d}</td><td><span class="status {once(status)}">'
+            f'{once(statuses.get(status, status))}</span></td>'
+            f'<td>{once(attributes.get(r.poverty_attribute, r.poverty_attribute))}</td>'
+            f'<td>{once(causes.get(r.main_cause, r.main_cause))}</td><td>{once(r.cadre)}</td></tr>')
+    return mark_safe("\n".join(out))
 
 
 @viewer_required()
