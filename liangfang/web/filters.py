@@ -4,6 +4,7 @@ language. Plain functions: the views use some of them too."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
@@ -85,9 +86,23 @@ def num(value: Any) -> str:
     return f"{value:,}"
 
 
+_APART = "\x00"  # joins texts escaped in one pass: not a character escape() changes
+
+
+def escaped_all(texts: list[str]) -> list[str]:
+    """``html.escape`` of each text, in one pass over them all (a cadre filter has hundreds of
+    options: one call each cost more than the query behind them)."""
+    joined = _APART.join(texts)
+    if joined.count(_APART) != max(len(texts) - 1, 0):  # a text holds the separator itself
+        return [html.escape(t) for t in texts]
+    return html.escape(joined).split(_APART) if texts else []
+
+
 def options_html(choices: Iterable[tuple[Any, Any]]) -> Markup:
     """Escaped <option> elements, none chosen."""
-    return Markup("".join(f'<option value="{escape(v)}">{escape(label)}</option>' for v, label in choices))
+    pairs = [(str(v), str(label)) for v, label in choices]
+    texts = escaped_all([t for pair in pairs for t in pair])
+    return Markup("".join(f'<option value="{texts[i]}">{texts[i + 1]}</option>' for i in range(0, len(texts), 2)))
 
 
 def options(choices: Any, selected: Any) -> Markup:

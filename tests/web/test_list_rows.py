@@ -99,6 +99,15 @@ def test_options_are_escaped_and_one_is_chosen() -> None:
     assert '<option value="a" selected>' in options([("a", "1"), ("a2", "2")], "a")
     assert "selected" not in options([("a", "1")], "") and "selected" not in options([("a", "1")], "zz")
 
+    from html import escape
+
+    from liangfang.web.filters import escaped_all
+
+    for texts in ([], [""], ["a&b", '"', "'", "<>", "王（区直）", ""], ["x\x00y", "<"], ["\x00", "&"]):
+        assert escaped_all(texts) == [escape(t) for t in texts]  # also when a text holds the separator
+    html = options_html([(7, "王<五>（区直）"), ("", "x\x00&")])
+    assert html == '<option value="7">王&lt;五&gt;（区直）</option><option value="">x\x00&amp;</option>'
+
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL planner setting")
 def test_postgresql_sessions_plan_for_fast_random_reads() -> None:
