@@ -271,14 +271,6 @@ def page_rows(values: Iterable[Sequence[Any]]) -> list[Row]:
     return rows
 
 
-def villages_in(region: Region) -> QuerySet[Region]:
-    from ...registry.selectors import significant_prefix
-
-    if region.level == "village":
-        return Region.objects.filter(pk=region.pk)
-    return Region.objects.filter(level="village", code__startswith=significant_prefix(region))
-
-
 @dataclass(frozen=True)
 class ListChoices:
     regions_html: str  # escaped <option> elements of the region filter (see region_choices)
