@@ -101,11 +101,10 @@ def column_order(condition: exp.Expr) -> tuple[str, ...]:
     return tuple(dict.fromkeys(c.name for c in condition.find_all(exp.Column)))
 
 
-def missing_culprits(condition: exp.Expr, values: Mapping[str, Value],
-                     order: Sequence[str] | None = None) -> list[str]:
+def missing_culprits(condition: exp.Expr, values: Mapping[str, Value], order: Sequence[str]) -> list[str]:
     """Facts whose absence leaves the rule undecided, in order of appearance (``order``: the
-    condition's ``column_order``, when the caller keeps it)."""
+    condition's ``column_order``, which the caller keeps)."""
     value, culprits = evaluate(condition, values)
     if value is not None:
         return []
-    return [name for name in (order if order is not None else column_order(condition)) if name in culprits]
+    return [name for name in order if name in culprits]

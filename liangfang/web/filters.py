@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from markupsafe import Markup, escape
 
 from ..accounts.roles import Role
-from ..registry.codes import code_labels
 from . import masking
 from .text import code_label
 
@@ -64,14 +63,11 @@ def for_language(language: str) -> dict[str, Callable[..., str]]:
     """``code`` and ``yesno_label`` for the templates compiled for one language: the same labels,
     without asking for the active language at every use (a household page labels some thirty
     codes)."""
-    short = "zh" if language.startswith("zh") else "en"
     with translation.override(language):
         yes, no = str(_("yes")), str(_("no"))
 
     def code_in(value: str, list_name: str) -> str:
-        if not value:
-            return ""
-        return code_labels(list_name, short).get(value, value)
+        return code_label(list_name, value, language)
 
     def yesno_in(value: Any) -> str:
         return "" if value is None else yes if value else no

@@ -36,10 +36,12 @@ def pick(message: str, language: str | None = None) -> str:
         start = at + 3
 
 
-def code_label(list_name: str, code: str | None) -> str:
+def code_label(list_name: str, code: str | None, language: str | None = None) -> str:
+    """The code's label in ``language`` (default: the active one); a code missing from its list
+    shows as itself."""
     if not code:
         return ""
-    return label(list_name, code, lang())
+    return label(list_name, code, language or lang())
 
 
 def field_label(field: Field) -> str:

@@ -325,7 +325,7 @@ def _regions_html(scope: Region, listed: Region) -> str:
 
 
 def _cadres_html(region: Region) -> str:
-    """The options of the cadres paired in a region, kept for a minute like the villages: finding
+    """The options of the cadres paired in a region, kept for a minute like the region options: finding
     them probes the pairings of every household of the region (about 1 ms of PostgreSQL for a
     village of 1,000 households); a new pairing shows in the filter within the minute."""
     from ...registry.selectors import households_in

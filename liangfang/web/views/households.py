@@ -6,7 +6,6 @@ from __future__ import annotations
 import functools
 from html import escape  # the standard library's: the fastest for the list's short values
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -15,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from markupsafe import Markup
 
@@ -37,7 +35,7 @@ from ..selectors.households import (
     list_choices,
 )
 from ..selectors.plans import household_plans
-from ..text import is_zh
+from ..text import is_zh, lang
 
 
 def _choices(name: str) -> list[tuple[str, str]]:
@@ -64,7 +62,7 @@ def _fixed_options(language: str) -> dict[str, Markup]:
 def _filter_choices(viewer: Viewer, region: Region) -> dict[str, object]:
     choices = list_choices(viewer.region, region)
     return {
-        **_fixed_options(get_language() or settings.LANGUAGE_CODE),
+        **_fixed_options(lang()),
         "regions_html": choices.regions_html,
         "cadres_html": choices.cadres_html,
         "indicators": indicator_choices(),
