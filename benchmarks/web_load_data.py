@@ -84,7 +84,8 @@ def build(*, households: int, townships: int, villages_per_township: int, seed: 
     counts["members"] = _copy(Member, _members(rng, plan, ids), progress)
     counts["incomes"] = _copy(IncomeRecord, _incomes(rng, plan, ids), progress)
     pairings = ({"cadre_id": rng.choice(cadre_ids), "household_id": ids[p["row"]["number"]],
-                 "start_date": dt.date(2016, 1, 1)} for p in plan if p["row"]["is_registered"])
+                 "village_id": p["row"]["village_id"], "start_date": dt.date(2016, 1, 1)}
+                for p in plan if p["row"]["is_registered"])
     counts["pairings"] = _copy(CadrePairing, pairings, progress)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")  # statistics, and the visibility map for index-only scans

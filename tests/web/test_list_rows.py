@@ -11,9 +11,10 @@ import pytest
 from django.db import connection
 
 from liangfang.accounts.roles import ROLES
-from liangfang.registry.models import Household, Member
+from liangfang.registry.models import Cadre, Household, Member
 from liangfang.registry.services.bulk import HouseholdInput, write_many
 from liangfang.registry.services.households import member_remove
+from liangfang.registry.services.pairings import cadre_pairing_set
 from liangfang.web import masking
 from liangfang.web.filters import chosen_option, options, options_html
 from liangfang.web.selectors.households import INDENT, page_rows
@@ -65,6 +66,31 @@ def _region_options(html: str) -> list[tuple[str, str, bool]]:
     assert select
     return [(value, label, bool(chosen)) for value, chosen, label in
             re.findall(r'<option value="(\d*)"( selected)?>([^<]*)</option>', select.group(1)) if value]
+
+
+def _options_of(html: str, name: str) -> list[str]:
+    select = re.search(rf'<select name="{name}">(.*?)</select>', html, re.S)
+    assert select
+    return [label for value, label in re.findall(r'<option value="(\d*)"[^>]*>([^<]*)</option>', select.group(1))
+            if value]
+
+
+def test_the_cadre_filter_offers_the_cadres_paired_in_the_listed_region(world, login) -> None:  # type: ignore[no-untyped-def]
+    other = Cadre.objects.create(name="李帮扶", unit_name="区教育局", unit_level="county")
+    gone = Cadre.objects.create(name="赵离任", unit_name="区教育局", unit_level="county")
+    theirs = world.theirs
+    cadre_pairing_set(household=theirs, cadre=gone, start_date=dt.date(2016, 1, 1),
+                      expected_version=theirs.version, by="t")
+    cadre_pairing_set(household=theirs, cadre=other, start_date=dt.date(2019, 1, 1),  # 赵's pairing ends
+                      expected_version=Household.objects.get(pk=theirs.pk).version, by="t")
+    admin = login("admin")
+    assert _options_of(admin.get(f"/households/?region={VILLAGE}").content.decode(), "cadre") == ["王帮扶（区财政局）"]
+    assert _options_of(admin.get(f"/households/?region={OTHER_VILLAGE}").content.decode(), "cadre") == \
+        ["李帮扶（区教育局）"]
+    for region in (TOWNSHIP, COUNTY):  # both, by name
+        assert _options_of(admin.get(f"/households/?region={region}").content.decode(), "cadre") == \
+            sorted(["王帮扶（区财政局）", "李帮扶（区教育局）"])
+    assert _options_of(login("cadre").get("/households/").content.decode(), "cadre") == ["王帮扶（区财政局）"]
 
 
 def test_the_region_filter_opens_the_way_to_the_listed_region(world, login) -> None:  # type: ignore[no-untyped-def]

@@ -50,12 +50,21 @@ class CadrePairing(models.Model):
     household = models.ForeignKey(
         Household, on_delete=models.CASCADE, related_name="cadre_pairings"
     )
+    # The household's village, kept equal to it by the pairing services and by an import that moves
+    # a household: the cadres paired in a village are then one range of the index below instead
+    # of a probe per household of the village (the household list's cadre filter).
+    village = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", db_index=False,
+                                editable=False, verbose_name="所在村")
     start_date = models.DateField("帮扶开始日期")
     end_date = models.DateField("帮扶结束日期", null=True, blank=True)
 
     class Meta:
         verbose_name = "结对帮扶 cadre pairing"
         verbose_name_plural = "结对帮扶 cadre pairings"
+        indexes = [
+            models.Index(fields=["village", "cadre"], condition=Q(end_date__isnull=True),
+                         name="cadre_pairing_open_village"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["household"], condition=Q(end_date__isnull=True),

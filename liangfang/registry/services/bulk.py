@@ -21,6 +21,7 @@ from .checks import check_household, check_members
 from .errors import Problem, ValidationFailed
 from .households import storable
 from .inserts import RowWriter, large_cache
+from .pairings import pairings_follow_households
 
 Progress = Callable[[int], None]
 
@@ -230,6 +231,7 @@ def _write_chunk(writer: RowWriter, chunk: Sequence[HouseholdInput], known: dict
     if touched:
         _update(Household, [(pk, values) for pk, values, _ in touched],
                 version=F("version") + 1, updated_at=now)
+        pairings_follow_households([pk for pk, values, _ in touched if "village_id" in values])
     n = len(new)
     # The writer maps blanks (None) in NOT NULL columns to the field's default, as ``storable`` does.
     writer.insert(Household, [item.household for item in new], {

@@ -219,10 +219,13 @@ def cadre_pairings_write_many(rows: Sequence[Row], *, by: str, max_open_per_cadr
     most one open pairing. Returns pairings created or changed."""
     cadres = dict(Cadre.objects.filter(
         resident_id__in={str(r.get("cadre") or "") for r in rows}).values_list("resident_id", "id"))
-    households: dict[str, tuple[int, bool]] = {
-        number: (pk, registered) for number, pk, registered in Household.objects.filter(
+    households: dict[str, tuple[int, bool]] = {}
+    village_of: dict[int, int] = {}
+    for number, pk, registered, village in Household.objects.filter(
             number__in={str(r.get("household_number") or "") for r in rows}).values_list(
-            "number", "id", "is_registered")}
+            "number", "id", "is_registered", "village_id"):
+        households[number] = (pk, registered)
+        village_of[pk] = village
     problems: list[Problem] = []
     keys: list[tuple[int, int, dt.date]] = []
     open_of: dict[int, int] = {}
@@ -256,7 +259,8 @@ def cadre_pairings_write_many(rows: Sequence[Row], *, by: str, max_open_per_cadr
     for row, key in zip(rows, keys, strict=True):
         current, end = existing.get(key), row.get("end_date")
         if current is None:
-            new.append(CadrePairing(cadre_id=key[0], household_id=key[1], start_date=key[2], end_date=end))
+            new.append(CadrePairing(cadre_id=key[0], household_id=key[1], village_id=village_of[key[1]],
+                                    start_date=key[2], end_date=end))
             records.append(_log(by, "pair_cadre", "cadre_pairing", None, numbers[key[1]],
                                 {"cadre": row["cadre"], "start_date": key[2], "end_date": end}))
         elif current.end_date != end:

@@ -325,25 +325,26 @@ def _regions_html(scope: Region, listed: Region) -> str:
 
 
 def _cadres_html(region: Region) -> str:
-    """The options of the cadres paired in a region, kept for a minute like the region options: finding
-    them probes the pairings of every household of the region (about 1 ms of PostgreSQL for a
-    village of 1,000 households); a new pairing shows in the filter within the minute."""
-    from ...registry.selectors import households_in
+    """The options of the cadres paired in a region, kept for a minute like the region options
+    (a new pairing shows in the filter within the minute). A village's are one range of the open
+    pairings' index by village and cadre."""
+    from ...registry.selectors import significant_prefix
 
     def cadres() -> Iterable[tuple[int, str]]:
-        found = (_VILLAGE_CADRES.tuples(village_id=region.pk) if region.level == "village"
-                 else _paired_cadres(households_in(region)))
+        found = (_VILLAGE_CADRES.tuples(village_id=region.pk) if region.level == "village" else _paired_cadres(
+            CadrePairing.objects.filter(village__code__startswith=significant_prefix(region))))
         return ((pk, f"{name}（{unit}）") for pk, name, unit in found)
 
     return _options_kept(f"liangfang:cadre-options:{region.pk}", cadres)
 
 
-def _paired_cadres(households: QuerySet[Household]) -> QuerySet[Cadre, tuple[int, str, str]]:
-    paired = CadrePairing.objects.filter(end_date=None, household__in=households).values("cadre_id")
+def _paired_cadres(pairings: QuerySet[CadrePairing]) -> QuerySet[Cadre, tuple[int, str, str]]:
+    """The cadres of the open ones of ``pairings``, by name."""
+    paired = pairings.filter(end_date=None).values("cadre_id")
     return Cadre.objects.filter(pk__in=paired).order_by("name", "id").values_list("pk", "name", "unit_name")
 
 
-_VILLAGE_CADRES = Prepared(lambda village_id: _paired_cadres(Household.objects.filter(village_id=village_id)))
+_VILLAGE_CADRES = Prepared(lambda village_id: _paired_cadres(CadrePairing.objects.filter(village_id=village_id)))
 
 
 def list_choices(scope: Region, region: Region) -> ListChoices:
