@@ -2,14 +2,17 @@
 gunicorn, the network or the other clients.
 
     .venv/bin/python benchmarks/web_profile.py [--database liangfang_webload] [--pages 300]
-        [--page "household page"] [--profile 25] [--instructions]
+        [--page "household page"] [--profile 25] [--instructions] [--unseen]
 
 Runs against the database `benchmarks/web_load.py` built (1,000,000 households; run that first).
 Logs Django's test client in as the benchmark's county administrator and requests random targets
 of each kind the load test uses (the same ones for the same ``--seed``), reporting the process's
-CPU time per page (median, mean, p90) and queries per page; a first pass over the same pages warms
-the caches and is not counted. ``--profile N`` prints the N functions with the most cumulative CPU
-time under cProfile (which inflates every figure; read it for shares, not for times).
+CPU time per page (median, mean, p90), queries per page and wall time per page (PostgreSQL's
+time included); a first pass over the same pages warms the caches and is not counted. With
+``--unseen`` the counted pages are instead in regions the warm-up did not visit: first visits,
+which compute what is kept per region (the list's filter options, say). ``--profile N`` prints
+the N functions with the most cumulative CPU time under cProfile (which inflates every figure;
+read it for shares, not for times).
 
 ``--instructions`` counts instead the machine instructions this process executes per page, under
 valgrind's callgrind (Debian's valgrind; about fifty times slower, so use --pages 40 or so). On
@@ -53,6 +56,9 @@ def _arguments() -> argparse.Namespace:
                         "filtered list, dashboard")
     parser.add_argument("--profile", type=int, default=0, help="print the N costliest functions per kind")
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--unseen", action="store_true",
+                        help="count only pages of regions the warm-up did not visit (first visits: the "
+                        "per-region cached parts are computed)")
     parser.add_argument("--instructions", action="store_true", help="count instructions under callgrind")
     parser.add_argument("--counted-run", action="store_true", help=argparse.SUPPRESS)  # the run under valgrind
     return parser.parse_args()
@@ -72,7 +78,7 @@ def _count_instructions(args: argparse.Namespace) -> None:
             command = [valgrind, "--tool=callgrind", "--collect-atstart=no", f"--toggle-collect={COUNTED_FUNCTION}",
                        f"--callgrind-out-file={work}/callgrind.out", sys.executable, __file__,
                        "--counted-run", "--database", args.database, "--pages", str(args.pages),
-                       "--seed", str(args.seed), "--page", kind]
+                       "--seed", str(args.seed), "--page", kind, *(["--unseen"] if args.unseen else [])]
             env = {**os.environ, "PYTHONHASHSEED": "0"}  # the same dict and set orders every run
             done = subprocess.run(command, env=env, capture_output=True, text=True)
             found = re.search(r"I\s+refs:\s+([\d,]+)", done.stderr)
@@ -80,6 +86,26 @@ def _count_instructions(args: argparse.Namespace) -> None:
                 raise SystemExit(f"{kind}: valgrind failed\n{done.stdout}\n{done.stderr[-2000:]}")
             total = int(found.group(1).replace(",", ""))
             print(f"{kind:<16}{total / args.pages / 1e6:>10.2f} M instructions per page")
+
+
+def _region(path: str) -> str:
+    """The region a page lists or shows (a household page: the page itself)."""
+    found = re.search(r"region=(\d+)|/region/(\d+)/", path)
+    return (found.group(1) or found.group(2)) if found else path
+
+
+def _unseen(paths: list[str], warmed: list[str], n: int, rng: random.Random) -> list[str]:
+    """``n`` pages of ``paths`` in regions none of ``warmed`` is in (fewer if there are not so many)."""
+    seen = {_region(p) for p in warmed}
+    fresh = [p for p in paths if _region(p) not in seen]
+    out: list[str] = []
+    for p in rng.sample(fresh, len(fresh)):
+        if _region(p) not in seen:
+            out.append(p)
+            seen.add(_region(p))
+        if len(out) == n:
+            break
+    return out
 
 
 def _count(queries: list[int], execute: Callable[..., object], sql: str, params: object, many: bool,
@@ -119,28 +145,35 @@ def main() -> None:
     rng = random.Random(args.seed)
     if not args.counted_run:
         print(f"yardstick: 10M Python additions took {python_speed():.2f} s of CPU (about 0.4 s on a quiet core)")
-        print(f"{'page':<16}{'pages':>7}{'CPU ms: median':>16}{'mean':>7}{'p90':>7}{'queries/page':>14}")
+        print(f"{'page':<16}{'pages':>7}{'CPU ms: median':>16}{'mean':>7}{'p90':>7}{'queries/page':>14}"
+              f"{'wall: median':>13}{'p90':>7}")
     for name, paths in targets.items():
         if args.page and name not in args.page:
             continue
         chosen = [rng.choice(paths) for _ in range(args.pages)]
         for path in chosen:  # warm: templates, kept SQL, prepared statements, cached figures
             client.get(path)
+        if args.unseen:
+            chosen = _unseen(paths, chosen, args.pages, rng)
         if args.counted_run:
             functools.reduce(lambda _, path: client.get(path), chosen, None)
             continue
         times: list[float] = []
+        walls: list[float] = []
         queries = [0]
         with connection.execute_wrapper(functools.partial(_count, queries)):
             for path in chosen:
-                started = time.process_time()
+                started, wall = time.process_time(), time.perf_counter()
                 response = client.get(path)
                 times.append((time.process_time() - started) * 1000)
+                walls.append((time.perf_counter() - wall) * 1000)
                 if response.status_code != 200:
                     raise SystemExit(f"{path}: HTTP {response.status_code}")
         times.sort()
+        walls.sort()
         print(f"{name:<16}{len(times):>7}{statistics.median(times):>16.2f}{statistics.fmean(times):>7.2f}"
-              f"{times[int(0.9 * (len(times) - 1))]:>7.2f}{queries[0] / len(chosen):>14.1f}")
+              f"{times[int(0.9 * (len(times) - 1))]:>7.2f}{queries[0] / len(chosen):>14.1f}"
+              f"{statistics.median(walls):>13.2f}{walls[int(0.9 * (len(walls) - 1))]:>7.2f}")
         if args.profile:
             profiler = cProfile.Profile(time.process_time)  # CPU only: waits for PostgreSQL excluded
             profiler.enable()
