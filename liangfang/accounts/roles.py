@@ -13,7 +13,10 @@ cadre records members on visits (the resident ID is typed in and checked against
 calls the household, but payments are the county's business. A township reviewer checks plans and
 data quality, which the system's own ID validation covers, so the number is masked. An inspector
 draws samples and checks facts in the field: a name and a masked number identify a person;
-health and payment details are not needed and stay hidden.
+health and payment details are not needed and stay hidden. "Health" covers members' health and
+disability, health risk factors and health measures with what was typed on them, and what was
+found on visits (free text that often names an illness); an inspector still sees that a visit was
+made, when and by whom.
 """
 
 from __future__ import annotations

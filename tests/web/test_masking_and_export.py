@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -32,6 +33,19 @@ def test_household_page_masks_by_role(world, login, persona, full_id, full_phone
     assert ("13812345678" in body) is full_phone
     assert ("6228480012345678" in body) is full_bank
     assert ("长期慢性病" in body) is health
+
+
+def test_visit_findings_are_shown_only_to_roles_shown_health_facts(world, login) -> None:  # type: ignore[no-untyped-def]
+    from liangfang.plans.services.delivery import visit_record
+
+    visit_record(household=world.mine, date=dt.date(2020, 6, 1), findings="户主高血压复查，已签约家庭医生",
+                 by="cadre", cadre=world.cadre)
+    for persona in ("admin", "reviewer", "cadre"):
+        assert "户主高血压复查" in login(persona).get(f"/households/{world.mine.number}/").content.decode()
+    body = login("inspector").get(f"/households/{world.mine.number}/").content.decode()
+    assert "户主高血压复查" not in body
+    assert "2020-06-01" in body and "王帮扶" in body  # the visit itself is shown: when and by whom
+    assert "走访情况常涉及病情，对您的角色不显示" in body
 
 
 def test_history_masks_sensitive_changes_for_inspectors(world, login) -> None:

@@ -142,11 +142,23 @@ class DiagnosisView:
     risks: list[str]
 
 
+@dataclass(frozen=True)
+class VisitLine:
+    date: dt.date
+    visitor: str
+    findings: str  # HIDDEN for a role that is not shown health facts: what was found often names an illness
+    recorded_by: str
+
+
+def visit_lines(visits: Sequence[Visit], role: Role) -> list[VisitLine]:
+    return [VisitLine(v.date, v.visitor, v.findings if role.health else HIDDEN, v.recorded_by) for v in visits]
+
+
 @dataclass
 class HouseholdPlans:
     diagnosis: DiagnosisView
     plans: list[PlanView]
-    visits: list[Visit]
+    visits: list[VisitLine]
     years: int  # plan years the household has (only the latest YEARS_SHOWN are shown)
 
 
@@ -217,7 +229,7 @@ def household_plans(household: Household, role: Role, assessment: Explanation | 
     year = plans[0].year if plans else None
     return HouseholdPlans(
         diagnosis=diagnosis_view(household, assessment, members, incomes, role, year), plans=views,
-        visits=_VISITS.all(household_id=household.pk),
+        visits=visit_lines(_VISITS.all(household_id=household.pk), role),
         years=len({p.year for p in plans}))
 
 
