@@ -6,6 +6,7 @@ import os
 import secrets
 import sys
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -85,11 +86,11 @@ def figures(
 
 
 @app.command(help=bi("以生产方式启动网站（gunicorn + 静态文件）", "Serve the web application with gunicorn"))
-def serve(
-    host: str = typer.Option("127.0.0.1", help=bi("监听地址", "address to bind")),
-    port: int = typer.Option(8000, help=bi("端口", "port")),
-    workers: int = typer.Option(2, help=bi("工作进程数", "worker processes")),
-    threads: int = typer.Option(2, help=bi("每个进程的线程数", "threads per worker process")),
+def serve(  # defaults as Python defaults (Annotated): `demo` calls it as a function too
+    host: Annotated[str, typer.Option(help=bi("监听地址", "address to bind"))] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help=bi("端口", "port"))] = 8000,
+    workers: Annotated[int, typer.Option(help=bi("工作进程数", "worker processes"))] = 2,
+    threads: Annotated[int, typer.Option(help=bi("每个进程的线程数", "threads per worker process"))] = 2,
 ) -> None:
     migrate()
     from django.core.management import call_command
@@ -167,4 +168,4 @@ def demo(
     grant_top_region(DEMO_USER)
     console.print(bi(f"演示账号：{DEMO_USER}  密码：{password}", f"demo login: {DEMO_USER}  password: {password}"))
     if serve_site:
-        serve(host="127.0.0.1", port=port, workers=2)
+        serve(host="127.0.0.1", port=port)

@@ -1,7 +1,10 @@
 """`liangfang demo` runs the main job end to end on a small district: synthesis, assessment of the
-year, plans for the households below the standard; run again, it keeps what is there."""
+year, plans for the households below the standard; run again, it keeps what is there, and serves
+the site."""
 
 from __future__ import annotations
+
+import os
 
 import pytest
 from typer.testing import CliRunner
@@ -15,7 +18,7 @@ from liangfang.registry.models import Household
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_demo_assesses_and_plans_once(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_demo_assesses_and_plans_once_then_serves(settings, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     settings.VAR_DIR = tmp_path  # the demo password file
     runner = CliRunner()
     result = runner.invoke(app, ["demo", "--scale", "0.02", "--no-serve"])
@@ -28,6 +31,11 @@ def test_demo_assesses_and_plans_once(settings, tmp_path) -> None:  # type: igno
     assert Plan.objects.filter(year=DEMO_YEAR, status="proposed").count() == failing
     assert "帮扶计划" in result.output and "demo" in result.output
     households = Household.objects.count()
-    again = runner.invoke(app, ["demo", "--no-serve"])
+    started: list[list[str]] = []
+    monkeypatch.setattr(os, "execv", lambda path, args: started.append(args))  # instead of becoming gunicorn
+    again = runner.invoke(app, ["demo", "--port", "8123"])  # and serve the site
     assert again.exit_code == 0, again.output
+    server = started[0]
+    assert server[server.index("--bind") + 1] == "127.0.0.1:8123"
+    assert (server[server.index("--workers") + 1], server[server.index("--threads") + 1]) == ("2", "2")
     assert (Household.objects.count(), AssessmentRun.objects.count(), PlanRun.objects.count()) == (households, 1, 1)
