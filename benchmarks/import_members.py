@@ -70,8 +70,8 @@ def build_workbook(path: Path, members: int, seed: int = 2020) -> tuple[int, int
     incomes.append([c.header for c in income_columns])
     regions = wb.create_sheet(REGIONS_SPEC.name)
     regions.append([c.header for c in REGIONS_SPEC.columns])
-    for row in region_rows:
-        regions.append(row)
+    for region_row in region_rows:
+        regions.append(region_row)
     header_index = {c.header: i for i, c in enumerate(MEMBERS_SPEC.columns)}
     width = len(MEMBERS_SPEC.columns)
     used: set[str] = set()

@@ -11,7 +11,7 @@ JOBS=${LIANGFANG_TEST_JOBS:-2}
 echo "==> ruff"
 $BIN/ruff check .
 echo "==> mypy"
-$BIN/mypy liangfang
+$BIN/mypy liangfang tests benchmarks
 
 echo "==> tests on SQLite"
 env -u DATABASE_URL $BIN/pytest -n "$JOBS" -q "$@"

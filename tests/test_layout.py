@@ -2,6 +2,7 @@
 
 import pyarrow as pa
 from django.apps import apps
+from django.db.models import DecimalField
 
 from liangfang.layout import TABLES
 
@@ -18,10 +19,12 @@ def test_every_layout_column_is_a_column_of_its_table() -> None:
         columns = {f.column: f for f in model._meta.concrete_fields}
         for name, arrow_type in table.columns:
             assert name in columns, f"{table.name}.{name} is not a column of {table.db_table}"
-            kind = columns[name].get_internal_type()
+            field = columns[name]
+            kind = field.get_internal_type()
             if kind == "DecimalField":
+                assert isinstance(field, DecimalField), name
                 assert pa.types.is_decimal(arrow_type), name
-                assert arrow_type.scale == columns[name].decimal_places, name
+                assert arrow_type.scale == field.decimal_places, name
             else:
                 assert arrow_type == _ARROW_FOR[kind], (table.name, name, kind)
 

@@ -100,6 +100,7 @@ def test_explain_a_household_in_the_packs_words() -> None:
 
 def test_a_household_is_found_by_a_members_resident_id() -> None:
     member = Household.objects.get(number="H-POOR").members.first()
+    assert member is not None
     assert find_household(member.resident_id).number == "H-POOR"
     with pytest.raises(NotFound, match="X-NOPE"):
         find_household("X-NOPE")

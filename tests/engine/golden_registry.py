@@ -14,7 +14,7 @@ import itertools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 
@@ -102,7 +102,7 @@ class Builder:
         return cid, code
 
     def village(self, county_id: int, county_code: str, index: int, *, poor: bool = True,
-                facilities: dict[str, Any] | None = None, western: bool = False) -> int:
+                facilities: dict[str, Any] | Literal[False] | None = None, western: bool = False) -> int:
         township = self._region(f"{county_code[:6]}{100 + index:03d}000", f"乡{index}", "township", county_id)
         vid = self._region(f"{county_code[:6]}{100 + index:03d}{200 + index:03d}", f"村{index}", "village", township,
                            is_poor_village=poor, is_western=western)

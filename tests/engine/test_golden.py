@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -21,14 +22,20 @@ from tests.engine.layout_db import load
 PACKS = ("cn-national", "jilin-taobei-2020")
 
 
+def _rate(values: dict[str, Any], key: str) -> Decimal | None:
+    return None if values.get(key) is None else Decimal(str(values[key]))
+
+
 def verification_of(cases: list[Case]) -> tuple[Verification, ...]:
     out = []
     for case in cases:
         v = case.spec.get("verification")
         if case.level == "county" and v:
-            out.append(Verification(case.spec["_code"], *(None if v.get(k) is None else Decimal(str(v[k])) for k in
-                                                          ("wrong_exit_rate", "missed_poor_rate", "public_approval")),
-                                    v.get("missed_poor_people"), v.get("wrong_exit_people")))
+            out.append(Verification(case.spec["_code"], wrong_exit_rate=_rate(v, "wrong_exit_rate"),
+                                    missed_poor_rate=_rate(v, "missed_poor_rate"),
+                                    public_approval=_rate(v, "public_approval"),
+                                    missed_poor_people=v.get("missed_poor_people"),
+                                    wrong_exit_people=v.get("wrong_exit_people")))
     return tuple(out)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import random
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import pytest
 
@@ -140,8 +140,8 @@ def test_optimiser_matches_brute_force_and_never_loses_to_greedy(seed: int) -> N
     _check_feasible(best.chosen.values(), budget, limits)
 
 
-def _check_feasible(bundles: Sequence[Bundle] | object, budget: int | None, limits: dict) -> None:
-    chosen = list(bundles)  # type: ignore[call-overload]
+def _check_feasible(bundles: Iterable[Bundle], budget: int | None, limits: dict) -> None:
+    chosen = list(bundles)
     if budget is not None:
         assert sum(b.cost for b in chosen) <= budget
     used = Counter(p for b in chosen for p, n in b.usage for _ in range(n))

@@ -77,7 +77,8 @@ def test_area_plan_lifts_every_household_it_can_and_explains_each_measure(distri
     assert "D级危房 → 危房改造（拆除重建），补助 30,000 元" in reasons
     school = Plan.objects.get(household=district["school"])
     assert {m.measure for m in school.measures.all()} >= {"school_return_primary", "education_subsidy"}
-    assert school.measures.get(measure="school_return_primary").member.name.startswith("测试")
+    pupil = school.measures.get(measure="school_return_primary").member
+    assert pupil is not None and pupil.name.startswith("测试")
     alone = Plan.objects.get(household=district["alone"])
     assert alone.measures.get(stage="close").measure == "minimum_living"  # cheaper than 特困供养 and enough
     assert run.summary["tables"]["fund_source"][0]["key"] == "housing_subsidy"

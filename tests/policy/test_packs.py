@@ -4,6 +4,7 @@ import pytest
 
 from liangfang.policy import PackError, Reliability, load_pack, load_pack_file, shipped_pack_names
 from liangfang.policy.check import check_pack_file
+from liangfang.policy.schema import Indicator, NoticePeriod, Parameter
 
 
 def test_both_packs_are_shipped_and_valid() -> None:
@@ -24,8 +25,9 @@ def test_jilin_pack_is_7_16_12_and_says_it_is_a_model() -> None:
 def test_every_item_has_both_names_and_a_source_with_a_mark() -> None:
     for name in shipped_pack_names():
         pack = load_pack(name)
-        items = [*pack.parameters.values(), *pack.notice_periods.values(), *pack.household_indicators.values(),
-                 *pack.village_indicators.values(), *pack.county_indicators.values()]
+        items: list[Parameter | NoticePeriod | Indicator] = [
+            *pack.parameters.values(), *pack.notice_periods.values(), *pack.household_indicators.values(),
+            *pack.village_indicators.values(), *pack.county_indicators.values()]
         for item in items:
             assert item.name.zh and item.name.en
             assert isinstance(item.source.reliability, Reliability) and item.source.note

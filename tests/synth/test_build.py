@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -54,7 +55,7 @@ def test_the_database_holds_exactly_the_generated_district() -> None:
     # Same seed, same content: the database equals a fresh generation, field by field.
     data = generate_district(seed=2020, scale=0.05, lines=pack_lines())
     stored = _household_rows()
-    members = {m["resident_id"]: m for m in Member.objects.values()}
+    members: dict[str, Mapping[str, object]] = {m["resident_id"]: m for m in Member.objects.values()}
     incomes = {(i["household__number"], i["year"]): i for i in IncomeRecord.objects.values(
         "household__number", *[f.attname for f in IncomeRecord._meta.concrete_fields])}
     assert len(stored) == len(data.households) and len(members) == report.people

@@ -49,7 +49,7 @@ def test_the_same_seed_gives_the_same_district_and_another_seed_another() -> Non
 def test_counts_are_proportional_to_the_article(district: SynthDistrict) -> None:
     hs = district.households
     status = Counter(h.household["status"] for h in hs)
-    people = Counter()
+    people: Counter[str] = Counter()
     for h in hs:
         people[h.household["status"]] += len(h.members)
     assert (status["exited"], people["exited"]) == (350, 637)

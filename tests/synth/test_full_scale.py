@@ -19,7 +19,8 @@ pytestmark = pytest.mark.slow
 def test_the_full_district_has_the_article_headline_figures_and_honest_exits() -> None:
     lines = pack_lines()
     data = generate_district(seed=2020, scale=1.0, lines=lines)
-    households, people = Counter(), Counter()
+    households: Counter[str] = Counter()
+    people: Counter[str] = Counter()
     for h in data.households:
         households[h.household["status"]] += 1
         people[h.household["status"]] += len(h.members)

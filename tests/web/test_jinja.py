@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 from django.template import engines
-from django.urls import URLPattern, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
 
 from liangfang.web.jinja import url
@@ -15,8 +15,8 @@ from liangfang.web.jinja import url
 
 def _routes() -> list[tuple[str, int]]:
     resolver = get_resolver()
-    web = next(p for p in resolver.url_patterns if getattr(p, "namespace", None) == "web")
-    return [(f"web:{p.name}", len(p.pattern.converters)) for p in web.url_patterns  # type: ignore[attr-defined]
+    web = next(p for p in resolver.url_patterns if isinstance(p, URLResolver) and p.namespace == "web")
+    return [(f"web:{p.name}", len(p.pattern.converters)) for p in web.url_patterns
             if isinstance(p, URLPattern) and p.name]
 
 

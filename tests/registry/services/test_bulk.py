@@ -32,7 +32,8 @@ def batch(n: int = 3) -> list[HouseholdInput]:
 def test_it_writes_households_members_incomes_and_log() -> None:
     report = write_many(batch(), by="导入")
     assert (report.households_created, report.members_created, report.incomes_written) == (3, 6, 6)
-    assert IncomeRecord.objects.filter(year=2020).first().household_size == 2
+    record = IncomeRecord.objects.filter(year=2020).first()
+    assert record is not None and record.household_size == 2
     assert ChangeRecord.objects.filter(action="create", entity="household").count() == 3
 
 

@@ -108,7 +108,7 @@ def test_bad_pairings_are_refused_and_nothing_is_written() -> None:
     cadre_pairings_write_many([{"cadre": first, "household_number": "H-POOR", "start_date": D(2016, 1, 1),
                                 "end_date": None}], by="test")
     before = _counts()
-    cases = [
+    cases: list[tuple[dict[str, Any], str, str]] = [
         ({"cadre": "110101199001010011"}, "cadre", "帮扶责任人不存在"),
         ({"household_number": "H-NONE"}, "household_number", "不存在"),
         ({"household_number": "H-GEN"}, "household_number", "不是建档立卡户"),

@@ -83,7 +83,8 @@ def test_second_concurrent_save_is_refused_and_shows_what_changed(household) -> 
                          by="乙")
     conflict = info.value.conflict
     assert (conflict.expected_version, conflict.current_version) == (1, 2)
-    assert any(c["by"] == "甲" and "housing_grade" in c["changes"] for c in conflict.changes)
+    assert any(c["by"] == "甲" and isinstance(c["changes"], dict) and "housing_grade" in c["changes"]
+               for c in conflict.changes)
     household.refresh_from_db()
     assert household.housing_grade == "C"  # the first save is kept, nothing overwritten
 
