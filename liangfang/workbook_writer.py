@@ -1,0 +1,256 @@
+"""A streaming xlsx writer for the large exports (the household list, the registry): rows of plain
+values, a bold (or bold red) header, a frozen first row — all those exports need — written as
+SpreadsheetML text straight into the zip file.
+
+openpyxl's write-only mode builds a cell object and an XML element per value: 9–11 µs a cell here,
+so a county's list (85,000 households, 216,000 people, 6 M cells) took a minute, past a web
+server's patience. Here a cell is one formatted string. The layout follows ECMA-376 part 1 (the
+parts every reader needs: content types, relationships, workbook, styles, one part per sheet);
+strings are written inline (``inlineStr``), so no shared-string table has to be held in memory.
+The tests read the files back with openpyxl and python-calamine.
+
+Each sheet's rows go to a temporary file as they come (several sheets can be filled in turn); the
+zip is put together on ``close``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import tempfile
+import zipfile
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any, Literal
+
+Style = Literal["bold", "bold_red"] | None
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+
+# Cell formats (cellXfs) in styles.xml, by position: plain, date, date and time, bold, bold red.
+_PLAIN, _DATE, _DATETIME, _BOLD, _BOLD_RED = range(5)
+_STYLE_INDEX = {None: _PLAIN, "bold": _BOLD, "bold_red": _BOLD_RED}
+_STYLES = (
+    f'{_HEAD}<styleSheet xmlns="{_MAIN}">'
+    '<fonts count="3"><font><sz val="11"/><name val="Calibri"/></font>'
+    '<font><b/><sz val="11"/><name val="Calibri"/></font>'
+    '<font><b/><sz val="11"/><color rgb="FFC00000"/><name val="Calibri"/></font></fonts>'
+    '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+    '<fill><patternFill patternType="gray125"/></fill></fills>'
+    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="5"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="14" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="22" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
+    '<xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+    '</styleSheet>'
+)
+
+_EPOCH = dt.date(1899, 12, 30)  # day 0 of the 1900 date system, as spreadsheets count (past 1900-03-01)
+_EPOCH_ORDINAL = _EPOCH.toordinal()
+# Characters XML 1.0 does not allow (control characters other than tab, line feed and return).
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+MAX_ROWS = 1_048_576
+MAX_COLUMNS = 16_384
+MAX_TEXT = 32_767  # characters in one cell
+
+
+def column_letters(index: int) -> str:
+    """A column's letters from its 0-based index: 0 → A, 25 → Z, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _text(value: str) -> str:
+    if len(value) > MAX_TEXT:
+        raise ValueError(f"a cell holds at most {MAX_TEXT:,} characters; this text has {len(value):,}")
+    if _ILLEGAL.search(value):
+        value = _ILLEGAL.sub("", value)
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _cell(ref: str, style: int, value: Any) -> str:
+    """One ``<c>`` element. Exact types first (nearly every value); a subclass (an IntEnum, a str
+    enum, pandas' Timestamp) is written as its base type."""
+    s = f' s="{style}"' if style else ""
+    kind = type(value)
+    if kind is str:
+        return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{_text(value)}</t></is></c>'
+    if kind is int:
+        return f'<c r="{ref}"{s}><v>{value}</v></c>'
+    if kind is float:
+        if not math.isfinite(value):
+            raise ValueError(f"{value} cannot be written to a cell ({ref})")
+        return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
+    if kind is Decimal:
+        if not value.is_finite():
+            raise ValueError(f"{value} cannot be written to a cell ({ref})")
+        return f'<c r="{ref}"{s}><v>{value:f}</v></c>'
+    if kind is bool:
+        return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
+    if kind is dt.date:
+        return f'<c r="{ref}" s="{style or _DATE}"><v>{value.toordinal() - _EPOCH_ORDINAL}</v></c>'
+    if kind is dt.datetime:
+        seconds = value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6
+        serial = value.toordinal() - _EPOCH_ORDINAL + seconds / 86400
+        return f'<c r="{ref}" s="{style or _DATETIME}"><v>{serial!r}</v></c>'
+    if isinstance(value, bool):
+        return _cell(ref, style, bool(value))
+    if isinstance(value, int):
+        return _cell(ref, style, int(value))
+    if isinstance(value, float):
+        return _cell(ref, style, float(value))
+    if isinstance(value, Decimal):
+        return _cell(ref, style, Decimal(value))
+    if isinstance(value, dt.datetime):
+        return _cell(ref, style, dt.datetime(value.year, value.month, value.day, value.hour, value.minute,
+                                             value.second, value.microsecond))
+    if isinstance(value, dt.date):
+        return _cell(ref, style, dt.date(value.year, value.month, value.day))
+    if isinstance(value, str):  # SafeString and the like: their own __str__ may return themselves
+        return _cell(ref, style, str.__str__(value))
+    return _cell(ref, style, str(value))
+
+
+class SheetWriter:
+    """Rows of one sheet, appended in order."""
+
+    def __init__(self, title: str, freeze_header: bool) -> None:
+        self.title = title
+        self.freeze_header = freeze_header
+        self.rows = 0
+        # closed by ``close`` once the workbook is written, not within this method
+        self._file: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8", newline="")  # noqa: SIM115
+        self._refs: list[str] = []  # column letters by index, grown as rows widen
+
+    def append(self, values: Sequence[Any], styles: Sequence[Style] | Style = None) -> None:
+        """One row: None leaves a cell empty; str, int, float, Decimal, bool, date and datetime are
+        written as such (dates formatted as dates); anything else as its str(). ``styles`` is one
+        style for the whole row or one per value."""
+        if self.rows >= MAX_ROWS:
+            raise ValueError(f"a sheet holds at most {MAX_ROWS:,} rows ({self.title})")
+        if len(values) > MAX_COLUMNS:
+            raise ValueError(f"a sheet holds at most {MAX_COLUMNS:,} columns ({self.title})")
+        self.rows += 1
+        r = str(self.rows)
+        refs = self._refs
+        while len(refs) < len(values):
+            refs.append(column_letters(len(refs)))
+        if styles is None or isinstance(styles, str):
+            style = _STYLE_INDEX[styles]
+            cells = [_cell(refs[i] + r, style, v) for i, v in enumerate(values) if v is not None]
+        else:
+            cells = [_cell(refs[i] + r, _STYLE_INDEX[styles[i]], v) for i, v in enumerate(values) if v is not None]
+        self._file.write(f'<row r="{r}">{"".join(cells)}</row>')
+
+    def _part(self) -> Iterable[str]:
+        yield f'{_HEAD}<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}">'
+        if self.freeze_header:
+            yield ('<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
+                   'activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft"/></sheetView></sheetViews>')
+        yield "<sheetData>"
+
+    def _copy_into(self, target: IO[bytes]) -> None:
+        for piece in self._part():
+            target.write(piece.encode())
+        self._file.seek(0)
+        while chunk := self._file.read(1 << 20):
+            target.write(chunk.encode())
+        target.write(b"</sheetData></worksheet>")
+
+    def close(self) -> None:
+        self._file.close()
+
+
+class WorkbookWriter:
+    """An xlsx file written sheet by sheet::
+
+        with WorkbookWriter(path_or_binary_file) as book:
+            sheet = book.add_sheet("农户", freeze_header=True)
+            sheet.append(["户编号", "人口"], "bold")
+            sheet.append(["2208021001", 3])
+    """
+
+    def __init__(self, target: str | Path | IO[bytes]) -> None:
+        self._target = target
+        self._sheets: list[SheetWriter] = []
+        self._closed = False
+
+    def add_sheet(self, title: str, *, freeze_header: bool = False) -> SheetWriter:
+        if not title or len(title) > 31 or _SHEET_NAME_FORBIDDEN.search(title) or title.startswith("'"):
+            raise ValueError(f"sheet name {title!r}: 1–31 characters, none of [ ] : * ? / \\")
+        if any(s.title.casefold() == title.casefold() for s in self._sheets):
+            raise ValueError(f"a sheet named {title!r} already exists")
+        sheet = SheetWriter(title, freeze_header)
+        self._sheets.append(sheet)
+        return sheet
+
+    def close(self) -> None:
+        """Write the file (a workbook without sheets gets one empty sheet, as a workbook must have one)."""
+        if self._closed:
+            return
+        self._closed = True
+        if not self._sheets:
+            self.add_sheet("Sheet1")
+        try:
+            with zipfile.ZipFile(self._target, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
+                n = len(self._sheets)
+                z.writestr("[Content_Types].xml", self._content_types(n))
+                z.writestr("_rels/.rels", f'{_HEAD}<Relationships xmlns="{_PKG_REL}"><Relationship Id="rId1" '
+                           f'Type="{_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+                z.writestr("xl/workbook.xml", self._workbook())
+                z.writestr("xl/_rels/workbook.xml.rels", self._workbook_rels(n))
+                z.writestr("xl/styles.xml", _STYLES)
+                for i, sheet in enumerate(self._sheets, 1):
+                    with z.open(f"xl/worksheets/sheet{i}.xml", "w", force_zip64=True) as part:
+                        sheet._copy_into(part)
+        finally:
+            for sheet in self._sheets:
+                sheet.close()
+
+    def __enter__(self) -> WorkbookWriter:
+        return self
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        if error is None:
+            self.close()
+        else:  # nothing half-written is left looking like a workbook
+            self._closed = True
+            for sheet in self._sheets:
+                sheet.close()
+
+    @staticmethod
+    def _content_types(n: int) -> str:
+        sheets = "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/'
+                         'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>' for i in range(1, n + 1))
+        return (f'{_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                '<Default Extension="xml" ContentType="application/xml"/>'
+                '<Override PartName="/xl/workbook.xml" ContentType="application/'
+                'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+                '<Override PartName="/xl/styles.xml" ContentType="application/'
+                f'vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>{sheets}</Types>')
+
+    def _workbook(self) -> str:
+        sheets = "".join(f'<sheet name="{_text(s.title).replace(chr(34), "&quot;")}" sheetId="{i}" r:id="rId{i}"/>'
+                         for i, s in enumerate(self._sheets, 1))
+        return f'{_HEAD}<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><sheets>{sheets}</sheets></workbook>'
+
+    @staticmethod
+    def _workbook_rels(n: int) -> str:
+        rels = "".join(f'<Relationship Id="rId{i}" Type="{_REL}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+                       for i in range(1, n + 1))
+        return (f'{_HEAD}<Relationships xmlns="{_PKG_REL}">{rels}<Relationship Id="rId{n + 1}" '
+                f'Type="{_REL}/styles" Target="styles.xml"/></Relationships>')
