@@ -8,12 +8,12 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import QuerySet
-from openpyxl import Workbook
 
 from ..accounts.roles import Role
 from ..registry.fields import HOUSEHOLD_FIELDS, MEMBER_FIELDS, Field
 from ..registry.importers.exporter import cell_value
 from ..registry.models import Household, Member
+from ..workbook_writer import WorkbookWriter
 from . import masking
 from .text import field_label
 
@@ -53,20 +53,20 @@ def _batches(qs: QuerySet[Household]) -> Iterator[list[Household]]:
 
 
 def write_export(qs: QuerySet[Household], role: Role) -> io.BytesIO:
-    wb = Workbook(write_only=True)
-    hh_sheet = wb.create_sheet(field_label(Field("", "农户", "households", "text")))
-    mem_sheet = wb.create_sheet(field_label(Field("", "成员", "members", "text")))
-    hh_cols = _columns(HOUSEHOLD_FIELDS, role)
-    mem_cols = _columns(MEMBER_FIELDS, role)
-    hh_sheet.append([field_label(f) for f in hh_cols])
-    mem_sheet.append([field_label(HOUSEHOLD_FIELDS[0])] + [field_label(f) for f in mem_cols])
-    for batch in _batches(qs):
-        numbers = {h.pk: h.number for h in batch}
-        for h in batch:
-            hh_sheet.append([_value(f, h, role) for f in hh_cols])
-        for m in Member.objects.filter(household_id__in=list(numbers), is_active=True).order_by("household_id", "id"):
-            mem_sheet.append([numbers[m.household_id]] + [_value(f, m, role) for f in mem_cols])
     out = io.BytesIO()
-    wb.save(out)
+    with WorkbookWriter(out) as book:
+        hh_sheet = book.add_sheet(field_label(Field("", "农户", "households", "text")), freeze_header=True)
+        mem_sheet = book.add_sheet(field_label(Field("", "成员", "members", "text")), freeze_header=True)
+        hh_cols = _columns(HOUSEHOLD_FIELDS, role)
+        mem_cols = _columns(MEMBER_FIELDS, role)
+        hh_sheet.append([field_label(f) for f in hh_cols], "bold")
+        mem_sheet.append([field_label(HOUSEHOLD_FIELDS[0])] + [field_label(f) for f in mem_cols], "bold")
+        for batch in _batches(qs):
+            numbers = {h.pk: h.number for h in batch}
+            for h in batch:
+                hh_sheet.append([_value(f, h, role) for f in hh_cols])
+            for m in Member.objects.filter(household_id__in=list(numbers), is_active=True).order_by("household_id",
+                                                                                                    "id"):
+                mem_sheet.append([numbers[m.household_id]] + [_value(f, m, role) for f in mem_cols])
     out.seek(0)
     return out

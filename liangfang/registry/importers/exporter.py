@@ -1,6 +1,6 @@
 """Exporting the registry, or one region of it, to a workbook in the import layout, so that the
-file can be imported again (into this database or an empty one). Written with openpyxl's
-write-only mode, which streams rows instead of holding the workbook in memory.
+file can be imported again (into this database or an empty one). Written by the streaming
+writer (``liangfang.workbook_writer``): rows go to disk as they come, nothing is held in memory.
 """
 
 from __future__ import annotations
@@ -12,12 +12,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-
 from ...ids import mask_resident_id
+from ...workbook_writer import SheetWriter, WorkbookWriter
 from ..codes import code_list
 from ..fields import Field
 from ..models import Household, IncomeRecord, Member, Region, VillageFacilities
@@ -94,13 +90,10 @@ def _subtree(region: Region) -> tuple[list[int], list[Region]]:
     return ids, ancestors
 
 
-def _header(ws: WriteOnlyWorksheet, spec: SheetSpec) -> None:
-    cells = []
-    for column in spec.columns:
-        cell = WriteOnlyCell(ws, value=column.header)
-        cell.font = Font(bold=True, color="C00000" if column.field.required else "000000")
-        cells.append(cell)
-    ws.append(cells)
+def _header(ws: SheetWriter, spec: SheetSpec) -> None:
+    """Column headers in bold, those of required fields in red (as in the import template)."""
+    ws.append([column.header for column in spec.columns],
+              ["bold_red" if column.field.required else "bold" for column in spec.columns])
 
 
 def _batched(qs: Any, size: int = _BATCH) -> Iterator[list[Any]]:
@@ -132,41 +125,38 @@ def export_workbook(path: Path, *, region_code: str | None = None, year: int | N
         village_ids: list[int] | None = ids
     else:
         region_ids = village_ids = None
-    wb = Workbook(write_only=True)
-    members_ws = wb.create_sheet(MEMBERS_SPEC.name)
-    incomes_ws = wb.create_sheet(INCOMES_SPEC.name)
-    regions_ws = wb.create_sheet(REGIONS_SPEC.name)
-    facilities_ws = wb.create_sheet(FACILITIES_SPEC.name)
-    for ws, spec in ((members_ws, MEMBERS_SPEC), (incomes_ws, INCOMES_SPEC), (regions_ws, REGIONS_SPEC),
-                     (facilities_ws, FACILITIES_SPEC)):
-        ws.freeze_panes = "A2"
-        _header(ws, spec)
-
-    households = Household.objects.order_by("number")
-    if village_ids is not None:
-        households = households.filter(village_id__in=village_ids)
-    result.households, result.members, result.skipped_households = _write_members(
-        members_ws, households, mask, progress)
-    result.incomes = _write_incomes(incomes_ws, households, year)
-    if region_ids is not None:
-        regions = regions.filter(id__in=region_ids)
-    result.regions = _write_regions(regions_ws, regions)
-    facilities = VillageFacilities.objects.select_related("village").order_by("village__code", "year")
-    if village_ids is not None:
-        facilities = facilities.filter(village_id__in=village_ids)
-    if year is not None:
-        facilities = facilities.filter(year=year)
-    result.facilities = _write_facilities(facilities_ws, facilities)
-
-    codes = wb.create_sheet(CODES_SHEET)
-    codes.append(CODE_TABLE_HEADER)
-    for row in code_table_rows():
-        codes.append(row)
-    readme = wb.create_sheet(README_SHEET)
-    for line in readme_rows(masked=mask):
-        readme.append(line)
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    with WorkbookWriter(path) as wb:
+        members_ws, incomes_ws, regions_ws, facilities_ws = (
+            wb.add_sheet(spec.name, freeze_header=True) for spec in (MEMBERS_SPEC, INCOMES_SPEC, REGIONS_SPEC,
+                                                                       FACILITIES_SPEC))
+        for ws, spec in ((members_ws, MEMBERS_SPEC), (incomes_ws, INCOMES_SPEC), (regions_ws, REGIONS_SPEC),
+                         (facilities_ws, FACILITIES_SPEC)):
+            _header(ws, spec)
+
+        households = Household.objects.order_by("number")
+        if village_ids is not None:
+            households = households.filter(village_id__in=village_ids)
+        result.households, result.members, result.skipped_households = _write_members(
+            members_ws, households, mask, progress)
+        result.incomes = _write_incomes(incomes_ws, households, year)
+        if region_ids is not None:
+            regions = regions.filter(id__in=region_ids)
+        result.regions = _write_regions(regions_ws, regions)
+        facilities = VillageFacilities.objects.select_related("village").order_by("village__code", "year")
+        if village_ids is not None:
+            facilities = facilities.filter(village_id__in=village_ids)
+        if year is not None:
+            facilities = facilities.filter(year=year)
+        result.facilities = _write_facilities(facilities_ws, facilities)
+
+        codes = wb.add_sheet(CODES_SHEET)
+        codes.append(CODE_TABLE_HEADER)
+        for row in code_table_rows():
+            codes.append(row)
+        readme = wb.add_sheet(README_SHEET)
+        for line in readme_rows(masked=mask):
+            readme.append(line)
     return result
 
 
@@ -176,7 +166,7 @@ def _household_columns() -> list[tuple[Column, str]]:
             for c in MEMBERS_SPEC.columns if c.group == "household"]
 
 
-def _write_members(ws: WriteOnlyWorksheet, households: Any, mask: bool,
+def _write_members(ws: SheetWriter, households: Any, mask: bool,
                    progress: Progress | None) -> tuple[int, int, int]:
     household_columns = _household_columns()
     member_columns = [c for c in MEMBERS_SPEC.columns if c.group == "member"]
@@ -210,7 +200,7 @@ def _out(field: Field, value: Any, mask: bool) -> Any:
     return mask_value(field, shown) if mask and field.sensitive else shown
 
 
-def _write_incomes(ws: WriteOnlyWorksheet, households: Any, year: int | None) -> int:
+def _write_incomes(ws: SheetWriter, households: Any, year: int | None) -> int:
     amount_columns = [c for c in INCOMES_SPEC.columns if c.group == "income" and not c.computed]
     incomes = (IncomeRecord.objects.filter(household__in=households.filter(members__is_active=True).distinct())
                .select_related(None).order_by("household__number", "year")
@@ -229,7 +219,7 @@ def _write_incomes(ws: WriteOnlyWorksheet, households: Any, year: int | None) ->
     return count
 
 
-def _write_regions(ws: WriteOnlyWorksheet, regions: Any) -> int:
+def _write_regions(ws: SheetWriter, regions: Any) -> int:
     fields = [c.field for c in REGIONS_SPEC.columns]
     attrs = ["parent__code" if f.name == "parent_code" else f.name for f in fields]
     count = 0
@@ -239,7 +229,7 @@ def _write_regions(ws: WriteOnlyWorksheet, regions: Any) -> int:
     return count
 
 
-def _write_facilities(ws: WriteOnlyWorksheet, facilities: Iterable[VillageFacilities]) -> int:
+def _write_facilities(ws: SheetWriter, facilities: Iterable[VillageFacilities]) -> int:
     fields = [c.field for c in FACILITIES_SPEC.columns]
     count = 0
     for f in facilities:
