@@ -157,6 +157,10 @@ class SheetWriter:
 
     def _part(self) -> Iterable[str]:
         yield f'{_HEAD}<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}">'
+        # The used range: readers that size rows by it (openpyxl's read-only mode) get every row's
+        # trailing empty cells too.
+        if self.rows and self._refs:
+            yield f'<dimension ref="A1:{self._refs[-1]}{self.rows}"/>'
         if self.freeze_header:
             yield ('<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
                    'activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft"/></sheetView></sheetViews>')

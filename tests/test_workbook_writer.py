@@ -65,6 +65,14 @@ def test_openpyxl_reads_back_every_value_and_type(tmp_path: Path) -> None:
                                                                      ["220802196005011234", 1], [None, 1]]
 
 
+def test_the_used_range_is_declared(tmp_path: Path) -> None:
+    path = tmp_path / "book.xlsx"
+    _write(path)
+    ws = load_workbook(path, read_only=True)["农户"]  # sizes its rows by the declared range
+    assert (ws.max_row, ws.max_column) == (4, 8)
+    assert [len(row) for row in ws.iter_rows(values_only=True)] == [8, 8, 8, 8]
+
+
 def test_calamine_reads_back_the_same(tmp_path: Path) -> None:
     buffer = io.BytesIO()
     _write(buffer)
