@@ -53,14 +53,30 @@ _STYLES = (
     '</styleSheet>'
 )
 
-_EPOCH = dt.date(1899, 12, 30)  # day 0 of the 1900 date system, as spreadsheets count (past 1900-03-01)
-_EPOCH_ORDINAL = _EPOCH.toordinal()
+# The 1900 date system: day 1 is 1900-01-01, and day 60 is a 29 February 1900 that never was (kept
+# from Lotus 1-2-3), so from 1900-03-01 on a day's number counts from 1899-12-30.
+_EPOCH_ORDINAL = dt.date(1899, 12, 30).toordinal()
+_MARCH_1900 = dt.date(1900, 3, 1).toordinal()
+_JANUARY_1900 = dt.date(1900, 1, 1).toordinal()
+_EXACT = 10**15  # integers a spreadsheet keeps every digit of
+_LARGEST = Decimal("1e308")
 # Characters XML 1.0 does not allow (control characters other than tab, line feed and return).
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+_SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
+_ESCAPE_LIKE = re.compile("(_x[0-9A-Fa-f]{4}_)")
 MAX_ROWS = 1_048_576
 MAX_COLUMNS = 16_384
 MAX_TEXT = 32_767  # characters in one cell
+
+
+def _day(value: dt.date) -> int | None:
+    """A date's day number in the 1900 date system; None before 1900, which it cannot hold."""
+    ordinal = value.toordinal()
+    if ordinal >= _MARCH_1900:
+        return ordinal - _EPOCH_ORDINAL
+    if ordinal >= _JANUARY_1900:
+        return ordinal - _EPOCH_ORDINAL - 1
+    return None
 
 
 def column_letters(index: int) -> str:
@@ -74,11 +90,20 @@ def column_letters(index: int) -> str:
 
 
 def _text(value: str) -> str:
-    if len(value) > MAX_TEXT:
+    """Text as element content: too long refused, characters XML cannot hold dropped, markup
+    escaped; a carriage return kept as a reference (a reader would turn a raw one into a line
+    feed), and text that spells an escaped character (``_x0041_``) escaped itself, or spreadsheets
+    would read it as that character."""
+    if len(value) > MAX_TEXT // 2 and len(value.encode("utf-16-le")) // 2 > MAX_TEXT:  # counted as Excel does
         raise ValueError(f"a cell holds at most {MAX_TEXT:,} characters; this text has {len(value):,}")
     if _ILLEGAL.search(value):
         value = _ILLEGAL.sub("", value)
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if "\r" in value:
+        value = value.replace("\r", "&#13;")
+    if "_x" in value:
+        value = _ESCAPE_LIKE.sub(r"_x005F\1", value)
+    return value
 
 
 def _cell(ref: str, style: int, value: Any) -> str:
@@ -89,23 +114,30 @@ def _cell(ref: str, style: int, value: Any) -> str:
     if kind is str:
         return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{_text(value)}</t></is></c>'
     if kind is int:
-        return f'<c r="{ref}"{s}><v>{value}</v></c>'
+        if -_EXACT < value < _EXACT:
+            return f'<c r="{ref}"{s}><v>{value}</v></c>'
+        return _cell(ref, style, str(value))  # a spreadsheet keeps 15 digits: the number as text, whole
     if kind is float:
         if not math.isfinite(value):
             raise ValueError(f"{value} cannot be written to a cell ({ref})")
         return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
     if kind is Decimal:
-        if not value.is_finite():
+        if not value.is_finite() or abs(value) >= _LARGEST:
             raise ValueError(f"{value} cannot be written to a cell ({ref})")
         return f'<c r="{ref}"{s}><v>{value:f}</v></c>'
     if kind is bool:
         return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
     if kind is dt.date:
-        return f'<c r="{ref}" s="{style or _DATE}"><v>{value.toordinal() - _EPOCH_ORDINAL}</v></c>'
+        day = _day(value)
+        if day is None:
+            return _cell(ref, style, value.isoformat())
+        return f'<c r="{ref}" s="{_DATE}"><v>{day}</v></c>'
     if kind is dt.datetime:
+        day = _day(value)
+        if day is None:
+            return _cell(ref, style, value.isoformat(sep=" "))
         seconds = value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6
-        serial = value.toordinal() - _EPOCH_ORDINAL + seconds / 86400
-        return f'<c r="{ref}" s="{style or _DATETIME}"><v>{serial!r}</v></c>'
+        return f'<c r="{ref}" s="{_DATETIME}"><v>{day + seconds / 86400!r}</v></c>'
     if isinstance(value, bool):
         return _cell(ref, style, bool(value))
     if isinstance(value, int):
@@ -131,14 +163,16 @@ class SheetWriter:
         self.title = title
         self.freeze_header = freeze_header
         self.rows = 0
+        self.characters = 0  # written so far, for the zip's size fields
         # closed by ``close`` once the workbook is written, not within this method
         self._file: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8", newline="")  # noqa: SIM115
         self._refs: list[str] = []  # column letters by index, grown as rows widen
 
     def append(self, values: Sequence[Any], styles: Sequence[Style] | Style = None) -> None:
         """One row: None leaves a cell empty; str, int, float, Decimal, bool, date and datetime are
-        written as such (dates formatted as dates); anything else as its str(). ``styles`` is one
-        style for the whole row or one per value."""
+        written as such (dates formatted as dates, whatever the style; a datetime as its own clock
+        time; dates before 1900 and integers of more than 15 digits as text); anything else as its
+        str(). ``styles`` is one style for the whole row or one per value."""
         if self.rows >= MAX_ROWS:
             raise ValueError(f"a sheet holds at most {MAX_ROWS:,} rows ({self.title})")
         if len(values) > MAX_COLUMNS:
@@ -153,7 +187,9 @@ class SheetWriter:
             cells = [_cell(refs[i] + r, style, v) for i, v in enumerate(values) if v is not None]
         else:
             cells = [_cell(refs[i] + r, _STYLE_INDEX[styles[i]], v) for i, v in enumerate(values) if v is not None]
-        self._file.write(f'<row r="{r}">{"".join(cells)}</row>')
+        text = f'<row r="{r}">{"".join(cells)}</row>'
+        self.characters += len(text)
+        self._file.write(text)
 
     def _part(self) -> Iterable[str]:
         yield f'{_HEAD}<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}">'
@@ -193,8 +229,10 @@ class WorkbookWriter:
         self._closed = False
 
     def add_sheet(self, title: str, *, freeze_header: bool = False) -> SheetWriter:
-        if not title or len(title) > 31 or _SHEET_NAME_FORBIDDEN.search(title) or title.startswith("'"):
-            raise ValueError(f"sheet name {title!r}: 1–31 characters, none of [ ] : * ? / \\")
+        if (not title or len(title) > 31 or _SHEET_NAME_FORBIDDEN.search(title) or title[0] == "'"
+                or title[-1] == "'" or title.casefold() == "history"):
+            raise ValueError(f"sheet name {title!r}: 1–31 characters, none of [ ] : * ? / \\ nor a control "
+                             "character, not starting or ending with ', not History")
         if any(s.title.casefold() == title.casefold() for s in self._sheets):
             raise ValueError(f"a sheet named {title!r} already exists")
         sheet = SheetWriter(title, freeze_header)
@@ -218,7 +256,10 @@ class WorkbookWriter:
                 z.writestr("xl/_rels/workbook.xml.rels", self._workbook_rels(n))
                 z.writestr("xl/styles.xml", _STYLES)
                 for i, sheet in enumerate(self._sheets, 1):
-                    with z.open(f"xl/worksheets/sheet{i}.xml", "w", force_zip64=True) as part:
+                    # ZIP64 headers only for a part that may pass 2 GiB: spreadsheet programs
+                    # are known to refuse ZIP64 where it is not needed.
+                    large = sheet.characters * 4 > zipfile.ZIP64_LIMIT  # UTF-8: at most 4 bytes a character
+                    with z.open(f"xl/worksheets/sheet{i}.xml", "w", force_zip64=large) as part:
                         sheet._copy_into(part)
         finally:
             for sheet in self._sheets:
@@ -250,7 +291,8 @@ class WorkbookWriter:
     def _workbook(self) -> str:
         sheets = "".join(f'<sheet name="{_text(s.title).replace(chr(34), "&quot;")}" sheetId="{i}" r:id="rId{i}"/>'
                          for i, s in enumerate(self._sheets, 1))
-        return f'{_HEAD}<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><sheets>{sheets}</sheets></workbook>'
+        return (f'{_HEAD}<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><bookViews><workbookView/></bookViews>'
+                f'<sheets>{sheets}</sheets></workbook>')
 
     @staticmethod
     def _workbook_rels(n: int) -> str:

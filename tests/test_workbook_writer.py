@@ -96,6 +96,56 @@ def test_a_file_is_a_zip_of_the_parts_readers_need(tmp_path: Path) -> None:
                                      "xl/worksheets/sheet2.xml"}
 
 
+def test_dates_of_1900_and_before(tmp_path: Path) -> None:
+    """Day 60 of the 1900 date system is a 29 February 1900 that never was; before 1900 there is no
+    day number, so such a date is written as text."""
+    days = [dt.date(1900, 1, 1), dt.date(1900, 2, 28), dt.date(1900, 3, 1), dt.date(2020, 2, 29),
+            dt.date(1899, 12, 31), dt.datetime(1900, 1, 2, 12, 0)]
+    path = tmp_path / "days.xlsx"
+    with WorkbookWriter(path) as book:
+        book.add_sheet("d").append(days)
+    assert [c.value for c in next(load_workbook(path)["d"].iter_rows())] == [
+        dt.datetime(1900, 1, 1), dt.datetime(1900, 2, 28), dt.datetime(1900, 3, 1), dt.datetime(2020, 2, 29),
+        "1899-12-31", dt.datetime(1900, 1, 2, 12, 0)]
+    read = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("d").to_python()[0]
+    assert read == [dt.date(1900, 1, 1), dt.date(1900, 2, 28), dt.date(1900, 3, 1), dt.date(2020, 2, 29),
+                    "1899-12-31", dt.datetime(1900, 1, 2, 12, 0)]
+    with zipfile.ZipFile(path) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode()
+    assert '<c r="A1" s="1"><v>1</v></c>' in sheet and '<c r="B1" s="1"><v>59</v></c>' in sheet
+    assert '<c r="C1" s="1"><v>61</v></c>' in sheet
+
+
+def test_text_that_a_spreadsheet_would_change_is_kept(tmp_path: Path) -> None:
+    texts = ["_x0041_", "a_x00e9_b_X", "行一\r\n行二", "a\rb", "😀" * 10]
+    big = [10**15, -(10**15), 123456789012345678, 999_999_999_999_999]
+    path = tmp_path / "text.xlsx"
+    with WorkbookWriter(path) as book:
+        sheet = book.add_sheet("t")
+        sheet.append(texts)
+        sheet.append(big)
+    ws = load_workbook(path)["t"]
+    # openpyxl does not undo the _x005F_ escape that Excel and calamine read (calamine is what imports use)
+    assert [c.value for c in ws[1]][2:] == texts[2:]
+    assert [c.value for c in ws[2]][:4] == ["1000000000000000", "-1000000000000000", "123456789012345678",
+                                        999_999_999_999_999]  # more than 15 digits: as text, every digit kept
+    read = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("t").to_python()
+    assert read[0] == texts
+
+
+def test_no_zip64_headers_where_the_parts_are_small(tmp_path: Path) -> None:
+    """Spreadsheet programs are known to refuse ZIP64 records a file does not need."""
+    path = tmp_path / "book.xlsx"
+    _write(path)
+    with zipfile.ZipFile(path) as z, path.open("rb") as raw:
+        for info in z.infolist():
+            raw.seek(info.header_offset)
+            header = raw.read(30)
+            assert header[:4] == b"PK\x03\x04"
+            assert int.from_bytes(header[4:6], "little") < 45, info.filename  # 4.5: the ZIP64 version
+            assert int.from_bytes(header[28:30], "little") == 0, info.filename  # no extra field
+
+
 def test_an_empty_workbook_still_has_a_sheet(tmp_path: Path) -> None:
     path = tmp_path / "empty.xlsx"
     WorkbookWriter(path).close()
@@ -108,7 +158,8 @@ def test_column_letters(index: int, letters: str) -> None:
     assert column_letters(index) == letters
 
 
-@pytest.mark.parametrize("title", ["", "a" * 32, "a/b", "a[1]", "x:y", "'quoted", "who?", "a*"])
+@pytest.mark.parametrize("title", ["", "a" * 32, "a/b", "a[1]", "x:y", "'quoted", "end'", "who?", "a*", "History",
+                                   "a\x01b"])
 def test_sheet_names_a_spreadsheet_refuses_are_refused(title: str) -> None:
     with pytest.raises(ValueError, match="sheet name"):
         WorkbookWriter(io.BytesIO()).add_sheet(title)
@@ -119,7 +170,8 @@ def test_values_a_cell_cannot_hold_are_refused() -> None:
     sheet = book.add_sheet("a")
     with pytest.raises(ValueError, match="already exists"):
         book.add_sheet("A")
-    for bad in (float("nan"), float("inf"), Decimal("NaN"), "x" * (MAX_TEXT + 1)):
+    for bad in (float("nan"), float("inf"), Decimal("NaN"), Decimal("1E+400"), "x" * (MAX_TEXT + 1),
+                "😀" * (MAX_TEXT // 2 + 1)):  # Excel counts UTF-16 units: two for this one
         with pytest.raises(ValueError):
             sheet.append([bad])
 

@@ -63,6 +63,24 @@ def test_export_import_export_gives_identical_cells(tmp_path: Path, registry: No
     assert IncomeRecord.objects.get(household__number="H1", year=2019).household_size == 3
 
 
+def test_people_born_in_the_first_days_of_1900_and_before_survive_a_round_trip(tmp_path: Path) -> None:
+    """Spreadsheets count a 29 February 1900 that never was, and hold no date before 1900."""
+    from liangfang.ids import make_resident_id
+
+    rows = household_rows("OLD", size=3)
+    for row, born in zip(rows, (dt.date(1900, 1, 15), dt.date(1899, 6, 30), dt.date(1900, 3, 1)), strict=True):
+        row["出生日期"] = born if born.year >= 1900 else born.isoformat()  # typed as text, as a user must
+        row["身份证号码"] = make_resident_id("220802", born, 7, row["性别"])
+    assert import_file(save_xlsx(tmp_path / "old.xlsx", rows, regions=region_rows()), by="test").errors == []
+    first = export_workbook(tmp_path / "one.xlsx")
+    empty_the_registry()
+    result = import_file(first.path, by="test")
+    assert result.errors == []
+    assert sorted(Member.objects.values_list("birth_date", flat=True)) == [
+        dt.date(1899, 6, 30), dt.date(1900, 1, 15), dt.date(1900, 3, 1)]
+    assert cells(first.path) == cells(export_workbook(tmp_path / "two.xlsx").path)
+
+
 def test_the_export_shows_labels_and_computed_incomes(tmp_path: Path, registry: None) -> None:
     sheets = cells(export_workbook(tmp_path / "out.xlsx").path)
     members, incomes = sheets["成员"], sheets["年度收入"]
