@@ -221,7 +221,10 @@ def cadre_pairings_write_many(rows: Sequence[Row], *, by: str, max_open_per_cadr
         resident_id__in={str(r.get("cadre") or "") for r in rows}).values_list("resident_id", "id"))
     households: dict[str, tuple[int, bool]] = {}
     village_of: dict[int, int] = {}
-    for number, pk, registered, village in Household.objects.filter(
+    # Locked until the pairings are written: an import moving one of these households to another
+    # village waits, then moves the new pairings with it (pairings_follow_households), or runs first
+    # and this reads the new village.
+    for number, pk, registered, village in Household.objects.select_for_update().filter(
             number__in={str(r.get("household_number") or "") for r in rows}).values_list(
             "number", "id", "is_registered", "village_id"):
         households[number] = (pk, registered)
