@@ -155,6 +155,10 @@ def main() -> None:
             client.get(path)
         if args.unseen:
             chosen = _unseen(paths, chosen, args.pages, rng)
+            if len(chosen) < args.pages:
+                print(f"{name}: only {len(chosen)} pages of regions the warm-up did not visit")
+            if not chosen:
+                continue
         if args.counted_run:
             functools.reduce(lambda _, path: client.get(path), chosen, None)
             continue

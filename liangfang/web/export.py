@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from ..accounts.roles import Role
-from ..registry.codes import code_list
+from ..registry.codes import code_labels
 from ..registry.fields import HOUSEHOLD_FIELDS, MEMBER_FIELDS, Field
 from ..registry.importers.exporter import cell_value
 from ..registry.models import Household, Member
@@ -47,7 +47,7 @@ def _cell_of(f: Field, role: Role) -> Callable[[Any], Any]:
         return lambda raw: masker(role, str(raw)) if raw else None
     if f.kind == "code":
         assert f.codes is not None
-        labels = {code: zh for code, (zh, _) in code_list(f.codes).labels.items()}
+        labels = code_labels(f.codes, "zh")
         return lambda raw: None if raw is None or raw == "" else labels.get(str(raw), str(raw))
     return partial(cell_value, f)
 
