@@ -54,7 +54,8 @@ _STYLES = (
 )
 
 # The 1900 date system: day 1 is 1900-01-01, and day 60 is a 29 February 1900 that never was (kept
-# from Lotus 1-2-3), so from 1900-03-01 on a day's number counts from 1899-12-30.
+# from Lotus 1-2-3), so from 1900-03-01 on a day's number counts from 1899-12-30. Excel, openpyxl
+# and calamine read it so; LibreOffice shows January and February 1900 one day early.
 _EPOCH_ORDINAL = dt.date(1899, 12, 30).toordinal()
 _MARCH_1900 = dt.date(1900, 3, 1).toordinal()
 _JANUARY_1900 = dt.date(1900, 1, 1).toordinal()
