@@ -139,9 +139,7 @@ def _cell(ref: str, style: int, value: Any) -> str:
             return _cell(ref, style, value.isoformat(sep=" "))
         seconds = value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6
         return f'<c r="{ref}" s="{_DATETIME}"><v>{day + seconds / 86400!r}</v></c>'
-    if isinstance(value, bool):
-        return _cell(ref, style, bool(value))
-    if isinstance(value, int):
+    if isinstance(value, int):  # (bool cannot be subclassed: every bool was written above)
         return _cell(ref, style, int(value))
     if isinstance(value, float):
         return _cell(ref, style, float(value))
