@@ -67,7 +67,7 @@ ALLOWED_HOSTS = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "liangfang.accounts.admin_site.LocalAdminConfig",  # Django's admin: see LIANGFANG_ADMIN
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -199,6 +199,8 @@ LOGIN_REDIRECT_URL = "web:home"
 LIANGFANG_LOGIN_MAX_FAILURES = 5
 LIANGFANG_LOGIN_MAX_FAILURES_PER_IP = 20
 LIANGFANG_LOGIN_WINDOW_MINUTES = 15
+# Django's admin (/admin/): off unless LIANGFANG_ADMIN=true, and then for a superuser on this machine only.
+LIANGFANG_ADMIN = env_bool("LIANGFANG_ADMIN", False)
 LIANGFANG_SESSION_IDLE_SECONDS = int(os.environ.get("LIANGFANG_SESSION_IDLE_SECONDS", 1800))
 # Dashboard figures are recomputed after a registry change at most this often.
 LIANGFANG_DASHBOARD_MAX_AGE_SECONDS = int(os.environ.get("LIANGFANG_DASHBOARD_MAX_AGE_SECONDS", 300))

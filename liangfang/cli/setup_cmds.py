@@ -34,11 +34,14 @@ def init(
 
 
 def _ensure_user(username: str, password: str, *, superuser: bool = False) -> None:
+    """A login with this password; staff (Django's admin) only for the superuser that `init
+    --admin` asks for by name: never by default (the demo login is a county administrator on the
+    site, not a staff member)."""
     from django.contrib.auth import get_user_model
 
     user_model = get_user_model()
     user, _ = user_model.objects.get_or_create(username=username)
-    user.is_staff = True
+    user.is_staff = superuser
     user.is_superuser = superuser
     user.set_password(password)
     user.save()
