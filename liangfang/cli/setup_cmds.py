@@ -136,9 +136,10 @@ def _demo_password() -> str:
     path = Path(settings.VAR_DIR) / "demo_password"
     if path.exists():
         return path.read_text(encoding="utf-8").strip()
+    from liangfang.private_files import write_private
+
     password = "lf-" + secrets.token_urlsafe(9)
-    path.write_text(password, encoding="utf-8")
-    path.chmod(0o600)
+    write_private(path, password)
     return password
 
 
