@@ -6,7 +6,6 @@ gets "not found", and logging in goes through the site's throttled log-in page."
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import update_wrapper
 from typing import Any
 
@@ -42,7 +41,7 @@ class LocalAdminSite(AdminSite):
         return bool(admin_enabled() and is_local(request) and user.is_active and user.is_staff
                     and user.is_superuser)
 
-    def admin_view(self, view: Callable[..., Any], cacheable: bool = False) -> Callable[..., Any]:
+    def admin_view(self, view: Any, cacheable: bool = False) -> Any:
         inner = super().admin_view(view, cacheable)
 
         def gate(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:

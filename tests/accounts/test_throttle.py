@@ -58,7 +58,7 @@ def race(n: int = 40) -> tuple[int, int, list[int]]:
         time.sleep(0.2)
         return real(self, request, username=username, password=password, **kw)
 
-    AccountBackend.authenticate = slow_check  # type: ignore[method-assign]
+    AccountBackend.authenticate = slow_check  # type: ignore[method-assign,assignment]
     start = threading.Barrier(n)
     statuses: list[int] = []
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ...ids import mask_resident_id
+from ...disclosure import MASKED, shown
 from ...workbook_writer import SheetWriter, WorkbookWriter
 from ..codes import code_list
 from ..fields import Field
@@ -63,16 +63,11 @@ def cell_value(field: Field, value: Any) -> Any:
 
 
 def mask_value(field: Field, value: Any) -> Any:
-    """Hide identifying numbers: resident IDs as 220802********123X, phones and accounts to
-    their last four characters."""
+    """A value as a masked export shows it (``disclosure.MASKED``): identifying numbers masked as
+    the pages mask them, birth dates reduced to the year (the masked ID's hidden middle)."""
     if not value:
         return value
-    text = str(value)
-    if field.kind == "resident_id":
-        return mask_resident_id(text)
-    if field.kind == "phone" or field.name == "bank_account":
-        return "*" * max(0, len(text) - 4) + text[-4:]
-    return value
+    return shown(MASKED, field.name, value)
 
 
 def _subtree(region: Region) -> tuple[list[int], list[Region]]:
@@ -197,7 +192,7 @@ def _write_members(ws: SheetWriter, households: Any, mask: bool,
 
 def _out(field: Field, value: Any, mask: bool) -> Any:
     shown = cell_value(field, value)
-    return mask_value(field, shown) if mask and field.sensitive else shown
+    return mask_value(field, shown) if mask else shown
 
 
 def _write_incomes(ws: SheetWriter, households: Any, year: int | None) -> int:

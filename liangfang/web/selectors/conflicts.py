@@ -11,7 +11,9 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ... import disclosure
 from ...accounts.roles import Role
+from ...disclosure import BANK_FIELDS, BIRTH_FIELDS, PHONE_FIELDS, is_health_value
 from ...registry.fields import HOUSEHOLD_FIELDS, INCOME_FIELDS, MEMBER_FIELDS, Field
 from ...registry.models import ChangeRecord
 from ...registry.services.errors import Conflict
@@ -142,6 +144,8 @@ def _shown(field: Field | None, name: str, value: object, role: Role) -> str:
     text = "" if value is None else str(value)
     if not text:
         return text
+    if name in BIRTH_FIELDS or (not role.health and is_health_value(name, text)):
+        return str(disclosure.shown(role, name, text))  # a year for a date; a hidden health fact
     if field is not None and field.kind == "code" and field.codes:
         text = code_label(field.codes, text)
     elif field is not None and field.kind == "bool":
@@ -160,13 +164,8 @@ def _shown(field: Field | None, name: str, value: object, role: Role) -> str:
         return fund_label(catalogue(DEFAULT_PACK), text)
     if name == "left_reason":
         return code_label("member_left_reason", text)
-    if name == "phone":
-        return masking.phone(role, text)
-    if name in ("bank_account", "bank_name"):
-        return masking.bank_account(role, text) if name == "bank_account" else (
-            masking.HIDDEN if role.bank_account == "hidden" else text)
-    if name in ("health_status", "disability_grade"):
-        return masking.health(role, text)
+    if name in PHONE_FIELDS or name in BANK_FIELDS:
+        return str(disclosure.shown(role, name, text))
     return text
 
 

@@ -14,6 +14,7 @@ from django.db.models import CharField, Count, Exists, IntegerField, OuterRef, Q
 from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 
+from ...disclosure import shows_column
 from ...prepared import NotPreparable, Prepared
 from ...registry.codes import code_list
 from ...registry.models import Cadre, CadrePairing, Household, Member, Region
@@ -95,6 +96,8 @@ def _split(viewer: Viewer, f: ListFilters, region: Region | None) -> tuple[tuple
     elif f.status in code_list("household_status").codes:
         values["status"] = f.status
     for name in ("attribute", "cause", "grade"):
+        if name == "cause" and not shows_column(viewer.role, "main_cause"):
+            continue  # a count of households by cause would say who is ill (liangfang/disclosure.py)
         if getattr(f, name):
             values[name] = getattr(f, name)
     if f.gap in GAPS:

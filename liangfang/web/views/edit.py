@@ -25,6 +25,8 @@ from ..permissions import Viewer, household_for, viewer_required
 from ..selectors.conflicts import conflict_rows
 from ..selectors.households import all_cadre_choices
 
+_TYPED_FROM_THE_CARD = frozenset({"resident_id", "birth_date"})
+_TYPED_FROM_THE_CARD = frozenset({"resident_id", "birth_date"})
 HOUSEHOLD_TABLE = tuple(f for f in HOUSEHOLD_FIELDS if f.name not in ("number", "village_code"))
 INCOME_AMOUNTS = tuple(f for f in INCOME_FIELDS if f.name != "year")
 
@@ -107,8 +109,8 @@ def _member_of(household: Household, member_id: int) -> Member:
 @viewer_required(edit=True)
 def member_add_view(request: HttpRequest, viewer: Viewer, number: str) -> HttpResponse:
     household = household_for(viewer, number)
-    # Whoever adds a person types the resident ID, so the field is always on this form.
-    form = _table_form(request, MEMBER_FIELDS, hidden_fields(viewer.role) - {"resident_id"},
+    # Whoever adds a person types the resident ID and birth date from the card: always on this form.
+    form = _table_form(request, MEMBER_FIELDS, hidden_fields(viewer.role, typing_in=_TYPED_FROM_THE_CARD),
                        version_initial(household))
     conflict = None
     if request.method == "POST" and form.is_valid():

@@ -90,6 +90,9 @@ def _rows_html(rows: list[Row], viewer: Viewer) -> SafeString:
     role = viewer.role
     repeated: dict[str, str] = {}
 
+    def cause(code: str) -> str:
+        return causes.get(code, code) if role.health else str(masking.shown(role, "main_cause", code))
+
     def once(value: str) -> str:
         found = repeated.get(value)
         if found is None:
@@ -105,7 +108,7 @@ def _rows_html(rows: list[Row], viewer: Viewer) -> SafeString:
             f'</td><td class="num">{r.people:d}</td><td><span class="status {once(status)}">'
             f'{once(statuses.get(status, status))}</span></td>'
             f'<td>{once(attributes.get(r.poverty_attribute, r.poverty_attribute))}</td>'
-            f'<td>{once(causes.get(r.main_cause, r.main_cause))}</td><td>{once(r.cadre)}</td></tr>')
+            f'<td>{once(cause(r.main_cause))}</td><td>{once(r.cadre)}</td></tr>')
     return mark_safe("\n".join(out))
 
 
