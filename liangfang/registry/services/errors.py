@@ -15,6 +15,10 @@ class Problem:
     message: str
     item: int | None = None  # index of the household in a batch (importers map it to rows)
     member: int | None = None  # index of the member within the item, when it concerns one
+    code: str = ""  # what kind of problem, for a caller that acts on it (e.g. RESIDENT_ID_TAKEN)
+
+
+RESIDENT_ID_TAKEN = "resident_id_taken"
 
 
 class RegistryError(Exception):

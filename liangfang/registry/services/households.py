@@ -14,7 +14,7 @@ from ..fields import HOUSEHOLD_FIELDS, INCOME_FIELDS, MEMBER_FIELDS, FieldValueE
 from ..models import ChangeRecord, Household, IncomeRecord, Member, Region
 from .changelog import diff, record_change
 from .checks import check_household, check_members
-from .errors import Conflict, ConflictError, NotFound, Problem, ValidationFailed
+from .errors import RESIDENT_ID_TAKEN, Conflict, ConflictError, NotFound, Problem, ValidationFailed
 
 _HOUSEHOLD_COLUMNS = tuple(f.name for f in HOUSEHOLD_FIELDS if f.name != "village_code")
 _MEMBER_COLUMNS = tuple(f.name for f in MEMBER_FIELDS)
@@ -81,11 +81,15 @@ def _duplicate_people(members: Sequence[Mapping[str, Any]], household_id: int | 
                       item: int | None = None) -> list[Problem]:
     held = _other_household_holding([m["resident_id"] for m in members if m.get("resident_id")],
                                     household_id)
+    # Which household holds the person is not said: the editor may not see it (another village or
+    # township). The caller records the case for those who may (duplicates.duplicate_id_report).
     return [
         Problem("resident_id", m["resident_id"],
-                f"身份证号码 {m['resident_id']} 已登记在农户 {held[m['resident_id']]}，一人只能在一户 / "
-                f"this person is already an active member of household {held[m['resident_id']]}",
-                item, i)
+                f"身份证号码 {m['resident_id']} 已在另一农户登记，一人只能在一户；已记入该户的变更记录，"
+                "请与区（县）管理员核实 / this resident ID is already registered in another household "
+                "(one person, one household); the case is recorded in that household's history: "
+                "check it with the county administrator",
+                item, i, code=RESIDENT_ID_TAKEN)
         for i, m in enumerate(members) if m.get("resident_id") in held
     ]
 

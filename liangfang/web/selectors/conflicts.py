@@ -37,6 +37,7 @@ ACTIONS = {
     "measure_rejected": gettext_lazy("rejected a measure"), "measure_changed": gettext_lazy("changed a measure"),
     "accept_plan": gettext_lazy("accepted the plan"), "revise_plan": gettext_lazy("revised the plan"),
     "deliver_measure": gettext_lazy("recorded a measure delivered"), "visit": gettext_lazy("recorded a visit"),
+    "duplicate_resident_id": gettext_lazy("typed this member's resident ID for another household (refused)"),
 }
 # Plan entries use their own labels: their "year" is the plan's year, not an income field.
 PLAN_ENTITIES = frozenset({"plan", "plan_measure", "plan_run", "delivery", "visit"})
@@ -53,7 +54,7 @@ OTHER_LABELS = {
     "note": gettext_lazy("note"), "cost": gettext_lazy("cost"), "due_date": gettext_lazy("due date"),
     "fund_source": gettext_lazy("fund source"), "replaces": gettext_lazy("replaces versions"),
     "date": gettext_lazy("date"), "amount": gettext_lazy("amount"), "applied": gettext_lazy("written to the registry"),
-    "visitor": gettext_lazy("visited by"),
+    "visitor": gettext_lazy("visited by"), "attempted_in": gettext_lazy("household tried"),
 }
 _ID_LIKE = re.compile(r"^(\d{17}[\dX]|\d{15})$")
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from ...registry.fields import HOUSEHOLD_FIELDS, INCOME_FIELDS, MEMBER_FIELDS, Field
 from ...registry.models import Cadre, Household, IncomeRecord, Member
+from ...registry.services.duplicates import duplicate_id_report
 from ...registry.services.errors import Conflict, ConflictError, Problem, ValidationFailed
 from ...registry.services.households import household_update, income_set, member_add, member_remove, member_update
 from ...registry.services.pairings import cadre_pairing_set
@@ -45,6 +46,8 @@ def _save(request: HttpRequest, form: VersionedForm, household: Household, write
         write(form.cleaned_data["version"])
     except ValidationFailed as exc:
         _show(form, exc.problems)
+        duplicate_id_report(problems=exc.problems, attempted_in=household.number,
+                            by=request.user.get_username())
         return form, None
     except ConflictError as exc:
         now = Household.objects.get(pk=household.pk)
