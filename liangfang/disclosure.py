@@ -66,6 +66,7 @@ CAUSE_FIELDS = frozenset({"main_cause", "other_cause_1", "other_cause_2"})
 HEALTH_CAUSES = frozenset({"illness", "disability"})  # poverty_cause codes 因病, 因残
 HEALTH_FUND_SOURCES = frozenset({"medical_aid", "serious_illness_fund"})  # 医疗救助资金, 大病兜底资金
 HEALTH_MEASURE_CATEGORY = "health"  # 健康扶贫 measures: their names and notes name the illness
+HEALTH_RISK_TOPICS = frozenset({"health", "cause"})  # a household's risk factors that name them
 # A table of an area (a village, a township) shows a health count or amount to a reader without
 # health facts only when it covers at least this many households: one household with 大病救治
 # 9,000 is that household's illness.
@@ -164,4 +165,10 @@ def form_fields_left_out(reader: Reader, *, typing_in: frozenset[str] = frozense
 
 def suppressed(reader: Reader, households: int) -> bool:
     """A health figure of an area covering ``households`` is withheld from ``reader``."""
-    return not reader.health and households < SMALL_CELL
+    return not reader.health and 0 < households < SMALL_CELL
+
+
+def causes_withheld(reader: Reader, counts: dict[str, int]) -> bool:
+    """An area's households by cause, withheld whole from ``reader`` when a health cause has a small
+    count: the other causes and the area's total would give it back by subtraction."""
+    return any(suppressed(reader, n) for cause, n in counts.items() if cause in HEALTH_CAUSES)
