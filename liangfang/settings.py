@@ -184,9 +184,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Django's model backend; the session's user is read with kept SQL (liangfang/accounts/backends.py).
 AUTHENTICATION_BACKENDS = ["liangfang.accounts.backends.AccountBackend"]
 
-AUTH_PASSWORD_VALIDATORS = [
+AUTH_PASSWORD_VALIDATORS = [  # all four of Django's: `user add`, `init` and the web apply them
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "zh-hans"

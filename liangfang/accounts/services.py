@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.utils import translation
 
 from ..registry.models import Region
 from ..registry.services.changelog import record_change
@@ -42,9 +45,26 @@ def account_set(*, user: User, region_code: str, role: str, by: str) -> Account:
     return account
 
 
+def password_problems(password: str, user: User | None = None) -> list[Problem]:
+    """Django's password validators (settings.AUTH_PASSWORD_VALIDATORS), as problems; the value is
+    never repeated in them."""
+    try:
+        validate_password(password, user)
+    except DjangoValidationError as exc:
+        return [Problem("password", "", f"{message} / {english}") for message, english in
+                zip(_messages(exc, "zh-hans"), _messages(exc, "en"), strict=True)]
+    return []
+
+
+def _messages(exc: DjangoValidationError, language: str) -> list[str]:
+    with translation.override(language):
+        return [str(m) for m in exc.messages]
+
+
 @transaction.atomic
 def user_create(*, username: str, password: str, region_code: str, role: str, by: str) -> Account:
-    """Create a login with its region and role; refuses a taken user name or a bad role/region."""
+    """Create a login with its region and role; refuses a taken user name, a bad role/region or a
+    password the validators refuse."""
     user_model = get_user_model()
     region = Region.objects.filter(code=region_code).first()
     problems = _check(region, role, region_code)
@@ -52,6 +72,7 @@ def user_create(*, username: str, password: str, region_code: str, role: str, by
         problems.append(Problem("username", username, f"用户名 {username} 已存在 / user name {username} is taken"))
     if not username.strip():
         problems.append(Problem("username", username, "用户名不能为空 / a user name is required"))
+    problems += password_problems(password, user_model(username=username))
     if problems:
         raise ValidationFailed(problems)
     user = user_model.objects.create_user(username=username, password=password)

@@ -89,8 +89,9 @@ def test_demo_user_add_and_init_grant_staff_only_when_asked(world, settings, tmp
     grant_top_region(DEMO_USER)
     demo = User.objects.get(username=DEMO_USER)
     assert not demo.is_staff and not demo.is_superuser
-    result = CliRunner().invoke(app, ["user", "add", "lin", "--role", "inspector", "--region", "220802000000"],
-                                input=f"{PASSWORD}\n{PASSWORD}\n")
+    result = CliRunner().invoke(app, ["user", "add", "lin", "--role", "inspector", "--region", "220802000000",
+                                      "--password-stdin"],
+                                input=f"{PASSWORD}\n")
     assert result.exit_code == 0, result.output
     assert not User.objects.get(username="lin").is_staff
     result = CliRunner().invoke(app, ["init", "--admin", "root"], env={"LIANGFANG_ADMIN_PASSWORD": PASSWORD})
