@@ -275,7 +275,7 @@ def plan_deliver_cmd(
     try:
         with progress_bar(bi("登记落实", "recording deliveries")) as advance:
             advance.set_total(len(plans))
-            count = plans_deliver_many(plans=plans, date=day, proof_note=proof, by=by, progress=advance)
+            count = len(plans_deliver_many(plans=plans, date=day, proof_note=proof, by=by, progress=advance))
     except ValidationFailed as err:
         raise _problems(err, "未能登记落实", "could not record the deliveries") from None
     console.print(bi(f"已登记 {count:,} 项措施落实；重新评估：liangfang assess --year {plans[0].year}",

@@ -168,6 +168,7 @@ def _retire_missing_members(writer: RowWriter, chunk: Sequence[HouseholdInput],
         return
     Member.objects.filter(pk__in=[pk for pk, _ in gone]).update(
         is_active=False, left_reason="other", left_on=timezone.localdate())
+    Household.objects.filter(number__in={number for _, number in gone}).update(version=F("version") + 1)
     report.members_left += len(gone)
     now = timezone.now()
     writer.insert(ChangeRecord, [
@@ -247,7 +248,13 @@ def _write_chunk(writer: RowWriter, chunk: Sequence[HouseholdInput], known: dict
     old = [ids[number] for number in existing]
     member_changes = _write_members(writer, chunk, ids, old, report, by, note, now)
     income_changes = _write_incomes(writer, chunk, ids, old, report, by, note, now)
-    unchanged = set(existing) - {by_id[pk] for pk, _, _ in touched} - member_changes - income_changes
+    bumped = {by_id[pk] for pk, _, _ in touched}
+    # A member or an income changed is a change of the household, as ``member_update`` and
+    # ``income_set`` count it: its version moves on, so an edit form opened before is refused.
+    others = [ids[number] for number in (member_changes | income_changes) & set(existing) - bumped]
+    if others:
+        Household.objects.filter(pk__in=others).update(version=F("version") + 1, updated_at=now)
+    unchanged = set(existing) - bumped - member_changes - income_changes
     report.households_unchanged += len(unchanged)
     writer.insert(ChangeRecord, changes)
 

@@ -246,8 +246,9 @@ def member_remove(*, member: Member, reason: str, on: Any, expected_version: int
 
 @transaction.atomic
 def income_set(*, household: Household, year: int, data: Mapping[str, Any],
-               expected_version: int, by: str) -> IncomeRecord:
-    """Create or replace a household's income for ``year``; size is counted, not typed."""
+               expected_version: int, by: str, source: str = "") -> IncomeRecord:
+    """Create or replace a household's income for ``year``; size is counted, not typed. ``source``
+    (the survey, the statement) is kept with who recorded it in the change log."""
     values, problems = clean_fields(INCOME_FIELDS, {"year": year, **data})
     if problems:
         raise ValidationFailed(problems)
@@ -266,5 +267,5 @@ def income_set(*, household: Household, year: int, data: Mapping[str, Any],
         record.save()
     record_change(by=by, action="set_income", entity="income", entity_id=record.pk,
                   household_number=household.number,
-                  changes={"year": year, **diff(before, amounts)})
+                  changes={"year": year, **diff(before, amounts)}, note=source)
     return record

@@ -222,16 +222,15 @@ def delivery_view(request: HttpRequest, viewer: Viewer, number: str, measure_id:
     title = _("Record delivery: %(m)s") % {"m": line.name}
     if request.method != "POST":
         form = DeliveryForm(initial={"date": dt.date.today(), "amount": measure.cost,
-                                     "fund_source": measure.fund_source,
-                                     "income_gain": measure.expected_gain or None}, funds=funds)
+                                     "fund_source": measure.fund_source},
+                     funds=funds)
         return _edit_page(request, viewer, household, form, title, line.reason)
     form = DeliveryForm(request.POST, funds=funds)
     if form.is_valid():
         data = form.cleaned_data
         try:
             delivery_record(measure=measure, date=data["date"], proof_note=data["proof_note"], by=viewer.username,
-                            amount=data["amount"], fund_source=data["fund_source"] or None,
-                            income_gain=data["income_gain"])
+                            amount=data["amount"], fund_source=data["fund_source"] or None)
         except ValidationFailed as err:
             _show(form, err.problems)
         else:
