@@ -13,12 +13,15 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
 from ...ids import ResidentIdError, parse_resident_id
 from ..codes import code_list
 from ..models import Cadre, CadrePairing, ChangeRecord, Department, DepartmentPairing, Household, Region
 from .changelog import diff, jsonable
 from .errors import Problem, ValidationFailed
+from .pairings import pairing_problems
 
 Row = Mapping[str, Any]
 _CADRE_FIELDS = ("name", "unit_name", "post", "phone", "unit_level")
@@ -241,9 +244,9 @@ def cadre_pairings_write_many(rows: Sequence[Row], *, by: str, max_open_per_cadr
         household, registered = households.get(number, (None, False))
         if household is None:
             problems.append(Problem("household_number", number, f"农户 {number} 不存在 / unknown household", i))
-        elif not registered:
-            problems.append(Problem("household_number", number, f"农户 {number} 不是建档立卡户，无需结对 / "
-                                    "only registered households are paired with a cadre", i))
+        else:
+            problems += pairing_problems(number=number, registered=registered, start_date=None, current_start=None,
+                                         item=i)
         start, end = _dates(row, i, problems)
         if household and end is None and open_of.setdefault(household, i) != i:
             problems.append(Problem("household_number", number, f"农户 {number} 在本批中有两条未结束的结对 / "
@@ -258,13 +261,13 @@ def cadre_pairings_write_many(rows: Sequence[Row], *, by: str, max_open_per_cadr
     existing = {(p.cadre_id, p.household_id, p.start_date): p for p in CadrePairing.objects.filter(
         household_id__in=[k[1] for k in keys])}
     numbers = {pk: number for number, (pk, _) in households.items()}
-    new, changed, records = [], [], []
+    new, changed, records, created = [], [], [], []
     for row, key in zip(rows, keys, strict=True):
         current, end = existing.get(key), row.get("end_date")
         if current is None:
             new.append(CadrePairing(cadre_id=key[0], household_id=key[1], village_id=village_of[key[1]],
                                     start_date=key[2], end_date=end))
-            records.append(_log(by, "pair_cadre", "cadre_pairing", None, numbers[key[1]],
+            created.append(_log(by, "pair_cadre", "cadre_pairing", None, numbers[key[1]],
                                 {"cadre": row["cadre"], "start_date": key[2], "end_date": end}))
         elif current.end_date != end:
             records.append(_log(by, "update_cadre_pairing", "cadre_pairing", current.pk, numbers[key[1]],
@@ -272,7 +275,19 @@ def cadre_pairings_write_many(rows: Sequence[Row], *, by: str, max_open_per_cadr
             current.end_date = end
             changed.append(current)
     CadrePairing.objects.bulk_create(new)
+    if any(p.pk is None for p in new):  # a database that does not return keys from a bulk insert
+        keys_of = {(p.cadre_id, p.household_id, p.start_date): p.pk for p in CadrePairing.objects.filter(
+            household_id__in=[p.household_id for p in new])}
+        for p in new:
+            p.pk = keys_of[(p.cadre_id, p.household_id, p.start_date)]
+    for pairing, record in zip(new, created, strict=True):
+        record.entity_id = pairing.pk
+    records += created
     CadrePairing.objects.bulk_update(changed, ["end_date"])
+    # A pairing written is a change of the household, as ``cadre_pairing_set`` counts it.
+    touched = {p.household_id for p in (*new, *changed)}
+    if touched:
+        Household.objects.filter(pk__in=touched).update(version=F("version") + 1, updated_at=timezone.now())
     ChangeRecord.objects.bulk_create(records)
     return len(new) + len(changed)
 
