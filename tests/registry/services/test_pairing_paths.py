@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -27,7 +28,7 @@ def _cadre(n: int) -> Cadre:
     return Cadre.objects.get(resident_id=resident_id)
 
 
-def _household(**extra: object) -> Household:
+def _household(**extra: Any) -> Household:
     item = HouseholdInput(VILLAGE, household_data(**extra), [member_data()])
     write_many([item], by="test")
     return Household.objects.get(number=item.household["number"])
