@@ -12,13 +12,12 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ..engine.compiled import CompileError, compile_pack
-from ..engine.plan import Planner, Verification, drop_all
-from ..engine.session import Session, dbapi_session, run_steps
+from ..engine.assess import assess, compile_for_year
+from ..engine.session import Session, dbapi_session
 from ..engine.sinks import SqlTargets, sql_sink
 from ..engine.sqlparts import Dialect
+from ..engine.statements import Verification, drop_all
 from ..engine.summary import summarize
-from ..policy import PackError, load_pack
 from ..registry.models import Region
 from ..registry.services.errors import Problem, ValidationFailed
 from ..registry.services.inserts import statistics_refreshed
@@ -75,19 +74,8 @@ def assessment_run(*, year: int, pack: str = "cn-national", by: str = "",
     Replaces the stored results of the same year and pack; other years and packs are kept.
     Raises ValidationFailed when the pack cannot be used for the year.
     """
-    try:
-        policy = load_pack(pack)
-    except PackError as err:
-        raise ValidationFailed([Problem(field="pack", value=pack, message=str(err))]) from None
-    first, last = policy.years
-    if not first <= year <= last:
-        raise ValidationFailed([Problem(field="year", value=year, message=(
-            f"政策包 {policy.pack} 适用于 {first}–{last} 年 / pack {policy.pack} covers {first}–{last}"))])
-    try:
-        compiled = compile_pack(policy, year)
-    except CompileError as err:
-        raise ValidationFailed([Problem(field=f"{p.level}.{p.indicator}.{p.field}", value=pack, message=p.message)
-                                for p in err.problems]) from None
+    compiled = compile_for_year(pack, year)
+    policy = compiled.pack
     dialect = database_dialect()
     started = timezone.now()
     with transaction.atomic():
@@ -99,9 +87,8 @@ def assessment_run(*, year: int, pack: str = "cn-national", by: str = "",
             year=year, pack=policy.pack, pack_version=policy.version, engine=dialect, run_by=by,
             pack_snapshot=policy.model_dump_json(), started_at=started,
         )
-        steps = Planner(compiled, dialect, verification_inputs(year)).steps()
-        steps += sql_sink(compiled, targets(), run.pk)
-        run_steps(session, steps, progress)
+        assess(session, compiled, verification=verification_inputs(year), sinks=sql_sink(compiled, targets(), run.pk),
+               progress=progress)
         statistics_refreshed((HouseholdResult, IndicatorResult, MemberResult, FactValue, AreaResult))
         run.summary = summarize(session)
         run.finished_at = timezone.now()

@@ -17,9 +17,9 @@ from django.db.models import Max
 from django.utils import timezone
 
 from ...assessments.services import database_dialect
-from ...engine.compiled import CompileError, compile_pack
+from ...engine.assess import compile_for_year
 from ...engine.session import dbapi_session
-from ...policy import PackError, load_pack
+from ...policy import load_pack
 from ...registry.models import ChangeRecord, Household, Member, Region
 from ...registry.selectors import significant_prefix
 from ...registry.services.changelog import jsonable, record_change
@@ -57,18 +57,9 @@ def _log(by: str, action: str, entity: str, entity_id: int | None, household_num
 
 def compiled_for(pack: str, year: int) -> tuple[Any, CompiledCatalogue]:
     """The pack and its catalogue compiled for ``year``; ValidationFailed says what is wrong."""
+    compiled = compile_for_year(pack, year)
     try:
-        policy = load_pack(pack)
-    except PackError as err:
-        raise ValidationFailed([Problem("pack", pack, str(err))]) from None
-    first, last = policy.years
-    if not first <= year <= last:
-        raise ValidationFailed([Problem("year", year, f"政策包 {policy.pack} 适用于 {first}–{last} 年 / pack "
-                                                      f"{policy.pack} covers {first}–{last}")])
-    try:
-        return compile_pack(policy, year), compile_catalogue(policy, year)
-    except CompileError as err:
-        raise ValidationFailed([Problem("pack", pack, str(err))]) from None
+        return compiled, compile_catalogue(compiled.pack, year)
     except CatalogueError as err:
         raise ValidationFailed([Problem("catalogue", pack, str(p)) for p in err.problems]) from None
 
