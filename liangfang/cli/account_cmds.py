@@ -28,7 +28,7 @@ def user_add(
     migrate()
     from django.contrib.auth import get_user_model
 
-    from liangfang.accounts.services import account_set, user_create
+    from liangfang.accounts.services import account_set, password_set, user_create
     from liangfang.registry.services.errors import ValidationFailed
 
     existing = get_user_model().objects.filter(username=username).first()
@@ -40,8 +40,7 @@ def user_add(
         else:
             account_set(user=existing, region_code=region, role=role, by="cli")
             if password:
-                existing.set_password(password)
-                existing.save()
+                password_set(user=existing, password=password, by="cli")
             console.print(bi(f"已更新账号 {username}", f"updated {username}"))
     except ValidationFailed as exc:
         raise fail("; ".join(p.message for p in exc.problems)) from None
