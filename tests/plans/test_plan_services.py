@@ -266,3 +266,25 @@ def test_a_delivery_to_a_member_moves_the_households_version_on(district: dict[s
     delivery = Delivery.objects.get(measure__measure="insurance_premium")
     assert ChangeRecord.objects.get(action="deliver_measure", entity_id=delivery.pk).household_number == \
         district["uninsured"].number
+
+
+@pytest.mark.parametrize("bulk", [False, True], ids=["one", "batch"])
+def test_accepting_a_plan_is_the_same_write_alone_or_in_a_batch(district: dict[str, Household], bulk: bool) -> None:
+    plan_area(region=_county(), year=YEAR, budget=None, by="x")
+    first = Plan.objects.get(household=district["house"])
+    plan_accept(plan=first, by="township")
+    revised = plan_revise(plan=Plan.objects.get(pk=first.pk), by="cadre")
+    if bulk:
+        assert plans_accept(plans=[revised], by="township") == 1
+    else:
+        plan_accept(plan=revised, by="township")
+    record = ChangeRecord.objects.filter(action="accept_plan", entity_id=revised.pk).get()
+    assert record.changes == {"year": YEAR, "version": 2, "replaces": [1]}
+    assert dict(Plan.objects.filter(household=district["house"]).values_list("version", "status")) == {
+        1: "superseded", 2: "accepted"}
+    with pytest.raises(ValidationFailed) as caught:
+        if bulk:
+            plans_accept(plans=[revised], by="township")
+        else:
+            plan_accept(plan=revised, by="township")
+    assert [p.field for p in caught.value.problems] == ["status"]

@@ -7,7 +7,7 @@ Every write is logged in the registry's change log.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -319,44 +319,52 @@ def plan_accept(*, plan: Plan, by: str, expected_state: str | None = None) -> Pl
             raise DecisionConflict(f"打开页面后措施又有调整（最近一次：{who}，{when}），本次未确认，请核对后再确认 / "
                                    f"measures were decided after you opened the page (last by {who} at {when}); "
                                    "the plan was not accepted, check and accept again")
-    _proposed(plan)
-    now = timezone.now()
-    plan.measures.filter(status="proposed").update(status="accepted", decided_at=now, decided_by=by[:80])
-    previous = Plan.objects.filter(household=plan.household, year=plan.year, status="accepted")
-    replaced = list(previous.values_list("version", flat=True))
-    previous.update(status="superseded")
-    plan.status, plan.accepted_at, plan.accepted_by = "accepted", now, by[:80]
-    plan.save(update_fields=["status", "accepted_at", "accepted_by"])
-    record_change(by=by, action="accept_plan", entity="plan", entity_id=plan.pk,
-                  household_number=plan.household.number,
-                  changes={"year": plan.year, "version": plan.version, "replaces": replaced})
+    plans_accept(plans=[plan], by=by)
+    plan.refresh_from_db()
     return plan
+
+
+def accept_problems(statuses: Mapping[int, str], keys: Sequence[tuple[int, int]]) -> list[Problem]:
+    """Why plans (id → status; their (household, year)) cannot be accepted together (none: they can).
+
+    >>> [p.field for p in accept_problems({1: "proposed", 2: "accepted"}, [(7, 2020), (7, 2020)])]
+    ['status', 'plans']
+    """
+    problems = [Problem("status", status, f"计划 {pk} 不是待确认状态；已确认的计划请先生成新版本 / plan {pk} is "
+                        "not proposed; revise an accepted plan first")
+                for pk, status in statuses.items() if status != "proposed"]
+    if len(set(keys)) != len(keys):
+        problems.append(Problem("plans", len(keys), "同一户同一年度只能确认一个计划 / one plan per household and year"))
+    return problems
 
 
 @transaction.atomic
 def plans_accept(*, plans: list[Plan], by: str) -> int:
-    """Accept many proposed plans at once (a township's after review), in a few statements;
-    returns how many. Plans no longer proposed are refused, and nothing is written."""
+    """Accept proposed plans (one, or a township's after review) in a few statements: each becomes its
+    household's plan of record for the year, its undecided measures accepted, the plan it replaces
+    superseded. Returns how many; plans no longer proposed are refused, and nothing is written."""
     ids = [p.pk for p in plans]
     current = dict(Plan.objects.select_for_update().filter(pk__in=ids).values_list("id", "status"))
-    stale = [Problem("status", status, f"计划 {pk} 不是待确认状态 / plan {pk} is not proposed")
-             for pk, status in current.items() if status != "proposed"]
-    if stale:
-        raise ValidationFailed(stale)
     rows = list(Plan.objects.filter(pk__in=ids).values_list("id", "household_id", "year", "version",
                                                             "household__number"))
-    if len({(h, y) for _, h, y, _, _ in rows}) != len(rows):
-        raise ValidationFailed([Problem("plans", len(rows), "同一户同一年度只能确认一个计划 / one plan per household "
-                                                            "and year")])
+    problems = accept_problems(current, [(h, y) for _, h, y, _, _ in rows])
+    if problems:
+        raise ValidationFailed(problems)
     now = timezone.now()
     PlanMeasure.objects.filter(plan_id__in=ids, status="proposed").update(status="accepted", decided_at=now,
                                                                           decided_by=by[:80])
+    replaced: dict[tuple[int, int], list[int]] = {}
     for year in {y for _, _, y, _, _ in rows}:
         households = [h for _, h, y, _, _ in rows if y == year]
-        Plan.objects.filter(household_id__in=households, year=year, status="accepted").update(status="superseded")
+        previous = Plan.objects.filter(household_id__in=households, year=year, status="accepted")
+        for household, version in previous.values_list("household_id", "version"):
+            replaced.setdefault((household, year), []).append(version)
+        previous.update(status="superseded")
     Plan.objects.filter(pk__in=ids).update(status="accepted", accepted_at=now, accepted_by=by[:80])
-    ChangeRecord.objects.bulk_create([_log(by, "accept_plan", "plan", pk, number, {"year": year, "version": version})
-                                      for pk, _, year, version, number in rows], batch_size=2000)
+    ChangeRecord.objects.bulk_create([
+        _log(by, "accept_plan", "plan", pk, number,
+             {"year": year, "version": version, "replaces": replaced.get((household, year), [])})
+        for pk, household, year, version, number in rows], batch_size=2000)
     return len(rows)
 
 
