@@ -9,9 +9,9 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from ..domain.problems import Problem, ValidationFailed
 from ..registry.models import Region
 from ..registry.services.changelog import record_change
-from ..registry.services.errors import Problem, ValidationFailed
 from .models import Account
 from .roles import ROLES
 

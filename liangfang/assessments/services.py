@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
+from ..domain.problems import Problem, ValidationFailed
 from ..engine.assess import assess, compile_for_year
 from ..engine.session import Session, dbapi_session
 from ..engine.sinks import SqlTargets, sql_sink
@@ -19,7 +20,6 @@ from ..engine.sqlparts import Dialect
 from ..engine.statements import Verification, drop_all
 from ..engine.summary import summarize
 from ..registry.models import Region
-from ..registry.services.errors import Problem, ValidationFailed
 from ..registry.services.inserts import statistics_refreshed
 from .models import (
     AreaResult,

@@ -29,7 +29,7 @@ def user_add(
     from django.contrib.auth import get_user_model
 
     from liangfang.accounts.services import account_set, password_set, user_create
-    from liangfang.registry.services.errors import ValidationFailed
+    from liangfang.domain.problems import ValidationFailed
 
     existing = get_user_model().objects.filter(username=username).first()
     secret = password or secrets.token_urlsafe(12)

@@ -115,7 +115,7 @@ def _print_problems(err: Any) -> None:
 def assess_database(year: int, pack: str, *, by: str) -> None:
     """Assess this system's database for ``year``, store the run and print its summary."""
     from liangfang.assessments.services import assessment_run
-    from liangfang.registry.services.errors import ValidationFailed
+    from liangfang.domain.problems import ValidationFailed
 
     try:
         with progress_bar(bi("评估中", "assessing")) as advance:
@@ -166,7 +166,7 @@ def explain(
 ) -> None:
     setup_django()
     from liangfang.assessments import selectors
-    from liangfang.registry.services.errors import NotFound
+    from liangfang.domain.problems import NotFound
 
     lang = _lang()
     try:
@@ -216,7 +216,7 @@ def verification(
 ) -> None:
     migrate()
     from liangfang.assessments.services import verification_record
-    from liangfang.registry.services.errors import ValidationFailed
+    from liangfang.domain.problems import ValidationFailed
 
     try:
         verification_record(county_code=county, year=year, by="cli", source=source, wrong_exit_rate=wrong_exit_rate,

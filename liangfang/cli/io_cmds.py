@@ -153,9 +153,9 @@ def export_cmd(
 ) -> None:
     setup_django()
     migrate()
+    from liangfang.domain.problems import NotFound
     from liangfang.registry.importers import export_workbook
     from liangfang.registry.models import Household
-    from liangfang.registry.services.errors import NotFound
 
     total = Household.objects.count()
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),

@@ -125,10 +125,10 @@ def plan_and_report(region: Any, year: int, amount: Decimal | None, *, by: str, 
                     capacities: dict[str, int] | None = None, save: bool = True, greedy: bool = False,
                     show: int = 5) -> None:
     """Propose plans for ``region`` and print the report: summary, cost tables, the first plans."""
+    from liangfang.domain.problems import ValidationFailed
     from liangfang.plans.prescribe import yuan
     from liangfang.plans.services.plans import plan_area
     from liangfang.plans.tables import cost_tables
-    from liangfang.registry.services.errors import ValidationFailed
 
     lang = _lang()
     try:
@@ -260,9 +260,9 @@ def plan_deliver_cmd(
     by: str = typer.Option("cli", "--by", help=bi("录入人", "who records it")),
 ) -> None:
     migrate()
+    from liangfang.domain.problems import ValidationFailed
     from liangfang.plans.models import Plan
     from liangfang.plans.services.bulk_delivery import plans_deliver_many
-    from liangfang.registry.services.errors import ValidationFailed
 
     try:
         day = dt.date.fromisoformat(date)
@@ -299,8 +299,8 @@ def pair(
     by: str = typer.Option("cli", "--by", help=bi("操作人", "who is acting")),
 ) -> None:
     migrate()
+    from liangfang.domain.problems import ValidationFailed
     from liangfang.plans.services.pairing import pairing_run
-    from liangfang.registry.services.errors import ValidationFailed
 
     region = _region(village, township, county, county_code)
     start = dt.date.fromisoformat(date) if date else dt.date.today()

@@ -13,9 +13,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..registry.codes import code_list
-from ..registry.fields import Field
-from ..registry.services.errors import Problem
+from ..domain.codes import code_list
+from ..domain.fields import Field
+from ..domain.problems import Problem
 from .text import field_label, is_zh, pick
 
 

@@ -7,8 +7,8 @@ import re
 
 from django.utils.translation import get_language
 
-from ..registry.codes import label
-from ..registry.fields import Field
+from ..domain.codes import label
+from ..domain.fields import Field
 
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 

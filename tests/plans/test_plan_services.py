@@ -11,6 +11,7 @@ import pytest
 
 from liangfang.assessments.models import HouseholdResult
 from liangfang.assessments.services import assessment_run
+from liangfang.domain.problems import ValidationFailed
 from liangfang.plans.models import Delivery, Plan, PlanMeasure, PlanRun
 from liangfang.plans.services.bulk_delivery import plans_deliver_many
 from liangfang.plans.services.delivery import delivery_record, plan_deliver
@@ -26,7 +27,6 @@ from liangfang.plans.services.plans import (
     plans_accept,
 )
 from liangfang.registry.models import ChangeRecord, Household, IncomeRecord, Region
-from liangfang.registry.services.errors import ValidationFailed
 from liangfang.registry.services.households import household_create, income_set
 from tests.factories import COUNTY, VILLAGE, household_data, make_regions, member_data
 from tests.plans.survey import survey_delivered_income

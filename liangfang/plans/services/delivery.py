@@ -20,9 +20,9 @@ from typing import Any
 
 from django.db import transaction
 
+from ...domain.fields import HOUSEHOLD_FIELDS, MEMBER_FIELDS, clean_value
 from ...domain.problems import Problem, ValidationFailed
 from ...policy import load_pack
-from ...registry.fields import HOUSEHOLD_FIELDS, MEMBER_FIELDS, clean_value
 from ...registry.models import Cadre, ChangeRecord, Household, Member
 from ...registry.services.bulk import HouseholdInput, write_many
 from ...registry.services.changelog import jsonable, record_change

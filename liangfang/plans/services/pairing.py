@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from ...domain.problems import Problem, ValidationFailed
 from ...policy import load_pack
 from ...registry.models import Cadre, CadrePairing, DepartmentPairing, Household, Region, VillageFacilities
 from ...registry.selectors import households_in, significant_prefix
-from ...registry.services.errors import Problem, ValidationFailed
 from ...registry.services.pairings import PairingInput, cadre_pairings_set
 from ..catalogue import catalogue_for
 from ..pairing import assign

@@ -10,11 +10,11 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Sum
 
+from ...domain.problems import Problem, ValidationFailed
 from ...policy import load_pack
 from ...registry.models import Household, Region
 from ...registry.selectors import significant_prefix
 from ...registry.services.changelog import record_change
-from ...registry.services.errors import Problem, ValidationFailed
 from ..catalogue import catalogue_for
 from ..models import PROJECT_KINDS, PROJECT_STATUS, Project, ProjectFund, ProjectSpending
 

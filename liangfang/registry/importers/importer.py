@@ -14,9 +14,9 @@ from typing import Protocol
 
 from django.db import connection, transaction
 
+from ...domain.problems import Problem, ValidationFailed
 from ..services.bulk import BulkReport, validate_many, write_many
 from ..services.checks import check_household, check_members
-from ..services.errors import Problem, ValidationFailed
 from ..services.regions import regions_write_many, village_facilities_write_many
 from .errorbook import error_workbook_path, write_error_workbook
 from .grouping import HouseholdRows, ParsedFile, parse_file

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from operator import eq
 from typing import Any
 
@@ -15,25 +15,16 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from ...domain.inputs import HouseholdInput
+from ...domain.problems import Problem, ValidationFailed
 from ..models import ChangeRecord, Household, IncomeRecord, Member, Region
 from .changelog import diff, jsonable
 from .checks import check_household, check_members
-from .errors import Problem, ValidationFailed
 from .households import storable
 from .inserts import RowWriter, large_cache
 from .pairings import pairings_follow_households
 
 Progress = Callable[[int], None]
-
-
-@dataclass
-class HouseholdInput:
-    """One household with its members and incomes, values already cleaned by the field table."""
-
-    village_code: str
-    household: dict[str, Any]
-    members: list[dict[str, Any]]
-    incomes: list[dict[str, Any]] = field(default_factory=list)  # each with "year"
 
 
 @dataclass

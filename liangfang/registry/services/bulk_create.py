@@ -21,9 +21,9 @@ from itertools import islice
 from django.db import transaction
 from django.utils import timezone
 
+from ...domain.problems import Problem, ValidationFailed
 from ..models import ChangeRecord, Household, IncomeRecord, Member, Region
 from .bulk import BulkReport, HouseholdInput, Progress, validate_many
-from .errors import Problem, ValidationFailed
 from .inserts import RowWriter, large_cache
 
 CHUNK = 5000  # households per insert round (and per progress step)

@@ -16,11 +16,11 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from ...domain.codes import code_list
+from ...domain.problems import Problem, ValidationFailed
 from ...ids import ResidentIdError, parse_resident_id
-from ..codes import code_list
 from ..models import Cadre, CadrePairing, ChangeRecord, Department, DepartmentPairing, Household, Region
 from .changelog import diff, jsonable
-from .errors import Problem, ValidationFailed
 from .pairings import pairing_problems
 
 Row = Mapping[str, Any]

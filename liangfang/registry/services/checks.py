@@ -7,8 +7,8 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ...domain.problems import Problem
 from ...ids import parse_resident_id
-from .errors import Problem
 
 REGISTERED_REQUIRED = ("poverty_attribute", "main_cause", "identification_standard",
                        "first_identified_on")

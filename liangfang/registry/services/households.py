@@ -10,11 +10,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from ..fields import HOUSEHOLD_FIELDS, INCOME_FIELDS, MEMBER_FIELDS, FieldValueError, clean_value
+from ...domain.fields import HOUSEHOLD_FIELDS, INCOME_FIELDS, MEMBER_FIELDS, FieldValueError, clean_value
+from ...domain.problems import Conflict, ConflictError, NotFound, Problem, ValidationFailed
 from ..models import ChangeRecord, Household, IncomeRecord, Member, Region
 from .changelog import diff, record_change
 from .checks import check_household, check_members
-from .errors import Conflict, ConflictError, NotFound, Problem, ValidationFailed
 
 _HOUSEHOLD_COLUMNS = tuple(f.name for f in HOUSEHOLD_FIELDS if f.name != "village_code")
 _MEMBER_COLUMNS = tuple(f.name for f in MEMBER_FIELDS)
@@ -226,7 +226,7 @@ def member_update(*, member: Member, data: Mapping[str, Any], expected_version: 
 def member_remove(*, member: Member, reason: str, on: Any, expected_version: int,
                   by: str) -> Member:
     """Mark a member as having left (died, married out, moved out); the record is kept."""
-    from ..codes import lookup
+    from ...domain.codes import lookup
 
     code = lookup("member_left_reason", reason)
     if code is None:

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ...domain.problems import Problem, ValidationFailed
 from ...plans.models import Plan, PlanMeasure, PlanRun
 from ...plans.services.delivery import delivery_record, visit_record
 from ...plans.services.plans import (
@@ -27,7 +28,6 @@ from ...plans.services.plans import (
     plan_revise,
 )
 from ...registry.models import CadrePairing, Household, Region
-from ...registry.services.errors import Problem, ValidationFailed
 from ..links import households_url
 from ..permissions import Viewer, household_for, region_for, viewer_required
 from ..plan_forms import AreaPlanForm, ChangeForm, DecisionForm, DeliveryForm, PlanAcceptForm, VisitForm
