@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ..domain.problems import Problem, ValidationFailed
+from ..domain.text import Text
 from ..engine.assess import assess, compile_for_year
 from ..engine.session import Session, dbapi_session
 from ..engine.sinks import SqlTargets, sql_sink
@@ -41,7 +42,7 @@ def database_dialect() -> Dialect:
     if vendor == "sqlite":
         return "sqlite"
     raise ValidationFailed([Problem(field="engine", value=vendor,
-                                    message=f"不支持的数据库 / unsupported database: {vendor}")])
+                                    message=Text("不支持的数据库", f"unsupported database: {vendor}"))])
 
 
 def targets() -> SqlTargets:
@@ -111,14 +112,15 @@ def verification_record(*, county_code: str, year: int, by: str = "", source: st
     county = Region.objects.filter(code=county_code, level="county").first()
     if county is None:
         problems.append(Problem(field="county", value=county_code,
-                                message="没有这个县级区划代码 / no county with this code"))
+                                message=Text("没有这个县级区划代码", "no county with this code")))
     for name, value in (("wrong_exit_rate", wrong_exit_rate), ("missed_poor_rate", missed_poor_rate),
                         ("public_approval", public_approval)):
         if value is not None and not Decimal(0) <= value <= Decimal(100):
-            problems.append(Problem(field=name, value=value, message="百分比须在 0–100 之间 / a percentage 0–100"))
+            problems.append(Problem(field=name, value=value, message=Text("百分比须在 0–100 之间",
+                                                                          "a percentage 0–100")))
     for name, count in (("missed_poor_people", missed_poor_people), ("wrong_exit_people", wrong_exit_people)):
         if count is not None and count < 0:
-            problems.append(Problem(field=name, value=count, message="人数不能为负 / cannot be negative"))
+            problems.append(Problem(field=name, value=count, message=Text("人数不能为负", "cannot be negative")))
     if problems:
         raise ValidationFailed(problems)
     assert county is not None

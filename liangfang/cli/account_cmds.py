@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from .app import app, console, fail, migrate
-from .text import bi
+from .text import bi, said
 
 user_app = typer.Typer(help=bi("网站账号（区划 + 角色）", "Web accounts (region + role)"), no_args_is_help=True)
 app.add_typer(user_app, name="user")
@@ -43,7 +43,7 @@ def user_add(
                 password_set(user=existing, password=password, by="cli")
             console.print(bi(f"已更新账号 {username}", f"updated {username}"))
     except ValidationFailed as exc:
-        raise fail("; ".join(p.message for p in exc.problems)) from None
+        raise fail("; ".join(said(p.message) for p in exc.problems)) from None
 
 
 @user_app.command("list", help=bi("列出账号", "List logins with their region and role"))

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from .app import app, console, fail, migrate, setup_django
 from .progress import progress_bar
-from .text import bi, language
+from .text import bi, language, said
 
 MARKS = {"pass": "[green]✓[/]", "fail": "[red]✗[/]", "no_data": "[red]✗[/]", "pending": "[yellow]…[/]"}
 VERDICT_STYLE = {"pass": "green", "fail": "red", "pending": "yellow"}
@@ -109,7 +109,7 @@ def assess(
 
 def _print_problems(err: Any) -> None:
     for p in err.problems:
-        console.print(f"[red]✗[/] {p.field} = {p.value}: {p.message}", highlight=False)
+        console.print(f"[red]✗[/] {p.field} = {p.value}: {said(p.message)}", highlight=False)
 
 
 def assess_database(year: int, pack: str, *, by: str) -> None:
@@ -224,7 +224,7 @@ def verification(
                             missed_poor_people=missed_people, wrong_exit_people=wrong_exit_people)
     except ValidationFailed as err:
         for p in err.problems:
-            console.print(f"[red]✗[/] {p.field} = {p.value}: {p.message}", highlight=False)
+            console.print(f"[red]✗[/] {p.field} = {p.value}: {said(p.message)}", highlight=False)
         raise fail(bi("未保存", "nothing was saved")) from None
     console.print(bi(f"已保存 {county} {year} 年第三方评估数据；重新运行 liangfang assess --year {year} 生效",
                      f"saved; run `liangfang assess --year {year}` again to use them"))

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from .app import app, console, fail, migrate
 from .progress import progress_bar
-from .text import bi, language
+from .text import bi, language, said
 
 
 def _lang() -> str:
@@ -68,7 +68,7 @@ def _budget(text: str | None) -> Decimal | None:
 
 def _problems(err: Any, what_zh: str, what_en: str) -> typer.Exit:
     for p in err.problems:
-        console.print(f"[red]✗[/] {p.field} = {p.value}: {p.message}", highlight=False)
+        console.print(f"[red]✗[/] {p.field} = {p.value}: {said(p.message)}", highlight=False)
     return fail(bi(f"{what_zh}，未写入任何内容", f"{what_en}; nothing was written"))
 
 

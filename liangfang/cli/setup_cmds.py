@@ -12,7 +12,7 @@ import typer
 from rich.table import Table
 
 from .app import app, console, fail, migrate, setup_django
-from .text import bi
+from .text import bi, said
 
 DEMO_USER = "demo"
 
@@ -40,7 +40,7 @@ def _ensure_user(username: str, password: str, *, by: str, superuser: bool = Fal
     try:
         staff_user_ensure(username=username, password=password, superuser=superuser, by=by)
     except ValidationFailed as exc:
-        raise fail("; ".join(p.message for p in exc.problems)) from None
+        raise fail("; ".join(said(p.message) for p in exc.problems)) from None
 
 
 def figures_table(region_code: str | None = None) -> Table:

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..ids import ResidentIdError, parse_resident_id
 from .codes import code_list
+from .text import Text
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class FieldValueError(ValueError):
 
     def __init__(self, field: Field, value: object, message: str) -> None:
         super().__init__(message)
+        self.message = message  # a Text: both languages, each face renders one
         self.field = field
         self.value = value
 
@@ -156,19 +158,19 @@ def clean_value(field: Field, value: object) -> Any:
     """Turn a raw cell or form value into the field's type; raise FieldValueError if it cannot."""
     if _is_blank(value):
         if field.required:
-            raise FieldValueError(field, value, f"「{field.zh}」不能为空 / {field.en} is required")
+            raise FieldValueError(field, value, Text(f"「{field.zh}」不能为空", f"{field.en} is required"))
         return None
     kind = field.kind
     if kind in ("text", "phone"):
         text = _text(value)
         if field.max_length and len(text) > field.max_length:
             raise FieldValueError(
-                field, value, f"「{field.zh}」最多 {field.max_length} 个字符 / "
-                f"{field.en} is longer than {field.max_length} characters"
+                field, value, Text(f"「{field.zh}」最多 {field.max_length} 个字符",
+                                   f"{field.en} is longer than {field.max_length} characters")
             )
         if kind == "phone" and not all(c.isdigit() or c in "-+ " for c in text):
             raise FieldValueError(
-                field, value, f"「{field.zh}」只能含数字和 - / {field.en} may hold digits only"
+                field, value, Text(f"「{field.zh}」只能含数字和 -", f"{field.en} may hold digits only")
             )
         return text
     if kind == "code":
@@ -177,8 +179,8 @@ def clean_value(field: Field, value: object) -> Any:
         if code is None:
             allowed = "、".join(label for _, label in code_list(field.codes).choices("zh"))
             raise FieldValueError(
-                field, value, f"「{field.zh}」不在代码表内，可选：{allowed} / "
-                f"{field.en} is not in its code list"
+                field, value, Text(f"「{field.zh}」不在代码表内，可选：{allowed}",
+                                   f"{field.en} is not in its code list")
             )
         return code
     if kind == "bool":
@@ -189,7 +191,7 @@ def clean_value(field: Field, value: object) -> Any:
             return True
         if text in _FALSE:
             return False
-        raise FieldValueError(field, value, f"「{field.zh}」应填 是 或 否 / {field.en}: use yes or no")
+        raise FieldValueError(field, value, Text(f"「{field.zh}」应填 是 或 否", f"{field.en}: use yes or no"))
     if kind in ("int", "decimal"):
         return _number(field, value)
     if kind == "date":
@@ -198,7 +200,7 @@ def clean_value(field: Field, value: object) -> Any:
         try:
             return parse_resident_id(_text(value)).number
         except ResidentIdError as exc:
-            raise FieldValueError(field, value, str(exc)) from None
+            raise FieldValueError(field, value, exc.message) from None
     raise AssertionError(f"unknown field kind {kind}")
 
 
@@ -213,21 +215,20 @@ def _number(field: Field, value: object) -> int | Decimal:
         number = Decimal(_text(value).replace(",", ""))
     except InvalidOperation:
         raise FieldValueError(
-            field, value, f"「{field.zh}」应为数字 / {field.en} must be a number"
+            field, value, Text(f"「{field.zh}」应为数字", f"{field.en} must be a number")
         ) from None
     if not number.is_finite():
-        raise FieldValueError(field, value, f"「{field.zh}」应为数字 / {field.en} must be a number")
+        raise FieldValueError(field, value, Text(f"「{field.zh}」应为数字", f"{field.en} must be a number"))
     if field.kind == "int" and number != number.to_integral_value():
-        raise FieldValueError(field, value, f"「{field.zh}」应为整数 / {field.en} must be whole")
+        raise FieldValueError(field, value, Text(f"「{field.zh}」应为整数", f"{field.en} must be whole"))
     if field.minimum is not None and number < field.minimum:
         raise FieldValueError(
-            field, value, f"「{field.zh}」不能小于 {field.minimum} / "
-            f"{field.en} must be at least {field.minimum}"
+            field, value, Text(f"「{field.zh}」不能小于 {field.minimum}",
+                               f"{field.en} must be at least {field.minimum}")
         )
     if field.maximum is not None and number > field.maximum:
         raise FieldValueError(
-            field, value, f"「{field.zh}」不能大于 {field.maximum} / "
-            f"{field.en} must be at most {field.maximum}"
+            field, value, Text(f"「{field.zh}」不能大于 {field.maximum}", f"{field.en} must be at most {field.maximum}")
         )
     if field.kind == "int":
         return int(number)
@@ -246,8 +247,7 @@ def _date(field: Field, value: object) -> dt.date:
         except ValueError:
             continue
     raise FieldValueError(
-        field, value, f"「{field.zh}」应为日期，如 2016-03-01 / {field.en} must be a date "
-        "such as 2016-03-01"
+        field, value, Text(f"「{field.zh}」应为日期，如 2016-03-01", f"{field.en} must be a date " "such as 2016-03-01")
     )
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from .text import Text
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -18,16 +20,23 @@ class Problem:
 
 
 class RegistryError(Exception):
-    """Base class of the registry's expected errors."""
+    """Base class of the expected errors; ``message`` is a Text (``str(err)`` gives both languages)."""
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message)
+        self.message = message
 
 
 class ValidationFailed(RegistryError):
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = list(problems)
         first = self.problems[0].message if self.problems else ""
-        more = f"（另有 {len(self.problems) - 1} 处 / and {len(self.problems) - 1} more）" if len(
-            self.problems) > 1 else ""
-        super().__init__(f"{first}{more}")
+        zh, en = (first.zh, first.en) if isinstance(first, Text) else (first, first)
+        more = len(self.problems) - 1
+        if not self.problems:
+            super().__init__("")
+        else:
+            super().__init__(Text(f"{zh}（另有 {more} 处）", f"{en} (and {more} more)") if more else Text(zh, en))
 
 
 @dataclass
@@ -43,12 +52,11 @@ class ConflictError(RegistryError):
 
     def __init__(self, conflict: Conflict) -> None:
         self.conflict = conflict
-        super().__init__(
+        super().__init__(Text(
             f"农户 {conflict.household_number} 已被他人修改（版本 {conflict.expected_version} → "
-            f"{conflict.current_version}），本次保存未写入，请刷新后重做 / household "
-            f"{conflict.household_number} was changed by someone else since you opened it; "
-            "nothing was saved, reload and apply your change again"
-        )
+            f"{conflict.current_version}），本次保存未写入，请刷新后重做",
+            f"household {conflict.household_number} was changed by someone else since you opened it; "
+            "nothing was saved, reload and apply your change again"))
 
 
 class NotFound(RegistryError):

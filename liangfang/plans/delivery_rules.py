@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..domain.problems import Problem
+from ..domain.text import Text
 from .schema import YEAR_TOKEN
 
 DELIVERABLE = ("accepted", "changed")
@@ -46,27 +47,33 @@ def delivery_problems(state: DeliveryState, *, date: dt.date, proof_note: str, a
     """
     problems = []
     if state.plan_status != "accepted":
-        problems.append(Problem("plan", state.plan_status, "只能落实已确认的计划（现行计划）/ only the accepted plan "
-                                                           "of record is delivered", item))
+        problems.append(Problem("plan", state.plan_status, Text("只能落实已确认的计划（现行计划）",
+                                                                "only the accepted plan "
+                                                                "of record is delivered"), item))
     if state.measure_status not in DELIVERABLE:
-        problems.append(Problem("status", state.measure_status, "该措施未被采纳，不能登记落实 / the measure was not "
-                                                                "accepted", item))
+        problems.append(Problem("status", state.measure_status, Text("该措施未被采纳，不能登记落实",
+                                                                     "the measure was not "
+                                                                     "accepted"), item))
     if state.already_delivered:
-        problems.append(Problem("measure", state.measure_code, "该措施已登记落实 / the measure is already delivered",
+        problems.append(Problem("measure", state.measure_code, Text("该措施已登记落实",
+                                                                    "the measure is already delivered"),
                                 item))
     if not state.in_catalogue:
-        problems.append(Problem("measure", state.measure_code, "措施目录中已无此措施 / the measure is no longer in "
-                                                               "the catalogue", item))
+        problems.append(Problem("measure", state.measure_code, Text("措施目录中已无此措施",
+                                                                    "the measure is no longer in "
+                                                                    "the catalogue"), item))
     if not proof_note.strip():
-        problems.append(Problem("proof_note", proof_note, "请填写佐证（发票、合同、验收单等）/ give the proof "
-                                                          "(invoice, contract, acceptance note)", item))
+        problems.append(Problem("proof_note", proof_note, Text("请填写佐证（发票、合同、验收单等）",
+                                                               "give the proof "
+                                                               "(invoice, contract, acceptance note)"), item))
     if amount < 0:
-        problems.append(Problem("amount", amount, "金额不能为负 / the amount cannot be negative", item))
+        problems.append(Problem("amount", amount, Text("金额不能为负", "the amount cannot be negative"), item))
     if date > today:
-        problems.append(Problem("date", date, "落实日期不能晚于今天 / the date cannot be in the future", item))
+        problems.append(Problem("date", date, Text("落实日期不能晚于今天", "the date cannot be in the future"), item))
     elif date.year < state.plan_year - 1:
-        problems.append(Problem("date", date, f"落实日期早于计划年度 {state.plan_year} / the date is before the "
-                                              f"plan's year {state.plan_year}", item))
+        problems.append(Problem("date", date, Text(f"落实日期早于计划年度 {state.plan_year}",
+                                                   "the date is before the "
+                                                   f"plan's year {state.plan_year}"), item))
     return problems
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..domain.problems import Problem, ValidationFailed
+from ..domain.text import Text
 from .loader import PackError, load_pack
 from .schema import Pack
 
@@ -25,6 +26,7 @@ def pack_for_year(pack: str | Pack, year: int) -> Pack:
             raise ValidationFailed([Problem("pack", pack, str(err))]) from None
     first, last = pack.years
     if not first <= year <= last:
-        raise ValidationFailed([Problem("year", year, f"政策包 {pack.pack} 适用于 {first}–{last} 年 / pack "
-                                                      f"{pack.pack} covers {first}–{last}")])
+        raise ValidationFailed([Problem("year", year, Text(f"政策包 {pack.pack} 适用于 {first}–{last} 年",
+                                                           "pack "
+                                                           f"{pack.pack} covers {first}–{last}"))])
     return pack

@@ -22,6 +22,7 @@ from django.db import transaction
 
 from ...domain.fields import HOUSEHOLD_FIELDS, MEMBER_FIELDS, clean_value
 from ...domain.problems import Problem, ValidationFailed
+from ...domain.text import Text
 from ...policy import load_pack
 from ...registry.models import Cadre, ChangeRecord, Household, Member
 from ...registry.services.bulk import HouseholdInput, write_many
@@ -182,7 +183,7 @@ def plans_deliver_many(*, plans: Sequence[Plan], date: dt.date, proof_note: str,
                        progress: Callable[[int], None] | None = None) -> list[Delivery]:
     """Deliver every accepted, undelivered measure of ``plans`` at its planned cost. Refuses (writing
     nothing) if a plan is not the accepted plan of record or any delivery is invalid."""
-    problems = [Problem("plan", status, f"计划 {pk} 未确认 / plan {pk} is not the accepted plan of record")
+    problems = [Problem("plan", status, Text(f"计划 {pk} 未确认", f"plan {pk} is not the accepted plan of record"))
                 for pk, status in Plan.objects.filter(pk__in=[p.pk for p in plans]).values_list("id", "status")
                 if status != "accepted"]
     if problems:
@@ -197,11 +198,11 @@ def visit_record(*, household: Household, date: dt.date, findings: str, by: str,
     problems = []
     who = (visitor or (cadre.name if cadre else "")).strip()
     if not who:
-        problems.append(Problem("visitor", visitor, "请填写走访人 / name who visited"))
+        problems.append(Problem("visitor", visitor, Text("请填写走访人", "name who visited")))
     if not findings.strip():
-        problems.append(Problem("findings", findings, "请填写走访情况 / write what was found"))
+        problems.append(Problem("findings", findings, Text("请填写走访情况", "write what was found")))
     if date > dt.date.today():
-        problems.append(Problem("date", date, "走访日期不能晚于今天 / the visit date cannot be in the future"))
+        problems.append(Problem("date", date, Text("走访日期不能晚于今天", "the visit date cannot be in the future")))
     if problems:
         raise ValidationFailed(problems)
     visit = Visit.objects.create(household=household, cadre=cadre, visitor=who[:40], date=date,

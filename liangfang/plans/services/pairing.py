@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from ...domain.problems import Problem, ValidationFailed
+from ...domain.text import Text
 from ...policy import load_pack
 from ...registry.models import Cadre, CadrePairing, DepartmentPairing, Household, Region, VillageFacilities
 from ...registry.selectors import households_in, significant_prefix
@@ -87,7 +88,8 @@ def pairing_run(*, region: Region, start_date: dt.date, by: str, maximum: int | 
     (default: the catalogue's). With ``dry_run`` nothing is written, the report says what would be."""
     maximum = maximum if maximum is not None else default_maximum()
     if maximum < 1:
-        raise ValidationFailed([Problem("maximum", maximum, "每名干部至少帮扶 1 户 / the maximum must be at least 1")])
+        raise ValidationFailed([Problem("maximum", maximum, Text("每名干部至少帮扶 1 户",
+                                                                 "the maximum must be at least 1"))])
     registered = households_in(region).filter(is_registered=True)
     open_pairs = CadrePairing.objects.filter(end_date__isnull=True)
     paired_ids = set(open_pairs.filter(household__in=registered).values_list("household_id", flat=True))

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from ...domain.inputs import HouseholdInput
 from ...domain.problems import Problem, ValidationFailed
+from ...domain.text import Text
 from ..models import ChangeRecord, Household, IncomeRecord, Member, Region
 from .changelog import diff, jsonable
 from .checks import check_household, check_members
@@ -51,7 +52,7 @@ def validate_many(items: Sequence[HouseholdInput]) -> list[Problem]:
         problems += check_members(item.members, item=i)
         if len(item.incomes) > 1:  # one year or none cannot repeat: no Counter for most households
             years = Counter(inc.get("year") for inc in item.incomes)
-            problems += [Problem("year", y, f"{y} 年收入重复 / income for {y} given twice", i)
+            problems += [Problem("year", y, Text(f"{y} 年收入重复", f"income for {y} given twice"), i)
                          for y, n in years.items() if n > 1]
     seen_numbers: dict[str, int] = {}
     owner: dict[str, str] = {}
@@ -59,8 +60,8 @@ def validate_many(items: Sequence[HouseholdInput]) -> list[Problem]:
         number = item.household["number"]
         first_item = seen_numbers.setdefault(number, i)
         if first_item != i:
-            problems.append(Problem("number", number, f"户编号 {number} 在本批中出现两次 / "
-                                    f"household number {number} appears twice in the batch", i))
+            problems.append(Problem("number", number, Text(f"户编号 {number} 在本批中出现两次",
+                                                           f"household number {number} appears twice in the batch"), i))
         for j, m in enumerate(item.members):
             rid = m.get("resident_id")
             if not rid:
@@ -68,19 +69,20 @@ def validate_many(items: Sequence[HouseholdInput]) -> list[Problem]:
             first = owner.setdefault(rid, number)
             if first != number:
                 problems.append(Problem(
-                    "resident_id", rid, f"身份证号码 {rid} 同时出现在农户 {first} 和 {number} / "
-                    f"the same person appears in households {first} and {number}", i, j))
+                    "resident_id", rid, Text(f"身份证号码 {rid} 同时出现在农户 {first} 和 {number}",
+                                             f"the same person appears in households {first} and {number}"), i, j))
     codes = {item.village_code for item in items}
     villages = dict(Region.objects.filter(code__in=codes).values_list("code", "level"))
     for i, item in enumerate(items):
         level = villages.get(item.village_code)
         if level is None:
             problems.append(Problem("village_code", item.village_code,
-                                    f"行政村代码 {item.village_code} 不存在，请先建立区划 / unknown "
-                                    "village code; create the region first", i))
+                                    Text(f"行政村代码 {item.village_code} 不存在，请先建立区划",
+                                         "unknown "
+                                         "village code; create the region first"), i))
         elif level != "village":
             problems.append(Problem("village_code", item.village_code,
-                                    f"代码 {item.village_code} 不是行政村 / not a village code", i))
+                                    Text(f"代码 {item.village_code} 不是行政村", "not a village code"), i))
     problems += _held_elsewhere(items)
     return problems
 
@@ -101,8 +103,8 @@ def _held_elsewhere(items: Sequence[HouseholdInput]) -> list[Problem]:
             i, j, target = wanted[rid]
             if number != target and number not in moving:
                 problems.append(Problem(
-                    "resident_id", rid, f"身份证号码 {rid} 已是农户 {number} 的在册成员，一人只能在一户 / "
-                    f"this person is already an active member of household {number}", i, j))
+                    "resident_id", rid, Text(f"身份证号码 {rid} 已是农户 {number} 的在册成员，一人只能在一户",
+                                             f"this person is already an active member of household {number}"), i, j))
     return problems
 
 

@@ -20,6 +20,7 @@ from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
 from ...domain.problems import Problem, ValidationFailed
+from ...domain.text import Text
 from ..models import Cadre, CadrePairing, ChangeRecord, Household
 from .changelog import jsonable
 from .households import _bump
@@ -48,13 +49,14 @@ def pairing_problems(*, number: str, registered: bool, start_date: dt.date | Non
     """
     problems = []
     if not registered:
-        problems.append(Problem("household_number", number, f"农户 {number} 不是建档立卡户，无需结对 / "
-                                "only registered households are paired with a cadre", item))
+        problems.append(Problem("household_number", number, Text(
+            f"农户 {number} 不是建档立卡户，无需结对", "only registered households are paired with a cadre"), item))
     if current_start is not None and start_date is not None and start_date < current_start:
         problems.append(Problem(
             "start_date", start_date.isoformat(),
-            f"开始日期不能早于现帮扶责任人的开始日期 {current_start} / the start date cannot be "
-            f"before the current pairing's start ({current_start})", item))
+            Text(f"开始日期不能早于现帮扶责任人的开始日期 {current_start}",
+                 "the start date cannot be "
+                 f"before the current pairing's start ({current_start})"), item))
     return problems
 
 
@@ -82,8 +84,9 @@ def cadre_pairings_set(items: Sequence[PairingInput], *, by: str,
         where = None if len(items) == 1 else i
         number = item.household.number
         if item.household.pk in seen:
-            problems.append(Problem("household_number", number, f"农户 {number} 在本批中出现两次 / the household "
-                                    "appears twice in the batch", where))
+            problems.append(Problem("household_number", number, Text(f"农户 {number} 在本批中出现两次",
+                                                                     "the household "
+                                                                     "appears twice in the batch"), where))
         seen.add(item.household.pk)
         now = current.get(item.household.pk)
         problems += pairing_problems(number=number, registered=rows.get(item.household.pk, (False, 0))[0],
@@ -95,10 +98,10 @@ def cadre_pairings_set(items: Sequence[PairingInput], *, by: str,
         load = Counter(CadrePairing.objects.filter(end_date=None, cadre_id__in={i.cadre.pk for i in changing})
                        .exclude(household_id__in=[i.household.pk for i in changing]).values_list("cadre_id", flat=True))
         load.update(item.cadre.pk for item in changing)
-        problems += [Problem("cadre", item.cadre.name, f"帮扶责任人结对 {load[item.cadre.pk]} 户，超过上限 "
-                             f"{max_open_per_cadre} 户 / the cadre would have {load[item.cadre.pk]} households, "
-                             f"more than {max_open_per_cadre}") for item in {i.cadre.pk: i for i in changing}.values()
-                     if load[item.cadre.pk] > max_open_per_cadre]
+        problems += [Problem("cadre", item.cadre.name, Text(
+            f"帮扶责任人结对 {load[item.cadre.pk]} 户，超过上限 {max_open_per_cadre} 户",
+            f"the cadre would have {load[item.cadre.pk]} households, more than {max_open_per_cadre}"))
+            for item in {i.cadre.pk: i for i in changing}.values() if load[item.cadre.pk] > max_open_per_cadre]
     if problems:
         raise ValidationFailed(problems)
     for item in changing:

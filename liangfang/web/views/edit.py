@@ -54,10 +54,10 @@ def _show(form: VersionedForm, problems: Sequence[Problem]) -> None:
     if isinstance(form, FieldTableForm):
         form.show_problems(problems)
         return
-    from ..text import pick
+    from ..text import shown
 
     for p in problems:
-        form.add_error(p.field if p.field in form.fields else None, pick(p.message))
+        form.add_error(p.field if p.field in form.fields else None, shown(p.message))
 
 
 def _page(request: HttpRequest, viewer: Viewer, household: Household, form: VersionedForm, title: str,
