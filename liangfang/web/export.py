@@ -12,8 +12,8 @@ from django.db.models import QuerySet
 
 from ..accounts.roles import Role
 from ..disclosure import shown, shows_column, shows_in_full
-from ..registry.codes import code_labels
-from ..registry.fields import HOUSEHOLD_FIELDS, MEMBER_FIELDS, Field
+from ..domain.codes import code_labels
+from ..domain.fields import HOUSEHOLD_FIELDS, MEMBER_FIELDS, Field
 from ..registry.importers.exporter import cell_value
 from ..registry.models import Household, Member
 from ..workbook_writer import WorkbookWriter

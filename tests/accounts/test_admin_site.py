@@ -85,7 +85,7 @@ def test_demo_user_add_and_init_grant_staff_only_when_asked(world, settings, tmp
     from liangfang.cli.setup_cmds import DEMO_USER, _ensure_user
 
     settings.VAR_DIR = tmp_path
-    _ensure_user(DEMO_USER, PASSWORD)  # what `demo` does with its login
+    _ensure_user(DEMO_USER, PASSWORD, by="demo")  # what `demo` does with its login
     grant_top_region(DEMO_USER)
     demo = User.objects.get(username=DEMO_USER)
     assert not demo.is_staff and not demo.is_superuser

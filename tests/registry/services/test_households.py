@@ -3,8 +3,8 @@ from decimal import Decimal
 
 import pytest
 
+from liangfang.domain.problems import RESIDENT_ID_TAKEN, ConflictError, ValidationFailed
 from liangfang.registry.models import ChangeRecord, Household, IncomeRecord, Member
-from liangfang.registry.services.errors import RESIDENT_ID_TAKEN, ConflictError, ValidationFailed
 from liangfang.registry.services.households import (
     household_create,
     household_update,
