@@ -21,8 +21,18 @@ class Problem:
 
 
 # A resident ID already active in another household: the message does not say which (the editor
-# may not see it); the web records the case for those who may (registry.services.duplicates).
+# may not see it, in another village or township); the web records the case for those who may
+# (registry.services.duplicates).
 RESIDENT_ID_TAKEN = "resident_id_taken"
+
+
+def resident_id_taken(resident_id: str, item: int | None = None, member: int | None = None) -> Problem:
+    """The one message for a person already registered in another household, wherever it is found."""
+    return Problem("resident_id", resident_id, Text(
+        f"身份证号码 {resident_id} 已在另一农户登记，一人只能在一户；已记入该户的变更记录，请与区（县）管理员核实",
+        "this resident ID is already registered in another household (one person, one household); the case "
+        "is recorded in that household's history: check it with the county administrator"),
+        item, member, code=RESIDENT_ID_TAKEN)
 
 
 class RegistryError(Exception):

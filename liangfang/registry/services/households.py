@@ -11,7 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from ...domain.fields import HOUSEHOLD_FIELDS, INCOME_FIELDS, MEMBER_FIELDS, FieldValueError, clean_value
-from ...domain.problems import RESIDENT_ID_TAKEN, Conflict, ConflictError, NotFound, Problem, ValidationFailed
+from ...domain.problems import Conflict, ConflictError, NotFound, Problem, ValidationFailed, resident_id_taken
 from ...domain.text import Text
 from ..models import ChangeRecord, Household, IncomeRecord, Member, Region
 from .changelog import diff, record_change
@@ -84,16 +84,8 @@ def _duplicate_people(members: Sequence[Mapping[str, Any]], household_id: int | 
                                     household_id)
     # Which household holds the person is not said: the editor may not see it (another village or
     # township). The caller records the case for those who may (duplicates.duplicate_id_report).
-    return [
-        Problem("resident_id", m["resident_id"],
-                Text(f"身份证号码 {m['resident_id']} 已在另一农户登记，一人只能在一户；已记入该户的变更记录，"
-                     "请与区（县）管理员核实",
-                     "this resident ID is already registered in another household (one person, one "
-                     "household); the case is recorded in that household's history: check it with the "
-                     "county administrator"),
-                item, i, code=RESIDENT_ID_TAKEN)
-        for i, m in enumerate(members) if m.get("resident_id") in held
-    ]
+    return [resident_id_taken(m["resident_id"], item, i)
+            for i, m in enumerate(members) if m.get("resident_id") in held]
 
 
 @transaction.atomic
