@@ -212,6 +212,8 @@ LOGIN_REDIRECT_URL = "web:home"
 LIANGFANG_LOGIN_MAX_FAILURES = 5
 LIANGFANG_LOGIN_MAX_FAILURES_PER_IP = 20
 LIANGFANG_LOGIN_WINDOW_MINUTES = 15
+# Searches by full resident ID per hour for a role shown masked IDs (liangfang/web/id_search.py).
+LIANGFANG_ID_SEARCHES_PER_HOUR = int(os.environ.get("LIANGFANG_ID_SEARCHES_PER_HOUR", 30))
 # Django's admin (/admin/): off unless LIANGFANG_ADMIN=true, and then for a superuser on this machine only.
 LIANGFANG_ADMIN = env_bool("LIANGFANG_ADMIN", False)
 LIANGFANG_SESSION_IDLE_SECONDS = int(os.environ.get("LIANGFANG_SESSION_IDLE_SECONDS", 1800))
