@@ -154,7 +154,7 @@ def export_cmd(
     setup_django()
     migrate()
     from liangfang.domain.problems import NotFound
-    from liangfang.registry.importers import export_workbook
+    from liangfang.registry.export import export_workbook
     from liangfang.registry.models import Household
 
     total = Household.objects.count()

@@ -12,14 +12,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ...domain.codes import code_list
-from ...domain.fields import Field
-from ...domain.problems import NotFound
-from ...ids import mask_resident_id
-from ...workbook_writer import SheetWriter, WorkbookWriter
-from ..models import Household, IncomeRecord, Member, Region, VillageFacilities
-from .template import CODE_TABLE_HEADER, code_table_rows, readme_rows
-from .workbook import (
+from ..domain.codes import code_list
+from ..domain.fields import Field
+from ..domain.problems import NotFound
+from ..ids import mask_resident_id
+from ..workbook_writer import SheetWriter, WorkbookWriter
+from .importers.template import CODE_TABLE_HEADER, code_table_rows, readme_rows
+from .importers.workbook import (
     CODES_SHEET,
     FACILITIES_SPEC,
     INCOMES_SPEC,
@@ -29,6 +28,7 @@ from .workbook import (
     Column,
     SheetSpec,
 )
+from .models import Household, IncomeRecord, Member, Region, VillageFacilities
 
 Progress = Callable[[int], None]
 _BATCH = 2000
