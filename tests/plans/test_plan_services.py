@@ -13,8 +13,7 @@ from liangfang.assessments.models import HouseholdResult
 from liangfang.assessments.services import assessment_run
 from liangfang.domain.problems import ValidationFailed
 from liangfang.plans.models import Delivery, Plan, PlanMeasure, PlanRun
-from liangfang.plans.services.bulk_delivery import plans_deliver_many
-from liangfang.plans.services.delivery import delivery_record, plan_deliver
+from liangfang.plans.services.delivery import delivery_record, plan_deliver, plans_deliver_many
 from liangfang.plans.services.plans import (
     DecisionConflict,
     measure_change,
