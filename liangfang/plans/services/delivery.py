@@ -107,6 +107,8 @@ def deliveries_record(items: Sequence[DeliveryInput], *, by: str,
         m.plan = plans[m.plan_id]
     delivered = set(Delivery.objects.filter(measure_id__in=ids).values_list("measure_id", flat=True))
     specs = _specs(list(measures.values()), {})
+    active = set(Member.objects.filter(pk__in={m.member_id for m in measures.values() if m.member_id},
+                                       is_active=True).values_list("pk", flat=True))
     today = dt.date.today()
     problems: list[Problem] = []
     seen: set[int] = set()
@@ -114,7 +116,9 @@ def deliveries_record(items: Sequence[DeliveryInput], *, by: str,
         m = measures[item.measure.pk]
         state = DeliveryState(plan_status=m.plan.status, plan_year=m.plan.year, measure_code=m.measure,
                               measure_status=m.status, already_delivered=m.pk in delivered or m.pk in seen,
-                              in_catalogue=specs[m.pk] is not None)
+                              in_catalogue=specs[m.pk] is not None,
+                              member_left=bool((spec := specs[m.pk]) and spec.effect.member and m.member_id
+                                               and m.member_id not in active))
         seen.add(m.pk)
         amount = m.cost if item.amount is None else item.amount
         problems += delivery_problems(state, date=item.date, proof_note=item.proof_note, amount=amount, today=today,
