@@ -91,8 +91,7 @@ def _specs(measures: Sequence[PlanMeasure], packs: dict[str, Catalogue]) -> dict
 
 
 @transaction.atomic
-def deliveries_record(items: Sequence[DeliveryInput], *, by: str,
-                      progress: Callable[[int], None] | None = None) -> list[Delivery]:
+def deliveries_record(items: Sequence[DeliveryInput], *, by: str) -> list[Delivery]:
     """Record every delivery of ``items`` and write their effects, all or nothing; raise
     ValidationFailed (each problem's ``item`` is its index) when any cannot be recorded."""
     if not items:
@@ -159,8 +158,6 @@ def deliveries_record(items: Sequence[DeliveryInput], *, by: str,
                          "measure": d.measure.measure, "date": d.date, "amount": d.amount,
                          "fund_source": d.fund_source, "applied": d.applied}.items()})
         for d in created], batch_size=2000)
-    if progress:
-        progress(len(states))
     return created
 
 
@@ -192,7 +189,10 @@ def plans_deliver_many(*, plans: Sequence[Plan], date: dt.date, proof_note: str,
                 if status != "accepted"]
     if problems:
         raise ValidationFailed(problems)
-    return deliveries_record([DeliveryInput(m, date, proof_note) for m in _pending(plans)], by=by, progress=progress)
+    delivered = deliveries_record([DeliveryInput(m, date, proof_note) for m in _pending(plans)], by=by)
+    if progress:
+        progress(len(plans))
+    return delivered
 
 
 @transaction.atomic
