@@ -14,7 +14,7 @@ from ..accounts.roles import Role
 from ..disclosure import shown, shows_column, shows_in_full
 from ..domain.codes import code_labels
 from ..domain.fields import HOUSEHOLD_FIELDS, MEMBER_FIELDS, Field
-from ..registry.importers.exporter import cell_value
+from ..registry.export import cell_value
 from ..registry.models import Household, Member
 from ..workbook_writer import WorkbookWriter
 from .text import field_label

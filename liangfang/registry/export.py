@@ -12,14 +12,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ...disclosure import MASKED, shown
-from ...domain.codes import code_list
-from ...domain.fields import Field
-from ...domain.problems import NotFound
-from ...workbook_writer import SheetWriter, WorkbookWriter
-from ..models import Household, IncomeRecord, Member, Region, VillageFacilities
-from .template import CODE_TABLE_HEADER, code_table_rows, readme_rows
-from .workbook import (
+from ..disclosure import MASKED, shown
+from ..domain.codes import code_list
+from ..domain.fields import Field
+from ..domain.problems import NotFound
+from ..domain.text import Text
+from ..workbook_writer import SheetWriter, WorkbookWriter
+from .importers.template import CODE_TABLE_HEADER, code_table_rows, readme_rows
+from .importers.workbook import (
     CODES_SHEET,
     FACILITIES_SPEC,
     INCOMES_SPEC,
@@ -29,6 +29,7 @@ from .workbook import (
     Column,
     SheetSpec,
 )
+from .models import Household, IncomeRecord, Member, Region, VillageFacilities
 
 Progress = Callable[[int], None]
 _BATCH = 2000
@@ -114,7 +115,7 @@ def export_workbook(path: Path, *, region_code: str | None = None, year: int | N
         try:
             top = Region.objects.get(code=region_code)
         except Region.DoesNotExist:
-            raise NotFound(f"区划代码 {region_code} 不存在 / no region with code {region_code}") from None
+            raise NotFound(Text(f"区划代码 {region_code} 不存在", f"no region with code {region_code}")) from None
         ids, ancestors = _subtree(top)
         region_ids: set[int] | None = set(ids) | {a.pk for a in ancestors}
         village_ids: list[int] | None = ids
@@ -191,8 +192,8 @@ def _write_members(ws: SheetWriter, households: Any, mask: bool,
 
 
 def _out(field: Field, value: Any, mask: bool) -> Any:
-    shown = cell_value(field, value)
-    return mask_value(field, shown) if mask else shown
+    cell = cell_value(field, value)
+    return mask_value(field, cell) if mask else cell
 
 
 def _write_incomes(ws: SheetWriter, households: Any, year: int | None) -> int:
