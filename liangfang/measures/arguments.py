@@ -6,12 +6,11 @@ No Django and no pandas here: the measures take plain sequences and numpy arrays
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Union
 
 import numpy as np
 import numpy.typing as npt
 
-ArrayLike = Union[Sequence[float], npt.NDArray[np.floating], npt.NDArray[np.integer], npt.NDArray[np.bool_]]
+ArrayLike = Sequence[float] | npt.NDArray[np.floating] | npt.NDArray[np.integer] | npt.NDArray[np.bool_]
 Floats = npt.NDArray[np.float64]
 
 

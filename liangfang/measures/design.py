@@ -13,6 +13,7 @@ The tests check it against the formula above computed by hand on a small design.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import warnings
 from collections.abc import Sequence
@@ -85,13 +86,11 @@ def design_variance(linearised: Floats, design: Design) -> float:
         return math.nan
     clusters = design.clusters if design.clusters is not None else np.arange(design.size)
     estimator = TaylorEstimator(PopParam.total)
-    try:
+    # samplics computes the coefficient of variation last, dividing by the estimated total, which is
+    # exactly zero for a linearised variable on exact data; the variance is set before that step.
+    with contextlib.suppress(ZeroDivisionError):
         estimator.estimate(y=linearised, samp_weight=design.weights, stratum=design.strata, psu=clusters,
                            single_psu=SinglePSUEst.skip)
-    except ZeroDivisionError:
-        # samplics computes the coefficient of variation last, dividing by the estimated total, which is
-        # exactly zero for a linearised variable on exact data; the variance is set before that step.
-        pass
     return float(estimator.variance)  # type: ignore[arg-type]
 
 

@@ -10,7 +10,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from .arguments import ArrayLike, Floats, MeasureError, non_negative, positive, require_positive_values, values, weights_for
+from .arguments import (
+    ArrayLike,
+    Floats,
+    MeasureError,
+    non_negative,
+    positive,
+    require_positive_values,
+    values,
+    weights_for,
+)
 from .inequality import gini_linearised, gini_of
 
 
