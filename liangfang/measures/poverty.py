@@ -118,4 +118,20 @@ def sen_linearised(y: ArrayLike, z: float, weights: ArrayLike | None = None) -> 
     return gp * d_p0 + (1 - gp) * d_p1 + (p0 - p1) * d_gp
 
 
-__all__ = ["MeasureError", "fgt", "fgt_linearised", "sen", "sen_linearised", "watts", "watts_linearised"]
+def tip_curve(y: ArrayLike, z: float, weights: ArrayLike | None = None) -> tuple[Floats, Floats]:
+    """The poverty-gap (TIP) curve of Jenkins & Lambert (1997): population shares, poorest first, and
+    the cumulated normalised gaps (z − y)/z per head; it ends at FGT(1) and flattens where poverty ends.
+
+    >>> p, g = tip_curve([100, 110, 150, 160], 125)
+    >>> p.tolist(), [round(float(x), 2) for x in g]
+    ([0.0, 0.25, 0.5, 0.75, 1.0], [0.0, 0.05, 0.08, 0.08, 0.08])
+    """
+    array, line, w = _prepare(y, z, weights)
+    order = np.argsort(array, kind="stable")
+    total = w.sum()
+    shares = np.concatenate(([0.0], np.cumsum(w[order]) / total))
+    gaps = np.concatenate(([0.0], np.cumsum(w[order] * _gaps(array[order], line, 1)) / total))
+    return shares, gaps
+
+
+__all__ = ["MeasureError", "fgt", "fgt_linearised", "sen", "sen_linearised", "tip_curve", "watts", "watts_linearised"]
