@@ -113,6 +113,24 @@ class Estimate:
         quantile = float(stats.t.ppf(0.5 + level / 2, df))
         return cls(value, se, value - quantile * se, value + quantile * se, level)
 
+    @classmethod
+    def of_share(cls, value: float, linearised: Floats, design: Design, level: float = 0.95) -> Estimate:
+        """A share in (0, 1) with its interval built on the logit scale and transformed back, so it
+        stays inside [0, 1] and covers better than the symmetric one near 0 or 1 (the interval
+        samplics gives proportions by default)."""
+        plain = cls.of(value, linearised, design, level)
+        if math.isnan(plain.se) or not 0 < value < 1:
+            return plain
+        df = design.degrees_of_freedom()
+        quantile = float(stats.t.ppf(0.5 + level / 2, df))
+        centre = math.log(value / (1 - value))
+        half = quantile * plain.se / (value * (1 - value))
+        low, high = (1 / (1 + math.exp(-(centre + sign * half))) for sign in (-1, 1))
+        return cls(value, plain.se, low, high, level)
+
+    def scaled(self, factor: float) -> Estimate:
+        return Estimate(self.value * factor, self.se * factor, self.low * factor, self.high * factor, self.level)
+
     def straddles(self, threshold: float) -> bool:
         """True when the threshold lies inside the interval: the sample cannot tell which side it is on."""
         return self.low <= threshold <= self.high
