@@ -56,8 +56,8 @@ class VerificationEstimates:
     public_approval: Estimate | None  # percent
     households_sampled: int
     households_found: int
-    wrong_exit_people: int  # in the sample
-    missed_poor_people: int  # in the sample
+    wrong_exit_people: int  # in the county: the weighted total of wrongly exited people found
+    missed_poor_people: int  # in the county: the weighted total of missed poor people found
 
 
 def _adjusted_weights(sample: Sample, found: npt.NDArray[np.bool_]) -> npt.NDArray[np.float64]:
@@ -100,8 +100,8 @@ def verification_estimates(sample: Sample, results: Mapping[int, FieldResult], l
         missed_poor_rate=_ratio(people * (general & failing), people * general, design),
         public_approval=_ratio(yes, asked, design),
         households_sampled=int(sample.household_id.size), households_found=int(found.sum()),
-        wrong_exit_people=int((people * (exited & failing)).sum()),
-        missed_poor_people=int((people * (general & failing)).sum()))
+        wrong_exit_people=round(float(np.dot(weights, people * (exited & failing)))),
+        missed_poor_people=round(float(np.dot(weights, people * (general & failing)))))
 
 
 __all__ = ["APPROVAL_ITEMS", "ITEMS", "FieldResult", "VerificationEstimates", "verification_estimates"]
