@@ -1,7 +1,7 @@
 """The registry as arrays for the measures: one row per household, on any engine.
 
 The household facts and the 两不愁三保障 statuses come from the assessment's own work relations
-(``liangfang.engine.plan``: ``lf_household`` and ``lf_household_eval``), built with the pack's
+(``liangfang.engine.statements``: ``lf_household`` and ``lf_household_eval``), built with the pack's
 household scope widened to every household, so a measure reads the same per-capita net income and
 the same deprivations the exit rules read — on SQLite, PostgreSQL or DuckDB over Parquet.
 No Django here: the caller gives an engine ``Session``.
@@ -19,8 +19,8 @@ from sqlglot import exp
 
 from ..engine.compiled import CompiledIndicator, compile_pack
 from ..engine.facts import Context, facts_of
-from ..engine.plan import STATUS_CODE, Planner, drop_all
 from ..engine.session import Session
+from ..engine.statements import STATUS_CODE, StatementPlanner, drop_all
 from ..policy.schema import Pack
 
 # The household indicators that are the 两不愁三保障 (and safe water) dimensions, by their pack names.
@@ -100,7 +100,7 @@ def household_frame(session: Session, pack: Pack, year: int, village_ids: Iterab
     """Every household (of the given villages) with its income, people and deprivations in ``year``."""
     wide = pack.model_copy(update={"household_scope": "all"})
     compiled = compile_pack(wide, year)
-    planner = Planner(compiled, session.dialect, (), lazy)
+    planner = StatementPlanner(compiled, session.dialect, (), lazy)
     for step in planner.steps():
         if isinstance(step.statement, exp.Drop) or step.table in _NEEDED:
             session.execute(step.statement)

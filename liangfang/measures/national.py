@@ -16,8 +16,8 @@ from typing import Any
 
 import duckdb
 
-from ..engine.plan import STATUS_CODE
 from ..engine.session import duckdb_session, parquet_views
+from ..engine.statements import STATUS_CODE
 from ..policy.schema import Pack
 from .frames import DIMENSIONS
 
@@ -74,13 +74,13 @@ def fgt_gini_by_county(con: duckdb.DuckDBPyConnection, data: Path, year: int, li
 def alkire_foster_by_county(con: duckdb.DuckDBPyConnection, data: Path, pack: Pack, year: int, k: float) -> Any:
     """A pandas frame per county: people, H, A, M0 over the pack's 两不愁三保障 indicators (equal weights)."""
     from ..engine.compiled import compile_pack
-    from ..engine.plan import Planner, drop_all
+    from ..engine.statements import StatementPlanner, drop_all
 
     session = duckdb_session(con)
     parquet_views(session, data)
     wide = pack.model_copy(update={"household_scope": "all"})
     compiled = compile_pack(wide, year)
-    planner = Planner(compiled, "duckdb")
+    planner = StatementPlanner(compiled, "duckdb")
     needed = ("lf_member", "lf_member_agg", "lf_household", "lf_household_eval")
     for step in planner.steps():
         if step.table in needed:
