@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import auth, dashboard, edit, households, measures, plans
+from .views import auth, dashboard, edit, households, measures, plans, samples
 
 app_name = "web"
 
@@ -31,4 +31,6 @@ urlpatterns = [
     path("region/<str:code>/plans/", plans.area_plans_view, name="area_plans"),
     path("region/<str:code>/plans/propose/", plans.area_plan_propose_view, name="area_plan_propose"),
     path("region/<str:code>/measures/", measures.measures_view, name="measures"),
+    path("region/<str:code>/samples/", samples.samples_view, name="samples"),
+    path("samples/<int:sample_id>/<str:kind>/", samples.sample_file_view, name="sample_file"),
 ]
