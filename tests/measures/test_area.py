@@ -108,3 +108,12 @@ def test_an_unknown_region_or_grouping_is_refused() -> None:
     assert result.exit_code == 1 and "999" in result.output
     result = runner.invoke(app, ["measures", "--region", COUNTY, "--year", "2020", "--by", "planet"])
     assert result.exit_code == 1 and "township" in result.output
+
+
+@pytest.mark.parametrize(("by", "groups"), [("township", {"220802201000"}), ("cause", {"illness"}),
+                                            ("age_group", {"16+"}), ("sex", {"male", "female"})])
+def test_every_grouping_splits_everyone(by: str, groups: set[str]) -> None:
+    report = area_report(session(), load_pack("cn-national"), 2020, COUNTY, by=by)
+    parts = report.measures.groups[1:]
+    assert {g.key for g in parts} == groups
+    assert sum(g.people for g in parts) == report.measures.groups[0].people == 12
