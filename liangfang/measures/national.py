@@ -88,6 +88,8 @@ def alkire_foster_by_county(con: duckdb.DuckDBPyConnection, data: Path, pack: Pa
     names = [i.name for i in compiled.of("household") if i.name in DIMENSIONS]
     if not names:
         raise ValueError(f"pack {pack.pack} has no 两不愁三保障 indicators in {year}")
+    # Only names from the fixed DIMENSIONS tuple and the engine's integer status codes enter the text
+    # below; values (k, the number of dimensions) are bound as parameters.
     failing = f"({STATUS_CODE['fail']}, {STATUS_CODE['no_data']})"
     # the score is a count of deprived dimensions over their number; compared with k·d in whole counts,
     # so no floating-point tolerance is needed here
