@@ -4,6 +4,7 @@ the three figures and record them as the county's verification figures. The arit
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -120,7 +121,9 @@ class RecordedEstimates:
 
 
 def _percent(value: float | None) -> Decimal | None:
-    return None if value is None else Decimal(str(round(min(max(value, 0.0), 100.0), 3)))
+    """A percentage for the figures' decimal columns; None when there is none (no such households, or a
+    design too small for a standard error: one cluster in every stratum)."""
+    return None if value is None or math.isnan(value) else Decimal(str(round(min(max(value, 0.0), 100.0), 3)))
 
 
 def sample_estimate(*, sample_id: int, by: str, pack: str = DEFAULT_PACK) -> RecordedEstimates:

@@ -32,5 +32,6 @@ urlpatterns = [
     path("region/<str:code>/plans/propose/", plans.area_plan_propose_view, name="area_plan_propose"),
     path("region/<str:code>/measures/", measures.measures_view, name="measures"),
     path("region/<str:code>/samples/", samples.samples_view, name="samples"),
+    path("samples/<int:sample_id>/results/", samples.sample_results_view, name="sample_results"),
     path("samples/<int:sample_id>/<str:kind>/", samples.sample_file_view, name="sample_file"),
 ]

@@ -55,3 +55,37 @@ def test_a_village_cadre_cannot_see_the_county_samples(world: Any, login: Any) -
     assert client.get(f"/region/{COUNTY}/samples/").status_code == 404
     assert client.get(f"/region/{VILLAGE}/samples/").status_code == 404
     assert client.get(f"/samples/{record.pk}/field-list/").status_code == 404
+
+
+def test_field_results_uploaded_then_estimated(world: Any, login: Any, tmp_path: Any) -> None:
+    from liangfang.assessments.field_workbook import COLUMNS, SHEET
+    from liangfang.assessments.models import CountyVerification
+
+    client = login("admin")
+    client.post(f"/region/{COUNTY}/samples/", {"year": "2020", "design": DESIGN})
+    record = VerificationSample.objects.get()
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(
+        client.get(f"/samples/{record.pk}/field-list/").streaming_content)))  # type: ignore[attr-defined]
+    sheet = book[SHEET]
+    at = {c.key: [x.value for x in sheet[1]].index(c.header) + 1 for c in COLUMNS}
+    answers = {"found": "是", "people": 3, "income_per_capita": "maybe", "food": "是", "clothing": "是",
+               "education": "是", "medical": "是", "housing": "是", "water": "是", "approves_policy": "认可"}
+    for key, value in answers.items():
+        sheet.cell(2, at[key]).value = value  # type: ignore[assignment]
+    bad = io.BytesIO()
+    book.save(bad)
+    bad.seek(0)
+    bad.name = "bad.xlsx"
+    response = client.post(f"/samples/{record.pk}/results/", {"workbook": bad})
+    assert response.status_code == 400 and "第 2 行" in response.content.decode()
+    assert not CountyVerification.objects.exists()
+    sheet.cell(2, at["income_per_capita"]).value = 9000  # type: ignore[assignment]
+    good = io.BytesIO()
+    book.save(good)
+    good.seek(0)
+    good.name = "good.xlsx"
+    assert client.post(f"/samples/{record.pk}/results/", {"workbook": good}).status_code == 302
+    figures = CountyVerification.objects.get()
+    assert figures.sample_id == record.pk and figures.wrong_exit_rate == 0 and figures.public_approval == 100
+    good.seek(0)
+    assert login("inspector").post(f"/samples/{record.pk}/results/", {"workbook": good}).status_code in (403, 404)

@@ -54,8 +54,51 @@ def samples_view(request: HttpRequest, viewer: Viewer, code: str) -> HttpRespons
     figures = {f.sample_id: f for f in CountyVerification.objects.filter(county=county, sample__isnull=False)}
     rows = [(s, s.households.count(), figures.get(s.pk)) for s in samples]
     return render(request, "web/samples.html", {"viewer": viewer, "region": county, "rows": rows, "t": _t,
-                                                "errors": errors, "design": design, "year": year},
+                                                "errors": errors, "design": design, "year": year,
+                                                "upload_errors": [], "upload_sample": None},
                   status=400 if errors else 200)
+
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # a field list of a few thousand households is well under 1 MB
+
+
+@require_http_methods(["POST"])
+@viewer_required(edit=True)
+def sample_results_view(request: HttpRequest, viewer: Viewer, sample_id: int) -> HttpResponse:
+    """Upload the teams' filled-in workbook (all or nothing), then estimate and record the figures."""
+    from ...assessments.field_workbook import import_field_workbook
+    from ...assessments.sampling import sample_estimate
+
+    record = VerificationSample.objects.select_related("county").filter(pk=sample_id).first()
+    if record is None or not viewer.covers(record.county):
+        raise Http404
+    upload = request.FILES.get("workbook")
+    errors: list[str] = []
+    if upload is None:
+        errors.append(_t("请选择填好的入户名单（xlsx）", "choose the filled-in field list (xlsx)"))
+    elif upload.size is None or upload.size > MAX_UPLOAD_BYTES:
+        errors.append(_t("文件超过 20 MB", "the file is larger than 20 MB"))
+    else:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "results.xlsx"
+            with open(path, "wb") as target:
+                for chunk in upload.chunks():
+                    target.write(chunk)
+            try:
+                import_field_workbook(record, path)
+                sample_estimate(sample_id=record.pk, by=request.user.get_username())
+            except ValidationFailed as failed:
+                errors += [(_t(f"第 {p.item} 行 · ", f"row {p.item} · ") if p.item else "") + f"{p.field}: {p.message}"
+                           for p in failed.problems]
+    if errors:
+        samples = list(VerificationSample.objects.filter(county=record.county).order_by("-pk"))
+        figures = {f.sample_id: f for f in CountyVerification.objects.filter(county=record.county,
+                                                                             sample__isnull=False)}
+        return render(request, "web/samples.html", {
+            "viewer": viewer, "region": record.county, "t": _t, "errors": [], "upload_errors": errors,
+            "upload_sample": record.pk, "design": EXAMPLE, "year": "",
+            "rows": [(s, s.households.count(), figures.get(s.pk)) for s in samples]}, status=400)
+    return redirect(f"/region/{record.county.code}/samples/#sample-{record.pk}")
 
 
 @viewer_required()
