@@ -1,7 +1,5 @@
-"""The measures against worked examples from the literature (each cited), and the module doctests."""
-
-import doctest
-import importlib
+"""The measures against worked examples from the literature (each cited); their docstring examples run in
+tests/test_doctests.py."""
 
 import numpy as np
 import pytest
@@ -90,10 +88,3 @@ def test_sizes_count_rows_as_people() -> None:
     one = alkire_foster([[1, 1], [0, 0]], [1, 1], 0.5, sizes=[3, 1])
     expanded = alkire_foster([[1, 1]] * 3 + [[0, 0]], [1, 1], 0.5)
     assert (one.H, one.M0) == (expanded.H, expanded.M0) == (0.75, 0.75)
-
-
-@pytest.mark.parametrize("module", ["liangfang.measures", "liangfang.measures.poverty", "liangfang.measures.inequality",
-                                    "liangfang.measures.multidimensional", "liangfang.measures.estimates"])
-def test_doctests(module: str) -> None:
-    result = doctest.testmod(importlib.import_module(module))
-    assert result.attempted > 0 and result.failed == 0
