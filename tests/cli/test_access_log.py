@@ -26,7 +26,7 @@ def _free_port() -> int:
 def _get(url: str, referer: str) -> None:
     request = urllib.request.Request(url, headers={"Referer": referer})
     with contextlib.suppress(urllib.error.HTTPError):  # any answer is logged
-        urllib.request.urlopen(request, timeout=10).read()
+        urllib.request.urlopen(request, timeout=120).read()
 
 
 def test_a_search_by_resident_id_leaves_no_id_in_the_access_log(tmp_path: Path) -> None:
