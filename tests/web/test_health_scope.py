@@ -80,3 +80,10 @@ def test_forms_never_carry_a_cause_to_a_role_that_may_not_see_it(world, login) -
 
     assert {"main_cause", "other_cause_1", "health_status"} <= hidden_fields(ROLES["inspector"])
     assert Member.objects.filter(health_status="chronic").exists()
+
+
+def test_the_inspector_cannot_group_measures_by_cause(world, login) -> None:
+    page = login("inspector").get(f"/region/{VILLAGE}/measures/", {"by": "cause"})
+    assert page.status_code == 400
+    assert "因病" not in page.content.decode() and 'value="cause"' not in page.content.decode()
+    assert login("admin").get(f"/region/{VILLAGE}/measures/", {"by": "cause"}).status_code == 200

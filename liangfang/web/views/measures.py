@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from ...assessments.services import database_dialect
+from ...disclosure import shows_column
 from ...engine.session import dbapi_session
 from ...measures.area import DEFAULT_K, area_report
 from ...measures.arguments import MeasureError
@@ -73,8 +74,10 @@ def measures_view(request: HttpRequest, viewer: Viewer, code: str) -> HttpRespon
     region = region_for(viewer, code)
     pack = load_pack(DEFAULT_PACK)
     first, last = pack.years
+    # Groups by main cause are health facts (因病, 因残) for a role without them (liangfang/disclosure.py).
+    allowed = [g for g in GROUPINGS if g != "cause" or shows_column(viewer.role, "main_cause")]
     context: dict[str, Any] = {"viewer": viewer, "region": region, "groupings": [
-        (g, _t(*GROUP_NAMES[g])) for g in GROUPINGS],
+        (g, _t(*GROUP_NAMES[g])) for g in allowed],
         "path": [r for r in region_path(region, viewer.region) if r.pk != region.pk], "t": _t,
         "year": request.GET.get("year", ""), "line_given": request.GET.get("line", ""),
         "k_given": request.GET.get("k", ""), "by": request.GET.get("by", "")}
@@ -85,8 +88,8 @@ def measures_view(request: HttpRequest, viewer: Viewer, code: str) -> HttpRespon
         line = _number(request.GET.get("line"), "line")
         k = _number(request.GET.get("k"), "k")
         by = request.GET.get("by") or None
-        if by is not None and by not in GROUPINGS:
-            raise MeasureError("by", ", ".join(GROUPINGS))
+        if by is not None and by not in allowed:
+            raise MeasureError("by", ", ".join(allowed))
         context.update(year=year, line_given=line, k_given=k, by=by)
         session = dbapi_session(connection, database_dialect())
         report = area_report(session, pack, year, region.code, line=line, by=by, k=DEFAULT_K if k is None else k,
