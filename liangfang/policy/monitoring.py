@@ -154,7 +154,7 @@ def shipped_monitoring_pack_names() -> list[str]:
 
 
 def load_monitoring_pack_file(path: str | Path) -> MonitoringPack:
-    source = read_source(Path(path), ())
+    source = read_source(Path(path), (), PACKS_PACKAGE)
     try:
         return MonitoringPack.model_validate(source.data)
     except ValidationError as exc:

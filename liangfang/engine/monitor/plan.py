@@ -18,7 +18,7 @@ from sqlglot import exp
 from ...layout_monitoring import HOUSEHOLD_MONTHS, MEASURE_DELIVERIES, MONITORING_OBJECTS, add_months
 from ..facts import Context, facts_of, income_columns, member_aggregates
 from ..plan import TABLES, code, status_expr, verdict_expr
-from ..sqlparts import Dialect, age_on, case, cast, cents_sum, col, count_if, num, text, ymd
+from ..sqlparts import Dialect, age_on, case, cast, cents_sum, col, count_if, int_div, num, paren, text, ymd
 from .compiled import CompiledMonitoring
 from .facts import monitoring_facts
 
@@ -112,12 +112,10 @@ class MonitorPlanner:
                           exp.GTE(this=delivered, expression=entered.copy()),
                           exp.LT(this=delivered.copy(), expression=num(start)))
         development = tuple(text(c) for c in self.c.pack.measure_kinds.development)
-        months_in = exp.Sub(this=num(self.ctx.year * 12 + self.ctx.month),
-                            expression=exp.Add(this=exp.Mul(this=exp.IntDiv(this=entered.copy(), expression=num(10000)),
-                                                            expression=num(12)),
-                                               expression=exp.Mod(this=exp.IntDiv(this=entered.copy(),
-                                                                                  expression=num(100)),
-                                                                  expression=num(100))))
+        entered_year = int_div(entered.copy(), num(10000))
+        entered_month = paren(exp.Mod(this=int_div(entered.copy(), num(100)), expression=num(100)))
+        entered_index = paren(exp.Add(this=exp.Mul(this=entered_year, expression=num(12)), expression=entered_month))
+        months_in = exp.Sub(this=num(self.ctx.year * 12 + self.ctx.month), expression=entered_index)
         return (exp.select(col("household_id", "o"), exp.Max(this=col("category", "o")).as_("category"),
                            exp.Max(this=months_in).as_("months_in"),
                            exp.Count(this=col("household_id", "d")).as_("delivered"),

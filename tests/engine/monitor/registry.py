@@ -5,7 +5,8 @@ loaded into SQLite, PostgreSQL or DuckDB (Parquet) for one run.
 A case file (golden/<pack>.yaml) has ``year``, ``month`` and ``cases``. Each case names its rule
 ``kind`` (screening / elimination) and ``rule``, its household (overrides of the exit goldens'
 passing baseline), ``monthly`` amounts recorded in every month from ``months_from`` to the month
-before the one checked, ``months`` overrides by YYYYMM (``null`` drops a month), an ``object`` and
+before the one checked, ``window`` amounts for the 12 months of the income period, ``months``
+overrides by YYYYMM (``null`` drops a month), an ``object`` and
 ``deliveries``, and the expected ``status`` and ``text`` side by side.
 """
 
@@ -68,6 +69,11 @@ def build(year: int, month: int, cases: list[MonitorCase]) -> Registry:
         case.household_id = hid
         monthly = {**DEFAULT_MONTHLY, **spec.get("monthly", {})}
         overrides = {int(k): v for k, v in spec.get("months", {}).items()}
+        window = spec.get("window", {})  # overrides for every month of the income period
+        for m in range(12):
+            key = add_months(end, -m)
+            if window and key not in overrides:
+                overrides[key] = window
         current = int(spec.get("months_from", add_months(end, -23)))
         while current <= end:
             values = overrides.get(current, {}) if current in overrides else {}
