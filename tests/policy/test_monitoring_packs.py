@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -56,7 +57,7 @@ def test_the_jilin_example_extends_the_national_frame_and_says_what_is_confirmed
 
 def test_every_item_carries_a_source() -> None:
     pack = load_monitoring_pack("jilin-monitoring-2021")
-    items = [*pack.parameters.values(), *pack.deadlines.values(), *pack.notice_periods.values(),
+    items: list[Any] = [*pack.parameters.values(), *pack.deadlines.values(), *pack.notice_periods.values(),
              *pack.categories.values(), *pack.risk_types.values(), *pack.screening_rules.values(),
              *pack.elimination_rules.values(), *pack.monitoring_lines.years.values()]
     assert all(item.source.note for item in items)
