@@ -80,6 +80,16 @@ class MeasureKinds(_Strict):
     source: Source
 
 
+class HelpMeasures(_Strict):
+    """The catalogue measures a new object's plan takes: the first of ``development`` when the
+    household has labour, else the first of ``safety_net`` (一户一策 from the intervention catalogue)."""
+
+    development: tuple[str, ...] = Field(min_length=1)
+    safety_net: tuple[str, ...] = Field(min_length=1)
+    catalogue_pack: str = "cn-national"
+    source: Source
+
+
 class MonitoringPack(_Strict):
     pack: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     version: str = Field(min_length=1)
@@ -94,6 +104,7 @@ class MonitoringPack(_Strict):
     deadlines: dict[str, Deadline] = {}
     notice_periods: dict[str, Deadline] = {}
     measure_kinds: MeasureKinds
+    help_measures: HelpMeasures
     categories: dict[str, Category]
     risk_types: dict[str, Coded]
     shock_risk_types: dict[str, str] = {}  # shock code -> risk type
