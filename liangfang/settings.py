@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "liangfang.accounts",
     "liangfang.web",
     "liangfang.plans",
+    "liangfang.procedures",
     "liangfang.monitoring",
 ]
 

@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from ..fields import HOUSEHOLD_FIELDS, INCOME_FIELDS, MEMBER_FIELDS, FieldValueError, clean_value
+from ..governed import GOVERNED_FIELDS, governed_message
 from ..models import ChangeRecord, Household, IncomeRecord, Member, Region
 from .changelog import diff, record_change
 from .checks import check_household, check_members
@@ -112,7 +113,10 @@ def household_create(*, village: Region, data: Mapping[str, Any],
     if problems:
         raise ValidationFailed(problems)
     values.pop("village_code")
-    household = Household.objects.create(village=village, **storable(values))
+    # A registered household entered here is a record of a status decided elsewhere (before this
+    # system or outside it): kept as such; from now on only its procedures change it.
+    via = "imported" if values.get("is_registered") else ""
+    household = Household.objects.create(village=village, status_via=via, **storable(values))
     Member.objects.bulk_create(
         [Member(household=household, **storable(m)) for m in cleaned_members]
     )
@@ -152,6 +156,9 @@ def household_update(*, household: Household, data: Mapping[str, Any], expected_
         if key in values:
             problems.append(Problem(key, data[key], "户编号和所属村不能在此修改 / the number and "
                                     "village cannot be changed here"))
+    for key, value in storable(values).items():
+        if key in GOVERNED_FIELDS and diff({key: getattr(household, key)}, {key: value}):
+            problems.append(Problem(key, data[key], governed_message(key)))
     if problems:
         raise ValidationFailed(problems)
     before = _snapshot(household, _HOUSEHOLD_COLUMNS)
