@@ -6,3 +6,8 @@ class MonitoringConfig(AppConfig):
     label = "monitoring"
     verbose_name = "防止返贫监测 monitoring"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from .effects import register
+
+        register()

@@ -97,7 +97,8 @@ class Lead(models.Model):
     checked_on = models.DateField("入户核查日期", null=True, blank=True)
     closed_on = models.DateField("办结日期", null=True, blank=True)
     dismissed_reason = models.CharField("排除原因", max_length=200, blank=True)
-    case_ref = models.CharField("程序编号", max_length=40, blank=True)
+    case = models.ForeignKey("procedures.Case", on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="leads", verbose_name="识别程序")
     created_by = models.CharField("登记人", max_length=80)
 
     class Meta:
@@ -127,8 +128,8 @@ class MonitoringObject(models.Model):
     risk_types = models.JSONField("风险类型", default=list)
     entered_on = models.DateField("纳入日期")
     eliminated_on = models.DateField("风险消除日期", null=True, blank=True)
-    entry_case_ref = models.CharField("识别程序编号", max_length=40, blank=True)
-    elimination_case_ref = models.CharField("风险消除程序编号", max_length=40, blank=True)
+    entry_case_ref = models.CharField("识别程序", max_length=200, blank=True)
+    elimination_case_ref = models.CharField("风险消除程序", max_length=200, blank=True)
     pack = models.CharField("监测政策包", max_length=60)
 
     class Meta:

@@ -9,9 +9,10 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef, Q
 
 from ..plans.models import PlanMeasure
+from ..procedures.models import Step
 from ..registry.models import Member, Region
 from .models import Lead, MonitoringObject
 from .packs import current_monitoring_pack
@@ -72,8 +73,10 @@ def month_figures(region: Region | None, year: int, month: int, today: dt.date |
     leads = Lead.objects.filter(area, found_on__lte=as_of).filter(
         Q(status__in=("open", "case")) | Q(closed_on__gt=as_of))
     out.open_leads = leads.count()
-    out.overdue_home_checks = leads.filter(Q(checked_on__isnull=True) | Q(checked_on__gt=as_of),
-                                           home_check_due__lt=as_of).count()
+    home_check = Step.objects.filter(case_id=OuterRef("case_id"), step="home_check", action="done",
+                                     on__lte=OuterRef("home_check_due"))
+    out.overdue_home_checks = (leads.filter(home_check_due__lt=as_of)
+                               .exclude(checked_on__lte=F("home_check_due")).exclude(Exists(home_check)).count())
     out.overdue_identifications = leads.filter(identification_due__lt=as_of).count()
     development = pack.measure_kinds.development
     out.with_development_measure = (PlanMeasure.objects.filter(

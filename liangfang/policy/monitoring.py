@@ -90,6 +90,14 @@ class HelpMeasures(_Strict):
     source: Source
 
 
+class ProcedureNames(_Strict):
+    """The procedures that move a household in and out of monitoring, in the procedures pack."""
+
+    identification: str = Field(pattern=NAME_PATTERN)
+    elimination: str = Field(pattern=NAME_PATTERN)
+    pack: str = "cn-national"
+
+
 class MonitoringPack(_Strict):
     pack: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     version: str = Field(min_length=1)
@@ -105,6 +113,7 @@ class MonitoringPack(_Strict):
     notice_periods: dict[str, Deadline] = {}
     measure_kinds: MeasureKinds
     help_measures: HelpMeasures
+    procedures: ProcedureNames
     categories: dict[str, Category]
     risk_types: dict[str, Coded]
     shock_risk_types: dict[str, str] = {}  # shock code -> risk type

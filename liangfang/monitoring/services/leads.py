@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 
 from ...policy.monitoring import MonitoringPack
+from ...procedures.actors import Actor
+from ...procedures.models import Case
 from ...registry.models import Household
 from ...registry.services.changelog import record_change
 from ...registry.services.errors import Problem, ValidationFailed
@@ -165,6 +167,41 @@ def lead_dismiss(*, lead: Lead, reason: str, on: dt.date, by: str) -> Lead:
 def overdue(lead: Lead, today: dt.date) -> dict[str, bool]:
     """Which of the lead's deadlines have passed with the step not done."""
     active = lead.status in ("open", "case")
-    return {"home_check": active and lead.checked_on is None and today > lead.home_check_due,
+    checked = home_checked_on(lead)
+    return {"home_check": active and (checked is None or checked > lead.home_check_due)
+            and today > lead.home_check_due,
             "identification": active and today > lead.identification_due}
 
+
+
+@transaction.atomic
+def leads_to_case(*, leads: Sequence[Lead], on: dt.date, actor: Actor) -> Case:
+    """Turn open leads of one village into one identification case (the village's list); the case's
+    first step is the home check."""
+    from ...procedures.services.cases import case_open
+
+    pack = current_monitoring_pack()
+    problems = [Problem("lead", lead.pk, f"线索 #{lead.pk} 不是待核查状态 / lead #{lead.pk} is not open", i)
+                for i, lead in enumerate(leads) if lead.status != "open"]
+    if problems:
+        raise ValidationFailed(problems)
+    case = case_open(kind=pack.procedures.identification, year=on.year, on=on, actor=actor,
+                     households=[lead.household for lead in leads], pack=pack.procedures.pack,
+                     note="；".join(f"{lead.household.number} {lead.get_channel_display()}" for lead in leads))
+    Lead.objects.filter(pk__in=[lead.pk for lead in leads]).update(status="case", case=case)
+    for lead in leads:
+        record_change(by=actor.username, action="update", entity="lead", entity_id=lead.pk,
+                      household_number=lead.household.number, changes={"status": "case", "case": case.pk})
+    return case
+
+
+def home_checked_on(lead: Lead) -> dt.date | None:
+    """The date of the home check: the identification case's first step, or the dismissal."""
+    if lead.checked_on is not None:
+        return lead.checked_on
+    if lead.case_id is None:
+        return None
+    from ...procedures.models import Step
+
+    step = Step.objects.filter(case_id=lead.case_id, step="home_check", action="done").order_by("on").first()
+    return step.on if step else None

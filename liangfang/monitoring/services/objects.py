@@ -54,7 +54,7 @@ def object_admit(*, household: Household, on: dt.date, category: str, risk_types
                                         f"农户 {household.number} 已是监测对象 / household {household.number} is "
                                         "already a monitoring object")]) from None
     if lead is not None:
-        Lead.objects.filter(pk=lead.pk).update(status="admitted", closed_on=on, case_ref=case_ref)
+        Lead.objects.filter(pk=lead.pk).update(status="admitted", closed_on=on)
     _set_monitoring(household, category, on, case_ref, by)
     record_change(by=by, action="create", entity="monitoring_object", entity_id=obj.pk,
                   household_number=household.number, changes={"category": category, "entered_on": on})
