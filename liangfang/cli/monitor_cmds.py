@@ -45,9 +45,19 @@ def screen(
     record: bool = typer.Option(False, "--record", help=bi("登记为线索", "record the leads")),
     engine: str = typer.Option("database", help=bi("database 或 duckdb", "database or duckdb")),
     data: Path | None = typer.Option(None, "--data", help=bi("duckdb：Parquet 目录", "duckdb: the Parquet folder")),
+    found_on: str | None = typer.Option(None, "--found-on", help=bi("--record：发现日期 YYYY-MM-DD（默认今天）",
+                                                                     "--record: the date found, YYYY-MM-DD "
+                                                                     "(default today)")),
     by: str = typer.Option("cli", help=bi("登记人", "recorded by")),
 ) -> None:
     from liangfang.policy.monitoring import UnknownYearError
+    from liangfang.procedures.workdays import OutsideCalendar
+
+    try:
+        found = dt.date.fromisoformat(found_on) if found_on else dt.date.today()
+    except ValueError:
+        raise fail(bi(f"--found-on {found_on!r} 须为 YYYY-MM-DD", f"--found-on {found_on!r} must be YYYY-MM-DD")) \
+            from None
 
     loaded = _pack(pack)
     if not 1 <= month <= 12:
@@ -60,13 +70,13 @@ def screen(
             return
         if engine != "database":
             raise fail(bi(f"未知的引擎 {engine}", f"unknown engine {engine}"))
-        _screen_database(loaded, year, month, region, record, by)
-    except UnknownYearError as exc:
+        _screen_database(loaded, year, month, region, record, found, by)
+    except (UnknownYearError, OutsideCalendar) as exc:
         raise fail(str(exc)) from None
 
 
 def _screen_database(pack, year: int, month: int, region_code: str | None, record: bool,  # type: ignore[no-untyped-def]
-                     by: str) -> None:
+                     found: dt.date, by: str) -> None:
     migrate()
     from liangfang.monitoring.screening import run_monitoring_month
     from liangfang.registry.models import Household, Region
@@ -85,11 +95,11 @@ def _screen_database(pack, year: int, month: int, region_code: str | None, recor
     console.print(bi(f"{year}年{month}月排查（收入计算期：之前{pack.whole('income_window_months')}个月；监测线 "
                      f"{pack.monitoring_line(year):,} 元）：线索 {len(leads):,} 户",
                      f"screening {year}-{month:02d} (income over the {pack.whole('income_window_months')} months "
-                     f"before; line {pack.monitoring_line(year):,} yuan): {len(leads):,} leads"))
+                     f"before; line {pack.monitoring_line(year):,} yuan): {len(leads):,} lead(s)"))
     for village_id in sorted(villages, key=lambda v: villages[v].code):
         village = villages[village_id]
         mine = sorted((r for r in leads if r.village_id == village_id), key=lambda r: numbers[r.household_id])
-        count = bi(f"{len(mine)} 户", f"{len(mine)} leads")
+        count = bi(f"{len(mine)} 户", f"{len(mine)} lead(s)")
         console.print(f"\n[bold]{escape(village.name)} {village.code}[/] — {count}")
         for result in mine:
             category = pack.categories[result.category].name
@@ -102,7 +112,7 @@ def _screen_database(pack, year: int, month: int, region_code: str | None, recor
     if record:
         from liangfang.monitoring.services.leads import screening_leads
 
-        outcome = screening_leads(run, found_on=dt.date.today(), by=by)
+        outcome = screening_leads(run, found_on=found, by=by)
         console.print(bi(f"\n已登记线索 {len(outcome.created):,} 条；跳过 {len(outcome.skipped):,} 户"
                          "（已是监测对象或已有线索）",
                          f"\nrecorded {len(outcome.created):,} leads; skipped {len(outcome.skipped):,} households "
