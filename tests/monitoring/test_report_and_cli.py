@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 import liangfang.cli.monitor_cmds  # noqa: F401  (registers the commands)
 from liangfang.cli.app import app
 from liangfang.monitoring.models import Lead
-from liangfang.monitoring.selectors import month_figures, monitored_share_by_year
+from liangfang.monitoring.selectors import monitored_share_by_year, month_figures
 from liangfang.monitoring.services.help import object_plan
 from liangfang.monitoring.services.leads import application_record
 from liangfang.monitoring.services.objects import object_admit
