@@ -46,6 +46,7 @@ class HouseholdMonth(models.Model):
         verbose_name = "月度收支 household month"
         verbose_name_plural = "月度收支 household months"
         ordering = ["household_id", "month"]
+        indexes = [models.Index(fields=["month", "household"], name="household_month_by_month")]
         constraints = [
             models.UniqueConstraint(fields=["household", "month"], name="household_month_once"),
             models.CheckConstraint(condition=Q(month__gte=MONTH_MIN, month__lte=MONTH_MAX),

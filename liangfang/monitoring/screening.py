@@ -51,8 +51,10 @@ def _numbers(ids: list[int]) -> list[exp.Expr]:
 
 
 def run_monitoring_month(year: int, month: int, *, region: Region | None = None,
-                         household_ids: list[int] | None = None, pack: MonitoringPack | None = None) -> MonthRun:
-    """Screen and check one month; results only for ``region`` / ``household_ids`` when given."""
+                         household_ids: list[int] | None = None, pack: MonitoringPack | None = None,
+                         leads_and_objects: bool = False) -> MonthRun:
+    """Screen and check one month; results only for ``region`` / ``household_ids`` when given, and
+    only for leads and open objects with ``leads_and_objects``."""
     dialect = database_dialect()
     session = dbapi_session(connection, dialect)
     where: exp.Expr | None = None
@@ -62,6 +64,10 @@ def run_monitoring_month(year: int, month: int, *, region: Region | None = None,
     if household_ids is not None:
         ids = exp.column("household_id").isin(*_numbers(household_ids))
         where = ids if where is None else exp.and_(where, ids)
+    if leads_and_objects:
+        some = exp.or_(exp.EQ(this=exp.column("is_lead"), expression=exp.Literal.number(1)),
+                       exp.column("is_monitoring_object"))
+        where = some if where is None else exp.and_(where, some)
     try:
         compiled, results = run_month(session, pack or current_monitoring_pack(), year, month, where)
     finally:

@@ -18,7 +18,7 @@ from ...registry.services.changelog import record_change
 from ...registry.services.errors import Problem, ValidationFailed
 from ..models import Lead, MonitoringObject
 from ..packs import current_monitoring_pack, monitoring_pack_name
-from ..screening import run_monitoring_month
+from ..screening import MonthRun, run_monitoring_month
 
 
 def _set_monitoring(household: Household, value: str, on: dt.date, case_ref: str, by: str) -> None:
@@ -68,29 +68,53 @@ def open_object(household: Household) -> MonitoringObject | None:
 def elimination_check(obj: MonitoringObject, on: dt.date) -> tuple[bool, list[str]]:
     """Whether every elimination rule is met in the month of ``on``, and the sentences saying why."""
     run = run_monitoring_month(on.year, on.month, household_ids=[obj.household_id])
-    result = run.results[obj.household_id]
+    return _verdict(run, obj)
+
+
+def _verdict(run: MonthRun, obj: MonitoringObject) -> tuple[bool, list[str]]:
+    result = run.results.get(obj.household_id)
+    if result is None:
+        return False, [f"农户 {obj.household.number} 不在本次核查中 / not in this check"]
     lines = run.explainer.lines(result, "elimination")
     return result.elimination == "pass", [line.text() for line in lines]
 
 
 @transaction.atomic
-def object_eliminate(*, obj: MonitoringObject, on: dt.date, case_ref: str, by: str) -> MonitoringObject:
-    """The elimination announced (县级审定公告): refused unless every elimination rule is met."""
-    locked = MonitoringObject.objects.select_for_update().get(pk=obj.pk)
-    if locked.eliminated_on is not None:
-        raise ValidationFailed([Problem("eliminated_on", locked.eliminated_on,
-                                        "该监测对象的风险已消除 / this object's risk is already eliminated")])
-    met, lines = elimination_check(locked, on)
-    if not met:
-        raise ValidationFailed([Problem("elimination", "", "风险消除条件未全部满足 / not every elimination "
-                                                           "condition is met: " + "；".join(lines))])
-    locked.eliminated_on, locked.elimination_case_ref = on, case_ref
-    locked.save(update_fields=["eliminated_on", "elimination_case_ref"])
-    household = locked.household
-    _set_monitoring(household, "none", on, case_ref, by)
-    record_change(by=by, action="update", entity="monitoring_object", entity_id=locked.pk,
-                  household_number=household.number, changes={"eliminated_on": on})
+def objects_eliminate(*, objects: Sequence[MonitoringObject], on: dt.date, case_ref: str, by: str,
+                      run: MonthRun | None = None) -> list[MonitoringObject]:
+    """The elimination announced (县级审定公告) for a batch: refused, all of it, unless every
+    elimination rule is met for each object in the month of ``on`` (the engine's ``run`` of that
+    month when given, else one run for the batch)."""
+    ids = [o.pk for o in objects]
+    locked = list(MonitoringObject.objects.select_for_update().filter(pk__in=ids).select_related("household"))
+    if run is None:
+        run = run_monitoring_month(on.year, on.month, household_ids=[o.household_id for o in locked])
+    elif (run.compiled.year, run.compiled.month) != (on.year, on.month):
+        raise ValidationFailed([Problem("on", on, "核查月份与消除日期不符 / the check is of another month")])
+    problems = []
+    for i, obj in enumerate(locked):
+        if obj.eliminated_on is not None:
+            problems.append(Problem("eliminated_on", obj.eliminated_on, f"农户 {obj.household.number} 的风险已消除 / "
+                                    f"household {obj.household.number}'s risk is already eliminated", i))
+            continue
+        met, lines = _verdict(run, obj)
+        if not met:
+            problems.append(Problem("elimination", obj.household.number, "风险消除条件未全部满足 / not every "
+                                    "elimination condition is met: " + "；".join(lines), i))
+    if problems:
+        raise ValidationFailed(problems)
+    for obj in locked:
+        obj.eliminated_on, obj.elimination_case_ref = on, case_ref
+        obj.save(update_fields=["eliminated_on", "elimination_case_ref"])
+        _set_monitoring(obj.household, "none", on, case_ref, by)
+        record_change(by=by, action="update", entity="monitoring_object", entity_id=obj.pk,
+                      household_number=obj.household.number, changes={"eliminated_on": on})
     return locked
+
+
+def object_eliminate(*, obj: MonitoringObject, on: dt.date, case_ref: str, by: str) -> MonitoringObject:
+    """The elimination of one object: a batch of one."""
+    return objects_eliminate(objects=[obj], on=on, case_ref=case_ref, by=by)[0]
 
 
 def earliest_elimination(obj: MonitoringObject) -> dt.date:
