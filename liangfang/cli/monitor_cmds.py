@@ -185,3 +185,32 @@ def report(
     counts = write_month_report(output, found, year, number)
     console.print(bi(f"已写入 {output}：监测对象 {counts['objects']:,} 户，线索 {counts['leads']:,} 条",
                      f"written {output}: {counts['objects']:,} objects, {counts['leads']:,} leads"))
+
+
+@monitor_app.command("synth-months", help=bi(
+    "为全国规模合成登记数据（synth --households --out）加上月度收支与冲击（Parquet，监测用）",
+    "Add months and shocks (Parquet, for monitoring) to a national synthetic registry (synth --households --out)"))
+def synth_months(
+    data: Path = typer.Option(..., "--data", help=bi("全国规模 Parquet 目录", "the national Parquet folder")),
+    first: str = typer.Option("2020-01", help=bi("首月 YYYY-MM", "first month YYYY-MM")),
+    last: str = typer.Option("2021-12", help=bi("末月 YYYY-MM", "last month YYYY-MM")),
+    seed: int = typer.Option(2020, help=bi("随机种子", "random seed")),
+) -> None:
+    from liangfang.synth.national_months import write_national_months
+
+    try:
+        bounds = [int(y) * 100 + int(m) for y, m in (part.split("-") for part in (first, last))]
+        if not all(1 <= b % 100 <= 12 for b in bounds) or bounds[0] > bounds[1]:
+            raise ValueError
+    except ValueError:
+        raise fail(bi("--first/--last 须为 YYYY-MM，且首月不晚于末月", "--first/--last must be YYYY-MM, first not "
+                      "after last")) from None
+    if not (data / "incomes.parquet").exists():
+        raise fail(bi(f"{data} 中没有 incomes.parquet：请先运行 synth --households N --out {data}",
+                      f"{data} holds no incomes.parquet: run synth --households N --out {data} first"))
+    report = write_national_months(data, first=bounds[0], last=bounds[1], seed=seed)
+    console.print(bi(f"已写入 {report.months:,} 个户月（{report.households:,} 户），监测对象 {report.objects:,}，"
+                     f"{report.seconds} 秒", f"written {report.months:,} household-months ({report.households:,} "
+                     f"households), {report.objects:,} objects, {report.seconds} s"))
+    for name, size in report.files.items():
+        console.print(f"  {name}: {size / 1e6:,.1f} MB")
