@@ -148,8 +148,7 @@ def build_monitoring_history(*, seed: int = 2020, by: str = "synth", today: dt.d
                 if delivered > (today or dt.date.today()):
                     continue
                 for measure in plan.measures.all():
-                    delivery_record(measure=measure, date=delivered, proof_note=f"合成验收单 {obj.pk}", by=by,
-                                    income_gain=Decimal(0))
+                    delivery_record(measure=measure, date=delivered, proof_note=f"合成验收单 {obj.pk}", by=by)
                     start = add_months(delivered.year * 100 + delivered.month, 1)
                     target = gains.income if measure.category in development else gains.assistance
                     target.setdefault(obj.household_id, []).append((start, float(measure.expected_gain)))

@@ -5,7 +5,6 @@ with a plan → the measure delivered → six months later the elimination case 
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
 
 import pytest
 
@@ -66,9 +65,8 @@ def test_the_whole_path(world: World, record_months: Callable[..., int]) -> None
     measure = plan.measures.get()
     assert measure.category == "industry"  # one member able to work: a development measure
     assert earliest_elimination(obj) == D(2023, 12, 1)
-    # the gain shows in the months recorded after it (income is monthly from 2021), not in a yearly record
-    delivery_record(measure=measure, date=D(2023, 7, 10), proof_note="验收单 2023-17", by="cadre",
-                    income_gain=Decimal(0))
+    # its gain shows in the months recorded after it (income is monthly from 2021)
+    delivery_record(measure=measure, date=D(2023, 7, 10), proof_note="验收单 2023-17", by="cadre")
     record_months(home, 202306, 202402, wage_income="1500")
 
     later = case_open(kind="risk_elimination", year=2024, households=[home], on=D(2024, 3, 4), actor=world.cadre)

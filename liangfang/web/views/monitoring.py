@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from ...domain.text import Text
 from ...monitoring.codes import CHANNELS
 from ...monitoring.models import Lead, MonitoringObject
 from ...monitoring.packs import current_monitoring_pack
@@ -23,7 +24,7 @@ from ...monitoring.services.objects import earliest_elimination
 from ...procedures.actors import Actor
 from ...registry.services.errors import ValidationFailed
 from ..permissions import Viewer, region_for, viewer_required
-from ..text import is_zh, pick
+from ..text import is_zh, lang, shown
 
 
 def _month(text: str | None, today: dt.date) -> tuple[int, int]:
@@ -61,10 +62,10 @@ def monitoring_view(request: HttpRequest, viewer: Viewer, code: str) -> HttpResp
         else None,
         "shares": monitored_share_by_year(region, range(first, min(last, today.year) + 1)),
         "leads": [(lead, CHANNELS[lead.channel][0 if zh else 1], overdue(lead, today),
-                   [pick(f"{r.get('zh', '')} / {r.get('en', '')}") for r in lead.reasons]) for lead in leads],
+                   [Text(r.get("zh", ""), r.get("en", "")).render(lang()) for r in lead.reasons]) for lead in leads],
         "objects": [(o, earliest_elimination(o)) for o in objects],
         "can_act": viewer.can_edit and viewer.role.code == "village_cadre",
-        "t": lambda both: pick(both),
+        "t": lambda zh, en: Text(zh, en).render(lang()),
     })
 
 
@@ -83,14 +84,15 @@ def lead_action_view(request: HttpRequest, viewer: Viewer, code: str, lead_id: i
     try:
         if request.POST.get("action") == "dismiss":
             lead_dismiss(lead=lead, reason=request.POST.get("reason", ""), on=dt.date.today(), by=viewer.username)
-            messages.success(request, pick(f"已排除线索 {lead.household.number} / lead {lead.household.number} "
-                                           "dismissed"))
+            messages.success(request, Text(f"已排除线索 {lead.household.number}",
+                                           f"lead {lead.household.number} dismissed").render(lang()))
         else:
             case = leads_to_case(leads=[lead], on=dt.date.today(), actor=_actor(viewer))
-            messages.success(request, pick(f"已立案识别程序 #{case.pk} / identification case #{case.pk} opened"))
+            messages.success(request, Text(f"已立案识别程序 #{case.pk}",
+                                           f"identification case #{case.pk} opened").render(lang()))
     except ValidationFailed as exc:
         for problem in exc.problems:
-            messages.error(request, pick(problem.message))
+            messages.error(request, shown(problem.message))
     except ValueError as exc:  # e.g. a deadline past the holiday calendar
-        messages.error(request, pick(str(exc)))
+        messages.error(request, str(exc))
     return redirect(back)
