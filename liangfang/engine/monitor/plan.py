@@ -17,8 +17,8 @@ from sqlglot import exp
 
 from ...layout_monitoring import HOUSEHOLD_MONTHS, MEASURE_DELIVERIES, MONITORING_OBJECTS, add_months
 from ..facts import Context, facts_of, income_columns, member_aggregates
-from ..plan import TABLES, code, status_expr, verdict_expr
 from ..sqlparts import Dialect, age_on, case, cast, cents_sum, col, count_if, int_div, num, paren, text, ymd
+from ..statements import TABLES, code, status_expr, verdict_expr
 from .compiled import CompiledMonitoring
 from .facts import monitoring_facts
 
@@ -77,28 +77,31 @@ class MonitorPlanner:
                 .group_by(col("household_id")))
 
     def months(self) -> exp.Expr:
+        """Per household: the windows' sums. Each month's amounts are turned into whole fen once
+        (an inner select), and the windows' conditional sums add those integers."""
         d = self.dialect
         net = cents_sum(["wage_income", "business_income", "property_income", "transfer_assistance",
                          "transfer_other"], d, minus=("business_expense",))
         med, school, assist = (cents_sum([name], d) for name in ("medical_cost", "schooling_cost",
                                                                    "transfer_assistance"))
+        lowest = min(self._window(self.ctx.window_months)[0], self._window(self.ctx.stable_months - 1)[0])
+        rows = (exp.select(col("household_id"), col("month"), col("shock"), net.as_("net"), med.as_("med"),
+                           school.as_("school"), assist.as_("assist"))
+                .from_(_t(HOUSEHOLD_MONTHS.db_table)).where(self._between(lowest, self.end)))
         columns: list[exp.Expr] = [col("household_id"), num(self.ctx.window_months).as_("window_months")]
         for k in range(self.ctx.stable_months):
             first, last = self._window(k)
             columns.append(count_if(self._between(first, last)).as_(f"n{k}"))
-            columns.append(self._sum(net.copy(), first, last).as_(f"net{k}"))
+            columns.append(self._sum(col("net"), first, last).as_(f"net{k}"))
         first, last = self._window(0)
-        columns += [self._sum(med, first, last).as_("med0"), self._sum(school, first, last).as_("school0"),
-                    self._sum(assist, first, last).as_("assist0")]
+        columns += [self._sum(col(name), first, last).as_(f"{name}0") for name in ("med", "school", "assist")]
         p_first, p_last = self._window(self.ctx.window_months)
         columns += [count_if(self._between(p_first, p_last)).as_("np"),
-                    self._sum(net.copy(), p_first, p_last).as_("netp")]
+                    self._sum(col("net"), p_first, p_last).as_("netp")]
         for shock in SHOCKS:
             hit = exp.and_(self._between(first, last), exp.EQ(this=col("shock"), expression=text(shock)))
             columns.append(count_if(hit).as_(f"shock__{shock}"))
-        lowest = min(p_first, self._window(self.ctx.stable_months - 1)[0])
-        return (exp.select(*columns).from_(_t(HOUSEHOLD_MONTHS.db_table))
-                .where(self._between(lowest, self.end)).group_by(col("household_id")))
+        return exp.select(*columns).from_(rows.subquery("r")).group_by(col("household_id"))
 
     def objects(self) -> exp.Expr:
         start = self.month * 100 + 1  # YYYYMMDD of the month's first day

@@ -20,9 +20,9 @@ from ...policy.schema import Indicator
 from ..compiled import PLACEHOLDER
 from ..explain import format_fact, format_parameter
 from ..kleene import column_order, missing_culprits
-from ..plan import STATUS
 from ..results import normalize
 from ..session import Session
+from ..statements import STATUS
 from .compiled import CompiledMonitoring, RuleSet
 from .facts import rule_facts
 from .plan import SHOCKS
