@@ -214,3 +214,30 @@ def synth_months(
                      f"households), {report.objects:,} objects, {report.seconds} s"))
     for name, size in report.files.items():
         console.print(f"  {name}: {size / 1e6:,.1f} MB")
+
+
+@monitor_app.command("synth-history", help=bi(
+    "为合成区（synth）写入2021年以来的监测历史：月度收支与冲击、每半年排查、线索、纳入、帮扶、风险消除、返贫",
+    "Write the monitoring years into the synthetic district (synth): months with shocks, screening twice a "
+    "year, leads, objects, help, eliminations, relapses"))
+def synth_history(
+    seed: int = typer.Option(2020, help=bi("随机种子", "random seed")),
+) -> None:
+    migrate()
+    from liangfang.monitoring.history import build_monitoring_history
+    from liangfang.registry.models import Household
+
+    if not Household.objects.exists():
+        raise fail(bi("数据库中没有农户：请先运行 synth", "the database holds no households: run synth first"))
+    report = build_monitoring_history(seed=seed, progress=lambda text: console.print(f"  {text}"))
+    if not report.screenings:
+        console.print(bi("监测历史已存在，未重复写入。", "The monitoring history is already there; not written again."))
+        return
+    console.print(bi(f"{report.households:,} 户 {report.months:,} 个户月；排查 {report.screenings} 次，线索 {report.leads:,}，"
+                     f"排除 {report.dismissed:,}，纳入 {report.admitted:,}，风险消除 {report.eliminated:,}，返贫再纳入 "
+                     f"{report.relapsed:,}；{report.seconds} 秒",
+                     f"{report.households:,} households, {report.months:,} household-months; {report.screenings} "
+                     f"screenings, {report.leads:,} leads, {report.dismissed:,} dismissed, {report.admitted:,} "
+                     f"admitted, {report.eliminated:,} eliminated, {report.relapsed:,} relapsed; {report.seconds} s"))
+    for year, counts in sorted(report.by_year.items()):
+        console.print(f"  {year}: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
