@@ -233,8 +233,8 @@ def synth_history(
     if not report.screenings:
         console.print(bi("监测历史已存在，未重复写入。", "The monitoring history is already there; not written again."))
         return
-    console.print(bi(f"{report.households:,} 户 {report.months:,} 个户月；排查 {report.screenings} 次，线索 {report.leads:,}，"
-                     f"排除 {report.dismissed:,}，纳入 {report.admitted:,}，风险消除 {report.eliminated:,}，返贫再纳入 "
+    console.print(bi(f"{report.households:,} 户 {report.months:,} 个户月；排查 {report.screenings} 次，"
+                     f"线索 {report.leads:,}，排除 {report.dismissed:,}，纳入 {report.admitted:,}，风险消除 {report.eliminated:,}，返贫再纳入 "
                      f"{report.relapsed:,}；{report.seconds} 秒",
                      f"{report.households:,} households, {report.months:,} household-months; {report.screenings} "
                      f"screenings, {report.leads:,} leads, {report.dismissed:,} dismissed, {report.admitted:,} "
