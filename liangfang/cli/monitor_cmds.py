@@ -234,8 +234,8 @@ def synth_history(
         console.print(bi("监测历史已存在，未重复写入。", "The monitoring history is already there; not written again."))
         return
     console.print(bi(f"{report.households:,} 户 {report.months:,} 个户月；排查 {report.screenings} 次，"
-                     f"线索 {report.leads:,}，排除 {report.dismissed:,}，纳入 {report.admitted:,}，风险消除 {report.eliminated:,}，返贫再纳入 "
-                     f"{report.relapsed:,}；{report.seconds} 秒",
+                     f"线索 {report.leads:,}，排除 {report.dismissed:,}，纳入 {report.admitted:,}，"
+                     f"风险消除 {report.eliminated:,}，返贫再纳入 {report.relapsed:,}；{report.seconds} 秒",
                      f"{report.households:,} households, {report.months:,} household-months; {report.screenings} "
                      f"screenings, {report.leads:,} leads, {report.dismissed:,} dismissed, {report.admitted:,} "
                      f"admitted, {report.eliminated:,} eliminated, {report.relapsed:,} relapsed; {report.seconds} s"))
