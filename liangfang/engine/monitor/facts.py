@@ -3,8 +3,9 @@ household facts of ``liangfang.engine.facts``, each defined once with a doc line
 
 They are computed for one month M (the month screened or checked) from the layout's monitoring
 tables (``liangfang.layout_monitoring``): a household's months (alias ``mm``, aggregated by
-``plan.months_aggregate``), its active members (``mo``, ``plan.members_aggregate``) and its open
-monitoring object with the measures delivered since it entered (``ob``). The income window is the
+``MonitorPlanner.months``; the stable period's earlier windows, for open objects only, ``ms``),
+its active members (``ma``, ``MonitorPlanner.members``) and its open monitoring object with the
+measures delivered since it entered (``ob``). The income window is the
 ``income_window_months`` months before M; income facts are unknown (no data) unless every month
 of the window is recorded.
 """
@@ -60,9 +61,9 @@ def _size() -> exp.Expr:
     return exp.Coalesce(this=col("members", "ma"), expressions=[num(0)])
 
 
-def _complete(count: str) -> exp.Expr:
+def _complete(count: str, alias: str = "mm") -> exp.Expr:
     """The window's months are all recorded and someone lives in the household."""
-    return exp.and_(exp.EQ(this=col(count, "mm"), expression=col("window_months", "mm")),
+    return exp.and_(exp.EQ(this=col(count, alias), expression=col("window_months", alias)),
                     exp.GT(this=_size(), expression=num(0)))
 
 
@@ -122,8 +123,8 @@ _fact("income_fall_percent", "rate", "收入降幅", "income fall",
 
 
 def _lowest(ctx: MonitorContext) -> exp.Expr:
-    sums = [col(f"net{k}", "mm") for k in range(ctx.stable_months)]
-    complete = exp.and_(*[_complete(f"n{k}") for k in range(ctx.stable_months)])
+    sums = [col("net0", "mm"), *[col(f"net{k}", "ms") for k in range(1, ctx.stable_months)]]
+    complete = exp.and_(_complete("n0"), *[_complete(f"n{k}", "ms") for k in range(1, ctx.stable_months)])
     lowest = sums[0] if len(sums) == 1 else exp.Least(this=sums[0], expressions=sums[1:])
     return case((complete, cents_to_yuan(round_half_away(lowest, _size()), ctx.dialect)))
 

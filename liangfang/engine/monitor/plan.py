@@ -22,7 +22,7 @@ from ..statements import TABLES, code, status_expr, verdict_expr
 from .compiled import CompiledMonitoring
 from .facts import monitoring_facts
 
-WORK = ("lf_mon_members", "lf_mon_months", "lf_mon_objects", "lf_mon_household", "lf_mon_eval")
+WORK = ("lf_mon_members", "lf_mon_months", "lf_mon_objects", "lf_mon_stable", "lf_mon_household", "lf_mon_eval")
 SHOCKS = ("illness", "disability", "disaster", "job_loss", "crop_failure", "accident")
 
 
@@ -76,31 +76,43 @@ class MonitorPlanner:
         return (exp.select(*columns).from_(_t(TABLES["member"])).where(col("is_active"))
                 .group_by(col("household_id")))
 
-    def months(self) -> exp.Expr:
-        """Per household: the windows' sums. Each month's amounts are turned into whole fen once
-        (an inner select), and the windows' conditional sums add those integers."""
+    def _month_rows(self, first: int) -> exp.Select:
+        """Each month's amounts turned into whole fen once (the windows' sums add integers)."""
         d = self.dialect
         net = cents_sum(["wage_income", "business_income", "property_income", "transfer_assistance",
                          "transfer_other"], d, minus=("business_expense",))
         med, school, assist = (cents_sum([name], d) for name in ("medical_cost", "schooling_cost",
                                                                    "transfer_assistance"))
-        lowest = min(self._window(self.ctx.window_months)[0], self._window(self.ctx.stable_months - 1)[0])
-        rows = (exp.select(col("household_id"), col("month"), col("shock"), net.as_("net"), med.as_("med"),
+        return (exp.select(col("household_id"), col("month"), col("shock"), net.as_("net"), med.as_("med"),
                            school.as_("school"), assist.as_("assist"))
-                .from_(_t(HOUSEHOLD_MONTHS.db_table)).where(self._between(lowest, self.end)))
-        columns: list[exp.Expr] = [col("household_id"), num(self.ctx.window_months).as_("window_months")]
-        for k in range(self.ctx.stable_months):
-            first, last = self._window(k)
-            columns.append(count_if(self._between(first, last)).as_(f"n{k}"))
-            columns.append(self._sum(col("net"), first, last).as_(f"net{k}"))
+                .from_(_t(HOUSEHOLD_MONTHS.db_table)).where(self._between(first, self.end)))
+
+    def months(self) -> exp.Expr:
+        """Per household: the income window's and the window before's sums, the window's shocks."""
         first, last = self._window(0)
-        columns += [self._sum(col(name), first, last).as_(f"{name}0") for name in ("med", "school", "assist")]
         p_first, p_last = self._window(self.ctx.window_months)
+        columns: list[exp.Expr] = [col("household_id"), num(self.ctx.window_months).as_("window_months"),
+                                   count_if(self._between(first, last)).as_("n0"),
+                                   self._sum(col("net"), first, last).as_("net0")]
+        columns += [self._sum(col(name), first, last).as_(f"{name}0") for name in ("med", "school", "assist")]
         columns += [count_if(self._between(p_first, p_last)).as_("np"),
                     self._sum(col("net"), p_first, p_last).as_("netp")]
         for shock in SHOCKS:
             hit = exp.and_(self._between(first, last), exp.EQ(this=col("shock"), expression=text(shock)))
             columns.append(count_if(hit).as_(f"shock__{shock}"))
+        return exp.select(*columns).from_(self._month_rows(p_first).subquery("r")).group_by(col("household_id"))
+
+    def stable(self) -> exp.Expr:
+        """The windows counted back from each earlier month of the stable period, for the open
+        objects only (elimination is checked for them alone; they are a few per cent of households)."""
+        first = self._window(self.ctx.stable_months - 1)[0]
+        objects = exp.select(col("household_id")).from_(_t("lf_mon_objects"))
+        rows = self._month_rows(first).where(exp.In(this=col("household_id"), query=exp.Subquery(this=objects)))
+        columns: list[exp.Expr] = [col("household_id"), num(self.ctx.window_months).as_("window_months")]
+        for k in range(1, self.ctx.stable_months):
+            w_first, w_last = self._window(k)
+            columns.append(count_if(self._between(w_first, w_last)).as_(f"n{k}"))
+            columns.append(self._sum(col("net"), w_first, w_last).as_(f"net{k}"))
         return exp.select(*columns).from_(rows.subquery("r")).group_by(col("household_id"))
 
     def objects(self) -> exp.Expr:
@@ -143,6 +155,7 @@ class MonitorPlanner:
         return (exp.select(*columns).from_(_t(TABLES["household"], "h"))
                 .join(_t("lf_mon_members", "ma"), on=on("ma"), join_type="left")
                 .join(_t("lf_mon_months", "mm"), on=on("mm"), join_type="left")
+                .join(_t("lf_mon_stable", "ms"), on=on("ms"), join_type="left")
                 .join(_t("lf_mon_objects", "ob"), on=on("ob"), join_type="left")
                 .join(income.subquery("i"), on=on("i"), join_type="left"))
 
@@ -176,7 +189,8 @@ class MonitorPlanner:
         out = [Step(name, exp.Drop(tables=[exp.to_table(name)], kind="VIEW" if name in self.view else "TABLE",
                                    exists=True)) for name in reversed(WORK)]
         for name, query in (("lf_mon_members", self.members()), ("lf_mon_months", self.months()),
-                            ("lf_mon_objects", self.objects()), ("lf_mon_household", self.household()),
+                            ("lf_mon_objects", self.objects()), ("lf_mon_stable", self.stable()),
+                            ("lf_mon_household", self.household()),
                             ("lf_mon_eval", self.evaluation())):
             out.append(Step(name, _create(name, query, name in self.view)))
         return out
