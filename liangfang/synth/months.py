@@ -154,7 +154,8 @@ class MonthlyDistrict:
             gain, extra = np.zeros(len(ids)), np.zeros(len(ids))
             for target, source in ((gain, gains.income), (extra, gains.assistance)):
                 for hid, items in source.items():
-                    target[position[hid]] += sum(g for start, g in items if start <= month) / 12
+                    if hid in position:  # a household outside the months' scope has no months to add to
+                        target[position[hid]] += sum(g for start, g in items if start <= month) / 12
             columns = [
                 self.wage / 12 * growth * self.noise[:, j] * self.wage_factor[:, j] + gain,
                 self.business * growth * HARVEST.get(m, 0.0) * self.harvest_factor[:, j],
