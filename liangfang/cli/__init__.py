@@ -17,6 +17,8 @@ COMMAND_MODULES = (
     "liangfang.cli.plan_cmds",
     "liangfang.cli.audit_cmds",
     "liangfang.cli.monitor_cmds",
+    "liangfang.cli.measures_cmds",
+    "liangfang.cli.sample_cmds",
 )
 
 for _name in COMMAND_MODULES:
