@@ -28,6 +28,8 @@ class Effect:
     subject: Literal["household", "village"]
     refusal: Callable[[Subject, int], str | None]
     apply: Callable[[Subject, int, dt.date, str, str], None]
+    proposed_zh: str = ""  # the decision as a notice words it (拟退出); default 拟 + the procedure's name
+    decided_zh: str = ""  # as the announcement words it (脱贫退出); default the procedure's name
 
 
 EFFECTS: dict[str, Effect] = {}
@@ -106,6 +108,7 @@ def _village_exit_apply(subject: Subject, year: int, on: dt.date, case_ref: str,
                   changes={"exit_year": [before, year], "decided_on": on}, note=case_ref)
 
 
-register_effect("household_exit", Effect("household", _exit_refusal, _exit_apply))
-register_effect("household_identification", Effect("household", _identification_refusal, _identification_apply))
-register_effect("village_exit", Effect("village", _village_exit_refusal, _village_exit_apply))
+register_effect("household_exit", Effect("household", _exit_refusal, _exit_apply, "拟脱贫退出", "脱贫退出"))
+register_effect("household_identification", Effect("household", _identification_refusal, _identification_apply,
+                                                   "拟识别为贫困户", "识别为贫困户（建档立卡）"))
+register_effect("village_exit", Effect("village", _village_exit_refusal, _village_exit_apply, "拟出列", "贫困村出列"))

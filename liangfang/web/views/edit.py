@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ...registry.fields import HOUSEHOLD_FIELDS, INCOME_FIELDS, MEMBER_FIELDS, Field
+from ...registry.governed import GOVERNED_FIELDS
 from ...registry.models import Cadre, Household, IncomeRecord, Member
 from ...registry.services.errors import Conflict, ConflictError, Problem, ValidationFailed
 from ...registry.services.households import household_update, income_set, member_add, member_remove, member_update
@@ -25,7 +26,9 @@ from ..permissions import Viewer, household_for, viewer_required
 from ..selectors.conflicts import conflict_rows
 from ..selectors.households import all_cadre_choices
 
-HOUSEHOLD_TABLE = tuple(f for f in HOUSEHOLD_FIELDS if f.name not in ("number", "village_code"))
+# The statuses procedures govern are not on the form: they change only through their procedures.
+HOUSEHOLD_TABLE = tuple(f for f in HOUSEHOLD_FIELDS
+                        if f.name not in ("number", "village_code") and f.name not in GOVERNED_FIELDS)
 INCOME_AMOUNTS = tuple(f for f in INCOME_FIELDS if f.name != "year")
 
 
