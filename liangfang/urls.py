@@ -12,6 +12,7 @@ admin.site.index_title = "建档立卡登记 Registry"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("procedures/", include("liangfang.procedures.web.urls")),
     path("", include("liangfang.web.urls")),
 ]
 
