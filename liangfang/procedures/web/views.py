@@ -135,7 +135,10 @@ def _case_page(request: HttpRequest, viewer: Viewer, case: Case, *, error: str =
         "objection_form": forms.get("objection") or ObjectionForm(initial=initial),
         "resolve_forms": [(o, forms.get(f"resolve{o.pk}") or ResolveForm(initial={**initial, "objection": o.pk}))
                           for o in open_objections],
-        "can_object": viewer.can_edit and line.clock.phase in ("notice_running", "notice_paused"),
+        # Until the notice's end is written into the record (by the next step), an objection raised
+        # within its period can still be recorded, also after the fact; the service checks the date.
+        "can_object": bool(viewer.can_edit and case.state == "open" and case.step in proc.steps
+                           and proc.steps[case.step].type == "notice" and line.clock.notice_posted),
         "can_resolve": bool(viewer.can_edit and case.step in proc.steps
                             and viewer.role.code == proc.steps[case.step].role),
         "effect": effect(proc.effect),
