@@ -115,6 +115,6 @@ def test_a_household_exit_from_the_village_to_the_county_announcement(
     response = cadre.request.get(live_server.url + link.get_attribute("href"))
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
     ids = list(Member.objects.filter(household__village=h.village).values_list("resident_id", flat=True))
-    found = assert_free_of(response.body(), ids + [h.phone, h.bank_account])
+    found = assert_free_of(response.body(), [*ids, h.phone, h.bank_account])
     head = Member.objects.get(household=h, relation="head")
     assert head.name in found and "0436-7654321" in found
