@@ -10,6 +10,7 @@ from functools import cache
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 STYLE = """
 @page { size: A4; margin: 18mm 16mm 18mm 16mm;
@@ -39,7 +40,7 @@ def _env() -> jinja2.Environment:
 
 
 def render_html(template: str, **context: Any) -> str:
-    return _env().get_template(template).render(style=STYLE, **context)
+    return _env().get_template(template).render(style=Markup(STYLE), **context)
 
 
 def html_to_pdf(html: str) -> bytes:

@@ -151,10 +151,8 @@ def announce(*, cases: Mapping[Case, int], on: dt.date, actor: Actor, title: str
         eff = effect(proc.effect)
         ref = f"程序 #{case.pk} {proc.name.zh} {case.year} 公告 {on}"
         subjects = CaseSubject.objects.filter(case=case, removed_on__isnull=True).select_related("household", "village")
-        for s in subjects:
-            target = s.household if eff.subject == "household" else s.village
-            assert target is not None
-            eff.apply(target, case.year, on, ref, actor.username)
+        targets = [s.household if eff.subject == "household" else s.village for s in subjects]
+        eff.apply_all([t for t in targets if t is not None], case.year, on, ref, actor.username)
         _write(case, clock.step, "announced", on, actor, outcome=title)
         last_step = clock.step
         case.state, case.step, case.decided_on = "decided", "", on
