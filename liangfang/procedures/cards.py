@@ -20,7 +20,7 @@ from ..policy.loader import load_pack
 from ..registry.codes import code_list
 from ..registry.models import CadrePairing, Household, IncomeRecord, Member
 from ..registry.models.incomes import TRANSFER_ITEMS
-from .pdf import render_html, render_pdf
+from .pdf import htmls_to_pdf, render_html
 
 
 @dataclass
@@ -142,12 +142,20 @@ def village_households(village_id: int) -> list[Household]:
                 .order_by("number"))
 
 
+# Cards per part of a long PDF laid out in its own process (see ``pdf.htmls_to_pdf``).
+PART = 100
+
+
 def cards_html(households: Sequence[Household], year: int, title: str = "帮扶明白卡") -> str:
-    return render_html("cards.html", cards=cards_for(households, year), title=title)
+    return render_html("cards.html", cards=cards_for(households, year), title=title, page_numbers=False)
 
 
 def cards_pdf(households: Sequence[Household], year: int, title: str = "帮扶明白卡") -> bytes:
-    return render_pdf("cards.html", cards=cards_for(households, year), title=title)
+    """One card a page; a village's cards are laid out in parts of ``PART`` at once."""
+    cards = cards_for(households, year)
+    parts = [render_html("cards.html", cards=cards[i:i + PART], title=title, page_numbers=False)
+             for i in range(0, max(len(cards), 1), PART)]
+    return htmls_to_pdf(parts)
 
 
 __all__ = ["Card", "cards_for", "cards_html", "cards_pdf", "village_households"]

@@ -91,3 +91,15 @@ def test_household_cards_show_masked_ids_the_cadre_policies_measures_and_income(
     assert f"{Decimal('11520'):,.2f}" in found  # the year's net income
     assert "庭院经济" in found and "3,000.00" in found and "健康扶贫" in found and "8,000.00" in found
     assert "大病救治" not in found  # a health measure's name says what illness someone has
+
+
+def test_a_long_run_of_cards_is_laid_out_in_parts_and_joined_in_order(world: World, settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from liangfang.procedures import cards
+
+    monkeypatch.setattr(cards, "PART", 1)
+    settings.LIANGFANG_PDF_WORKERS = 2
+    households = village_households(world.households[0].village_id)
+    pdf = cards_pdf(households, 2020)
+    assert pages(pdf) == 3
+    found = assert_free_of(pdf, _secrets(households))
+    assert found.index(households[0].number) < found.index(households[1].number) < found.index(households[2].number)
