@@ -23,7 +23,7 @@ _TYPES = {b"%PDF-": "application/pdf", b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\
 
 
 def max_bytes() -> int:
-    return int(getattr(settings, "LIANGFANG_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
+    return int(settings.LIANGFANG_ATTACHMENT_MAX_BYTES)
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ from ..services import (
     review_decide,
     step_record,
 )
-from ..services.attachments import KINDS, path_of
+from ..services.attachments import KINDS, max_bytes, path_of
 from .forms import AnnounceForm, ObjectionForm, OpenForm, RecordForm, ResolveForm, ReviewForm
 from .text import t
 
@@ -156,8 +156,7 @@ def _uploads(request: HttpRequest, form: RecordForm) -> list[Upload]:
     for kind_field, file_field in (("kind", "file"), ("kind2", "file2")):
         f = request.FILES.get(file_field)
         if f is not None:
-            limit = 10 * 1024 * 1024 + 1
-            content = f.read(limit)  # bounded: a larger file is refused by its size below
+            content = f.read(max_bytes() + 1)  # bounded: a larger file is then refused by its size
             out.append(Upload(form.cleaned_data.get(kind_field) or "other", f.name or "file", content))
     return out
 
