@@ -48,7 +48,7 @@ def test_a_household_exit_from_the_village_to_the_county_announcement(
     cadre = open_as("cadre")
     cadre.click("nav.main >> text=程序")
     cadre.click("text=立案")
-    cadre.select_option("#id_kind", "household_exit")
+    cadre.select_option("#id_kind", "cn-national|household_exit")
     cadre.fill("#id_year", "2020")
     cadre.fill("#id_on", "2020-11-02")
     cadre.check(f'input[name=subject][value="{world.mine.number}"]')

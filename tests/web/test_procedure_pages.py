@@ -39,7 +39,7 @@ def _secrets(*households: Household) -> list[str]:
 
 
 def _open(c, world) -> Case:  # type: ignore[no-untyped-def]
-    r = c.post("/procedures/new/", {"kind": "household_exit", "year": "2020", "on": "2020-11-02",
+    r = c.post("/procedures/new/", {"kind": "cn-national|household_exit", "year": "2020", "on": "2020-11-02",
                                      "subject": [world.mine.number]})
     assert r.status_code == 302, r.content.decode()[:2000]
     return Case.objects.get()

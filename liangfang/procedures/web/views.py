@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ...accounts.roles import COUNTY_ADMIN
-from ...policy.loader import load_pack
+from ...policy.loader import load_pack, shipped_pack_names
 from ...registry.models import Household, Region
 from ...registry.services.errors import RegistryError, ValidationFailed
 from ...web.permissions import Viewer, household_for, region_for, viewer_required
@@ -72,8 +72,13 @@ def case_list(request: HttpRequest, viewer: Viewer) -> HttpResponse:
 
 
 def _kinds() -> list[tuple[str, str]]:
-    pack = load_pack(DEFAULT_PACK)
-    return [(k, f"{p.name.zh} {p.name.en}") for k, p in pack.procedures.items()]
+    """Every procedure of every shipped pack, as "pack|kind" (a county's pack repeats the national
+    kinds with its own periods)."""
+    out = []
+    for name in shipped_pack_names():
+        pack = load_pack(name)
+        out += [(f"{name}|{k}", f"{p.name.zh} {p.name.en}（{name}）") for k, p in pack.procedures.items()]
+    return out
 
 
 @viewer_required(edit=True)
@@ -81,7 +86,8 @@ def case_new(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     code = request.GET.get("village") or request.POST.get("village") or viewer.region.code
     region = region_for(viewer, code)
     form = OpenForm(request.POST or None, kinds=_kinds(),
-                    initial={"kind": "household_exit", "on": timezone.localdate(), "year": timezone.localdate().year})
+                    initial={"kind": f"{DEFAULT_PACK}|household_exit", "on": timezone.localdate(),
+                             "year": timezone.localdate().year})
     households = (list(Household.objects.filter(village=region, is_registered=True).order_by("number")[:2000])
                   if region.level == "village" else [])
     villages = list(Region.objects.filter(parent=region, level="village", is_poor_village=True)) \
@@ -89,8 +95,9 @@ def case_new(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     error = ""
     if request.method == "POST" and form.is_valid():
         chosen = set(request.POST.getlist("subject"))
+        pack, kind = form.cleaned_data["kind"].split("|", 1)
         try:
-            case = case_open(kind=form.cleaned_data["kind"], year=form.cleaned_data["year"],
+            case = case_open(kind=kind, pack=pack, year=form.cleaned_data["year"],
                              on=form.cleaned_data["on"], actor=actor_of(viewer), note=form.cleaned_data["note"],
                              households=[h for h in households if h.number in chosen],
                              villages=[v for v in villages if v.code in chosen])
