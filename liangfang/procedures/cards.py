@@ -13,11 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..domain.codes import code_list
 from ..ids import mask_resident_id
 from ..plans.catalogue import catalogue_for
 from ..plans.models import Plan, PlanMeasure
 from ..policy.loader import load_pack
-from ..registry.codes import code_list
 from ..registry.models import CadrePairing, Household, IncomeRecord, Member
 from ..registry.models.incomes import TRANSFER_ITEMS
 from .pdf import htmls_to_pdf, render_html

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from ..domain.problems import Problem, ValidationFailed
 from ..policy.loader import load_pack
 from ..policy.schema import NoticePeriod, Pack, Procedure, ProcedureStep
-from ..registry.services.errors import Problem, ValidationFailed
 
 DEFAULT_PACK = "cn-national"
 

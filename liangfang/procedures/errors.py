@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..registry.services.errors import NotFound, Problem, RegistryError, ValidationFailed
+from ..domain.problems import NotFound, Problem, RegistryError, ValidationFailed
 
 
 class StepRefused(RegistryError):

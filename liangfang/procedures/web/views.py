@@ -16,11 +16,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ...accounts.roles import COUNTY_ADMIN
+from ...domain.problems import RegistryError, ValidationFailed
 from ...policy.loader import load_pack, shipped_pack_names
 from ...registry.models import Household, Region
-from ...registry.services.errors import RegistryError, ValidationFailed
 from ...web.permissions import Viewer, household_for, region_for, viewer_required
-from ...web.text import pick
+from ...web.text import shown as pick
 from ..actors import Actor
 from ..cards import cards_pdf, village_households
 from ..definitions import DEFAULT_PACK

@@ -7,9 +7,9 @@ import pytest
 from django.db.models import Count
 
 from liangfang.audit.verify import verify_chain
+from liangfang.procedures.history import exit_history, sample_villages
 from liangfang.procedures.models import Case, CaseSubject, Notice, Step
 from liangfang.registry.models import Household
-from liangfang.synth.procedures import exit_history, sample_villages
 from liangfang.synth.taobei import build_district
 
 pytestmark = pytest.mark.django_db

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 
-from ..procedures.actors import Actor
-from ..procedures.models import Case
-from ..procedures.services import (
+from ..registry.models import Household, Region
+from .actors import Actor
+from .models import Case
+from .services import (
     Upload,
     announce,
     case_open,
@@ -29,9 +30,8 @@ from ..procedures.services import (
     review_decide,
     step_record,
 )
-from ..procedures.services.guards import clock_of
-from ..procedures.workdays import add_working_days, next_working_day
-from ..registry.models import Household, Region
+from .services.guards import clock_of
+from .workdays import add_working_days, next_working_day
 
 YEARS = range(2014, 2021)
 
