@@ -114,7 +114,7 @@ def case_new(request: HttpRequest, viewer: Viewer) -> HttpResponse:
 def _problems(err: RegistryError) -> str:
     if isinstance(err, ValidationFailed):
         return "；".join(pick(p.message) for p in err.problems)
-    return pick(str(err))
+    return pick(err.message)
 
 
 def _case_page(request: HttpRequest, viewer: Viewer, case: Case, *, error: str = "", status: int = 200,
@@ -228,7 +228,7 @@ def case_act(request: HttpRequest, viewer: Viewer, pk: int, action: str) -> Http
         else:
             raise Http404
     except CaseConflict as err:
-        return _case_page(request, viewer, case, error=pick(str(err)), status=409, forms=forms)
+        return _case_page(request, viewer, case, error=pick(err.message), status=409, forms=forms)
     except NotFound as err:
         raise Http404 from err
     except ValueError:
@@ -258,7 +258,7 @@ def announce_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
             notice = announce(cases=versions, on=form.cleaned_data["on"], actor=actor_of(viewer),
                               title=form.cleaned_data["title"])
         except CaseConflict as err:
-            error = pick(str(err))
+            error = pick(err.message)
         except RegistryError as err:
             error = _problems(err)
         else:

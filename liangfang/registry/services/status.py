@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from ...domain.text import Text
 from ..governed import GOVERNED_FIELDS
 from ..models import ChangeRecord, Household
 from .changelog import diff, jsonable
@@ -34,7 +35,7 @@ def households_status_decide(*, households: Sequence[Household], values: Mapping
     nothing: one household the values do not fit refuses the whole decision."""
     unknown = [k for k in values if k not in GOVERNED_FIELDS]
     if unknown:
-        raise ValidationFailed([Problem(k, values[k], f"{k} 不是程序决定的字段 / not a governed field")
+        raise ValidationFailed([Problem(k, values[k], Text(f"{k} 不是程序决定的字段", "not a governed field"))
                                 for k in unknown])
     ids = [h.pk for h in households]
     current = list(Household.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
