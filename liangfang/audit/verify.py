@@ -17,6 +17,7 @@ from typing import Any
 from django.apps import apps
 from django.db import models
 
+from ..domain.text import Text
 from .chain import GENESIS, chain_label, entry_hash
 
 
@@ -70,30 +71,74 @@ def verify_chain() -> Report:
     def report(broken: Broken | None) -> Report:
         return Report(count, head[0], head[1], broken)
 
-    for seq, label, pk, prev, h, content in heapq.merge(*(_rows(m) for m in chained_models()),
-                                                        key=lambda r: r[0]):
+    for seq, label, pk, prev, h, content in heapq.merge(*(_rows(m) for m in chained_models()), key=lambda r: r[0]):
         count += 1
         if seq is None or seq < expected_seq:
-            return report(Broken("reordered", label, pk, seq or 0,
-                                 f"{_name(label, pk)} 的链序号 {seq} 重复或错位 / has seq {seq} twice or out of place"))
+            return report(
+                Broken(
+                    "reordered",
+                    label,
+                    pk,
+                    seq or 0,
+                    Text(f"{_name(label, pk)} 的链序号 {seq} 重复或错位", f"has seq {seq} twice or out of place"),
+                )
+            )
         if seq > expected_seq:
             after = f"{_name(*last)}" if last[1] is not None else "链首 the start"
-            return report(Broken("deleted", label, pk, expected_seq,
-                                 f"链序号 {expected_seq}–{seq - 1} 的记录缺失（被删除），位于 {after} 之后、"
-                                 f"{_name(label, pk)} 之前 / entries {expected_seq}–{seq - 1} are missing "
-                                 f"(deleted), after {after}, before {_name(label, pk)}"))
+            return report(
+                Broken(
+                    "deleted",
+                    label,
+                    pk,
+                    expected_seq,
+                    Text(
+                        f"链序号 {expected_seq}–{seq - 1} 的记录缺失（被删除），位于 {after} 之后、"
+                        f"{_name(label, pk)} 之前",
+                        f"entries {expected_seq}–{seq - 1} are missing "
+                        f"(deleted), after {after}, before {_name(label, pk)}",
+                    ),
+                )
+            )
         if prev != prev_hash:
-            return report(Broken("reordered", label, pk, seq,
-                                 f"{_name(label, pk)}（链序号 {seq}）与前一条不相接：记录被移动、调换或前一条被改动 / "
-                                 f"{_name(label, pk)} (seq {seq}) does not follow the entry before it: moved, "
-                                 "swapped, or the one before was changed"))
+            return report(
+                Broken(
+                    "reordered",
+                    label,
+                    pk,
+                    seq,
+                    Text(
+                        f"{_name(label, pk)}（链序号 {seq}）与前一条不相接：记录被移动、调换或前一条被改动",
+                        f"{_name(label, pk)} (seq {seq}) does not follow the entry before it: moved, "
+                        "swapped, or the one before was changed",
+                    ),
+                )
+            )
         if entry_hash(prev, [label, seq, *content]) != h:
-            return report(Broken("edited", label, pk, seq,
-                                 f"{_name(label, pk)}（链序号 {seq}）写入后被修改 / {_name(label, pk)} (seq {seq}) "
-                                 "was changed after it was written"))
+            return report(
+                Broken(
+                    "edited",
+                    label,
+                    pk,
+                    seq,
+                    Text(
+                        f"{_name(label, pk)}（链序号 {seq}）写入后被修改",
+                        f"{_name(label, pk)} (seq {seq}) was changed after it was written",
+                    ),
+                )
+            )
         prev_hash, expected_seq, last = h, seq + 1, (label, pk)
     if expected_seq - 1 != head[0] or prev_hash != head[1]:
-        return report(Broken("tail_deleted", last[0], last[1], expected_seq - 1,
-                             f"链头为第 {head[0]} 条，但只找到 {expected_seq - 1} 条：最后的记录被删除 / the head says "
-                             f"{head[0]} entries but the chain ends at {expected_seq - 1}: the last ones were deleted"))
+        return report(
+            Broken(
+                "tail_deleted",
+                last[0],
+                last[1],
+                expected_seq - 1,
+                Text(
+                    f"链头为第 {head[0]} 条，但只找到 {expected_seq - 1} 条：最后的记录被删除",
+                    f"the head says "
+                    f"{head[0]} entries but the chain ends at {expected_seq - 1}: the last ones were deleted",
+                ),
+            )
+        )
     return report(None)

@@ -94,4 +94,4 @@ def case_clock(case: CaseLike, entries: Sequence[Step], proc: Procedure, pack: P
         due = add_working_days(end, proc.steps[nxt].deadline_working_days)
         return Clock(nxt, "notice_ended", due, today > due, posted, end, open_)
     except OutsideCalendar as exc:
-        return Clock(case.step, "todo", None, False, problem=str(exc))
+        return Clock(case.step, "todo", None, False, problem=exc.message)

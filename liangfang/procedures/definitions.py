@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from ..domain.problems import Problem, ValidationFailed
+from ..domain.text import Text
 from ..policy.loader import load_pack
 from ..policy.schema import NoticePeriod, Pack, Procedure, ProcedureStep
-from ..registry.services.errors import Problem, ValidationFailed
 
 DEFAULT_PACK = "cn-national"
 
@@ -14,12 +15,32 @@ def procedure(kind: str, pack: str | Pack = DEFAULT_PACK, *, year: int | None = 
     p = load_pack(pack) if isinstance(pack, str) else pack
     proc = p.procedures.get(kind)
     if proc is None:
-        raise ValidationFailed([Problem("kind", kind, f"政策包 {p.pack} 没有程序 {kind!r} / pack {p.pack} "
-                                        f"defines no procedure {kind!r}; 有 / it has: {', '.join(p.procedures)}")])
+        raise ValidationFailed(
+            [
+                Problem(
+                    "kind",
+                    kind,
+                    Text(
+                        f"政策包 {p.pack} 没有程序 {kind!r}；有：{', '.join(p.procedures)}",
+                        f"pack {p.pack} defines no procedure {kind!r}; it has: {', '.join(p.procedures)}",
+                    ),
+                )
+            ]
+        )
     if year is not None and ((proc.from_year and year < proc.from_year) or (proc.to_year and year > proc.to_year)):
         span = f"{proc.from_year}–{proc.to_year or ''}"
-        raise ValidationFailed([Problem("year", year, f"{proc.name.zh} 适用于 {span} 年 / "
-                                        f"{proc.name.en} applies to {proc.from_year}–{proc.to_year or ''}")])
+        raise ValidationFailed(
+            [
+                Problem(
+                    "year",
+                    year,
+                    Text(
+                        f"{proc.name.zh} 适用于 {span} 年",
+                        f"{proc.name.en} applies to {proc.from_year}–{proc.to_year or ''}",
+                    ),
+                )
+            ]
+        )
     return proc
 
 

@@ -9,13 +9,14 @@ governed fields), inside the transaction of the announcement.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from ..domain.text import Text
 from ..registry.models import Household, Region
 from ..registry.services.changelog import record_change
-from ..registry.services.status import household_status_decide
+from ..registry.services.status import household_status_decide, households_status_decide
 
 Subject = Household | Region
 
@@ -28,6 +29,17 @@ class Effect:
     subject: Literal["household", "village"]
     refusal: Callable[[Subject, int], str | None]
     apply: Callable[[Subject, int, dt.date, str, str], None]
+    proposed_zh: str = ""  # the decision as a notice words it (拟退出); default 拟 + the procedure's name
+    decided_zh: str = ""  # as the announcement words it (脱贫退出); default the procedure's name
+    # The decision for a whole list at once, when it can be written faster than one by one.
+    apply_many: Callable[[Sequence[Subject], int, dt.date, str, str], None] | None = None
+
+    def apply_all(self, subjects: Sequence[Subject], year: int, on: dt.date, case_ref: str, by: str) -> None:
+        if self.apply_many is not None:
+            self.apply_many(subjects, year, on, case_ref, by)
+            return
+        for s in subjects:
+            self.apply(s, year, on, case_ref, by)
 
 
 EFFECTS: dict[str, Effect] = {}
@@ -43,11 +55,13 @@ def effect(name: str) -> Effect:
     try:
         return EFFECTS[name]
     except KeyError:
-        raise KeyError(f"程序效果 {name!r} 未登记 / no effect registered as {name!r}; "
-                       f"known: {', '.join(sorted(EFFECTS))}") from None
+        raise KeyError(
+            Text(f"程序效果 {name!r} 未登记", f"no effect registered as {name!r}; known: {', '.join(sorted(EFFECTS))}")
+        ) from None
 
 
 # -- the 2014–2020 kinds --------------------------------------------------------------------------
+
 
 def _exit_refusal(subject: Subject, year: int) -> str | None:
     assert isinstance(subject, Household)
@@ -55,29 +69,37 @@ def _exit_refusal(subject: Subject, year: int) -> str | None:
         return None
     if subject.status == "exited" and subject.status_via == "imported" and subject.exit_year == year:
         return None  # the procedure of an exit brought in as a historic record, recorded after the fact
-    return (f"农户 {subject.number} 的状态是「{subject.get_status_display()}」，不能退出 / household "
-            f"{subject.number} is {subject.status}: only a not-exited or relapsed household can exit")
+    return Text(
+        f"农户 {subject.number} 的状态是「{subject.get_status_display()}」，不能退出",
+        f"household {subject.number} is {subject.status}: only a not-exited or relapsed household can exit",
+    )
 
 
 def _exit_apply(subject: Subject, year: int, on: dt.date, case_ref: str, by: str) -> None:
-    assert isinstance(subject, Household)
-    household_status_decide(household=subject, values={"status": "exited", "exit_year": year}, on=on,
-                            case_ref=case_ref, by=by)
+    _exit_apply_many([subject], year, on, case_ref, by)
+
+
+def _exit_apply_many(subjects: Sequence[Subject], year: int, on: dt.date, case_ref: str, by: str) -> None:
+    households = [s for s in subjects if isinstance(s, Household)]
+    assert len(households) == len(subjects)
+    households_status_decide(
+        households=households, values={"status": "exited", "exit_year": year}, on=on, case_ref=case_ref, by=by
+    )
 
 
 def _identification_refusal(subject: Subject, year: int) -> str | None:
     assert isinstance(subject, Household)
     if not subject.is_registered:
-        missing = [f for f in ("poverty_attribute", "main_cause", "identification_standard")
-                   if not getattr(subject, f)]
+        missing = [f for f in ("poverty_attribute", "main_cause", "identification_standard") if not getattr(subject, f)]
         if missing:
-            return (f"农户 {subject.number} 缺少 {', '.join(missing)}，请先在农户页填写 / household "
-                    f"{subject.number} lacks {', '.join(missing)}: fill them on the household page first")
+            return Text(
+                f"农户 {subject.number} 缺少 {', '.join(missing)}，请先在农户页填写",
+                f"household {subject.number} lacks {', '.join(missing)}: fill them on the household page first",
+            )
         return None
-    if subject.status_via == "imported" and subject.first_identified_on and \
-            subject.first_identified_on.year == year:
+    if subject.status_via == "imported" and subject.first_identified_on and subject.first_identified_on.year == year:
         return None
-    return f"农户 {subject.number} 已是建档立卡户 / household {subject.number} is already registered"
+    return Text(f"农户 {subject.number} 已是建档立卡户", f"household {subject.number} is already registered")
 
 
 def _identification_apply(subject: Subject, year: int, on: dt.date, case_ref: str, by: str) -> None:
@@ -91,9 +113,9 @@ def _identification_apply(subject: Subject, year: int, on: dt.date, case_ref: st
 def _village_exit_refusal(subject: Subject, year: int) -> str | None:
     assert isinstance(subject, Region)
     if not subject.is_poor_village:
-        return f"{subject.name} 不是贫困村 / {subject.name} is not a poor village"
+        return Text(f"{subject.name} 不是贫困村", f"{subject.name} is not a poor village")
     if subject.exit_year is not None and subject.exit_year != year:
-        return f"{subject.name} 已于 {subject.exit_year} 年出列 / {subject.name} exited in {subject.exit_year}"
+        return Text(f"{subject.name} 已于 {subject.exit_year} 年出列", f"{subject.name} exited in {subject.exit_year}")
     return None
 
 
@@ -102,10 +124,21 @@ def _village_exit_apply(subject: Subject, year: int, on: dt.date, case_ref: str,
     before = subject.exit_year
     Region.objects.filter(pk=subject.pk).update(exit_year=year)
     subject.exit_year = year
-    record_change(by=by, action="procedure_decision", entity="region", entity_id=subject.pk,
-                  changes={"exit_year": [before, year], "decided_on": on}, note=case_ref)
+    record_change(
+        by=by,
+        action="procedure_decision",
+        entity="region",
+        entity_id=subject.pk,
+        changes={"exit_year": [before, year], "decided_on": on},
+        note=case_ref,
+    )
 
 
-register_effect("household_exit", Effect("household", _exit_refusal, _exit_apply))
-register_effect("household_identification", Effect("household", _identification_refusal, _identification_apply))
-register_effect("village_exit", Effect("village", _village_exit_refusal, _village_exit_apply))
+register_effect(
+    "household_exit", Effect("household", _exit_refusal, _exit_apply, "拟脱贫退出", "脱贫退出", _exit_apply_many)
+)
+register_effect(
+    "household_identification",
+    Effect("household", _identification_refusal, _identification_apply, "拟识别为贫困户", "识别为贫困户（建档立卡）"),
+)
+register_effect("village_exit", Effect("village", _village_exit_refusal, _village_exit_apply, "拟出列", "贫困村出列"))

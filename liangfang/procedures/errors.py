@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..registry.services.errors import NotFound, Problem, RegistryError, ValidationFailed
+from ..domain.problems import NotFound, Problem, RegistryError, ValidationFailed
+from ..domain.text import Text
 
 
 class StepRefused(RegistryError):
@@ -15,9 +16,12 @@ class CaseConflict(RegistryError):
     def __init__(self, case_id: int, expected: int, current: int, last: str) -> None:
         self.case_id, self.expected, self.current = case_id, expected, current
         super().__init__(
-            f"程序 #{case_id} 已被他人办理（版本 {expected} → {current}：{last}），本次操作未写入，请刷新后查看 / "
-            f"case #{case_id} was acted on by someone else since you opened it ({last}); nothing "
-            "was written: reload and look again")
+            Text(
+                f"程序 #{case_id} 已被他人办理（版本 {expected} → {current}：{last}），本次操作未写入，请刷新后查看",
+                f"case #{case_id} was acted on by someone else since you opened it ({last}); nothing "
+                "was written: reload and look again",
+            )
+        )
 
 
 __all__ = ["CaseConflict", "NotFound", "Problem", "StepRefused", "ValidationFailed"]

@@ -17,6 +17,8 @@ from typing import Literal
 
 import chinese_calendar
 
+from ..domain.text import Text
+
 Unit = Literal["days", "working_days"]
 
 # A pause of the clock: from the day an objection arrives to the day it is resolved, both included;
@@ -33,10 +35,13 @@ class OutsideCalendar(ValueError):
     def __init__(self, day: dt.date) -> None:
         first, last = known_years()
         self.day = day
-        super().__init__(
+        self.message = Text(
             f"日期 {day.isoformat()} 超出节假日数据的年份（{first}–{last}），无法计算工作日；请升级 "
-            f"chinesecalendar 后重试 / {day.isoformat()} is outside the years of the holiday data "
-            f"({first}–{last}); working days cannot be counted there: upgrade chinesecalendar")
+            f"chinesecalendar 后重试",
+            f"{day.isoformat()} is outside the years of the holiday data "
+            f"({first}–{last}); working days cannot be counted there: upgrade chinesecalendar",
+        )
+        super().__init__(self.message)
 
 
 def known_years() -> tuple[int, int]:
@@ -70,8 +75,9 @@ def _paused(day: dt.date, pauses: Sequence[Pause]) -> bool:
     return any(a <= day and (b is None or day <= b) for a, b in pauses)
 
 
-def period_end(start: dt.date, n: int, unit: Unit, *, ends_on_working_day: bool = False,
-               pauses: Sequence[Pause] = ()) -> dt.date | None:
+def period_end(
+    start: dt.date, n: int, unit: Unit, *, ends_on_working_day: bool = False, pauses: Sequence[Pause] = ()
+) -> dt.date | None:
     """The last day of a period of ``n`` units that starts after ``start`` (the start day is not
     counted, as periods are counted in Chinese law). Days inside a pause do not count; with a pause
     still open the period has no end yet (``None``). With ``ends_on_working_day`` a last day that is

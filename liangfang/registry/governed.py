@@ -6,6 +6,8 @@ A new procedure kind that governs another field adds it here (e.g. the monitorin
 
 from __future__ import annotations
 
+from ..domain.text import Text
+
 GOVERNED_FIELDS: dict[str, str] = {
     "is_registered": "贫困户识别 identification",
     "status": "贫困户识别或退出 identification or exit",
@@ -17,7 +19,8 @@ GOVERNED_FIELDS: dict[str, str] = {
 }
 
 
-def governed_message(field: str) -> str:
-    return (f"「{field}」由程序（{GOVERNED_FIELDS[field]}）决定，不能直接修改：请在“程序”中办理，"
-            f"历史记录请通过导入带入 / {field} is set by its procedure ({GOVERNED_FIELDS[field]}), not "
-            "directly: open a case under Procedures; bring historic records in by import")
+def governed_message(field: str) -> Text:
+    zh, en = GOVERNED_FIELDS[field].split(" ", 1)
+    return Text(f"「{field}」由程序（{zh}）决定，不能直接修改：请在“程序”中办理，历史记录请通过导入带入",
+                f"{field} is set by its procedure ({en}), not directly: open a case under Procedures; bring "
+                "historic records in by import")

@@ -11,11 +11,15 @@ from pathlib import Path
 
 from django.conf import settings
 
+from ...domain.text import Text
 from ..errors import Problem, ValidationFailed
 
 KINDS = {
-    "application": "申请书 application", "minutes": "会议记录 minutes", "consent": "签字确认 signed consent",
-    "photo": "照片 photo", "other": "其他 other",
+    "application": "申请书 application",
+    "minutes": "会议记录 minutes",
+    "consent": "签字确认 signed consent",
+    "photo": "照片 photo",
+    "other": "其他 other",
 }
 # What each type must start with, then read in full by a library that knows it (pypdf, Pillow):
 # a renamed file of another type, or a damaged one, is refused.
@@ -23,7 +27,7 @@ _TYPES = {b"%PDF-": "application/pdf", b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\
 
 
 def max_bytes() -> int:
-    return int(getattr(settings, "LIANGFANG_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
+    return int(settings.LIANGFANG_ATTACHMENT_MAX_BYTES)
 
 
 @dataclass(frozen=True)
@@ -69,20 +73,43 @@ def check(upload: Upload, index: int = 0) -> tuple[str, list[Problem]]:
     problems: list[Problem] = []
     if upload.kind not in KINDS:
         names = ", ".join(KINDS)
-        problems.append(Problem("kind", upload.kind, f"附件类别须为 {names} / attachment kind must be one of {names}",
-                                index))
+        problems.append(
+            Problem(
+                "kind", upload.kind, Text(f"附件类别须为 {names}", f"attachment kind must be one of {names}"), index
+            )
+        )
     limit = max_bytes()
     if len(upload.content) > limit:
-        problems.append(Problem("file", upload.name, f"文件 {upload.name} 有 {len(upload.content):,} 字节，超过上限 "
-                                f"{limit:,} / {upload.name} is larger than {limit:,} bytes", index))
+        problems.append(
+            Problem(
+                "file",
+                upload.name,
+                Text(
+                    f"文件 {upload.name} 有 {len(upload.content):,} 字节，超过上限 {limit:,}",
+                    f"{upload.name} is larger than {limit:,} bytes",
+                ),
+                index,
+            )
+        )
         return "", problems
     if not upload.content:
-        problems.append(Problem("file", upload.name, f"文件 {upload.name} 是空的 / {upload.name} is empty", index))
+        problems.append(
+            Problem("file", upload.name, Text(f"文件 {upload.name} 是空的", f"{upload.name} is empty"), index)
+        )
         return "", problems
     content_type = next((t for magic, t in _TYPES.items() if upload.content.startswith(magic)), "")
     if not content_type or not _readable(content_type, upload.content):
-        problems.append(Problem("file", upload.name, f"文件 {upload.name} 不是可读的 PDF、JPEG 或 PNG / {upload.name} "
-                                "is not a readable PDF, JPEG or PNG", index))
+        problems.append(
+            Problem(
+                "file",
+                upload.name,
+                Text(
+                    f"文件 {upload.name} 不是可读的 PDF、JPEG 或 PNG",
+                    f"{upload.name} is not a readable PDF, JPEG or PNG",
+                ),
+                index,
+            )
+        )
     return content_type, problems
 
 

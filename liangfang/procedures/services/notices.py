@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 
 from django.db import transaction
 
+from ...domain.text import Text
 from ...registry.models import Household, Region
 from ..actors import Actor
 from ..clock import notice_entries
@@ -44,59 +45,101 @@ def notice_post(*, case: Case, expected_version: int, on: dt.date, actor: Actor,
     case = claim(case, expected_version)
     pack, proc = definition(case)
     clock = clock_of(case)
-    step = expect(case, clock, proc, ("notice",), "张贴公示 post the notice")
+    step = expect(case, clock, proc, ("notice",), Text("张贴公示", "post the notice"))
     if clock.phase != "todo":
-        raise StepRefused(f"本步骤的公示已张贴 / the notice of this step is already posted ({clock.notice_posted})")
+        raise StepRefused(
+            Text("本步骤的公示已张贴", f"the notice of this step is already posted ({clock.notice_posted})")
+        )
     role_may(actor, clock.step, step)
-    dated(on, case.clock_from, "上一步的日期 the previous step's date")
+    dated(on, case.clock_from, Text("上一步的日期", "the previous step's date"))
     period = notice_period(pack, step)
     try:
         ends = period_end(on, period.days, period.unit, ends_on_working_day=period.ends_on_working_day)
     except OutsideCalendar as exc:
-        raise StepRefused(str(exc)) from None
+        raise StepRefused(exc.message) from None
     assert ends is not None
-    _write(case, clock.step, "posted", on, actor, data={"ends_on": ends.isoformat(), "days": period.days,
-                                                        "unit": period.unit})
+    _write(
+        case,
+        clock.step,
+        "posted",
+        on,
+        actor,
+        data={"ends_on": ends.isoformat(), "days": period.days, "unit": period.unit},
+    )
     where = case.region
     notice = Notice.objects.create(
-        type="notice", title=title or f"{case.year}年{proc.name.zh}{step.name.zh}", region=where, posted_on=on,
-        ends_on=ends, step=clock.step, contact=_office_phone(where), created_by=actor.username[:80])
+        type="notice",
+        title=title or f"{case.year}年{proc.name.zh}{step.name.zh}",
+        region=where,
+        posted_on=on,
+        ends_on=ends,
+        step=clock.step,
+        contact=_office_phone(where),
+        created_by=actor.username[:80],
+    )
     notice.cases.add(case)
     return notice
 
 
 @transaction.atomic
-def objection_record(*, case: Case, expected_version: int, on: dt.date, actor: Actor, raised_by: str,
-                     content: str, household: Household | None = None) -> Step:
+def objection_record(
+    *,
+    case: Case,
+    expected_version: int,
+    on: dt.date,
+    actor: Actor,
+    raised_by: str,
+    content: str,
+    household: Household | None = None,
+) -> Step:
     """Record an objection to a posted notice: who raised it, when, what it says (and about which
     household, if it names one). The notice's clock stops until the re-check is recorded."""
     visible(case, actor)
     if actor.role not in EDITING_ROLES:
-        raise StepRefused("只读账号不能登记异议 / a read-only account cannot record an objection")
+        raise StepRefused(Text("只读账号不能登记异议", "a read-only account cannot record an objection"))
     case = claim(case, expected_version)
     _, proc = definition(case)
     clock = clock_of(case, on)
     if case.state != "open" or proc.steps[case.step].type != "notice" or clock.notice_posted is None:
-        raise StepRefused("只有张贴中的公示可以登记异议 / objections are recorded against a posted notice")
-    dated(on, clock.notice_posted, "公示张贴日期 the notice's posting date")
+        raise StepRefused(Text("只有张贴中的公示可以登记异议", "objections are recorded against a posted notice"))
+    dated(on, clock.notice_posted, Text("公示张贴日期", "the notice's posting date"))
     if clock.notice_ends is not None and on > clock.notice_ends:
-        raise StepRefused(f"公示已于 {clock.notice_ends} 结束 / the notice ended on {clock.notice_ends}")
+        raise StepRefused(Text(f"公示已于 {clock.notice_ends} 结束", f"the notice ended on {clock.notice_ends}"))
     problems = []
     if not raised_by.strip():
-        problems.append(Problem("raised_by", raised_by, "请填写异议人 / say who raised the objection"))
+        problems.append(Problem("raised_by", raised_by, Text("请填写异议人", "say who raised the objection")))
     if not content.strip():
-        problems.append(Problem("content", content, "请填写异议内容 / say what the objection is"))
+        problems.append(Problem("content", content, Text("请填写异议内容", "say what the objection is")))
     if household is not None and not CaseSubject.objects.filter(case=case, household=household).exists():
-        problems.append(Problem("household", household.number, "该户不在本公示名单上 / not on this notice's list"))
+        problems.append(
+            Problem("household", household.number, Text("该户不在本公示名单上", "not on this notice's list"))
+        )
     if problems:
         raise ValidationFailed(problems)
-    return _write(case, case.step, "objection", on, actor, outcome=content,
-                  data={"raised_by": raised_by[:100], "household": household.number if household else None})
+    return _write(
+        case,
+        case.step,
+        "objection",
+        on,
+        actor,
+        outcome=content,
+        data={"raised_by": raised_by[:100], "household": household.number if household else None},
+    )
 
 
 @transaction.atomic
-def objection_resolve(*, case: Case, expected_version: int, objection: Step, on: dt.date, actor: Actor,
-                      outcome: str, upheld: bool, people: str = "", remove: Sequence[Household] = ()) -> Case:
+def objection_resolve(
+    *,
+    case: Case,
+    expected_version: int,
+    objection: Step,
+    on: dt.date,
+    actor: Actor,
+    outcome: str,
+    upheld: bool,
+    people: str = "",
+    remove: Sequence[Household] = (),
+) -> Case:
     """Record the village's re-check of an objection (by the role of the notice step). ``upheld``
     with ``remove``: those households come off the list (the rest go on); the clock runs again."""
     visible(case, actor)
@@ -106,22 +149,44 @@ def objection_resolve(*, case: Case, expected_version: int, objection: Step, on:
     role_may(actor, case.step, step)
     mine = notice_entries(list(Step.objects.filter(case=case).order_by("seq")), case.step)
     if objection.case_id != case.pk or objection.action != "objection" or objection not in mine:
-        raise StepRefused("这不是本公示的异议 / not an objection to this case's notice")
+        raise StepRefused(Text("这不是本公示的异议", "not an objection to this case's notice"))
     if any(e.action == "resolved" and e.data.get("objection") == objection.pk for e in mine):
-        raise StepRefused("该异议已复核 / this objection was already resolved")
-    dated(on, objection.on, "异议日期 the objection's date")
+        raise StepRefused(Text("该异议已复核", "this objection was already resolved"))
+    dated(on, objection.on, Text("异议日期", "the objection's date"))
     if not outcome.strip():
-        raise ValidationFailed([Problem("outcome", outcome, "请填写复核结果 / say what the re-check found")])
+        raise ValidationFailed([Problem("outcome", outcome, Text("请填写复核结果", "say what the re-check found"))])
     if remove and not upheld:
-        raise ValidationFailed([Problem("remove", len(remove), "异议不成立时不移出农户 / nobody is removed when "
-                                        "the objection is not upheld")])
-    _write(case, case.step, "resolved", on, actor, people=people, outcome=outcome,
-           data={"objection": objection.pk, "upheld": upheld, "removed": [h.number for h in remove]})
+        raise ValidationFailed(
+            [
+                Problem(
+                    "remove",
+                    len(remove),
+                    Text("异议不成立时不移出农户", "nobody is removed when the objection is not upheld"),
+                )
+            ]
+        )
+    _write(
+        case,
+        case.step,
+        "resolved",
+        on,
+        actor,
+        people=people,
+        outcome=outcome,
+        data={"objection": objection.pk, "upheld": upheld, "removed": [h.number for h in remove]},
+    )
     if remove:
         on_list = CaseSubject.objects.filter(case=case, household__in=remove, removed_on__isnull=True)
         if on_list.count() != len(remove):
-            raise ValidationFailed([Problem("remove", [h.number for h in remove], "移出的农户须在名单上 / only "
-                                            "households on the list can be removed")])
+            raise ValidationFailed(
+                [
+                    Problem(
+                        "remove",
+                        [h.number for h in remove],
+                        Text("移出的农户须在名单上", "only households on the list can be removed"),
+                    )
+                ]
+            )
         on_list.update(removed_on=on, removed_reason=outcome[:400])
         if not CaseSubject.objects.filter(case=case, removed_on__isnull=True).exists():
             case.state, case.step = "closed", ""
@@ -134,8 +199,9 @@ def announce(*, cases: Mapping[Case, int], on: dt.date, actor: Actor, title: str
     """The announcement (公告) of a batch of cases, each at its announcement step, given with the
     version it was read at: every case is decided and its effect applied, or none is."""
     if not cases:
-        raise ValidationFailed([Problem("cases", None, "公告须至少包含一个程序 / an announcement covers at least "
-                                        "one case")])
+        raise ValidationFailed(
+            [Problem("cases", None, Text("公告须至少包含一个程序", "an announcement covers at least one case"))]
+        )
     done: list[Case] = []
     kinds = set()
     last_step = ""
@@ -144,17 +210,15 @@ def announce(*, cases: Mapping[Case, int], on: dt.date, actor: Actor, title: str
         case = claim(case, version)
         _, proc = definition(case)
         clock = clock_of(case)
-        step = expect(case, clock, proc, ("announce",), "公告 announce")
+        step = expect(case, clock, proc, ("announce",), Text("公告", "announce"))
         role_may(actor, clock.step, step)
         close_ended_notice(case, actor, on)
-        dated(on, case.clock_from, "上一步的日期 the previous step's date")
+        dated(on, case.clock_from, Text("上一步的日期", "the previous step's date"))
         eff = effect(proc.effect)
         ref = f"程序 #{case.pk} {proc.name.zh} {case.year} 公告 {on}"
         subjects = CaseSubject.objects.filter(case=case, removed_on__isnull=True).select_related("household", "village")
-        for s in subjects:
-            target = s.household if eff.subject == "household" else s.village
-            assert target is not None
-            eff.apply(target, case.year, on, ref, actor.username)
+        targets = [s.household if eff.subject == "household" else s.village for s in subjects]
+        eff.apply_all([t for t in targets if t is not None], case.year, on, ref, actor.username)
         _write(case, clock.step, "announced", on, actor, outcome=title)
         last_step = clock.step
         case.state, case.step, case.decided_on = "decided", "", on
@@ -162,9 +226,14 @@ def announce(*, cases: Mapping[Case, int], on: dt.date, actor: Actor, title: str
         done.append(case)
         kinds.add(proc.name.zh)
     region = actor.region
-    notice = Notice.objects.create(type="announcement",
-                                   title=title or f"{done[0].year}年{'、'.join(sorted(kinds))}公告",
-                                   region=region, posted_on=on, step=last_step,
-                                   contact=_office_phone(region), created_by=actor.username[:80])
+    notice = Notice.objects.create(
+        type="announcement",
+        title=title or f"{done[0].year}年{'、'.join(sorted(kinds))}公告",
+        region=region,
+        posted_on=on,
+        step=last_step,
+        contact=_office_phone(region),
+        created_by=actor.username[:80],
+    )
     notice.cases.add(*done)
     return notice
