@@ -9,6 +9,7 @@ from django.views.i18n import set_language
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
+    path("procedures/", include("liangfang.procedures.web.urls")),
     path("", include("liangfang.web.urls")),
 ]
 if settings.LIANGFANG_ADMIN:

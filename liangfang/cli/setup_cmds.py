@@ -117,6 +117,22 @@ def gunicorn_args(host: str, port: int, workers: int, threads: int) -> list[str]
 DEMO_YEAR = 2020  # the article's year: the district verified for exit
 
 
+def _demo_exit_history() -> None:
+    """The procedures of a sample of the district's 2014–2020 exits (the village with most exits in
+    each township), once: the procedure pages then show real history."""
+    from liangfang.procedures.history import exit_history
+    from liangfang.procedures.models import Case
+
+    if Case.objects.exists():
+        return
+    report = exit_history(per_township=1)
+    console.print(bi(f"退出程序样本：{report.cases} 个村级名单、{report.households:,} 户、"
+                     f"{report.announcements} 份县级公告（每个乡镇退出户最多的村，2014–2020 年）",
+                     f"exit procedures, a sample: {report.cases} village lists, {report.households:,} households, "
+                     f"{report.announcements} county announcements (the village with most exits in each township, "
+                     "2014–2020)"), soft_wrap=True)
+
+
 def _demo_assess_and_plan() -> None:
     """The rest of the main job on the demo district: assess every household, village and the
     county for the year (dashboard pass rates, each household's explanation), then propose plans
@@ -169,6 +185,7 @@ def demo(
         with progress_bar(bi("生成合成数据", "Synthesising the district")) as advance:
             build_district(seed=seed, scale=scale, by="demo", progress=advance)
     console.print(figures_table())
+    _demo_exit_history()
     _demo_assess_and_plan()
     password = _demo_password()
     _ensure_user(DEMO_USER, password, by="demo")

@@ -85,9 +85,75 @@ class Parameter(_Strict):
 
 
 class NoticePeriod(_Strict):
+    """How long a notice (公示) stays up. ``unit``: calendar days (the usual "不少于7天") or working
+    days; with ``ends_on_working_day`` a period whose last day is a rest day ends on the next working
+    day (the rule of 民事诉讼法 on periods, applied here by analogy)."""
+
     name: Text
     days: int = Field(ge=1, le=90)
+    unit: Literal["days", "working_days"] = "days"
+    ends_on_working_day: bool = True
     source: Source
+
+
+StepType = Literal["record", "notice", "review", "announce"]
+ProcedureRole = Literal["village_cadre", "township_reviewer", "county_admin"]
+
+
+class ProcedureStep(_Strict):
+    """One step of a procedure. ``type``: ``record`` (a meeting, a check: date, people present,
+    outcome), ``notice`` (a list posted for ``notice_period``; objections stop the clock),
+    ``review`` (approve or send back to ``send_back_to`` with a reason), ``announce`` (the decision:
+    the governed status changes with this step's date). ``deadline_working_days`` counts from the
+    previous step's date (from the end of a notice after a notice step)."""
+
+    name: Text
+    type: StepType
+    role: ProcedureRole
+    deadline_working_days: int = Field(ge=1, le=120)
+    notice_period: str | None = None
+    send_back_to: str | None = None
+    attachments: tuple[str, ...] = ()
+    source: Source
+
+    @model_validator(mode="after")
+    def _fields_of_type(self) -> ProcedureStep:
+        if (self.type == "notice") != (self.notice_period is not None):
+            raise ValueError("notice_period is required on a notice step and only there / "
+                             "公示步骤须有且仅有 notice_period")
+        if self.send_back_to is not None and self.type != "review":
+            raise ValueError("send_back_to is only for a review step / 仅审核步骤可退回")
+        return self
+
+
+class Procedure(_Strict):
+    """A procedure (程序) that governs a status: its steps in the order of the mapping."""
+
+    name: Text
+    subject: Literal["household", "village"]
+    effect: str = Field(pattern=NAME_PATTERN)
+    from_year: int | None = None
+    to_year: int | None = None
+    steps: dict[str, ProcedureStep]
+    source: Source
+
+    @model_validator(mode="after")
+    def _steps(self) -> Procedure:
+        keys = list(self.steps)
+        if not keys:
+            raise ValueError("a procedure needs at least one step / 程序至少一步")
+        for key in keys:
+            if not re.match(NAME_PATTERN, key):
+                raise ValueError(f"step name {key!r} must be lower_snake_case / 步骤名须为小写字母、数字、下划线")
+        for i, (key, step) in enumerate(self.steps.items()):
+            if step.send_back_to is not None and step.send_back_to not in keys[:i]:
+                raise ValueError(f"steps.{key}.send_back_to: {step.send_back_to!r} is not an earlier "
+                                 "step / 退回的步骤须在本步之前")
+        if self.steps[keys[-1]].type != "announce":
+            raise ValueError("the last step must be of type announce / 最后一步须为公告")
+        if any(s.type == "announce" for s in list(self.steps.values())[:-1]):
+            raise ValueError("only the last step may announce / 仅最后一步为公告")
+        return self
 
 
 class ReferenceDate(_Strict):
@@ -148,9 +214,10 @@ class Pack(_Strict):
     household_indicators: dict[str, Indicator] = {}
     village_indicators: dict[str, Indicator] = {}
     county_indicators: dict[str, Indicator] = {}
+    procedures: dict[str, Procedure] = {}
 
     @field_validator("parameters", "notice_periods", "household_indicators", "village_indicators",
-                     "county_indicators")
+                     "county_indicators", "procedures")
     @classmethod
     def _names(cls, v: dict[str, object]) -> dict[str, object]:
         for key in v:
@@ -173,6 +240,11 @@ class Pack(_Strict):
         for key, ind in self.county_indicators.items():
             if ind.per != "household":
                 raise ValueError(f"county_indicators.{key}: per: member only for households")
+        for key, proc in self.procedures.items():
+            for step_key, step in proc.steps.items():
+                if step.notice_period is not None and step.notice_period not in self.notice_periods:
+                    raise ValueError(f"procedures.{key}.steps.{step_key}.notice_period: no notice period "
+                                     f"named {step.notice_period!r} / 无此公示期")
         return self
 
     # -- lines -------------------------------------------------------------------------------

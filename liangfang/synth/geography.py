@@ -81,8 +81,9 @@ class District:
         for v in self.villages:
             if v.township_code not in seen:
                 seen.add(v.township_code)
+                # A made-up office number in Baicheng's area code (0436), for the notices' "where to object".
                 rows.append({"code": v.township_code, "name": v.township_name, "level": "township",
-                             "parent_code": COUNTY[0]})
+                             "parent_code": COUNTY[0], "office_phone": f"0436-36{v.township_code[6:9]}00"})
         for v in self.villages:
             rows.append({"code": v.code, "name": v.name, "level": "village",
                          "parent_code": v.township_code, "is_poor_village": v.is_poor,

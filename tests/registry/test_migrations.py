@@ -39,12 +39,46 @@ def test_existing_pairings_get_their_households_village() -> None:
             CadrePairing.objects.create(cadre=cadre, household=home, start_date=dt.date(2016, 1, 1),
                                         end_date=dt.date(2017, 1, 1) if i == 3 else None)
 
-        _migrate(AFTER)
-
-        from liangfang.registry.models import CadrePairing as Now
+        executor = _migrate(AFTER)
+        # the models as of AFTER: later migrations add columns the database does not have yet
+        Now = executor.loader.project_state(AFTER).apps.get_model("registry", "CadrePairing")
 
         found = {p.household.number: p.village.code for p in Now.objects.select_related("household", "village")}
         assert found == {"H0": "220802100001", "H1": "220802100002", "H2": "220802100001", "H3": "220802100002"}
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+CHAIN_BEFORE = [("registry", "0004_cadre_pairing_village")]
+CHAIN_AFTER = [("registry", "0005_procedures_chain_and_status_via"), ("procedures", "0001_procedures_cases")]
+
+
+def test_existing_change_records_are_chained_in_order_and_statuses_marked_imported() -> None:
+    executor = _migrate(CHAIN_BEFORE)
+    try:
+        apps = executor.loader.project_state(CHAIN_BEFORE).apps
+        Region = apps.get_model("registry", "Region")
+        Household = apps.get_model("registry", "Household")
+        ChangeRecord = apps.get_model("registry", "ChangeRecord")
+        village = Region.objects.create(code="220802100001", name="新建村", level="village")
+        Household.objects.create(number="H1", village=village, is_registered=True, status="exited", exit_year=2018)
+        Household.objects.create(number="H2", village=village)
+        for i in range(3):
+            ChangeRecord.objects.create(actor="setup", action="update", entity="household", entity_id=i,
+                                        household_number="H1", changes={"b": [1, "2"], "a": None}, note=f"n{i}")
+
+        _migrate(CHAIN_AFTER)
+
+        from liangfang.audit.verify import verify_chain
+        from liangfang.registry.models import ChangeRecord as Now
+
+        assert list(Now.objects.order_by("id").values_list("seq", flat=True)) == [1, 2, 3]
+        report = verify_chain()
+        assert report.ok and report.entries == 3 and report.head_seq == 3
+        after = executor.loader.project_state(CHAIN_AFTER).apps.get_model("registry", "Household")
+        assert dict(after.objects.values_list("number", "status_via")) == {"H1": "imported", "H2": ""}
     finally:
         executor = MigrationExecutor(connection)
         executor.loader.build_graph()

@@ -1,7 +1,7 @@
 """Registry models; one module per concern."""
 
 from .cadres import Cadre, CadrePairing, Department, DepartmentPairing
-from .changes import ChangeRecord
+from .changes import ChainHead, ChangeRecord
 from .households import Household
 from .incomes import IncomeRecord
 from .members import Member
@@ -10,6 +10,7 @@ from .regions import Region, VillageFacilities
 __all__ = [
     "Cadre",
     "CadrePairing",
+    "ChainHead",
     "ChangeRecord",
     "Department",
     "DepartmentPairing",

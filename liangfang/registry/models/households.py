@@ -14,6 +14,10 @@ def _in(field: str, list_name: str, *, nullable: bool = False) -> Q:
     return q | Q(**{f"{field}__isnull": True}) if nullable else q
 
 
+STATUS_VIA = [("", "未记录 not recorded"), ("imported", "导入的历史记录 imported record"),
+              ("procedure", "程序决定 decided by procedure")]
+
+
 class Household(models.Model):
     number = models.CharField("户编号", max_length=20, unique=True)
     village = models.ForeignKey(
@@ -45,6 +49,10 @@ class Household(models.Model):
     )
     first_identified_on = models.DateField("首次识别时间", null=True, blank=True)
     exit_year = models.PositiveSmallIntegerField("脱贫年度", null=True, blank=True)
+    # Where the status came from: a procedure of this system (with its announcement's date), or a
+    # historic record imported from another system (the status changes only these two ways).
+    status_via = models.CharField("状态来源", max_length=10, choices=STATUS_VIA, blank=True)
+    status_since = models.DateField("状态生效日期", null=True, blank=True)
 
     # Contact and payment details are sensitive: masked for roles that do not need them.
     phone = models.CharField("联系电话", max_length=20, blank=True)

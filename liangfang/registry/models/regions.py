@@ -20,6 +20,8 @@ class Region(models.Model):
     )
     is_poor_village = models.BooleanField("贫困村", default=False)
     exit_year = models.PositiveSmallIntegerField("出列/摘帽年度", null=True, blank=True)
+    # The office that takes objections to notices (a township's, usually): printed on notices.
+    office_phone = models.CharField("办公电话", max_length=40, blank=True)
     is_western = models.BooleanField(
         "西部地区", default=False, help_text="西部地区退出标准为贫困发生率 3%（其余 2%）"
     )

@@ -177,6 +177,8 @@ def _update(model: type[models.Model], changes: Sequence[tuple[int, dict[str, An
 
 
 _SKIP = {"village_code"}
+# Governed by procedures (registry.governed); an import may still bring them, marked as imported.
+_STATUS_FIELDS = {"is_registered", "status", "exit_year", "first_identified_on"}
 
 
 def _columns(model: type[models.Model]) -> tuple[str, ...]:
@@ -218,6 +220,9 @@ def _write_chunk(writer: RowWriter, chunk: Sequence[HouseholdInput], known: dict
         values = storable({k: v for k, v in item.household.items() if k not in _SKIP})
         values["village_id"] = village_ids[item.village_code]
         delta = _changes(current, values)
+        if delta.keys() & _STATUS_FIELDS:  # a historic status brought in from another system
+            values.update(status_via="imported", status_since=None)
+            delta = _changes(current, values)
         if delta:
             touched.append((current["id"], {k: values[k] for k in delta}, delta))
     if touched:
@@ -229,7 +234,8 @@ def _write_chunk(writer: RowWriter, chunk: Sequence[HouseholdInput], known: dict
     writer.insert(Household, [item.household for item in new], {
         "id": [ids[item.household["number"]] for item in new],
         "village_id": [village_ids[item.village_code] for item in new],
-        "version": [1] * n, "created_at": [now] * n, "updated_at": [now] * n})
+        "version": [1] * n, "created_at": [now] * n, "updated_at": [now] * n,
+        "status_via": ["imported" if item.household.get("is_registered") else "" for item in new]})
     by_id = {pk: number for number, pk in ids.items()}
     changes = [_log(by, note, now, "create", "household", ids[item.household["number"]], item.household["number"], {})
                for item in new]

@@ -108,7 +108,8 @@ def _insert_chunk(writer: RowWriter, keys: _Keys, chunk: Sequence[HouseholdInput
     jobs = [
         writer.insert(Household, households, {
             "id": household_ids, "village_id": [villages[item.village_code] for item in chunk],
-            "version": [1] * n, "created_at": [now] * n, "updated_at": [now] * n}),
+            "version": [1] * n, "created_at": [now] * n, "updated_at": [now] * n,
+            "status_via": ["imported" if h.get("is_registered") else "" for h in households]}),
         writer.insert(Member, members, {"id": member_ids, "household_id": member_home}),
         writer.insert(IncomeRecord, incomes, {"id": income_ids, "household_id": income_home,
                                               "household_size": sizes}),

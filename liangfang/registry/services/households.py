@@ -13,6 +13,7 @@ from django.utils import timezone
 from ...domain.fields import HOUSEHOLD_FIELDS, INCOME_FIELDS, MEMBER_FIELDS, FieldValueError, clean_value
 from ...domain.problems import Conflict, ConflictError, NotFound, Problem, ValidationFailed, resident_id_taken
 from ...domain.text import Text
+from ..governed import GOVERNED_FIELDS, governed_message
 from ..models import ChangeRecord, Household, IncomeRecord, Member, Region
 from .changelog import diff, record_change
 from .checks import check_household, check_members
@@ -110,7 +111,10 @@ def household_create(*, village: Region, data: Mapping[str, Any],
     if problems:
         raise ValidationFailed(problems)
     values.pop("village_code")
-    household = Household.objects.create(village=village, **storable(values))
+    # A registered household entered here is a record of a status decided elsewhere (before this
+    # system or outside it): kept as such; from now on only its procedures change it.
+    via = "imported" if values.get("is_registered") else ""
+    household = Household.objects.create(village=village, status_via=via, **storable(values))
     Member.objects.bulk_create(
         [Member(household=household, **storable(m)) for m in cleaned_members]
     )
@@ -151,6 +155,9 @@ def household_update(*, household: Household, data: Mapping[str, Any], expected_
             problems.append(Problem(key, data[key], Text("户编号和所属村不能在此修改",
                                                          "the number and "
                                                          "village cannot be changed here")))
+    for key, value in storable(values).items():
+        if key in GOVERNED_FIELDS and diff({key: getattr(household, key)}, {key: value}):
+            problems.append(Problem(key, data[key], governed_message(key)))
     if problems:
         raise ValidationFailed(problems)
     before = _snapshot(household, _HOUSEHOLD_COLUMNS)

@@ -109,6 +109,10 @@ class RowWriter:
             done.set_result(None)
             return done
         given = given or {}
+        if hasattr(model, "chain_fields"):  # a link of the hash chain: sealed here, in this transaction
+            from ...audit.chain import seal_rows
+
+            given = seal_rows(model, rows, given)
         self.written[model] = self.written.get(model, 0) + len(rows)
         pk = model._meta.pk
         # Without keys of its own, a row takes the next key from the table.

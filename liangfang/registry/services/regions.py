@@ -15,7 +15,7 @@ from .changelog import diff, record_change
 
 LEVELS = ("province", "city", "county", "township", "village", "group")
 CODE_LENGTH = {"province": 12, "city": 12, "county": 12, "township": 12, "village": 12, "group": 15}
-_REGION_FIELDS = ("name", "level", "is_poor_village", "exit_year", "is_western")
+_REGION_FIELDS = ("name", "level", "is_poor_village", "exit_year", "is_western", "office_phone")
 FACILITY_FIELDS = tuple(
     f.name for f in VillageFacilities._meta.get_fields()
     if getattr(f, "concrete", False) and f.name not in ("id", "village", "year")
@@ -50,7 +50,7 @@ def regions_write_many(rows: Sequence[Mapping[str, Any]], *, by: str) -> tuple[i
     """Create or update regions by code, parents before children; all or nothing.
 
     Each row: code, name, level, parent_code (blank for a province), and optionally
-    is_poor_village, exit_year, is_western. Returns (created, updated).
+    is_poor_village, exit_year, is_western, office_phone. Returns (created, updated).
     """
     known = {r.code: r for r in Region.objects.filter(
         code__in={str(r.get("code")) for r in rows} | {str(r.get("parent_code") or "") for r in rows})}

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from ...domain.fields import HOUSEHOLD_FIELDS, INCOME_FIELDS, MEMBER_FIELDS, Field
 from ...domain.problems import Conflict, ConflictError, Problem, ValidationFailed
+from ...registry.governed import GOVERNED_FIELDS
 from ...registry.models import Cadre, Household, IncomeRecord, Member
 from ...registry.services.duplicates import duplicate_id_report
 from ...registry.services.households import household_update, income_set, member_add, member_remove, member_update
@@ -27,8 +28,9 @@ from ..selectors.conflicts import conflict_rows
 from ..selectors.households import all_cadre_choices
 
 _TYPED_FROM_THE_CARD = frozenset({"resident_id", "birth_date"})
-_TYPED_FROM_THE_CARD = frozenset({"resident_id", "birth_date"})
-HOUSEHOLD_TABLE = tuple(f for f in HOUSEHOLD_FIELDS if f.name not in ("number", "village_code"))
+# The statuses procedures govern are not on the form: they change only through their procedures.
+HOUSEHOLD_TABLE = tuple(f for f in HOUSEHOLD_FIELDS
+                        if f.name not in ("number", "village_code") and f.name not in GOVERNED_FIELDS)
 INCOME_AMOUNTS = tuple(f for f in INCOME_FIELDS if f.name != "year")
 
 
