@@ -12,9 +12,10 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count, Q
 
+from ..domain.problems import Problem, ValidationFailed
+from ..domain.text import Text
 from ..registry.importers.readers import ImportFileError, read_file
 from ..registry.models import Member
-from ..registry.services.errors import Problem, ValidationFailed
 from ..workbook_writer import WorkbookWriter
 from .sampling import mark_imported
 from .sampling_models import SampledHousehold, VerificationSample
@@ -103,10 +104,11 @@ def import_field_workbook(sample: VerificationSample, path: Path) -> int:
         raise ValidationFailed([Problem(field="file", value=str(path), message=str(error))]) from None
     sheet = data.sheets.get(SHEET) or next(iter(data.sheets.values()), None)
     if sheet is None or not sheet.rows:
-        raise ValidationFailed([Problem(field="file", value=str(path), message="工作簿是空的 / the workbook is empty")])
+        raise ValidationFailed([Problem(field="file", value=str(path), message=Text("工作簿是空的",
+                                                                                    "the workbook is empty"))])
     if len(sheet.rows) > MAX_ROWS + 1:
         raise ValidationFailed([Problem(field="file", value=len(sheet.rows) - 1, message=(
-            f"行数超过 {MAX_ROWS:,} / more than {MAX_ROWS:,} rows: a sample is a few thousand households"))])
+            Text(f"行数超过 {MAX_ROWS:,}", f"more than {MAX_ROWS:,} rows: a sample is a few thousand households")))])
     header = [_text(h) for h in sheet.rows[0]]
     position: dict[str, int] = {}
     problems: list[Problem] = []
@@ -117,8 +119,9 @@ def import_field_workbook(sample: VerificationSample, path: Path) -> int:
             position[column.key] = header.index(column.zh)
         else:
             problems.append(Problem(field=column.header, value="", item=1, message=(
-                "缺少这一列：请用 liangfang sample-lists 导出的工作簿填写 / this column is missing: fill in the "
-                "workbook written by `liangfang sample-lists`")))
+                Text("缺少这一列：请用 liangfang sample-lists 导出的工作簿填写",
+                     "this column is missing: fill in the "
+                     "workbook written by `liangfang sample-lists`"))))
     if problems:
         raise ValidationFailed(problems)
     by_number = {row.household.number: row for row in sample.households.select_related("household")}

@@ -13,13 +13,14 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from ..domain.problems import Problem, ValidationFailed
+from ..domain.text import Text
 from ..measures.arguments import MeasureError
 from ..measures.design import Estimate
 from ..measures.sampling import Frame, SampleDesign, draw
 from ..measures.verification import APPROVAL_ITEMS, ITEMS, FieldResult, VerificationEstimates, verification_estimates
 from ..policy import load_pack
 from ..registry.models import Household, Region
-from ..registry.services.errors import Problem, ValidationFailed
 from .models import CountyVerification
 from .sampling_models import SampledHousehold, VerificationSample
 
@@ -30,7 +31,7 @@ def _county(code: str) -> Region:
     county = Region.objects.filter(code=code.strip(), level="county").first()
     if county is None:
         raise ValidationFailed([Problem(field="county", value=code,
-                                        message="没有这个县级区划代码 / no county with this code")])
+                                        message=Text("没有这个县级区划代码", "no county with this code"))])
     return county
 
 
@@ -131,16 +132,18 @@ def sample_estimate(*, sample_id: int, by: str, pack: str = DEFAULT_PACK) -> Rec
     standard errors and intervals) as the county's verification figures for the year."""
     record = VerificationSample.objects.select_related("county").filter(pk=sample_id).first()
     if record is None:
-        raise ValidationFailed([Problem(field="sample", value=sample_id, message="没有这个样本 / no such sample")])
+        raise ValidationFailed([Problem(field="sample", value=sample_id, message=Text("没有这个样本",
+                                                                                      "no such sample"))])
     if record.results_imported_at is None:
         raise ValidationFailed([Problem(field="sample", value=sample_id, message=(
-            "尚未导入入户核查结果：先运行 liangfang sample-results / the field results are not imported yet: run "
-            "`liangfang sample-results` first"))])
+            Text("尚未导入入户核查结果：先运行 liangfang sample-results",
+                 "the field results are not imported yet: run "
+                 "`liangfang sample-results` first")))])
     policy = load_pack(pack)
     entry = policy.poverty_lines.years.get(record.year)
     if entry is None:
         raise ValidationFailed([Problem(field="year", value=record.year, message=(
-            f"政策包 {pack} 没有该年扶贫标准 / pack {pack} has no poverty line for the year"))])
+            Text(f"政策包 {pack} 没有该年扶贫标准", f"pack {pack} has no poverty line for the year")))])
     sample, rows = _as_sample(record)
     estimates = verification_estimates(sample, field_results(rows), float(entry.amount))  # type: ignore[arg-type]
 

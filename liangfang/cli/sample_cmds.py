@@ -34,7 +34,7 @@ def sample(
 ) -> None:
     migrate()
     from liangfang.assessments.sampling import sample_draw
-    from liangfang.registry.services.errors import ValidationFailed
+    from liangfang.domain.problems import ValidationFailed
 
     try:
         text = design.read_text(encoding="utf-8")
@@ -99,7 +99,7 @@ def sample_results(
 ) -> None:
     migrate()
     from liangfang.assessments.field_workbook import import_field_workbook
-    from liangfang.registry.services.errors import ValidationFailed
+    from liangfang.domain.problems import ValidationFailed
 
     record = _sample(sample_id)
     try:
@@ -119,7 +119,7 @@ def sample_results(
 def sample_estimate(sample_id: int = typer.Option(..., "--sample", help=bi("样本编号", "sample number"))) -> None:
     migrate()
     from liangfang.assessments.sampling import sample_estimate as estimate
-    from liangfang.registry.services.errors import ValidationFailed
+    from liangfang.domain.problems import ValidationFailed
 
     try:
         recorded = estimate(sample_id=sample_id, by="cli")

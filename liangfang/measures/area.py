@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..domain.codes import label as code_label
 from ..engine.session import Session
 from ..policy.schema import Pack
-from ..registry.codes import label as code_label
 from .arguments import Floats, MeasureError
 from .frames import Dimension, age_groups, household_frame, regions, villages_under
 from .inequality import lorenz

@@ -258,11 +258,15 @@ def _write_chunk(writer: RowWriter, chunk: Sequence[HouseholdInput], known: dict
 
 def _write_members(writer: RowWriter, chunk: Sequence[HouseholdInput], ids: dict[str, int], old: list[int],
                    report: BulkReport, by: str, note: str, now: Any) -> set[str]:
-    """Create and update the chunk's members; ``old`` are the households that existed before."""
+    """Create and update the chunk's members; ``old`` are the households that existed before. A
+    member added to a household that existed is logged as ``member_add`` logs it (a new household's
+    members are in its ``create`` record)."""
     current = {(m["household_id"], m["resident_id"]): m for m in Member.objects.filter(
         household_id__in=old, is_active=True).values(*_MEMBER_READ)} if old else {}
+    existed = set(old)
     new: list[dict[str, Any]] = []
     homes: list[int] = []
+    numbers: list[str] = []
     changed: list[tuple[int, dict[str, Any]]] = []
     former_heads: list[tuple[int, dict[str, Any]]] = []
     records: list[dict[str, Any]] = []
@@ -275,6 +279,7 @@ def _write_members(writer: RowWriter, chunk: Sequence[HouseholdInput], ids: dict
             if m is None:
                 new.append(raw)
                 homes.append(household_id)
+                numbers.append(number)
                 touched.add(number)
                 continue
             values = storable(raw)
@@ -289,7 +294,10 @@ def _write_members(writer: RowWriter, chunk: Sequence[HouseholdInput], ids: dict
     # holds after every statement; new members are inserted after these updates.
     _update(Member, former_heads)
     _update(Member, changed)
-    writer.insert(Member, new, {"household_id": homes})
+    keys = writer.reserve(Member, len(new))  # every new member's key, so an added one is logged with it
+    writer.insert(Member, new, {"household_id": homes, "id": keys})
+    records += [_log(by, note, now, "add_member", "member", key, number, diff({}, storable(raw)))
+                for raw, home, key, number in zip(new, homes, keys, numbers, strict=True) if home in existed]
     writer.insert(ChangeRecord, records)
     report.members_created += len(new)
     report.members_updated += len(changed)
@@ -298,11 +306,15 @@ def _write_members(writer: RowWriter, chunk: Sequence[HouseholdInput], ids: dict
 
 def _write_incomes(writer: RowWriter, chunk: Sequence[HouseholdInput], ids: dict[str, int], old: list[int],
                    report: BulkReport, by: str, note: str, now: Any) -> set[str]:
+    """Create and update the chunk's incomes; a new year of a household that existed is logged as
+    ``income_set`` logs it."""
     current = {(r["household_id"], r["year"]): r
                for r in IncomeRecord.objects.filter(household_id__in=old).values(*_INCOME_READ)} if old else {}
+    existed = set(old)
     new: list[dict[str, Any]] = []
     homes: list[int] = []
     sizes: list[int] = []
+    numbers: list[str] = []
     changed: list[tuple[int, dict[str, Any]]] = []
     records: list[dict[str, Any]] = []
     touched: set[str] = set()
@@ -317,6 +329,7 @@ def _write_incomes(writer: RowWriter, chunk: Sequence[HouseholdInput], ids: dict
                 new.append(raw)
                 homes.append(household_id)
                 sizes.append(raw.get("household_size") or len(item.members))
+                numbers.append(number)
                 touched.add(number)
                 continue
             values = {k: (v if v is not None else 0) for k, v in raw.items()}
@@ -327,7 +340,12 @@ def _write_incomes(writer: RowWriter, chunk: Sequence[HouseholdInput], ids: dict
                 changed.append((r["id"], {k: values[k] for k in delta}))
                 touched.add(number)
                 records.append(_log(by, note, now, "set_income", "income", r["id"], number, {"year": year, **delta}))
-    writer.insert(IncomeRecord, new, {"household_id": homes, "household_size": sizes})
+    keys = writer.reserve(IncomeRecord, len(new))
+    writer.insert(IncomeRecord, new, {"household_id": homes, "household_size": sizes, "id": keys})
+    records += [_log(by, note, now, "set_income", "income", key, number,
+                     {"year": raw["year"], **diff({}, {k: (v if v is not None else 0) for k, v in raw.items()
+                                                        if k not in ("year", "household_size")})})
+                for raw, home, key, number in zip(new, homes, keys, numbers, strict=True) if home in existed]
     _update(IncomeRecord, changed)
     writer.insert(ChangeRecord, records)
     report.incomes_written += len(new) + len(changed)

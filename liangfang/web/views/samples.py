@@ -13,9 +13,9 @@ from django.views.decorators.http import require_http_methods
 from ...assessments.models import CountyVerification
 from ...assessments.sampling import sample_draw
 from ...assessments.sampling_models import VerificationSample
-from ...registry.services.errors import ValidationFailed
+from ...domain.problems import ValidationFailed
 from ..permissions import Viewer, region_for, viewer_required
-from ..text import is_zh
+from ..text import is_zh, shown
 
 EXAMPLE = "seed: 2020\nvillages_per_township: 3\nhouseholds_per_village: {exited: 20, general: 10}\n"
 
@@ -47,7 +47,7 @@ def samples_view(request: HttpRequest, viewer: Viewer, code: str) -> HttpRespons
         except ValueError:
             errors.append(_t("年度须为整数", "the year must be a whole number"))
         except ValidationFailed as failed:
-            errors += [f"{p.field}: {p.message}" for p in failed.problems]
+            errors += [f"{p.field}: {shown(p.message)}" for p in failed.problems]
         else:
             return redirect(f"{request.path}#sample-{record.pk}")
     samples = list(VerificationSample.objects.filter(county=county).order_by("-pk"))
@@ -88,8 +88,8 @@ def sample_results_view(request: HttpRequest, viewer: Viewer, sample_id: int) ->
                 import_field_workbook(record, path)
                 sample_estimate(sample_id=record.pk, by=request.user.get_username())
             except ValidationFailed as failed:
-                errors += [(_t(f"第 {p.item} 行 · ", f"row {p.item} · ") if p.item else "") + f"{p.field}: {p.message}"
-                           for p in failed.problems]
+                errors += [(_t(f"第 {p.item} 行 · ", f"row {p.item} · ") if p.item else "")
+                           + f"{p.field}: {shown(p.message)}" for p in failed.problems]
     if errors:
         samples = list(VerificationSample.objects.filter(county=record.county).order_by("-pk"))
         figures = {f.sample_id: f for f in CountyVerification.objects.filter(county=record.county,

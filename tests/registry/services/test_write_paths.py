@@ -4,13 +4,14 @@ same change of the household: its version moves on, so a form opened before is r
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from decimal import Decimal
 
 import pytest
 
-from liangfang.registry.models import Household
+from liangfang.registry.models import ChangeRecord, Household, IncomeRecord, Member
 from liangfang.registry.services.bulk import HouseholdInput, write_many
-from liangfang.registry.services.households import income_set, member_update
+from liangfang.registry.services.households import income_set, member_add, member_update
 from tests.factories import VILLAGE, household_data, income_data, make_regions, member_data
 
 pytestmark = pytest.mark.django_db
@@ -53,3 +54,25 @@ def test_a_batch_that_changes_nothing_leaves_the_version() -> None:
     item, household = _stored()
     write_many([item], by="t")
     assert Household.objects.get(pk=household.pk).version == household.version
+
+
+@pytest.mark.parametrize("path", ["one", "batch"])
+def test_a_member_added_and_a_new_income_year_are_logged_alike(path: str) -> None:
+    item, household = _stored()
+    newborn = member_data("daughter", born=dt.date(2020, 3, 1))
+    if path == "one":
+        member_add(household=household, data=newborn, expected_version=household.version, by="t")
+        household.refresh_from_db()
+        income_set(household=household, year=2021, data={"wage_income": Decimal(7000)},
+                   expected_version=household.version, by="t")
+    else:
+        write_many([dataclasses.replace(item, members=[*item.members, newborn],
+                                        incomes=[*item.incomes, income_data(2021, wage_income="7000")])], by="t")
+    added = Member.objects.get(household=household, relation="daughter")
+    income = IncomeRecord.objects.get(household=household, year=2021)
+    member_log = ChangeRecord.objects.get(action="add_member")
+    [income_log] = [r for r in ChangeRecord.objects.filter(action="set_income") if r.changes["year"] == 2021]
+    assert (member_log.entity_id, member_log.household_number) == (added.pk, household.number)
+    assert member_log.changes["relation"] == [None, "daughter"]
+    assert (income_log.entity_id, income_log.changes["year"]) == (income.pk, 2021)
+    assert Decimal(income_log.changes["wage_income"][1]) == 7000
