@@ -170,7 +170,7 @@ def household_explanation(run: AssessmentRun, household: Household, lang: str = 
     result, members = household_result(run, household, row)
     ex = explainer(run)
     return Explanation(run, "household", household.number, result.verdict,
-                       ex.verdict("household", result.verdict, lang), ex.lines("household", result, members, lang))
+                       ex.verdict_text("household", result, lang), ex.lines("household", result, members, lang))
 
 
 def area_explanation(run: AssessmentRun, region: Region, lang: str = "zh") -> Explanation:
@@ -182,7 +182,7 @@ def area_explanation(run: AssessmentRun, region: Region, lang: str = "zh") -> Ex
     result = _subject(run, level, region.pk, row.verdict, row.people, row.parent_id)
     ex = explainer(run)
     return Explanation(run, level, f"{region.name}（{region.code}）", result.verdict,
-                       ex.verdict(level, result.verdict, lang), ex.lines(level, result, (), lang))
+                       ex.verdict_text(level, result, lang), ex.lines(level, result, (), lang))
 
 
 def find_region(code: str, level: str) -> Region:

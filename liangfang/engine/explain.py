@@ -28,19 +28,23 @@ from .rules import AREA_FUNCTIONS, Checked, Scope, check_rule
 OUTCOME = {
     "pass": ("达标", "met"),
     "fail": ("未达标", "not met"),
-    "no_data": ("未达标（无数据）", "not met (no data)"),
+    "no_data": ("无法判定（缺数据）", "cannot be judged (data missing)"),
     "pending": ("待核查", "pending verification"),
 }
-MARK = {"pass": "✓", "fail": "✗", "no_data": "✗", "pending": "…"}
+MARK = {"pass": "✓", "fail": "✗", "no_data": "?", "pending": "…"}
+CANNOT_JUDGE = ("无法判定", "cannot be judged")
 VERDICT = {
     "household": {"pass": ("达到脱贫标准", "meets the exit standard"),
                   "fail": ("未达到脱贫标准", "does not meet the exit standard"),
+                  "no_data": CANNOT_JUDGE,
                   "pending": ("待核查", "pending verification")},
     "village": {"pass": ("达到出列标准", "meets the village exit standard"),
                 "fail": ("未达到出列标准", "does not meet the village exit standard"),
+                "no_data": CANNOT_JUDGE,
                 "pending": ("待核查", "pending verification")},
     "county": {"pass": ("达到摘帽标准", "meets the county exit standard"),
                "fail": ("未达到摘帽标准", "does not meet the county exit standard"),
+               "no_data": CANNOT_JUDGE,
                "pending": ("计算指标之外待第三方评估", "awaiting third-party verification")},
 }
 
@@ -221,3 +225,23 @@ class Explainer:
     def verdict(self, level: str, verdict: str, lang: str = "zh") -> str:
         zh, en = VERDICT[level][verdict]
         return zh if lang == "zh" else en
+
+    def verdict_text(self, level: Level, result: SubjectResult, lang: str = "zh") -> str:
+        """The verdict; one that cannot be judged names what is missing:
+        「无法判定：缺少 住房未鉴定；断水天数无数据」."""
+        text = self.verdict(level, result.verdict, lang)
+        if result.verdict != "no_data":
+            return text
+        missing: list[str] = []
+        indicators = self.pack.indicators(level)
+        for name, status in result.statuses.items():
+            if status != "no_data" or name not in indicators:
+                continue
+            indicator = indicators[name]
+            found = self.missing(level, indicator, result.values, lang) if indicator.per != "member" else []
+            if not found:
+                found = [indicator.name.zh if lang == "zh" else indicator.name.en]
+            missing += [m for m in found if m not in missing]
+        if lang == "zh":
+            return f"{text}：缺少 {'；'.join(missing)}"
+        return f"{text}: missing {'; '.join(missing)}"

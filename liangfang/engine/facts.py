@@ -262,15 +262,30 @@ for _lvl, _agg in (("village", "p"), ("county", "p")):
          "households registered in the registry (registered poor or not)", _coalesce0("households", _agg),
          unit="households")
     fact("poor_population", _lvl, "int", "贫困人口", "poor population",  # type: ignore[arg-type]
-         "active members of assessed households that do not meet the household standard",
-         _coalesce0("poor_people", "e"), unit="people")
-    fact("poor_households", _lvl, "int", "未达标贫困户", "households not meeting the standard",  # type: ignore[arg-type]
-         "assessed households whose verdict is not 'pass'", _coalesce0("poor_households", "e"), unit="households")
+         "active members of registered households not exited (status 未脱贫 or 返贫): the official count, "
+         "whatever the verdicts say", _coalesce0("poor_people", "e"), unit="people")
+    fact("poor_households", _lvl, "int", "未脱贫户", "poor households",  # type: ignore[arg-type]
+         "registered households not exited (status 未脱贫 or 返贫)", _coalesce0("poor_households", "e"),
+         unit="households")
+    fact("should_exit_households", _lvl, "int", "应退未退户", "households meeting the standard, not exited",  # type: ignore[arg-type]
+         "households not exited whose verdict is 'pass' (应退未退)", _coalesce0("should_exit_households", "e"),
+         unit="households")
+    fact("should_exit_people", _lvl, "int", "应退未退人口", "people meeting the standard, not exited",  # type: ignore[arg-type]
+         "active members of the 应退未退 households", _coalesce0("should_exit_people", "e"), unit="people")
+    fact("suspected_wrong_exit_households", _lvl, "int", "疑似错退户",  # type: ignore[arg-type]
+         "exited households failing the standard", "exited households whose verdict is 'fail' (疑似错退)",
+         _coalesce0("suspected_wrong_exit_households", "e"), unit="households")
+    fact("suspected_wrong_exit_people", _lvl, "int", "疑似错退人口",  # type: ignore[arg-type]
+         "people of exited households failing the standard", "active members of the 疑似错退 households",
+         _coalesce0("suspected_wrong_exit_people", "e"), unit="people")
+    fact("data_gap_households", _lvl, "int", "数据缺失无法判定户", "households that cannot be judged",  # type: ignore[arg-type]
+         "assessed households whose verdict is 'no_data': no indicator fails, one lacks data",
+         _coalesce0("data_gap_households", "e"), unit="households")
     fact("assessed_households", _lvl, "int", "评估户数", "households assessed",  # type: ignore[arg-type]
          "households in the pack's scope (registered poor households by default)",
          _coalesce0("assessed", "e"), unit="households")
     fact("poverty_incidence", _lvl, "rate", "贫困发生率", "poverty incidence",  # type: ignore[arg-type]
-         "poor_population × 100 / rural_population (percent)",
+         "poor_population × 100 / rural_population (percent): the official, status-based 贫困发生率",
          lambda ctx: percent(exp.Coalesce(this=col("poor_people", "e"), expressions=[num(0)]), col("people", "p")),
          unit="percent", missing_zh="无人口数据", missing_en="no population")
     fact("is_western", _lvl, "bool", "西部地区", "western region",  # type: ignore[arg-type]
@@ -335,5 +350,7 @@ def _combined(ctx: Context) -> exp.Expr:
 
 
 fact("combined_poverty_incidence", "county", "rate", "综合贫困发生率", "combined poverty incidence",
-     "(poor + missed-poor + wrongly exited people) × 100 / rural population; needs the verification inputs",
+     "(remaining poor by status + missed-poor + wrongly exited people) × 100 / rural population, each person "
+     "once: the wrongly exited have exited, so none of them is among the remaining poor; needs the "
+     "verification inputs",
      _combined, unit="percent", **_INPUT)

@@ -116,11 +116,28 @@ def status_expr(condition: exp.Expr, when_no_data: str) -> exp.Case:
 
 
 def verdict_expr(status_columns: list[str], table: str | None = None) -> exp.Expr:
+    """'fail' when an indicator fails; else 'no_data' (cannot be judged) when one lacks data: a
+    gap in the data is reported as such, never as a failure; else 'pending'; else 'pass'."""
     if not status_columns:
         return code("pass")
-    failed = exp.or_(*[col(c, table).isin(code("fail"), code("no_data")) for c in status_columns])
-    pending = exp.or_(*[exp.EQ(this=col(c, table), expression=code("pending")) for c in status_columns])
-    return case((failed, code("fail")), (pending, code("pending")), default=code("pass"))
+
+    def any_is(status: str) -> exp.Expr:
+        return exp.or_(*[exp.EQ(this=col(c, table), expression=code(status)) for c in status_columns])
+    return case((any_is("fail"), code("fail")), (any_is("no_data"), code("no_data")),
+                (any_is("pending"), code("pending")), default=code("pass"))
+
+
+# Household statuses of the official (status-based) incidence: registered and not exited.
+REMAINING_STATUSES = ("not_exited", "relapsed")
+EXITED_STATUS = "exited"
+# Per-area tallies of the household results, summed from villages to counties (name -> doc).
+HOUSEHOLD_TALLIES = ("poor_people", "poor_households", "should_exit_households", "should_exit_people",
+                     "suspected_wrong_exit_households", "suspected_wrong_exit_people", "data_gap_households")
+
+
+def remaining(status: exp.Expr) -> exp.Expr:
+    """The household is registered and has not exited (未脱贫 or 返贫): poor by its status."""
+    return status.isin(*[text(s) for s in REMAINING_STATUSES])
 
 
 def _active(table: str | None = None) -> exp.Expr:
@@ -230,7 +247,7 @@ class Planner:
 
     def household_eval(self, indicators: list[CompiledIndicator]) -> exp.Expr:
         inner: list[exp.Expr] = [col("household_id", "f"), col("village_id", "f"),
-                                       col("household_size", "f").as_("people")]
+                                 col("household_size", "f").as_("people"), col("status", "f").as_("status")]
         statuses = []
         has_members = False
         for ind in indicators:
@@ -263,17 +280,33 @@ class Planner:
 
     # -- villages ----------------------------------------------------------------------------------
     def _household_rollup(self, group: str, source: str, household_indicators: list[str]) -> exp.Select:
-        verdict_fail = exp.NEQ(this=col("verdict"), expression=code("pass"))
+        """Per area: the official poor (by status: registered, not exited), the verdicts that
+        differ from the status (应退未退: not exited yet meeting the standard; 疑似错退: exited
+        yet failing it), households that cannot be judged, and per indicator the households
+        failing, passing and lacking data."""
+        poor = remaining(col("status"))
+        should_exit = exp.and_(remaining(col("status")), is_pass(col("verdict")))
+        wrong_exit = exp.and_(exp.EQ(this=col("status"), expression=text(EXITED_STATUS)),
+                              exp.EQ(this=col("verdict"), expression=code("fail")))
+
+        def people_if(cond: exp.Expr) -> exp.Expr:
+            return exp.Sum(this=case((cond, col("people")), default=num(0)))
         columns: list[exp.Expr] = [
             col(group),
             exp.Count(this=exp.Star()).as_("assessed"),
-            exp.Sum(this=case((verdict_fail, col("people")), default=num(0))).as_("poor_people"),
-            count_if(verdict_fail).as_("poor_households"),
+            people_if(poor).as_("poor_people"),
+            count_if(poor.copy()).as_("poor_households"),
+            count_if(should_exit).as_("should_exit_households"),
+            people_if(should_exit.copy()).as_("should_exit_people"),
+            count_if(wrong_exit).as_("suspected_wrong_exit_households"),
+            people_if(wrong_exit.copy()).as_("suspected_wrong_exit_people"),
+            count_if(exp.EQ(this=col("verdict"), expression=code("no_data"))).as_("data_gap_households"),
         ]
         for name in ("verdict", *household_indicators):
             status = col("verdict") if name == "verdict" else col(f"s_{name}")
             columns.append(count_if(exp.NEQ(this=status, expression=code("pass"))).as_(f"hf__{name}"))
             columns.append(count_if(is_pass(status.copy())).as_(f"hp__{name}"))
+            columns.append(count_if(exp.EQ(this=status.copy(), expression=code("no_data"))).as_(f"hd__{name}"))
         return exp.select(*columns).from_(_t(source)).group_by(col(group))
 
     def village_facts(self) -> exp.Expr:
@@ -358,8 +391,9 @@ class Planner:
         for name in ("verdict", *names):
             failing = exp.Coalesce(this=col(f"hf__{name}", alias), expressions=zero)
             passing = exp.Coalesce(this=col(f"hp__{name}", alias), expressions=zero)
+            gaps = exp.Coalesce(this=col(f"hd__{name}", alias), expressions=zero)
             out += [failing.as_(f"hf__{name}"), passing.as_(f"hp__{name}"),
-                    percent(passing, assessed).as_(f"hq__{name}")]
+                    percent(passing, assessed).as_(f"hq__{name}"), gaps.as_(f"hd__{name}")]
         return out
 
     def area_eval(self, level: Level, source: str, keys: list[str]) -> exp.Expr:
@@ -403,11 +437,11 @@ class Planner:
                 exp.Sum(this=col("households_without_power")).as_("no_power")]
         population = exp.select(col("county_id"), *sums).from_(_t("lf_village")).group_by(col("county_id"))
         rollup_cols = [exp.Sum(this=col("assessed_households")).as_("assessed"),
-                       exp.Sum(this=col("poor_population")).as_("poor_people"),
-                       exp.Sum(this=col("poor_households")).as_("poor_households")]
+                       exp.Sum(this=col("poor_population")).as_("poor_people")]
+        rollup_cols += [exp.Sum(this=col(name)).as_(name) for name in HOUSEHOLD_TALLIES if name != "poor_people"]
         for name in ("verdict", *hh_names):
-            rollup_cols += [exp.Sum(this=col(f"hf__{name}")).as_(f"hf__{name}"),
-                            exp.Sum(this=col(f"hp__{name}")).as_(f"hp__{name}")]
+            rollup_cols += [exp.Sum(this=col(f"{prefix}__{name}")).as_(f"{prefix}__{name}")
+                            for prefix in ("hf", "hp", "hd")]
         rollup = exp.select(col("county_id"), *rollup_cols).from_(_t("lf_village")).group_by(col("county_id"))
         vcols: list[exp.Expr] = [col("county_id", "ve"), exp.Count(this=exp.Star()).as_("villages"),
                                        count_if(paren(col("is_poor_village", "vf"))).as_("poor_villages")]

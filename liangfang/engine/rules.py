@@ -67,6 +67,8 @@ for _level in ("village", "county"):
                                            "assessed households whose result for the indicator is not 'pass'"),
         "households_passing": AreaFunction("households_passing", "hp", "number", "household",
                                            "assessed households that pass the indicator"),
+        "households_no_data": AreaFunction("households_no_data", "hd", "number", "household",
+                                           "assessed households the indicator cannot judge for lack of data"),
         "percent_households_passing": AreaFunction("percent_households_passing", "hq", "number", "household",
                                                    "share of assessed households passing the indicator (percent)"),
     })

@@ -194,7 +194,7 @@ def read_needs(session: Session, compiled: CompiledPack, catalogue: CompiledCata
     failing indicators and eligible measures. Call after ``assess`` in the same session."""
     wanted = None if villages is None else set(villages)
     failing = {hid: r for hid, r in outcome.households.items()
-               if r.verdict == "fail" and (wanted is None or r.parent_id in wanted)}
+               if r.verdict in FAILING and (wanted is None or r.parent_id in wanted)}
     needs: dict[int, HouseholdNeed] = {}
     for row in household_rows(session, catalogue, failing):
         result = failing.get(row.id)

@@ -73,7 +73,11 @@ def test_assess_stores_household_village_and_county_results() -> None:
     assert AreaResult.objects.filter(run=run, level="village").count() == 2
     county = AreaResult.objects.get(run=run, level="county")
     assert county.people == 2 * 22
-    assert run.summary["households"] == {"assessed": 2, "meeting": 1, "pending": 0, "people": 4, "poor_people": 2}
+    # H-POOR is not exited: poor by its status (the official incidence) and failing; nothing differs
+    assert run.summary["households"] == {
+        "assessed": 2, "meeting": 1, "failing": 1, "no_data": 0, "pending": 0, "people": 4,
+        "poor_households": 1, "poor_population": 2, "should_exit_households": 0, "should_exit_people": 0,
+        "suspected_wrong_exit_households": 0, "suspected_wrong_exit_people": 0, "data_gap_households": 0}
     assert run.summary["counties"][0]["poverty_incidence"] == str(Decimal(2 * 100) / 44)[:11]
 
 

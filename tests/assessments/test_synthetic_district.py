@@ -25,7 +25,9 @@ def test_the_district_assessment_agrees_with_its_plan(pack: str) -> None:
     households, villages = run.summary["households"], run.summary["villages"]
     assert households["assessed"] == report.registered_households
     assert households["meeting"] == report.exited_households
-    assert households["poor_people"] == report.remaining_people
+    assert households["poor_population"] == report.remaining_people
+    assert (households["should_exit_households"], households["suspected_wrong_exit_households"],
+            households["data_gap_households"]) == (0, 0, 0)
     assert (villages["poor_villages"], villages["poor_meeting"]) == (report.poor_villages, report.poor_villages)
     county = run.summary["counties"][0]
     assert Decimal(county["poverty_incidence"]) == pytest.approx(
