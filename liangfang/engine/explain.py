@@ -4,7 +4,7 @@
 '3,812'
 
 Each indicator gives one sentence from the pack's ``explain`` template with the stored values
-filled in, followed by the outcome: 「人均纯收入 3,812 元 < 扶贫标准 4,000 元 — 未达标」.
+filled in, followed by the outcome: 「人均纯收入 3,812 元，未超过扶贫标准 4,000 元 — 未达标」.
 """
 
 from __future__ import annotations
@@ -101,6 +101,7 @@ class Line:
     status: str
     sentence: str
     members: tuple[str, ...] = ()
+    in_verdict: bool = True  # false: reported beside the verdict (income stability), not a need
 
     def text(self, lang: str = "zh") -> str:
         zh, en = OUTCOME[self.status]
@@ -219,7 +220,7 @@ class Explainer:
             sentence = self.sentence(level, indicator, status, result.values, counts, lang)
             member_lines = tuple(self.member_line(indicator, m, lang) for m in by_indicator.get(name, []))
             out.append(Line(name, indicator.name.zh if lang == "zh" else indicator.name.en, status, sentence,
-                            member_lines))
+                            member_lines, indicator.in_verdict))
         return out
 
     def verdict(self, level: str, verdict: str, lang: str = "zh") -> str:
@@ -235,7 +236,7 @@ class Explainer:
         missing: list[str] = []
         indicators = self.pack.indicators(level)
         for name, status in result.statuses.items():
-            if status != "no_data" or name not in indicators:
+            if status != "no_data" or name not in indicators or not indicators[name].in_verdict:
                 continue
             indicator = indicators[name]
             found = self.missing(level, indicator, result.values, lang) if indicator.per != "member" else []

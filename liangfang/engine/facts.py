@@ -145,6 +145,10 @@ fact("per_capita_net_income", "household", "money", "人均纯收入", "per-capi
      "net_income / income record household_size, rounded to the fen (halves away from zero)",
      lambda ctx: cents_to_yuan(round_half_away(col("net_cents", "i"), col("household_size", "i")), ctx.dialect),
      unit="yuan", **_MISSING_INCOME)
+fact("previous_per_capita_net_income", "household", "money", "上年人均纯收入", "previous year's per-capita income",
+     "per-capita net income from the previous year's income record (as per_capita_net_income)",
+     lambda ctx: cents_to_yuan(round_half_away(col("net_cents", "ip"), col("household_size", "ip")), ctx.dialect),
+     unit="yuan", missing_zh="无上年收入记录", missing_en="no income record for the previous year")
 fact("assistance_income", "household", "money", "低保及特困供养金", "social assistance income",
      "transfer_minimum_living + transfer_destitute_support of the year's income record",
      _yuan_of_cents("assist_cents", "i"), unit="yuan", **_MISSING_INCOME)

@@ -172,21 +172,30 @@ class Planner:
         return columns
 
     def household_facts(self) -> exp.Expr:
-        income = (exp.select(*income_columns(self.dialect)).from_(_t(TABLES["income"]))
-                  .where(exp.EQ(this=col("year"), expression=num(self.c.year))))
-        scope = self._in_scope("hh")
-        if scope is not None:
-            # amounts are turned into fen only for the households assessed
-            in_scope = exp.select(col("id", "hh")).from_(_t(TABLES["household"], "hh")).where(scope)
-            income = income.where(exp.In(this=col("household_id"), query=exp.Subquery(this=in_scope)))
+        def income_of(year: int) -> exp.Select:
+            income = (exp.select(*income_columns(self.dialect)).from_(_t(TABLES["income"]))
+                      .where(exp.EQ(this=col("year"), expression=num(year))))
+            scope = self._in_scope("hh")
+            if scope is not None:
+                # amounts are turned into fen only for the households assessed
+                in_scope = exp.select(col("id", "hh")).from_(_t(TABLES["household"], "hh")).where(scope)
+                income = income.where(exp.In(this=col("household_id"), query=exp.Subquery(this=in_scope)))
+            return income
+        income = income_of(self.c.year)
         columns = [col("id", "h").as_("household_id"), col("village_id", "h").as_("village_id")]
-        columns += [f.sql(self.ctx).as_(name) for name, f in facts_of("household").items()]
+        previous = "previous_per_capita_net_income" in self.c.value_facts("household")
+        columns += [f.sql(self.ctx).as_(name) for name, f in facts_of("household").items()
+                    if previous or name != "previous_per_capita_net_income"]
         query = (exp.select(*columns).from_(_t(TABLES["household"], "h"))
                  .join(_t("lf_member_agg", "ma"), on=exp.EQ(this=col("household_id", "ma"),
                                                              expression=col("id", "h")),
                        join_type="left")
                  .join(income.subquery("i"), on=exp.EQ(this=col("household_id", "i"), expression=col("id", "h")),
                        join_type="left"))
+        if "previous_per_capita_net_income" in self.c.value_facts("household"):
+            # the previous year's record only when a rule reads it (income stability)
+            query = query.join(income_of(self.c.year - 1).subquery("ip"),
+                               on=exp.EQ(this=col("household_id", "ip"), expression=col("id", "h")), join_type="left")
         scope = self._in_scope("h")
         return query.where(scope) if scope is not None else query
 
@@ -251,7 +260,8 @@ class Planner:
         statuses = []
         has_members = False
         for ind in indicators:
-            statuses.append(f"s_{ind.name}")
+            if ind.spec.in_verdict:
+                statuses.append(f"s_{ind.name}")
             if ind.per_member:
                 has_members = True
                 zero = [num(0)]
@@ -307,6 +317,8 @@ class Planner:
             columns.append(count_if(exp.NEQ(this=status, expression=code("pass"))).as_(f"hf__{name}"))
             columns.append(count_if(is_pass(status.copy())).as_(f"hp__{name}"))
             columns.append(count_if(exp.EQ(this=status.copy(), expression=code("no_data"))).as_(f"hd__{name}"))
+            exited = exp.EQ(this=col("status"), expression=text(EXITED_STATUS))
+            columns.append(count_if(exp.and_(exited, is_pass(status.copy()))).as_(f"he__{name}"))
         return exp.select(*columns).from_(_t(source)).group_by(col(group))
 
     def village_facts(self) -> exp.Expr:
@@ -392,8 +404,9 @@ class Planner:
             failing = exp.Coalesce(this=col(f"hf__{name}", alias), expressions=zero)
             passing = exp.Coalesce(this=col(f"hp__{name}", alias), expressions=zero)
             gaps = exp.Coalesce(this=col(f"hd__{name}", alias), expressions=zero)
+            exited = exp.Coalesce(this=col(f"he__{name}", alias), expressions=zero)
             out += [failing.as_(f"hf__{name}"), passing.as_(f"hp__{name}"),
-                    percent(passing, assessed).as_(f"hq__{name}"), gaps.as_(f"hd__{name}")]
+                    percent(passing, assessed).as_(f"hq__{name}"), gaps.as_(f"hd__{name}"), exited.as_(f"he__{name}")]
         return out
 
     def area_eval(self, level: Level, source: str, keys: list[str]) -> exp.Expr:
@@ -403,8 +416,8 @@ class Planner:
         for ind in indicators:
             columns.append(status_expr(ind.condition, ind.spec.when_no_data).as_(f"s_{ind.name}"))
         inner = exp.select(*columns).from_(_t(source, "f"))
-        return exp.select(exp.Star(), verdict_expr([f"s_{i.name}" for i in indicators]).as_("verdict")).from_(
-            inner.subquery("x"))
+        deciding = [f"s_{i.name}" for i in indicators if i.spec.in_verdict]
+        return exp.select(exp.Star(), verdict_expr(deciding).as_("verdict")).from_(inner.subquery("x"))
 
     # -- counties ----------------------------------------------------------------------------------
     def verification_rows(self) -> exp.Expr:
@@ -441,7 +454,7 @@ class Planner:
         rollup_cols += [exp.Sum(this=col(name)).as_(name) for name in HOUSEHOLD_TALLIES if name != "poor_people"]
         for name in ("verdict", *hh_names):
             rollup_cols += [exp.Sum(this=col(f"{prefix}__{name}")).as_(f"{prefix}__{name}")
-                            for prefix in ("hf", "hp", "hd")]
+                            for prefix in ("hf", "hp", "hd", "he")]
         rollup = exp.select(col("county_id"), *rollup_cols).from_(_t("lf_village")).group_by(col("county_id"))
         vcols: list[exp.Expr] = [col("county_id", "ve"), exp.Count(this=exp.Star()).as_("villages"),
                                        count_if(paren(col("is_poor_village", "vf"))).as_("poor_villages")]

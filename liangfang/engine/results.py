@@ -54,8 +54,9 @@ def value_columns(compiled: CompiledPack, level: Level) -> list[ValueColumn]:
     out = [ValueColumn(n, known[n].kind, known[n]) for n in names]
     if level in ("village", "county"):
         prefixes = {f.prefix: f for f in AREA_FUNCTIONS[level].values()}
-        # data gaps per household indicator (and of the verdict), whatever the rules name
-        gaps = [f"hd__{name}" for name in ("verdict", *(i.name for i in compiled.of("household")))]
+        # data gaps and exited households passing, per household indicator (and the verdict)
+        names = ("verdict", *(i.name for i in compiled.of("household")))
+        gaps = [f"{prefix}__{name}" for prefix in ("hd", "he") for name in names]
         out += [ValueColumn(column, "int") for column in gaps]
         seen = set(gaps)
         for column, _func, _ind in compiled.derived_columns(level):

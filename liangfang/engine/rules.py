@@ -69,6 +69,8 @@ for _level in ("village", "county"):
                                            "assessed households that pass the indicator"),
         "households_no_data": AreaFunction("households_no_data", "hd", "number", "household",
                                            "assessed households the indicator cannot judge for lack of data"),
+        "exited_households_passing": AreaFunction("exited_households_passing", "he", "number", "household",
+                                                  "exited households that pass the indicator"),
         "percent_households_passing": AreaFunction("percent_households_passing", "hq", "number", "household",
                                                    "share of assessed households passing the indicator (percent)"),
     })

@@ -5,23 +5,24 @@ Two villages of 50 people each (100 in all). Registered households, with the han
 of each indicator (income, food, clothing, education, medical, housing, water):
 
 village A (a poor village; 32 people in 8 general households of 4)
-  H1 exited, everything met (2 people)                                 -> pass
+  H1 exited, everything met, 2019 income above its line (2 people)    -> pass, income stable
   H2 not exited, wage 100 (3 people)                                   -> fail (income, food, clothing)
   H3 not exited, everything met (2)                                    -> pass: 应退未退
-  H4 exited, income exactly on the line, 8,000 / 2 (2)                 -> pass
+  H4 exited, income exactly on the line, 8,000 / 2 (2)                 -> fail (income, food, clothing): 疑似错退
   H5 exited, D-grade house not renovated (2)                           -> fail (housing): 疑似错退
   H6 exited, no income record for 2020 (2)                             -> no_data (income, food, clothing)
   H7 relapsed, days without water not recorded (2)                     -> no_data (water)
-  H8 exited, D-grade house renovated in 2018 (2)                       -> pass
+  H8 exited, D-grade house renovated in 2018, 2019 income on its line -> pass, income not stable
   H9 exited, wage 100 and days without water not recorded (1)          -> fail (income…), no_data (water): 疑似错退
 village B (not poor; 46 people in 23 general households of 2)
   H10 not exited, wage 100 (4)                                         -> fail
 
 Official (status-based) poor: H2 3 + H3 2 + H7 2 = 7 in A (14%), H10 4 in B (8%): 11 / 100 = 11%.
-应退未退: H3 (1 household, 2 people). 疑似错退: H5, H9 (2 households, 3 people).
+应退未退: H3 (1 household, 2 people). 疑似错退: H4, H5, H9 (3 households, 5 people).
+Income stability (reported, not in the verdict): H1 passes, H8 fails, the others have no 2019 record.
 Cannot be judged: H6, H7 (2). Data gaps per indicator: income, food, clothing 1 (H6); water 2 (H7, H9).
 Third-party check: 2 missed poor, 3 wrongly exited: combined (11 + 2 + 3) / 100 = 16%, each person once
-(counting failing verdicts instead would give 3+2+2+2+1+4 + 2 + 3 = 19).
+(counting failing verdicts instead would give 3+2+2+2+2+1+4 + 2 + 3 = 21).
 """
 
 from __future__ import annotations
@@ -49,8 +50,8 @@ PACK, YEAR = "cn-national", 2020
 PG_URL = os.environ.get("LIANGFANG_DIFF_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 NOT_EXITED = {"status": "not_exited", "exit_year": None}
 LOW = [{"wage_income": "100"}]
-ALL_MET = {"income": "pass", "food": "pass", "clothing": "pass", "education": "pass", "medical": "pass",
-           "housing": "pass", "water": "pass"}
+ALL_MET = {"income": "pass", "income_stable": "no_data", "food": "pass", "clothing": "pass", "education": "pass",
+           "medical": "pass", "housing": "pass", "water": "pass"}
 
 
 def _members(n: int) -> list[dict[str, Any]]:
@@ -62,11 +63,13 @@ def _members(n: int) -> list[dict[str, Any]]:
 
 # name -> (village, spec, verdict, statuses other than 'pass')
 HOUSEHOLDS: dict[str, tuple[str, dict[str, Any], str, dict[str, str]]] = {
-    "H1": ("A", {"members": _members(2)}, "pass", {}),
+    "H1": ("A", {"members": _members(2), "incomes": [{"wage_income": "10000"}, {"year": 2019, "wage_income": "7000"}]},
+           "pass", {"income_stable": "pass"}),
     "H2": ("A", {"members": _members(3), "household": NOT_EXITED, "incomes": LOW}, "fail",
            {"income": "fail", "food": "fail", "clothing": "fail"}),
     "H3": ("A", {"members": _members(2), "household": NOT_EXITED}, "pass", {}),
-    "H4": ("A", {"members": _members(2), "incomes": [{"wage_income": "8000"}]}, "pass", {}),
+    "H4": ("A", {"members": _members(2), "incomes": [{"wage_income": "8000"}]}, "fail",
+           {"income": "fail", "food": "fail", "clothing": "fail"}),
     "H5": ("A", {"members": _members(2), "household": {"housing_grade": "D", "housing_safety_via": "not_safe"}},
            "fail", {"housing": "fail"}),
     "H6": ("A", {"members": _members(2), "no_income": True}, "no_data",
@@ -74,7 +77,9 @@ HOUSEHOLDS: dict[str, tuple[str, dict[str, Any], str, dict[str, str]]] = {
     "H7": ("A", {"members": _members(2), "household": {"status": "relapsed", "water_days_without": None}},
            "no_data", {"water": "no_data"}),
     "H8": ("A", {"members": _members(2), "household": {"housing_grade": "D", "housing_safety_via": "renovated",
-                                                       "housing_renovated_year": 2018}}, "pass", {}),
+                                                       "housing_renovated_year": 2018},
+                 "incomes": [{"wage_income": "10000"}, {"year": 2019, "wage_income": "6436"}]},
+           "pass", {"income_stable": "fail"}),
     "H9": ("A", {"members": _members(1), "household": {"water_days_without": None}, "incomes": LOW}, "fail",
            {"income": "fail", "food": "fail", "clothing": "fail", "water": "no_data"}),
     "H10": ("B", {"members": _members(4), "household": NOT_EXITED, "incomes": LOW}, "fail",
@@ -90,8 +95,8 @@ EXPECTED_AREAS = {
     "assessed_households": (9, 1, 10),
     "should_exit_households": (1, 0, 1),
     "should_exit_people": (2, 0, 2),
-    "suspected_wrong_exit_households": (2, 0, 2),
-    "suspected_wrong_exit_people": (3, 0, 3),
+    "suspected_wrong_exit_households": (3, 0, 3),
+    "suspected_wrong_exit_people": (5, 0, 5),
     "data_gap_households": (2, 0, 2),
     "hd__verdict": (2, 0, 2),
     "hd__income": (1, 0, 1),
@@ -101,6 +106,9 @@ EXPECTED_AREAS = {
     "hd__medical": (0, 0, 0),
     "hd__housing": (0, 0, 0),
     "hd__water": (2, 0, 2),
+    # exited households passing: the verdict (H1, H8), income stability (H1 of the 7 exited)
+    "he__verdict": (2, 0, 2),
+    "he__income_stable": (1, 0, 1),
 }
 
 
@@ -186,9 +194,9 @@ def test_combined_incidence_counts_each_person_once(outcome: tuple[Outcome, dict
     assert (county.statuses["incidence"], county.statuses["combined_incidence"]) == ("fail", "fail")
     households = summary["households"]
     assert (households["assessed"], households["meeting"], households["failing"], households["no_data"]) == \
-        (10, 4, 4, 2)
+        (10, 3, 5, 2)
     assert (households["poor_population"], households["should_exit_people"],
-            households["suspected_wrong_exit_people"]) == (11, 2, 3)
+            households["suspected_wrong_exit_people"]) == (11, 2, 5)
     assert summary["counties"][0]["poverty_incidence"] == "11.000000000"
 
 
