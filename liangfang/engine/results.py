@@ -55,8 +55,8 @@ def value_columns(compiled: CompiledPack, level: Level) -> list[ValueColumn]:
     if level in ("village", "county"):
         prefixes = {f.prefix: f for f in AREA_FUNCTIONS[level].values()}
         # data gaps and exited households passing, per household indicator (and the verdict)
-        names = ("verdict", *(i.name for i in compiled.of("household")))
-        gaps = [f"{prefix}__{name}" for prefix in ("hd", "he") for name in names]
+        indicators = ("verdict", *(i.name for i in compiled.of("household")))
+        gaps = [f"{prefix}__{name}" for prefix in ("hd", "he") for name in indicators]
         out += [ValueColumn(column, "int") for column in gaps]
         seen = set(gaps)
         for column, _func, _ind in compiled.derived_columns(level):
