@@ -4,11 +4,14 @@ A fact belongs to a level (member, household, village, county) and is a column o
 fact table, computed from the registry tables (``registry_household``, ``registry_member``,
 ``registry_incomerecord``, ``registry_region``, ``registry_villagefacilities``; on DuckDB the
 Parquet files of ``liangfang.layout`` under the same names). Only columns of the analytic
-layout are read, so every engine sees the same data. Inactive members never count.
+layout are read, so every engine sees the same data. Facts are pinned to the year: members count
+when they were members on the pack's reference date of the year (``member_in_year``), and dated
+facts (school status, medical cover, housing grade, water) are read as of that day.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
@@ -18,11 +21,14 @@ from sqlglot import exp
 from .sqlparts import (
     Dialect,
     age_on,
+    as_of,
     case,
     cents_sum,
     cents_to_yuan,
     col,
     count_if,
+    date_literal,
+    known_by,
     nullif_blank,
     num,
     paren,
@@ -38,12 +44,35 @@ Kind = Literal["bool", "int", "money", "decimal", "rate", "text"]
 
 @dataclass(frozen=True)
 class Context:
-    """What a fact's SQL may depend on besides the data: the dialect, the year, the age date."""
+    """What a fact's SQL may depend on besides the data: the dialect, the year, the reference
+    date of the year (ages, membership and dated facts are read as of that day)."""
 
     dialect: Dialect
     year: int
     ref_month: int = 8
     ref_day: int = 31
+
+    @property
+    def ref_date(self) -> dt.date:
+        return dt.date(self.year, self.ref_month, self.ref_day)
+
+
+def member_in_year(ctx: Context, table: str | None = None) -> exp.Expr:
+    """A member of the household on the reference date: born and joined by then (a blank joining
+    date: a member since registration) and not yet left (active, or left after it)."""
+    day = date_literal(ctx.ref_date, ctx.dialect)
+    left_after = exp.GT(this=col("left_on", table), expression=day)
+    still_in = paren(exp.or_(col("is_active", table), left_after))
+    born = exp.LTE(this=col("birth_date", table), expression=day.copy())
+    return exp.and_(still_in, known_by(col("joined_on", table), ctx.ref_date, ctx.dialect), born)
+
+
+def _dated(name: str, table: str, recorded_on: str, blank: bool = False) -> Callable[[Context], exp.Expr]:
+    """A column read as of the reference date: NULL (unknown then) when recorded after it."""
+    def build(ctx: Context) -> exp.Expr:
+        value: exp.Expr = nullif_blank(col(name, table)) if blank else col(name, table)
+        return as_of(value, col(recorded_on, table), ctx.ref_date, ctx.dialect)
+    return build
 
 
 @dataclass(frozen=True)
@@ -103,11 +132,22 @@ fact("age", "member", "int", "年龄", "age",
 fact("sex", "member", "text", "性别", "sex", "registry_member.sex", _c("sex", "m"), codes="sex")
 fact("relation", "member", "text", "与户主关系", "relation to head", "registry_member.relation",
      _c("relation", "m"), codes="relation")
+_SCHOOL_MISSING = {"missing_zh": "在校生状况在基准日后才核实",
+                   "missing_en": "school status checked after the reference date"}
 fact("in_school", "member", "bool", "在校", "in school",
-     "school_status is anything but 'not_in_school' (pre-school counts as in school)",
-     lambda ctx: paren(exp.NEQ(this=col("school_status", "m"), expression=text("not_in_school"))))
-fact("school_status", "member", "text", "在校生状况", "school status", "registry_member.school_status",
-     _c("school_status", "m"), codes="school_status")
+     "school_status is anything but 'not_in_school' (pre-school counts as in school); unknown when the status "
+     "was checked (school_status_on) after the reference date",
+     lambda ctx: as_of(paren(exp.NEQ(this=col("school_status", "m"), expression=text("not_in_school"))),
+                       col("school_status_on", "m"), ctx.ref_date, ctx.dialect), **_SCHOOL_MISSING)
+fact("school_status", "member", "text", "在校生状况", "school status",
+     "registry_member.school_status, as of the reference date (school_status_on)",
+     _dated("school_status", "m", "school_status_on"), codes="school_status", **_SCHOOL_MISSING)
+fact("compulsory_completed", "member", "bool", "已完成义务教育", "finished compulsory school",
+     "finished junior secondary school (初中毕业: registry_member.compulsory_completed) or educated beyond it "
+     "(文化程度 高中 or 大专及以上), as of the reference date (school_status_on)",
+     lambda ctx: as_of(paren(exp.or_(col("compulsory_completed", "m"),
+                                     col("education", "m").isin(text("senior"), text("college")))),
+                       col("school_status_on", "m"), ctx.ref_date, ctx.dialect), **_SCHOOL_MISSING)
 fact("school_exemption", "member", "text", "免于入学情形", "school exemption",
      "registry_member.school_exemption: none, home_teaching (送教上门) or health",
      _c("school_exemption", "m"), codes="school_exemption")
@@ -117,8 +157,22 @@ fact("disability_grade", "member", "text", "残疾等级", "disability grade", "
      _c("disability_grade", "m"), codes="disability_grade")
 fact("labor_ability", "member", "text", "劳动技能", "labour ability", "registry_member.labor_ability",
      _c("labor_ability", "m"), codes="labor_ability")
-fact("medical_insurance", "member", "bool", "参加基本医疗保险", "basic medical insurance",
-     "enrolled in 城乡居民基本医疗保险 (registry_member.medical_insurance)", _c("medical_insurance", "m"))
+BASIC_MEDICAL_SCHEMES = ("resident", "employee", "newborn", "military")
+
+
+def _medical(ctx: Context) -> exp.Expr:
+    covered = paren(exp.or_(col("medical_insurance", "m"),
+                            col("medical_scheme", "m").isin(*[text(c) for c in BASIC_MEDICAL_SCHEMES])))
+    return paren(exp.and_(covered, known_by(col("insured_since", "m"), ctx.ref_date, ctx.dialect)))
+
+
+fact("medical_insurance", "member", "bool", "有基本医疗保障", "basic medical cover",
+     "any basic medical scheme on the reference date: 城乡居民医保 (registry_member.medical_insurance) or "
+     "medical_scheme 职工医保, newborn (随父母) or serving soldier; from insured_since (blank: always)",
+     _medical)
+fact("medical_scheme", "member", "text", "基本医疗保障类型", "basic medical cover type",
+     "registry_member.medical_scheme (blank = 城乡居民医保 or none, as medical_insurance says)",
+     _blank("medical_scheme", "m"), codes="medical_scheme", missing_zh="未填", missing_en="not recorded")
 fact("serious_illness_insurance", "member", "bool", "参加大病保险", "serious-illness insurance",
      "registry_member.serious_illness_insurance", _c("serious_illness_insurance", "m"))
 fact("pension_insurance", "member", "bool", "参加基本养老保险", "basic pension insurance",
@@ -160,7 +214,8 @@ fact("poverty_attribute", "household", "text", "贫困户属性", "poverty attri
      "registry_household.poverty_attribute (blank = none)", _blank("poverty_attribute", "h"),
      codes="poverty_attribute")
 fact("housing_grade", "household", "text", "住房安全等级", "housing grade",
-     "appraised grade A/B/C/D (blank = not appraised)", _blank("housing_grade", "h"), codes="housing_grade",
+     "appraised grade A/B/C/D (blank = not appraised; unknown when appraised after the reference date)",
+     _dated("housing_grade", "h", "housing_appraised_on", blank=True), codes="housing_grade",
      missing_zh="住房未鉴定", missing_en="housing not appraised")
 fact("housing_safety_via", "household", "text", "住房安全保障方式", "how housing is made safe",
      "registry_household.housing_safety_via (blank = none recorded)", _blank("housing_safety_via", "h"),
@@ -171,13 +226,13 @@ def _housing_safe(ctx: Context) -> exp.Expr:
     year = num(ctx.year)
     moved_in = exp.and_(exp.NEQ(this=col("relocation_mode", "h"), expression=text("none")),
                         exp.LTE(this=col("relocation_year", "h"), expression=year))
-    grade = col("housing_grade", "h")
-    dangerous = grade.isin(text("C"), text("D"))
+    grade = _dated("housing_grade", "h", "housing_appraised_on", blank=True)(ctx)
+    dangerous = grade.copy().isin(text("C"), text("D"))
     renovated = exp.LTE(this=col("housing_renovated_year", "h"), expression=year)
     other_house = exp.EQ(this=col("housing_safety_via", "h"), expression=text("other_safe_house"))
     return case(
         (moved_in, exp.true()),
-        (grade.isin(text("A"), text("B")), exp.true()),
+        (grade.copy().isin(text("A"), text("B")), exp.true()),
         (exp.and_(dangerous, renovated), exp.true()),
         (other_house, exp.true()),
         (dangerous, exp.false()),
@@ -191,17 +246,20 @@ fact("housing_safe", "household", "bool", "住房安全", "housing safe",
 fact("relocation_mode", "household", "text", "易地搬迁方式", "relocation", "registry_household.relocation_mode",
      _c("relocation_mode", "h"), codes="relocation_mode")
 fact("water_litres_per_day", "household", "decimal", "人均日供水量", "water per person per day",
-     "registry_household.water_litres_per_day", _c("water_litres_per_day", "h"), unit="litres",
+     "registry_household.water_litres_per_day", _dated("water_litres_per_day", "h", "water_surveyed_on"), unit="litres",
      missing_zh="供水量无数据", missing_en="no water quantity data")
 fact("water_quality", "household", "text", "饮水水质", "water quality", "registry_household.water_quality",
-     _blank("water_quality", "h"), codes="water_quality", missing_zh="水质无数据", missing_en="no water quality data")
+     _dated("water_quality", "h", "water_surveyed_on", blank=True), codes="water_quality",
+     missing_zh="水质无数据", missing_en="no water quality data")
 fact("water_piped", "household", "bool", "自来水入户", "piped water", "registry_household.water_piped",
-     _c("water_piped", "h"), missing_zh="是否入户无数据", missing_en="no piped-water data")
+     _dated("water_piped", "h", "water_surveyed_on"),
+     missing_zh="是否入户无数据", missing_en="no piped-water data")
 fact("water_fetch_minutes", "household", "int", "往返取水时间", "water-fetching trip",
-     "registry_household.water_fetch_minutes (round trip)", _c("water_fetch_minutes", "h"), unit="minutes",
+     "registry_household.water_fetch_minutes (round trip)", _dated("water_fetch_minutes", "h", "water_surveyed_on"),
+     unit="minutes",
      missing_zh="取水时间无数据", missing_en="no fetching-time data")
 fact("water_days_without", "household", "int", "年断水天数", "days without water",
-     "registry_household.water_days_without", _c("water_days_without", "h"), unit="days",
+     "registry_household.water_days_without", _dated("water_days_without", "h", "water_surveyed_on"), unit="days",
      missing_zh="断水天数无数据", missing_en="no data on days without water")
 fact("power_living", "household", "bool", "通生活用电", "household electricity",
      "registry_household.power_living", _c("power_living", "h"))

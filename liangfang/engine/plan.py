@@ -18,7 +18,7 @@ from decimal import Decimal
 from sqlglot import exp
 
 from .compiled import CompiledIndicator, CompiledPack
-from .facts import FACILITIES, Context, Level, facts_of, income_columns, member_aggregates
+from .facts import FACILITIES, Context, Level, facts_of, income_columns, member_aggregates, member_in_year
 from .sqlparts import Dialect, case, cast, col, count_if, num, paren, percent, text, to_cents
 
 TABLES = {
@@ -140,10 +140,6 @@ def remaining(status: exp.Expr) -> exp.Expr:
     return status.isin(*[text(s) for s in REMAINING_STATUSES])
 
 
-def _active(table: str | None = None) -> exp.Expr:
-    return col("is_active", table)
-
-
 class Planner:
     def __init__(self, compiled: CompiledPack, dialect: Dialect,
                  verification: tuple[Verification, ...] = (), lazy: frozenset[str] | None = None) -> None:
@@ -203,10 +199,10 @@ class Planner:
         return col("is_registered", household) if self.c.pack.household_scope == "registered" else None
 
     def member_facts(self, indicators: list[CompiledIndicator]) -> exp.Expr:
-        """Facts and per-member statuses of active members of households in scope."""
+        """Facts and per-member statuses of the members (on the reference date) of households in scope."""
         columns = [col("id", "m").as_("member_id"), col("household_id", "m").as_("household_id"),
                    *self._member_fact_columns()]
-        facts = exp.select(*columns).from_(_t(TABLES["member"], "m")).where(_active("m"))
+        facts = exp.select(*columns).from_(_t(TABLES["member"], "m")).where(member_in_year(self.ctx, "m"))
         scope = self._in_scope("hh")
         if scope is not None:
             # a semi-join: every engine then reads members through the household index / hash
@@ -356,7 +352,7 @@ class Planner:
         households without electricity. SQLite and PostgreSQL count members per household along
         the member index first."""
         per_household = (exp.select(col("household_id"), exp.Count(this=exp.Star()).as_("n"))
-                         .from_(_t(TABLES["member"])).where(_active()).group_by(col("household_id")))
+                         .from_(_t(TABLES["member"])).where(member_in_year(self.ctx)).group_by(col("household_id")))
         people = (exp.select(col("village_id", "h"), exp.Sum(this=col("n", "mc")).as_("people"))
                   .from_(_t(TABLES["household"], "h"))
                   .join(per_household.subquery("mc"),
@@ -381,7 +377,7 @@ class Planner:
         null = exp.Null()
         members = exp.select(col("household_id"), cast(null, "BIGINT").as_("village_id"), num(1).as_("member"),
                              cast(null.copy(), "BOOLEAN").as_("power_living")).from_(
-            _t(TABLES["member"])).where(_active())
+            _t(TABLES["member"])).where(member_in_year(self.ctx))
         households = exp.select(col("id"), col("village_id"), cast(exp.Null(), "INTEGER"), col("power_living")).from_(
             _t(TABLES["household"]))
         both = exp.union(members, households, distinct=False)

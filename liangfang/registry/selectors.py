@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from .models import Household, Member, Region
 
@@ -66,9 +68,20 @@ def significant_prefix(region: Region) -> str:
     return code_prefix(region.code, region.level)
 
 
-def headline_figures(region: Region | None = None) -> HeadlineFigures:
+def member_on(day: dt.date, prefix: str = "") -> Q:
+    """Members of their household on ``day``: born and joined by then (a blank joining date: a
+    member since registration) and not yet left. The same reading as the engine's
+    ``engine.facts.member_in_year`` (its SQL), so figures and assessments count the same people."""
+    def q(**kw: object) -> Q:
+        return Q(**{f"{prefix}{k}": v for k, v in kw.items()})
+    return (q(birth_date__lte=day) & (q(joined_on=None) | q(joined_on__lte=day))
+            & (q(is_active=True) | q(left_on__gt=day)))
+
+
+def headline_figures(region: Region | None = None, on: dt.date | None = None) -> HeadlineFigures:
+    """The figures by household status, counting the members on ``on`` (today by default)."""
     households = households_in(region)
-    people = Member.objects.filter(is_active=True, household__in=households)
+    people = Member.objects.filter(member_on(on or timezone.localdate()), household__in=households)
     by_status = dict(
         households.values("status").annotate(n=Count("id")).values_list("status", "n")
     )

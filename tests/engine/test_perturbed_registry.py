@@ -14,10 +14,15 @@ village A (a poor village; 32 people in 8 general households of 4)
   H7 relapsed, days without water not recorded (2)                     -> no_data (water)
   H8 exited, D-grade house renovated in 2018, 2019 income on its line -> pass, income not stable
   H9 exited, wage 100 and days without water not recorded (1)          -> fail (income…), no_data (water): 疑似错退
-village B (not poor; 46 people in 23 general households of 2)
+village B (not poor; 41 people in 20 general households, 2 of them missed poor earning 100 yuan)
   H10 not exited, wage 100 (4)                                         -> fail
+  H11 exited (5 members on 31 August 2020)                             -> pass
+      a 15-year-old who finished 初中 and left school; a son in 职工医保 (not 城乡居民医保);
+      a grandparent who left on 15 November (counts); an uninsured sibling who left on 1 May,
+      an uninsured daughter-in-law who joined on 1 October and a baby born on 1 December (none counts)
 
-Official (status-based) poor: H2 3 + H3 2 + H7 2 = 7 in A (14%), H10 4 in B (8%): 11 / 100 = 11%.
+Official (status-based) poor: H2 3 + H3 2 + H7 2 = 7 in A (14%), H10 4 in B (8%): 11 / 100 = 11%
+(members on the reference date: H11's 5 and the general households' 41 make B's 50).
 应退未退: H3 (1 household, 2 people). 疑似错退: H4, H5, H9 (3 households, 5 people).
 Income stability (reported, not in the verdict): H1 passes, H8 fails, the others have no 2019 record.
 Cannot be judged: H6, H7 (2). Data gaps per indicator: income, food, clothing 1 (H6); water 2 (H7, H9).
@@ -84,6 +89,19 @@ HOUSEHOLDS: dict[str, tuple[str, dict[str, Any], str, dict[str, str]]] = {
            {"income": "fail", "food": "fail", "clothing": "fail", "water": "no_data"}),
     "H10": ("B", {"members": _members(4), "household": NOT_EXITED, "incomes": LOW}, "fail",
             {"income": "fail", "food": "fail", "clothing": "fail"}),
+    "H11": ("B", {"members": [
+        *_members(2),
+        {"relation": "daughter", "sex": "female", "birth_date": "2005-06-01", "education": "junior",
+         "compulsory_completed": True},
+        {"relation": "son", "birth_date": "1995-01-01", "medical_insurance": False, "medical_scheme": "employee"},
+        {"relation": "grandparent", "birth_date": "1935-01-01", "is_active": False, "left_reason": "died",
+         "left_on": "2020-11-15"},
+        {"relation": "sibling", "birth_date": "1975-01-01", "medical_insurance": False, "is_active": False,
+         "left_reason": "moved_out", "left_on": "2020-05-01"},
+        {"relation": "daughter_in_law", "sex": "female", "birth_date": "1996-01-01", "medical_insurance": False,
+         "joined_on": "2020-10-01"},
+        {"relation": "grandchild", "birth_date": "2020-12-01", "medical_insurance": False}],
+        "incomes": [{"wage_income": "30000", "household_size": 5}]}, "pass", {}),
 }
 VERIFICATION = {"missed_poor_people": 2, "wrong_exit_people": 3}
 EXPECTED_AREAS = {
@@ -92,7 +110,7 @@ EXPECTED_AREAS = {
     "poor_population": (7, 4, 11),
     "poor_households": (3, 1, 4),
     "poverty_incidence": (Decimal(14), Decimal(8), Decimal(11)),
-    "assessed_households": (9, 1, 10),
+    "assessed_households": (9, 2, 11),
     "should_exit_households": (1, 0, 1),
     "should_exit_people": (2, 0, 2),
     "suspected_wrong_exit_households": (3, 0, 3),
@@ -106,8 +124,8 @@ EXPECTED_AREAS = {
     "hd__medical": (0, 0, 0),
     "hd__housing": (0, 0, 0),
     "hd__water": (2, 0, 2),
-    # exited households passing: the verdict (H1, H8), income stability (H1 of the 7 exited)
-    "he__verdict": (2, 0, 2),
+    # exited households passing: the verdict (H1, H8; H11), income stability (H1 of the 8 exited)
+    "he__verdict": (2, 1, 3),
     "he__income_stable": (1, 0, 1),
 }
 
@@ -118,7 +136,8 @@ def build() -> tuple[dict[str, list[dict[str, Any]]], dict[str, int], dict[str, 
     villages = {"A": b.village(county_id, county_code, 1, poor=True),
                 "B": b.village(county_id, county_code, 2, poor=False)}
     b.population(villages["A"], [{"count": 8, "size": 4}])
-    b.population(villages["B"], [{"count": 23, "size": 2}])
+    b.population(villages["B"], [{"count": 18, "size": 2}, {"count": 1, "size": 3},
+                                 {"count": 1, "size": 2, "incomes": LOW}])  # the last: missed poor
     ids = {name: b.household(villages[v], spec) for name, (v, spec, _, _) in HOUSEHOLDS.items()}
     return b.reg.rows, ids, {**villages, "county": county_id}, county_code
 
@@ -194,7 +213,7 @@ def test_combined_incidence_counts_each_person_once(outcome: tuple[Outcome, dict
     assert (county.statuses["incidence"], county.statuses["combined_incidence"]) == ("fail", "fail")
     households = summary["households"]
     assert (households["assessed"], households["meeting"], households["failing"], households["no_data"]) == \
-        (10, 3, 5, 2)
+        (11, 4, 5, 2)
     assert (households["poor_population"], households["should_exit_people"],
             households["suspected_wrong_exit_people"]) == (11, 2, 5)
     assert summary["counties"][0]["poverty_incidence"] == "11.000000000"
@@ -208,3 +227,11 @@ def test_a_household_that_cannot_be_judged_says_what_is_missing(outcome: tuple[O
     assert explainer.verdict_text("household", result.households[ids["H7"]], "en") == \
         "cannot be judged: missing no data on days without water"
     assert explainer.verdict_text("household", result.households[ids["H9"]]) == "未达到脱贫标准"
+
+
+def test_members_are_counted_as_of_the_reference_date(outcome: tuple[Outcome, dict[str, Any]]) -> None:
+    result, _ = outcome
+    _, ids, _, _ = build()
+    h11 = result.households[ids["H11"]]
+    # (applicable, not passing): 5 members on 31 August; the 15-year-old who finished 初中 is of school age
+    assert (h11.people, h11.counts["medical"], h11.counts["education"]) == (5, (5, 0), (1, 0))

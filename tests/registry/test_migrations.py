@@ -39,12 +39,38 @@ def test_existing_pairings_get_their_households_village() -> None:
             CadrePairing.objects.create(cadre=cadre, household=home, start_date=dt.date(2016, 1, 1),
                                         end_date=dt.date(2017, 1, 1) if i == 3 else None)
 
-        _migrate(AFTER)
+        after = _migrate(AFTER)
+        # the models as of that migration: later migrations add columns the current models read
+        now = after.loader.project_state(AFTER).apps.get_model("registry", "CadrePairing")
 
-        from liangfang.registry.models import CadrePairing as Now
-
-        found = {p.household.number: p.village.code for p in Now.objects.select_related("household", "village")}
+        found = {p.household.number: p.village.code for p in now.objects.select_related("household", "village")}
         assert found == {"H0": "220802100001", "H1": "220802100002", "H2": "220802100001", "H3": "220802100002"}
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_members_born_after_registration_joined_at_birth() -> None:
+    before, after = [("registry", "0004_cadre_pairing_village")], [("registry", "0005_figures_dated_facts")]
+    executor = _migrate(before)
+    try:
+        apps = executor.loader.project_state(before).apps
+        Region = apps.get_model("registry", "Region")
+        Household = apps.get_model("registry", "Household")
+        Member = apps.get_model("registry", "Member")
+        county = Region.objects.create(code="220802000000", name="洮北区", level="county")
+        village = Region.objects.create(code="220802100001", name="1村", level="village", parent=county)
+        home = Household.objects.create(number="H1", village=village, is_registered=True, status="not_exited",
+                                        first_identified_on=dt.date(2014, 6, 1))
+        for rid, born in (("220802197003010011", dt.date(1970, 3, 1)), ("220802202103010012", dt.date(2021, 3, 1))):
+            Member.objects.create(household=home, resident_id=rid, name=rid[-4:], sex="male", birth_date=born,
+                                  relation="head" if born.year == 1970 else "son")
+
+        done = _migrate(after)
+        now = done.loader.project_state(after).apps.get_model("registry", "Member")
+        joined = dict(now.objects.values_list("birth_date", "joined_on"))
+        assert joined == {dt.date(1970, 3, 1): None, dt.date(2021, 3, 1): dt.date(2021, 3, 1)}
     finally:
         executor = MigrationExecutor(connection)
         executor.loader.build_graph()
