@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 
 from liangfang.assessments.services import assessment_run
+from liangfang.registry.models import Region
 from liangfang.registry.services.bulk import HouseholdInput, write_many
 from liangfang.web.selectors.dashboard import MADE_SAFE, compute_dashboard
 from liangfang.web.selectors.people import coverage_policy
@@ -22,7 +23,7 @@ WATER = {"water_litres_per_day": Decimal("40"), "water_quality": "safe", "water_
 
 
 @pytest.fixture
-def regions() -> dict[str, object]:
+def regions() -> dict[str, Region]:
     found = make_regions()
     write_many([HouseholdInput(
         village_code=VILLAGE,
@@ -37,14 +38,14 @@ def regions() -> dict[str, object]:
     return found
 
 
-def test_the_dashboard_uses_the_assessments_reference_date_and_readings(regions: dict[str, object]) -> None:
-    county = regions[COUNTY]  # type: ignore[index]
+def test_the_dashboard_uses_the_assessments_reference_date_and_readings(regions: dict[str, Region]) -> None:
+    county = regions[COUNTY]
     assessment_run(year=2020, pack="cn-national", by="test")
     from django.core.cache import cache
     cache.clear()
     policy = coverage_policy()
     assert (policy.day, policy.school_ages, policy.pension_age) == (dt.date(2020, 8, 31), (6, 15), 16)
-    data = compute_dashboard(county, policy)  # type: ignore[arg-type]
+    data = compute_dashboard(county, policy)
     rates = {r.code: (r.covered, r.counted) for r in data.coverage}
     # 3 members on 31 August 2020 (the December baby is not yet one); the son in 职工医保 is covered;
     # the 15-year-old who finished 初中 has completed compulsory schooling
@@ -55,10 +56,10 @@ def test_the_dashboard_uses_the_assessments_reference_date_and_readings(regions:
     assert data.housing_grades == [(MADE_SAFE, 1)]
 
 
-def test_without_an_assessment_the_dashboard_reads_today_with_the_default_pack(regions: dict[str, object]) -> None:
+def test_without_an_assessment_the_dashboard_reads_today_with_the_default_pack(regions: dict[str, Region]) -> None:
     from django.core.cache import cache
     cache.clear()
     policy = coverage_policy()
     assert policy.year is None and policy.school_ages == (6, 15)
-    data = compute_dashboard(regions[COUNTY], policy)  # type: ignore[arg-type]
+    data = compute_dashboard(regions[COUNTY], policy)
     assert data.headline.people == 4  # the baby has been born by today
