@@ -89,7 +89,7 @@ def test_a_birth_before_1900_is_valid_with_a_warning() -> None:
     number = make_resident_id("220802", dt.date(1899, 12, 31), 3, "male")
     rid = parse_resident_id(number)
     assert rid.birth_date == dt.date(1899, 12, 31)
-    assert rid.implausible_birth is not None and "1899-12-31" in rid.implausible_birth
+    assert rid.implausible_birth is not None and "1899-12-31" in rid.implausible_birth.zh
     assert parse_resident_id(make_resident_id("220802", dt.date(1900, 1, 1), 3, "male")).implausible_birth is None
 
 

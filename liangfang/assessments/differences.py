@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..engine.plan import EXITED_STATUS, REMAINING_STATUSES
+from ..engine.statements import EXITED_STATUS, REMAINING_STATUSES
 from ..registry.models import Household, Region
 from ..registry.selectors import significant_prefix
 from .models import AssessmentRun, HouseholdResult, IndicatorResult

@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 
 from .app import app, console, fail, migrate, setup_django
-from .text import bi
+from .text import bi, said
 
 if TYPE_CHECKING:
     from liangfang.registry.importers import ImportResult, Issue
@@ -60,7 +60,7 @@ def _issue_table(issues: list[Issue], title: str) -> Table:
     table.add_column(bi("值", "value"), style="magenta", max_width=22, overflow="fold")
     table.add_column(bi("原因", "reason"), ratio=1, min_width=24, overflow="fold")
     for i in issues:
-        table.add_row(i.sheet, str(i.row or ""), i.column, i.header, display_value(i.value), i.message)
+        table.add_row(i.sheet, str(i.row or ""), i.column, i.header, display_value(i.value), said(i.message))
     return table
 
 
@@ -153,9 +153,9 @@ def export_cmd(
 ) -> None:
     setup_django()
     migrate()
+    from liangfang.domain.problems import NotFound
     from liangfang.registry.importers import export_workbook
     from liangfang.registry.models import Household
-    from liangfang.registry.services.errors import NotFound
 
     total = Household.objects.count()
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),

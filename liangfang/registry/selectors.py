@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from ..engine.statements import REMAINING_STATUSES
 from .models import Household, Member, Region
 
 
@@ -78,6 +80,44 @@ def member_on(day: dt.date, prefix: str = "") -> Q:
             & (q(is_active=True) | q(left_on__gt=day)))
 
 
+REGISTERED = ("not_exited", "exited", "relapsed")
+REMAINING = REMAINING_STATUSES  # poor by status: the official incidence, as the engine counts it
+
+
+def headline_from_counts(region_name: str, households: Mapping[str, int], people: Mapping[str, int],
+                         poor_villages: tuple[int, int]) -> HeadlineFigures:
+    """The headline figures from households and members counted by household status, and the
+    poor villages (all, exited): the one definition the CLI and the dashboard share.
+
+    >>> f = headline_from_counts("X", {"exited": 3, "not_exited": 1, "general": 6}, {"exited": 9, "not_exited": 2,
+    ...                          "general": 19}, (2, 1))
+    >>> (f.registered_households, f.remaining_people, f.incidence_now)
+    (4, 2, Decimal('6.667'))
+    """
+    return HeadlineFigures(
+        region_name=region_name,
+        households=sum(households.values()),
+        people=sum(people.values()),
+        registered_households=sum(households.get(s, 0) for s in REGISTERED),
+        registered_people=sum(people.get(s, 0) for s in REGISTERED),
+        exited_households=households.get("exited", 0),
+        exited_people=people.get("exited", 0),
+        remaining_households=sum(households.get(s, 0) for s in REMAINING),
+        remaining_people=sum(people.get(s, 0) for s in REMAINING),
+        poor_villages=poor_villages[0],
+        poor_villages_exited=poor_villages[1],
+    )
+
+
+def poor_village_counts(region: Region | None) -> tuple[int, int]:
+    """The poor villages (贫困村) of ``region``: how many, and how many have exited (出列)."""
+    villages = Region.objects.filter(level="village", is_poor_village=True)
+    if region is not None:
+        villages = villages.filter(code__startswith=significant_prefix(region))
+    counts = villages.aggregate(all=Count("id"), exited=Count("id", filter=~Q(exit_year=None)))
+    return counts["all"], counts["exited"]
+
+
 def headline_figures(region: Region | None = None, on: dt.date | None = None) -> HeadlineFigures:
     """The figures by household status, counting the members on ``on`` (today by default)."""
     households = households_in(region)
@@ -89,23 +129,8 @@ def headline_figures(region: Region | None = None, on: dt.date | None = None) ->
         people.values("household__status").annotate(n=Count("id"))
         .values_list("household__status", "n")
     )
-    villages = Region.objects.filter(level="village", is_poor_village=True)
-    if region is not None:
-        villages = villages.filter(code__startswith=significant_prefix(region))
-    remaining = ("not_exited", "relapsed")
-    return HeadlineFigures(
-        region_name=region.name if region else "全部 / all",
-        households=sum(by_status.values()),
-        people=sum(people_by_status.values()),
-        registered_households=sum(n for s, n in by_status.items() if s != "general"),
-        registered_people=sum(n for s, n in people_by_status.items() if s != "general"),
-        exited_households=by_status.get("exited", 0),
-        exited_people=people_by_status.get("exited", 0),
-        remaining_households=sum(by_status.get(s, 0) for s in remaining),
-        remaining_people=sum(people_by_status.get(s, 0) for s in remaining),
-        poor_villages=villages.count(),
-        poor_villages_exited=villages.filter(~Q(exit_year=None)).count(),
-    )
+    return headline_from_counts(region.name if region else "全部 / all", by_status, people_by_status,
+                                poor_village_counts(region))
 
 
 def top_region() -> Region | None:

@@ -11,8 +11,8 @@ from typing import Any
 from django.db.models import QuerySet
 
 from ..accounts.roles import Role
-from ..registry.codes import code_labels
-from ..registry.fields import HOUSEHOLD_FIELDS, MEMBER_FIELDS, Field
+from ..domain.codes import code_labels
+from ..domain.fields import HOUSEHOLD_FIELDS, MEMBER_FIELDS, Field
 from ..registry.importers.exporter import cell_value
 from ..registry.models import Household, Member
 from ..workbook_writer import WorkbookWriter

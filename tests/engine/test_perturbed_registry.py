@@ -40,12 +40,12 @@ from typing import Any
 
 import pytest
 
-from liangfang.engine.compiled import compile_pack
+from liangfang.engine.assess import assess, compile_for_year
 from liangfang.engine.duck import assess_parquet
 from liangfang.engine.explain import Explainer
-from liangfang.engine.plan import Planner, Verification
 from liangfang.engine.results import Outcome, collect
-from liangfang.engine.session import dbapi_session, run_steps
+from liangfang.engine.session import dbapi_session
+from liangfang.engine.statements import Verification
 from liangfang.engine.summary import summarize
 from liangfang.policy import load_pack
 from tests.engine.golden_registry import Builder
@@ -149,9 +149,9 @@ def verification(code: str) -> tuple[Verification, ...]:
 def _sql_outcome(connection: Any, dialect: str) -> tuple[Outcome, dict[str, Any]]:
     rows, _, _, code = build()
     load(connection, dialect, rows)
-    compiled = compile_pack(load_pack(PACK), YEAR)
+    compiled = compile_for_year(PACK, YEAR)
     session = dbapi_session(connection, dialect)  # type: ignore[arg-type]
-    run_steps(session, Planner(compiled, dialect, verification(code)).steps())  # type: ignore[arg-type]
+    assess(session, compiled, verification=verification(code))
     return collect(session, compiled), summarize(session)
 
 
@@ -177,7 +177,7 @@ def _duckdb(tmp_path: Path) -> tuple[Outcome, dict[str, Any]]:
     rows, _, _, code = build()
     write_parquet(tmp_path / "registry", rows)
     run = assess_parquet(tmp_path / "registry", load_pack(PACK), YEAR, verification=verification(code))
-    return collect(run.session, compile_pack(load_pack(PACK), YEAR)), run.summary
+    return collect(run.session, compile_for_year(PACK, YEAR)), run.summary
 
 
 @pytest.fixture(params=["sqlite", "postgres", "duckdb"])

@@ -140,7 +140,9 @@ def remaining(status: exp.Expr) -> exp.Expr:
     return status.isin(*[text(s) for s in REMAINING_STATUSES])
 
 
-class Planner:
+class StatementPlanner:
+    """Plans the SQL statements of one assessment (a pack compiled for a year) for a dialect."""
+
     def __init__(self, compiled: CompiledPack, dialect: Dialect,
                  verification: tuple[Verification, ...] = (), lazy: frozenset[str] | None = None) -> None:
         self.c = compiled
