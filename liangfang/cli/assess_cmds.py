@@ -41,8 +41,9 @@ def summary_table(summary: dict[str, Any], year: int, pack: str) -> Table:
                   f"{h['should_exit_households']:,} / {h['should_exit_people']:,}")
     table.add_row(bi("疑似错退户 / 人（已脱贫但未达标）", "exited but failing the standard: households / people"),
                   f"{h['suspected_wrong_exit_households']:,} / {h['suspected_wrong_exit_people']:,}")
-    table.add_row(bi("行政村达到出列标准", "villages meeting the standard"), f"{v['meeting']:,} / {v['villages']:,}")
-    table.add_row(bi("其中贫困村", "of which poor villages"), f"{v['poor_meeting']:,} / {v['poor_villages']:,}")
+    # 出列 applies to poor villages; the others' village indicators are reported, not a verdict
+    table.add_row(bi("贫困村达到出列标准", "poor villages meeting the exit standard"),
+                  f"{v['poor_meeting']:,} / {v['poor_villages']:,}")
     for c in summary["counties"]:
         verdict = c["verdict"]
         text = {"pass": bi("达到摘帽标准", "meets the standard"), "fail": bi("未达到", "does not meet"),

@@ -231,6 +231,10 @@ class Explainer:
         """The verdict; one that cannot be judged names what is missing:
         「无法判定：缺少 住房未鉴定；断水天数无数据」."""
         text = self.verdict(level, result.verdict, lang)
+        if level == "village" and result.values.get("is_poor_village") is False:
+            # 出列 is for poor villages (贫困村); another village's indicators are only reported
+            return "非贫困村，不作出列判定（各项指标仅供参考）" if lang == "zh" else \
+                "not a poor village: no exit verdict (indicators for reference)"
         if result.verdict != "no_data":
             return text
         missing: list[str] = []

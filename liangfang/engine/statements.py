@@ -310,6 +310,10 @@ class StatementPlanner:
             people_if(wrong_exit.copy()).as_("suspected_wrong_exit_people"),
             count_if(exp.EQ(this=col("verdict"), expression=code("no_data"))).as_("data_gap_households"),
         ]
+        for name in self._per_member_names():
+            # people, not households: members the indicator applies to, and those not passing it
+            columns.append(exp.Sum(this=col(f"n_{name}")).as_(f"pn__{name}"))
+            columns.append(exp.Sum(this=col(f"x_{name}")).as_(f"px__{name}"))
         for name in ("verdict", *household_indicators):
             status = col("verdict") if name == "verdict" else col(f"s_{name}")
             columns.append(count_if(exp.NEQ(this=status, expression=code("pass"))).as_(f"hf__{name}"))
@@ -394,9 +398,18 @@ class StatementPlanner:
                 .where(exp.Not(this=exp.Is(this=col("village_id"), expression=exp.Null())))
                 .group_by(col("village_id")))
 
+    def _per_member_names(self) -> list[str]:
+        return [i.name for i in self.c.of("household") if i.per_member]
+
     def _rollup_columns(self, names: list[str], alias: str) -> list[exp.Expr]:
         out: list[exp.Expr] = []
         zero = [num(0)]
+        for name in self._per_member_names():
+            applicable = exp.Coalesce(this=col(f"pn__{name}", alias), expressions=zero)
+            failing = exp.Coalesce(this=col(f"px__{name}", alias), expressions=[num(0)])
+            covered = paren(exp.Sub(this=applicable.copy(), expression=failing.copy()))
+            out += [applicable.as_(f"pn__{name}"), failing.as_(f"px__{name}"),
+                    percent(covered, applicable.copy()).as_(f"pq__{name}")]
         assessed = exp.Coalesce(this=col("assessed", alias), expressions=zero)
         for name in ("verdict", *names):
             failing = exp.Coalesce(this=col(f"hf__{name}", alias), expressions=zero)
@@ -453,6 +466,8 @@ class StatementPlanner:
         for name in ("verdict", *hh_names):
             rollup_cols += [exp.Sum(this=col(f"{prefix}__{name}")).as_(f"{prefix}__{name}")
                             for prefix in ("hf", "hp", "hd", "he")]
+        rollup_cols += [exp.Sum(this=col(f"{prefix}__{name}")).as_(f"{prefix}__{name}")
+                        for name in self._per_member_names() for prefix in ("pn", "px")]
         rollup = exp.select(col("county_id"), *rollup_cols).from_(_t("lf_village")).group_by(col("county_id"))
         vcols: list[exp.Expr] = [col("county_id", "ve"), exp.Count(this=exp.Star()).as_("villages"),
                                        count_if(paren(col("is_poor_village", "vf"))).as_("poor_villages")]
