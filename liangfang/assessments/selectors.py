@@ -17,7 +17,7 @@ from ..engine.results import MemberResult as EngineMember
 from ..engine.results import Outcome, SubjectResult, normalize
 from ..engine.rules import AREA_FUNCTIONS
 from ..prepared import Prepared
-from ..registry.models import Household, Member, Region
+from ..registry.models import ChangeRecord, Household, Member, Region
 from .models import AreaResult, AssessmentRun, FactValue, HouseholdResult, IndicatorResult, MemberResult
 
 
@@ -111,6 +111,8 @@ class Explanation:
     verdict: str
     verdict_text: str
     lines: list[Line]
+    # the subject's data changed after the run: the result may be out of date (households only)
+    stale: bool = False
 
 
 _EXPLAINERS: dict[tuple[str, int, str], Explainer] = {}
@@ -170,7 +172,14 @@ def household_explanation(run: AssessmentRun, household: Household, lang: str = 
     result, members = household_result(run, household, row)
     ex = explainer(run)
     return Explanation(run, "household", household.number, result.verdict,
-                       ex.verdict_text("household", result, lang), ex.lines("household", result, members, lang))
+                       ex.verdict_text("household", result, lang), ex.lines("household", result, members, lang),
+                       stale=changed_since(run, household))
+
+
+def changed_since(run: AssessmentRun, household: Household) -> bool:
+    """Whether the household (its own data, members, incomes, deliveries: every write goes through
+    a service that records a change with its household number) changed after the run started."""
+    return ChangeRecord.objects.filter(household_number=household.number, at__gt=run.started_at).exists()
 
 
 def area_explanation(run: AssessmentRun, region: Region, lang: str = "zh") -> Explanation:

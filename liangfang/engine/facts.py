@@ -145,8 +145,9 @@ fact("school_status", "member", "text", "在校生状况", "school status",
 fact("compulsory_completed", "member", "bool", "已完成义务教育", "finished compulsory school",
      "finished junior secondary school (初中毕业: registry_member.compulsory_completed) or educated beyond it "
      "(文化程度 高中 or 大专及以上), as of the reference date (school_status_on)",
-     lambda ctx: as_of(paren(exp.or_(col("compulsory_completed", "m"),
-                                     col("education", "m").isin(text("senior"), text("college")))),
+     lambda ctx: as_of(paren(exp.or_(exp.Coalesce(this=col("compulsory_completed", "m"), expressions=[exp.false()]),
+                                     exp.Coalesce(this=col("education", "m"), expressions=[text("")])
+                                     .isin(text("senior"), text("college")))),
                        col("school_status_on", "m"), ctx.ref_date, ctx.dialect), **_SCHOOL_MISSING)
 fact("school_exemption", "member", "text", "免于入学情形", "school exemption",
      "registry_member.school_exemption: none, home_teaching (送教上门) or health",
@@ -161,8 +162,9 @@ BASIC_MEDICAL_SCHEMES = ("resident", "employee", "newborn", "military")
 
 
 def _medical(ctx: Context) -> exp.Expr:
-    covered = paren(exp.or_(col("medical_insurance", "m"),
-                            col("medical_scheme", "m").isin(*[text(c) for c in BASIC_MEDICAL_SCHEMES])))
+    scheme = exp.Coalesce(this=col("medical_scheme", "m"), expressions=[text("")])
+    covered = paren(exp.or_(exp.Coalesce(this=col("medical_insurance", "m"), expressions=[exp.false()]),
+                            scheme.isin(*[text(c) for c in BASIC_MEDICAL_SCHEMES])))
     return paren(exp.and_(covered, known_by(col("insured_since", "m"), ctx.ref_date, ctx.dialect)))
 
 
