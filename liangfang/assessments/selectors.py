@@ -111,6 +111,7 @@ class Explanation:
     verdict: str
     verdict_text: str
     lines: list[Line]
+    region: Region | None = None  # the village or county explained
     # the subject's data changed after the run: the result may be out of date (households only)
     stale: bool = False
 
@@ -191,7 +192,7 @@ def area_explanation(run: AssessmentRun, region: Region, lang: str = "zh") -> Ex
     result = _subject(run, level, region.pk, row.verdict, row.people, row.parent_id)
     ex = explainer(run)
     return Explanation(run, level, f"{region.name}（{region.code}）", result.verdict,
-                       ex.verdict_text(level, result, lang), ex.lines(level, result, (), lang))
+                       ex.verdict_text(level, result, lang), ex.lines(level, result, (), lang), region)
 
 
 def find_region(code: str, level: str) -> Region:
