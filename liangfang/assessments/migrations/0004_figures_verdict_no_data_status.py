@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0002_pack_snapshot_text'),
+        ('assessments', '0003_measures_sampling'),
     ]
 
     operations = [
