@@ -30,7 +30,9 @@ PROVINCE_PREFIXES = frozenset(
         "65", "71", "81", "82",
     }
 )
-_EARLIEST_BIRTH = dt.date(1890, 1, 1)
+# GB 11643 accepts any real calendar date; a birth before this day is valid but implausible for a
+# living person, so the registry may warn (ResidentId.implausible_birth), never refuse.
+PLAUSIBLE_BIRTH_FROM = dt.date(1900, 1, 1)
 
 
 class ResidentIdError(ValueError):
@@ -53,6 +55,14 @@ class ResidentId:
     def age_on(self, day: dt.date) -> int:
         """Full years of age on ``day``."""
         return age_on(self.birth_date, day)
+
+    @property
+    def implausible_birth(self) -> Text | None:
+        """A warning for a birth date before 1900: valid, but check it."""
+        if self.birth_date >= PLAUSIBLE_BIRTH_FROM:
+            return None
+        return Text(f"身份证号码 {self.number} 的出生日期 {self.birth_date.isoformat()} 早于 1900 年，号码有效但请核实",
+                    f"birth date {self.birth_date.isoformat()} in {self.number} is before 1900: valid, but check it")
 
 
 def age_on(birth: dt.date, day: dt.date) -> int:
@@ -90,10 +100,10 @@ def _parse_birth(text: str, digits: str, today: dt.date | None) -> dt.date:
             text, "date", Text(f"身份证号码 {text} 的出生日期 {digits} 不是有效日期",
                                f"birth date {digits} in {text} is not a valid date")
         ) from None
-    if (born > today if today is not None else _after_today(born)) or born < _EARLIEST_BIRTH:
+    if born > today if today is not None else _after_today(born):
         raise ResidentIdError(
-            text, "date", Text(f"身份证号码 {text} 的出生日期 {born.isoformat()} 不在合理范围内",
-                               f"birth date {born.isoformat()} in {text} is out of range")
+            text, "date", Text(f"身份证号码 {text} 的出生日期 {born.isoformat()} 晚于今天",
+                               f"birth date {born.isoformat()} in {text} is after today")
         )
     return born
 

@@ -57,7 +57,7 @@ def test_region_code_is_not_tied_to_birth_year() -> None:
 
 
 @given(
-    born=st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2020, 12, 31)),
+    born=st.dates(min_value=dt.date(1000, 1, 1), max_value=dt.date(2020, 12, 31)),
     seq=st.integers(min_value=0, max_value=499),
     sex=st.sampled_from(["male", "female"]),
 )
@@ -83,3 +83,18 @@ def test_mask_keeps_region_and_last_four() -> None:
 def test_age_on_birthday_boundaries() -> None:
     assert age_on(dt.date(2014, 9, 1), dt.date(2020, 8, 31)) == 5
     assert age_on(dt.date(2014, 9, 1), dt.date(2020, 9, 1)) == 6
+
+
+def test_a_birth_before_1900_is_valid_with_a_warning() -> None:
+    number = make_resident_id("220802", dt.date(1899, 12, 31), 3, "male")
+    rid = parse_resident_id(number)
+    assert rid.birth_date == dt.date(1899, 12, 31)
+    assert rid.implausible_birth is not None and "1899-12-31" in rid.implausible_birth.zh
+    assert parse_resident_id(make_resident_id("220802", dt.date(1900, 1, 1), 3, "male")).implausible_birth is None
+
+
+def test_a_date_that_does_not_exist_is_refused_whatever_the_century() -> None:
+    first17 = "220802" + "18990229" + "003"
+    with pytest.raises(ResidentIdError) as err:
+        parse_resident_id(first17 + check_character(first17))
+    assert err.value.fault == "date"

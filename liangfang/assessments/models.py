@@ -10,7 +10,7 @@ from ..policy.schema import Pack
 from ..registry.models import Region
 
 STATUS_CHOICES = [("pass", "达标"), ("fail", "未达标"), ("no_data", "无数据"), ("pending", "待核查")]
-VERDICT_CHOICES = [("pass", "达标"), ("fail", "未达标"), ("pending", "待核查")]
+VERDICT_CHOICES = [("pass", "达标"), ("fail", "未达标"), ("no_data", "无法判定"), ("pending", "待核查")]
 LEVEL_CHOICES = [("member", "成员"), ("household", "农户"), ("village", "行政村"), ("county", "县")]
 
 
@@ -47,6 +47,8 @@ class HouseholdResult(models.Model):
     village_id = models.BigIntegerField("行政村")
     people = models.PositiveIntegerField("人口")
     verdict = models.CharField("结论", max_length=8, choices=VERDICT_CHOICES)
+    # the household's status when assessed: with the verdict it finds 应退未退 and 疑似错退
+    status = models.CharField("农户状态", max_length=12, blank=True, default="")
 
     class Meta:
         verbose_name = "农户评估结果 household result"

@@ -17,7 +17,7 @@ from ..engine.results import MemberResult as EngineMember
 from ..engine.results import Outcome, SubjectResult, normalize
 from ..engine.rules import AREA_FUNCTIONS
 from ..prepared import Prepared
-from ..registry.models import Household, Member, Region
+from ..registry.models import ChangeRecord, Household, Member, Region
 from .models import AreaResult, AssessmentRun, FactValue, HouseholdResult, IndicatorResult, MemberResult
 
 
@@ -112,6 +112,8 @@ class Explanation:
     verdict_text: str
     lines: list[Line]
     region: Region | None = None  # the village or county explained
+    # the subject's data changed after the run: the result may be out of date (households only)
+    stale: bool = False
 
 
 _EXPLAINERS: dict[tuple[str, int, str], Explainer] = {}
@@ -171,7 +173,14 @@ def household_explanation(run: AssessmentRun, household: Household, lang: str = 
     result, members = household_result(run, household, row)
     ex = explainer(run)
     return Explanation(run, "household", household.number, result.verdict,
-                       ex.verdict("household", result.verdict, lang), ex.lines("household", result, members, lang))
+                       ex.verdict_text("household", result, lang), ex.lines("household", result, members, lang),
+                       stale=changed_since(run, household))
+
+
+def changed_since(run: AssessmentRun, household: Household) -> bool:
+    """Whether the household (its own data, members, incomes, deliveries: every write goes through
+    a service that records a change with its household number) changed after the run started."""
+    return ChangeRecord.objects.filter(household_number=household.number, at__gt=run.started_at).exists()
 
 
 def area_explanation(run: AssessmentRun, region: Region, lang: str = "zh") -> Explanation:
@@ -183,7 +192,7 @@ def area_explanation(run: AssessmentRun, region: Region, lang: str = "zh") -> Ex
     result = _subject(run, level, region.pk, row.verdict, row.people, row.parent_id)
     ex = explainer(run)
     return Explanation(run, level, f"{region.name}（{region.code}）", result.verdict,
-                       ex.verdict(level, result.verdict, lang), ex.lines(level, result, (), lang), region)
+                       ex.verdict_text(level, result, lang), ex.lines(level, result, (), lang), region)
 
 
 def find_region(code: str, level: str) -> Region:

@@ -13,8 +13,8 @@ from .app import app, console, fail, migrate, setup_django
 from .progress import progress_bar
 from .text import bi, language, said
 
-MARKS = {"pass": "[green]✓[/]", "fail": "[red]✗[/]", "no_data": "[red]✗[/]", "pending": "[yellow]…[/]"}
-VERDICT_STYLE = {"pass": "green", "fail": "red", "pending": "yellow"}
+MARKS = {"pass": "[green]✓[/]", "fail": "[red]✗[/]", "no_data": "[yellow]?[/]", "pending": "[yellow]…[/]"}
+VERDICT_STYLE = {"pass": "green", "fail": "red", "no_data": "yellow", "pending": "yellow"}
 
 
 def _lang() -> str:
@@ -33,13 +33,21 @@ def summary_table(summary: dict[str, Any], year: int, pack: str) -> Table:
     table.add_row(bi("评估户数", "households assessed"), f"{h['assessed']:,}")
     table.add_row(bi("达到脱贫标准", "meeting the exit standard"),
                   f"{h['meeting']:,}（{_pct(h['meeting'], h['assessed'])}）")
-    table.add_row(bi("未达标户 / 人", "not meeting: households / people"),
-                  f"{h['assessed'] - h['meeting']:,} / {h['poor_people']:,}")
-    table.add_row(bi("行政村达到出列标准", "villages meeting the standard"), f"{v['meeting']:,} / {v['villages']:,}")
-    table.add_row(bi("其中贫困村", "of which poor villages"), f"{v['poor_meeting']:,} / {v['poor_villages']:,}")
+    table.add_row(bi("未达标户", "households failing the standard"), f"{h['failing']:,}")
+    table.add_row(bi("数据缺失无法判定户", "households that cannot be judged (data missing)"), f"{h['no_data']:,}")
+    table.add_row(bi("未脱贫户 / 人（按状态，贫困发生率口径）", "poor by status: households / people (incidence)"),
+                  f"{h['poor_households']:,} / {h['poor_population']:,}")
+    table.add_row(bi("应退未退户 / 人（未脱贫但达标）", "meeting the standard, not exited: households / people"),
+                  f"{h['should_exit_households']:,} / {h['should_exit_people']:,}")
+    table.add_row(bi("疑似错退户 / 人（已脱贫但未达标）", "exited but failing the standard: households / people"),
+                  f"{h['suspected_wrong_exit_households']:,} / {h['suspected_wrong_exit_people']:,}")
+    # 出列 applies to poor villages; the others' village indicators are reported, not a verdict
+    table.add_row(bi("贫困村达到出列标准", "poor villages meeting the exit standard"),
+                  f"{v['poor_meeting']:,} / {v['poor_villages']:,}")
     for c in summary["counties"]:
         verdict = c["verdict"]
         text = {"pass": bi("达到摘帽标准", "meets the standard"), "fail": bi("未达到", "does not meet"),
+                "no_data": bi("无法判定（缺数据）", "cannot be judged (data missing)"),
                 "pending": bi("计算指标待第三方评估", "awaiting verification")}[verdict]
         incidence = "—" if c["poverty_incidence"] is None else f"{Decimal(c['poverty_incidence']):.3f}%"
         table.add_row(bi(f"县 {c['code']} 贫困发生率", f"county {c['code']} poverty incidence"),
@@ -259,3 +267,48 @@ def export_parquet(out: Path = typer.Option(..., "--out", help=bi("输出目录"
     for name, rows in written.items():
         console.print(f"  {name}.parquet  {rows:,}")
     console.print(bi(f"已导出到 {out}", f"exported to {out}"))
+
+
+@app.command(help=bi("列出一个区域的应退未退户、疑似错退户和数据缺失户（按指标）",
+                     "List a region's households meeting the standard but not exited (应退未退), exited but "
+                     "failing it (疑似错退), and those an indicator cannot judge for missing data"))
+def differences(
+    region: str = typer.Argument(..., help=bi("区划代码（县、乡镇或行政村）",
+                                              "region code (county, township or village)")),
+    year: int = typer.Option(..., "--year", help=bi("评估年度", "assessment year")),
+    pack: str | None = typer.Option(None, "--pack", help=bi("政策包（默认该年最近一次评估）",
+                                                            "pack (default: the year's latest run)")),
+) -> None:
+    setup_django()
+    from liangfang.assessments import selectors
+    from liangfang.assessments.differences import Listed, area_differences
+    from liangfang.registry.models import Region
+    from liangfang.registry.services.errors import NotFound
+
+    lang = _lang()
+    try:
+        run = selectors.run_for(year, pack)
+        area = Region.objects.filter(code=region).first()
+        if area is None:
+            raise NotFound(f"找不到区划 {region} / no region {region}")
+    except NotFound as err:
+        raise fail(str(err)) from None
+    found = area_differences(run, area)
+    policy = run.policy()
+
+    def show(title: str, rows: list[Listed]) -> None:
+        console.print(f"[bold]{title}[/]：{len(rows):,}" if lang == "zh" else f"[bold]{title}[/]: {len(rows):,}",
+                      highlight=False)
+        for h in rows:
+            console.print(f"  {h.number}  {h.village}  {h.people} {bi('人', 'people')}", highlight=False)
+    console.print(f"{area.name}（{area.code}）— {run.year} {run.pack} {run.pack_version}", highlight=False)
+    show(bi("应退未退（未脱贫但达到标准）", "meeting the standard but not exited"), found.should_exit)
+    show(bi("疑似错退（已脱贫但未达到标准）", "exited but failing the standard"), found.suspected_wrong_exit)
+    console.print(bi(f"数据缺失无法判定的户（按指标，共 {found.data_gap_households:,} 户）",
+                     f"households lacking data, per indicator ({found.data_gap_households:,} in all)"),
+                  highlight=False)
+    indicators = policy.indicators("household")
+    for name, rows in found.data_gaps.items():
+        label = name if name not in indicators else (
+            indicators[name].name.zh if lang == "zh" else indicators[name].name.en)
+        show(f"  {label}", rows)

@@ -46,7 +46,7 @@ def list_packs() -> None:
         except PackError as err:
             table.add_row(name, "[red]✗[/]", escape(str(err.problems[0])), "", "", "")
             continue
-        counts = f"{len(pack.household_indicators)} + {len(pack.village_indicators)} + {len(pack.county_indicators)}"
+        counts = pack.indicator_counts()
         table.add_row(name, pack.version, _t(pack.jurisdiction), f"{pack.years[0]}–{pack.years[1]}", counts,
                       pack.extends or "—")
     console.print(table)
@@ -114,6 +114,6 @@ def check(file: Path = typer.Argument(..., help=bi("政策包 YAML 文件", "pac
         raise fail(bi(f"共 {len(problems)} 处问题，请按行号修改后再校验",
                       f"{len(problems)} problem(s); fix them and check again"))
     assert pack is not None
-    counts = f"{len(pack.household_indicators)}+{len(pack.village_indicators)}+{len(pack.county_indicators)}"
+    counts = pack.indicator_counts().replace(" ", "")
     console.print(f"[green]✓[/] {file}: " + bi(f"政策包 {pack.pack} {pack.version} 有效（指标 {counts}）",
                                                 f"pack {pack.pack} {pack.version} is valid ({counts} indicators)"))

@@ -68,6 +68,7 @@ HOUSEHOLD_FIELDS: tuple[Field, ...] = (
     Field("housing_area", "住房面积（㎡）", "housing area (m²)", "decimal",
           minimum=_d("0"), maximum=_d("10000")),
     Field("housing_grade", "住房安全等级", "housing grade", "code", codes="housing_grade"),
+    Field("housing_appraised_on", "住房鉴定日期", "housing appraised on", "date"),
     Field("housing_safety_via", "住房安全保障方式", "housing made safe by", "code",
           codes="housing_safety_via"),
     Field("housing_renovated_year", "危房改造年度", "renovation year", "int",
@@ -83,6 +84,7 @@ HOUSEHOLD_FIELDS: tuple[Field, ...] = (
           minimum=_d("0"), maximum=_d("1440")),
     Field("water_days_without", "年断水天数", "days without water", "int",
           minimum=_d("0"), maximum=_d("366")),
+    Field("water_surveyed_on", "饮水核查日期", "water surveyed on", "date"),
     Field("power_living", "通生活用电", "household power", "bool"),
     Field("power_production", "通生产用电", "production power", "bool"),
     Field("road_type", "入户路类型", "road to the door", "code", codes="road_type"),
@@ -112,6 +114,8 @@ MEMBER_FIELDS: tuple[Field, ...] = (
     Field("school_status", "在校生状况", "school status", "code", codes="school_status"),
     Field("school_exemption", "免于入学情形", "school exemption", "code",
           codes="school_exemption"),
+    Field("compulsory_completed", "已完成义务教育（初中毕业）", "finished junior secondary school", "bool"),
+    Field("school_status_on", "在校生状况核实日期", "school status checked on", "date"),
     Field("health_status", "健康状况", "health", "code", codes="health_status", sensitive=True),
     Field("disability_grade", "残疾等级", "disability grade", "code", codes="disability_grade",
           sensitive=True),
@@ -120,10 +124,13 @@ MEMBER_FIELDS: tuple[Field, ...] = (
     Field("months_worked", "务工时间（月）", "months worked", "int",
           minimum=_d("0"), maximum=_d("12")),
     Field("medical_insurance", "参加基本医疗保险", "basic medical insurance", "bool"),
+    Field("medical_scheme", "基本医疗保障类型", "basic medical cover", "code", codes="medical_scheme"),
+    Field("insured_since", "参保起始日期", "insured since", "date"),
     Field("serious_illness_insurance", "参加大病保险", "serious-illness insurance", "bool"),
     Field("pension_insurance", "参加基本养老保险", "pension insurance", "bool"),
     Field("family_doctor", "家庭医生签约", "family doctor contract", "bool"),
     Field("phone", "成员联系电话", "member phone", "phone", max_length=20, sensitive=True),
+    Field("joined_on", "增员日期", "joined on", "date"),
 )
 
 

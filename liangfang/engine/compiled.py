@@ -88,6 +88,8 @@ def parameters_for(pack: Pack, year: int) -> dict[str, tuple[Decimal, str]]:
     params: dict[str, tuple[Decimal, str]] = {name: (p.value, p.unit) for name, p in pack.parameters.items()}
     if year in pack.poverty_lines.years:
         params["poverty_line"] = (pack.poverty_line(year), "yuan")
+    if year - 1 in pack.poverty_lines.years:
+        params["previous_poverty_line"] = (pack.poverty_line(year - 1), "yuan")
     monitoring = pack.monitoring_line(year)
     if monitoring is not None:
         params["monitoring_line"] = (monitoring, "yuan")

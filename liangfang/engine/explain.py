@@ -4,7 +4,7 @@
 '3,812'
 
 Each indicator gives one sentence from the pack's ``explain`` template with the stored values
-filled in, followed by the outcome: 「人均纯收入 3,812 元 < 扶贫标准 4,000 元 — 未达标」.
+filled in, followed by the outcome: 「人均纯收入 3,812 元，未超过扶贫标准 4,000 元 — 未达标」.
 """
 
 from __future__ import annotations
@@ -28,19 +28,23 @@ from .rules import AREA_FUNCTIONS, Checked, Scope, check_rule
 OUTCOME = {
     "pass": ("达标", "met"),
     "fail": ("未达标", "not met"),
-    "no_data": ("未达标（无数据）", "not met (no data)"),
+    "no_data": ("无法判定（缺数据）", "cannot be judged (data missing)"),
     "pending": ("待核查", "pending verification"),
 }
-MARK = {"pass": "✓", "fail": "✗", "no_data": "✗", "pending": "…"}
+MARK = {"pass": "✓", "fail": "✗", "no_data": "?", "pending": "…"}
+CANNOT_JUDGE = ("无法判定", "cannot be judged")
 VERDICT = {
     "household": {"pass": ("达到脱贫标准", "meets the exit standard"),
                   "fail": ("未达到脱贫标准", "does not meet the exit standard"),
+                  "no_data": CANNOT_JUDGE,
                   "pending": ("待核查", "pending verification")},
     "village": {"pass": ("达到出列标准", "meets the village exit standard"),
                 "fail": ("未达到出列标准", "does not meet the village exit standard"),
+                "no_data": CANNOT_JUDGE,
                 "pending": ("待核查", "pending verification")},
     "county": {"pass": ("达到摘帽标准", "meets the county exit standard"),
                "fail": ("未达到摘帽标准", "does not meet the county exit standard"),
+               "no_data": CANNOT_JUDGE,
                "pending": ("计算指标之外待第三方评估", "awaiting third-party verification")},
 }
 
@@ -97,6 +101,7 @@ class Line:
     status: str
     sentence: str
     members: tuple[str, ...] = ()
+    in_verdict: bool = True  # false: reported beside the verdict (income stability), not a need
 
     def text(self, lang: str = "zh") -> str:
         zh, en = OUTCOME[self.status]
@@ -215,9 +220,33 @@ class Explainer:
             sentence = self.sentence(level, indicator, status, result.values, counts, lang)
             member_lines = tuple(self.member_line(indicator, m, lang) for m in by_indicator.get(name, []))
             out.append(Line(name, indicator.name.zh if lang == "zh" else indicator.name.en, status, sentence,
-                            member_lines))
+                            member_lines, indicator.in_verdict))
         return out
 
     def verdict(self, level: str, verdict: str, lang: str = "zh") -> str:
         zh, en = VERDICT[level][verdict]
         return zh if lang == "zh" else en
+
+    def verdict_text(self, level: Level, result: SubjectResult, lang: str = "zh") -> str:
+        """The verdict; one that cannot be judged names what is missing:
+        「无法判定：缺少 住房未鉴定；断水天数无数据」."""
+        text = self.verdict(level, result.verdict, lang)
+        if level == "village" and result.values.get("is_poor_village") is False:
+            # 出列 is for poor villages (贫困村); another village's indicators are only reported
+            return "非贫困村，不作出列判定（各项指标仅供参考）" if lang == "zh" else \
+                "not a poor village: no exit verdict (indicators for reference)"
+        if result.verdict != "no_data":
+            return text
+        missing: list[str] = []
+        indicators = self.pack.indicators(level)
+        for name, status in result.statuses.items():
+            if status != "no_data" or name not in indicators or not indicators[name].in_verdict:
+                continue
+            indicator = indicators[name]
+            found = self.missing(level, indicator, result.values, lang) if indicator.per != "member" else []
+            if not found:
+                found = [indicator.name.zh if lang == "zh" else indicator.name.en]
+            missing += [m for m in found if m not in missing]
+        if lang == "zh":
+            return f"{text}：缺少 {'；'.join(missing)}"
+        return f"{text}: missing {'; '.join(missing)}"

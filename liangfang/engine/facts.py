@@ -4,11 +4,14 @@ A fact belongs to a level (member, household, village, county) and is a column o
 fact table, computed from the registry tables (``registry_household``, ``registry_member``,
 ``registry_incomerecord``, ``registry_region``, ``registry_villagefacilities``; on DuckDB the
 Parquet files of ``liangfang.layout`` under the same names). Only columns of the analytic
-layout are read, so every engine sees the same data. Inactive members never count.
+layout are read, so every engine sees the same data. Facts are pinned to the year: members count
+when they were members on the pack's reference date of the year (``member_in_year``), and dated
+facts (school status, medical cover, housing grade, water) are read as of that day.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
@@ -18,11 +21,14 @@ from sqlglot import exp
 from .sqlparts import (
     Dialect,
     age_on,
+    as_of,
     case,
     cents_sum,
     cents_to_yuan,
     col,
     count_if,
+    date_literal,
+    known_by,
     nullif_blank,
     num,
     paren,
@@ -38,12 +44,35 @@ Kind = Literal["bool", "int", "money", "decimal", "rate", "text"]
 
 @dataclass(frozen=True)
 class Context:
-    """What a fact's SQL may depend on besides the data: the dialect, the year, the age date."""
+    """What a fact's SQL may depend on besides the data: the dialect, the year, the reference
+    date of the year (ages, membership and dated facts are read as of that day)."""
 
     dialect: Dialect
     year: int
     ref_month: int = 8
     ref_day: int = 31
+
+    @property
+    def ref_date(self) -> dt.date:
+        return dt.date(self.year, self.ref_month, self.ref_day)
+
+
+def member_in_year(ctx: Context, table: str | None = None) -> exp.Expr:
+    """A member of the household on the reference date: born and joined by then (a blank joining
+    date: a member since registration) and not yet left (active, or left after it)."""
+    day = date_literal(ctx.ref_date, ctx.dialect)
+    left_after = exp.GT(this=col("left_on", table), expression=day)
+    still_in = paren(exp.or_(col("is_active", table), left_after))
+    born = exp.LTE(this=col("birth_date", table), expression=day.copy())
+    return exp.and_(still_in, known_by(col("joined_on", table), ctx.ref_date, ctx.dialect), born)
+
+
+def _dated(name: str, table: str, recorded_on: str, blank: bool = False) -> Callable[[Context], exp.Expr]:
+    """A column read as of the reference date: NULL (unknown then) when recorded after it."""
+    def build(ctx: Context) -> exp.Expr:
+        value: exp.Expr = nullif_blank(col(name, table)) if blank else col(name, table)
+        return as_of(value, col(recorded_on, table), ctx.ref_date, ctx.dialect)
+    return build
 
 
 @dataclass(frozen=True)
@@ -103,11 +132,23 @@ fact("age", "member", "int", "年龄", "age",
 fact("sex", "member", "text", "性别", "sex", "registry_member.sex", _c("sex", "m"), codes="sex")
 fact("relation", "member", "text", "与户主关系", "relation to head", "registry_member.relation",
      _c("relation", "m"), codes="relation")
+_SCHOOL_MISSING = {"missing_zh": "在校生状况在基准日后才核实",
+                   "missing_en": "school status checked after the reference date"}
 fact("in_school", "member", "bool", "在校", "in school",
-     "school_status is anything but 'not_in_school' (pre-school counts as in school)",
-     lambda ctx: paren(exp.NEQ(this=col("school_status", "m"), expression=text("not_in_school"))))
-fact("school_status", "member", "text", "在校生状况", "school status", "registry_member.school_status",
-     _c("school_status", "m"), codes="school_status")
+     "school_status is anything but 'not_in_school' (pre-school counts as in school); unknown when the status "
+     "was checked (school_status_on) after the reference date",
+     lambda ctx: as_of(paren(exp.NEQ(this=col("school_status", "m"), expression=text("not_in_school"))),
+                       col("school_status_on", "m"), ctx.ref_date, ctx.dialect), **_SCHOOL_MISSING)
+fact("school_status", "member", "text", "在校生状况", "school status",
+     "registry_member.school_status, as of the reference date (school_status_on)",
+     _dated("school_status", "m", "school_status_on"), codes="school_status", **_SCHOOL_MISSING)
+fact("compulsory_completed", "member", "bool", "已完成义务教育", "finished compulsory school",
+     "finished junior secondary school (初中毕业: registry_member.compulsory_completed) or educated beyond it "
+     "(文化程度 高中 or 大专及以上), as of the reference date (school_status_on)",
+     lambda ctx: as_of(paren(exp.or_(exp.Coalesce(this=col("compulsory_completed", "m"), expressions=[exp.false()]),
+                                     exp.Coalesce(this=col("education", "m"), expressions=[text("")])
+                                     .isin(text("senior"), text("college")))),
+                       col("school_status_on", "m"), ctx.ref_date, ctx.dialect), **_SCHOOL_MISSING)
 fact("school_exemption", "member", "text", "免于入学情形", "school exemption",
      "registry_member.school_exemption: none, home_teaching (送教上门) or health",
      _c("school_exemption", "m"), codes="school_exemption")
@@ -117,8 +158,23 @@ fact("disability_grade", "member", "text", "残疾等级", "disability grade", "
      _c("disability_grade", "m"), codes="disability_grade")
 fact("labor_ability", "member", "text", "劳动技能", "labour ability", "registry_member.labor_ability",
      _c("labor_ability", "m"), codes="labor_ability")
-fact("medical_insurance", "member", "bool", "参加基本医疗保险", "basic medical insurance",
-     "enrolled in 城乡居民基本医疗保险 (registry_member.medical_insurance)", _c("medical_insurance", "m"))
+BASIC_MEDICAL_SCHEMES = ("resident", "employee", "newborn", "military")
+
+
+def _medical(ctx: Context) -> exp.Expr:
+    scheme = exp.Coalesce(this=col("medical_scheme", "m"), expressions=[text("")])
+    covered = paren(exp.or_(exp.Coalesce(this=col("medical_insurance", "m"), expressions=[exp.false()]),
+                            scheme.isin(*[text(c) for c in BASIC_MEDICAL_SCHEMES])))
+    return paren(exp.and_(covered, known_by(col("insured_since", "m"), ctx.ref_date, ctx.dialect)))
+
+
+fact("medical_insurance", "member", "bool", "有基本医疗保障", "basic medical cover",
+     "any basic medical scheme on the reference date: 城乡居民医保 (registry_member.medical_insurance) or "
+     "medical_scheme 职工医保, newborn (随父母) or serving soldier; from insured_since (blank: always)",
+     _medical)
+fact("medical_scheme", "member", "text", "基本医疗保障类型", "basic medical cover type",
+     "registry_member.medical_scheme (blank = 城乡居民医保 or none, as medical_insurance says)",
+     _blank("medical_scheme", "m"), codes="medical_scheme", missing_zh="未填", missing_en="not recorded")
 fact("serious_illness_insurance", "member", "bool", "参加大病保险", "serious-illness insurance",
      "registry_member.serious_illness_insurance", _c("serious_illness_insurance", "m"))
 fact("pension_insurance", "member", "bool", "参加基本养老保险", "basic pension insurance",
@@ -145,6 +201,10 @@ fact("per_capita_net_income", "household", "money", "人均纯收入", "per-capi
      "net_income / income record household_size, rounded to the fen (halves away from zero)",
      lambda ctx: cents_to_yuan(round_half_away(col("net_cents", "i"), col("household_size", "i")), ctx.dialect),
      unit="yuan", **_MISSING_INCOME)
+fact("previous_per_capita_net_income", "household", "money", "上年人均纯收入", "previous year's per-capita income",
+     "per-capita net income from the previous year's income record (as per_capita_net_income)",
+     lambda ctx: cents_to_yuan(round_half_away(col("net_cents", "ip"), col("household_size", "ip")), ctx.dialect),
+     unit="yuan", missing_zh="无上年收入记录", missing_en="no income record for the previous year")
 fact("assistance_income", "household", "money", "低保及特困供养金", "social assistance income",
      "transfer_minimum_living + transfer_destitute_support of the year's income record",
      _yuan_of_cents("assist_cents", "i"), unit="yuan", **_MISSING_INCOME)
@@ -156,7 +216,8 @@ fact("poverty_attribute", "household", "text", "贫困户属性", "poverty attri
      "registry_household.poverty_attribute (blank = none)", _blank("poverty_attribute", "h"),
      codes="poverty_attribute")
 fact("housing_grade", "household", "text", "住房安全等级", "housing grade",
-     "appraised grade A/B/C/D (blank = not appraised)", _blank("housing_grade", "h"), codes="housing_grade",
+     "appraised grade A/B/C/D (blank = not appraised; unknown when appraised after the reference date)",
+     _dated("housing_grade", "h", "housing_appraised_on", blank=True), codes="housing_grade",
      missing_zh="住房未鉴定", missing_en="housing not appraised")
 fact("housing_safety_via", "household", "text", "住房安全保障方式", "how housing is made safe",
      "registry_household.housing_safety_via (blank = none recorded)", _blank("housing_safety_via", "h"),
@@ -167,13 +228,13 @@ def _housing_safe(ctx: Context) -> exp.Expr:
     year = num(ctx.year)
     moved_in = exp.and_(exp.NEQ(this=col("relocation_mode", "h"), expression=text("none")),
                         exp.LTE(this=col("relocation_year", "h"), expression=year))
-    grade = col("housing_grade", "h")
-    dangerous = grade.isin(text("C"), text("D"))
+    grade = _dated("housing_grade", "h", "housing_appraised_on", blank=True)(ctx)
+    dangerous = grade.copy().isin(text("C"), text("D"))
     renovated = exp.LTE(this=col("housing_renovated_year", "h"), expression=year)
     other_house = exp.EQ(this=col("housing_safety_via", "h"), expression=text("other_safe_house"))
     return case(
         (moved_in, exp.true()),
-        (grade.isin(text("A"), text("B")), exp.true()),
+        (grade.copy().isin(text("A"), text("B")), exp.true()),
         (exp.and_(dangerous, renovated), exp.true()),
         (other_house, exp.true()),
         (dangerous, exp.false()),
@@ -187,17 +248,20 @@ fact("housing_safe", "household", "bool", "住房安全", "housing safe",
 fact("relocation_mode", "household", "text", "易地搬迁方式", "relocation", "registry_household.relocation_mode",
      _c("relocation_mode", "h"), codes="relocation_mode")
 fact("water_litres_per_day", "household", "decimal", "人均日供水量", "water per person per day",
-     "registry_household.water_litres_per_day", _c("water_litres_per_day", "h"), unit="litres",
+     "registry_household.water_litres_per_day", _dated("water_litres_per_day", "h", "water_surveyed_on"), unit="litres",
      missing_zh="供水量无数据", missing_en="no water quantity data")
 fact("water_quality", "household", "text", "饮水水质", "water quality", "registry_household.water_quality",
-     _blank("water_quality", "h"), codes="water_quality", missing_zh="水质无数据", missing_en="no water quality data")
+     _dated("water_quality", "h", "water_surveyed_on", blank=True), codes="water_quality",
+     missing_zh="水质无数据", missing_en="no water quality data")
 fact("water_piped", "household", "bool", "自来水入户", "piped water", "registry_household.water_piped",
-     _c("water_piped", "h"), missing_zh="是否入户无数据", missing_en="no piped-water data")
+     _dated("water_piped", "h", "water_surveyed_on"),
+     missing_zh="是否入户无数据", missing_en="no piped-water data")
 fact("water_fetch_minutes", "household", "int", "往返取水时间", "water-fetching trip",
-     "registry_household.water_fetch_minutes (round trip)", _c("water_fetch_minutes", "h"), unit="minutes",
+     "registry_household.water_fetch_minutes (round trip)", _dated("water_fetch_minutes", "h", "water_surveyed_on"),
+     unit="minutes",
      missing_zh="取水时间无数据", missing_en="no fetching-time data")
 fact("water_days_without", "household", "int", "年断水天数", "days without water",
-     "registry_household.water_days_without", _c("water_days_without", "h"), unit="days",
+     "registry_household.water_days_without", _dated("water_days_without", "h", "water_surveyed_on"), unit="days",
      missing_zh="断水天数无数据", missing_en="no data on days without water")
 fact("power_living", "household", "bool", "通生活用电", "household electricity",
      "registry_household.power_living", _c("power_living", "h"))
@@ -262,15 +326,30 @@ for _lvl, _agg in (("village", "p"), ("county", "p")):
          "households registered in the registry (registered poor or not)", _coalesce0("households", _agg),
          unit="households")
     fact("poor_population", _lvl, "int", "贫困人口", "poor population",  # type: ignore[arg-type]
-         "active members of assessed households that do not meet the household standard",
-         _coalesce0("poor_people", "e"), unit="people")
-    fact("poor_households", _lvl, "int", "未达标贫困户", "households not meeting the standard",  # type: ignore[arg-type]
-         "assessed households whose verdict is not 'pass'", _coalesce0("poor_households", "e"), unit="households")
+         "active members of registered households not exited (status 未脱贫 or 返贫): the official count, "
+         "whatever the verdicts say", _coalesce0("poor_people", "e"), unit="people")
+    fact("poor_households", _lvl, "int", "未脱贫户", "poor households",  # type: ignore[arg-type]
+         "registered households not exited (status 未脱贫 or 返贫)", _coalesce0("poor_households", "e"),
+         unit="households")
+    fact("should_exit_households", _lvl, "int", "应退未退户", "households meeting the standard, not exited",  # type: ignore[arg-type]
+         "households not exited whose verdict is 'pass' (应退未退)", _coalesce0("should_exit_households", "e"),
+         unit="households")
+    fact("should_exit_people", _lvl, "int", "应退未退人口", "people meeting the standard, not exited",  # type: ignore[arg-type]
+         "active members of the 应退未退 households", _coalesce0("should_exit_people", "e"), unit="people")
+    fact("suspected_wrong_exit_households", _lvl, "int", "疑似错退户",  # type: ignore[arg-type]
+         "exited households failing the standard", "exited households whose verdict is 'fail' (疑似错退)",
+         _coalesce0("suspected_wrong_exit_households", "e"), unit="households")
+    fact("suspected_wrong_exit_people", _lvl, "int", "疑似错退人口",  # type: ignore[arg-type]
+         "people of exited households failing the standard", "active members of the 疑似错退 households",
+         _coalesce0("suspected_wrong_exit_people", "e"), unit="people")
+    fact("data_gap_households", _lvl, "int", "数据缺失无法判定户", "households that cannot be judged",  # type: ignore[arg-type]
+         "assessed households whose verdict is 'no_data': no indicator fails, one lacks data",
+         _coalesce0("data_gap_households", "e"), unit="households")
     fact("assessed_households", _lvl, "int", "评估户数", "households assessed",  # type: ignore[arg-type]
          "households in the pack's scope (registered poor households by default)",
          _coalesce0("assessed", "e"), unit="households")
     fact("poverty_incidence", _lvl, "rate", "贫困发生率", "poverty incidence",  # type: ignore[arg-type]
-         "poor_population × 100 / rural_population (percent)",
+         "poor_population × 100 / rural_population (percent): the official, status-based 贫困发生率",
          lambda ctx: percent(exp.Coalesce(this=col("poor_people", "e"), expressions=[num(0)]), col("people", "p")),
          unit="percent", missing_zh="无人口数据", missing_en="no population")
     fact("is_western", _lvl, "bool", "西部地区", "western region",  # type: ignore[arg-type]
@@ -335,5 +414,7 @@ def _combined(ctx: Context) -> exp.Expr:
 
 
 fact("combined_poverty_incidence", "county", "rate", "综合贫困发生率", "combined poverty incidence",
-     "(poor + missed-poor + wrongly exited people) × 100 / rural population; needs the verification inputs",
+     "(remaining poor by status + missed-poor + wrongly exited people) × 100 / rural population, each person "
+     "once: the wrongly exited have exited, so none of them is among the remaining poor; needs the "
+     "verification inputs",
      _combined, unit="percent", **_INPUT)

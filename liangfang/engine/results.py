@@ -26,6 +26,10 @@ BASE_VALUES: dict[Level, tuple[str, ...]] = {
     "village": ("rural_population", "poor_population", "poverty_incidence", "is_poor_village"),
     "county": ("rural_population", "poor_population", "poverty_incidence", "villages", "poor_villages"),
 }
+# Kept for every area whatever the pack's rules name: the official poor, the verdicts that differ
+# from the status (应退未退, 疑似错退) and the households that cannot be judged.
+AREA_TALLIES = ("poor_households", "assessed_households", "should_exit_households", "should_exit_people",
+                "suspected_wrong_exit_households", "suspected_wrong_exit_people", "data_gap_households")
 SOURCES: dict[str, tuple[str, str, str]] = {  # level -> (eval table, fact table, key)
     "household": ("lf_household_eval", "lf_household", "household_id"),
     "village": ("lf_village_eval", "lf_village", "village_id"),
@@ -44,11 +48,17 @@ class ValueColumn:
 def value_columns(compiled: CompiledPack, level: Level) -> list[ValueColumn]:
     known = facts_of(level)
     names = [n for n in BASE_VALUES[level] if n in known]
+    if level in ("village", "county"):
+        names += [n for n in AREA_TALLIES if n not in names]
     names += [n for n in compiled.value_facts(level) if n not in names]
     out = [ValueColumn(n, known[n].kind, known[n]) for n in names]
     if level in ("village", "county"):
         prefixes = {f.prefix: f for f in AREA_FUNCTIONS[level].values()}
-        seen = set()
+        # data gaps and exited households passing, per household indicator (and the verdict)
+        indicators = ("verdict", *(i.name for i in compiled.of("household")))
+        gaps = [f"{prefix}__{name}" for prefix in ("hd", "he") for name in indicators]
+        out += [ValueColumn(column, "int") for column in gaps]
+        seen = set(gaps)
         for column, _func, _ind in compiled.derived_columns(level):
             if column in seen:
                 continue

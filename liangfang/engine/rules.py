@@ -67,6 +67,13 @@ for _level in ("village", "county"):
                                            "assessed households whose result for the indicator is not 'pass'"),
         "households_passing": AreaFunction("households_passing", "hp", "number", "household",
                                            "assessed households that pass the indicator"),
+        "households_no_data": AreaFunction("households_no_data", "hd", "number", "household",
+                                           "assessed households the indicator cannot judge for lack of data"),
+        "exited_households_passing": AreaFunction("exited_households_passing", "he", "number", "household",
+                                                  "exited households that pass the indicator"),
+        "percent_members_passing": AreaFunction("percent_members_passing", "pq", "number", "household",
+                                                "share of the members a per-member indicator applies to who "
+                                                "pass it (percent): people, not households"),
         "percent_households_passing": AreaFunction("percent_households_passing", "hq", "number", "household",
                                                    "share of assessed households passing the indicator (percent)"),
     })

@@ -2,7 +2,7 @@
 or Parquet files (DuckDB ``COPY``).
 
 The SQL targets are named by the caller (the Django app knows its table names); their columns:
-- households: run_id, household_id, village_id, people, verdict
+- households: run_id, household_id, village_id, people, verdict, status (the household's)
 - areas: run_id, level, region_id, parent_id, people, verdict
 - indicators: run_id, level, subject_id, indicator, status, applicable, failing
 - members: run_id, household_id, member_id, resident_id, indicator, status
@@ -57,9 +57,10 @@ def sql_sink(compiled: CompiledPack, targets: SqlTargets, run_id: int) -> list[S
     steps: list[Step] = []
     run = num(run_id)
     hh = exp.select(run, col("household_id"), col("village_id"), col("people"),
-                    status_text(col("verdict"))).from_("lf_household_eval")
+                    status_text(col("verdict")), exp.Coalesce(this=col("status"), expressions=[text("")]),
+                    ).from_("lf_household_eval")
     steps.append(Step("写入农户结果 / household results", None, _insert(
-        targets.households, ["run_id", "household_id", "village_id", "people", "verdict"], hh)))
+        targets.households, ["run_id", "household_id", "village_id", "people", "verdict", "status"], hh)))
     for level, parent in (("village", "county_id"), ("county", None)):
         eval_table, _, key = SOURCES[level]
         area = exp.select(run.copy(), text(level), col(key), col(parent) if parent else exp.Null(), col("people"),
@@ -117,6 +118,8 @@ def parquet_sink(compiled: CompiledPack, directory: Path) -> list[Step]:
         if parent:
             columns.append(col(parent, "e"))
         columns += [col("people", "e"), status_text(col("verdict", "e")).as_("verdict")]
+        if level == "household":
+            columns.append(col("status", "e").as_("status"))
         for ind in compiled.of(lvl):
             columns.append(status_text(col(f"s_{ind.name}", "e")).as_(f"s_{ind.name}"))
             if ind.per_member:

@@ -8,6 +8,7 @@ amount, so comparisons with literals such as 4000 or 3218.3 are exact too).
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Literal
 
@@ -128,3 +129,20 @@ def age_on(birth_date: exp.Expr, year: int, month: int, day: int, dialect: Diale
 
 def nullif_blank(e: exp.Expr) -> exp.Nullif:
     return exp.Nullif(this=e, expression=text(""))
+
+
+def date_literal(day: dt.date, dialect: Dialect) -> exp.Expr:
+    """A date constant: ISO text on SQLite (its dates are ISO text), a DATE elsewhere."""
+    value = text(day.isoformat())
+    return value if dialect == "sqlite" else cast(value, "DATE")
+
+
+def known_by(column: exp.Expr, day: dt.date, dialect: Dialect) -> exp.Expr:
+    """A recording date that is blank (not dated: holds always) or on or before ``day``."""
+    return paren(exp.or_(exp.Is(this=column, expression=exp.Null()),
+                         exp.LTE(this=column.copy(), expression=date_literal(day, dialect))))
+
+
+def as_of(value: exp.Expr, recorded_on: exp.Expr, day: dt.date, dialect: Dialect) -> exp.Case:
+    """``value`` when it was recorded by ``day`` (or its date is blank), else NULL: unknown then."""
+    return case((known_by(recorded_on, day, dialect), value))

@@ -18,7 +18,7 @@ from decimal import Decimal
 from sqlglot import exp
 
 from .compiled import CompiledIndicator, CompiledPack
-from .facts import FACILITIES, Context, Level, facts_of, income_columns, member_aggregates
+from .facts import FACILITIES, Context, Level, facts_of, income_columns, member_aggregates, member_in_year
 from .sqlparts import Dialect, case, cast, col, count_if, num, paren, percent, text, to_cents
 
 TABLES = {
@@ -116,15 +116,28 @@ def status_expr(condition: exp.Expr, when_no_data: str) -> exp.Case:
 
 
 def verdict_expr(status_columns: list[str], table: str | None = None) -> exp.Expr:
+    """'fail' when an indicator fails; else 'no_data' (cannot be judged) when one lacks data: a
+    gap in the data is reported as such, never as a failure; else 'pending'; else 'pass'."""
     if not status_columns:
         return code("pass")
-    failed = exp.or_(*[col(c, table).isin(code("fail"), code("no_data")) for c in status_columns])
-    pending = exp.or_(*[exp.EQ(this=col(c, table), expression=code("pending")) for c in status_columns])
-    return case((failed, code("fail")), (pending, code("pending")), default=code("pass"))
+
+    def any_is(status: str) -> exp.Expr:
+        return exp.or_(*[exp.EQ(this=col(c, table), expression=code(status)) for c in status_columns])
+    return case((any_is("fail"), code("fail")), (any_is("no_data"), code("no_data")),
+                (any_is("pending"), code("pending")), default=code("pass"))
 
 
-def _active(table: str | None = None) -> exp.Expr:
-    return col("is_active", table)
+# Household statuses of the official (status-based) incidence: registered and not exited.
+REMAINING_STATUSES = ("not_exited", "relapsed")
+EXITED_STATUS = "exited"
+# Per-area tallies of the household results, summed from villages to counties (name -> doc).
+HOUSEHOLD_TALLIES = ("poor_people", "poor_households", "should_exit_households", "should_exit_people",
+                     "suspected_wrong_exit_households", "suspected_wrong_exit_people", "data_gap_households")
+
+
+def remaining(status: exp.Expr) -> exp.Expr:
+    """The household is registered and has not exited (未脱贫 or 返贫): poor by its status."""
+    return status.isin(*[text(s) for s in REMAINING_STATUSES])
 
 
 class StatementPlanner:
@@ -157,21 +170,30 @@ class StatementPlanner:
         return columns
 
     def household_facts(self) -> exp.Expr:
-        income = (exp.select(*income_columns(self.dialect)).from_(_t(TABLES["income"]))
-                  .where(exp.EQ(this=col("year"), expression=num(self.c.year))))
-        scope = self._in_scope("hh")
-        if scope is not None:
-            # amounts are turned into fen only for the households assessed
-            in_scope = exp.select(col("id", "hh")).from_(_t(TABLES["household"], "hh")).where(scope)
-            income = income.where(exp.In(this=col("household_id"), query=exp.Subquery(this=in_scope)))
+        def income_of(year: int) -> exp.Select:
+            income = (exp.select(*income_columns(self.dialect)).from_(_t(TABLES["income"]))
+                      .where(exp.EQ(this=col("year"), expression=num(year))))
+            scope = self._in_scope("hh")
+            if scope is not None:
+                # amounts are turned into fen only for the households assessed
+                in_scope = exp.select(col("id", "hh")).from_(_t(TABLES["household"], "hh")).where(scope)
+                income = income.where(exp.In(this=col("household_id"), query=exp.Subquery(this=in_scope)))
+            return income
+        income = income_of(self.c.year)
         columns = [col("id", "h").as_("household_id"), col("village_id", "h").as_("village_id")]
-        columns += [f.sql(self.ctx).as_(name) for name, f in facts_of("household").items()]
+        previous = "previous_per_capita_net_income" in self.c.value_facts("household")
+        columns += [f.sql(self.ctx).as_(name) for name, f in facts_of("household").items()
+                    if previous or name != "previous_per_capita_net_income"]
         query = (exp.select(*columns).from_(_t(TABLES["household"], "h"))
                  .join(_t("lf_member_agg", "ma"), on=exp.EQ(this=col("household_id", "ma"),
                                                              expression=col("id", "h")),
                        join_type="left")
                  .join(income.subquery("i"), on=exp.EQ(this=col("household_id", "i"), expression=col("id", "h")),
                        join_type="left"))
+        if "previous_per_capita_net_income" in self.c.value_facts("household"):
+            # the previous year's record only when a rule reads it (income stability)
+            query = query.join(income_of(self.c.year - 1).subquery("ip"),
+                               on=exp.EQ(this=col("household_id", "ip"), expression=col("id", "h")), join_type="left")
         scope = self._in_scope("h")
         return query.where(scope) if scope is not None else query
 
@@ -179,10 +201,10 @@ class StatementPlanner:
         return col("is_registered", household) if self.c.pack.household_scope == "registered" else None
 
     def member_facts(self, indicators: list[CompiledIndicator]) -> exp.Expr:
-        """Facts and per-member statuses of active members of households in scope."""
+        """Facts and per-member statuses of the members (on the reference date) of households in scope."""
         columns = [col("id", "m").as_("member_id"), col("household_id", "m").as_("household_id"),
                    *self._member_fact_columns()]
-        facts = exp.select(*columns).from_(_t(TABLES["member"], "m")).where(_active("m"))
+        facts = exp.select(*columns).from_(_t(TABLES["member"], "m")).where(member_in_year(self.ctx, "m"))
         scope = self._in_scope("hh")
         if scope is not None:
             # a semi-join: every engine then reads members through the household index / hash
@@ -232,11 +254,12 @@ class StatementPlanner:
 
     def household_eval(self, indicators: list[CompiledIndicator]) -> exp.Expr:
         inner: list[exp.Expr] = [col("household_id", "f"), col("village_id", "f"),
-                                       col("household_size", "f").as_("people")]
+                                 col("household_size", "f").as_("people"), col("status", "f").as_("status")]
         statuses = []
         has_members = False
         for ind in indicators:
-            statuses.append(f"s_{ind.name}")
+            if ind.spec.in_verdict:
+                statuses.append(f"s_{ind.name}")
             if ind.per_member:
                 has_members = True
                 zero = [num(0)]
@@ -265,17 +288,39 @@ class StatementPlanner:
 
     # -- villages ----------------------------------------------------------------------------------
     def _household_rollup(self, group: str, source: str, household_indicators: list[str]) -> exp.Select:
-        verdict_fail = exp.NEQ(this=col("verdict"), expression=code("pass"))
+        """Per area: the official poor (by status: registered, not exited), the verdicts that
+        differ from the status (应退未退: not exited yet meeting the standard; 疑似错退: exited
+        yet failing it), households that cannot be judged, and per indicator the households
+        failing, passing and lacking data."""
+        poor = remaining(col("status"))
+        should_exit = exp.and_(remaining(col("status")), is_pass(col("verdict")))
+        wrong_exit = exp.and_(exp.EQ(this=col("status"), expression=text(EXITED_STATUS)),
+                              exp.EQ(this=col("verdict"), expression=code("fail")))
+
+        def people_if(cond: exp.Expr) -> exp.Expr:
+            return exp.Sum(this=case((cond, col("people")), default=num(0)))
         columns: list[exp.Expr] = [
             col(group),
             exp.Count(this=exp.Star()).as_("assessed"),
-            exp.Sum(this=case((verdict_fail, col("people")), default=num(0))).as_("poor_people"),
-            count_if(verdict_fail).as_("poor_households"),
+            people_if(poor).as_("poor_people"),
+            count_if(poor.copy()).as_("poor_households"),
+            count_if(should_exit).as_("should_exit_households"),
+            people_if(should_exit.copy()).as_("should_exit_people"),
+            count_if(wrong_exit).as_("suspected_wrong_exit_households"),
+            people_if(wrong_exit.copy()).as_("suspected_wrong_exit_people"),
+            count_if(exp.EQ(this=col("verdict"), expression=code("no_data"))).as_("data_gap_households"),
         ]
+        for name in self._per_member_names():
+            # people, not households: members the indicator applies to, and those not passing it
+            columns.append(exp.Sum(this=col(f"n_{name}")).as_(f"pn__{name}"))
+            columns.append(exp.Sum(this=col(f"x_{name}")).as_(f"px__{name}"))
         for name in ("verdict", *household_indicators):
             status = col("verdict") if name == "verdict" else col(f"s_{name}")
             columns.append(count_if(exp.NEQ(this=status, expression=code("pass"))).as_(f"hf__{name}"))
             columns.append(count_if(is_pass(status.copy())).as_(f"hp__{name}"))
+            columns.append(count_if(exp.EQ(this=status.copy(), expression=code("no_data"))).as_(f"hd__{name}"))
+            exited = exp.EQ(this=col("status"), expression=text(EXITED_STATUS))
+            columns.append(count_if(exp.and_(exited, is_pass(status.copy()))).as_(f"he__{name}"))
         return exp.select(*columns).from_(_t(source)).group_by(col(group))
 
     def village_facts(self) -> exp.Expr:
@@ -313,7 +358,7 @@ class StatementPlanner:
         households without electricity. SQLite and PostgreSQL count members per household along
         the member index first."""
         per_household = (exp.select(col("household_id"), exp.Count(this=exp.Star()).as_("n"))
-                         .from_(_t(TABLES["member"])).where(_active()).group_by(col("household_id")))
+                         .from_(_t(TABLES["member"])).where(member_in_year(self.ctx)).group_by(col("household_id")))
         people = (exp.select(col("village_id", "h"), exp.Sum(this=col("n", "mc")).as_("people"))
                   .from_(_t(TABLES["household"], "h"))
                   .join(per_household.subquery("mc"),
@@ -338,7 +383,7 @@ class StatementPlanner:
         null = exp.Null()
         members = exp.select(col("household_id"), cast(null, "BIGINT").as_("village_id"), num(1).as_("member"),
                              cast(null.copy(), "BOOLEAN").as_("power_living")).from_(
-            _t(TABLES["member"])).where(_active())
+            _t(TABLES["member"])).where(member_in_year(self.ctx))
         households = exp.select(col("id"), col("village_id"), cast(exp.Null(), "INTEGER"), col("power_living")).from_(
             _t(TABLES["household"]))
         both = exp.union(members, households, distinct=False)
@@ -353,15 +398,26 @@ class StatementPlanner:
                 .where(exp.Not(this=exp.Is(this=col("village_id"), expression=exp.Null())))
                 .group_by(col("village_id")))
 
+    def _per_member_names(self) -> list[str]:
+        return [i.name for i in self.c.of("household") if i.per_member]
+
     def _rollup_columns(self, names: list[str], alias: str) -> list[exp.Expr]:
         out: list[exp.Expr] = []
         zero = [num(0)]
+        for name in self._per_member_names():
+            applicable = exp.Coalesce(this=col(f"pn__{name}", alias), expressions=zero)
+            failing = exp.Coalesce(this=col(f"px__{name}", alias), expressions=[num(0)])
+            covered = paren(exp.Sub(this=applicable.copy(), expression=failing.copy()))
+            out += [applicable.as_(f"pn__{name}"), failing.as_(f"px__{name}"),
+                    percent(covered, applicable.copy()).as_(f"pq__{name}")]
         assessed = exp.Coalesce(this=col("assessed", alias), expressions=zero)
         for name in ("verdict", *names):
             failing = exp.Coalesce(this=col(f"hf__{name}", alias), expressions=zero)
             passing = exp.Coalesce(this=col(f"hp__{name}", alias), expressions=zero)
+            gaps = exp.Coalesce(this=col(f"hd__{name}", alias), expressions=zero)
+            exited = exp.Coalesce(this=col(f"he__{name}", alias), expressions=zero)
             out += [failing.as_(f"hf__{name}"), passing.as_(f"hp__{name}"),
-                    percent(passing, assessed).as_(f"hq__{name}")]
+                    percent(passing, assessed).as_(f"hq__{name}"), gaps.as_(f"hd__{name}"), exited.as_(f"he__{name}")]
         return out
 
     def area_eval(self, level: Level, source: str, keys: list[str]) -> exp.Expr:
@@ -371,8 +427,8 @@ class StatementPlanner:
         for ind in indicators:
             columns.append(status_expr(ind.condition, ind.spec.when_no_data).as_(f"s_{ind.name}"))
         inner = exp.select(*columns).from_(_t(source, "f"))
-        return exp.select(exp.Star(), verdict_expr([f"s_{i.name}" for i in indicators]).as_("verdict")).from_(
-            inner.subquery("x"))
+        deciding = [f"s_{i.name}" for i in indicators if i.spec.in_verdict]
+        return exp.select(exp.Star(), verdict_expr(deciding).as_("verdict")).from_(inner.subquery("x"))
 
     # -- counties ----------------------------------------------------------------------------------
     def verification_rows(self) -> exp.Expr:
@@ -405,11 +461,13 @@ class StatementPlanner:
                 exp.Sum(this=col("households_without_power")).as_("no_power")]
         population = exp.select(col("county_id"), *sums).from_(_t("lf_village")).group_by(col("county_id"))
         rollup_cols = [exp.Sum(this=col("assessed_households")).as_("assessed"),
-                       exp.Sum(this=col("poor_population")).as_("poor_people"),
-                       exp.Sum(this=col("poor_households")).as_("poor_households")]
+                       exp.Sum(this=col("poor_population")).as_("poor_people")]
+        rollup_cols += [exp.Sum(this=col(name)).as_(name) for name in HOUSEHOLD_TALLIES if name != "poor_people"]
         for name in ("verdict", *hh_names):
-            rollup_cols += [exp.Sum(this=col(f"hf__{name}")).as_(f"hf__{name}"),
-                            exp.Sum(this=col(f"hp__{name}")).as_(f"hp__{name}")]
+            rollup_cols += [exp.Sum(this=col(f"{prefix}__{name}")).as_(f"{prefix}__{name}")
+                            for prefix in ("hf", "hp", "hd", "he")]
+        rollup_cols += [exp.Sum(this=col(f"{prefix}__{name}")).as_(f"{prefix}__{name}")
+                        for name in self._per_member_names() for prefix in ("pn", "px")]
         rollup = exp.select(col("county_id"), *rollup_cols).from_(_t("lf_village")).group_by(col("county_id"))
         vcols: list[exp.Expr] = [col("county_id", "ve"), exp.Count(this=exp.Star()).as_("villages"),
                                        count_if(paren(col("is_poor_village", "vf"))).as_("poor_villages")]

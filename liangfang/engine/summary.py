@@ -17,14 +17,20 @@ def _pass(column: str = "verdict") -> exp.Expr:
 
 
 def summarize(session: Session) -> dict[str, Any]:
+    def verdict_is(status: str) -> exp.Expr:
+        return exp.EQ(this=col("verdict"), expression=code(status))
     households = exp.select(
         exp.Count(this=exp.Star()).as_("assessed"),
         count_if(_pass()).as_("meeting"),
-        count_if(exp.EQ(this=col("verdict"), expression=code("pending"))).as_("pending"),
+        count_if(verdict_is("fail")).as_("failing"),
+        count_if(verdict_is("no_data")).as_("no_data"),
+        count_if(verdict_is("pending")).as_("pending"),
         exp.Sum(this=col("people")).as_("people"),
-        exp.Sum(this=exp.Case().when(exp.Not(this=_pass()), col("people")).else_(exp.Literal.number(0))).as_(
-            "poor_people"),
     ).from_("lf_household_eval")
+    # the official poor and the verdicts that differ from the status, summed over the counties
+    tallies = exp.select(*[exp.Sum(this=col(name)).as_(name) for name in (
+        "poor_households", "poor_population", "should_exit_households", "should_exit_people",
+        "suspected_wrong_exit_households", "suspected_wrong_exit_people", "data_gap_households")]).from_("lf_county")
     villages = (exp.select(
         exp.Count(this=exp.Star()).as_("villages"),
         count_if(_pass("verdict")).as_("meeting"),
@@ -43,6 +49,8 @@ def summarize(session: Session) -> dict[str, Any]:
     out: dict[str, Any] = {}
     names, rows = session.query(households)
     out["households"] = {n: int(v or 0) for n, v in zip(names, rows[0], strict=True)}
+    names, rows = session.query(tallies)
+    out["households"].update({n: int(v or 0) for n, v in zip(names, rows[0], strict=True)})
     names, rows = session.query(villages)
     out["villages"] = {n: int(v or 0) for n, v in zip(names, rows[0], strict=True)}
     names, rows = session.query(counties)

@@ -229,17 +229,20 @@ def _check_explain(loaded: LoadedCatalogue, key: str, m: Measure, level: Level,
 
 
 def _income_target(rule: str, parameters: dict[str, tuple[Decimal, str]]) -> Decimal:
-    """The amount in ``per_capita_net_income >= <amount>``, the rule checked by the engine."""
+    """The least per-capita income meeting ``per_capita_net_income >= <amount>`` (the amount) or
+    ``per_capita_net_income > <amount>`` (one fen above it: incomes are kept to the fen), as the
+    pack's income rule is written."""
     condition, _ = check_rule(rule, _scope("household", parameters))
     while isinstance(condition, exp.Paren):
         condition = condition.this
-    shape_ok = (isinstance(condition, exp.GTE) and isinstance(condition.this, exp.Column)
+    shape_ok = (isinstance(condition, (exp.GTE, exp.GT)) and isinstance(condition.this, exp.Column)
                 and condition.this.name == "per_capita_net_income")
     value = evaluate(condition.expression, {})[0] if shape_ok else None
     if not isinstance(value, Decimal):
-        raise RuleError("收入目标须写成 per_capita_net_income >= 金额（不依赖农户数据）/ write the income target as "
-                        "per_capita_net_income >= an amount that does not depend on the household", 1, 1, rule)
-    return value
+        raise RuleError("收入目标须写成 per_capita_net_income > 金额 或 >= 金额（不依赖农户数据）/ write the income "
+                        "target as per_capita_net_income > (or >=) an amount that does not depend on the household",
+                        1, 1, rule)
+    return value + Decimal("0.01") if isinstance(condition, exp.GT) else value
 
 
 def compile_catalogue(pack: Pack, year: int, loaded: LoadedCatalogue | None = None) -> CompiledCatalogue:

@@ -195,13 +195,15 @@ def read_needs(session: Session, compiled: CompiledPack, catalogue: CompiledCata
     failing indicators and eligible measures. Call after ``assess`` in the same session."""
     wanted = None if villages is None else set(villages)
     failing = {hid: r for hid, r in outcome.households.items()
-               if r.verdict == "fail" and (wanted is None or r.parent_id in wanted)}
+               if r.verdict in FAILING and (wanted is None or r.parent_id in wanted)}
     needs: dict[int, HouseholdNeed] = {}
+    # only what decides the verdict is a need; items reported beside it (income stability) are not
+    deciding = set(compiled.pack.deciding("household"))
     for row in household_rows(session, catalogue, failing):
         result = failing.get(row.id)
         if result is not None:
-            needs[row.id] = HouseholdNeed(row.id, row.parent_id, result.verdict, dict(result.statuses), row.values,
-                                          row.eligible)
+            statuses = {k: v for k, v in result.statuses.items() if k in deciding}
+            needs[row.id] = HouseholdNeed(row.id, row.parent_id, result.verdict, statuses, row.values, row.eligible)
     members: dict[int, MemberNeed] = {}
     for row in member_rows(session, compiled, catalogue, needs):
         need = needs.get(row.parent_id)

@@ -67,7 +67,7 @@ def diagnosis(household: Household, *, year: int | None = None, pack: str = "cn-
             out.note_zh = out.note_en = str(err)
         else:
             out.verdict = explanation.verdict
-            out.failing = [line for line in explanation.lines if line.status in FAILING]
+            out.failing = [line for line in explanation.lines if line.status in FAILING and line.in_verdict]
     out.risks = risk_factors(household, out.year or dt.date.today().year, pack)
     return out
 

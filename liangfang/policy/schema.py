@@ -185,6 +185,8 @@ class Indicator(_Strict):
     from_year: int | None = None
     to_year: int | None = None
     when_no_data: Literal["fail", "pending"] = "fail"
+    # false: reported beside the verdict (e.g. income stability) without deciding it
+    in_verdict: bool = True
     explain: Explanation
     source: Source
 
@@ -268,6 +270,17 @@ class Pack(_Strict):
     def indicators(self, level: str) -> dict[str, Indicator]:
         return {"household": self.household_indicators, "village": self.village_indicators,
                 "county": self.county_indicators}[level]
+
+    def deciding(self, level: str) -> dict[str, Indicator]:
+        """The indicators that decide the verdict (not those only reported beside it)."""
+        return {k: v for k, v in self.indicators(level).items() if v.in_verdict}
+
+    def indicator_counts(self) -> str:
+        """'7 + 16 + 12': deciding indicators per level, with any reported ones named apart."""
+        counts = " + ".join(str(len(self.deciding(lvl))) for lvl in ("household", "village", "county"))
+        levels = ("household", "village", "county")
+        reported = sum(len(self.indicators(lvl)) - len(self.deciding(lvl)) for lvl in levels)
+        return f"{counts}（+{reported} 参考 / reported）" if reported else counts
 
     def indicators_for_year(self, level: str, year: int) -> dict[str, Indicator]:
         return {k: v for k, v in self.indicators(level).items()

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
+from ..engine.statements import REMAINING_STATUSES
 from .models import Household, Member, Region
 
 
@@ -67,13 +70,23 @@ def significant_prefix(region: Region) -> str:
     return code_prefix(region.code, region.level)
 
 
+def member_on(day: dt.date, prefix: str = "") -> Q:
+    """Members of their household on ``day``: born and joined by then (a blank joining date: a
+    member since registration) and not yet left. The same reading as the engine's
+    ``engine.facts.member_in_year`` (its SQL), so figures and assessments count the same people."""
+    def q(**kw: object) -> Q:
+        return Q(**{f"{prefix}{k}": v for k, v in kw.items()})
+    return (q(birth_date__lte=day) & (q(joined_on=None) | q(joined_on__lte=day))
+            & (q(is_active=True) | q(left_on__gt=day)))
+
+
 REGISTERED = ("not_exited", "exited", "relapsed")
-REMAINING = ("not_exited", "relapsed")
+REMAINING = REMAINING_STATUSES  # poor by status: the official incidence, as the engine counts it
 
 
 def headline_from_counts(region_name: str, households: Mapping[str, int], people: Mapping[str, int],
                          poor_villages: tuple[int, int]) -> HeadlineFigures:
-    """The headline figures from households and active members counted by household status, and the
+    """The headline figures from households and members counted by household status, and the
     poor villages (all, exited): the one definition the CLI and the dashboard share.
 
     >>> f = headline_from_counts("X", {"exited": 3, "not_exited": 1, "general": 6}, {"exited": 9, "not_exited": 2,
@@ -105,9 +118,10 @@ def poor_village_counts(region: Region | None) -> tuple[int, int]:
     return counts["all"], counts["exited"]
 
 
-def headline_figures(region: Region | None = None) -> HeadlineFigures:
+def headline_figures(region: Region | None = None, on: dt.date | None = None) -> HeadlineFigures:
+    """The figures by household status, counting the members on ``on`` (today by default)."""
     households = households_in(region)
-    people = Member.objects.filter(is_active=True, household__in=households)
+    people = Member.objects.filter(member_on(on or timezone.localdate()), household__in=households)
     by_status = dict(
         households.values("status").annotate(n=Count("id")).values_list("status", "n")
     )

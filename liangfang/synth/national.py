@@ -439,6 +439,9 @@ def _households_table(nation: Nation, village: np.ndarray, serial: np.ndarray, h
         "water_piped": pa.array(h["piped"]),
         "water_fetch_minutes": ints(h["fetch"], pa.int16()),
         "water_days_without": ints(h["days_without"], pa.int16()),
+        # no survey dates: the values hold in every year (the registry's reading of a blank date)
+        "housing_appraised_on": pa.nulls(n, pa.date32()),
+        "water_surveyed_on": pa.nulls(n, pa.date32()),
         "power_living": pa.array(np.ones(n, dtype=bool)),
         "power_production": pa.array(h["power_production"]),
         "road_type": codes(h["road"], ROADS),
@@ -472,6 +475,13 @@ def _members_table(m: dict[str, np.ndarray], hid: np.ndarray) -> pa.Table:
         "pension_insurance": pa.array(m["pension"]),
         "family_doctor": pa.array(m["doctor"]),
         "is_active": pa.array(np.ones(total, dtype=bool)),
+        # members since registration, no dated survey: their facts hold in every year
+        "compulsory_completed": pa.array(np.zeros(total, dtype=bool)),
+        "school_status_on": pa.nulls(total, pa.date32()),
+        "medical_scheme": pa.array([""] * total, pa.string()),
+        "insured_since": pa.nulls(total, pa.date32()),
+        "joined_on": pa.nulls(total, pa.date32()),
+        "left_on": pa.nulls(total, pa.date32()),
     }
     return pa.Table.from_arrays([columns[name] for name in MEMBERS.column_names], schema=MEMBERS.schema)
 

@@ -1,23 +1,54 @@
-"""The household exit standard as the generator reads it, used to check that synthetic data is
-honest (the assessment engine has its own rules, from the policy packs; this is not them).
+"""The household exit standard as the generator checks it, so that synthetic data is honest.
 
-A household meets the standard in a year when its per-capita net income is strictly above that
-year's poverty line, and 两不愁三保障 plus safe drinking water hold: no child of compulsory-school
-age (6–15) out of school unless exempt (送教上门 or health), every member in basic medical
-insurance, housing graded A/B or a C/D house made safe by renovation or relocation by that
-year, and water by the 2018 rural drinking-water criteria (at least 20 L a person a day, at most
-20 minutes to fetch, quality not unsafe, at most 36 days a year without water).
+Its policy values come from the pack, never from here: the income and water conditions are the
+pack's own compiled rules evaluated in Python (``engine.kleene``, the SQL engines' three-valued
+logic), so their operators (稳定超过: strictly above the line) and thresholds are the pack's; the
+school ages are the pack's parameters. The generator's own reading stays stricter where it
+cannot hold a reference date: a child of school age at any time in the year must be in school.
+Housing and insurance are read as the generator writes them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from sqlglot import exp
+
+from ..engine.compiled import compile_pack
+from ..engine.kleene import evaluate
 from ..ids import age_on
+from ..policy.schema import Pack
 from .incomes import ITEMS
+
+
+@dataclass(frozen=True)
+class ExitRules:
+    """The pack's household exit conditions for one year, as the generator checks them."""
+
+    year: int
+    line: Decimal
+    income: exp.Expr
+    water: exp.Expr | None  # None before the pack's water item applies
+    school_age: tuple[int, int]
+
+    @classmethod
+    def of(cls, pack: Pack, year: int) -> ExitRules:
+        by_name = {i.name: i for i in compile_pack(pack, year).of("household")}
+        water = by_name.get("water")
+        return cls(year, pack.poverty_line(year), by_name["income"].condition,
+                   water.condition if water is not None else None,
+                   (int(pack.parameters["school_age_min"].value), int(pack.parameters["school_age_max"].value)))
+
+    def income_met(self, per_capita: Decimal) -> bool:
+        return evaluate(self.income, {"per_capita_net_income": per_capita})[0] is True
+
+    def water_met(self, household: Mapping[str, Any]) -> bool:
+        return self.water is None or evaluate(self.water, household)[0] is True
+
 
 TRANSFER_ITEMS = tuple(k for k in ITEMS if k.startswith("transfer_"))
 
@@ -41,35 +72,27 @@ def housing_safe(household: Mapping[str, Any], year: int) -> bool:
     return via in ("appraised_safe", "other_safe_house")
 
 
-def water_safe(household: Mapping[str, Any]) -> bool:
-    litres = household.get("water_litres_per_day")
-    minutes = household.get("water_fetch_minutes")
-    return (litres is not None and litres >= 20
-            and (bool(household.get("water_piped")) or (minutes is not None and minutes <= 20))
-            and household.get("water_quality") in ("safe", "basic")
-            and (household.get("water_days_without") or 0) <= 36)
-
-
-def out_of_school(member: Mapping[str, Any], year: int) -> bool:
-    """A child aged 6–15 at some time in ``year``, not in school and not exempt."""
+def out_of_school(member: Mapping[str, Any], year: int, school_age: tuple[int, int]) -> bool:
+    """A child of the pack's school age at some time in ``year``, not in school and not exempt."""
     born = member["birth_date"]
-    school_age = age_on(born, dt.date(year, 12, 31)) >= 6 and age_on(born, dt.date(year, 1, 1)) <= 15
-    return (school_age and member.get("school_status") == "not_in_school"
+    low, high = school_age
+    of_age = age_on(born, dt.date(year, 12, 31)) >= low and age_on(born, dt.date(year, 1, 1)) <= high
+    return (of_age and member.get("school_status") == "not_in_school"
             and member.get("school_exemption") in (None, "", "none"))
 
 
 def failures(household: Mapping[str, Any], members: Sequence[Mapping[str, Any]],
-             income: Mapping[str, Any] | None, year: int, line: Decimal) -> list[str]:
+             income: Mapping[str, Any] | None, year: int, rules: ExitRules) -> list[str]:
     """What keeps the household from meeting the exit standard in ``year`` (empty: it meets it)."""
     found = []
-    if income is None or per_capita_net_income(income, len(members)) <= line:
+    if income is None or not rules.income_met(per_capita_net_income(income, len(members))):
         found.append("income")
     if not housing_safe(household, year):
         found.append("housing")
     if not all(m.get("medical_insurance") for m in members):
         found.append("insurance")
-    if any(out_of_school(m, year) for m in members):
+    if any(out_of_school(m, year, rules.school_age) for m in members):
         found.append("schooling")
-    if not water_safe(household):
+    if not rules.water_met(household):
         found.append("water")
     return found

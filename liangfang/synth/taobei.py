@@ -90,6 +90,15 @@ def pack_lines(pack: str = DEFAULT_PACK) -> dict[int, Decimal]:
     return {year: Decimal(loaded.poverty_line(year)) for year in YEARS}
 
 
+def pack_rules(pack: str = DEFAULT_PACK) -> dict[int, Any]:
+    """The pack's household exit conditions 2014–2020 (``standard.ExitRules``) by year."""
+    from ..policy import load_pack
+    from .standard import ExitRules
+
+    loaded = load_pack(pack)
+    return {year: ExitRules.of(loaded, year) for year in YEARS}
+
+
 def build_district(*, seed: int = 2020, scale: float = 1.0, by: str = "synth", progress: Any = None,
                    lines: Mapping[int, Decimal] | None = None, pack: str = DEFAULT_PACK) -> DistrictReport:
     """Generate the district and write it into the configured database, all or nothing.

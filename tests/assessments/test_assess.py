@@ -36,11 +36,11 @@ WATER = {"water_litres_per_day": Decimal("40"), "water_quality": "safe", "water_
 def registry() -> None:
     make_regions()
     items = [
-        # meets everything: 8,000 / 2 = 4,000 exactly on the 2020 line
+        # meets everything: 8,000.02 / 2 = 4,000.01, one fen above the 2020 line (超过: strictly above)
         HouseholdInput(village_code=VILLAGE,
                        household=household_data("H-PASS", status="exited", exit_year=2019, **WATER),
                        members=[member_data(), member_data("son", born=dt.date(2008, 1, 1), school_status="junior")],
-                       incomes=[income_data(2020, wage_income="7999.99", business_income="0.01"),
+                       incomes=[income_data(2020, wage_income="8000.01", business_income="0.01"),
                                 income_data(2019, wage_income=1000)]),
         # below the line by one fen per person
         HouseholdInput(village_code=VILLAGE, household=household_data("H-POOR", **WATER),
@@ -73,7 +73,11 @@ def test_assess_stores_household_village_and_county_results() -> None:
     assert AreaResult.objects.filter(run=run, level="village").count() == 2
     county = AreaResult.objects.get(run=run, level="county")
     assert county.people == 2 * 22
-    assert run.summary["households"] == {"assessed": 2, "meeting": 1, "pending": 0, "people": 4, "poor_people": 2}
+    # H-POOR is not exited: poor by its status (the official incidence) and failing; nothing differs
+    assert run.summary["households"] == {
+        "assessed": 2, "meeting": 1, "failing": 1, "no_data": 0, "pending": 0, "people": 4,
+        "poor_households": 1, "poor_population": 2, "should_exit_households": 0, "should_exit_people": 0,
+        "suspected_wrong_exit_households": 0, "suspected_wrong_exit_people": 0, "data_gap_households": 0}
     assert run.summary["counties"][0]["poverty_incidence"] == str(Decimal(2 * 100) / 44)[:11]
 
 
@@ -92,10 +96,10 @@ def test_explain_a_household_in_the_packs_words() -> None:
     run = assessment_run(year=2020, pack="cn-national")
     explanation = household_explanation(run_for(2020), find_household("H-POOR"))
     texts = [line.text() for line in explanation.lines]
-    assert texts[0] == "人均纯收入 3,999.99 元 < 扶贫标准 4,000 元 — 未达标"
+    assert texts[0] == "人均纯收入 3,999.99 元，未超过扶贫标准 4,000 元 — 未达标"
     assert explanation.verdict == "fail"
     ok = household_explanation(run, find_household("H-PASS"))
-    assert ok.lines[0].text() == "人均纯收入 4,000 元 ≥ 扶贫标准 4,000 元 — 达标"
+    assert ok.lines[0].text() == "人均纯收入 4,000.01 元 > 扶贫标准 4,000 元 — 达标"
 
 
 def test_a_household_is_found_by_a_members_resident_id() -> None:

@@ -36,7 +36,7 @@ def test_assess_then_explain_by_number_and_by_resident_id() -> None:
     assert "评估户数" in result.output and AssessmentRun.objects.count() == 1
     result = runner.invoke(app, ["explain", "H-1", "--year", "2020"], env=ENV)
     assert result.exit_code == 0, result.output
-    assert "人均纯收入 3,812 元 < 扶贫标准 4,000 元 — 未达标" in result.output
+    assert "人均纯收入 3,812 元，未超过扶贫标准 4,000 元 — 未达标" in result.output
     assert "适龄儿童少年 1 人，失学辍学 1 人 — 未达标" in result.output
     from liangfang.registry.models import Member
     son = Member.objects.get(relation="son")

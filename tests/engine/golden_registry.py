@@ -29,6 +29,7 @@ BASE_HOUSEHOLD: dict[str, Any] = {
     "housing_grade": "B", "housing_safety_via": "appraised_safe", "housing_renovated_year": None,
     "relocation_mode": "none", "relocation_year": None, "water_litres_per_day": Decimal("40.0"),
     "water_quality": "safe", "water_piped": True, "water_fetch_minutes": None, "water_days_without": 0,
+    "housing_appraised_on": None, "water_surveyed_on": None,
     "power_living": True, "power_production": False, "road_type": "hardened", "sanitary_toilet": True,
     "in_cooperative": False, "cultivated_area": Decimal("10.0"),
 }
@@ -40,7 +41,8 @@ BASE_MEMBER: dict[str, Any] = {
     "school_exemption": "none", "health_status": "healthy", "disability_grade": "none",
     "labor_ability": "ordinary", "work_status": "none", "months_worked": 0, "medical_insurance": True,
     "serious_illness_insurance": True, "pension_insurance": True, "family_doctor": True, "is_active": True,
-    "birth_date": dt.date(1970, 3, 1),
+    "birth_date": dt.date(1970, 3, 1), "compulsory_completed": False, "school_status_on": None,
+    "medical_scheme": "", "insured_since": None, "joined_on": None, "left_on": None,
 }
 MONEY_FIELDS = ("wage_income", "business_income", "property_income", "transfer_family_planning",
                 "transfer_minimum_living", "transfer_destitute_support", "transfer_pension",
@@ -77,7 +79,7 @@ def _money(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _dates(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: dt.date.fromisoformat(v) if isinstance(v, str) and k.endswith(("_date", "_on")) else v
+    return {k: dt.date.fromisoformat(v) if isinstance(v, str) and k.endswith(("_date", "_on", "_since")) else v
             for k, v in values.items()}
 
 

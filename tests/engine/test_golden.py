@@ -70,6 +70,11 @@ def test_every_case_gives_the_expected_status_and_text(golden: tuple[str, list[C
         got = (line.status, line.text())
         if got != (case.status, case.text):
             wrong.append(f"{case.name}: expected {(case.status, case.text)}, got {got}")
+        if "verdict" in case.spec:
+            verdict = explainer.verdict_text(case.level, result)  # type: ignore[arg-type]
+            if (result.verdict, verdict) != (case.spec["verdict"], case.spec["verdict_text"]):
+                wrong.append(f"{case.name}: expected verdict {(case.spec['verdict'], case.spec['verdict_text'])}, "
+                             f"got {(result.verdict, verdict)}")
         for expected in case.spec.get("members_text", []):
             # the masked resident ID (220802********1234) is followed by the member's facts
             if not any(m.startswith("22") and m[6:14] == "********" and m[18:] == expected for m in line.members):

@@ -70,7 +70,7 @@ def test_households_that_cannot_reach_the_standard_are_explained(county: tuple[R
     assert why["unappraised"] == [
         ("no_measure", "住房安全有保障未达标，目录中没有适用的措施：住房未鉴定，请先入户核实补录")]
     code, text = why["on_allowance"][0]
-    assert code == "income_short" and "收入缺口 2,655 元（有劳动力 0 人）" in text
+    assert code == "income_short" and "收入缺口 2,655.01 元（有劳动力 0 人）" in text
     assert not any(p.plans[ids[n]].feasible for n in why)
     assert p.plans[ids["house"]].lifts and not p.plans[ids["no_income"]].lifts
 

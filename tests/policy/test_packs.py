@@ -16,8 +16,9 @@ def test_both_packs_are_shipped_and_valid() -> None:
 
 def test_jilin_pack_is_7_16_12_and_says_it_is_a_model() -> None:
     pack = load_pack("jilin-taobei-2020")
-    counts = (len(pack.household_indicators), len(pack.village_indicators), len(pack.county_indicators))
+    counts = tuple(len(pack.deciding(level)) for level in ("household", "village", "county"))
     assert counts == (7, 16, 12)
+    assert [k for k, v in pack.household_indicators.items() if not v.in_verdict] == ["income_stable"]
     assert pack.disclaimer is not None and "不是吉林省官方指标清单" in pack.disclaimer.zh
     assert pack.poverty_line(2020) == load_pack("cn-national").poverty_line(2020)
 

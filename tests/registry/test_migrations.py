@@ -52,7 +52,7 @@ def test_existing_pairings_get_their_households_village() -> None:
 
 
 CHAIN_BEFORE = [("registry", "0004_cadre_pairing_village")]
-CHAIN_AFTER = [("registry", "0005_procedures_chain_and_status_via"), ("procedures", "0001_procedures_cases")]
+CHAIN_AFTER = [("registry", "0006_procedures_chain_and_status_via"), ("procedures", "0001_procedures_cases")]
 
 
 def test_existing_change_records_are_chained_in_order_and_statuses_marked_imported() -> None:
@@ -79,6 +79,32 @@ def test_existing_change_records_are_chained_in_order_and_statuses_marked_import
         assert report.ok and report.entries == 3 and report.head_seq == 3
         after = executor.loader.project_state(CHAIN_AFTER).apps.get_model("registry", "Household")
         assert dict(after.objects.values_list("number", "status_via")) == {"H1": "imported", "H2": ""}
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_members_born_after_registration_joined_at_birth() -> None:
+    before, after = [("registry", "0004_cadre_pairing_village")], [("registry", "0005_figures_dated_facts")]
+    executor = _migrate(before)
+    try:
+        apps = executor.loader.project_state(before).apps
+        Region = apps.get_model("registry", "Region")
+        Household = apps.get_model("registry", "Household")
+        Member = apps.get_model("registry", "Member")
+        county = Region.objects.create(code="220802000000", name="洮北区", level="county")
+        village = Region.objects.create(code="220802100001", name="1村", level="village", parent=county)
+        home = Household.objects.create(number="H1", village=village, is_registered=True, status="not_exited",
+                                        first_identified_on=dt.date(2014, 6, 1))
+        for rid, born in (("220802197003010011", dt.date(1970, 3, 1)), ("220802202103010012", dt.date(2021, 3, 1))):
+            Member.objects.create(household=home, resident_id=rid, name=rid[-4:], sex="male", birth_date=born,
+                                  relation="head" if born.year == 1970 else "son")
+
+        done = _migrate(after)
+        now = done.loader.project_state(after).apps.get_model("registry", "Member")
+        joined = dict(now.objects.values_list("birth_date", "joined_on"))
+        assert joined == {dt.date(1970, 3, 1): None, dt.date(2021, 3, 1): dt.date(2021, 3, 1)}
     finally:
         executor = MigrationExecutor(connection)
         executor.loader.build_graph()

@@ -16,9 +16,10 @@ from liangfang.registry.services.checks import check_household, check_members
 from liangfang.synth import standard
 from liangfang.synth.district import SynthDistrict, generate_district
 from liangfang.synth.partners import MAX_LOAD
-from liangfang.synth.taobei import pack_lines
+from liangfang.synth.taobei import pack_lines, pack_rules
 
 LINES = pack_lines()
+RULES = pack_rules()
 YEARS = range(2014, 2021)
 
 
@@ -34,7 +35,7 @@ def per_capita(item: object, year: int) -> Decimal:
 
 def failures(item: object, year: int) -> list[str]:
     incomes = {i["year"]: i for i in item.incomes}  # type: ignore[attr-defined]
-    return standard.failures(item.household, item.members, incomes[year], year, LINES[year])  # type: ignore[attr-defined]
+    return standard.failures(item.household, item.members, incomes[year], year, RULES[year])  # type: ignore[attr-defined]
 
 
 def test_the_same_seed_gives_the_same_district_and_another_seed_another() -> None:

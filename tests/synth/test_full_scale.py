@@ -11,13 +11,14 @@ import pytest
 from liangfang.ids import age_on
 from liangfang.synth import standard
 from liangfang.synth.district import generate_district
-from liangfang.synth.taobei import pack_lines
+from liangfang.synth.taobei import pack_lines, pack_rules
 
 pytestmark = pytest.mark.slow
 
 
 def test_the_full_district_has_the_article_headline_figures_and_honest_exits() -> None:
     lines = pack_lines()
+    rules = pack_rules()
     data = generate_district(seed=2020, scale=1.0, lines=lines)
     households: Counter[str] = Counter()
     people: Counter[str] = Counter()
@@ -46,7 +47,7 @@ def test_the_full_district_has_the_article_headline_figures_and_honest_exits() -
         incomes = {i["year"]: i for i in h.incomes}
         if status == "exited":
             year = h.household["exit_year"]
-            assert standard.failures(h.household, h.members, incomes[year], year, lines[year]) == []
-            assert standard.failures(h.household, h.members, incomes[2020], 2020, lines[2020]) == []
+            assert standard.failures(h.household, h.members, incomes[year], year, rules[year]) == []
+            assert standard.failures(h.household, h.members, incomes[2020], 2020, rules[2020]) == []
         elif status == "not_exited":
-            assert standard.failures(h.household, h.members, incomes[2020], 2020, lines[2020])
+            assert standard.failures(h.household, h.members, incomes[2020], 2020, rules[2020])

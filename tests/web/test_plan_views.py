@@ -53,7 +53,7 @@ def _plan_state(client: Client, household: Household, plan: Plan) -> str:
 def test_household_page_shows_diagnosis_and_the_plan_with_each_measure(world, login, plan) -> None:
     page = login("cadre").get(f"/households/{world.mine.number}/").content.decode()
     assert "把脉问诊：本户缺什么" in page and "风险因素" in page
-    assert "人均纯收入 3,200 元 &lt; 扶贫标准 4,000 元" in page  # the failing indicator, explained
+    assert "人均纯收入 3,200 元，未超过扶贫标准 4,000 元" in page  # the failing indicator, explained
     assert "主要致贫原因：因病" in page and "长期慢性病 1 人" in page  # risk factors
     assert "2020 年计划 第 1 版" in page and "待确认" in page
     subsidy = _measure(plan, "education_subsidy")

@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("plans", "0001_initial"),
         ('procedures', '0001_procedures_cases'),
-        ('registry', '0005_procedures_chain_and_status_via'),
+        ('registry', '0006_procedures_chain_and_status_via'),
     ]
 
     operations = [

@@ -66,6 +66,10 @@ class Household(models.Model):
     housing_grade = models.CharField(
         "住房安全等级", max_length=1, choices=choices("housing_grade"), blank=True
     )
+    housing_appraised_on = models.DateField(
+        "住房鉴定日期", null=True, blank=True,
+        help_text="在此日期之前的评估不采用此等级 / assessments before this date do not use this grade",
+    )
     housing_safety_via = models.CharField(
         "住房安全保障方式", max_length=20, choices=choices("housing_safety_via"), blank=True
     )
@@ -90,6 +94,10 @@ class Household(models.Model):
     )
     water_days_without = models.PositiveSmallIntegerField(
         "年断水天数", null=True, blank=True
+    )
+    water_surveyed_on = models.DateField(
+        "饮水核查日期", null=True, blank=True,
+        help_text="在此日期之前的评估不采用这些饮水数据 / assessments before this date do not use this water data",
     )
 
     # 生活条件

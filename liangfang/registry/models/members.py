@@ -39,11 +39,31 @@ class Member(models.Model):
         "务工状况", max_length=16, choices=choices("work_status"), default="none"
     )
     months_worked = models.PositiveSmallIntegerField("务工时间（月）", default=0)
+    compulsory_completed = models.BooleanField(
+        "已完成义务教育（初中毕业）", default=False,
+        help_text="初中毕业后未继续升学者不属于辍学 / finished junior secondary school: not a dropout",
+    )
+    school_status_on = models.DateField(
+        "在校生状况核实日期", null=True, blank=True,
+        help_text="在此日期之前的评估不采用此状况 / assessments before this date do not use this status",
+    )
     medical_insurance = models.BooleanField("参加城乡居民基本医疗保险", default=False)
+    medical_scheme = models.CharField(
+        "基本医疗保障类型", max_length=10, choices=choices("medical_scheme"), blank=True,
+        help_text="城乡居民医保以外的基本医疗保障（职工医保、新生儿、现役军人）/ other basic medical cover",
+    )
+    insured_since = models.DateField(
+        "参保起始日期", null=True, blank=True,
+        help_text="空：参保日期不详，视为一直参保 / blank: date unknown, taken as always covered",
+    )
     serious_illness_insurance = models.BooleanField("参加大病保险", default=False)
     pension_insurance = models.BooleanField("参加城乡居民基本养老保险", default=False)
     family_doctor = models.BooleanField("家庭医生签约", default=False)
     phone = models.CharField("联系电话", max_length=20, blank=True)
+    joined_on = models.DateField(
+        "增员日期", null=True, blank=True,
+        help_text="出生、婚入、迁入的日期；空：建档时即在户 / date joined; blank: a member since registration",
+    )
     is_active = models.BooleanField("在册", default=True)
     left_reason = models.CharField(
         "减员原因", max_length=12, choices=choices("member_left_reason"), blank=True

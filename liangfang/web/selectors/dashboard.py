@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
@@ -26,7 +26,7 @@ from ...registry.selectors import (
     poor_village_counts,
     significant_prefix,
 )
-from .people import GAPS, coverage_conditions
+from .people import GAPS, CoveragePolicy, coverage_conditions, coverage_policy, members_counted
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,8 @@ class Dashboard:
     housing_grades: list[tuple[str, int]] = field(default_factory=list)
     version: int = 0  # the registry version the figures were computed at
     computed_at: dt.datetime | None = None
+    # the day members, ages and dated facts are read on: the newest assessment's reference date
+    policy: CoveragePolicy | None = None
 
 
 def registry_version() -> int:
@@ -81,7 +83,8 @@ def dashboard(region: Region) -> Dashboard:
     ``LIANGFANG_DASHBOARD_MAX_AGE_SECONDS`` (a county of a million households takes seconds),
     so a busy office's edits do not make every dashboard view recompute; the page shows the time
     the figures were computed."""
-    key = f"liangfang:dashboard:{region.pk}"
+    policy = coverage_policy()
+    key = f"liangfang:dashboard:{region.pk}:{policy.day.isoformat()}"
     version = registry_version()
     now = timezone.now()
     max_age = dt.timedelta(seconds=int(getattr(settings, "LIANGFANG_DASHBOARD_MAX_AGE_SECONDS", 300)))
@@ -90,7 +93,7 @@ def dashboard(region: Region) -> Dashboard:
             timezone.localdate(cached.computed_at) == timezone.localdate(now)
             and (cached.version == version or now - cached.computed_at < max_age)):
         return cached
-    data = compute_dashboard(region)
+    data = compute_dashboard(region, policy)
     data.version, data.computed_at = version, now
     cache.set(key, data, 24 * 3600)
     return data
@@ -109,32 +112,51 @@ def _households(ids: list[int]) -> QuerySet[Household]:
     return Household.objects.filter(village_id__in=ids)
 
 
-def compute_dashboard(region: Region) -> Dashboard:
+def compute_dashboard(region: Region, policy: CoveragePolicy | None = None) -> Dashboard:
+    policy = policy or coverage_policy()
     ids = _village_ids(region)
-    totals = _village_totals(ids)
+    totals = _village_totals(ids, policy)
     registered = _households(ids).filter(status__in=REGISTERED)
     return Dashboard(
         headline=_headline(region, totals),
         children=child_figures(region, totals),
-        incidence_by_year=incidence_by_year(ids, sum(n for t in totals.values() for n in t[1].values())),
+        incidence_by_year=incidence_by_year(ids, sum(n for t in totals.values() for n in t[1].values()), policy),
         causes=list(registered.exclude(main_cause="").values("main_cause").annotate(n=Count("id"))
                     .order_by("-n", "main_cause").values_list("main_cause", "n")),
-        coverage=coverage_rates(ids),
-        housing_grades=list(registered.exclude(housing_grade="").values("housing_grade").annotate(n=Count("id"))
-                            .order_by("housing_grade").values_list("housing_grade", "n")),
+        coverage=coverage_rates(ids, policy),
+        housing_grades=housing_grades(registered, policy),
+        policy=policy,
     )
+
+
+MADE_SAFE = "made_safe"  # C/D houses renovated or relocated by the year: safe, not 危房
+
+
+def housing_grades(registered: QuerySet[Household], policy: CoveragePolicy) -> list[tuple[str, int]]:
+    """Registered households by housing grade in the policy's year, as the assessment reads it: a
+    C/D house renovated (危房改造) or left for relocation housing by that year counts as made safe."""
+    year = policy.year or policy.day.year
+    made_safe = (Q(housing_grade__in=("C", "D"))
+                 & (Q(housing_renovated_year__lte=year) | (~Q(relocation_mode="none") & Q(relocation_year__lte=year))))
+    known = registered.exclude(housing_grade="").filter(Q(housing_appraised_on=None)
+                                                        | Q(housing_appraised_on__lte=policy.day))
+    rows = list(known.exclude(made_safe).values("housing_grade").annotate(n=Count("id"))
+                .order_by("housing_grade").values_list("housing_grade", "n"))
+    safe = known.filter(made_safe).count()
+    return rows + ([(MADE_SAFE, safe)] if safe else [])
 
 
 Totals = dict[int, tuple[dict[str, int], dict[str, int]]]  # village id -> (households, people) by status
 
 
-def _village_totals(ids: list[int]) -> Totals:
-    """Households and active members of each village by household status: two grouped queries."""
+def _village_totals(ids: list[int], policy: CoveragePolicy) -> Totals:
+    """Households and members (on the policy's day) of each village by household status: two
+    grouped queries."""
     totals: Totals = defaultdict(lambda: (defaultdict(int), defaultdict(int)))
     for vid, status, n in _households(ids).values("village_id", "status").annotate(
             n=Count("id")).values_list("village_id", "status", "n"):
         totals[vid][0][status] += n
-    for vid, status, n in Member.objects.filter(is_active=True, household__village_id__in=ids).values(
+    for vid, status, n in Member.objects.filter(members_counted(policy), household__village_id__in=ids).values(
             "household__village_id", "household__status").annotate(n=Count("id")).values_list(
             "household__village_id", "household__status", "n"):
         totals[vid][1][status] += n
@@ -177,11 +199,12 @@ def child_figures(region: Region, totals: Totals) -> list[ChildFigures]:
     return [ChildFigures(c, *sums[c.pk]) for c in children]
 
 
-def incidence_by_year(ids: list[int], population: int) -> list[tuple[int, Decimal]]:
+def incidence_by_year(ids: list[int], population: int, policy: CoveragePolicy) -> list[tuple[int, Decimal]]:
     """Poverty incidence at the end of each year since registration: people of households
-    identified by then and not exited by then, over today's population. Members are today's;
-    the registry keeps no past household sizes."""
-    rows = (Member.objects.filter(is_active=True, household__village_id__in=ids, household__status__in=REGISTERED)
+    identified by then and not exited by then, over the population on the policy's day (members
+    on that day: the registry keeps no past household sizes before joining and leaving dates)."""
+    rows = (Member.objects.filter(members_counted(policy), household__village_id__in=ids,
+                                  household__status__in=REGISTERED)
             .annotate(identified=ExtractYear("household__first_identified_on"))
             .values("identified", "household__exit_year", "household__status").annotate(n=Count("id"))
             .values_list("identified", "household__exit_year", "household__status", "n"))
@@ -202,11 +225,13 @@ def incidence_by_year(ids: list[int], population: int) -> list[tuple[int, Decima
     return series
 
 
-def coverage_rates(ids: list[int]) -> list[Rate]:
-    """Shares of registered households' members covered: basic medical insurance, pension
-    insurance (aged 16+, not in school), family-doctor contract, school enrolment at 6–15."""
-    members = Member.objects.filter(is_active=True, household__village_id__in=ids, household__status__in=REGISTERED)
-    conditions = coverage_conditions(timezone.localdate())
+def coverage_rates(ids: list[int], policy: CoveragePolicy) -> list[Rate]:
+    """Shares of registered households' members (on the policy's day) covered: basic medical
+    cover, pension insurance (from the pack's age, not in school), family-doctor contract,
+    schooling at the pack's school ages; read as the assessment reads them."""
+    members = Member.objects.filter(members_counted(policy), household__village_id__in=ids,
+                                    household__status__in=REGISTERED)
+    conditions = coverage_conditions(policy)
     aggregates = {}
     for gap in GAPS:
         counted, covered = conditions[gap]

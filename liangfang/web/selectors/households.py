@@ -12,7 +12,6 @@ from urllib.parse import urlencode
 from django.core.cache import cache
 from django.db.models import CharField, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Concat
-from django.utils import timezone
 
 from ...disclosure import shows_column
 from ...domain.codes import code_list
@@ -20,7 +19,7 @@ from ...prepared import NotPreparable, Prepared
 from ...registry.models import Cadre, CadrePairing, Household, Member, Region
 from ..filters import options_html
 from ..permissions import Viewer
-from .people import GAPS, coverage_conditions
+from .people import GAPS, coverage_conditions, coverage_policy, members_counted
 
 _RESIDENT_ID = re.compile(r"^(\d{17}[\dXx]|\d{15})$")
 
@@ -106,8 +105,8 @@ def _split(viewer: Viewer, f: ListFilters, region: Region | None) -> tuple[tuple
         if getattr(f, name):
             values[name] = getattr(f, name)
     if f.gap in GAPS:
-        shape.append(("gap", f.gap))
-        values["day"] = timezone.localdate()
+        # the day and ages of the newest assessment (a frozen, hashable policy: part of the shape)
+        shape += [("gap", f.gap), ("coverage", coverage_policy())]
     if f.cadre.isdigit():
         values["cadre_id"] = int(f.cadre)
     if f.failing:
@@ -150,8 +149,10 @@ def _build(shape: tuple[Any, ...], values: Mapping[str, Any]) -> QuerySet[Househ
     if "grade" in v:
         qs = qs.filter(housing_grade=v["grade"])
     if "gap" in parts:
-        counted, covered = coverage_conditions(v["day"])[parts["gap"]]
-        qs = qs.filter(Exists(Member.objects.filter(counted, ~covered, household=OuterRef("pk"), is_active=True)))
+        policy = parts["coverage"]
+        counted, covered = coverage_conditions(policy)[parts["gap"]]
+        qs = qs.filter(Exists(Member.objects.filter(counted, ~covered, members_counted(policy),
+                                                    household=OuterRef("pk"))))
     if "cadre_id" in v:
         qs = qs.filter(pk__in=CadrePairing.objects.filter(cadre_id=v["cadre_id"], end_date=None).values("household_id"))
     if "failing" in parts:

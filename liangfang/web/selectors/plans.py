@@ -199,7 +199,8 @@ def diagnosis_view(household: Household, assessment: Explanation | None, members
             risks.append(f"{_('Health') if r.topic == 'health' else _('Main cause')}: {HIDDEN}")
         else:
             risks.append(r.zh if lang == "zh" else r.en)
-    failing = [line for line in assessment.lines if line.status in ("fail", "no_data")] if assessment else []
+    failing = [line for line in assessment.lines if line.status in ("fail", "no_data") and line.in_verdict] \
+        if assessment else []
     return DiagnosisView(on, failing, risks)
 
 

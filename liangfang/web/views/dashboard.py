@@ -19,16 +19,28 @@ from ..charts import Bar, bar_chart, line_chart
 from ..links import households_url
 from ..permissions import Viewer, region_for, viewer_required
 from ..selectors.assessments import PassRate, latest_run, pass_rates
-from ..selectors.dashboard import Dashboard, dashboard, poor_villages
+from ..selectors.dashboard import MADE_SAFE, Dashboard, dashboard, poor_villages
 from ..selectors.detail import region_path
+from ..selectors.people import CoveragePolicy
 from ..text import code_label, lang
 
-GAP_TITLES = {
-    "medical": lambda: _("Basic medical insurance"),
-    "pension": lambda: _("Pension insurance (16+, not in school)"),
-    "doctor": lambda: _("Family-doctor contract"),
-    "school": lambda: _("School enrolment, ages 6–15"),
-}
+
+def gap_title(code: str, policy: CoveragePolicy | None) -> str:
+    """The coverage rate's name, with the pack's ages."""
+    low, high = policy.school_ages if policy else (6, 15)
+    return {
+        "medical": lambda: _("Basic medical cover (any scheme)"),
+        "pension": lambda: _("Pension insurance (%(age)s+, not in school)") % {
+            "age": policy.pension_age if policy else 16},
+        "doctor": lambda: _("Family-doctor contract"),
+        "school": lambda: _("Schooling at ages %(low)s–%(high)s, or completed") % {"low": low, "high": high},
+    }[code]()
+
+
+def _grade_bar(grade: str, n: int, registered: dict[str, str]) -> Bar:
+    if grade == MADE_SAFE:
+        return Bar(_("C/D made safe (renovated or relocated)"), n, f"{n:,}")
+    return Bar(code_label("housing_grade", grade), n, f"{n:,}", households_url(**registered, grade=grade))
 
 
 def _causes_chart(data: Dashboard, code: str, role: Role) -> SafeString:
@@ -56,12 +68,12 @@ def _charts(data: Dashboard, code: str, role: Role) -> dict[str, object]:
             title=_("Poverty incidence now, by region"), css="children"),
         "causes_chart": _causes_chart(data, code, role),
         "coverage_chart": bar_chart(
-            [Bar(str(GAP_TITLES[r.code]()), r.percent, f"{r.percent}%",
+            [Bar(gap_title(r.code, data.policy), r.percent, f"{r.percent}%",
                  households_url(**registered, gap=r.code)) for r in data.coverage],
             title=_("Coverage among registered households' members"), maximum=100, css="coverage"),
         "housing_chart": bar_chart(
-            [Bar(code_label("housing_grade", g), n, f"{n:,}", households_url(**registered, grade=g))
-             for g, n in data.housing_grades], title=_("Housing safety grades"), css="housing"),
+            [_grade_bar(g, n, registered) for g, n in data.housing_grades],
+            title=_("Housing safety grades"), css="housing"),
     }
 
 
@@ -74,7 +86,7 @@ def _body(region: Region, run: AssessmentRun | None, data: Dashboard, role: Role
     """The dashboard below the breadcrumbs: the same for everyone who may see the region, but for
     what health facts the role may see."""
     code = region.code
-    _, rates = pass_rates(region)
+    _run, rates = pass_rates(region)
     return render_to_string("web/dashboard_body.html", {
         "run": run,
         "indicators": rates,
@@ -89,8 +101,11 @@ def _body(region: Region, run: AssessmentRun | None, data: Dashboard, role: Role
             "exited": households_url(region=code, status="exited"),
             "remaining": households_url(region=code, status="remaining"),
         },
-        "coverage": [(str(GAP_TITLES[r.code]()), r, households_url(region=code, status="registered", gap=r.code))
+        "coverage": [(gap_title(r.code, data.policy), r, households_url(region=code, status="registered", gap=r.code))
                      for r in data.coverage],
+        "as_of": (_("As of %(day)s (the %(year)s assessment's reference date)") % {
+            "day": data.policy.day.isoformat(), "year": data.policy.year}
+            if data.policy is not None and data.policy.year is not None else ""),
         "poor_villages": poor_villages(region),
         **_charts(data, code, role),
     })

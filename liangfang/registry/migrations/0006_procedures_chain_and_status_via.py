@@ -34,7 +34,7 @@ def registered_were_imported(apps, schema_editor):  # type: ignore[no-untyped-de
 
 
 class Migration(migrations.Migration):
-    dependencies = [("registry", "0004_cadre_pairing_village")]
+    dependencies = [("registry", "0005_figures_dated_facts")]
 
     operations = [
         migrations.CreateModel(
