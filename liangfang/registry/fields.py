@@ -125,9 +125,17 @@ MEMBER_FIELDS: tuple[Field, ...] = (
 )
 
 
+# Sane ranges of money, declared here once for every table that holds money: a household's
+# yearly income item, a measure's cost or gain and a delivery's amount stay within 100 million
+# yuan (亿); an area's budget, a project's funds and spending and a village's collective income
+# within 10 billion (百亿). Forms, imports and services check them through ``clean_value``; the
+# database's CHECK constraints are made from the same table (``registry/bounds.py``).
+HOUSEHOLD_MONEY_MAX = _d("100000000")
+AREA_MONEY_MAX = _d("10000000000")
 
-def _money(name: str, zh: str, en: str) -> Field:
-    return Field(name, zh, en, "decimal", minimum=_d("0"), maximum=_d("100000000"))
+
+def _money(name: str, zh: str, en: str, maximum: Decimal = HOUSEHOLD_MONEY_MAX) -> Field:
+    return Field(name, zh, en, "decimal", minimum=_d("0"), maximum=maximum)
 
 
 INCOME_FIELDS: tuple[Field, ...] = (
@@ -142,6 +150,18 @@ INCOME_FIELDS: tuple[Field, ...] = (
     _money("transfer_eco_compensation", "生态补偿金", "ecological compensation"),
     _money("transfer_other", "其他转移性收入", "other transfers"),
     _money("business_expense", "生产经营性支出", "business expense"),
+)
+
+# Money of the plans app (measures, deliveries, projects, area plans) and of village facilities.
+PLAN_MONEY_FIELDS: tuple[Field, ...] = (
+    _money("cost", "费用（元）", "cost (yuan)"),
+    _money("expected_gain", "预计年增收（元）", "expected yearly gain (yuan)"),
+    _money("amount", "金额（元）", "amount (yuan)"),
+    _money("income_gain", "计入年收入（元）", "yearly income gain counted (yuan)"),
+    _money("budget", "预算（元）", "budget (yuan)", AREA_MONEY_MAX),
+    _money("fund_amount", "安排金额（元）", "amount allotted (yuan)", AREA_MONEY_MAX),
+    _money("spending", "支出金额（元）", "amount spent (yuan)", AREA_MONEY_MAX),
+    _money("collective_income", "村集体经济收入（元）", "village collective income (yuan)", AREA_MONEY_MAX),
 )
 
 _TRUE = {"是", "有", "y", "yes", "true", "1", "√", "✓"}

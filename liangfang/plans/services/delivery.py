@@ -21,6 +21,7 @@ from ...registry.models import Cadre, Household, IncomeRecord, Member
 from ...registry.services.changelog import record_change
 from ...registry.services.errors import Problem, ValidationFailed
 from ...registry.services.households import household_update, income_set, member_update
+from ...registry.services.money import money
 from ..catalogue import catalogue_for
 from ..models import Delivery, PlanMeasure, Visit
 from ..schema import YEAR_TOKEN, Measure
@@ -105,10 +106,7 @@ def delivery_record(*, measure: PlanMeasure, date: dt.date, proof_note: str, by:
     if not proof_note.strip():
         problems.append(Problem("proof_note", proof_note, "请填写佐证（发票、合同、验收单等）/ give the proof "
                                                           "(invoice, contract, acceptance note)"))
-    if amount < 0:
-        problems.append(Problem("amount", amount, "金额不能为负 / the amount cannot be negative"))
-    if gain < 0:
-        problems.append(Problem("income_gain", gain, "增收不能为负 / the income gain cannot be negative"))
+    checked_amount, checked_gain = money("amount", amount, problems), money("income_gain", gain, problems)
     if date > dt.date.today():
         problems.append(Problem("date", date, "落实日期不能晚于今天 / the date cannot be in the future"))
     elif date.year < plan.year - 1:
@@ -116,7 +114,8 @@ def delivery_record(*, measure: PlanMeasure, date: dt.date, proof_note: str, by:
                                               f"year {plan.year}"))
     if problems:
         raise ValidationFailed(problems)
-    assert spec is not None
+    assert spec is not None and checked_amount is not None and checked_gain is not None
+    amount, gain = checked_amount, checked_gain
     applied = _apply(spec, measure, income_year or plan.year, gain, by)
     delivery = Delivery.objects.create(
         measure=measure, household_id=plan.household_id, member_id=measure.member_id, date=date, amount=amount,

@@ -24,6 +24,7 @@ from ...registry.models import ChangeRecord, Household, Member, Region
 from ...registry.selectors import significant_prefix
 from ...registry.services.changelog import jsonable, record_change
 from ...registry.services.errors import Problem, RegistryError, ValidationFailed
+from ...registry.services.money import money
 from ..catalogue import CatalogueError, CompiledCatalogue, catalogue_for, compile_catalogue
 from ..models import MEASURE_STATUS, Plan, PlanMeasure, PlanRun
 from ..needs import assess, read_needs, release
@@ -86,8 +87,7 @@ def _check(region: Region, budget: Decimal | None, capacities: Mapping[str, int]
     if region.level not in AREA_LEVELS:
         problems.append(Problem("region", region.code, "计划范围须为行政村、乡镇或县 / plan a village, township or "
                                                        "county"))
-    if budget is not None and budget < 0:
-        problems.append(Problem("budget", budget, "预算不能为负 / the budget cannot be negative"))
+    money("budget", budget, problems)
     known = catalogue.catalogue.capacities
     for name, limit in capacities.items():
         if name not in known:
@@ -287,8 +287,7 @@ def measure_change(*, measure: PlanMeasure, by: str, note: str, cost: Decimal | 
     problems = []
     if not note.strip():
         problems.append(Problem("note", note, "调整须说明原因 / say why the measure is changed"))
-    if cost is not None and cost < 0:
-        problems.append(Problem("cost", cost, "费用不能为负 / the cost cannot be negative"))
+    cost = money("cost", cost, problems)
     sources = catalogue_for(load_pack(measure.plan.pack)).catalogue.fund_sources
     if fund_source is not None and fund_source not in sources:
         problems.append(Problem("fund_source", fund_source, f"未知的资金来源（可用：{', '.join(sources)}）/ "

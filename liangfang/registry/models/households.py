@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from ..bounds import bounded, range_constraints
 from ..codes import choices, code_list
+from ..fields import HOUSEHOLD_FIELDS
 from .regions import Region
 
 
@@ -150,6 +152,7 @@ class Household(models.Model):
                 condition=Q(exit_year__isnull=True) | Q(status__in=["exited", "relapsed"]),
                 name="household_exit_year_only_when_exited",
             ),
+            *range_constraints("household", bounded(HOUSEHOLD_FIELDS)),
         ]
 
     def __str__(self) -> str:
