@@ -72,6 +72,11 @@ def repair_out_of_range(columns: Sequence[Column], actor: str) -> Callable[[Any,
                         note=(f"超出范围 {low}–{high} 的值已清除，请核实后重填 / a value outside {low}–{high} "
                               "was cleared; check and enter it again")[:200]))
         ChangeRecord.objects.bulk_create(notes)
+        if notes and connection.vendor == "postgresql":
+            # the updates queued deferred foreign-key checks; run them now, or PostgreSQL refuses the
+            # ALTER TABLE that adds the constraints in the same transaction
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         if notes:
             print(f"\n  {len(notes)} 个超出范围的值已清除并记入变更记录 / {len(notes)} out-of-range values "
                   "cleared, each in the change log (action repair_out_of_range)")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from ...formula_guard import undo_inert
 from ..fields import Field, FieldValueError, clean_value
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -35,6 +36,8 @@ def _prepare(field: Field, raw: object) -> object:
         text = raw.strip()
         if not text:
             return None
+        if text[0] == "'":  # written by an export so that a spreadsheet does not run it (formula_guard)
+            text = undo_inert(text)
         if field.kind == "resident_id" and ("E+" in text.upper() or "." in text):
             raise CellError(_too_long_number(field))
         return text
@@ -139,6 +142,8 @@ class CellCleaner:
         values over the length limit."""
         texts: list[str | None] = raws  # type: ignore[assignment]  # checked by the caller
         out: list[Any] = [(r.strip() or None) if r is not None else None for r in texts]
+        if any(v[0] == "'" for v in out if v):  # an export's apostrophe before a formula-like text
+            out = [undo_inert(v) if v and v[0] == "'" else v for v in out]
         limit = field.max_length
         too_long = bool(limit) and max(map(len, filter(None, out)), default=0) > (limit or 0)
         if not too_long and not (field.required and None in out):
