@@ -18,8 +18,8 @@ from openpyxl import load_workbook
 from liangfang.formula_guard import make_inert, undo_inert
 from liangfang.registry.importers import export_workbook, import_file
 from liangfang.registry.models import Household, Member
-from liangfang.workbook_writer import WorkbookWriter
 from liangfang.registry.services.households import household_create
+from liangfang.workbook_writer import WorkbookWriter
 from tests.factories import VILLAGE, household_data, make_regions, member_data
 from tests.registry.importers.builders import MEMBER_HEADERS, household_rows
 from tests.registry.importers.test_export import empty_the_registry
@@ -30,8 +30,8 @@ LINK = '=HYPERLINK("http://evil.example/x","点此")'
 def _formulas(path: Path) -> list[str]:
     """Every formula element in the workbook's sheets (none should exist)."""
     with zipfile.ZipFile(path) as z:
-        return [name for name in z.namelist() if name.startswith("xl/worksheets/") and b"<f>" in z.read(name)
-                or b"<f " in z.read(name)]
+        return [name for name in z.namelist() if name.startswith("xl/worksheets/")
+                and (b"<f>" in z.read(name) or b"<f " in z.read(name))]
 
 
 @given(st.text(alphabet=st.sampled_from("'=+-@\t\rab 1"), max_size=8) | st.text(max_size=12))
