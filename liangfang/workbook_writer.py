@@ -122,7 +122,8 @@ def _cell(ref: str, style: int, value: Any) -> str:
     if kind is int:
         if -_EXACT < value < _EXACT:
             return f'<c r="{ref}"{s}><v>{value}</v></c>'
-        return _cell(ref, style, str(value))  # a spreadsheet keeps 15 digits: the number as text, whole
+        # a spreadsheet keeps 15 digits: the number as text, whole (digits: no formula to guard against)
+        return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{value}</t></is></c>'
     if kind is float:
         if not math.isfinite(value):
             raise ValueError(f"{value} cannot be written to a cell ({ref})")

@@ -18,7 +18,8 @@ from typing import cast
 
 from python_calamine import CalamineError, CalamineWorkbook
 
-from .workbook import MEMBERS_SHEET
+from .limits import FileLimitError, ImportLimits, check_cell, check_csv_text, check_size, check_zip
+from .workbook import MEMBERS_SHEET, column_letter
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
@@ -97,6 +98,11 @@ def read_file(path: Path) -> FileData:
         raise ImportFileError(f"找不到文件 {path} / file not found: {path}")
     if path.is_dir():
         raise ImportFileError(f"{path} 是文件夹，不是文件 / {path} is a folder, not a file")
+    limits = ImportLimits.current()
+    try:
+        check_size(path, limits)
+    except FileLimitError as exc:
+        raise ImportFileError(str(exc)) from None
     suffix = path.suffix.lower()
     if suffix not in WORKBOOK_SUFFIXES + CSV_SUFFIXES:
         raise ImportFileError(
@@ -116,11 +122,16 @@ def read_file(path: Path) -> FileData:
             raise ImportFileError(
                 f"文件 {path.name} 的扩展名是 {suffix}，内容却是纯文本；如果它是 CSV，请把扩展名改为 .csv / "
                 f"{path.name} is named {suffix} but holds plain text; if it is a CSV file, rename it to .csv")
-        return _read_csv(path)
+        return _read_csv(path, limits)
     if suffix in CSV_SUFFIXES:
         raise ImportFileError(
             f"文件 {path.name} 的扩展名是 {suffix}，内容却是 Excel 工作簿；请把扩展名改为 .xlsx / "
             f"{path.name} is named {suffix} but is an Excel workbook; rename it to .xlsx")
+    if kind in ("xlsx", "ods"):
+        try:
+            check_zip(path, limits)
+        except FileLimitError as exc:
+            raise ImportFileError(str(exc)) from None
     return _read_workbook(path, "xls" if kind == "ole" else kind)
 
 
@@ -161,16 +172,35 @@ def _decode(path: Path, raw: bytes) -> tuple[str, str]:
         f"cannot decode {path.name}: it is not UTF-8 or GB18030/GBK text")
 
 
-def _read_csv(path: Path) -> FileData:
+def _read_csv(path: Path, limits: ImportLimits) -> FileData:
     text, encoding = _decode(path, path.read_bytes())
     if not text.strip():
         raise ImportFileError(f"文件 {path.name} 没有内容 / {path.name} holds no data")
+    try:
+        check_csv_text(path, text, limits)
+    except FileLimitError as exc:
+        raise ImportFileError(str(exc)) from None
     first_line = text.split("\n", 1)[0]
     delimiter = max((",", "\t", ";"), key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        rows = [list(r) for r in reader]
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):  # past csv's own limit (131,072), so past ours
+            raise ImportFileError(
+                f"文件 {path.name} 第 {reader.line_num} 行有一个单元格超过 {csv.field_size_limit():,} 个字符（上限 "
+                f"{limits.max_cell_chars:,}，LIANGFANG_IMPORT_MAX_CELL_CHARS）；请删去多余内容后再导入 / line "
+                f"{reader.line_num} of {path.name} has a cell of more than {csv.field_size_limit():,} characters "
+                f"(limit {limits.max_cell_chars:,}, LIANGFANG_IMPORT_MAX_CELL_CHARS); remove the excess and "
+                "import again") from None
         raise ImportFileError(f"CSV 文件 {path.name} 格式有误：{exc} / malformed CSV {path.name}: {exc}") from exc
+    for number, r in enumerate(rows, start=1):
+        if r and max(map(len, r)) > limits.max_cell_chars:
+            column = max(range(len(r)), key=lambda i: len(r[i]))
+            try:
+                check_cell(path, MEMBERS_SHEET, number, column_letter(column), r[column], limits)
+            except FileLimitError as exc:
+                raise ImportFileError(str(exc)) from None
     cells: list[list[object]] = _rectangular([[c if c.strip() else None for c in r] for r in rows])
     return FileData(path, "csv", {MEMBERS_SHEET: SheetData(MEMBERS_SHEET, cells)}, encoding)
 
