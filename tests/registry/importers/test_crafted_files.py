@@ -115,12 +115,10 @@ def test_a_zip_that_lies_about_its_sizes_is_refused(tmp_path: Path) -> None:
     data = bytearray(path.read_bytes())
     with zipfile.ZipFile(path) as z:
         info = z.getinfo("xl/worksheets/sheet1.xml")
-    at = data.find(b"PK\x01\x02" + data[info.header_offset + 4: info.header_offset + 4])  # its directory entry
     name = info.filename.encode()
-    for start in range(len(data)):
-        at = data.find(b"PK\x01\x02", at + 1 if start else 0)
-        if at < 0 or data[at + 46: at + 46 + len(name)] == name:
-            break
+    at = data.find(b"PK\x01\x02")  # the central directory's entries, until the sheet's
+    while at >= 0 and data[at + 46: at + 46 + len(name)] != name:
+        at = data.find(b"PK\x01\x02", at + 1)
     assert at > 0
     struct.pack_into("<I", data, at + 24, 1024)  # uncompressed size in the central directory
     struct.pack_into("<I", data, info.header_offset + 22, 1024)  # and in the local header
@@ -130,7 +128,8 @@ def test_a_zip_that_lies_about_its_sizes_is_refused(tmp_path: Path) -> None:
 
 
 def test_an_over_long_cell_is_refused_in_a_workbook_and_in_a_csv(tmp_path: Path) -> None:
-    long = HEAD + HEADER_ROW + '<row r="2"><c r="B2" t="inlineStr"><is><t>' + "长" * 40_000 + "</t></is></c></row>" + TAIL
+    cell = '<c r="B2" t="inlineStr"><is><t>' + "长" * 40_000 + "</t></is></c>"
+    long = HEAD + HEADER_ROW + f'<row r="2">{cell}</row>' + TAIL
     message = str(read_in_child(workbook(tmp_path / "long.xlsx", long))["refused"])
     assert "40,000" in message and "LIANGFANG_IMPORT_MAX_CELL_CHARS" in message and "long.xlsx" in message
     (tmp_path / "long.csv").write_text("户编号,姓名\nH1," + "长" * 40_000 + "\n", encoding="utf-8")
