@@ -17,3 +17,4 @@ urlpatterns = [
 
 handler403 = "liangfang.web.views.errors.forbidden"
 handler404 = "liangfang.web.views.errors.not_found"
+handler400 = "liangfang.web.views.errors.bad_request"

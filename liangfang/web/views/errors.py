@@ -5,12 +5,22 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from ..params import BadParameter
 from ..permissions import NoAccount
+from ..text import pick
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     no_account = isinstance(exception, NoAccount)
     return render(request, "web/403.html", {"no_account": no_account, "error_page": True}, status=403)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """A query or request the pages cannot use: the message says which parameter and what is accepted."""
+    message = pick(str(exception)) if isinstance(exception, BadParameter) else pick(
+        "请求无效 / the request is not valid")
+    return render(request, "web/message.html", {"title": pick("请求无效 / Bad request"), "message": message,
+                                                "error_page": True}, status=400)
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from ...registry.codes import code_labels, code_list
 from ...registry.models import Region
-from .. import masking
+from .. import masking, params
 from ..export import EXPORT_LIMIT, write_export
 from ..filters import options_html
 from ..permissions import Viewer, household_for, region_for, viewer_required
@@ -113,7 +113,8 @@ def _rows_html(rows: list[Row], viewer: Viewer) -> SafeString:
 def household_list(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     f = ListFilters.from_query(request.GET)
     region = region_for(viewer, f.region) if f.region else viewer.region
-    page = Paginator(HouseholdList(viewer, f, region), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(HouseholdList(viewer, f, region), PAGE_SIZE).get_page(
+        params.integer(request.GET, "page", maximum=10**7) or 1)
     sorts = f.sort_queries(("number", "village", "status", "people", "updated"))
     return render(request, "web/household_list.html", {
         "viewer": viewer, "filters": f, "region": region, "page": page,
