@@ -26,7 +26,7 @@ def test_bad_household_numbers(number: str) -> None:
     if number.strip() != number:
         assert clean_value(H["number"], number) == number.strip()
         return
-    with pytest.raises(FieldValueError, match="只能由字母、数字|最多 20 个字符"):
+    with pytest.raises(FieldValueError, match=r"只能由字母、数字|最多 20 个字符"):
         clean_value(H["number"], number)
 
 
