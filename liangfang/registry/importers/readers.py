@@ -87,9 +87,26 @@ def sniff(path: Path) -> str:
         return "ole"  # .xls, or a .doc: calamine tells them apart
     if head.startswith(b"%PDF"):
         return "pdf"
+    if _utf16(head):
+        return "text"  # a CSV saved as "Unicode text" (UTF-16): its zero bytes are not binary data
     if b"\x00" in head:
         return "binary"
     return "text"
+
+
+def _utf16(head: bytes) -> str | None:
+    """The UTF-16 codec of text starting with ``head``: by its byte-order mark, or (without one)
+    by zero bytes in every other place, as Chinese and ASCII text in UTF-16 has."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    sample = head[:512] if len(head) % 2 == 0 else head[:511]
+    if len(sample) >= 8:
+        zeros_odd, zeros_even = sample[1::2].count(0), sample[::2].count(0)
+        if zeros_odd >= max(4, len(sample) // 32) and zeros_even * 4 <= zeros_odd:
+            return "utf-16-le"
+        if zeros_even >= max(4, len(sample) // 32) and zeros_odd * 4 <= zeros_even:
+            return "utf-16-be"
+    return None
 
 
 def read_file(path: Path) -> FileData:
@@ -135,11 +152,18 @@ def read_file(path: Path) -> FileData:
     return _read_workbook(path, "xls" if kind == "ole" else kind)
 
 
+_KINDS_BY_SUFFIX = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".ods": "ods"}
+
+
 def _read_workbook(path: Path, kind: str) -> FileData:
     try:
-        wb = CalamineWorkbook.from_path(str(path))
+        if _KINDS_BY_SUFFIX.get(path.suffix.lower()) == kind:
+            wb = CalamineWorkbook.from_path(str(path))
+        else:  # an .xls or .ods renamed .xlsx (or the reverse): read by content, not by its name
+            with path.open("rb") as f:
+                wb = CalamineWorkbook.from_filelike(f)
     except (CalamineError, OSError, ValueError) as exc:
-        if kind == "ole":
+        if kind == "xls":
             raise ImportFileError(
                 f"文件 {path.name} 是旧式 Office 文件，但不是可读的 Excel 工作簿（可能是 Word .doc）/ "
                 f"{path.name} is an old Office file but not a readable Excel workbook (a Word .doc?)") from exc
@@ -162,14 +186,15 @@ def _read_workbook(path: Path, kind: str) -> FileData:
 
 
 def _decode(path: Path, raw: bytes) -> tuple[str, str]:
-    for encoding in ("utf-8-sig", "gb18030"):
+    wide = _utf16(raw[:4096])
+    for encoding in (wide,) if wide else ("utf-8-sig", "gb18030"):
         try:
             return codecs.decode(raw, encoding), encoding
         except UnicodeDecodeError:
             continue
     raise ImportFileError(
-        f"无法识别文件 {path.name} 的文字编码（支持 UTF-8 和 GB18030/GBK），或文件不是文本 / "
-        f"cannot decode {path.name}: it is not UTF-8 or GB18030/GBK text")
+        f"无法识别文件 {path.name} 的文字编码（支持 UTF-8、GB18030/GBK 和 UTF-16），或文件不是文本 / "
+        f"cannot decode {path.name}: it is not UTF-8, GB18030/GBK or UTF-16 text")
 
 
 def _read_csv(path: Path, limits: ImportLimits) -> FileData:
