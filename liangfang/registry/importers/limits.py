@@ -4,9 +4,10 @@ each text; for a CSV the rows and cell lengths. A 9 KB workbook with one cell at
 otherwise make the reader lay out 17 billion cells, and a zip bomb expand past any memory.
 
 The sheet parts are scanned as they are decompressed, with a pattern that matches only what is out
-of bounds (a column past the limit, a row past the limit, a cell or row without a reference, an
-over-long text): a normal file gives no match and the scan runs at the regular-expression engine's
-speed. The limits are settings (README, configuration), read when a file is imported.
+of bounds (a column past the limit, a row past the limit, a cell or row not starting with its
+reference, an over-long text): a normal file gives no match and the
+scan runs at the regular-expression engine's speed (benchmarks/import_limits.py). An .ods file
+gets the size checks only. The limits are settings (README, configuration), read when a file is imported.
 
 (Hand-written: no library checks a workbook's extent before reading it; python-calamine builds a
 dense grid from the furthest cell.)
@@ -23,7 +24,8 @@ from pathlib import Path
 from django.conf import settings
 
 _CHUNK = 8 << 20
-_SCANNED = re.compile(r"^(xl/worksheets/[^/]+\.xml|xl/sharedStrings\.xml|content\.xml)$")
+_TAG = 256  # longer than any start tag the pattern looks into
+_SCANNED = re.compile(r"^(xl/worksheets/[^/]+\.xml|xl/sharedStrings\.xml)$")
 
 
 class FileLimitError(ValueError):
@@ -116,29 +118,38 @@ def _greater(limit: str, alphabet: str, longer: str) -> str:
     return "(?:" + "|".join(parts) + ")"
 
 
-def _pattern(limits: ImportLimits) -> re.Pattern[bytes]:
+def _patterns(limits: ImportLimits) -> list[re.Pattern[bytes]]:
+    """What is out of bounds in a sheet part, one pattern each: every one starts with a literal the
+    engine searches for quickly, where one pattern of alternatives was tried at every byte (twice
+    the time). Cells and rows must give their reference as their first attribute, as Excel, WPS,
+    LibreOffice and openpyxl write them: checking that costs one character, where finding ``r=``
+    anywhere in the tag meant scanning it."""
     cols = _greater(_column_letters(limits.max_columns), "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "[A-Z]")
     rows = _greater(str(limits.max_rows), "0123456789", "[0-9]")
-    return re.compile((
-        rf'<c\s+r="(?P<wide>{cols}[0-9]+)"'
-        rf'|<c\s+r="(?P<deep>[A-Z]+{rows})"'
-        rf'|<row\s(?:[^>]*?\s)?r="(?P<row>{rows})"'
-        r'|<(?P<bare>c|row)(?=[\s/>])(?![^>]*\sr=)'
-        rf'|<t(?:\s[^>]*)?>(?P<text>[^<]{{{limits.max_cell_chars},}})').encode())
+    return [re.compile(p.encode()) for p in (
+        rf'<c r="(?:(?P<wide>{cols}[0-9]+)|(?P<deep>[A-Z]+{rows}))"',
+        rf'<row r="(?P<row>{rows})"',
+        r'<(?P<bare>c)(?:\s(?!r=")|/?>)',
+        r'<(?P<bare>row)(?:\s(?!r=")|/?>)',
+        rf'>(?P<text>[^<]{{{limits.max_cell_chars},}})')]
 
 
-def _chunks(z: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, overlap: int) -> Iterator[bytes]:
+def _chunks(z: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, overlap: int) -> Iterator[tuple[bytes, bool]]:
     """The part's bytes as decompressed, each chunk after the last ``overlap`` bytes of the one
-    before (so a match across a boundary is found); stops past ``limit`` bytes."""
+    before (so a match across a boundary is found), and whether it is the last; stops past
+    ``limit`` bytes."""
     seen = 0
     tail = b""
     with z.open(info) as f:
-        while chunk := f.read(_CHUNK):
+        chunk = f.read(_CHUNK)
+        while chunk:
             seen += len(chunk)
             if seen > limit:
                 raise _Expands(seen)
-            yield tail + chunk
+            following = f.read(_CHUNK)
+            yield tail + chunk, not following
             tail = chunk[-overlap:]
+            chunk = following
 
 
 class _Expands(Exception):
@@ -163,16 +174,20 @@ def check_zip(path: Path, limits: ImportLimits) -> None:
                         f"part {info.filename} of {path.name} expands {ratio:,} times (limit {limits.max_ratio}, "
                         "LIANGFANG_IMPORT_MAX_RATIO), as a zip bomb does; it is not read. Open the table in "
                         "Excel and save it again as .xlsx")
-            pattern = _pattern(limits)
+            patterns = _patterns(limits)
             budget = limits.max_uncompressed_bytes
             for info in infos:
                 if not _SCANNED.match(info.filename):
                     continue
                 seen = 0
-                for chunk in _chunks(z, info, budget, limits.max_cell_chars + 256):
+                for chunk, last in _chunks(z, info, budget, limits.max_cell_chars + _TAG):
                     seen += len(chunk)
-                    for found in pattern.finditer(chunk):
-                        _refuse(path.name, info.filename, found, limits)
+                    # an element cut at the chunk's end is judged in the next chunk, which repeats it
+                    end = len(chunk) if last else len(chunk) - _TAG
+                    for pattern in patterns:
+                        for found in pattern.finditer(chunk):
+                            if found.start() < end:
+                                _refuse(path.name, info.filename, found, limits)
                 budget -= seen
     except _Expands as exc:
         raise FileLimitError(_expands(path.name, exc.seen, limits)) from None
@@ -192,7 +207,7 @@ def _expands(name: str, size: int, limits: ImportLimits) -> str:
 def _refuse(name: str, part: str, found: re.Match[bytes], limits: ImportLimits) -> None:
     """Raise for what ``found`` shows; return for a text long in bytes but not in characters."""
     sheet = part.rsplit("/", 1)[-1].removesuffix(".xml")
-    if found["wide"]:
+    if found.groupdict().get("wide"):
         ref = found["wide"].decode()
         letters = ref.rstrip("0123456789")
         raise FileLimitError(
@@ -201,16 +216,17 @@ def _refuse(name: str, part: str, found: re.Match[bytes], limits: ImportLimits) 
             f"{name} has a cell at {ref} (column {_column_number(letters):,}), past the limit of "
             f"{limits.max_columns:,} columns (LIANGFANG_IMPORT_MAX_COLUMNS); delete the extra columns, save and "
             "import again")
-    if found["deep"] or found["row"]:
+    if found.groupdict().get("deep") or found.groupdict().get("row"):
         at = (found["deep"] or found["row"]).decode()
         row = int(at.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
         raise FileLimitError(_too_many_rows(name, (f"{sheet}（{at}）", f"{sheet} ({at})"), row, limits))
-    if found["bare"]:
+    if found.groupdict().get("bare"):
         raise FileLimitError(
-            f"文件 {name} 的工作表 {sheet} 有不带位置的单元格或行，不是 Excel 或 WPS 保存的格式；"
+            f"文件 {name} 的工作表 {sheet} 有不以位置（r=）开头的单元格或行，不是 Excel 或 WPS 保存的格式；"
             f"请在 Excel 中打开后另存为 .xlsx / sheet {sheet} of {name} has cells or rows without a "
-            "reference, which Excel and WPS never write; open it in Excel and save it again as .xlsx")
-    text = found["text"] or b""
+            "reference as their first attribute, which Excel and WPS always write; open it in Excel and save "
+            "it again as .xlsx")
+    text = found.groupdict().get("text") or b""
     chars = len(text.decode("utf-8", "replace"))
     if chars > limits.max_cell_chars:
         raise FileLimitError(_too_long(name, (f"工作表 {sheet} 中", f"in sheet {sheet}"), chars, limits))

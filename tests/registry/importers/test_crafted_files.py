@@ -76,7 +76,11 @@ def test_a_cell_at_the_last_column_and_row_is_refused(tmp_path: Path) -> None:
                     '<is><t>x</t></is></c></row>' + TAIL)
     assert path.stat().st_size < 10_000
     message = str(read_in_child(path)["refused"])
-    assert "far.xlsx" in message and "1,048,576" in message and "LIANGFANG_IMPORT_MAX_ROWS" in message
+    assert "far.xlsx" in message and "XFD1048576" in message and "LIANGFANG_IMPORT_MAX_" in message
+    deep = workbook(tmp_path / "deep.xlsx", HEAD + HEADER_ROW + '<row r="1048576"><c r="A1048576"><v>1</v></c></row>'
+                    + TAIL)
+    message = str(read_in_child(deep)["refused"])
+    assert "deep.xlsx" in message and "1,048,576" in message and "LIANGFANG_IMPORT_MAX_ROWS" in message
     wide = workbook(tmp_path / "wide.xlsx", HEAD + HEADER_ROW + '<row r="2"><c r="XFD2"><v>1</v></c></row>' + TAIL)
     message = str(read_in_child(wide)["refused"])
     assert "wide.xlsx" in message and "XFD2" in message and "16,384" in message
@@ -128,7 +132,7 @@ def test_a_zip_that_lies_about_its_sizes_is_refused(tmp_path: Path) -> None:
 
 
 def test_an_over_long_cell_is_refused_in_a_workbook_and_in_a_csv(tmp_path: Path) -> None:
-    cell = '<c r="B2" t="inlineStr"><is><t>' + "长" * 40_000 + "</t></is></c>"
+    cell = '<c r="B2" t="inlineStr"><is><t>' + "长" * 40_000 + "</t></is></c>"  # Excel's writers stop at 32,767
     long = HEAD + HEADER_ROW + f'<row r="2">{cell}</row>' + TAIL
     message = str(read_in_child(workbook(tmp_path / "long.xlsx", long))["refused"])
     assert "40,000" in message and "LIANGFANG_IMPORT_MAX_CELL_CHARS" in message and "long.xlsx" in message
