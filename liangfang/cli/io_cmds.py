@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 
 from .app import app, console, fail, migrate, setup_django
-from .text import bi
+from .text import bi, said
 
 if TYPE_CHECKING:
     from liangfang.registry.importers import ImportResult, Issue
@@ -60,7 +60,7 @@ def _issue_table(issues: list[Issue], title: str) -> Table:
     table.add_column(bi("值", "value"), style="magenta", max_width=22, overflow="fold")
     table.add_column(bi("原因", "reason"), ratio=1, min_width=24, overflow="fold")
     for i in issues:
-        table.add_row(i.sheet, str(i.row or ""), i.column, i.header, display_value(i.value), i.message)
+        table.add_row(i.sheet, str(i.row or ""), i.column, i.header, display_value(i.value), said(i.message))
     return table
 
 
@@ -158,9 +158,9 @@ def export_cmd(
 ) -> None:
     setup_django()
     migrate()
-    from liangfang.registry.importers import export_workbook
+    from liangfang.domain.problems import NotFound
+    from liangfang.registry.export import export_workbook
     from liangfang.registry.models import Household
-    from liangfang.registry.services.errors import NotFound
 
     total = Household.objects.count()
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -171,7 +171,7 @@ def export_cmd(
                                      progress=lambda n: progress.advance(task, n))
         except NotFound as exc:
             progress.stop()
-            raise fail(str(exc)) from None
+            raise fail(said(exc.message)) from None
     console.print(bi(
         f"已导出 {result.households} 户、{result.members} 名成员、{result.incomes} 条年度收入、"
         f"{result.regions} 个区划、{result.facilities} 条村级设施到 {result.path}",

@@ -4,7 +4,8 @@ Eligibility rules go through the engine's own checker (``check_rule``) with the 
 parameters as the pack's indicators, so a measure can only be described in the words an
 indicator could use; a bad rule is refused with the file, line and column.
 
->>> compile_catalogue(load_pack("cn-national"), 2015).measure("d_rebuild").level  # doctest: +SKIP
+>>> from liangfang.policy import load_pack
+>>> compile_catalogue(load_pack("cn-national"), 2015).measure("d_rebuild").level
 'household'
 """
 
@@ -21,6 +22,7 @@ import yaml
 from pydantic import ValidationError
 from sqlglot import exp
 
+from ..domain.fields import HOUSEHOLD_FIELDS, MEMBER_FIELDS, FieldValueError, clean_value
 from ..engine.compiled import PLACEHOLDER, parameters_for
 from ..engine.facts import Level, facts_of
 from ..engine.kleene import evaluate
@@ -28,7 +30,6 @@ from ..engine.rules import RuleError, Scope, check_rule
 from ..policy import load_pack
 from ..policy.schema import Pack
 from ..policy.yamltext import YamlDocument, read_yaml
-from ..registry.fields import HOUSEHOLD_FIELDS, MEMBER_FIELDS, FieldValueError, clean_value
 from .schema import YEAR_TOKEN, Catalogue, Measure
 
 CATALOGUES_PACKAGE = "liangfang.plans.catalogues"

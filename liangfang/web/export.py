@@ -11,9 +11,9 @@ from typing import Any
 from django.db.models import QuerySet
 
 from ..accounts.roles import Role
-from ..registry.codes import code_labels
-from ..registry.fields import HOUSEHOLD_FIELDS, MEMBER_FIELDS, Field
-from ..registry.importers.exporter import cell_value
+from ..domain.codes import code_labels
+from ..domain.fields import HOUSEHOLD_FIELDS, MEMBER_FIELDS, Field
+from ..registry.export import cell_value
 from ..registry.models import Household, Member
 from ..workbook_writer import WorkbookWriter
 from . import masking

@@ -9,6 +9,8 @@ from collections.abc import Collection, Mapping
 
 from django.core.exceptions import SuspiciousOperation
 
+from ..domain.text import Text
+
 MAX_ID = 2**63 - 1  # a database key (bigint)
 MAX_TEXT = 100
 
@@ -18,7 +20,9 @@ class BadParameter(SuspiciousOperation):
 
     def __init__(self, name: str, value: str, zh: str, en: str) -> None:
         shown = value if len(value) <= 40 else value[:40] + "…"
-        super().__init__(f"查询参数 {name}={shown!r} 无效：{zh} / query parameter {name}={shown!r} is not valid: {en}")
+        self.message = Text(f"查询参数 {name}={shown!r} 无效：{zh}",
+                            f"query parameter {name}={shown!r} is not valid: {en}")
+        super().__init__(str(self.message))
 
 
 def _raw(params: Mapping[str, str], name: str) -> str:

@@ -15,19 +15,17 @@ from django.db import connection
 
 from liangfang.assessments.selectors import stored_outcome
 from liangfang.assessments.services import assessment_run, database_dialect, verification_record
-from liangfang.engine.compiled import compile_pack
+from liangfang.engine.assess import assess, compile_for_year
 from liangfang.engine.duck import assess_parquet
 from liangfang.engine.export import export_layout
-from liangfang.engine.plan import Planner
 from liangfang.engine.results import Outcome, collect
-from liangfang.engine.session import dbapi_session, run_steps
+from liangfang.engine.session import dbapi_session
 from liangfang.policy import load_pack
 from liangfang.registry.models import Household, IncomeRecord, Member, Region, VillageFacilities
 from tests.engine.golden_registry import build, load_cases
 from tests.engine.layout_db import load
 from tests.engine.test_golden import verification_of
-
-PG_URL = os.environ.get("LIANGFANG_DIFF_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+from tests.postgres import postgres_connection
 
 
 def _without_missing(outcome: Outcome) -> Outcome:
@@ -52,18 +50,14 @@ def _into_django(rows: dict[str, list[dict[str, Any]]]) -> None:
 def _direct(connection_: Any, dialect: str, rows: dict[str, list[dict[str, Any]]], pack: str, year: int,
             cases: list[Any]) -> Outcome:
     load(connection_, dialect, rows)
-    compiled = compile_pack(load_pack(pack), year)
+    compiled = compile_for_year(pack, year)
     session = dbapi_session(connection_, dialect)  # type: ignore[arg-type]
-    run_steps(session, Planner(compiled, dialect, verification_of(cases)).steps())  # type: ignore[arg-type]
+    assess(session, compiled, verification=verification_of(cases))
     return _without_missing(collect(session, compiled))
 
 
-def _postgres_outcome(rows: dict[str, list[dict[str, Any]]], pack: str, year: int, cases: list[Any]) -> Outcome | None:
-    psycopg = pytest.importorskip("psycopg")
-    try:
-        pg = psycopg.connect(PG_URL, connect_timeout=3)
-    except psycopg.OperationalError:
-        return None
+def _postgres_outcome(rows: dict[str, list[dict[str, Any]]], pack: str, year: int, cases: list[Any]) -> Outcome:
+    pg = postgres_connection()
     schema = f"lf_diff_{os.getpid()}"
     try:
         pg.execute(f"CREATE SCHEMA {schema}")
@@ -98,11 +92,9 @@ def test_all_engines_agree_on_the_golden_registry(pack: str, tmp_path: Path) -> 
 
     export_layout(connection, database_dialect(), tmp_path / "registry")
     duck = assess_parquet(tmp_path / "registry", load_pack(pack), year, verification=verification_of(cases))
-    assert _without_missing(collect(duck.session, compile_pack(load_pack(pack), year))) == reference
+    assert _without_missing(collect(duck.session, compile_for_year(pack, year))) == reference
     assert (duck.out_dir / "households.parquet").exists()
 
     if database_dialect() != "postgres":
         other = _postgres_outcome(rows, pack, year, cases)
-        if other is None:
-            pytest.skip("PostgreSQL not reachable for the direct comparison")
         assert other == reference, "PostgreSQL differs from SQLite"

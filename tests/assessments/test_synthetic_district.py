@@ -12,8 +12,7 @@ from liangfang.assessments.models import HouseholdResult
 from liangfang.assessments.selectors import household_explanation
 from liangfang.assessments.services import assessment_run, verification_record
 from liangfang.registry.models import Household, Region
-
-taobei = pytest.importorskip("liangfang.synth.taobei")
+from liangfang.synth import taobei
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 

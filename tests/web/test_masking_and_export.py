@@ -84,8 +84,8 @@ def test_every_exported_cell_is_the_stored_value_as_shown_to_the_role(world, log
     """Each cell against the slow way: the model's value through ``cell_value`` and the pages'
     masking, column by column as the header names it."""
     from liangfang.accounts.roles import ROLES
-    from liangfang.registry.fields import HOUSEHOLD_FIELDS, MEMBER_FIELDS
-    from liangfang.registry.importers.exporter import cell_value
+    from liangfang.domain.fields import HOUSEHOLD_FIELDS, MEMBER_FIELDS
+    from liangfang.registry.export import cell_value
     from liangfang.web import masking
     from liangfang.web.text import field_label
 

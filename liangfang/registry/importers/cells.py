@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from ...domain.fields import Field, FieldValueError, clean_value
 from ...formula_guard import undo_inert
-from ..fields import Field, FieldValueError, clean_value
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _STR_OR_NONE = frozenset({str, type(None)})

@@ -16,9 +16,10 @@ from typing import Protocol
 from django.db import connection, transaction
 from django.utils import timezone
 
+from ...domain.problems import Problem, ValidationFailed
+from ...domain.text import Text
 from ..services.bulk import BulkReport, HouseholdInput, validate_many, write_many
 from ..services.checks import check_household, check_members
-from ..services.errors import Problem, ValidationFailed
 from ..services.regions import regions_write_many, village_facilities_write_many
 from .errorbook import error_workbook_path, write_error_workbook
 from .grouping import HouseholdRows, ParsedFile, parse_file
@@ -170,8 +171,9 @@ def _exported_versions(data: FileData, items: list[HouseholdInput], issues: list
             found[str(key).strip()] = (int(str(version).removesuffix(".0")), at)
         except ValueError:
             issues.append(Issue(VERSIONS_SHEET, number, "B", VERSIONS_HEADER[1], version,
-                                "版本应为整数；这张表由导出生成，请勿修改 / a version is a whole number; this sheet is "
-                                "written by the export, leave it as it is"))
+                                Text("版本应为整数；这张表由导出生成，请勿修改",
+                                     "a version is a whole number; this sheet is written by the export, "
+                                     "leave it as it is")))
     for item in items:
         exported = found.get(str(item.household["number"]))
         if exported is not None:
@@ -275,7 +277,9 @@ def _map(parsed: ParsedFile, groups: list[HouseholdRows], problems: list[Problem
         value = members.raw(row, group, p.field) if from_cell else p.value
         message = p.message
         if p.member is None and len(g.rows) > 1 and group == "household":
-            message += f"（该户在第 {g.rows[0]}–{g.rows[-1]} 行 / the household spans rows {g.rows[0]}–{g.rows[-1]}）"
+            zh, en = (message.zh, message.en) if isinstance(message, Text) else (message, message)
+            message = Text(f"{zh}（该户在第 {g.rows[0]}–{g.rows[-1]} 行）",
+                           f"{en} (the household spans rows {g.rows[0]}–{g.rows[-1]})")
         out.append(Issue(MEMBERS_SHEET, row, letter, header, value, message))
         parsed.bad_rows.add((MEMBERS_SHEET, row))
     return out

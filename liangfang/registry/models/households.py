@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from ...domain.codes import choices, code_list
+from ...domain.fields import HOUSEHOLD_FIELDS
 from ..bounds import bounded, range_constraints
-from ..codes import choices, code_list
-from ..fields import HOUSEHOLD_FIELDS
 from .regions import Region
 
 

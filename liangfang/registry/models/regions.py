@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from django.db import models
 
+from ...domain.codes import choices, code_list
+from ...domain.fields import PLAN_MONEY_FIELDS
 from ..bounds import bounded, range_constraints
-from ..codes import choices, code_list
-from ..fields import PLAN_MONEY_FIELDS
 
 
 class Region(models.Model):

@@ -14,8 +14,8 @@ from django.db.models import CharField, Count, Exists, IntegerField, OuterRef, Q
 from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 
+from ...domain.codes import code_list
 from ...prepared import NotPreparable, Prepared
-from ...registry.codes import code_list
 from ...registry.models import Cadre, CadrePairing, Household, Member, Region
 from ..filters import options_html
 from ..permissions import Viewer

@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from ...domain.text import Text
 from ..params import BadParameter
 from ..permissions import NoAccount
-from ..text import pick
+from ..text import shown
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -17,9 +18,9 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """A query or request the pages cannot use: the message says which parameter and what is accepted."""
-    message = pick(str(exception)) if isinstance(exception, BadParameter) else pick(
-        "请求无效 / the request is not valid")
-    return render(request, "web/message.html", {"title": pick("请求无效 / Bad request"), "message": message,
+    message = shown(exception.message if isinstance(exception, BadParameter) else Text(
+        "请求无效", "the request is not valid"))
+    return render(request, "web/message.html", {"title": shown(Text("请求无效", "Bad request")), "message": message,
                                                 "error_page": True}, status=400)
 
 

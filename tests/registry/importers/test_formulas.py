@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from liangfang.formula_guard import make_inert, undo_inert
-from liangfang.registry.importers import export_workbook, import_file
+from liangfang.registry.export import export_workbook
+from liangfang.registry.importers import import_file
 from liangfang.registry.models import Household, Member
 from liangfang.registry.services.households import household_create
 from liangfang.workbook_writer import WorkbookWriter

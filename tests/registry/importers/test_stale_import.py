@@ -10,7 +10,8 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from liangfang.registry.importers import export_workbook, import_file
+from liangfang.registry.export import export_workbook
+from liangfang.registry.importers import import_file
 from liangfang.registry.models import ChangeRecord, Household
 from liangfang.registry.services.households import household_update
 from tests.factories import VILLAGE, household_data, make_regions, member_data

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..fields import PLAN_MONEY_FIELDS, FieldValueError, clean_value, fields_by_name
-from .errors import Problem
+from .fields import PLAN_MONEY_FIELDS, FieldValueError, clean_value, fields_by_name
+from .problems import Problem
 
 PLAN_MONEY = fields_by_name(PLAN_MONEY_FIELDS)
 
 
-def money(name: str, value: object, problems: list[Problem], *, field: str | None = None) -> Decimal | None:
+def money(name: str, value: object, problems: list[Problem], *, field: str | None = None,
+          item: int | None = None) -> Decimal | None:
     """``value`` as an amount of the field ``name`` of ``PLAN_MONEY_FIELDS``; a problem (reported
     under ``field``, default ``name``) is appended and None returned when it is out of range or not
     a number. None stays None."""
@@ -21,7 +22,7 @@ def money(name: str, value: object, problems: list[Problem], *, field: str | Non
     try:
         cleaned = clean_value(PLAN_MONEY[name], value)
     except FieldValueError as exc:
-        problems.append(Problem(field or name, value, str(exc)))
+        problems.append(Problem(field or name, value, exc.message, item))
         return None
     assert cleaned is None or isinstance(cleaned, Decimal)
     return cleaned

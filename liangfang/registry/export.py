@@ -14,14 +14,14 @@ from typing import Any
 
 from django.utils import timezone
 
-from ...ids import mask_resident_id
-from ...workbook_writer import SheetWriter, WorkbookWriter
-from ..codes import code_list
-from ..fields import Field
-from ..models import Household, IncomeRecord, Member, Region, VillageFacilities
-from ..services.errors import NotFound
-from .template import CODE_TABLE_HEADER, code_table_rows, readme_rows
-from .workbook import (
+from ..domain.codes import code_list
+from ..domain.fields import Field
+from ..domain.problems import NotFound
+from ..domain.text import Text
+from ..ids import mask_resident_id
+from ..workbook_writer import SheetWriter, WorkbookWriter
+from .importers.template import CODE_TABLE_HEADER, code_table_rows, readme_rows
+from .importers.workbook import (
     CODES_SHEET,
     FACILITIES_SPEC,
     INCOMES_SPEC,
@@ -33,6 +33,7 @@ from .workbook import (
     Column,
     SheetSpec,
 )
+from .models import Household, IncomeRecord, Member, Region, VillageFacilities
 
 Progress = Callable[[int], None]
 _BATCH = 2000
@@ -123,7 +124,7 @@ def export_workbook(path: Path, *, region_code: str | None = None, year: int | N
         try:
             top = Region.objects.get(code=region_code)
         except Region.DoesNotExist:
-            raise NotFound(f"区划代码 {region_code} 不存在 / no region with code {region_code}") from None
+            raise NotFound(Text(f"区划代码 {region_code} 不存在", f"no region with code {region_code}")) from None
         ids, ancestors = _subtree(top)
         region_ids: set[int] | None = set(ids) | {a.pk for a in ancestors}
         village_ids: list[int] | None = ids
