@@ -221,7 +221,7 @@ def test_a_run_that_does_not_cover_the_area_is_not_found(world, login, plan) -> 
     assert other is not None
     c = login("cadre")
     assert c.get(f"/region/{VILLAGE}/plans/?run={other.pk}").status_code == 404
-    assert c.get(f"/region/{VILLAGE}/plans/?run=abc").status_code == 404
+    assert c.get(f"/region/{VILLAGE}/plans/?run=abc").status_code == 400  # not a run's number (web/params.py)
     county_run = PlanRun.objects.filter(region__code=COUNTY).get()
     page = c.get(f"/region/{VILLAGE}/plans/?run={county_run.pk}").content.decode()
     assert world.mine.number in page and world.theirs.number not in page  # the village's share only
