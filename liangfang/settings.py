@@ -263,3 +263,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# Imports: bounds checked before a file is read (registry/importers/limits.py; README, configuration).
+LIANGFANG_IMPORT_MAX_BYTES = int(os.environ.get("LIANGFANG_IMPORT_MAX_BYTES", 200 << 20))
+LIANGFANG_IMPORT_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("LIANGFANG_IMPORT_MAX_UNCOMPRESSED_BYTES", 2 << 30))
+LIANGFANG_IMPORT_MAX_RATIO = int(os.environ.get("LIANGFANG_IMPORT_MAX_RATIO", 200))
+LIANGFANG_IMPORT_MAX_ROWS = int(os.environ.get("LIANGFANG_IMPORT_MAX_ROWS", 1_000_000))
+LIANGFANG_IMPORT_MAX_COLUMNS = int(os.environ.get("LIANGFANG_IMPORT_MAX_COLUMNS", 256))
+LIANGFANG_IMPORT_MAX_CELL_CHARS = int(os.environ.get("LIANGFANG_IMPORT_MAX_CELL_CHARS", 32_767))

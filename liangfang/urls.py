@@ -17,3 +17,4 @@ if settings.LIANGFANG_ADMIN:
 
 handler403 = "liangfang.web.views.errors.forbidden"
 handler404 = "liangfang.web.views.errors.not_found"
+handler400 = "liangfang.web.views.errors.bad_request"

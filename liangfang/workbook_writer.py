@@ -25,6 +25,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, Literal
 
+from .formula_guard import ACTIVE, make_inert
+
 Style = Literal["bold", "bold_red"] | None
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -62,6 +64,7 @@ _JANUARY_1900 = dt.date(1900, 1, 1).toordinal()
 _EXACT = 10**15  # integers a spreadsheet keeps every digit of
 _LARGEST = Decimal("1e308")
 # Characters XML 1.0 does not allow (control characters other than tab, line feed and return).
+_ACTIVE_OR_QUOTE = ACTIVE | {"'"}
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 _ESCAPE_LIKE = re.compile("(_x[0-9A-Fa-f]{4}_)")
@@ -112,12 +115,15 @@ def _cell(ref: str, style: int, value: Any) -> str:
     enum, pandas' Timestamp) is written as its base type."""
     s = f' s="{style}"' if style else ""
     kind = type(value)
-    if kind is str:
+    if kind is str:  # always a text cell; text a spreadsheet would run as a formula gets an apostrophe
+        if value[:1] in _ACTIVE_OR_QUOTE:
+            value = make_inert(value)
         return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{_text(value)}</t></is></c>'
     if kind is int:
         if -_EXACT < value < _EXACT:
             return f'<c r="{ref}"{s}><v>{value}</v></c>'
-        return _cell(ref, style, str(value))  # a spreadsheet keeps 15 digits: the number as text, whole
+        # a spreadsheet keeps 15 digits: the number as text, whole (digits: no formula to guard against)
+        return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{value}</t></is></c>'
     if kind is float:
         if not math.isfinite(value):
             raise ValueError(f"{value} cannot be written to a cell ({ref})")

@@ -113,6 +113,10 @@ def import_cmd(
     max_errors: int = typer.Option(200, "--max-errors", help=bi(
         "终端最多显示多少处错误（0 = 全部）；错误工作簿总是包含全部", "errors shown on the terminal (0 = all); "
         "the error workbook always holds every one")),
+    override_stale: bool = typer.Option(False, "--override-stale", help=bi(
+        "覆盖导出后他人所做的修改（默认拒绝导入这些户；覆盖记入变更记录）",
+        "overwrite changes made to households after the file was exported (refused by default; an override "
+        "is recorded in the change log)")),
 ) -> None:
     setup_django()
     migrate()
@@ -122,7 +126,8 @@ def import_cmd(
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, transient=True) as progress:
         try:
-            result = import_file(file, by=actor, dry_run=dry_run, errors_to=errors_to, progress=_Bar(progress))
+            result = import_file(file, by=actor, dry_run=dry_run, errors_to=errors_to, progress=_Bar(progress),
+                                 override_stale=override_stale)
         except ImportFileError as exc:
             progress.stop()
             raise fail(str(exc)) from None

@@ -6,6 +6,7 @@ and ``clean_value`` is the single place where a raw cell or form value becomes a
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -27,6 +28,9 @@ class Field:
     maximum: Decimal | None = None
     max_length: int | None = None
     sensitive: bool = False
+    # a fact that has happened: a date no later than today, a year no later than this year
+    past: bool = False
+    pattern: re.Pattern[str] | None = None  # what a text must look like (the household number)
 
     @property
     def header(self) -> str:
@@ -47,8 +51,15 @@ def _d(x: str) -> Decimal:
     return Decimal(x)
 
 
+# A household number is part of every URL of the household and of file names: letters, digits,
+# - and _, starting with a letter or digit (the synthetic district's are the village code and a
+# four-digit serial, 2208022010010001). "A/B" or "<script>" are refused at the door.
+HOUSEHOLD_NUMBER = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]{0,19}")
+
+
 HOUSEHOLD_FIELDS: tuple[Field, ...] = (
-    Field("number", "户编号", "household number", "text", required=True, max_length=20),
+    Field("number", "户编号", "household number", "text", required=True, max_length=20,
+          pattern=HOUSEHOLD_NUMBER),
     Field("village_code", "行政村代码", "village code", "text", required=True, max_length=12),
     Field("group_name", "村民小组", "group", "text", max_length=40),
     Field("is_registered", "是否建档立卡户", "registered", "bool", required=True),
@@ -60,8 +71,8 @@ HOUSEHOLD_FIELDS: tuple[Field, ...] = (
     Field("main_cause", "主要致贫原因", "main cause", "code", codes="poverty_cause"),
     Field("other_cause_1", "其他致贫原因一", "other cause 1", "code", codes="poverty_cause"),
     Field("other_cause_2", "其他致贫原因二", "other cause 2", "code", codes="poverty_cause"),
-    Field("first_identified_on", "首次识别时间", "first identified on", "date"),
-    Field("exit_year", "脱贫年度", "exit year", "int", minimum=_d("2013"), maximum=_d("2100")),
+    Field("first_identified_on", "首次识别时间", "first identified on", "date", past=True),
+    Field("exit_year", "脱贫年度", "exit year", "int", minimum=_d("2013"), maximum=_d("2100"), past=True),
     Field("phone", "联系电话", "phone", "phone", max_length=20, sensitive=True),
     Field("bank_name", "开户银行", "bank", "text", max_length=40, sensitive=True),
     Field("bank_account", "银行账号", "bank account", "text", max_length=32, sensitive=True),
@@ -72,10 +83,10 @@ HOUSEHOLD_FIELDS: tuple[Field, ...] = (
     Field("housing_safety_via", "住房安全保障方式", "housing made safe by", "code",
           codes="housing_safety_via"),
     Field("housing_renovated_year", "危房改造年度", "renovation year", "int",
-          minimum=_d("1980"), maximum=_d("2100")),
+          minimum=_d("1980"), maximum=_d("2100"), past=True),
     Field("relocation_mode", "易地搬迁方式", "relocation", "code", codes="relocation_mode"),
     Field("relocation_year", "搬迁入住年度", "relocation year", "int",
-          minimum=_d("1980"), maximum=_d("2100")),
+          minimum=_d("1980"), maximum=_d("2100"), past=True),
     Field("water_litres_per_day", "人均日供水量（升）", "water (L/person/day)", "decimal",
           minimum=_d("0"), maximum=_d("10000")),
     Field("water_quality", "饮水水质", "water quality", "code", codes="water_quality"),
@@ -107,7 +118,7 @@ MEMBER_FIELDS: tuple[Field, ...] = (
           sensitive=True),
     Field("name", "姓名", "name", "text", required=True, max_length=40),
     Field("sex", "性别", "sex", "code", required=True, codes="sex"),
-    Field("birth_date", "出生日期", "birth date", "date", required=True),
+    Field("birth_date", "出生日期", "birth date", "date", required=True, past=True),
     Field("relation", "与户主关系", "relation to head", "code", required=True, codes="relation"),
     Field("ethnicity", "民族", "ethnicity", "code", codes="ethnicity"),
     Field("education", "文化程度", "education", "code", codes="education"),
@@ -134,13 +145,21 @@ MEMBER_FIELDS: tuple[Field, ...] = (
 )
 
 
+# Sane ranges of money, declared here once for every table that holds money: a household's
+# yearly income item, a measure's cost or gain and a delivery's amount stay within 100 million
+# yuan (亿); an area's budget, a project's funds and spending and a village's collective income
+# within 10 billion (百亿). Forms, imports and services check them through ``clean_value``; the
+# database's CHECK constraints are made from the same table (``registry/bounds.py``).
+HOUSEHOLD_MONEY_MAX = _d("100000000")
+AREA_MONEY_MAX = _d("10000000000")
 
-def _money(name: str, zh: str, en: str) -> Field:
-    return Field(name, zh, en, "decimal", minimum=_d("0"), maximum=_d("100000000"))
+
+def _money(name: str, zh: str, en: str, maximum: Decimal = HOUSEHOLD_MONEY_MAX) -> Field:
+    return Field(name, zh, en, "decimal", minimum=_d("0"), maximum=maximum)
 
 
 INCOME_FIELDS: tuple[Field, ...] = (
-    Field("year", "收入年度", "income year", "int", minimum=_d("2000"), maximum=_d("2100")),
+    Field("year", "收入年度", "income year", "int", minimum=_d("2000"), maximum=_d("2100"), past=True),
     _money("wage_income", "工资性收入", "wage income"),
     _money("business_income", "生产经营性收入", "business income"),
     _money("property_income", "财产性收入", "property income"),
@@ -151,6 +170,18 @@ INCOME_FIELDS: tuple[Field, ...] = (
     _money("transfer_eco_compensation", "生态补偿金", "ecological compensation"),
     _money("transfer_other", "其他转移性收入", "other transfers"),
     _money("business_expense", "生产经营性支出", "business expense"),
+)
+
+# Money of the plans app (measures, deliveries, projects, area plans) and of village facilities.
+PLAN_MONEY_FIELDS: tuple[Field, ...] = (
+    _money("cost", "费用（元）", "cost (yuan)"),
+    _money("expected_gain", "预计年增收（元）", "expected yearly gain (yuan)"),
+    _money("amount", "金额（元）", "amount (yuan)"),
+    _money("income_gain", "计入年收入（元）", "yearly income gain counted (yuan)"),
+    _money("budget", "预算（元）", "budget (yuan)", AREA_MONEY_MAX),
+    _money("fund_amount", "安排金额（元）", "amount allotted (yuan)", AREA_MONEY_MAX),
+    _money("spending", "支出金额（元）", "amount spent (yuan)", AREA_MONEY_MAX),
+    _money("collective_income", "村集体经济收入（元）", "village collective income (yuan)", AREA_MONEY_MAX),
 )
 
 _TRUE = {"是", "有", "y", "yes", "true", "1", "√", "✓"}
@@ -175,6 +206,12 @@ def clean_value(field: Field, value: object) -> Any:
                 field, value, Text(f"「{field.zh}」最多 {field.max_length} 个字符",
                                    f"{field.en} is longer than {field.max_length} characters")
             )
+        if field.pattern is not None and not field.pattern.fullmatch(text):
+            raise FieldValueError(
+                field, value, Text(f"「{field.zh}」只能由字母、数字、- 和 _ 组成，以字母或数字开头，"
+                                   "例如 2208022010010001",
+                                   f"{field.en} may hold letters, digits, - and _ only, starting with a letter or "
+                                   "digit, e.g. 2208022010010001"))
         if kind == "phone" and not all(c.isdigit() or c in "-+ " for c in text):
             raise FieldValueError(
                 field, value, Text(f"「{field.zh}」只能含数字和 -", f"{field.en} may hold digits only")
@@ -238,11 +275,30 @@ def _number(field: Field, value: object) -> int | Decimal:
             field, value, Text(f"「{field.zh}」不能大于 {field.maximum}", f"{field.en} must be at most {field.maximum}")
         )
     if field.kind == "int":
+        if field.past and number > dt.date.today().year:
+            raise FieldValueError(field, value, _future(field, f"{dt.date.today().year} 年", f"{dt.date.today().year}"))
         return int(number)
     return number.quantize(Decimal("0.01"))
 
 
+def _future(field: Field, zh: str, en: str) -> Text:
+    return Text(f"「{field.zh}」不能晚于{zh}（尚未发生）；请核对后重填",
+                f"{field.en} cannot be later than {en}: it has not happened yet; check the value")
+
+
 def _date(field: Field, value: object) -> dt.date:
+    day = _parse_date(value)
+    if day is not None:
+        today = dt.date.today()
+        if field.past and day > today:
+            raise FieldValueError(field, value, _future(field, f"今天（{today.isoformat()}）", f"today ({today})"))
+        return day
+    raise FieldValueError(
+        field, value, Text(f"「{field.zh}」应为日期，如 2016-03-01", f"{field.en} must be a date " "such as 2016-03-01")
+    )
+
+
+def _parse_date(value: object) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -253,9 +309,7 @@ def _date(field: Field, value: object) -> dt.date:
             return dt.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise FieldValueError(
-        field, value, Text(f"「{field.zh}」应为日期，如 2016-03-01", f"{field.en} must be a date " "such as 2016-03-01")
-    )
+    return None
 
 
 def fields_by_name(fields: tuple[Field, ...]) -> dict[str, Field]:

@@ -3,6 +3,7 @@ district and a delivery hand to ``registry.services.bulk.write_many``."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,3 +16,7 @@ class HouseholdInput:
     household: dict[str, Any]
     members: list[dict[str, Any]]
     incomes: list[dict[str, Any]] = field(default_factory=list)  # each with "year"
+    # the household's version when the file was exported (an export's 版本 sheet): a household
+    # changed since then is not overwritten unless the caller says so (``write_many``'s override)
+    expected_version: int | None = None
+    exported_at: dt.datetime | None = None

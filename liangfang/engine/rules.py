@@ -27,6 +27,14 @@ from .facts import Fact, Level, facts_of
 
 Kind = str  # "bool" | "number" | "text" | "null"
 
+# Bounds of a rule (issue 13, medium 9), each refusal a RuleError with its line and column: the
+# parser and the checker recurse once per level of the tree, so a rule nested 1,000 deep ended in a
+# RecursionError with no place; a literal must be a number a money or rate could be.
+MAX_RULE_CHARS = 2_000
+MAX_RULE_DEPTH = 40
+MAX_LITERAL = Decimal("1e15")
+MAX_LITERAL_DIGITS = 30
+
 
 class RuleError(ValueError):
     """A rule that cannot be accepted; ``line``/``column`` are 1-based within the rule text."""
@@ -116,9 +124,55 @@ class Checked:
     derived: list[tuple[str, str, str]] = field(default_factory=list)  # (column, function, indicator)
 
 
+def _bound_text(text: str) -> None:
+    """Length, and nesting of brackets (outside quotes), checked before the parser sees the text."""
+    if len(text) > MAX_RULE_CHARS:
+        raise RuleError(f"表达式有 {len(text):,} 个字符，超过上限 {MAX_RULE_CHARS:,}；请拆成几个指标或参数 / "
+                        "the rule has "
+                        f"{len(text):,} characters, over the limit of {MAX_RULE_CHARS:,}; split it",
+                        *_position(text, MAX_RULE_CHARS), text)
+    depth, quote = 0, ""
+    for i, ch in enumerate(text):
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "(":
+            depth += 1
+            if depth > MAX_RULE_DEPTH:
+                raise RuleError(_too_deep(), *_position(text, i), text)
+        elif ch == ")":
+            depth -= 1
+
+
+def _too_deep() -> str:
+    return (f"表达式嵌套超过 {MAX_RULE_DEPTH} 层；请简化 / the rule is nested deeper than {MAX_RULE_DEPTH} levels; "
+            "simplify it")
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    before = text[:offset]
+    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
+
+
+def _depth(tree: exp.Expr) -> tuple[int, exp.Expr]:
+    """The deepest level of the tree and a node there (walked without recursion)."""
+    deepest, at = 0, tree
+    stack: list[tuple[exp.Expr, int]] = [(tree, 1)]
+    while stack:
+        node, level = stack.pop()
+        if level > deepest:
+            deepest, at = level, node
+        stack.extend((child, level + 1) for child in node.iter_expressions())
+    return deepest, at
+
+
 def parse_rule(text: str) -> exp.Expr:
+    _bound_text(text)
     try:
         statements = sqlglot.parse(text)
+    except RecursionError:
+        raise RuleError(_too_deep(), 1, 1, text) from None
     except (ParseError, TokenError) as err:
         errors = getattr(err, "errors", None) or [{}]
         first = errors[0]
@@ -193,9 +247,15 @@ class _Checker:
         if node.is_string:
             return exp.Literal.string(node.this), "text"
         try:
-            Decimal(node.this)
+            number = Decimal(node.this)
         except ArithmeticError:
             raise self.fail(node, f"不是数字 / not a number: {node.this}") from None
+        digits = len(number.as_tuple().digits)
+        if not number.is_finite() or number.copy_abs() > MAX_LITERAL or digits > MAX_LITERAL_DIGITS:
+            raise self.fail(node, f"数值超出范围：{node.this[:40]}（绝对值不超过 {MAX_LITERAL:,.0f}，"
+                                  f"最多 {MAX_LITERAL_DIGITS} 位）/ "
+                                  f"number out of range: {node.this[:40]} (at most {MAX_LITERAL:,.0f} in size, "
+                                  f"{MAX_LITERAL_DIGITS} digits)")
         return exp.Literal.number(node.this), "number"
 
     def logic(self, node: exp.Expr) -> tuple[exp.Expr, Kind]:
@@ -395,6 +455,9 @@ def check_rule(text: str, scope: Scope, table: str = "f") -> tuple[exp.Expr, Che
         raise RuleError("表达式为空 / the rule is empty", 1, 1, text)
     tree = parse_rule(text)
     checker = _Checker(text, scope, table)
+    deepest, at = _depth(tree)
+    if deepest > MAX_RULE_DEPTH:  # a long chain (a AND b AND c ...) nests as deep as it is long
+        raise checker.fail(at, _too_deep())
     condition = checker.condition(tree)
     return condition, checker.used
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from ..domain.money import money
 from ..domain.problems import Problem
 from ..domain.text import Text
 from .schema import YEAR_TOKEN
@@ -46,7 +47,7 @@ def delivery_problems(state: DeliveryState, *, date: dt.date, proof_note: str, a
     ...                                     today=today)]
     ['proof_note', 'amount', 'date']
     """
-    problems = []
+    problems: list[Problem] = []
     if state.plan_status != "accepted":
         problems.append(Problem("plan", state.plan_status, Text("只能落实已确认的计划（现行计划）",
                                                                 "only the accepted plan "
@@ -71,8 +72,7 @@ def delivery_problems(state: DeliveryState, *, date: dt.date, proof_note: str, a
         problems.append(Problem("proof_note", proof_note, Text("请填写佐证（发票、合同、验收单等）",
                                                                "give the proof "
                                                                "(invoice, contract, acceptance note)"), item))
-    if amount < 0:
-        problems.append(Problem("amount", amount, Text("金额不能为负", "the amount cannot be negative"), item))
+    money("amount", amount, problems, item=item)  # the field table's range: Inf, NaN, huge, negative
     if date > today:
         problems.append(Problem("date", date, Text("落实日期不能晚于今天", "the date cannot be in the future"), item))
     elif date.year < state.plan_year - 1:

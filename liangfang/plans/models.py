@@ -10,7 +10,11 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from ..registry.bounds import range_constraints
+from ..registry.fields import PLAN_MONEY_FIELDS, fields_by_name
 from ..registry.models import Cadre, Household, Member, Region
+
+_MONEY = fields_by_name(PLAN_MONEY_FIELDS)  # the ranges of every amount below, checked by the database too
 
 PLAN_STATUS = [("proposed", "待确认"), ("accepted", "已确认（现行）"), ("superseded", "已被替代")]
 MEASURE_STATUS = [("proposed", "建议"), ("accepted", "同意"), ("changed", "已调整"), ("rejected", "不采纳")]
@@ -46,6 +50,7 @@ class PlanRun(models.Model):
         verbose_name = "帮扶计划测算 plan run"
         verbose_name_plural = "帮扶计划测算 plan runs"
         ordering = ["-created_at", "-id"]
+        constraints = range_constraints("plan_run", {"budget": _MONEY["budget"], "total_cost": _MONEY["budget"]})
 
     def __str__(self) -> str:
         return f"{self.year} {self.region.name} #{self.pk}"
@@ -110,6 +115,7 @@ class PlanMeasure(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(cost__gte=0), name="plan_measure_cost_not_negative"),
             models.CheckConstraint(condition=Q(expected_gain__gte=0), name="plan_measure_gain_not_negative"),
+            *range_constraints("plan_measure", {"cost": _MONEY["cost"], "expected_gain": _MONEY["expected_gain"]}),
         ]
 
     def __str__(self) -> str:
@@ -142,6 +148,7 @@ class Delivery(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="delivery_amount_not_negative"),
             models.UniqueConstraint(fields=["measure"], name="delivery_once_per_measure"),
+            *range_constraints("delivery", {"amount": _MONEY["amount"], "income_gain": _MONEY["income_gain"]}),
         ]
 
 
@@ -188,6 +195,7 @@ class Project(models.Model):
             models.CheckConstraint(condition=Q(budget__gte=0), name="project_budget_not_negative"),
             models.CheckConstraint(condition=Q(end_date__isnull=True) | Q(start_date__isnull=True)
                                    | Q(end_date__gte=models.F("start_date")), name="project_ends_after_start"),
+            *range_constraints("project", {"budget": _MONEY["budget"]}),
         ]
 
     def __str__(self) -> str:
@@ -204,6 +212,7 @@ class ProjectFund(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["project", "fund_source"], name="project_fund_once"),
             models.CheckConstraint(condition=Q(amount__gte=0), name="project_fund_not_negative"),
+            *range_constraints("project_fund", {"amount": _MONEY["fund_amount"]}),
         ]
 
 
@@ -219,4 +228,5 @@ class ProjectSpending(models.Model):
     class Meta:
         verbose_name = "项目支出 project spending"
         ordering = ["project_id", "date", "id"]
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="project_spending_positive")]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="project_spending_positive"),
+                       *range_constraints("project_spending", {"amount": _MONEY["spending"]})]

@@ -9,11 +9,24 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .yamltext import MAX_DIGITS, MAX_NUMBER
 
 NAME_PATTERN = r"^[a-z][a-z0-9_]*$"
+
+
+def _in_range(v: Decimal) -> Decimal:
+    """A number given as text ("1e999999999" is a string to YAML) gets the YAML reader's bounds."""
+    if not v.is_finite() or v.copy_abs() > MAX_NUMBER or len(v.as_tuple().digits) > MAX_DIGITS:
+        raise ValueError(f"数值超出范围（绝对值不超过 {MAX_NUMBER:,.0f}，最多 {MAX_DIGITS} 位）/ number out of range: "
+                         f"at most {MAX_NUMBER:,.0f} in size and {MAX_DIGITS} digits")
+    return v
+
+
+Number = Annotated[Decimal, Field(allow_inf_nan=False), AfterValidator(_in_range)]
 
 
 class Reliability(StrEnum):
@@ -46,7 +59,7 @@ class Source(_Strict):
 
 
 class LineYear(_Strict):
-    amount: Decimal = Field(gt=0)
+    amount: Number = Field(gt=0)
     source: Source
 
     @field_validator("amount")
@@ -79,7 +92,7 @@ class Parameter(_Strict):
     """A threshold or constant that rules may name."""
 
     name: Text
-    value: Decimal
+    value: Number
     unit: Unit
     source: Source
 

@@ -2,6 +2,11 @@
 
 Floats are read as ``Decimal`` (money and rates must stay exact); every mapping key and list
 item records the line and column where its value starts.
+
+Bounded (issue 13, medium 9), each refusal a ``yaml.YAMLError`` with the line it concerns: a
+document of at most ``MAX_CHARS`` characters; no aliases (``*name``: a pack has no use for them,
+and a 1 KB document of nested aliases expands to billions of nodes); nesting at most ``MAX_DEPTH``
+levels; numbers within ``MAX_NUMBER`` in size, finite, with at most ``MAX_DIGITS`` digits.
 """
 
 from __future__ import annotations
@@ -11,9 +16,16 @@ from decimal import Decimal
 from typing import Any
 
 import yaml
+from yaml.composer import ComposerError
 from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.events import AliasEvent, CollectionStartEvent
 
 Path = tuple[str | int, ...]
+
+MAX_CHARS = 1_000_000
+MAX_DEPTH = 40
+MAX_DIGITS = 30
+MAX_NUMBER = Decimal("1e15")
 
 
 @dataclass
@@ -43,12 +55,58 @@ class _Constructor(SafeConstructor):
     pass
 
 
+def _bounded(node: yaml.Node, number: Decimal) -> Decimal:
+    if not number.is_finite() or number.copy_abs() > MAX_NUMBER or len(number.as_tuple().digits) > MAX_DIGITS:
+        raise ConstructorError(None, None, f"数值超出范围（绝对值不超过 {MAX_NUMBER:,.0f}，最多 {MAX_DIGITS} 位）"
+                               f"/ number out of range: at most {MAX_NUMBER:,.0f} in size and {MAX_DIGITS} digits",
+                               node.start_mark)
+    return number
+
+
 def _decimal(loader: _Constructor, node: yaml.Node) -> Decimal:
     text = str(loader.construct_scalar(node)).replace("_", "")  # type: ignore[arg-type]
-    return Decimal(text)
+    try:
+        number = Decimal(text)
+    except ArithmeticError:  # .inf, .nan spelled the YAML way
+        number = Decimal("NaN")
+    return _bounded(node, number)
+
+
+def _int(loader: _Constructor, node: yaml.Node) -> int:
+    text = str(loader.construct_scalar(node)).replace("_", "")  # type: ignore[arg-type]
+    if len(text.lstrip("+-0")) > MAX_DIGITS:  # before int(): a million digits would take seconds
+        _bounded(node, Decimal("Infinity"))
+    value = int(SafeConstructor.construct_yaml_int(loader, node))  # type: ignore[arg-type]
+    _bounded(node, Decimal(value))
+    return value
 
 
 _Constructor.add_constructor("tag:yaml.org,2002:float", _decimal)  # type: ignore[type-var]
+_Constructor.add_constructor("tag:yaml.org,2002:int", _int)  # type: ignore[type-var]
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing aliases and nesting deeper than MAX_DEPTH while composing
+    (before any node is built). Hand-written: PyYAML has no such options."""
+
+    _depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:  # type: ignore[override]
+        if self.check_event(AliasEvent):
+            event = self.peek_event()
+            raise ComposerError(None, None, "不允许使用别名（*name）；请直接写出内容 / aliases (*name) are not "
+                                "allowed in a pack; write the value out", event.start_mark)
+        collection = self.check_event(CollectionStartEvent)
+        if collection:
+            self._depth += 1
+            if self._depth > MAX_DEPTH:
+                raise ComposerError(None, None, f"嵌套超过 {MAX_DEPTH} 层 / nested deeper than {MAX_DEPTH} levels",
+                                    self.peek_event().start_mark)
+        try:
+            return super().compose_node(parent, index)  # type: ignore[no-any-return, arg-type]
+        finally:
+            if collection:
+                self._depth -= 1
 
 
 def read_yaml(text: str) -> YamlDocument:
@@ -56,7 +114,10 @@ def read_yaml(text: str) -> YamlDocument:
 
     Raises ``yaml.YAMLError`` (with ``problem_mark``) on malformed YAML.
     """
-    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    if len(text) > MAX_CHARS:
+        raise yaml.YAMLError(f"文件有 {len(text):,} 个字符，超过上限 {MAX_CHARS:,} / the file has {len(text):,} "
+                             f"characters, over the limit of {MAX_CHARS:,}")
+    node = yaml.compose(text, Loader=_BoundedLoader)
     doc = YamlDocument(data=None)
     if node is None:
         return doc

@@ -12,6 +12,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.utils import timezone
+
 from ..disclosure import MASKED, shown
 from ..domain.codes import code_list
 from ..domain.fields import Field
@@ -26,6 +28,8 @@ from .importers.workbook import (
     MEMBERS_SPEC,
     README_SHEET,
     REGIONS_SPEC,
+    VERSIONS_HEADER,
+    VERSIONS_SHEET,
     Column,
     SheetSpec,
 )
@@ -133,8 +137,9 @@ def export_workbook(path: Path, *, region_code: str | None = None, year: int | N
         households = Household.objects.order_by("number")
         if village_ids is not None:
             households = households.filter(village_id__in=village_ids)
+        versions: list[tuple[str, int]] = []
         result.households, result.members, result.skipped_households = _write_members(
-            members_ws, households, mask, progress)
+            members_ws, households, mask, progress, versions)
         result.incomes = _write_incomes(incomes_ws, households, year)
         if region_ids is not None:
             regions = regions.filter(id__in=region_ids)
@@ -153,7 +158,17 @@ def export_workbook(path: Path, *, region_code: str | None = None, year: int | N
         readme = wb.add_sheet(README_SHEET)
         for line in readme_rows(masked=mask):
             readme.append(line)
+        _write_versions(wb.add_sheet(VERSIONS_SHEET, freeze_header=True), versions)
     return result
+
+
+def _write_versions(ws: SheetWriter, versions: list[tuple[str, int]]) -> None:
+    """Each household's version as exported, and when: importing this file later refuses to
+    overwrite a household changed since (``registry/services/stale.py``)."""
+    ws.append(list(VERSIONS_HEADER), "bold")
+    now = timezone.localtime().replace(microsecond=0, tzinfo=None)
+    for number, version in versions:
+        ws.append([number, version, now])
 
 
 def _household_columns() -> list[tuple[Column, str]]:
@@ -162,15 +177,16 @@ def _household_columns() -> list[tuple[Column, str]]:
             for c in MEMBERS_SPEC.columns if c.group == "household"]
 
 
-def _write_members(ws: SheetWriter, households: Any, mask: bool,
-                   progress: Progress | None) -> tuple[int, int, int]:
+def _write_members(ws: SheetWriter, households: Any, mask: bool, progress: Progress | None,
+                   versions: list[tuple[str, int]]) -> tuple[int, int, int]:
     household_columns = _household_columns()
     member_columns = [c for c in MEMBERS_SPEC.columns if c.group == "member"]
-    h_fields = ["id", *(attr for _, attr in household_columns)]
+    h_fields = ["id", "version", "number", *(attr for _, attr in household_columns)]
     m_fields = ["household_id", *(c.field.name for c in member_columns)]
     written_households = members = skipped = 0
     for batch in _batched(households.values_list(*h_fields)):
-        by_id = {row[0]: row[1:] for row in batch}
+        by_id = {row[0]: row[3:] for row in batch}
+        versions.extend((row[2], row[1]) for row in batch)
         people: dict[int, list[tuple[Any, ...]]] = {}
         for m in (Member.objects.filter(household_id__in=list(by_id), is_active=True)
                   .order_by("household_id", "id").values_list(*m_fields, "relation")):

@@ -52,7 +52,7 @@ def test_existing_pairings_get_their_households_village() -> None:
 
 
 CHAIN_BEFORE = [("registry", "0004_cadre_pairing_village")]
-CHAIN_AFTER = [("registry", "0006_procedures_chain_and_status_via"), ("procedures", "0001_procedures_cases")]
+CHAIN_AFTER = [("registry", "0007_procedures_chain_and_status_via"), ("procedures", "0001_procedures_cases")]
 
 
 def test_existing_change_records_are_chained_in_order_and_statuses_marked_imported() -> None:
@@ -109,3 +109,47 @@ def test_members_born_after_registration_joined_at_birth() -> None:
         executor = MigrationExecutor(connection)
         executor.loader.build_graph()
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_stored_out_of_range_values_are_cleared_and_logged_before_the_ranges_are_checked() -> None:
+    """SQLite kept ``1e999999`` as Inf (and an amount could be negative or NaN): the migration that adds
+    the range constraints clears each such value (NULL where allowed, else 0) and logs the old one."""
+    before = [("registry", "0004_cadre_pairing_village"), ("plans", "0001_initial")]
+    executor = _migrate(before)
+    try:
+        apps = executor.loader.project_state(before).apps
+        Region = apps.get_model("registry", "Region")
+        Household = apps.get_model("registry", "Household")
+        county = Region.objects.create(code="220802000000", name="洮北区", level="county")
+        village = Region.objects.create(code="220802100001", name="一村", level="village", parent=county)
+        bad = Household.objects.create(number="BAD1", village=village, is_registered=False, status="general")
+        good = Household.objects.create(number="GOOD1", village=village, is_registered=False, status="general",
+                                        housing_area=80, cultivated_area=3)
+        huge = "-1e999999" if connection.vendor == "sqlite" else "-5"  # PostgreSQL's numeric(p, s) refuses Inf
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE registry_household SET cultivated_area = %s, housing_area = %s WHERE id = %s",
+                           [huge, "1e999999" if connection.vendor == "sqlite" else "99999.5", bad.pk])
+
+        _migrate(AFTER_BOUNDS)
+
+        # the models as of that migration: later ones add columns the current models read
+        state = executor.loader.project_state(AFTER_BOUNDS).apps
+        ChangeRecord = state.get_model("registry", "ChangeRecord")
+        Now = state.get_model("registry", "Household")
+
+        repaired = Now.objects.get(pk=bad.pk)  # reading it no longer fails
+        assert (repaired.cultivated_area, repaired.housing_area) == (0, None)
+        kept = Now.objects.get(pk=good.pk)
+        assert (kept.cultivated_area, kept.housing_area) == (3, 80)
+        logged = {tuple(r.changes): r for r in ChangeRecord.objects.filter(action="repair_out_of_range")}
+        assert set(logged) == {("cultivated_area",), ("housing_area",)}
+        assert all(r.household_number == "BAD1" and r.entity_id == bad.pk for r in logged.values())
+        assert logged[("cultivated_area",)].changes["cultivated_area"][1] == "0"
+        assert "请核实后重填" in logged[("housing_area",)].note
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+AFTER_BOUNDS = [("registry", "0006_bounds_ranges"), ("plans", "0002_bounds_ranges")]

@@ -221,7 +221,7 @@ def test_a_run_that_does_not_cover_the_area_is_not_found(world, login, plan) -> 
     assert other is not None
     c = login("cadre")
     assert c.get(f"/region/{VILLAGE}/plans/?run={other.pk}").status_code == 404
-    assert c.get(f"/region/{VILLAGE}/plans/?run=abc").status_code == 404
+    assert c.get(f"/region/{VILLAGE}/plans/?run=abc").status_code == 400  # not a run's number (web/params.py)
     county_run = PlanRun.objects.filter(region__code=COUNTY).get()
     page = c.get(f"/region/{VILLAGE}/plans/?run={county_run.pk}").content.decode()
     assert world.mine.number in page and world.theirs.number not in page  # the village's share only
@@ -306,7 +306,7 @@ def test_changing_a_measure_validates_and_saves(world, login, plan) -> None:
     r = c.post(url, {"cost": "800", "note": "", "state": _state(m)})
     assert r.status_code == 400 and "调整须说明原因" in r.content.decode()
     r = c.post(url, {"cost": "-5", "note": "x", "state": _state(m)})
-    assert r.status_code == 400 and "费用不能为负" in r.content.decode()
+    assert r.status_code == 400 and "「费用（元）」不能小于 0" in r.content.decode()
     m.refresh_from_db()
     assert (m.status, m.cost) == ("proposed", Decimal("1000.00"))
     r = c.post(url, {"cost": "1,200", "due_date": "2020-09-01", "fund_source": "partner_support",
@@ -496,7 +496,7 @@ def test_a_cadre_proposes_the_village_plans_and_reads_the_report(world, login) -
 
 
 @pytest.mark.parametrize(("data", "message"), [
-    ({"year": YEAR, "budget": "-5"}, "预算不能为负"), ({"year": YEAR, "budget": "很多"}, "请输入金额"),
+    ({"year": YEAR, "budget": "-5"}, "「预算（元）」不能小于 0"), ({"year": YEAR, "budget": "很多"}, "请输入金额"),
     ({"year": "", "budget": ""}, "这个字段是必填项"), ({"year": 2013, "budget": ""}, "适用于"),
 ])
 def test_a_bad_area_plan_request_is_explained(world, login, data: dict[str, object], message: str) -> None:

@@ -20,9 +20,9 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("plans", "0001_initial"),
+        ("plans", "0002_bounds_ranges"),  # the view is made after the table is rebuilt with its checks
         ('procedures', '0001_procedures_cases'),
-        ('registry', '0006_procedures_chain_and_status_via'),
+        ('registry', '0007_procedures_chain_and_status_via'),
     ]
 
     operations = [

@@ -17,6 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from ...assessments.services import database_dialect
+from ...domain.money import money
 from ...domain.problems import Problem, RegistryError, ValidationFailed
 from ...domain.text import Text
 from ...engine.assess import compile_for_year
@@ -79,8 +80,7 @@ def _check(region: Region, budget: Decimal | None, capacities: Mapping[str, int]
         problems.append(Problem("region", region.code, Text("计划范围须为行政村、乡镇或县",
                                                             "plan a village, township or "
                                                             "county")))
-    if budget is not None and budget < 0:
-        problems.append(Problem("budget", budget, Text("预算不能为负", "the budget cannot be negative")))
+    money("budget", budget, problems)
     known = catalogue.catalogue.capacities
     for name, limit in capacities.items():
         if name not in known:
@@ -286,8 +286,7 @@ def measure_change(*, measure: PlanMeasure, by: str, note: str, cost: Decimal | 
     problems = []
     if not note.strip():
         problems.append(Problem("note", note, Text("调整须说明原因", "say why the measure is changed")))
-    if cost is not None and cost < 0:
-        problems.append(Problem("cost", cost, Text("费用不能为负", "the cost cannot be negative")))
+    cost = money("cost", cost, problems)
     sources = catalogue_for(load_pack(measure.plan.pack)).catalogue.fund_sources
     if fund_source is not None and fund_source not in sources:
         problems.append(Problem("fund_source", fund_source, Text(f"未知的资金来源（可用：{', '.join(sources)}）",

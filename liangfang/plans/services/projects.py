@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Sum
 
+from ...domain.money import money
 from ...domain.problems import Problem, ValidationFailed
 from ...domain.text import Text
 from ...policy import load_pack
@@ -44,17 +45,17 @@ def project_create(*, name: str, kind: str, year: int, region: Region, budget: D
         problems.append(Problem("kind", kind, Text("类型应为 industry（产业）或 infrastructure（基础设施）",
                                                    "kind must be "
                                                    "industry or infrastructure")))
-    if budget < 0:
-        problems.append(Problem("budget", budget, Text("预算不能为负", "the budget cannot be negative")))
+    checked_budget = money("budget", budget, problems)
     known = fund_sources(pack)
+    before = len(problems)
     for source, amount in funds.items():
         if source not in known:
             problems.append(Problem("funds", source, Text(f"未知的资金来源（可用：{', '.join(known)}）",
                                                           "unknown fund source")))
-        if amount < 0:
-            problems.append(Problem("funds", f"{source}={amount}", Text("资金不能为负",
-                                                                        "an amount cannot be negative")))
-    if funds and sum(funds.values(), Decimal(0)) != budget:
+        checked = money("fund_amount", amount, problems, field="funds")
+        if checked is not None:
+            funds[source] = checked
+    if funds and checked_budget is not None and len(problems) == before and sum(funds.values(), Decimal(0)) != budget:
         problems.append(Problem("funds", sum(funds.values(), Decimal(0)), Text(f"各资金来源合计应等于预算 {budget} 元",
                                                                                "the fund sources "
                                                                                "must add up to the budget")))
@@ -110,8 +111,9 @@ def project_spend(*, project: Project, date: dt.date, amount: Decimal, fund_sour
     """Record spending from one of the project's fund sources, within what that source allotted."""
     project = Project.objects.select_for_update().get(pk=project.pk)
     allotted = dict(project.funds.values_list("fund_source", "amount"))
-    problems = []
-    if amount <= 0:
+    problems: list[Problem] = []
+    checked = money("spending", amount, problems, field="amount")
+    if checked is not None and checked <= 0:
         problems.append(Problem("amount", amount, Text("金额应大于 0", "the amount must be positive")))
     if fund_source not in allotted:
         problems.append(Problem("fund_source", fund_source,

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('registry', '0006_procedures_chain_and_status_via'),
+        ('registry', '0007_procedures_chain_and_status_via'),
     ]
 
     operations = [

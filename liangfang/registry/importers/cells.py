@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 from ...domain.fields import Field, FieldValueError, clean_value
+from ...formula_guard import undo_inert
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _STR_OR_NONE = frozenset({str, type(None)})
@@ -35,6 +36,8 @@ def _prepare(field: Field, raw: object) -> object:
         text = raw.strip()
         if not text:
             return None
+        if text[0] == "'":  # written by an export so that a spreadsheet does not run it (formula_guard)
+            text = undo_inert(text)
         if field.kind == "resident_id" and ("E+" in text.upper() or "." in text):
             raise CellError(_too_long_number(field))
         return text
@@ -135,17 +138,22 @@ class CellCleaner:
 
     def _text_column(self, field: Field, raws: list[object]) -> tuple[list[Any], list[tuple[int, str]]]:
         """A text column read as strings: strip, blank → None, as ``clean_value`` does; the
-        field table is asked (for its message) only about blanks in a required column and
-        values over the length limit."""
+        field table is asked (for its message) only about blanks in a required column, values
+        over the length limit and values not of the field's pattern."""
         texts: list[str | None] = raws  # type: ignore[assignment]  # checked by the caller
         out: list[Any] = [(r.strip() or None) if r is not None else None for r in texts]
+        if any(v[0] == "'" for v in out if v):  # an export's apostrophe before a formula-like text
+            out = [undo_inert(v) if v and v[0] == "'" else v for v in out]
         limit = field.max_length
         too_long = bool(limit) and max(map(len, filter(None, out)), default=0) > (limit or 0)
-        if not too_long and not (field.required and None in out):
+        pattern = field.pattern
+        misfit = pattern is not None and not all(map(pattern.fullmatch, filter(None, out)))
+        if not too_long and not misfit and not (field.required and None in out):
             return out, []
         errors = []
         for i, value in enumerate(out):
-            if (value is None and field.required) or (value is not None and limit and len(value) > limit):
+            if (value is None and field.required) or (value is not None and (
+                    (limit and len(value) > limit) or (pattern is not None and not pattern.fullmatch(value)))):
                 bad = self._one(field, raws[i])
                 if type(bad) is _Bad:
                     errors.append((i, bad.message))

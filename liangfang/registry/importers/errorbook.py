@@ -12,10 +12,12 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from ...formula_guard import make_inert
 from .grouping import ParsedFile
 from .issues import Issue, display_value
 from .workbook import ERROR_COLUMN, ERRORS_SHEET, column_letter
@@ -33,7 +35,14 @@ def error_workbook_path(path: Path) -> Path:
 
 def _cell(ws: WriteOnlyWorksheet, value: object, *, fill: PatternFill | None = None,
           bold: bool = False, comment: str | None = None) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=value)
+    """A cell; text is always a text cell (openpyxl would make ``=…`` a formula), with an apostrophe
+    before text a spreadsheet could run (``formula_guard``) and characters XML cannot hold dropped."""
+    cell = WriteOnlyCell(ws, value=None)
+    if isinstance(value, str):
+        cell.value = make_inert(ILLEGAL_CHARACTERS_RE.sub("", value))
+        cell.data_type = "s"
+    else:
+        cell.value = value
     if fill is not None:
         cell.fill = fill
     if bold:
@@ -41,6 +50,10 @@ def _cell(ws: WriteOnlyWorksheet, value: object, *, fill: PatternFill | None = N
     if comment:
         cell.comment = Comment(comment, "liangfang")
     return cell
+
+
+def _row(ws: WriteOnlyWorksheet, values: list[object]) -> list[object]:
+    return [_cell(ws, v) if isinstance(v, str) else v for v in values]
 
 
 def write_error_workbook(parsed: ParsedFile, issues: list[Issue], path: Path) -> Path:
@@ -57,8 +70,9 @@ def write_error_workbook(parsed: ParsedFile, issues: list[Issue], path: Path) ->
     summary.append([_cell(summary, h, bold=True) for h in (
         "工作表 sheet", "行 row", "列 column", "字段 field", "值 value", "原因 reason", "级别 level")])
     for issue in issues:
-        summary.append([issue.sheet, issue.row, issue.column, issue.header, display_value(issue.value),
-                        issue.message, "错误" if issue.is_error else "警告"])
+        summary.append(_row(summary, [issue.sheet, issue.row, issue.column, issue.header,
+                                      display_value(issue.value), issue.message,
+                                      "错误" if issue.is_error else "警告"]))
     by_cell: dict[str, dict[int, dict[str, list[Issue]]]] = defaultdict(lambda: defaultdict(dict))
     for issue in issues:
         if issue.row is not None:
@@ -78,7 +92,7 @@ def write_error_workbook(parsed: ParsedFile, issues: list[Issue], path: Path) ->
                 ws.append(cells)
                 continue
             if not found:
-                ws.append([*row, *([None] * (width - len(row)))])
+                ws.append(_row(ws, [*row, *([None] * (width - len(row)))]))
                 continue
             cells = []
             for i in range(width):
@@ -89,7 +103,7 @@ def write_error_workbook(parsed: ParsedFile, issues: list[Issue], path: Path) ->
                     comments += 1
                     cells.append(_cell(ws, value, fill=_RED if here[0].is_error else _YELLOW, comment=text))
                 else:
-                    cells.append(value)
+                    cells.append(_cell(ws, value) if isinstance(value, str) else value)
             note = "；".join(f"{x.column + '列 ' if x.column else ''}{x.header}：{x.message}"
                             for xs in found.values() for x in xs)
             cells.append(_cell(ws, note, fill=_RED))

@@ -63,6 +63,17 @@ def _find_sheet(data: FileData, spec: SheetSpec) -> SheetData | None:
     return None
 
 
+def _header_row_below(rows: list[list[object]], spec: SheetSpec) -> int | None:
+    """The row (1-based, 2 to 10) holding every required header of ``spec``, if row 1 does not."""
+    index = header_index(spec)
+    required = {c.key for c in spec.columns if c.field.required}
+    for number, row in enumerate(rows[1:10], start=2):
+        keys = {index[n].key for h in row if (n := normalise_header(h)) in index}
+        if required <= keys:
+            return number
+    return None
+
+
 def match_columns(data: FileData) -> tuple[dict[str, SheetColumns], list[Issue]]:
     """Match each sheet's header row to the layout; raise ImportFileError for a missing member
     sheet, an empty member sheet or missing required headers (all of them named at once)."""
@@ -106,6 +117,14 @@ def match_columns(data: FileData) -> tuple[dict[str, SheetColumns], list[Issue]]
                 positions[column.key] = i
         missing = [c.header for c in spec.columns if c.field.required and c.key not in positions]
         if missing:
+            below = _header_row_below(sheet.rows, spec)
+            if below is not None:
+                faults.append(
+                    f"工作表「{sheet.name}」的表头在第 {below} 行，而第 1 行应是表头："
+                    f"请删除上方的 {below - 1} 行（标题等）后再导入 / the headers of sheet {sheet.name} are in "
+                    f"row {below}, but row 1 must hold them: "
+                    f"delete the {below - 1} row(s) above (a title) and import again")
+                continue
             expected = "、".join(c.header for c in spec.columns if not c.computed)
             faults.append(
                 f"工作表「{sheet.name}」缺少必填列：{'、'.join(missing)}。应有的列：{expected} / sheet "

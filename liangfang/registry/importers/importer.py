@@ -5,6 +5,7 @@ are mapped back to the sheet, Excel row and column they came from.
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,17 +14,25 @@ from pathlib import Path
 from typing import Protocol
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from ...domain.problems import Problem, ValidationFailed
 from ...domain.text import Text
-from ..services.bulk import BulkReport, validate_many, write_many
+from ..services.bulk import BulkReport, HouseholdInput, validate_many, write_many
 from ..services.checks import check_household, check_members
 from ..services.regions import regions_write_many, village_facilities_write_many
 from .errorbook import error_workbook_path, write_error_workbook
 from .grouping import HouseholdRows, ParsedFile, parse_file
 from .issues import Issue
-from .readers import read_file
-from .workbook import FACILITIES_SHEET, INCOMES_SHEET, MEMBERS_SHEET, REGIONS_SHEET
+from .readers import FileData, read_file
+from .workbook import (
+    FACILITIES_SHEET,
+    INCOMES_SHEET,
+    MEMBERS_SHEET,
+    REGIONS_SHEET,
+    VERSIONS_HEADER,
+    VERSIONS_SHEET,
+)
 
 
 class ImportProgress(Protocol):
@@ -70,13 +79,16 @@ class _Rollback(Exception):
 
 
 def import_file(path: Path, *, by: str, dry_run: bool = False, errors_to: Path | None = None,
-                write_errors: bool = True, progress: ImportProgress | None = None) -> ImportResult:
+                write_errors: bool = True, progress: ImportProgress | None = None,
+                override_stale: bool = False) -> ImportResult:
     """Import ``path`` (xlsx or csv). Raises ImportFileError when the file as a whole is unusable;
     otherwise returns the result, with every row problem in ``issues`` and nothing written if
-    there was any error. An error workbook is written beside the input (or to ``errors_to``)."""
+    there was any error. An error workbook is written beside the input (or to ``errors_to``).
+    A household changed after the file was exported (an export's 版本 sheet) is an error unless
+    ``override_stale`` (then the change log says so)."""
     with _no_cycle_collector():
         return _import(path, by=by, dry_run=dry_run, errors_to=errors_to, write_errors=write_errors,
-                       progress=progress or _Quiet())
+                       progress=progress or _Quiet(), override_stale=override_stale)
 
 
 @contextmanager
@@ -95,7 +107,7 @@ def _no_cycle_collector() -> Iterator[None]:
 
 
 def _import(path: Path, *, by: str, dry_run: bool, errors_to: Path | None, write_errors: bool,
-            progress: ImportProgress) -> ImportResult:
+            progress: ImportProgress, override_stale: bool) -> ImportResult:
     progress.start("read", 0)
     data = read_file(path)
     sheet = data.sheets.get(MEMBERS_SHEET) or max(data.sheets.values(), key=lambda s: len(s.rows), default=None)
@@ -109,6 +121,7 @@ def _import(path: Path, *, by: str, dry_run: bool, errors_to: Path | None, write
         with transaction.atomic():
             region_failed = _write_regions(parsed, result, by, issues)
             items = [g.to_input() for g in groups]
+            _exported_versions(data, items, issues)
             if any(i.is_error for i in issues):
                 issues += _map(parsed, groups, validate_many(items), region_failed)
                 issues += _check_failed_households(parsed, region_failed)
@@ -116,7 +129,7 @@ def _import(path: Path, *, by: str, dry_run: bool, errors_to: Path | None, write
             progress.start("write", len(items))
             try:
                 result.report = write_many(items, by=by, note=f"导入 {path.name}"[:200],
-                                           progress=progress.advance)
+                                           progress=progress.advance, override_stale=override_stale)
             except ValidationFailed as exc:
                 issues += _map(parsed, groups, exc.problems, region_failed)
                 raise _Rollback from None
@@ -138,6 +151,34 @@ def _import(path: Path, *, by: str, dry_run: bool, errors_to: Path | None, write
                                            f"；可用 --errors 指定其他位置 / cannot write the error workbook: {exc}; "
                                            "choose another place with --errors", "warning"))
     return result
+
+
+def _exported_versions(data: FileData, items: list[HouseholdInput], issues: list[Issue]) -> None:
+    """Each household's version from an export's 版本 sheet, if the file has one."""
+    sheet = data.sheets.get(VERSIONS_SHEET)
+    if sheet is None or not sheet.rows:
+        return
+    header = [str(c or "").strip() for c in sheet.rows[0]]
+    if header[:2] != list(VERSIONS_HEADER[:2]):
+        return
+    found: dict[str, tuple[int, dt.datetime | None]] = {}
+    for number, row in enumerate(sheet.rows[1:], start=2):
+        key, version = row[0], row[1] if len(row) > 1 else None
+        at = row[2] if len(row) > 2 and isinstance(row[2], dt.datetime) else None
+        if key in (None, "") and version in (None, ""):
+            continue
+        try:
+            found[str(key).strip()] = (int(str(version).removesuffix(".0")), at)
+        except ValueError:
+            issues.append(Issue(VERSIONS_SHEET, number, "B", VERSIONS_HEADER[1], version,
+                                Text("版本应为整数；这张表由导出生成，请勿修改",
+                                     "a version is a whole number; this sheet is written by the export, "
+                                     "leave it as it is")))
+    for item in items:
+        exported = found.get(str(item.household["number"]))
+        if exported is not None:
+            item.expected_version, exported_at = exported
+            item.exported_at = timezone.make_aware(exported_at) if exported_at is not None else None
 
 
 def _roomy_cache() -> None:

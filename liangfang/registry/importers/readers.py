@@ -18,7 +18,8 @@ from typing import cast
 
 from python_calamine import CalamineError, CalamineWorkbook
 
-from .workbook import MEMBERS_SHEET
+from .limits import FileLimitError, ImportLimits, check_cell, check_csv_text, check_size, check_zip
+from .workbook import MEMBERS_SHEET, column_letter
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
@@ -86,9 +87,26 @@ def sniff(path: Path) -> str:
         return "ole"  # .xls, or a .doc: calamine tells them apart
     if head.startswith(b"%PDF"):
         return "pdf"
+    if _utf16(head):
+        return "text"  # a CSV saved as "Unicode text" (UTF-16): its zero bytes are not binary data
     if b"\x00" in head:
         return "binary"
     return "text"
+
+
+def _utf16(head: bytes) -> str | None:
+    """The UTF-16 codec of text starting with ``head``: by its byte-order mark, or (without one)
+    by zero bytes in every other place, as Chinese and ASCII text in UTF-16 has."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    sample = head[:512] if len(head) % 2 == 0 else head[:511]
+    if len(sample) >= 8:
+        zeros_odd, zeros_even = sample[1::2].count(0), sample[::2].count(0)
+        if zeros_odd >= max(4, len(sample) // 32) and zeros_even * 4 <= zeros_odd:
+            return "utf-16-le"
+        if zeros_even >= max(4, len(sample) // 32) and zeros_odd * 4 <= zeros_even:
+            return "utf-16-be"
+    return None
 
 
 def read_file(path: Path) -> FileData:
@@ -97,6 +115,11 @@ def read_file(path: Path) -> FileData:
         raise ImportFileError(f"找不到文件 {path} / file not found: {path}")
     if path.is_dir():
         raise ImportFileError(f"{path} 是文件夹，不是文件 / {path} is a folder, not a file")
+    limits = ImportLimits.current()
+    try:
+        check_size(path, limits)
+    except FileLimitError as exc:
+        raise ImportFileError(str(exc)) from None
     suffix = path.suffix.lower()
     if suffix not in WORKBOOK_SUFFIXES + CSV_SUFFIXES:
         raise ImportFileError(
@@ -116,19 +139,31 @@ def read_file(path: Path) -> FileData:
             raise ImportFileError(
                 f"文件 {path.name} 的扩展名是 {suffix}，内容却是纯文本；如果它是 CSV，请把扩展名改为 .csv / "
                 f"{path.name} is named {suffix} but holds plain text; if it is a CSV file, rename it to .csv")
-        return _read_csv(path)
+        return _read_csv(path, limits)
     if suffix in CSV_SUFFIXES:
         raise ImportFileError(
             f"文件 {path.name} 的扩展名是 {suffix}，内容却是 Excel 工作簿；请把扩展名改为 .xlsx / "
             f"{path.name} is named {suffix} but is an Excel workbook; rename it to .xlsx")
+    if kind in ("xlsx", "ods"):
+        try:
+            check_zip(path, limits)
+        except FileLimitError as exc:
+            raise ImportFileError(str(exc)) from None
     return _read_workbook(path, "xls" if kind == "ole" else kind)
+
+
+_KINDS_BY_SUFFIX = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".ods": "ods"}
 
 
 def _read_workbook(path: Path, kind: str) -> FileData:
     try:
-        wb = CalamineWorkbook.from_path(str(path))
+        if _KINDS_BY_SUFFIX.get(path.suffix.lower()) == kind:
+            wb = CalamineWorkbook.from_path(str(path))
+        else:  # an .xls or .ods renamed .xlsx (or the reverse): read by content, not by its name
+            with path.open("rb") as f:
+                wb = CalamineWorkbook.from_filelike(f)
     except (CalamineError, OSError, ValueError) as exc:
-        if kind == "ole":
+        if kind == "xls":
             raise ImportFileError(
                 f"文件 {path.name} 是旧式 Office 文件，但不是可读的 Excel 工作簿（可能是 Word .doc）/ "
                 f"{path.name} is an old Office file but not a readable Excel workbook (a Word .doc?)") from exc
@@ -151,26 +186,46 @@ def _read_workbook(path: Path, kind: str) -> FileData:
 
 
 def _decode(path: Path, raw: bytes) -> tuple[str, str]:
-    for encoding in ("utf-8-sig", "gb18030"):
+    wide = _utf16(raw[:4096])
+    for encoding in (wide,) if wide else ("utf-8-sig", "gb18030"):
         try:
             return codecs.decode(raw, encoding), encoding
         except UnicodeDecodeError:
             continue
     raise ImportFileError(
-        f"无法识别文件 {path.name} 的文字编码（支持 UTF-8 和 GB18030/GBK），或文件不是文本 / "
-        f"cannot decode {path.name}: it is not UTF-8 or GB18030/GBK text")
+        f"无法识别文件 {path.name} 的文字编码（支持 UTF-8、GB18030/GBK 和 UTF-16），或文件不是文本 / "
+        f"cannot decode {path.name}: it is not UTF-8, GB18030/GBK or UTF-16 text")
 
 
-def _read_csv(path: Path) -> FileData:
+def _read_csv(path: Path, limits: ImportLimits) -> FileData:
     text, encoding = _decode(path, path.read_bytes())
     if not text.strip():
         raise ImportFileError(f"文件 {path.name} 没有内容 / {path.name} holds no data")
+    try:
+        check_csv_text(path, text, limits)
+    except FileLimitError as exc:
+        raise ImportFileError(str(exc)) from None
     first_line = text.split("\n", 1)[0]
     delimiter = max((",", "\t", ";"), key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        rows = [list(r) for r in reader]
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):  # past csv's own limit (131,072), so past ours
+            raise ImportFileError(
+                f"文件 {path.name} 第 {reader.line_num} 行有一个单元格超过 {csv.field_size_limit():,} 个字符（上限 "
+                f"{limits.max_cell_chars:,}，LIANGFANG_IMPORT_MAX_CELL_CHARS）；请删去多余内容后再导入 / line "
+                f"{reader.line_num} of {path.name} has a cell of more than {csv.field_size_limit():,} characters "
+                f"(limit {limits.max_cell_chars:,}, LIANGFANG_IMPORT_MAX_CELL_CHARS); remove the excess and "
+                "import again") from None
         raise ImportFileError(f"CSV 文件 {path.name} 格式有误：{exc} / malformed CSV {path.name}: {exc}") from exc
+    for number, r in enumerate(rows, start=1):
+        if r and max(map(len, r)) > limits.max_cell_chars:
+            column = max(range(len(r)), key=lambda i: len(r[i]))
+            try:
+                check_cell(path, MEMBERS_SHEET, number, column_letter(column), r[column], limits)
+            except FileLimitError as exc:
+                raise ImportFileError(str(exc)) from None
     cells: list[list[object]] = _rectangular([[c if c.strip() else None for c in r] for r in rows])
     return FileData(path, "csv", {MEMBERS_SHEET: SheetData(MEMBERS_SHEET, cells)}, encoding)
 

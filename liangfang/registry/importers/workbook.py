@@ -22,6 +22,8 @@ FACILITIES_SHEET = "村级设施"
 CODES_SHEET = "代码表"
 README_SHEET = "说明"
 ERRORS_SHEET = "错误汇总"
+VERSIONS_SHEET = "版本"  # an export's household versions: an import refuses to overwrite newer edits
+VERSIONS_HEADER = ("户编号", "版本", "导出时间")
 ERROR_COLUMN = "错误说明"  # added by the error workbook; ignored on import
 MASK_MARK = "本文件已隐藏敏感信息"  # written into 说明 by a masked export
 
@@ -128,7 +130,7 @@ FACILITIES_SPEC = SheetSpec(FACILITIES_SHEET, "village facilities",
                             tuple(Column("facility", f) for f in FACILITY_FIELDS), required=False)
 DATA_SHEETS: tuple[SheetSpec, ...] = (MEMBERS_SPEC, INCOMES_SPEC, REGIONS_SPEC, FACILITIES_SPEC)
 # Sheets the importer reads without a word; any other sheet earns a warning.
-KNOWN_OTHER_SHEETS = (CODES_SHEET, README_SHEET, ERRORS_SHEET)
+KNOWN_OTHER_SHEETS = (CODES_SHEET, README_SHEET, ERRORS_SHEET, VERSIONS_SHEET)
 
 _SPACES = re.compile(r"\s+")
 _WIDE = str.maketrans({"(": "（", ")": "）", "*": "", "＊": ""})

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 
 from ...domain.codes import choices, code_list
+from ...domain.fields import HOUSEHOLD_FIELDS
+from ..bounds import bounded, range_constraints
 from .regions import Region
 
 
@@ -166,6 +168,7 @@ class Household(models.Model):
                 condition=Q(exit_year__isnull=True) | Q(status__in=["exited", "relapsed"]),
                 name="household_exit_year_only_when_exited",
             ),
+            *range_constraints("household", bounded(HOUSEHOLD_FIELDS)),
         ]
 
     def __str__(self) -> str:

@@ -8,6 +8,8 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import Q
 
+from ..bounds import bounded, range_constraints
+from ..fields import INCOME_FIELDS
 from .households import Household
 
 TRANSFER_ITEMS = (
@@ -58,6 +60,7 @@ class IncomeRecord(models.Model):
                             transfer_eco_compensation__gte=0),
                 name="income_amounts_not_negative",
             ),
+            *range_constraints("income", bounded(INCOME_FIELDS)),
         ]
 
     def __str__(self) -> str:

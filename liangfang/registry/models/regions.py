@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.db import models
 
 from ...domain.codes import choices, code_list
+from ...domain.fields import PLAN_MONEY_FIELDS
+from ..bounds import bounded, range_constraints
 
 
 class Region(models.Model):
@@ -74,6 +76,7 @@ class VillageFacilities(models.Model):
         verbose_name_plural = "村级设施 village facilities"
         constraints = [
             models.UniqueConstraint(fields=["village", "year"], name="village_facilities_once_a_year"),
+            *range_constraints("village_facilities", bounded(PLAN_MONEY_FIELDS, ["collective_income"])),
         ]
 
     def __str__(self) -> str:

@@ -24,6 +24,7 @@ from .checks import check_household, check_members
 from .households import storable
 from .inserts import RowWriter, large_cache
 from .pairings import pairings_follow_households
+from .stale import StaleHouseholds, stale_households
 
 Progress = Callable[[int], None]
 
@@ -107,9 +108,12 @@ def _held_elsewhere(items: Sequence[HouseholdInput]) -> list[Problem]:
 
 
 def write_many(items: Sequence[HouseholdInput], *, by: str, note: str = "",
-               progress: Progress | None = None, chunk_size: int = 2000) -> BulkReport:
+               progress: Progress | None = None, chunk_size: int = 2000, override_stale: bool = False) -> BulkReport:
     """Validate the whole batch, then write it in one transaction; raise ValidationFailed
-    (nothing written) if any household has a problem."""
+    (nothing written) if any household has a problem. A household whose ``expected_version`` is
+    older than its stored one (changed since the file was exported) and that the batch would
+    change is refused -- StaleHouseholds, nothing written -- unless ``override_stale``, which is
+    then logged in the household's change record."""
     problems = validate_many(items)
     if problems:
         raise ValidationFailed(problems)
@@ -121,18 +125,28 @@ def write_many(items: Sequence[HouseholdInput], *, by: str, note: str = "",
         for chunk in _chunks(items, chunk_size):
             existing.update((row["number"], row) for row in Household.objects.filter(
                 number__in=[item.household["number"] for item in chunk]).values(*_HOUSEHOLD_READ))
+        stale = stale_households(items, existing)
+        changed: set[str] = set()
         writer = RowWriter()
         try:
             # Members leaving a household first, so a person can move between households.
             for chunk in _chunks(items, chunk_size):
-                _retire_missing_members(writer, chunk, existing, report, by)
+                changed |= _retire_missing_members(writer, chunk, existing, report, by)
             # Keys of the new households, reserved before anything is inserted: members,
             # incomes and the change log point at them without reading them back.
             keys = iter(writer.reserve(Household, sum(item.household["number"] not in existing for item in items)))
             for chunk in _chunks(items, chunk_size):
-                _write_chunk(writer, chunk, existing, keys, village_ids, report, by, note)
+                changed |= _write_chunk(writer, chunk, existing, keys, village_ids, report, by, note)
                 if progress:
                     progress(len(chunk))
+            overwritten = [s for s in stale if s.item.household["number"] in changed]
+            if overwritten and not override_stale:
+                raise StaleHouseholds(overwritten, items)
+            if overwritten:
+                writer.insert(ChangeRecord, [_log(
+                    by, f"{note} 覆盖导出后的修改 / overwrote changes made after the export"[:200], timezone.now(),
+                    "import_override_stale", "household", existing[s.number]["id"], s.number,
+                    {"exported_version": s.expected, "current_version": s.current}) for s in overwritten])
             writer.finish()
         finally:
             writer.close()
@@ -147,16 +161,17 @@ def _log(by: str, note: str, at: Any, action: str, entity: str, entity_id: int, 
 
 
 def _retire_missing_members(writer: RowWriter, chunk: Sequence[HouseholdInput],
-                            existing: dict[str, dict[str, Any]], report: BulkReport, by: str) -> None:
+                            existing: dict[str, dict[str, Any]], report: BulkReport, by: str) -> set[str]:
+    """Members absent from the batch leave their household; returns the households' numbers."""
     keep = {existing[n]["id"]: (n, {m["resident_id"] for m in item.members})
             for item in chunk if (n := item.household["number"]) in existing}
     if not keep:
-        return
+        return set()
     gone = [(pk, keep[household_id][0]) for pk, rid, household_id in Member.objects.filter(
         household_id__in=list(keep), is_active=True).values_list("id", "resident_id", "household_id")
         if rid not in keep[household_id][1]]
     if not gone:
-        return
+        return set()
     Member.objects.filter(pk__in=[pk for pk, _ in gone]).update(
         is_active=False, left_reason="other", left_on=timezone.localdate())
     Household.objects.filter(number__in={number for _, number in gone}).update(version=F("version") + 1)
@@ -168,6 +183,7 @@ def _retire_missing_members(writer: RowWriter, chunk: Sequence[HouseholdInput],
         for pk, number in gone
     ])
     writer.drain()  # the next chunk reads members again
+    return {number for _, number in gone}
 
 
 def _update(model: type[models.Model], changes: Sequence[tuple[int, dict[str, Any]]], **extra: Any) -> None:
@@ -199,7 +215,7 @@ def _changes(stored: dict[str, Any], values: dict[str, Any]) -> dict[str, list[A
 
 def _write_chunk(writer: RowWriter, chunk: Sequence[HouseholdInput], known: dict[str, dict[str, Any]],
                  keys: Iterator[int], village_ids: dict[str, int], report: BulkReport, by: str,
-                 note: str) -> None:
+                 note: str) -> set[str]:
     """Update the chunk's existing households in place and insert its new ones. Updates and
     reads run here, on the connection, after the writer has finished what it was given; inserts
     go to the writer (on PostgreSQL it runs them while the next chunk is prepared)."""
@@ -254,6 +270,7 @@ def _write_chunk(writer: RowWriter, chunk: Sequence[HouseholdInput], known: dict
     unchanged = set(existing) - bumped - member_changes - income_changes
     report.households_unchanged += len(unchanged)
     writer.insert(ChangeRecord, changes)
+    return set(existing) - unchanged
 
 
 def _write_members(writer: RowWriter, chunk: Sequence[HouseholdInput], ids: dict[str, int], old: list[int],

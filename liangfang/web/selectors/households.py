@@ -53,10 +53,18 @@ class ListFilters:
 
     @classmethod
     def from_query(cls, params: Mapping[str, str]) -> ListFilters:
-        values = {f.name: str(params.get(f.name, "") or "").strip()[:60] for f in fields(cls)}
-        if values["sort"] not in SORTS:
-            values["sort"] = "number"
-        return cls(**values)
+        """The filters of a query string; a value no filter can use is a 400 (``web/params.py``)."""
+        from .. import params as p
+
+        cadre = p.integer(params, "cadre")
+        return cls(
+            q=p.text(params, "q", max_length=60), region=p.text(params, "region", max_length=12),
+            status=p.choice(params, "status", {*STATUS_GROUPS, *code_list("household_status").codes}),
+            attribute=p.choice(params, "attribute", code_list("poverty_attribute").codes),
+            cause=p.choice(params, "cause", code_list("poverty_cause").codes),
+            grade=p.choice(params, "grade", code_list("housing_grade").codes),
+            gap=p.choice(params, "gap", GAPS), cadre="" if cadre is None else str(cadre),
+            failing=p.text(params, "failing", max_length=60), sort=p.choice(params, "sort", SORTS, "number"))
 
     def query(self, **overrides: str) -> str:
         """The URL query string of these filters (empty values left out)."""

@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from ...domain.codes import code_labels, code_list
 from ...registry.models import Region
-from .. import masking
+from .. import masking, params
 from ..export import EXPORT_LIMIT, write_export
 from ..filters import options_html
 from ..id_search import id_search_refused
@@ -128,7 +128,8 @@ def household_list(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     if id_search_refused(viewer, f.q):
         return _too_many_id_searches(request, viewer)
     region = region_for(viewer, f.region) if f.region else viewer.region
-    page = Paginator(HouseholdList(viewer, f, region), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(HouseholdList(viewer, f, region), PAGE_SIZE).get_page(
+        params.integer(request.GET, "page", maximum=10**7) or 1)
     sorts = f.sort_queries(("number", "village", "status", "people", "updated"))
     return render(request, "web/household_list.html", {
         "viewer": viewer, "filters": f, "region": region, "page": page,

@@ -29,6 +29,7 @@ from ...plans.services.plans import (
     plan_revise,
 )
 from ...registry.models import CadrePairing, Household, Region
+from .. import params
 from ..links import households_url
 from ..permissions import Viewer, household_for, region_for, viewer_required
 from ..plan_forms import AreaPlanForm, ChangeForm, DecisionForm, DeliveryForm, PlanAcceptForm, VisitForm
@@ -269,13 +270,11 @@ def visit_add_view(request: HttpRequest, viewer: Viewer, number: str) -> HttpRes
 # -- area plans -----------------------------------------------------------------------------------------
 def _chosen_run(request: HttpRequest, region: Region, runs: list[PlanRun]) -> PlanRun | None:
     """The run named by ``?run=`` (it must cover the region, else 404), or the newest covering one."""
-    wanted = request.GET.get("run", "")
-    if wanted:
-        if not wanted.isdigit():
-            raise Http404
-        run = next((r for r in runs if r.pk == int(wanted)), None)
+    wanted = params.integer(request.GET, "run")
+    if wanted is not None:
+        run = next((r for r in runs if r.pk == wanted), None)
         if run is None:
-            run = PlanRun.objects.select_related("region").filter(pk=int(wanted)).first()
+            run = PlanRun.objects.select_related("region").filter(pk=wanted).first()
         if run is None or not run_visible(run, region):
             raise Http404
         return run

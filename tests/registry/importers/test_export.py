@@ -27,6 +27,13 @@ def cells(path: Path) -> dict[str, list[list[Cell]]]:
     return {name: wb.get_sheet_by_name(name).to_python() for name in wb.sheet_names}
 
 
+def data_cells(path: Path) -> dict[str, list[list[Cell]]]:
+    """``cells`` without the export time in the 版本 sheet (which differs between two exports)."""
+    out = cells(path)
+    out["版本"] = [row[:2] for row in out["版本"]]
+    return out
+
+
 def empty_the_registry() -> None:
     """Test set-up only: start again from an empty database."""
     ChangeRecord.objects.all().delete()
@@ -60,7 +67,7 @@ def test_export_import_export_gives_identical_cells(tmp_path: Path, registry: No
     result = import_file(first.path, by="test")
     assert result.errors == [] and result.warnings == []
     second = export_workbook(tmp_path / "two.xlsx")
-    assert cells(first.path) == cells(second.path)
+    assert data_cells(first.path) == data_cells(second.path)
     assert IncomeRecord.objects.get(household__number="H1", year=2019).household_size == 3
 
 
@@ -79,7 +86,7 @@ def test_people_born_in_the_first_days_of_1900_and_before_survive_a_round_trip(t
     assert result.errors == []
     assert sorted(Member.objects.values_list("birth_date", flat=True)) == [
         dt.date(1899, 6, 30), dt.date(1900, 1, 15), dt.date(1900, 3, 1)]
-    assert cells(first.path) == cells(export_workbook(tmp_path / "two.xlsx").path)
+    assert data_cells(first.path) == data_cells(export_workbook(tmp_path / "two.xlsx").path)
 
 
 def test_the_export_shows_labels_and_computed_incomes(tmp_path: Path, registry: None) -> None:

@@ -34,7 +34,7 @@ def registered_were_imported(apps, schema_editor):  # type: ignore[no-untyped-de
 
 
 class Migration(migrations.Migration):
-    dependencies = [("registry", "0005_figures_dated_facts")]
+    dependencies = [("registry", "0006_bounds_ranges")]
 
     operations = [
         migrations.CreateModel(

@@ -1,0 +1,70 @@
+"""Refusing to overwrite a household changed after the file being imported was exported (issue 13,
+medium 8): an export carries each household's version (its 版本 sheet), and an import that would
+change a household whose version has moved on since is refused for it, with what changed since,
+unless the caller overrides -- which the change log records."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.utils import timezone
+
+from ..models import ChangeRecord
+from .errors import Problem, ValidationFailed
+
+if TYPE_CHECKING:
+    from .bulk import HouseholdInput
+
+_SHOWN = 5  # changes listed per household; the rest are counted
+
+
+@dataclass(frozen=True)
+class Stale:
+    index: int  # the household's place in the batch
+    item: HouseholdInput
+    number: str
+    expected: int
+    current: int
+
+
+def stale_households(items: Sequence[HouseholdInput], existing: Mapping[str, Mapping[str, Any]]) -> list[Stale]:
+    """The batch's households whose stored version is newer than the one the file was exported at."""
+    out = []
+    for i, item in enumerate(items):
+        number = item.household["number"]
+        row = existing.get(number)
+        if item.expected_version is not None and row is not None and row["version"] > item.expected_version:
+            out.append(Stale(i, item, number, item.expected_version, row["version"]))
+    return out
+
+
+class StaleHouseholds(ValidationFailed):
+    """Households the batch would change that were changed after its file was exported."""
+
+    def __init__(self, stale: Sequence[Stale], items: Sequence[HouseholdInput]) -> None:
+        self.stale = list(stale)
+        super().__init__([Problem("number", s.number, _message(s), item=s.index) for s in stale])
+
+
+def _when(at: dt.datetime) -> str:
+    return timezone.localtime(at).strftime("%Y-%m-%d %H:%M")
+
+
+def _message(s: Stale) -> str:
+    records = ChangeRecord.objects.filter(household_number=s.number)
+    if s.item.exported_at is not None:
+        records = records.filter(at__gt=s.item.exported_at)
+    found = list(records.order_by("-at", "-id")[:_SHOWN + 1])
+    lines = [f"{r.actor} {_when(r.at)} {r.action}"
+             + (f"（{'、'.join(str(k) for k in r.changes)}）" if isinstance(r.changes, dict) and r.changes else "")
+             for r in found[:_SHOWN]]
+    more = "…" if len(found) > _SHOWN else ""
+    what = "；".join(lines) + more or "—"
+    return (f"农户 {s.number} 在本文件导出（版本 {s.expected}）后已被修改（现为版本 {s.current}）：{what}。"
+            "本次导入会覆盖这些修改，该户未导入；请重新导出后在新文件中修改，或确认要覆盖时加 --override-stale / "
+            f"household {s.number} was changed after this file was exported (version {s.expected}, now "
+            f"{s.current}): {what}. Importing would overwrite those changes, so it was refused; export again "
+            "and make your edits in the new file, or add --override-stale to overwrite them")
