@@ -65,18 +65,18 @@ def shipped_pack_names() -> list[str]:
     return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
 
 
-def _shipped_path(name: str) -> Path | None:
-    candidate = resources.files(PACKS_PACKAGE).joinpath(f"{name}.yaml")
+def _shipped_path(name: str, package: str = PACKS_PACKAGE) -> Path | None:
+    candidate = resources.files(package).joinpath(f"{name}.yaml")
     return Path(str(candidate)) if candidate.is_file() else None
 
 
-def _resolve(ref: str, relative_to: Path | None) -> Path:
+def _resolve(ref: str, relative_to: Path | None, package: str = PACKS_PACKAGE) -> Path:
     """A pack reference is a shipped pack name, or a file path (relative to the extending file)."""
     if relative_to is not None:
         for candidate in (relative_to.parent / ref, relative_to.parent / f"{ref}.yaml"):
             if candidate.is_file() and candidate.resolve() != relative_to.resolve():
                 return candidate
-    shipped = _shipped_path(ref)
+    shipped = _shipped_path(ref, package)
     if shipped is not None:
         return shipped
     path = Path(ref)
@@ -100,8 +100,9 @@ def _merge(base: Any, override: Any) -> Any:
     return override
 
 
-def read_source(path: Path, _seen: tuple[Path, ...] = ()) -> PackSource:
-    """Read a pack file and everything it extends; raise PackError on unreadable YAML."""
+def read_source(path: Path, _seen: tuple[Path, ...] = (), package: str = PACKS_PACKAGE) -> PackSource:
+    """Read a pack file and everything it extends (a shipped name is looked up in ``package``);
+    raise PackError on unreadable YAML."""
     name = str(path)
     if path.resolve() in _seen:
         raise PackError([Problem(name, None, "extends", "循环继承 / extends forms a cycle")])
@@ -123,11 +124,11 @@ def read_source(path: Path, _seen: tuple[Path, ...] = ()) -> PackSource:
     if not ref:
         return PackSource(data=doc.data, origins=own_origins, files=(name,))
     try:
-        base_path = _resolve(str(ref), path)
+        base_path = _resolve(str(ref), path, package)
     except FileNotFoundError:
         raise PackError([Problem(name, doc.line_of(("extends",)), "extends",
                                  f"找不到被继承的政策包 {ref!r} / extended pack {ref!r} not found")]) from None
-    base = read_source(base_path, (*_seen, path.resolve()))
+    base = read_source(base_path, (*_seen, path.resolve()), package)
     merged = _merge({k: v for k, v in base.data.items() if k != "extends"}, doc.data)
     origins = dict(base.origins)
     origins.update(own_origins)

@@ -12,11 +12,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ..disclosure import MASKED, shown
 from ..domain.codes import code_list
 from ..domain.fields import Field
 from ..domain.problems import NotFound
 from ..domain.text import Text
-from ..ids import mask_resident_id
 from ..workbook_writer import SheetWriter, WorkbookWriter
 from .importers.template import CODE_TABLE_HEADER, code_table_rows, readme_rows
 from .importers.workbook import (
@@ -64,16 +64,11 @@ def cell_value(field: Field, value: Any) -> Any:
 
 
 def mask_value(field: Field, value: Any) -> Any:
-    """Hide identifying numbers: resident IDs as 220802********123X, phones and accounts to
-    their last four characters."""
+    """A value as a masked export shows it (``disclosure.MASKED``): identifying numbers masked as
+    the pages mask them, birth dates reduced to the year (the masked ID's hidden middle)."""
     if not value:
         return value
-    text = str(value)
-    if field.kind == "resident_id":
-        return mask_resident_id(text)
-    if field.kind == "phone" or field.name == "bank_account":
-        return "*" * max(0, len(text) - 4) + text[-4:]
-    return value
+    return shown(MASKED, field.name, value)
 
 
 def _subtree(region: Region) -> tuple[list[int], list[Region]]:
@@ -197,8 +192,8 @@ def _write_members(ws: SheetWriter, households: Any, mask: bool,
 
 
 def _out(field: Field, value: Any, mask: bool) -> Any:
-    shown = cell_value(field, value)
-    return mask_value(field, shown) if mask and field.sensitive else shown
+    cell = cell_value(field, value)
+    return mask_value(field, cell) if mask else cell
 
 
 def _write_incomes(ws: SheetWriter, households: Any, year: int | None) -> int:

@@ -15,6 +15,7 @@ GOVERNED_FIELDS: dict[str, str] = {
     "first_identified_on": "贫困户识别 identification",
     "status_via": "程序 procedure",
     "status_since": "程序 procedure",
+    "monitoring": "监测对象识别纳入或风险消除 monitoring identification or risk elimination",
 }
 
 

@@ -11,40 +11,28 @@ from typing import Any
 from django.db.models import QuerySet
 
 from ..accounts.roles import Role
+from ..disclosure import shown, shows_column, shows_in_full
 from ..domain.codes import code_labels
 from ..domain.fields import HOUSEHOLD_FIELDS, MEMBER_FIELDS, Field
 from ..registry.export import cell_value
 from ..registry.models import Household, Member
 from ..workbook_writer import WorkbookWriter
-from . import masking
 from .text import field_label
 
 EXPORT_LIMIT = 100_000
 _BATCH = 2000
 
-_MASKERS = {"resident_id": masking.resident_id, "phone": masking.phone, "bank_account": masking.bank_account}
-
 
 def _columns(table: tuple[Field, ...], role: Role) -> list[Field]:
-    out = []
-    for f in table:
-        if f.name == "bank_name" and role.bank_account == "hidden":
-            continue
-        if f.name in ("health_status", "disability_grade") and not role.health:
-            continue
-        if f.name in _MASKERS and getattr(role, f.name) == "hidden":
-            continue
-        out.append(f)
-    return out
+    return [f for f in table if shows_column(role, f.name)]
 
 
 def _cell_of(f: Field, role: Role) -> Callable[[Any], Any]:
     """A column's stored value → what the export shows ``role``: ``cell_value`` (labels for codes,
-    是/否, blanks for empty), masked as the pages mask. Code labels are looked up in a dict made
-    once per column: a county's export turns six million values."""
-    masker = _MASKERS.get(f.name)
-    if masker is not None:
-        return lambda raw: masker(role, str(raw)) if raw else None
+    是/否, blanks for empty), masked or reduced as the pages do (``liangfang/disclosure.py``). Code
+    labels are looked up in a dict made once per column: a county's export turns six million values."""
+    if not shows_in_full(role, f.name):
+        return lambda raw: shown(role, f.name, raw) if raw not in (None, "") else None
     if f.kind == "code":
         assert f.codes is not None
         labels = code_labels(f.codes, "zh")

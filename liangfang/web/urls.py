@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import auth, dashboard, edit, households, plans
+from .views import auth, dashboard, edit, households, measures, monitoring, plans, samples
 
 app_name = "web"
 
@@ -30,4 +30,10 @@ urlpatterns = [
     path("households/<str:number>/visits/add/", plans.visit_add_view, name="visit_add"),
     path("region/<str:code>/plans/", plans.area_plans_view, name="area_plans"),
     path("region/<str:code>/plans/propose/", plans.area_plan_propose_view, name="area_plan_propose"),
+    path("region/<str:code>/monitoring/", monitoring.monitoring_view, name="monitoring"),
+    path("region/<str:code>/monitoring/leads/<int:lead_id>/", monitoring.lead_action_view, name="lead_action"),
+    path("region/<str:code>/measures/", measures.measures_view, name="measures"),
+    path("region/<str:code>/samples/", samples.samples_view, name="samples"),
+    path("samples/<int:sample_id>/results/", samples.sample_results_view, name="sample_results"),
+    path("samples/<int:sample_id>/<str:kind>/", samples.sample_file_view, name="sample_file"),
 ]

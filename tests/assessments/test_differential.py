@@ -80,7 +80,8 @@ def test_all_engines_agree_on_the_golden_registry(pack: str, tmp_path: Path) -> 
     for v in verification_of(cases):
         verification_record(county_code=v.county_code, year=year, wrong_exit_rate=v.wrong_exit_rate,
                             missed_poor_rate=v.missed_poor_rate, public_approval=v.public_approval,
-                            missed_poor_people=v.missed_poor_people, wrong_exit_people=v.wrong_exit_people)
+                            missed_poor_people=v.missed_poor_people, wrong_exit_people=v.wrong_exit_people,
+                            source="golden case")
     assert codes
 
     reference = _direct(sqlite3.connect(":memory:"), "sqlite", rows, pack, year, cases)

@@ -94,6 +94,8 @@ def test_every_exported_cell_is_the_stored_value_as_shown_to_the_role(world, log
 
     def shown(f, obj):  # type: ignore[no-untyped-def]
         raw = obj.village.code if f.name == "village_code" else getattr(obj, f.name)
+        if f.name == "birth_date" and role.resident_id != "full":
+            return raw.year  # the masked ID's middle: a year only
         return maskers[f.name](role, str(raw)) if f.name in maskers and raw else cell_value(f, raw)
 
     sheets = _sheets(login(persona).get("/households/export.xlsx"))

@@ -14,6 +14,7 @@ from django.db.models import CharField, Count, Exists, IntegerField, OuterRef, Q
 from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 
+from ...disclosure import shows_column
 from ...domain.codes import code_list
 from ...prepared import NotPreparable, Prepared
 from ...registry.models import Cadre, CadrePairing, Household, Member, Region
@@ -22,6 +23,11 @@ from ..permissions import Viewer
 from .people import GAPS, coverage_conditions
 
 _RESIDENT_ID = re.compile(r"^(\d{17}[\dXx]|\d{15})$")
+
+
+def is_resident_id_search(q: str) -> bool:
+    """The search text is a full resident ID (the list then looks the person up by it)."""
+    return bool(_RESIDENT_ID.match(q))
 STATUS_GROUPS = {"registered": ("not_exited", "exited", "relapsed"), "remaining": ("not_exited", "relapsed")}
 SORTS = {
     "number": ("number",), "-number": ("-number",),
@@ -87,7 +93,7 @@ def _split(viewer: Viewer, f: ListFilters, region: Region | None) -> tuple[tuple
     else:
         values["prefix"] = significant_prefix(region)
     if f.q:
-        kind = "resident_id" if _RESIDENT_ID.match(f.q) else "number" if f.q.isdigit() else "name"
+        kind = "resident_id" if is_resident_id_search(f.q) else "number" if f.q.isdigit() else "name"
         shape.append(("q", kind))
         values["q"] = f.q.upper() if kind == "resident_id" else f.q
     if f.status in STATUS_GROUPS:
@@ -95,6 +101,8 @@ def _split(viewer: Viewer, f: ListFilters, region: Region | None) -> tuple[tuple
     elif f.status in code_list("household_status").codes:
         values["status"] = f.status
     for name in ("attribute", "cause", "grade"):
+        if name == "cause" and not shows_column(viewer.role, "main_cause"):
+            continue  # a count of households by cause would say who is ill (liangfang/disclosure.py)
         if getattr(f, name):
             values[name] = getattr(f, name)
     if f.gap in GAPS:

@@ -1,0 +1,243 @@
+"""``liangfang monitor screen|report|warnings``: dynamic monitoring from the command line (the same
+engine and services as the web pages)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import typer
+from rich.markup import escape
+
+from .app import app, console, fail, migrate
+from .text import bi, language
+
+monitor_app = typer.Typer(help=bi("防止返贫动态监测：排查、月报、部门预警", "Dynamic monitoring: screening, monthly "
+                                  "report, department warnings"), no_args_is_help=True)
+app.add_typer(monitor_app, name="monitor")
+
+
+def _lang() -> str:
+    return "en" if language() == "en" else "zh"
+
+
+def _pack(name: str | None):  # type: ignore[no-untyped-def]
+    from liangfang.monitoring.packs import current_monitoring_pack
+    from liangfang.policy.loader import PackError
+    from liangfang.policy.monitoring import load_monitoring_pack
+
+    try:
+        return load_monitoring_pack(name) if name else current_monitoring_pack()
+    except (PackError, FileNotFoundError) as exc:
+        raise fail(str(exc)) from None
+
+
+@monitor_app.command("screen", help=bi(
+    "按月排查：列出各村的线索及理由（收入按该月之前12个月计算）；--record 登记为干部排查线索",
+    "Screen a month: leads per village with why (income over the 12 months before the month); --record "
+    "records them as cadre-screening leads"))
+def screen(
+    year: int = typer.Option(..., help=bi("年度", "year")),
+    month: int = typer.Option(12, help=bi("月份（1–12）", "month (1–12)")),
+    region: str | None = typer.Option(None, "--region", help=bi("只列此区划代码以下", "only under this region code")),
+    pack: str | None = typer.Option(None, help=bi("监测政策包（默认吉林示例）", "monitoring pack (default: the Jilin "
+                                                                            "example)")),
+    record: bool = typer.Option(False, "--record", help=bi("登记为线索", "record the leads")),
+    engine: str = typer.Option("database", help=bi("database 或 duckdb", "database or duckdb")),
+    data: Path | None = typer.Option(None, "--data", help=bi("duckdb：Parquet 目录", "duckdb: the Parquet folder")),
+    found_on: str | None = typer.Option(None, "--found-on", help=bi("--record：发现日期 YYYY-MM-DD（默认今天）",
+                                                                     "--record: the date found, YYYY-MM-DD "
+                                                                     "(default today)")),
+    by: str = typer.Option("cli", help=bi("登记人", "recorded by")),
+) -> None:
+    from liangfang.policy.monitoring import UnknownYearError
+    from liangfang.procedures.workdays import OutsideCalendar
+
+    try:
+        found = dt.date.fromisoformat(found_on) if found_on else dt.date.today()
+    except ValueError:
+        raise fail(bi(f"--found-on {found_on!r} 须为 YYYY-MM-DD", f"--found-on {found_on!r} must be YYYY-MM-DD")) \
+            from None
+
+    loaded = _pack(pack)
+    if not 1 <= month <= 12:
+        raise fail(bi(f"--month {month} 须为 1–12", f"--month {month} must be 1–12"))
+    try:
+        if engine == "duckdb":
+            if data is None:
+                raise fail(bi("--engine duckdb 需要 --data 目录", "--engine duckdb needs --data FOLDER"))
+            _screen_duckdb(data, loaded, year, month)
+            return
+        if engine != "database":
+            raise fail(bi(f"未知的引擎 {engine}", f"unknown engine {engine}"))
+        _screen_database(loaded, year, month, region, record, found, by)
+    except (UnknownYearError, OutsideCalendar) as exc:
+        raise fail(str(exc)) from None
+
+
+def _screen_database(pack, year: int, month: int, region_code: str | None, record: bool,  # type: ignore[no-untyped-def]
+                     found: dt.date, by: str) -> None:
+    migrate()
+    from liangfang.monitoring.screening import run_monitoring_month
+    from liangfang.registry.models import Household, Region
+
+    region = None
+    if region_code:
+        region = Region.objects.filter(code=region_code).first()
+        if region is None:
+            raise fail(bi(f"没有区划代码 {region_code}", f"no region with code {region_code}"))
+    run = run_monitoring_month(year, month, region=region, pack=pack)
+    leads = run.leads()
+    lang = _lang()
+    explainer = run.explainer
+    numbers = dict(Household.objects.filter(id__in=[r.household_id for r in leads]).values_list("id", "number"))
+    villages = {v.pk: v for v in Region.objects.filter(id__in={r.village_id for r in leads})}
+    console.print(bi(f"{year}年{month}月排查（收入计算期：之前{pack.whole('income_window_months')}个月；监测线 "
+                     f"{pack.monitoring_line(year):,} 元）：线索 {len(leads):,} 户",
+                     f"screening {year}-{month:02d} (income over the {pack.whole('income_window_months')} months "
+                     f"before; line {pack.monitoring_line(year):,} yuan): {len(leads):,} lead(s)"))
+    for village_id in sorted(villages, key=lambda v: villages[v].code):
+        village = villages[village_id]
+        mine = sorted((r for r in leads if r.village_id == village_id), key=lambda r: numbers[r.household_id])
+        count = bi(f"{len(mine)} 户", f"{len(mine)} lead(s)")
+        console.print(f"\n[bold]{escape(village.name)} {village.code}[/] — {count}")
+        for result in mine:
+            category = pack.categories[result.category].name
+            risks = [pack.risk_types[r].name for r in result.risk_types(pack)]
+            sep = "、" if lang == "zh" else ", "
+            console.print(f"  {numbers[result.household_id]}  {category.zh if lang == 'zh' else category.en}  "
+                          f"{sep.join(r.zh if lang == 'zh' else r.en for r in risks)}", soft_wrap=True)
+            for sentence in explainer.why(result, lang):
+                console.print(f"    · {escape(sentence)}", soft_wrap=True)
+    if record:
+        from liangfang.monitoring.services.leads import screening_leads
+
+        outcome = screening_leads(run, found_on=found, by=by)
+        console.print(bi(f"\n已登记线索 {len(outcome.created):,} 条；跳过 {len(outcome.skipped):,} 户"
+                         "（已是监测对象或已有线索）",
+                         f"\nrecorded {len(outcome.created):,} leads; skipped {len(outcome.skipped):,} households "
+                         "(already objects or with an open lead)"))
+
+
+def _screen_duckdb(data: Path, pack, year: int, month: int) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    import duckdb
+
+    from liangfang.engine.monitor.run import monitoring_parquet_views, run_month
+    from liangfang.engine.session import duckdb_session
+
+    started = time.perf_counter()
+    session = duckdb_session(duckdb.connect())
+    try:
+        monitoring_parquet_views(session, data)
+    except FileNotFoundError as exc:
+        raise fail(str(exc)) from None
+    compiled, results = run_month(session, pack, year, month,
+                                  where=_interesting())
+    leads = [r for r in results.values() if r.is_lead]
+    eliminable = [r for r in results.values() if r.elimination == "pass"]
+    by_rule: dict[str, int] = {}
+    for r in leads:
+        for name, status in r.screening.items():
+            if status == "pass":
+                by_rule[name] = by_rule.get(name, 0) + 1
+    console.print(bi(f"{year}年{month}月（DuckDB，{data}）：线索 {len(leads):,} 户，可风险消除 {len(eliminable):,} 户，"
+                     f"{time.perf_counter() - started:.1f} 秒",
+                     f"{year}-{month:02d} (DuckDB, {data}): {len(leads):,} leads, {len(eliminable):,} objects "
+                     f"eligible for elimination, {time.perf_counter() - started:.1f} s"))
+    for name, count in by_rule.items():
+        rule = compiled.pack.screening_rules[name].name
+        console.print(f"  {bi(rule.zh, rule.en)}: {count:,}")
+
+
+def _interesting():  # type: ignore[no-untyped-def]
+    """Only leads and open objects come back to Python (the rest stay in DuckDB)."""
+    from sqlglot import exp
+
+    return exp.or_(exp.EQ(this=exp.column("is_lead"), expression=exp.Literal.number(1)),
+                   exp.column("is_monitoring_object"))
+
+
+@monitor_app.command("report", help=bi("月报：某区划某月的监测对象、新增、消除、逾期线索、开发式帮扶占比（Excel）",
+                                       "Monthly report: objects, new, eliminated, overdue leads, share with a "
+                                       "development measure, for a region and month (Excel)"))
+def report(
+    region: str = typer.Option(..., "--region", help=bi("区划代码", "region code")),
+    month: str = typer.Option(..., "--month", help=bi("月份 YYYY-MM", "month YYYY-MM")),
+    output: Path = typer.Option(..., "-o", "--output", help=bi("输出 .xlsx 文件", "output .xlsx file")),
+) -> None:
+    migrate()
+    from liangfang.monitoring.report import write_month_report
+    from liangfang.registry.models import Region
+
+    try:
+        year, number = (int(part) for part in month.split("-"))
+        dt.date(year, number, 1)
+    except ValueError:
+        raise fail(bi(f"--month {month!r} 须为 YYYY-MM，如 2023-06", f"--month {month!r} must be YYYY-MM, e.g. "
+                      "2023-06")) from None
+    if output.suffix.lower() != ".xlsx":
+        raise fail(bi(f"{output}：输出文件须以 .xlsx 结尾", f"{output}: the output file must end in .xlsx"))
+    found = Region.objects.filter(code=region).first()
+    if found is None:
+        raise fail(bi(f"没有区划代码 {region}", f"no region with code {region}"))
+    counts = write_month_report(output, found, year, number)
+    console.print(bi(f"已写入 {output}：监测对象 {counts['objects']:,} 户，线索 {counts['leads']:,} 条",
+                     f"written {output}: {counts['objects']:,} objects, {counts['leads']:,} leads"))
+
+
+@monitor_app.command("synth-months", help=bi(
+    "为全国规模合成登记数据（synth --households --out）加上月度收支与冲击（Parquet，监测用）",
+    "Add months and shocks (Parquet, for monitoring) to a national synthetic registry (synth --households --out)"))
+def synth_months(
+    data: Path = typer.Option(..., "--data", help=bi("全国规模 Parquet 目录", "the national Parquet folder")),
+    first: str = typer.Option("2020-01", help=bi("首月 YYYY-MM", "first month YYYY-MM")),
+    last: str = typer.Option("2021-12", help=bi("末月 YYYY-MM", "last month YYYY-MM")),
+    seed: int = typer.Option(2020, help=bi("随机种子", "random seed")),
+) -> None:
+    from liangfang.synth.national_months import write_national_months
+
+    try:
+        bounds = [int(y) * 100 + int(m) for y, m in (part.split("-") for part in (first, last))]
+        if not all(1 <= b % 100 <= 12 for b in bounds) or bounds[0] > bounds[1]:
+            raise ValueError
+    except ValueError:
+        raise fail(bi("--first/--last 须为 YYYY-MM，且首月不晚于末月", "--first/--last must be YYYY-MM, first not "
+                      "after last")) from None
+    if not (data / "incomes.parquet").exists():
+        raise fail(bi(f"{data} 中没有 incomes.parquet：请先运行 synth --households N --out {data}",
+                      f"{data} holds no incomes.parquet: run synth --households N --out {data} first"))
+    report = write_national_months(data, first=bounds[0], last=bounds[1], seed=seed)
+    console.print(bi(f"已写入 {report.months:,} 个户月（{report.households:,} 户），监测对象 {report.objects:,}，"
+                     f"{report.seconds} 秒", f"written {report.months:,} household-months ({report.households:,} "
+                     f"households), {report.objects:,} objects, {report.seconds} s"))
+    for name, size in report.files.items():
+        console.print(f"  {name}: {size / 1e6:,.1f} MB")
+
+
+@monitor_app.command("synth-history", help=bi(
+    "为合成区（synth）写入2021年以来的监测历史：月度收支与冲击、每半年排查、线索、纳入、帮扶、风险消除、返贫",
+    "Write the monitoring years into the synthetic district (synth): months with shocks, screening twice a "
+    "year, leads, objects, help, eliminations, relapses"))
+def synth_history(
+    seed: int = typer.Option(2020, help=bi("随机种子", "random seed")),
+) -> None:
+    migrate()
+    from liangfang.monitoring.history import build_monitoring_history
+    from liangfang.registry.models import Household
+
+    if not Household.objects.exists():
+        raise fail(bi("数据库中没有农户：请先运行 synth", "the database holds no households: run synth first"))
+    report = build_monitoring_history(seed=seed, progress=lambda text: console.print(f"  {text}"))
+    if not report.screenings:
+        console.print(bi("监测历史已存在，未重复写入。", "The monitoring history is already there; not written again."))
+        return
+    console.print(bi(f"{report.households:,} 户 {report.months:,} 个户月；排查 {report.screenings} 次，"
+                     f"线索 {report.leads:,}，排除 {report.dismissed:,}，纳入 {report.admitted:,}，"
+                     f"风险消除 {report.eliminated:,}，返贫再纳入 {report.relapsed:,}；{report.seconds} 秒",
+                     f"{report.households:,} households, {report.months:,} household-months; {report.screenings} "
+                     f"screenings, {report.leads:,} leads, {report.dismissed:,} dismissed, {report.admitted:,} "
+                     f"admitted, {report.eliminated:,} eliminated, {report.relapsed:,} relapsed; {report.seconds} s"))
+    for year, counts in sorted(report.by_year.items()):
+        console.print(f"  {year}: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))

@@ -1,0 +1,196 @@
+"""Screening and elimination for one month as SQL statements (ASTs rendered per dialect).
+
+Work relations, temporary and prefixed ``lf_mon_``: ``lf_mon_members`` (per household: the
+member counts the facts need), ``lf_mon_months`` (per household: the income window's sums, the
+``stable_months`` windows counted back, the window before, shock counts), ``lf_mon_objects``
+(the monitoring object open on the month's first day, with the measures delivered since its
+entry), ``lf_mon_household`` (every household's facts: the whole rural population is screened)
+and ``lf_mon_eval`` (status codes per rule, the category a lead would take, the elimination
+verdict). On DuckDB the household facts are a view, read once by the evaluation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlglot import exp
+
+from ...layout_monitoring import HOUSEHOLD_MONTHS, MEASURE_DELIVERIES, MONITORING_OBJECTS, add_months
+from ..facts import Context, facts_of, income_columns, member_aggregates
+from ..sqlparts import Dialect, age_on, case, cast, cents_sum, col, count_if, int_div, num, paren, text, ymd
+from ..statements import TABLES, code, status_expr, verdict_expr
+from .compiled import CompiledMonitoring
+from .facts import monitoring_facts
+
+WORK = ("lf_mon_members", "lf_mon_months", "lf_mon_objects", "lf_mon_stable", "lf_mon_household", "lf_mon_eval")
+SHOCKS = ("illness", "disability", "disaster", "job_loss", "crop_failure", "accident")
+
+
+@dataclass(frozen=True)
+class Step:
+    label: str
+    statement: exp.Expr
+
+    def sql(self, dialect: Dialect) -> str:
+        return self.statement.sql(dialect)
+
+
+def _t(name: str, alias: str | None = None) -> exp.Expr:
+    table = exp.to_table(name)
+    return table.as_(alias) if alias else table
+
+
+def _create(name: str, query: exp.Expr, view: bool) -> exp.Create:
+    return exp.Create(this=exp.to_table(name), kind="VIEW" if view else "TABLE", expression=query,
+                      properties=exp.Properties(expressions=[exp.TemporaryProperty()]))
+
+
+class MonitorPlanner:
+    def __init__(self, compiled: CompiledMonitoring, dialect: Dialect) -> None:
+        self.c = compiled
+        self.dialect = dialect
+        self.ctx = compiled.context(dialect)
+        self.month = self.ctx.month_number
+        self.end = add_months(self.month, -1)  # the window's last month
+        self.view = frozenset({"lf_mon_household"}) if dialect == "duckdb" else frozenset()
+
+    def _between(self, first: int, last: int) -> exp.Expr:
+        return exp.Between(this=col("month"), low=num(first), high=num(last))
+
+    def _window(self, back: int) -> tuple[int, int]:
+        last = add_months(self.end, -back)
+        return add_months(last, 1 - self.ctx.window_months), last
+
+    def _sum(self, cents: exp.Expr, first: int, last: int) -> exp.Expr:
+        return cast(exp.Sum(this=case((self._between(first, last), cents))), "BIGINT")
+
+    def members(self) -> exp.Expr:
+        age = age_on(col("birth_date"), self.ctx.year, self.ctx.month, 1, self.dialect)
+        school_age = exp.Between(this=age, low=num(self.ctx.school_age_min), high=num(self.ctx.school_age_max))
+        out_of_school = exp.and_(school_age, exp.EQ(this=col("school_status"), expression=text("not_in_school")),
+                                 exp.EQ(this=col("school_exemption"), expression=text("none")))
+        columns = [col("household_id"), *member_aggregates(),
+                   count_if(exp.EQ(this=col("health_status"), expression=text("serious"))).as_("seriously_ill"),
+                   count_if(col("disability_grade").isin(text("1"), text("2"))).as_("severely_disabled"),
+                   count_if(out_of_school).as_("out_of_school")]
+        return (exp.select(*columns).from_(_t(TABLES["member"])).where(col("is_active"))
+                .group_by(col("household_id")))
+
+    def _month_rows(self, first: int) -> exp.Select:
+        """Each month's amounts turned into whole fen once (the windows' sums add integers)."""
+        d = self.dialect
+        net = cents_sum(["wage_income", "business_income", "property_income", "transfer_assistance",
+                         "transfer_other"], d, minus=("business_expense",))
+        med, school, assist = (cents_sum([name], d) for name in ("medical_cost", "schooling_cost",
+                                                                   "transfer_assistance"))
+        return (exp.select(col("household_id"), col("month"), col("shock"), net.as_("net"), med.as_("med"),
+                           school.as_("school"), assist.as_("assist"))
+                .from_(_t(HOUSEHOLD_MONTHS.db_table)).where(self._between(first, self.end)))
+
+    def months(self) -> exp.Expr:
+        """Per household: the income window's and the window before's sums, the window's shocks."""
+        first, last = self._window(0)
+        p_first, p_last = self._window(self.ctx.window_months)
+        columns: list[exp.Expr] = [col("household_id"), num(self.ctx.window_months).as_("window_months"),
+                                   count_if(self._between(first, last)).as_("n0"),
+                                   self._sum(col("net"), first, last).as_("net0")]
+        columns += [self._sum(col(name), first, last).as_(f"{name}0") for name in ("med", "school", "assist")]
+        columns += [count_if(self._between(p_first, p_last)).as_("np"),
+                    self._sum(col("net"), p_first, p_last).as_("netp")]
+        for shock in SHOCKS:
+            hit = exp.and_(self._between(first, last), exp.EQ(this=col("shock"), expression=text(shock)))
+            columns.append(count_if(hit).as_(f"shock__{shock}"))
+        return exp.select(*columns).from_(self._month_rows(p_first).subquery("r")).group_by(col("household_id"))
+
+    def stable(self) -> exp.Expr:
+        """The windows counted back from each earlier month of the stable period, for the open
+        objects only (elimination is checked for them alone; they are a few per cent of households)."""
+        first = self._window(self.ctx.stable_months - 1)[0]
+        objects = exp.select(col("household_id")).from_(_t("lf_mon_objects"))
+        rows = self._month_rows(first).where(exp.In(this=col("household_id"), query=exp.Subquery(this=objects)))
+        columns: list[exp.Expr] = [col("household_id"), num(self.ctx.window_months).as_("window_months")]
+        for k in range(1, self.ctx.stable_months):
+            w_first, w_last = self._window(k)
+            columns.append(count_if(self._between(w_first, w_last)).as_(f"n{k}"))
+            columns.append(self._sum(col("net"), w_first, w_last).as_(f"net{k}"))
+        return exp.select(*columns).from_(rows.subquery("r")).group_by(col("household_id"))
+
+    def objects(self) -> exp.Expr:
+        start = self.month * 100 + 1  # YYYYMMDD of the month's first day
+        d = self.dialect
+        entered, eliminated = ymd(col("entered_on", "o"), d), ymd(col("eliminated_on", "o"), d)
+        is_open = exp.and_(exp.LT(this=entered, expression=num(start)),
+                           exp.or_(exp.Is(this=col("eliminated_on", "o"), expression=exp.Null()),
+                                   exp.GTE(this=eliminated.copy(), expression=num(start))))
+        delivered = ymd(col("delivered_on", "d"), d)
+        joined = exp.and_(exp.EQ(this=col("household_id", "d"), expression=col("household_id", "o")),
+                          exp.GTE(this=delivered, expression=entered.copy()),
+                          exp.LT(this=delivered.copy(), expression=num(start)))
+        development = tuple(text(c) for c in self.c.pack.measure_kinds.development)
+        entered_year = int_div(entered.copy(), num(10000))
+        entered_month = paren(exp.Mod(this=int_div(entered.copy(), num(100)), expression=num(100)))
+        entered_index = paren(exp.Add(this=exp.Mul(this=entered_year, expression=num(12)), expression=entered_month))
+        months_in = exp.Sub(this=num(self.ctx.year * 12 + self.ctx.month), expression=entered_index)
+        return (exp.select(col("household_id", "o"), exp.Max(this=col("category", "o")).as_("category"),
+                           exp.Max(this=months_in).as_("months_in"),
+                           exp.Count(this=col("household_id", "d")).as_("delivered"),
+                           count_if(col("category", "d").isin(*development)).as_("development"))
+                .from_(_t(MONITORING_OBJECTS.db_table, "o"))
+                .join(_t(MEASURE_DELIVERIES.db_table, "d"), on=joined, join_type="left")
+                .where(is_open).group_by(col("household_id", "o")))
+
+    def household(self) -> exp.Expr:
+        old = Context(self.dialect, self.ctx.year - 1)
+        income = (exp.select(*income_columns(self.dialect)).from_(_t(TABLES["income"]))
+                  .where(exp.EQ(this=col("year"), expression=num(self.ctx.year - 1))))
+        columns = [col("id", "h").as_("household_id"), col("village_id", "h").as_("village_id")]
+        columns += [f.sql(old).as_(name) for name, f in facts_of("household").items()]
+        columns += [f.sql(self.ctx).as_(name) for name, f in monitoring_facts().items()]  # type: ignore[arg-type]
+        columns += [exp.Coalesce(this=col(f"shock__{s}", "mm"), expressions=[num(0)]).as_(f"shock__{s}")
+                    for s in SHOCKS]
+
+        def on(alias: str) -> exp.Expr:
+            return exp.EQ(this=col("household_id", alias), expression=col("id", "h"))
+
+        return (exp.select(*columns).from_(_t(TABLES["household"], "h"))
+                .join(_t("lf_mon_members", "ma"), on=on("ma"), join_type="left")
+                .join(_t("lf_mon_months", "mm"), on=on("mm"), join_type="left")
+                .join(_t("lf_mon_stable", "ms"), on=on("ms"), join_type="left")
+                .join(_t("lf_mon_objects", "ob"), on=on("ob"), join_type="left")
+                .join(income.subquery("i"), on=on("i"), join_type="left"))
+
+    def evaluation(self) -> exp.Expr:
+        columns: list[exp.Expr] = [col("household_id"), col("village_id")]
+        columns += [col(name) for name in self.c.value_facts() if name not in ("household_id", "village_id")]
+        for name in ("is_monitoring_object", *[f"shock__{s}" for s in SHOCKS]):
+            if name not in self.c.value_facts():
+                columns.append(col(name))
+        category = exp.Case()
+        for rule in self.c.of("category"):
+            category = category.when(exp.Paren(this=rule.condition.copy()), text(rule.name))
+        columns.append(category.as_("category"))
+        screening, elimination = [], []
+        for rule in self.c.of("screening"):
+            assert rule.spec is not None
+            columns.append(status_expr(rule.condition, rule.spec.when_no_data).as_(f"s_{rule.name}"))
+            screening.append(f"s_{rule.name}")
+        for rule in self.c.of("elimination"):
+            assert rule.spec is not None
+            columns.append(status_expr(rule.condition, rule.spec.when_no_data).as_(f"e_{rule.name}"))
+            elimination.append(f"e_{rule.name}")
+        inner = exp.select(*columns).from_(_t("lf_mon_household", "f"))
+        flagged = exp.or_(*[exp.EQ(this=col(c), expression=code("pass")) for c in screening]) \
+            if screening else exp.false()
+        lead = case((exp.and_(exp.Not(this=col("is_monitoring_object")), flagged), num(1)), default=num(0))
+        verdict = case((col("is_monitoring_object"), verdict_expr(elimination)))
+        return exp.select(exp.Star(), lead.as_("is_lead"), verdict.as_("elimination")).from_(inner.subquery("x"))
+
+    def steps(self) -> list[Step]:
+        out = [Step(name, exp.Drop(tables=[exp.to_table(name)], kind="VIEW" if name in self.view else "TABLE",
+                                   exists=True)) for name in reversed(WORK)]
+        for name, query in (("lf_mon_members", self.members()), ("lf_mon_months", self.months()),
+                            ("lf_mon_objects", self.objects()), ("lf_mon_stable", self.stable()),
+                            ("lf_mon_household", self.household()),
+                            ("lf_mon_eval", self.evaluation())):
+            out.append(Step(name, _create(name, query, name in self.view)))
+        return out

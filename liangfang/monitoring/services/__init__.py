@@ -1,0 +1,1 @@
+"""Monitoring writes: months, leads, objects. Views, CLI, imports and procedures call these."""

@@ -1,0 +1,58 @@
+"""The monitoring page: a county's figures for a month, a village cadre's open leads turned into
+a case or dismissed with a reason, and the objects with the date the months condition is met."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from django.test import Client
+
+from liangfang.monitoring.models import Lead
+from liangfang.monitoring.services.leads import application_record
+from liangfang.monitoring.services.objects import object_admit
+from tests.factories import COUNTY, VILLAGE
+
+from .conftest import World
+
+D = dt.date
+
+
+def _setup(world: World) -> Lead:
+    object_admit(household=world.mine_exited, on=D(2023, 5, 29), category="unstable", risk_types=["illness"],
+                 case_ref="t", by="t")
+    return application_record(household=world.mine, found_on=D(2023, 5, 8), consent_on=D(2023, 5, 8),
+                              risk_types=["accident"], statement="车祸住院 / in hospital after an accident", by="t")
+
+
+def test_the_county_sees_the_months_figures(world: World, login: Callable[[str], Client]) -> None:
+    _setup(world)
+    page = login("admin").get(f"/region/{COUNTY}/monitoring/?month=2023-05")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "月末监测对象（户）" in text and "2023-05" in text
+    figures = page.context["figures"]
+    assert (figures.objects, figures.new, figures.open_leads, figures.overdue_home_checks) == (1, 1, 1, 1)
+    assert world.mine.number in text and world.mine_exited.number in text
+    assert "2023-11-01" in text  # entered 29 May: the months condition is met from 1 November
+    assert "13812345678" not in text
+
+
+def test_a_cadre_dismisses_a_lead_with_a_reason_or_opens_a_case(world: World,
+                                                                login: Callable[[str], Client]) -> None:
+    lead = _setup(world)
+    cadre = login("cadre")
+    url = f"/region/{VILLAGE}/monitoring/leads/{lead.pk}/"
+    cadre.post(url, {"action": "dismiss", "reason": " "})
+    assert Lead.objects.get(pk=lead.pk).status == "open"  # no reason: refused
+    cadre.post(url, {"action": "case"})
+    lead.refresh_from_db()
+    assert lead.status == "case" and lead.case is not None and lead.case.kind == "monitoring_identification"
+
+
+def test_another_villages_cadre_cannot_act(world: World, login: Callable[[str], Client]) -> None:
+    lead = _setup(world)
+    login("other_cadre").post(f"/region/{VILLAGE}/monitoring/leads/{lead.pk}/", {"action": "case"})
+    assert Lead.objects.get(pk=lead.pk).status == "open"
+    assert login("inspector").post(f"/region/{COUNTY}/monitoring/leads/{lead.pk}/", {"action": "case"}
+                                   ).status_code == 403
