@@ -15,6 +15,7 @@ COMMAND_MODULES = (
     "liangfang.cli.account_cmds",
     "liangfang.cli.synth_cmds",
     "liangfang.cli.plan_cmds",
+    "liangfang.cli.region_cmds",
 )
 
 for _name in COMMAND_MODULES:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import secrets
 
 import typer
-from rich.table import Table
 
 from .app import app, console, fail, migrate
+from .output import FORMAT_HELP, Listing, OutputFormat, emit
 from .text import bi
 
 user_app = typer.Typer(help=bi("网站账号（区划 + 角色）", "Web accounts (region + role)"), no_args_is_help=True)
@@ -22,7 +22,9 @@ ROLE_HELP = bi("角色：county_admin 区县管理员、township_reviewer 乡镇
 def user_add(
     username: str = typer.Argument(..., help=bi("用户名", "user name")),
     role: str = typer.Option(..., help=ROLE_HELP),
-    region: str = typer.Option(..., help=bi("所属区划代码（12 位）", "region code (12 digits)")),
+    region: str = typer.Option(..., help=bi("所属区划：代码（12 位）或名称（重名时加乡镇名，如“岭下镇 英华村”）",
+                                            "region: its 12-digit code or its name (with the township's "
+                                            "when several share it)")),
     password: str = typer.Option("", help=bi("密码（默认随机生成并显示）", "password (default: random, printed)")),
 ) -> None:
     migrate()
@@ -31,6 +33,9 @@ def user_add(
     from liangfang.accounts.services import account_set, user_create
     from liangfang.registry.services.errors import ValidationFailed
 
+    from .region_cmds import resolve_region
+
+    region = resolve_region(region).code  # type: ignore[attr-defined]
     existing = get_user_model().objects.filter(username=username).first()
     secret = password or secrets.token_urlsafe(12)
     try:
@@ -48,17 +53,17 @@ def user_add(
 
 
 @user_app.command("list", help=bi("列出账号", "List logins with their region and role"))
-def user_list() -> None:
+def user_list(fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help=FORMAT_HELP)) -> None:
     migrate()
     from liangfang.accounts.models import Account
 
-    table = Table()
-    for column in (bi("用户名", "user"), bi("角色", "role"), bi("区划", "region")):
-        table.add_column(column)
+    listing = Listing(bi("账号", "logins"), [
+        ("user", bi("用户名", "user")), ("role", bi("角色", "role")), ("region_code", bi("区划代码", "region code")),
+        ("region", bi("区划", "region"))])
     for a in Account.objects.select_related("user", "region").order_by("user__username"):
-        table.add_row(a.user.get_username(), f"{a.role_spec.zh} {a.role_spec.en}",
-                      f"{a.region.name}（{a.region.code}）")
-    console.print(table)
+        listing.add(user=a.user.get_username(), role=bi(a.role_spec.zh, a.role_spec.en), region_code=a.region.code,
+                    region=a.region.name)
+    emit(listing, fmt)
 
 
 def grant_top_region(username: str, role: str = "county_admin") -> None:

@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from .app import app, console, fail, migrate, setup_django
+from .output import show
 from .progress import progress_bar
 from .text import bi, language
 
@@ -119,7 +120,7 @@ def assess_database(year: int, pack: str, *, by: str) -> None:
         for p in err.problems:
             console.print(f"[red]✗[/] {p.field} = {p.value}: {p.message}", highlight=False)
         raise fail(bi("评估未运行，未写入任何结果", "the assessment did not run; nothing was written")) from None
-    console.print(summary_table(run.summary, year, f"{run.pack} {run.pack_version}"))
+    show(summary_table(run.summary, year, f"{run.pack} {run.pack_version}"))
     console.print(bi(f"结果已保存（{run.engine}，第 {run.pk} 次评估）；逐户说明：liangfang explain 户编号 "
                      f"--year {year}",
                      f"results stored ({run.engine}, run {run.pk}); explain one: liangfang explain NUMBER "
@@ -144,7 +145,7 @@ def _assess_duckdb(year: int, pack_name: str, data: Path | None, out: Path | Non
             result = assess_parquet(data, pack, year, out=out, verification=inputs, progress=advance.steps())
     except (CompileError, FileNotFoundError) as err:
         raise fail(str(err)) from None
-    console.print(summary_table(result.summary, year, f"{pack.pack} {pack.version}"))
+    show(summary_table(result.summary, year, f"{pack.pack} {pack.version}"))
     console.print(bi(f"结果已写入 {result.out_dir}", f"results written to {result.out_dir}"))
 
 
@@ -157,20 +158,22 @@ def explain(
     year: int = typer.Option(..., "--year", help=bi("评估年度", "assessment year")),
     pack: str | None = typer.Option(None, "--pack", help=bi("政策包（默认该年最近一次评估）",
                                                             "pack (default: the year's latest run)")),
-    village: str | None = typer.Option(None, "--village", help=bi("行政村代码", "village code")),
+    village: str | None = typer.Option(None, "--village", help=bi("行政村代码或名称", "village code or name")),
     county: bool = typer.Option(False, "--county", help=bi("说明县级结果", "explain the county result")),
 ) -> None:
     setup_django()
     from liangfang.assessments import selectors
     from liangfang.registry.services.errors import NotFound
 
+    from .region_cmds import resolve_region
+
     lang = _lang()
     try:
         run = selectors.run_for(year, pack)
         if village:
-            explanations = [selectors.area_explanation(run, selectors.find_region(village, "village"), lang)]
+            explanations = [selectors.area_explanation(run, resolve_region(village, "village"), lang)]
         elif county:
-            regions = [selectors.find_region(query, "county")] if query else selectors.counties_in(run)
+            regions = [resolve_region(query, "county")] if query else selectors.counties_in(run)
             explanations = [selectors.area_explanation(run, r, lang) for r in regions]
         elif query:
             explanations = [selectors.household_explanation(run, selectors.find_household(query), lang)]

@@ -11,6 +11,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 
 from .app import app, console, fail, migrate, setup_django
+from .output import show
+from .progress import live_progress
 from .text import bi
 
 if TYPE_CHECKING:
@@ -66,11 +68,11 @@ def _issue_table(issues: list[Issue], title: str) -> Table:
 
 def _print_result(result: ImportResult, max_errors: int, dry_run: bool) -> None:
     if result.warnings:
-        console.print(_issue_table(result.warnings, bi("警告（不影响导入）", "warnings (import continues)")))
+        show(_issue_table(result.warnings, bi("警告（不影响导入）", "warnings (import continues)")))
     errors = result.errors
     if errors:
         shown = errors if max_errors <= 0 else errors[:max_errors]
-        console.print(_issue_table(shown, bi(f"错误 {len(errors)} 处", f"{len(errors)} errors")))
+        show(_issue_table(shown, bi(f"错误 {len(errors)} 处", f"{len(errors)} errors")))
         if len(shown) < len(errors):
             console.print(bi(f"仅显示前 {len(shown)} 处；全部错误见错误工作簿（或用 --max-errors 0 全部显示）",
                              f"showing the first {len(shown)}; all are in the error workbook "
@@ -93,7 +95,7 @@ def _print_result(result: ImportResult, max_errors: int, dry_run: bool) -> None:
     table.add_row(bi("区划", "regions"), str(result.regions_created), str(result.regions_updated), "", "")
     table.add_row(bi("村级设施（新增或更新）", "village facilities (created or updated)"),
                   str(result.facilities_written), "", "", "")
-    console.print(table)
+    show(table)
     console.print(bi(f"共 {result.rows} 行成员、{result.households} 户", f"{result.rows} member rows, "
                      f"{result.households} households"))
 
@@ -119,8 +121,8 @@ def import_cmd(
     from liangfang.registry.importers import ImportFileError, import_file
 
     actor = by or _os_user()
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console, transient=True) as progress:
+    with live_progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                       transient=True) as progress:
         try:
             result = import_file(file, by=actor, dry_run=dry_run, errors_to=errors_to, progress=_Bar(progress))
         except ImportFileError as exc:
@@ -143,8 +145,8 @@ def _os_user() -> str:
     "Export the registry (or one region of it) to Excel in the import layout, importable again"))
 def export_cmd(
     output: Path = typer.Option(Path("liangfang-export.xlsx"), "-o", "--output", help=bi("输出文件", "output file")),
-    region: str | None = typer.Option(None, "--region", help=bi("只导出此区划代码及其下级",
-                                                               "only this region code and everything below it")),
+    region: str | None = typer.Option(None, "--region", help=bi(
+        "只导出此区划（代码或名称）及其下级", "only this region (code or name) and everything below it")),
     year: int | None = typer.Option(None, "--year", help=bi("只导出此年度的收入和村级设施",
                                                            "only this year's incomes and village facilities")),
     mask: bool = typer.Option(False, "--mask", help=bi(
@@ -157,9 +159,13 @@ def export_cmd(
     from liangfang.registry.models import Household
     from liangfang.registry.services.errors import NotFound
 
+    if region is not None:
+        from .region_cmds import resolve_region
+
+        region = resolve_region(region).code  # type: ignore[attr-defined]
     total = Household.objects.count()
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console, transient=True) as progress:
+    with live_progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                       transient=True) as progress:
         task = progress.add_task(bi("导出农户", "exporting households"), total=total)
         try:
             result = export_workbook(output, region_code=region, year=year, mask=mask,

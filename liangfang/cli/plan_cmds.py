@@ -20,7 +20,6 @@ def _lang() -> str:
 
 
 def _region(village: str | None, township: str | None, county: bool, code: str | None) -> Any:
-    from liangfang.registry.models import Region
     from liangfang.registry.selectors import top_region
 
     chosen = [x for x in (village, township, code if county or code else None) if x]
@@ -33,12 +32,10 @@ def _region(village: str | None, township: str | None, county: bool, code: str |
             raise fail(bi("数据库中没有唯一的县，请用 --county-code 指定", "no single county in the database; "
                           "give --county-code"))
         return region
+    from .region_cmds import resolve_region
+
     level = "village" if village else ("township" if township else "county")
-    region = Region.objects.filter(code=chosen[0], level=level).first()
-    if region is None:
-        raise fail(bi(f"没有代码为 {chosen[0]} 的{ {'village': '行政村', 'township': '乡镇', 'county': '县'}[level]}",
-                      f"no {level} with code {chosen[0]}"))
-    return region
+    return resolve_region(chosen[0], level)
 
 
 def _money(value: Decimal) -> str:
@@ -100,8 +97,8 @@ def plan(
                                                      "plan year (diagnosed on that year's data)")),
     budget: str | None = typer.Option(None, "--budget", help=bi("预算（元）；不填为不限", "budget in yuan; omit for "
                                                                                    "unlimited")),
-    village: str | None = typer.Option(None, "--village", help=bi("行政村代码", "village code")),
-    township: str | None = typer.Option(None, "--township", help=bi("乡镇代码", "township code")),
+    village: str | None = typer.Option(None, "--village", help=bi("行政村代码或名称", "village code or name")),
+    township: str | None = typer.Option(None, "--township", help=bi("乡镇代码或名称", "township code or name")),
     county: bool = typer.Option(False, "--county", help=bi("全县", "the whole county")),
     county_code: str | None = typer.Option(None, "--county-code", help=bi("县代码（库中有多个县时）",
                                                                           "county code (when there are several)")),
@@ -142,11 +139,11 @@ def plan_and_report(region: Any, year: int, amount: Decimal | None, *, by: str, 
     p = area.prescription
     total = yuan(p.cost)
     tables = cost_tables(area.lines(), area.catalogue.catalogue, area.village_names)
-    console.print(_summary(area, amount))
-    console.print(_cost_table("按措施", "by measure", tables["measure"], total, 30, lang))
-    console.print(_cost_table("按资金来源", "by fund source", tables["fund_source"], total, 20, lang))
-    console.print(_cost_table("按五个一批/类别", "by category", tables["category"], total, 20, lang))
-    console.print(_cost_table("按行政村", "by village", tables["village"], total, 15, lang))
+    show(_summary(area, amount))
+    show(_cost_table("按措施", "by measure", tables["measure"], total, 30, lang))
+    show(_cost_table("按资金来源", "by fund source", tables["fund_source"], total, 20, lang))
+    show(_cost_table("按五个一批/类别", "by category", tables["category"], total, 20, lang))
+    show(_cost_table("按行政村", "by village", tables["village"], total, 15, lang))
     _show_plans(area, show, lang)
     if area.run is not None:
         console.print(bi(f"已保存为第 {area.run.pk} 次测算，各户为待确认计划；确认：liangfang plan-accept --run "
@@ -240,7 +237,9 @@ def plan_accept_cmd(
 
     plans = Plan.objects.filter(run_id=run, status="proposed").select_related("household")
     if village:
-        plans = plans.filter(household__village__code=village)
+        from .region_cmds import resolve_region
+
+        plans = plans.filter(household__village=resolve_region(village, "village"))
     chosen = list(plans)
     if not chosen:
         raise fail(bi(f"第 {run} 次测算没有待确认的计划", f"run {run} has no proposed plans"))
@@ -286,8 +285,8 @@ def plan_deliver_cmd(
                      "Pair unpaired registered households with cadres (partner departments of the village first) "
                      "and report the gaps"))
 def pair(
-    village: str | None = typer.Option(None, "--village", help=bi("行政村代码", "village code")),
-    township: str | None = typer.Option(None, "--township", help=bi("乡镇代码", "township code")),
+    village: str | None = typer.Option(None, "--village", help=bi("行政村代码或名称", "village code or name")),
+    township: str | None = typer.Option(None, "--township", help=bi("乡镇代码或名称", "township code or name")),
     county: bool = typer.Option(False, "--county", help=bi("全县", "the whole county")),
     county_code: str | None = typer.Option(None, "--county-code", help=bi("县代码", "county code")),
     date: str | None = typer.Option(None, "--date", help=bi("结对开始日期（默认今天）", "pairing start date (default "
@@ -328,7 +327,7 @@ def pair(
             (bi("超过上限的干部", "cadres over the maximum"), report.overloaded)]
     for name, items in rows:
         table.add_row(name, f"[red]{len(items):,}[/]" if items else "0")
-    console.print(table)
+    show(table)
     for name, items in rows:
         for item in items[:show]:
             text = f"{item.cadre}（{item.unit}）{item.households} 户" if hasattr(item, "cadre") else " ".join(item)
@@ -340,8 +339,8 @@ def pair(
 @app.command(help=bi("逾期工作：超过走访间隔未走访的户、过了完成期限仍未落实的措施",
                      "Overdue work: households not visited within the interval, accepted measures past their date"))
 def overdue(
-    village: str | None = typer.Option(None, "--village", help=bi("行政村代码", "village code")),
-    township: str | None = typer.Option(None, "--township", help=bi("乡镇代码", "township code")),
+    village: str | None = typer.Option(None, "--village", help=bi("行政村代码或名称", "village code or name")),
+    township: str | None = typer.Option(None, "--township", help=bi("乡镇代码或名称", "township code or name")),
     county: bool = typer.Option(False, "--county", help=bi("全县", "the whole county")),
     county_code: str | None = typer.Option(None, "--county-code", help=bi("县代码", "county code")),
     as_of: str | None = typer.Option(None, "--as-of", help=bi("截止日期（默认今天）",
@@ -370,11 +369,11 @@ def overdue(
     for v in report.visits[:show]:
         visits.add_row(v.household_number, v.village, v.cadre or "—", str(v.last_visit or bi("从未", "never")),
                        "—" if v.days is None else str(v.days))
-    console.print(visits)
+    show(visits)
     measures = Table(title=bi("逾期未落实的措施", "measures past their date"))
     for col in (bi("户编号", "household"), bi("措施", "measure"), bi("成员", "member"), bi("期限", "due"),
                 bi("逾期天数", "days late")):
         measures.add_column(col)
     for m in report.measures[:show]:
         measures.add_row(m.household_number, m.name_zh, m.member or "—", str(m.due_date), str(m.days_late))
-    console.print(measures)
+    show(measures)

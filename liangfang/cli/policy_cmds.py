@@ -10,6 +10,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from .app import app, console, fail
+from .output import FORMAT_HELP, Listing, OutputFormat, emit
+from .output import show as show_table
 from .text import bi
 
 if TYPE_CHECKING:
@@ -33,23 +35,23 @@ def _mark(reliability: object) -> str:
 
 
 @policy_app.command("list", help=bi("列出随系统提供的政策包", "List the shipped policy packs"))
-def list_packs() -> None:
+def list_packs(fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help=FORMAT_HELP)) -> None:
     from liangfang.policy import PackError, load_pack, shipped_pack_names
 
-    table = Table(title=bi("政策包", "Policy packs"))
-    for header in (bi("名称", "name"), bi("版本", "version"), bi("适用", "jurisdiction"), bi("年度", "years"),
-                   bi("户/村/县指标", "household/village/county indicators"), bi("继承", "extends")):
-        table.add_column(header)
+    listing = Listing(bi("政策包", "Policy packs"), [
+        ("name", bi("名称", "name")), ("version", bi("版本", "version")), ("jurisdiction", bi("适用", "jurisdiction")),
+        ("years", bi("年度", "years")), ("indicators", bi("户/村/县指标", "household/village/county indicators")),
+        ("extends", bi("继承", "extends")), ("problem", bi("问题", "problem"))])
     for name in shipped_pack_names():
         try:
             pack = load_pack(name)
         except PackError as err:
-            table.add_row(name, "[red]✗[/]", escape(str(err.problems[0])), "", "", "")
+            listing.add(name=name, problem=str(err.problems[0]))
             continue
-        counts = f"{len(pack.household_indicators)} + {len(pack.village_indicators)} + {len(pack.county_indicators)}"
-        table.add_row(name, pack.version, _t(pack.jurisdiction), f"{pack.years[0]}–{pack.years[1]}", counts,
-                      pack.extends or "—")
-    console.print(table)
+        counts = f"{len(pack.household_indicators)}+{len(pack.village_indicators)}+{len(pack.county_indicators)}"
+        listing.add(name=name, version=pack.version, jurisdiction=_t(pack.jurisdiction),
+                    years=f"{pack.years[0]}–{pack.years[1]}", indicators=counts, extends=pack.extends)
+    emit(listing, fmt)
 
 
 @policy_app.command("show", help=bi("查看政策包：扶贫标准、参数、公示期、各级指标及其来源",
@@ -74,7 +76,7 @@ def show(name: str = typer.Argument(..., help=bi("政策包名称或文件", "pa
     for year, entry in pack.monitoring_lines.years.items():
         lines.add_row(f"{year} {bi('监测线', 'monitoring')}", f"{entry.amount:,}", _mark(entry.source.reliability),
                       entry.source.note)
-    console.print(lines)
+    show_table(lines)
     params = Table(title=bi("参数与公示期", "Parameters and notice periods"))
     for header in (bi("名称", "name"), bi("值", "value"), bi("可靠性", "reliability"), bi("来源", "source")):
         params.add_column(header)
@@ -83,7 +85,7 @@ def show(name: str = typer.Argument(..., help=bi("政策包名称或文件", "pa
     for key, n in pack.notice_periods.items():
         params.add_row(f"{_t(n.name)} ({key})", bi(f"{n.days} 天", f"{n.days} days"), _mark(n.source.reliability),
                        n.source.note)
-    console.print(params)
+    show_table(params)
     for level, title in (("household", bi("户脱贫指标", "household indicators")),
                          ("village", bi("贫困村出列指标", "village indicators")),
                          ("county", bi("贫困县摘帽指标", "county indicators"))):
@@ -97,7 +99,7 @@ def show(name: str = typer.Argument(..., help=bi("政策包名称或文件", "pa
             if ind.from_year:
                 rule += f"\n[dim]{bi('起始年度', 'from')} {ind.from_year}[/]"
             table.add_row(f"{_t(ind.name)}\n[dim]{key}[/]", rule, _mark(ind.source.reliability), ind.source.note)
-        console.print(table)
+        show_table(table)
 
 
 @policy_app.command("check", help=bi("校验政策包文件：逐项报告文件、行号、指标和问题",
