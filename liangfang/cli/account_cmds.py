@@ -35,7 +35,7 @@ def user_add(
 
     from .region_cmds import resolve_region
 
-    region = resolve_region(region).code  # type: ignore[attr-defined]
+    region = resolve_region(region).code
     existing = get_user_model().objects.filter(username=username).first()
     secret = password or secrets.token_urlsafe(12)
     try:

@@ -10,7 +10,8 @@ import typer
 from rich.table import Table
 
 from .app import app, console, fail, migrate, setup_django
-from .output import show
+from .output import Listing, emit
+from .output import show as show_table
 from .progress import progress_bar
 from .text import bi, language
 
@@ -120,7 +121,7 @@ def assess_database(year: int, pack: str, *, by: str) -> None:
         for p in err.problems:
             console.print(f"[red]✗[/] {p.field} = {p.value}: {p.message}", highlight=False)
         raise fail(bi("评估未运行，未写入任何结果", "the assessment did not run; nothing was written")) from None
-    show(summary_table(run.summary, year, f"{run.pack} {run.pack_version}"))
+    show_table(summary_table(run.summary, year, f"{run.pack} {run.pack_version}"))
     console.print(bi(f"结果已保存（{run.engine}，第 {run.pk} 次评估）；逐户说明：liangfang explain 户编号 "
                      f"--year {year}",
                      f"results stored ({run.engine}, run {run.pk}); explain one: liangfang explain NUMBER "
@@ -145,7 +146,7 @@ def _assess_duckdb(year: int, pack_name: str, data: Path | None, out: Path | Non
             result = assess_parquet(data, pack, year, out=out, verification=inputs, progress=advance.steps())
     except (CompileError, FileNotFoundError) as err:
         raise fail(str(err)) from None
-    show(summary_table(result.summary, year, f"{pack.pack} {pack.version}"))
+    show_table(summary_table(result.summary, year, f"{pack.pack} {pack.version}"))
     console.print(bi(f"结果已写入 {result.out_dir}", f"results written to {result.out_dir}"))
 
 
@@ -153,8 +154,9 @@ def _assess_duckdb(year: int, pack_name: str, data: Path | None, out: Path | Non
                      "Explain the result for a household (number or a member's resident ID), a village "
                      "(--village) or the county (--county)"))
 def explain(
-    query: str | None = typer.Argument(None, help=bi("户编号或身份证号；与 --county 同用时为县代码",
-                                                    "household number or resident ID; a county code with --county")),
+    query: str | None = typer.Argument(None, help=bi(
+        "户编号、身份证号或成员姓名；与 --county 同用时为县代码或名称",
+        "household number, resident ID or a member's name; a county's code or name with --county")),
     year: int = typer.Option(..., "--year", help=bi("评估年度", "assessment year")),
     pack: str | None = typer.Option(None, "--pack", help=bi("政策包（默认该年最近一次评估）",
                                                             "pack (default: the year's latest run)")),
@@ -176,7 +178,7 @@ def explain(
             regions = [resolve_region(query, "county")] if query else selectors.counties_in(run)
             explanations = [selectors.area_explanation(run, r, lang) for r in regions]
         elif query:
-            explanations = [selectors.household_explanation(run, selectors.find_household(query), lang)]
+            explanations = [selectors.household_explanation(run, _household(query), lang)]
         else:
             raise fail(bi("请给出户编号或身份证号，或用 --village / --county",
                           "give a household number or resident ID, or --village / --county"))
@@ -196,6 +198,39 @@ def explain(
         note = bi(f"注：{run.year} 年扶贫标准 {entry.amount:,} 元未经核实，仅供参考（{entry.source.note}）",
                   f"note: the {run.year} line of {entry.amount:,} yuan is unconfirmed ({entry.source.note})")
         console.print(f"[yellow]{note}[/]", highlight=False)
+
+
+def _household(query: str) -> Any:
+    """The household a number, a resident ID or a person's name names; asks (on a terminal) when a
+    name matches several, else lists them and says to give the number."""
+    import sys
+
+    from liangfang.assessments import selectors
+    from liangfang.registry.household_search import households_named
+    from liangfang.registry.services.errors import NotFound
+
+    try:
+        return selectors.find_household(query)
+    except NotFound:
+        matches = households_named(query)
+        if not matches:
+            raise
+    if len(matches) == 1:
+        return matches[0].household
+    listing = Listing(bi(f"有 {len(matches)} 户有名为 {query} 的成员", f"{len(matches)} households have a member "
+                         f"called {query}"), [
+        ("choice", bi("序号", "no.")), ("number", bi("户编号", "household")), ("village", bi("村", "village")),
+        ("head", bi("户主", "head")), ("member", bi("成员", "member"))])
+    for i, m in enumerate(matches, 1):
+        listing.add(choice=i, number=m.household.number, village=m.household.village.name, head=m.head,
+                    member=m.matched)
+    emit(listing)
+    if not sys.stdin.isatty():
+        raise fail(bi("请用户编号指明是哪一户", "give the household number to say which one"))
+    while True:
+        choice = typer.prompt(bi("请输入序号", "which one (number)"), type=int)
+        if 1 <= choice <= len(matches):
+            return matches[choice - 1].household
 
 
 @app.command(help=bi("录入县的第三方评估数据（错退率、漏评率、群众认可度），供县级指标使用",

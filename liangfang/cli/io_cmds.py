@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 
 from .app import app, console, fail, migrate, setup_django
-from .output import show
+from .output import show as show_table
 from .progress import live_progress
 from .text import bi
 
@@ -68,11 +68,11 @@ def _issue_table(issues: list[Issue], title: str) -> Table:
 
 def _print_result(result: ImportResult, max_errors: int, dry_run: bool) -> None:
     if result.warnings:
-        show(_issue_table(result.warnings, bi("警告（不影响导入）", "warnings (import continues)")))
+        show_table(_issue_table(result.warnings, bi("警告（不影响导入）", "warnings (import continues)")))
     errors = result.errors
     if errors:
         shown = errors if max_errors <= 0 else errors[:max_errors]
-        show(_issue_table(shown, bi(f"错误 {len(errors)} 处", f"{len(errors)} errors")))
+        show_table(_issue_table(shown, bi(f"错误 {len(errors)} 处", f"{len(errors)} errors")))
         if len(shown) < len(errors):
             console.print(bi(f"仅显示前 {len(shown)} 处；全部错误见错误工作簿（或用 --max-errors 0 全部显示）",
                              f"showing the first {len(shown)}; all are in the error workbook "
@@ -95,7 +95,7 @@ def _print_result(result: ImportResult, max_errors: int, dry_run: bool) -> None:
     table.add_row(bi("区划", "regions"), str(result.regions_created), str(result.regions_updated), "", "")
     table.add_row(bi("村级设施（新增或更新）", "village facilities (created or updated)"),
                   str(result.facilities_written), "", "", "")
-    show(table)
+    show_table(table)
     console.print(bi(f"共 {result.rows} 行成员、{result.households} 户", f"{result.rows} member rows, "
                      f"{result.households} households"))
 
@@ -162,7 +162,7 @@ def export_cmd(
     if region is not None:
         from .region_cmds import resolve_region
 
-        region = resolve_region(region).code  # type: ignore[attr-defined]
+        region = resolve_region(region).code
     total = Household.objects.count()
     with live_progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                        transient=True) as progress:

@@ -59,39 +59,51 @@ def _lines_of(text: Text) -> list[str]:
 
 
 def _column_needs(table: Table) -> tuple[list[bool], list[int], list[int]]:
-    """For each column: whether its cells are unbreakable, their widest line, and its least readable width."""
-    whole, widest, least = [], [], []
+    """For each column: whether its cells are unbreakable, its natural width and its least readable width."""
+    whole, natural, least = [], [], []
     for column in table.columns:
         lines = [line for cell in column.cells for line in _lines_of(_plain(cell))]
         unbreakable = bool(lines) and all(_UNBREAKABLE.fullmatch(line) for line in lines)
         # the header's longest word, up to HEADER_WORD (a longer header folds inside the column)
         word = min(HEADER_WORD, max((cell_len(w) for w in _plain(column.header).plain.split()), default=1))
-        wide = max(max((cell_len(line) for line in lines), default=1), word if unbreakable else 1)
+        wide = max(max((cell_len(line) for line in lines), default=1), word, 1)
         whole.append(unbreakable)
-        widest.append(wide)
-        least.append(wide if unbreakable else min(wide, max(TEXT_MIN_WIDTH, column.min_width or 0)))
-    return whole, widest, least
+        natural.append(wide)
+        least.append(wide if unbreakable else min(wide, max(TEXT_MIN_WIDTH, word)))
+    return whole, natural, least
+
+
+def _widths(table: Table, width: int) -> list[int] | None:
+    """Column widths (without padding) that fit ``width`` with every identifier whole, or None.
+
+    Rich's own squeezing ignores a column's minimum when it re-measures and can overrun the width
+    or cut a cell, so the widths are chosen here: the widest text column gives way first."""
+    _, natural, least = _column_needs(table)
+    left, right = table.padding[3], table.padding[1]
+    borders = (len(table.columns) + 1) if table.box else 0
+    available = width - borders - (left + right) * len(table.columns)
+    widths = list(natural)
+    while sum(widths) > available:
+        shrinkable = [i for i, w in enumerate(widths) if w > least[i]]
+        if not shrinkable:
+            return None
+        widest = max(shrinkable, key=lambda i: widths[i])
+        widths[widest] -= min(widths[widest] - least[widest], sum(widths) - available)
+    return widths
 
 
 def fits(table: Table, width: int) -> bool:
     """Whether ``table`` can be drawn ``width`` columns wide with every identifier whole."""
-    _, _, least = _column_needs(table)
-    left, right = table.padding[3], table.padding[1]
-    borders = (len(table.columns) + 1) if table.box else 0
-    return sum(least) + (left + right) * len(table.columns) + borders <= width
+    return _widths(table, width) is not None
 
 
-def _prepare(table: Table) -> None:
-    whole, widest, least = _column_needs(table)
-    for column, unbreakable, wide, low in zip(table.columns, whole, widest, least, strict=True):
+def _prepare(table: Table, widths: list[int]) -> None:
+    for column, width in zip(table.columns, widths, strict=True):
         column.overflow = "fold"
-        column.max_width = None
-        if unbreakable:
-            column.width = wide  # a fixed width is never squeezed; the header wraps inside it
-            column.no_wrap = False
-        else:
-            column.min_width = low
-            column.ratio = None
+        column.no_wrap = False
+        column.width = width  # fixed: rich does not squeeze it further; the header wraps inside it
+        column.min_width = column.max_width = column.ratio = None
+    table.expand = False
 
 
 def print_blocks(table: Table, out: Console | None = None) -> None:
@@ -117,9 +129,9 @@ def print_blocks(table: Table, out: Console | None = None) -> None:
 def show(table: Table, out: Console | None = None) -> None:
     """Print ``table`` if it fits whole, else one record per block; nothing is ever cut with "…"."""
     out = out or console
-    if table.columns and fits(table, out.width):
-        _prepare(table)
-        table.expand = False
+    widths = _widths(table, out.width) if table.columns else None
+    if widths is not None:
+        _prepare(table, widths)
         out.print(table)
     else:
         print_blocks(table, out)
@@ -189,7 +201,10 @@ def emit(listings: Listing | Sequence[Listing], fmt: OutputFormat | str = Output
     fmt = OutputFormat(fmt)
     if fmt is OutputFormat.table:
         for listing in items:
-            show(listing.table())
+            if listing.rows:
+                show(listing.table())
+            else:
+                console.print(Text.assemble(("── ", "dim"), listing.title, (" ──", "dim")), bi("无", "none"))
         return
     text = write_csv(items) if fmt is OutputFormat.csv else write_json_lines(items)
     sys.stdout.write(text)

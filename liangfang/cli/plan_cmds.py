@@ -11,6 +11,8 @@ import typer
 from rich.table import Table
 
 from .app import app, console, fail, migrate
+from .output import FORMAT_HELP, Listing, OutputFormat, emit
+from .output import show as show_table
 from .progress import progress_bar
 from .text import bi, language
 
@@ -139,11 +141,11 @@ def plan_and_report(region: Any, year: int, amount: Decimal | None, *, by: str, 
     p = area.prescription
     total = yuan(p.cost)
     tables = cost_tables(area.lines(), area.catalogue.catalogue, area.village_names)
-    show(_summary(area, amount))
-    show(_cost_table("按措施", "by measure", tables["measure"], total, 30, lang))
-    show(_cost_table("按资金来源", "by fund source", tables["fund_source"], total, 20, lang))
-    show(_cost_table("按五个一批/类别", "by category", tables["category"], total, 20, lang))
-    show(_cost_table("按行政村", "by village", tables["village"], total, 15, lang))
+    show_table(_summary(area, amount))
+    show_table(_cost_table("按措施", "by measure", tables["measure"], total, 30, lang))
+    show_table(_cost_table("按资金来源", "by fund source", tables["fund_source"], total, 20, lang))
+    show_table(_cost_table("按五个一批/类别", "by category", tables["category"], total, 20, lang))
+    show_table(_cost_table("按行政村", "by village", tables["village"], total, 15, lang))
     _show_plans(area, show, lang)
     if area.run is not None:
         console.print(bi(f"已保存为第 {area.run.pk} 次测算，各户为待确认计划；确认：liangfang plan-accept --run "
@@ -327,7 +329,7 @@ def pair(
             (bi("超过上限的干部", "cadres over the maximum"), report.overloaded)]
     for name, items in rows:
         table.add_row(name, f"[red]{len(items):,}[/]" if items else "0")
-    show(table)
+    show_table(table)
     for name, items in rows:
         for item in items[:show]:
             text = f"{item.cadre}（{item.unit}）{item.households} 户" if hasattr(item, "cadre") else " ".join(item)
@@ -349,6 +351,7 @@ def overdue(
         "走访间隔天数（默认按措施目录）", "visit interval in days (default: the catalogue's)")),
     pack: str = typer.Option("cn-national", "--pack", help=bi("政策包", "policy pack")),
     show: int = typer.Option(20, "--show", help=bi("最多列出条数", "list at most N items")),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help=FORMAT_HELP),
 ) -> None:
     migrate()
     from liangfang.plans.selectors import overdue as find_overdue
@@ -358,22 +361,26 @@ def overdue(
     with progress_bar(bi("查找逾期工作", "finding overdue work")) as advance:
         report = find_overdue(region, as_of=day, pack=pack, interval_days=interval)
         advance(1)
-    console.print(bi(f"{region.name}，截至 {day}：超过 {report.interval_days} 天未走访 {len(report.visits):,} 户；"
-                     f"逾期未落实措施 {len(report.measures):,} 项",
-                     f"{region.name}, as of {day}: {len(report.visits):,} households not visited within "
-                     f"{report.interval_days} days; {len(report.measures):,} measures past their date"))
-    visits = Table(title=bi("未按时走访", "visits overdue"))
-    for col in (bi("户编号", "household"), bi("村", "village"), bi("帮扶责任人", "cadre"),
-                bi("上次走访", "last visit"), bi("天数", "days")):
-        visits.add_column(col)
+    if fmt is OutputFormat.table:
+        console.print(bi(
+            f"{region.name}，截至 {day}：超过 {report.interval_days} 天未走访 {len(report.visits):,} 户；"
+            f"逾期未落实措施 {len(report.measures):,} 项",
+            f"{region.name}, as of {day}: {len(report.visits):,} households not visited within "
+            f"{report.interval_days} days; {len(report.measures):,} measures past their date"), highlight=False)
+    visits = Listing(bi("未按时走访", "visits overdue"), [
+        ("kind", bi("类别", "kind")), ("household", bi("户编号", "household")), ("village", bi("村", "village")),
+        ("cadre", bi("帮扶责任人", "cadre")), ("last_visit", bi("上次走访", "last visit")),
+        ("days", bi("天数", "days"))])
     for v in report.visits[:show]:
-        visits.add_row(v.household_number, v.village, v.cadre or "—", str(v.last_visit or bi("从未", "never")),
-                       "—" if v.days is None else str(v.days))
-    show(visits)
-    measures = Table(title=bi("逾期未落实的措施", "measures past their date"))
-    for col in (bi("户编号", "household"), bi("措施", "measure"), bi("成员", "member"), bi("期限", "due"),
-                bi("逾期天数", "days late")):
-        measures.add_column(col)
+        visits.add(kind="visit", household=v.household_number, village=v.village, cadre=v.cadre or None,
+                   last_visit=v.last_visit or bi("从未", "never"), days=v.days)
+    measures = Listing(bi("逾期未落实的措施", "measures past their date"), [
+        ("kind", bi("类别", "kind")), ("household", bi("户编号", "household")), ("measure", bi("措施", "measure")),
+        ("member", bi("成员", "member")), ("due", bi("期限", "due")), ("days_late", bi("逾期天数", "days late"))])
     for m in report.measures[:show]:
-        measures.add_row(m.household_number, m.name_zh, m.member or "—", str(m.due_date), str(m.days_late))
-    show(measures)
+        measures.add(kind="measure", household=m.household_number, measure=m.name_zh, member=m.member or None,
+                     due=m.due_date, days_late=m.days_late)
+    if fmt is OutputFormat.table:
+        for listing in (visits, measures):
+            listing.columns = listing.columns[1:]  # on screen the kind is the table's title
+    emit([visits, measures], fmt)

@@ -48,7 +48,7 @@ def list_packs(fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", 
         except PackError as err:
             listing.add(name=name, problem=str(err.problems[0]))
             continue
-        counts = f"{len(pack.household_indicators)}+{len(pack.village_indicators)}+{len(pack.county_indicators)}"
+        counts = f"{len(pack.household_indicators)} + {len(pack.village_indicators)} + {len(pack.county_indicators)}"
         listing.add(name=name, version=pack.version, jurisdiction=_t(pack.jurisdiction),
                     years=f"{pack.years[0]}–{pack.years[1]}", indicators=counts, extends=pack.extends)
     emit(listing, fmt)

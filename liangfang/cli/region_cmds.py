@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from .app import app, fail, migrate
 from .output import FORMAT_HELP, Listing, OutputFormat, emit
 from .text import bi
+
+if TYPE_CHECKING:
+    from liangfang.registry.models import Region
 
 region_app = typer.Typer(help=bi("行政区划：按名称或代码查找", "Regions: find by name or code"),
                          no_args_is_help=True)
@@ -16,7 +21,7 @@ LEVEL_HELP = bi("只找此层级：county 县、township 乡镇、village 行政
                 "only this level: county, township, village or group")
 
 
-def resolve_region(text: str, level: str | None = None) -> object:
+def resolve_region(text: str, level: str | None = None) -> Region:
     """The region a user named by code, unique name or township-and-name; a clear error otherwise."""
     from liangfang.registry.region_lookup import region_resolve
     from liangfang.registry.services.errors import NotFound

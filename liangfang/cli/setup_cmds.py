@@ -12,7 +12,7 @@ import typer
 from rich.table import Table
 
 from .app import app, console, migrate, setup_django
-from .output import show
+from .output import show as show_table
 from .text import bi
 
 DEMO_USER = "demo"
@@ -82,7 +82,7 @@ def figures(
     region: str = typer.Option("", help=bi("区划代码或名称（默认本县）", "region code or name (default: the county)")),
 ) -> None:
     migrate()
-    show(figures_table(region or None))
+    show_table(figures_table(region or None))
 
 
 @app.command(help=bi("以生产方式启动网站（gunicorn + 静态文件）", "Serve the web application with gunicorn"))
@@ -159,7 +159,7 @@ def demo(
     else:
         with progress_bar(bi("生成合成数据", "Synthesising the district")) as advance:
             build_district(seed=seed, scale=scale, by="demo", progress=advance)
-    show(figures_table())
+    show_table(figures_table())
     _demo_assess_and_plan()
     password = _demo_password()
     _ensure_user(DEMO_USER, password)
