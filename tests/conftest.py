@@ -18,8 +18,8 @@ def wide_console(request: pytest.FixtureRequest) -> Iterator[None]:
     for c, _ in saved:
         c.width = width
     yield
-    for c, width in saved:
-        c._width = width
+    for c, old in saved:
+        c._width = old
 
 
 @pytest.fixture(autouse=True, scope="session")
