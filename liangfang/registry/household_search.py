@@ -8,7 +8,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from .models import Household, Member
 
@@ -60,3 +60,19 @@ def households_named(name: str, within: QuerySet[Household] | None = None,
                 matched.setdefault(household_id, member)
             return [NamedHousehold(h, heads.get(h.pk, ""), matched.get(h.pk, "")) for h in found]
     return []
+
+
+def search_condition(kind: str, typed: str) -> Q:
+    """The households a normalised search text of ``kind`` finds (combine with a region's filter:
+    the last digits of an ID are meant within the user's region)."""
+    def members(**lookup: str) -> Exists:
+        return Exists(Member.objects.filter(household=OuterRef("pk"), **lookup))
+
+    if kind == "resident_id":
+        return Q(pk__in=Member.objects.filter(resident_id=typed).values("household_id"))
+    if kind == "id_tail":
+        return Q(number__startswith=typed) | Q(members(resident_id__endswith=typed))
+    if kind == "digits":
+        return Q(number__startswith=typed) | Q(pk__in=Member.objects.filter(
+            resident_id__startswith=typed).values("household_id"))
+    return Q(members(name__contains=typed))

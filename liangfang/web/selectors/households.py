@@ -3,7 +3,6 @@ number of queries whatever the page size."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Any, TypeVar, overload
@@ -16,12 +15,13 @@ from django.utils import timezone
 
 from ...prepared import NotPreparable, Prepared
 from ...registry.codes import code_list
+from ...registry.household_search import normalise as normalise_search
+from ...registry.household_search import query_kind, search_condition
 from ...registry.models import Cadre, CadrePairing, Household, Member, Region
 from ..filters import options_html
 from ..permissions import Viewer
 from .people import GAPS, coverage_conditions
 
-_RESIDENT_ID = re.compile(r"^(\d{17}[\dXx]|\d{15})$")
 STATUS_GROUPS = {"registered": ("not_exited", "exited", "relapsed"), "remaining": ("not_exited", "relapsed")}
 SORTS = {
     "number": ("number",), "-number": ("-number",),
@@ -86,10 +86,11 @@ def _split(viewer: Viewer, f: ListFilters, region: Region | None) -> tuple[tuple
         values["village_id"] = region.pk
     else:
         values["prefix"] = significant_prefix(region)
-    if f.q:
-        kind = "resident_id" if _RESIDENT_ID.match(f.q) else "number" if f.q.isdigit() else "name"
+    typed = normalise_search(f.q)
+    if typed:
+        kind = query_kind(typed)
         shape.append(("q", kind))
-        values["q"] = f.q.upper() if kind == "resident_id" else f.q
+        values["q"] = typed
     if f.status in STATUS_GROUPS:
         shape.append(("status", f.status))
     elif f.status in code_list("household_status").codes:
@@ -123,12 +124,7 @@ def _build(shape: tuple[Any, ...], values: Mapping[str, Any]) -> QuerySet[Househ
     else:
         qs = qs.filter(village__code__startswith=v["prefix"])
     if "q" in parts:
-        if parts["q"] == "resident_id":
-            qs = qs.filter(pk__in=Member.objects.filter(resident_id=v["q"]).values("household_id"))
-        elif parts["q"] == "number":
-            qs = qs.filter(number__startswith=v["q"])
-        else:
-            qs = qs.filter(pk__in=Member.objects.filter(name__startswith=v["q"]).values("household_id"))
+        qs = qs.filter(search_condition(parts["q"], v["q"]))
     if parts.get("status") == "registered":  # the same households (a constraint says so), read by an index
         qs = qs.filter(is_registered=True)
     elif "status" in parts:
