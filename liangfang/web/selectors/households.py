@@ -349,7 +349,25 @@ def list_choices(scope: Region, region: Region) -> ListChoices:
     return ListChoices(regions_html=_regions_html(scope, region), cadres_html=_cadres_html(region))
 
 
-def all_cadre_choices(limit: int = 5000) -> list[tuple[int, str]]:
-    """Every cadre (the pairing form may name one not yet paired in the region)."""
-    return [(c.pk, f"{c.name}（{c.unit_name}）") for c in
-            Cadre.objects.order_by("name", "id").only("name", "unit_name")[:limit]]
+CADRE_PICKS = 50
+
+
+def cadre_choices(query: str, village: Region, selected: str = "") -> tuple[list[tuple[int, str]], int]:
+    """The pairing form's cadre picker, searched on the server (a county has ~2,400 cadres: too many
+    for one drop-down, and no script library from a CDN): cadres whose name, unit or phone contains
+    ``query`` (full-width input normalised), else those already paired in ``village``; at most
+    ``CADRE_PICKS``, with the number that matched. A ``selected`` cadre is always offered so that a
+    choice made from an earlier search stays valid."""
+    import unicodedata
+
+    typed = unicodedata.normalize("NFKC", query).strip()
+    qs = Cadre.objects.all()
+    if typed:
+        qs = qs.filter(Q(name__contains=typed) | Q(unit_name__contains=typed) | Q(phone__contains=typed))
+    else:
+        qs = qs.filter(pk__in=CadrePairing.objects.filter(village=village, end_date=None).values("cadre_id"))
+    total = qs.count()
+    picked = list(qs.order_by("name", "id").only("name", "unit_name")[:CADRE_PICKS])
+    if selected.isdigit() and all(c.pk != int(selected) for c in picked):
+        picked += list(Cadre.objects.filter(pk=int(selected)).only("name", "unit_name"))
+    return [(c.pk, f"{c.name}（{c.unit_name}）") for c in picked], total

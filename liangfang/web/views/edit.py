@@ -23,7 +23,7 @@ from ..forms import FieldTableForm, PairingForm, RemoveMemberForm, VersionedForm
 from ..masking import hidden_fields
 from ..permissions import Viewer, household_for, viewer_required
 from ..selectors.conflicts import conflict_rows
-from ..selectors.households import all_cadre_choices
+from ..selectors.households import CADRE_PICKS, cadre_choices
 
 HOUSEHOLD_TABLE = tuple(f for f in HOUSEHOLD_FIELDS if f.name not in ("number", "village_code"))
 INCOME_AMOUNTS = tuple(f for f in INCOME_FIELDS if f.name != "year")
@@ -188,7 +188,8 @@ def income_edit_view(request: HttpRequest, viewer: Viewer, number: str, year: in
 @viewer_required(edit=True)
 def pairing_edit_view(request: HttpRequest, viewer: Viewer, number: str) -> HttpResponse:
     household = household_for(viewer, number)
-    choices = all_cadre_choices()
+    query = (request.GET.get("cadre_q") or request.POST.get("cadre_q") or "")[:40]
+    choices, matched = cadre_choices(query, household.village, request.POST.get("cadre", ""))
     form = PairingForm(request.POST if request.method == "POST" else None, cadres=choices,
                        initial={**version_initial(household), "start_date": timezone.localdate()})
     conflict = None
@@ -201,4 +202,4 @@ def pairing_edit_view(request: HttpRequest, viewer: Viewer, number: str) -> Http
             return _done(request, household, _("Responsible cadre saved."))
         form = result  # type: ignore[assignment]
     return _page(request, viewer, household, form, _("Responsible cadre of %(n)s") % {"n": household.number},
-                 conflict)
+                 conflict, picker={"q": query, "matched": matched, "shown": len(choices), "limit": CADRE_PICKS})
