@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import auth, dashboard, edit, households, plans
+from .views import auth, dashboard, edit, households, imports, plans
 
 app_name = "web"
 
@@ -30,4 +30,7 @@ urlpatterns = [
     path("households/<str:number>/visits/add/", plans.visit_add_view, name="visit_add"),
     path("region/<str:code>/plans/", plans.area_plans_view, name="area_plans"),
     path("region/<str:code>/plans/propose/", plans.area_plan_propose_view, name="area_plan_propose"),
+    path("import/", imports.import_view, name="import"),
+    path("import/errors/<str:token>/", imports.import_errors_view, name="import_errors"),
+    path("import/template.xlsx", imports.template_view, name="import_template"),
 ]

@@ -14,6 +14,7 @@ from typing import Protocol
 
 from django.db import connection, transaction
 
+from ..models import Region
 from ..services.bulk import BulkReport, validate_many, write_many
 from ..services.checks import check_household, check_members
 from ..services.errors import Problem, ValidationFailed
@@ -69,13 +70,15 @@ class _Rollback(Exception):
 
 
 def import_file(path: Path, *, by: str, dry_run: bool = False, errors_to: Path | None = None,
-                write_errors: bool = True, progress: ImportProgress | None = None) -> ImportResult:
+                write_errors: bool = True, progress: ImportProgress | None = None,
+                within: Region | None = None) -> ImportResult:
     """Import ``path`` (xlsx or csv). Raises ImportFileError when the file as a whole is unusable;
     otherwise returns the result, with every row problem in ``issues`` and nothing written if
-    there was any error. An error workbook is written beside the input (or to ``errors_to``)."""
+    there was any error. An error workbook is written beside the input (or to ``errors_to``).
+    ``within``: every household and region row must lie in this region (the web's imports)."""
     with _no_cycle_collector():
         return _import(path, by=by, dry_run=dry_run, errors_to=errors_to, write_errors=write_errors,
-                       progress=progress or _Quiet())
+                       progress=progress or _Quiet(), within=within)
 
 
 @contextmanager
@@ -94,7 +97,7 @@ def _no_cycle_collector() -> Iterator[None]:
 
 
 def _import(path: Path, *, by: str, dry_run: bool, errors_to: Path | None, write_errors: bool,
-            progress: ImportProgress) -> ImportResult:
+            progress: ImportProgress, within: Region | None = None) -> ImportResult:
     progress.start("read", 0)
     data = read_file(path)
     sheet = data.sheets.get(MEMBERS_SHEET) or max(data.sheets.values(), key=lambda s: len(s.rows), default=None)
@@ -102,6 +105,11 @@ def _import(path: Path, *, by: str, dry_run: bool, errors_to: Path | None, write
     parsed = parse_file(data, progress=progress.advance)
     result = ImportResult(path=path, rows=parsed.member_rows, households=len(parsed.households))
     issues = parsed.issues
+    if within is not None:
+        from ..selectors import significant_prefix
+        from .scope import outside_region
+
+        issues += outside_region(parsed, significant_prefix(within), within.name)
     groups = [g for g in parsed.households.values() if not g.bad]
     _roomy_cache()
     try:
