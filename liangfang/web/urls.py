@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import auth, dashboard, edit, households, imports, plans
+from .views import auth, create, dashboard, edit, households, imports, plans
 
 app_name = "web"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("region/<str:code>/", dashboard.dashboard_view, name="dashboard"),
     path("households/", households.household_list, name="households"),
     path("households/export.xlsx", households.household_export, name="export"),
+    path("households/new/", create.household_new_view, name="household_new"),
     path("households/<str:number>/", households.household_detail, name="household"),
     path("households/<str:number>/edit/", edit.household_edit, name="household_edit"),
     path("households/<str:number>/members/add/", edit.member_add_view, name="member_add"),

@@ -19,7 +19,16 @@ from ...registry.models import Cadre, Household, IncomeRecord, Member
 from ...registry.services.errors import Conflict, ConflictError, Problem, ValidationFailed
 from ...registry.services.households import household_update, income_set, member_add, member_remove, member_update
 from ...registry.services.pairings import cadre_pairing_set
-from ..forms import FieldTableForm, PairingForm, RemoveMemberForm, VersionedForm, initial_from, version_initial
+from ..forms import (
+    FROM_RESIDENT_ID,
+    FieldTableForm,
+    PairingForm,
+    RemoveMemberForm,
+    VersionedForm,
+    initial_from,
+    version_initial,
+    with_id_facts,
+)
 from ..masking import hidden_fields
 from ..permissions import Viewer, household_for, viewer_required
 from ..selectors.conflicts import conflict_rows
@@ -110,15 +119,20 @@ def member_add_view(request: HttpRequest, viewer: Viewer, number: str) -> HttpRe
     # Whoever adds a person types the resident ID, so the field is always on this form.
     form = _table_form(request, MEMBER_FIELDS, hidden_fields(viewer.role) - {"resident_id"},
                        version_initial(household))
+    form.required_names = form.required_names - FROM_RESIDENT_ID  # read from the ID when left blank
     conflict = None
     if request.method == "POST" and form.is_valid():
-        data = form.values()
+        data = with_id_facts(form.values())
         result, conflict = _save(request, form, household, lambda v: member_add(
             household=household, data=data, expected_version=v, by=viewer.username))
         if result is None and conflict is None:
             return _done(request, household, _("Member added."))
         form = result  # type: ignore[assignment]
-    return _page(request, viewer, household, form, _("Add a member to %(n)s") % {"n": household.number}, conflict)
+    head = household.members.filter(relation="head", is_active=True).values_list("name", flat=True).first()
+    title = (_("Add a member to the household of %(head)s (%(n)s)") % {"head": head, "n": household.number} if head
+             else _("Add a member to %(n)s") % {"n": household.number})
+    return _page(request, viewer, household, form, title, conflict,
+                 intro=_("Sex and birth date may be left blank: they are read from the resident ID."))
 
 
 @viewer_required(edit=True)
