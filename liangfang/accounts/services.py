@@ -56,3 +56,21 @@ def user_create(*, username: str, password: str, region_code: str, role: str, by
         raise ValidationFailed(problems)
     user = user_model.objects.create_user(username=username, password=password)
     return account_set(user=user, region_code=region_code, role=role, by=by)
+
+
+@transaction.atomic
+def password_set(*, user: User, password: str, by: str) -> None:
+    """Give ``user`` a new password, checked by the site's password validators (Django's
+    ``AUTH_PASSWORD_VALIDATORS``); the change is recorded, never the password."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationFailed([Problem("password", "", str(message)) for message in exc.messages]) from None
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    record_change(by=by, action="update", entity="account", entity_id=user.pk,
+                  changes={"user": user.get_username(), "password": "changed" if by == user.get_username()
+                           else "reset"})

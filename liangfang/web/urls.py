@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import auth, create, dashboard, edit, households, imports, plans
+from .views import auth, create, dashboard, edit, households, imports, passwords, plans
 
 app_name = "web"
 
@@ -34,4 +34,7 @@ urlpatterns = [
     path("import/", imports.import_view, name="import"),
     path("import/errors/<str:token>/", imports.import_errors_view, name="import_errors"),
     path("import/template.xlsx", imports.template_view, name="import_template"),
+    path("account/password/", passwords.own_password_view, name="password"),
+    path("accounts/", passwords.accounts_view, name="accounts"),
+    path("accounts/<str:username>/password/", passwords.reset_password_view, name="reset_password"),
 ]
