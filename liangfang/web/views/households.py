@@ -187,7 +187,9 @@ def household_export(request: HttpRequest, viewer: Viewer) -> HttpResponseBase:
             "viewer": viewer, "title": _("Too many households to export"),
             "message": _("The list holds %(n)s households; narrow the filters to at most %(limit)s.")
             % {"n": f"{total:,}", "limit": f"{EXPORT_LIMIT:,}"}}, status=400)
-    stream = write_export(qs, viewer.role)
+    path = write_export(qs, viewer.role, region)
+    stream = path.open("rb")
+    path.unlink()  # the open file is read to its end; the name goes now
     name = f"liangfang-{region.code}-{timezone.localdate():%Y%m%d}.xlsx"
     return FileResponse(stream, as_attachment=True, filename=name,
                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
