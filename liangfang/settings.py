@@ -201,7 +201,6 @@ LIANGFANG_LOGIN_MAX_FAILURES_PER_IP = 20
 LIANGFANG_LOGIN_WINDOW_MINUTES = 15
 LIANGFANG_SESSION_IDLE_SECONDS = int(os.environ.get("LIANGFANG_SESSION_IDLE_SECONDS", 1800))
 # Dashboard figures are recomputed after a registry change at most this often.
-LIANGFANG_DASHBOARD_MAX_AGE_SECONDS = int(os.environ.get("LIANGFANG_DASHBOARD_MAX_AGE_SECONDS", 300))
 
 # A cache shared by every server process (dashboard figures, filter choices, sessions), in var/;
 # keys are prefixed with the database's identity so two databases never share an entry.

@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 
 from .app import app, console, fail, migrate, setup_django
+from .output import Listing, emit
 from .output import show as show_table
 from .progress import live_progress
 from .text import bi
@@ -83,8 +84,10 @@ def _print_result(result: ImportResult, max_errors: int, dry_run: bool) -> None:
         return
     r = result.report
     assert r is not None
-    table = Table(title=bi("试导入（未写入）", "dry run (nothing written)") if dry_run
-                  else bi("导入完成", "import done"))
+    title = (bi("试导入（未写入）", "dry run (nothing written)") if dry_run
+             else bi("未导入：减员须确认", "not imported: removals need confirming") if result.removals_refused
+             else bi("导入完成", "import done"))
+    table = Table(title=title)
     table.add_column(bi("对象", "what"))
     for col in (bi("新增", "created"), bi("更新", "updated"), bi("未变", "unchanged"), bi("减员", "left")):
         table.add_column(col, justify="right")
@@ -98,6 +101,14 @@ def _print_result(result: ImportResult, max_errors: int, dry_run: bool) -> None:
     show_table(table)
     console.print(bi(f"共 {result.rows} 行成员、{result.households} 户", f"{result.rows} member rows, "
                      f"{result.households} households"))
+    if r.left:
+        left = Listing(bi(f"将记为减员的成员（文件中没有）{len(r.left)} 人", f"{len(r.left)} members absent from the "
+                          "file, to be marked as left"), [
+            ("household", bi("户编号", "household")), ("name", bi("姓名", "name")),
+            ("resident_id", bi("身份证号码", "resident ID"))])
+        for number, name, resident_id in r.left:
+            left.add(household=number, name=name, resident_id=resident_id)
+        emit(left)
 
 
 @app.command("import", help=bi(
@@ -115,6 +126,9 @@ def import_cmd(
     max_errors: int = typer.Option(200, "--max-errors", help=bi(
         "终端最多显示多少处错误（0 = 全部）；错误工作簿总是包含全部", "errors shown on the terminal (0 = all); "
         "the error workbook always holds every one")),
+    allow_removals: bool = typer.Option(False, "--allow-removals", help=bi(
+        "允许把文件中缺少的现有成员记为减员（默认列出这些成员并且不写入）",
+        "allow current members missing from the file to be marked as left (default: list them, write nothing)")),
 ) -> None:
     setup_django()
     migrate()
@@ -124,13 +138,19 @@ def import_cmd(
     with live_progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                        transient=True) as progress:
         try:
-            result = import_file(file, by=actor, dry_run=dry_run, errors_to=errors_to, progress=_Bar(progress))
+            result = import_file(file, by=actor, dry_run=dry_run, errors_to=errors_to, progress=_Bar(progress),
+                                 removals_allowed=allow_removals or dry_run)
         except ImportFileError as exc:
             progress.stop()
             raise fail(str(exc)) from None
     _print_result(result, max_errors, dry_run)
     if result.errors:
         raise typer.Exit(1)
+    if result.removals_refused:
+        raise fail(bi("文件中缺少上面列出的现有成员，导入会把他们记为减员；未写入任何数据。"
+                      "确认无误后加 --allow-removals 重新导入",
+                      "current members listed above are missing from the file and would be marked as left; nothing "
+                      "was written. If that is right, import again with --allow-removals"))
 
 
 def _os_user() -> str:

@@ -181,15 +181,28 @@ def _summary(area: Any, budget: Decimal | None) -> Table:
     table.add_row(bi("因容量未安排", "left out for a capacity"), f"{blocked.get('capacity', 0):,}")
     table.add_row(bi("达标措施费用（元）", "cost of the closing measures (yuan)"), _money(yuan(p.selection.cost)))
     table.add_row(bi("总费用（元，含配套）", "total cost (yuan, with accompanying measures)"), _money(yuan(p.cost)))
-    status = {"optimal": bi("最优（已证明）", "optimal (proven)"),
-              "time_limit": bi(f"时限内最好解（差距 {p.selection.mip_gap}）", f"best within the time limit "
-                                                                         f"(gap {p.selection.mip_gap})")}
-    table.add_row(bi("求解", "solver"), f"{status.get(p.selection.status, p.selection.status)}，{p.selection.method}")
+    status = {"optimal": bi("已求得最优方案", "the best possible plan"),
+              "time_limit": bi(f"时限内找到的最好方案（与最优最多相差 {p.selection.mip_gap}）",
+                               f"the best found within the time limit (at most {p.selection.mip_gap} from the best)")}
+    method = {"everyone": bi("预算和容量足够，全部安排", "budget and capacities suffice for every household"),
+              "budget_only": bi("仅受预算限制，按每元达标户数安排", "only the budget limits: by households per yuan"),
+              "milp": bi("整数规划（HiGHS）", "integer programming (HiGHS)"),
+              "greedy": bi("贪心规则", "the greedy rule"), "none": bi("无需安排", "nothing to arrange")}
+    table.add_row(bi("求解", "solver"), bi("，", "; ").join((status.get(p.selection.status, p.selection.status),
+                                                          method.get(p.selection.method, p.selection.method))))
     if p.baseline is not None:
         table.add_row(bi("贪心规则对比", "greedy rule for comparison"),
                       bi(f"达标 {p.baseline.lifted:,} 户，费用 {_money(yuan(p.baseline.cost))} 元",
                          f"{p.baseline.lifted:,} households, {_money(yuan(p.baseline.cost))} yuan"))
     return table
+
+
+def _indicator_name(area: Any, code: str, lang: str) -> str:
+    """A household indicator's name in the pack's words (its code if the pack has no such indicator)."""
+    indicator = area.catalogue.pack.indicators("household").get(code)
+    if indicator is None:
+        return code
+    return str(indicator.name.zh if lang == "zh" else indicator.name.en)
 
 
 def _show_plans(area: Any, show: int, lang: str) -> None:
@@ -201,7 +214,8 @@ def _show_plans(area: Any, show: int, lang: str) -> None:
     numbers = dict(Household.objects.filter(pk__in=[d.household_id for d in drafts]).values_list("id", "number"))
     for d in drafts:
         mark = "[green]✓[/]" if d.lifts else "[red]✗[/]"
-        console.print(f"{mark} [bold]{numbers.get(d.household_id)}[/] {bi('未达标', 'gaps')}: {', '.join(d.gaps)}",
+        gaps = bi("、", ", ").join(_indicator_name(area, code, lang) for code in d.gaps)
+        console.print(f"{mark} [bold]{numbers.get(d.household_id)}[/] {bi('未达标', 'not met')}: {gaps}",
                       highlight=False)
         for pr in d.proposals:
             spec = area.catalogue.measures[pr.measure].spec

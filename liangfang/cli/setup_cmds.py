@@ -66,10 +66,10 @@ def figures_table(region_code: str | None = None) -> Table:
         (bi("未脱贫户 / 人", "remaining households / people"),
          f"{f.remaining_households:,} / {f.remaining_people:,}"),
         (bi("贫困村 / 已出列", "poor villages / exited"),
-         f"{f.poor_villages} / {f.poor_villages_exited}"),
+         f"{f.poor_villages} / {f.poor_villages_exited}" if f.poor_villages else "—"),
         (bi("贫困发生率（建档立卡时）", "poverty incidence at registration"),
-         f"{f.incidence_at_registration}%"),
-        (bi("贫困发生率（现在）", "poverty incidence now"), f"{f.incidence_now}%"),
+         f"{f.incidence_at_registration}%" if f.people else "—"),
+        (bi("贫困发生率（现在）", "poverty incidence now"), f"{f.incidence_now}%" if f.people else "—"),
     ]
     for name, value in rows:
         table.add_row(name, value)

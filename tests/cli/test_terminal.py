@@ -204,3 +204,12 @@ def test_piped_output_has_no_progress_and_nothing_cut(tmp_path: Path) -> None:
     assert not re.search(r"[━╸⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]|\x1b\[", text), text
     assert not re.search(r"[━⠋⠙⠹]", done.stderr.decode()), "progress drawn on a stderr that is not a terminal"
 
+
+
+def test_figures_show_a_dash_for_nothing_of_nothing(lang: str) -> None:
+    make_regions()
+    result = runner.invoke(app, ["figures", "--region", "红日村"])
+    assert result.exit_code == 0, result.output
+    line = next(line for line in result.output.splitlines() if "贫困村" in line or "poor villages" in line)
+    assert "—" in line and "0 / 0" not in line
+    assert "0%" not in result.output and "0.000%" not in result.output

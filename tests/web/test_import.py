@@ -83,3 +83,17 @@ def test_refusals_before_reading(world, login, tmp_path: Path) -> None:  # type:
     assert "都不是" in c.post("/import/", {"file": text}).content.decode()
     assert login("inspector").get("/import/").status_code == 403  # a read-only role
     assert c.get("/import/template.xlsx")["Content-Type"] == XLSX
+
+
+def test_a_reimport_lacking_a_member_lists_them_and_asks(world, login, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    rows = household_rows("2208022010019005", size=3)
+    c = login("cadre")
+    assert c.post("/import/", {"file": _upload(save_xlsx(tmp_path / "a.xlsx", rows))}).status_code == 200
+    lacking = save_xlsx(tmp_path / "b.xlsx", rows[:2])
+    name = str(rows[2]["姓名"])
+    refused = c.post("/import/", {"file": _upload(lacking)})
+    assert refused.status_code == 400 and name in refused.content.decode() and "记为减员" in refused.content.decode()
+    assert Member.objects.get(name=name).is_active
+    allowed = c.post("/import/", {"file": _upload(lacking), "allow_removals": "on"})
+    assert allowed.status_code == 200, allowed.content.decode()
+    assert not Member.objects.get(name=name).is_active

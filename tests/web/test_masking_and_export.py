@@ -138,7 +138,8 @@ def test_the_overview_sheet_says_who_what_and_why(world, login) -> None:
     assert CliRunner().invoke(app, ["assess", "--year", "2020"]).exit_code == 0
     cache.clear()
     overview = _sheets(login("admin").get("/households/export.xlsx"))[OVERVIEW_SHEET]
-    assert list(overview[0]) == ["户编号", "户主", "乡镇", "行政村", "帮扶责任人", "收入年度", "人均纯收入（元）", "未达标指标"]
+    assert list(overview[0]) == ["户编号", "户主", "乡镇", "行政村", "帮扶责任人", "收入年度", "人均纯收入（元）",
+                                 "未达标指标"]
     row = next(r for r in overview if r[0] == world.mine.number)
     assert row[1] == _head(world).name and row[2] == "金祥乡" and row[3] == "新建村" and row[4] == "王帮扶"
     assert row[5] == 2020 and row[6] == pytest.approx(float(world.mine.incomes.get(year=2020).per_capita_net_income))

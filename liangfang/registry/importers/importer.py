@@ -55,6 +55,9 @@ class ImportResult:
     facilities_written: int = 0
     written: bool = False
     error_workbook: Path | None = None
+    # members absent from the file would be marked as left, and the caller did not allow it: nothing
+    # was written; ``report.left`` lists them
+    removals_refused: bool = False
 
     @property
     def errors(self) -> list[Issue]:
@@ -71,14 +74,16 @@ class _Rollback(Exception):
 
 def import_file(path: Path, *, by: str, dry_run: bool = False, errors_to: Path | None = None,
                 write_errors: bool = True, progress: ImportProgress | None = None,
-                within: Region | None = None) -> ImportResult:
+                within: Region | None = None, removals_allowed: bool = True) -> ImportResult:
     """Import ``path`` (xlsx or csv). Raises ImportFileError when the file as a whole is unusable;
     otherwise returns the result, with every row problem in ``issues`` and nothing written if
     there was any error. An error workbook is written beside the input (or to ``errors_to``).
-    ``within``: every household and region row must lie in this region (the web's imports)."""
+    ``within``: every household and region row must lie in this region (the web's imports).
+    ``removals_allowed=False``: if current members missing from the file would be marked as left
+    (减员), write nothing and say who (``removals_refused``, ``report.left``)."""
     with _no_cycle_collector():
         return _import(path, by=by, dry_run=dry_run, errors_to=errors_to, write_errors=write_errors,
-                       progress=progress or _Quiet(), within=within)
+                       progress=progress or _Quiet(), within=within, removals_allowed=removals_allowed)
 
 
 @contextmanager
@@ -97,7 +102,8 @@ def _no_cycle_collector() -> Iterator[None]:
 
 
 def _import(path: Path, *, by: str, dry_run: bool, errors_to: Path | None, write_errors: bool,
-            progress: ImportProgress, within: Region | None = None) -> ImportResult:
+            progress: ImportProgress, within: Region | None = None,
+            removals_allowed: bool = True) -> ImportResult:
     progress.start("read", 0)
     data = read_file(path)
     sheet = data.sheets.get(MEMBERS_SHEET) or max(data.sheets.values(), key=lambda s: len(s.rows), default=None)
@@ -128,6 +134,9 @@ def _import(path: Path, *, by: str, dry_run: bool, errors_to: Path | None, write
                 issues += _map(parsed, groups, exc.problems, region_failed)
                 raise _Rollback from None
             result.written = not dry_run
+            if result.report.left and not removals_allowed:
+                result.removals_refused, result.written = True, False
+                raise _Rollback
             if dry_run:
                 raise _Rollback
     except _Rollback:

@@ -14,6 +14,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from .. import masking
 from ..permissions import Viewer, viewer_required
 from ..text import pick
 
@@ -48,6 +49,7 @@ def import_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
         return render(request, "web/import.html", context)
     upload = request.FILES.get("file")
     dry_run = request.POST.get("dry_run") == "on"
+    allow_removals = request.POST.get("allow_removals") == "on"
     problem = None
     if upload is None:
         problem = _("Choose a workbook (.xlsx) or a CSV file to import.")
@@ -70,7 +72,8 @@ def import_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
             out.write(chunk)
     errors_to = folder / f"{token}.errors.xlsx"
     try:
-        result = import_file(source, by=viewer.username, dry_run=dry_run, errors_to=errors_to, within=viewer.region)
+        result = import_file(source, by=viewer.username, dry_run=dry_run, errors_to=errors_to, within=viewer.region,
+                             removals_allowed=allow_removals or dry_run)
     except ImportFileError as exc:
         return render(request, "web/import.html", {**context, "problem": pick(str(exc))}, status=400)
     finally:
@@ -86,7 +89,9 @@ def import_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
         **context, "result": result, "report": result.report, "dry_run": dry_run, "name": upload.name,
         "issues": issues, "more": max(0, len(result.issues) - SHOWN_ERRORS),
         "errors_token": token if result.error_workbook is not None else "",
-    }, status=200 if not result.errors else 400)
+        "left": [(number, name, masking.resident_id(viewer.role, rid)) for number, name, rid in
+                 (result.report.left if result.report else [])],
+    }, status=200 if not (result.errors or result.removals_refused) else 400)
 
 
 @viewer_required(edit=True)
