@@ -44,14 +44,13 @@ def columns_read(pack: str, year: int) -> dict[str, list[str]]:
     """Registry columns the DuckDB plan mentions, per Parquet file (a slight over-count)."""
     from sqlglot import exp
 
-    from liangfang.engine.compiled import compile_pack
-    from liangfang.engine.plan import Planner
-    from liangfang.policy import load_pack
+    from liangfang.engine.assess import compile_for_year
+    from liangfang.engine.statements import StatementPlanner
 
-    compiled = compile_pack(load_pack(pack), year)
+    compiled = compile_for_year(pack, year)
     names: set[str] = set()
     tables: set[str] = set()
-    for step in Planner(compiled, "duckdb").steps():
+    for step in StatementPlanner(compiled, "duckdb").steps():
         for column in step.statement.find_all(exp.Column):
             names.add(column.name)
         for table in step.statement.find_all(exp.Table):

@@ -55,7 +55,7 @@ class Clock:
 
 def plan_phases(session: Any, pack_name: str, budget_share: float, clock: Clock) -> dict[str, Any]:
     """The steps of ``plan_area`` one by one (no Django), timed; two budgets."""
-    from liangfang.engine.compiled import compile_pack
+    from liangfang.engine.assess import compile_for_year
     from liangfang.plans.bundles import bundles_for
     from liangfang.plans.catalogue import compile_catalogue
     from liangfang.plans.needs import assess, read_needs
@@ -64,7 +64,7 @@ def plan_phases(session: Any, pack_name: str, budget_share: float, clock: Clock)
     from liangfang.policy import load_pack
 
     pack = load_pack(pack_name)
-    compiled = compile_pack(pack, YEAR)
+    compiled = compile_for_year(pack, YEAR)
     catalogue = compile_catalogue(pack, YEAR)
     outcome = clock.time("assessment in the database (engine steps + collect)", assess, session, compiled)
     needs = clock.time("needs: facts, failing indicators, eligibility (SQL)", read_needs, session, compiled,

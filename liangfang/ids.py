@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass
 from operator import mul
 
+from .domain.text import Text
+
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
 _ZERO_SUM = ord("0") * sum(_WEIGHTS)
@@ -36,6 +38,7 @@ class ResidentIdError(ValueError):
 
     def __init__(self, text: str, fault: str, message: str) -> None:
         super().__init__(message)
+        self.message = message  # a Text: both languages, each face renders one
         self.text = text
         self.fault = fault
 
@@ -84,13 +87,13 @@ def _parse_birth(text: str, digits: str, today: dt.date | None) -> dt.date:
         born = dt.date(int(digits[0:4]), int(digits[4:6]), int(digits[6:8]))
     except ValueError:
         raise ResidentIdError(
-            text, "date", f"身份证号码 {text} 的出生日期 {digits} 不是有效日期 / "
-            f"birth date {digits} in {text} is not a valid date"
+            text, "date", Text(f"身份证号码 {text} 的出生日期 {digits} 不是有效日期",
+                               f"birth date {digits} in {text} is not a valid date")
         ) from None
     if (born > today if today is not None else _after_today(born)) or born < _EARLIEST_BIRTH:
         raise ResidentIdError(
-            text, "date", f"身份证号码 {text} 的出生日期 {born.isoformat()} 不在合理范围内 / "
-            f"birth date {born.isoformat()} in {text} is out of range"
+            text, "date", Text(f"身份证号码 {text} 的出生日期 {born.isoformat()} 不在合理范围内",
+                               f"birth date {born.isoformat()} in {text} is out of range")
         )
     return born
 
@@ -101,8 +104,8 @@ def parse_resident_id(text: str, *, today: dt.date | None = None) -> ResidentId:
     number = raw.strip().upper()
     if len(number) not in (15, 18):
         raise ResidentIdError(
-            raw, "length", f"身份证号码 {raw!r} 应为 18 位（或旧式 15 位），实为 {len(number)} 位 / "
-            f"resident ID {raw!r} must have 18 (or legacy 15) characters, not {len(number)}"
+            raw, "length", Text(f"身份证号码 {raw!r} 应为 18 位（或旧式 15 位），实为 {len(number)} 位",
+                                f"resident ID {raw!r} must have 18 (or legacy 15) characters, not {len(number)}")
         )
     if number.isascii():  # the usual case, without a regular expression: isdigit() is [0-9] here
         well_formed = number[:-1].isdigit() and (number[-1].isdigit() or (number[-1] == "X" and len(number) == 18))
@@ -110,8 +113,8 @@ def parse_resident_id(text: str, *, today: dt.date | None = None) -> ResidentId:
         well_formed = re.fullmatch(r"\d{17}[\dX]" if len(number) == 18 else r"\d{15}", number) is not None
     if not well_formed:
         raise ResidentIdError(
-            raw, "characters", f"身份证号码 {raw!r} 只能含数字（18 位的末位可为 X）/ "
-            f"resident ID {raw!r} may contain only digits (and a final X)"
+            raw, "characters", Text(f"身份证号码 {raw!r} 只能含数字（18 位的末位可为 X）",
+                                    f"resident ID {raw!r} may contain only digits (and a final X)")
         )
     if len(number) == 15:
         first17 = number[:6] + "19" + number[6:]
@@ -119,15 +122,15 @@ def parse_resident_id(text: str, *, today: dt.date | None = None) -> ResidentId:
     region = number[:6]
     if region[:2] not in PROVINCE_PREFIXES:
         raise ResidentIdError(
-            raw, "region", f"身份证号码 {raw!r} 的前两位 {region[:2]} 不是省级行政区划代码 / "
-            f"resident ID {raw!r} starts with {region[:2]}, which is not a province code"
+            raw, "region", Text(f"身份证号码 {raw!r} 的前两位 {region[:2]} 不是省级行政区划代码",
+                                f"resident ID {raw!r} starts with {region[:2]}, which is not a province code")
         )
     born = _parse_birth(raw, number[6:14], today)
     expected = check_character(number[:17])
     if number[17] != expected:
         raise ResidentIdError(
-            raw, "check_digit", f"身份证号码 {raw!r} 的校验码应为 {expected}，实为 {number[17]} / "
-            f"resident ID {raw!r}: check character should be {expected}, not {number[17]}"
+            raw, "check_digit", Text(f"身份证号码 {raw!r} 的校验码应为 {expected}，实为 {number[17]}",
+                                     f"resident ID {raw!r}: check character should be {expected}, not {number[17]}")
         )
     sex = "male" if int(number[16]) % 2 == 1 else "female"
     return ResidentId(number=number, region_code=region, birth_date=born, sex=sex)

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from ..domain.problems import Problem, ValidationFailed
+from ..domain.text import Text
 from ..registry.models import Region
 from ..registry.services.changelog import record_change
-from ..registry.services.errors import Problem, ValidationFailed
 from .models import Account
 from .roles import ROLES
 
@@ -18,13 +21,15 @@ def _check(region: Region | None, role_code: str, region_code: str) -> list[Prob
     spec = ROLES.get(role_code)
     if spec is None:
         allowed = ", ".join(ROLES)
-        return [Problem("role", role_code, f"角色不存在，可选：{allowed} / unknown role; use one of {allowed}")]
+        return [Problem("role", role_code, Text(f"角色不存在，可选：{allowed}", f"unknown role; use one of {allowed}"))]
     if region is None:
-        return [Problem("region", region_code, f"区划代码 {region_code} 不存在 / no region with code {region_code}")]
+        return [Problem("region", region_code, Text(f"区划代码 {region_code} 不存在",
+                                                    f"no region with code {region_code}"))]
     if region.level not in spec.levels:
         levels = ", ".join(spec.levels)
-        return [Problem("region", region_code, f"{spec.zh}应属于 {levels} 级区划，{region.name} 是 {region.level} / "
-                        f"a {spec.en} belongs to a region of level {levels}, not {region.level}")]
+        return [Problem("region", region_code, Text(
+            f"{spec.zh}应属于 {levels} 级区划，{region.name} 是 {region.level}",
+            f"a {spec.en} belongs to a region of level {levels}, not {region.level}"))]
     return []
 
 
@@ -49,28 +54,51 @@ def user_create(*, username: str, password: str, region_code: str, role: str, by
     region = Region.objects.filter(code=region_code).first()
     problems = _check(region, role, region_code)
     if user_model.objects.filter(username=username).exists():
-        problems.append(Problem("username", username, f"用户名 {username} 已存在 / user name {username} is taken"))
+        problems.append(Problem("username", username, Text(f"用户名 {username} 已存在",
+                                                           f"user name {username} is taken")))
     if not username.strip():
-        problems.append(Problem("username", username, "用户名不能为空 / a user name is required"))
+        problems.append(Problem("username", username, Text("用户名不能为空", "a user name is required")))
     if problems:
         raise ValidationFailed(problems)
     user = user_model.objects.create_user(username=username, password=password)
     return account_set(user=user, region_code=region_code, role=role, by=by)
 
 
-@transaction.atomic
-def password_set(*, user: User, password: str, by: str) -> None:
-    """Give ``user`` a new password, checked by the site's password validators (Django's
-    ``AUTH_PASSWORD_VALIDATORS``); the change is recorded, never the password."""
-    from django.contrib.auth.password_validation import validate_password
-    from django.core.exceptions import ValidationError
-
+def _password_problems(password: str, user: User | None) -> list[Problem]:
+    """The configured password rules (``AUTH_PASSWORD_VALIDATORS``), as problems."""
     try:
         validate_password(password, user)
-    except ValidationError as exc:
-        raise ValidationFailed([Problem("password", "", str(message)) for message in exc.messages]) from None
+    except ValidationError as err:
+        return [Problem("password", "", f"{message} / choose a stronger password") for message in err.messages]
+    return []
+
+
+@transaction.atomic
+def password_set(*, user: User, password: str, by: str, note: str = "") -> User:
+    """Give ``user`` a new password after the configured rules; the change log records who changed
+    whose password and when (never the password). The web's change and reset pages and the CLI call it."""
+    problems = _password_problems(password, user)
+    if problems:
+        raise ValidationFailed(problems)
     user.set_password(password)
     user.save(update_fields=["password"])
-    record_change(by=by, action="update", entity="account", entity_id=user.pk,
-                  changes={"user": user.get_username(), "password": "changed" if by == user.get_username()
-                           else "reset"})
+    record_change(by=by, action="set_password", entity="user", entity_id=user.pk,
+                  changes={"user": user.get_username()}, note=note)
+    return user
+
+
+@transaction.atomic
+def staff_user_ensure(*, username: str, password: str, by: str, superuser: bool = False) -> User:
+    """Create (or update) a login that may use the admin site, with ``password``; recorded in the
+    change log like every account write (``init --admin`` and ``demo`` call it)."""
+    if not username.strip():
+        raise ValidationFailed([Problem("username", username, Text("用户名不能为空", "a user name is required"))])
+    user, created = get_user_model().objects.get_or_create(username=username)
+    before = {"is_staff": user.is_staff, "is_superuser": user.is_superuser}
+    user.is_staff, user.is_superuser = True, superuser
+    user.save(update_fields=["is_staff", "is_superuser"])
+    after = {"is_staff": True, "is_superuser": superuser}
+    changed = {k: [before[k], v] for k, v in after.items() if created or before[k] != v}
+    record_change(by=by, action="create" if created else "update", entity="user", entity_id=user.pk,
+                  changes={"user": username, **changed})
+    return password_set(user=user, password=password, by=by)

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from ..domain.problems import NotFound
 from ..engine.explain import Explainer, Line
 from ..engine.facts import Level, facts_of
 from ..engine.results import MemberResult as EngineMember
@@ -17,7 +18,6 @@ from ..engine.results import Outcome, SubjectResult, normalize
 from ..engine.rules import AREA_FUNCTIONS
 from ..prepared import Prepared
 from ..registry.models import Household, Member, Region
-from ..registry.services.errors import NotFound
 from .models import AreaResult, AssessmentRun, FactValue, HouseholdResult, IndicatorResult, MemberResult
 
 

@@ -12,15 +12,15 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ..engine.compiled import CompileError, compile_pack
-from ..engine.plan import Planner, Verification, drop_all
-from ..engine.session import Session, dbapi_session, run_steps
+from ..domain.problems import Problem, ValidationFailed
+from ..domain.text import Text
+from ..engine.assess import assess, compile_for_year
+from ..engine.session import Session, dbapi_session
 from ..engine.sinks import SqlTargets, sql_sink
 from ..engine.sqlparts import Dialect
+from ..engine.statements import Verification, drop_all
 from ..engine.summary import summarize
-from ..policy import PackError, load_pack
 from ..registry.models import Region
-from ..registry.services.errors import Problem, ValidationFailed
 from ..registry.services.inserts import statistics_refreshed
 from .models import (
     AreaResult,
@@ -42,7 +42,7 @@ def database_dialect() -> Dialect:
     if vendor == "sqlite":
         return "sqlite"
     raise ValidationFailed([Problem(field="engine", value=vendor,
-                                    message=f"不支持的数据库 / unsupported database: {vendor}")])
+                                    message=Text("不支持的数据库", f"unsupported database: {vendor}"))])
 
 
 def targets() -> SqlTargets:
@@ -75,19 +75,8 @@ def assessment_run(*, year: int, pack: str = "cn-national", by: str = "",
     Replaces the stored results of the same year and pack; other years and packs are kept.
     Raises ValidationFailed when the pack cannot be used for the year.
     """
-    try:
-        policy = load_pack(pack)
-    except PackError as err:
-        raise ValidationFailed([Problem(field="pack", value=pack, message=str(err))]) from None
-    first, last = policy.years
-    if not first <= year <= last:
-        raise ValidationFailed([Problem(field="year", value=year, message=(
-            f"政策包 {policy.pack} 适用于 {first}–{last} 年 / pack {policy.pack} covers {first}–{last}"))])
-    try:
-        compiled = compile_pack(policy, year)
-    except CompileError as err:
-        raise ValidationFailed([Problem(field=f"{p.level}.{p.indicator}.{p.field}", value=pack, message=p.message)
-                                for p in err.problems]) from None
+    compiled = compile_for_year(pack, year)
+    policy = compiled.pack
     dialect = database_dialect()
     started = timezone.now()
     with transaction.atomic():
@@ -99,9 +88,8 @@ def assessment_run(*, year: int, pack: str = "cn-national", by: str = "",
             year=year, pack=policy.pack, pack_version=policy.version, engine=dialect, run_by=by,
             pack_snapshot=policy.model_dump_json(), started_at=started,
         )
-        steps = Planner(compiled, dialect, verification_inputs(year)).steps()
-        steps += sql_sink(compiled, targets(), run.pk)
-        run_steps(session, steps, progress)
+        assess(session, compiled, verification=verification_inputs(year), sinks=sql_sink(compiled, targets(), run.pk),
+               progress=progress)
         statistics_refreshed((HouseholdResult, IndicatorResult, MemberResult, FactValue, AreaResult))
         run.summary = summarize(session)
         run.finished_at = timezone.now()
@@ -124,14 +112,15 @@ def verification_record(*, county_code: str, year: int, by: str = "", source: st
     county = Region.objects.filter(code=county_code, level="county").first()
     if county is None:
         problems.append(Problem(field="county", value=county_code,
-                                message="没有这个县级区划代码 / no county with this code"))
+                                message=Text("没有这个县级区划代码", "no county with this code")))
     for name, value in (("wrong_exit_rate", wrong_exit_rate), ("missed_poor_rate", missed_poor_rate),
                         ("public_approval", public_approval)):
         if value is not None and not Decimal(0) <= value <= Decimal(100):
-            problems.append(Problem(field=name, value=value, message="百分比须在 0–100 之间 / a percentage 0–100"))
+            problems.append(Problem(field=name, value=value, message=Text("百分比须在 0–100 之间",
+                                                                          "a percentage 0–100")))
     for name, count in (("missed_poor_people", missed_poor_people), ("wrong_exit_people", wrong_exit_people)):
         if count is not None and count < 0:
-            problems.append(Problem(field=name, value=count, message="人数不能为负 / cannot be negative"))
+            problems.append(Problem(field=name, value=count, message=Text("人数不能为负", "cannot be negative")))
     if problems:
         raise ValidationFailed(problems)
     assert county is not None

@@ -8,7 +8,7 @@ import typer
 
 from .app import app, console, fail, migrate
 from .output import FORMAT_HELP, Listing, OutputFormat, emit
-from .text import bi
+from .text import bi, said
 
 user_app = typer.Typer(help=bi("网站账号（区划 + 角色）", "Web accounts (region + role)"), no_args_is_help=True)
 app.add_typer(user_app, name="user")
@@ -30,8 +30,8 @@ def user_add(
     migrate()
     from django.contrib.auth import get_user_model
 
-    from liangfang.accounts.services import account_set, user_create
-    from liangfang.registry.services.errors import ValidationFailed
+    from liangfang.accounts.services import account_set, password_set, user_create
+    from liangfang.domain.problems import ValidationFailed
 
     from .region_cmds import resolve_region
 
@@ -45,11 +45,10 @@ def user_add(
         else:
             account_set(user=existing, region_code=region, role=role, by="cli")
             if password:
-                existing.set_password(password)
-                existing.save()
+                password_set(user=existing, password=password, by="cli")
             console.print(bi(f"已更新账号 {username}", f"updated {username}"))
     except ValidationFailed as exc:
-        raise fail("; ".join(p.message for p in exc.problems)) from None
+        raise fail("; ".join(said(p.message) for p in exc.problems)) from None
 
 
 @user_app.command("list", help=bi("列出账号", "List logins with their region and role"))

@@ -13,7 +13,7 @@ from .app import app, console, fail, migrate, setup_django
 from .output import Listing, emit
 from .output import show as show_table
 from .progress import progress_bar
-from .text import bi, language
+from .text import bi, language, said
 
 MARKS = {"pass": "[green]✓[/]", "fail": "[red]✗[/]", "no_data": "[red]✗[/]", "pending": "[yellow]…[/]"}
 VERDICT_STYLE = {"pass": "green", "fail": "red", "pending": "yellow"}
@@ -56,7 +56,7 @@ def _verification_file(path: Path | None) -> tuple[Any, ...]:
         return ()
     import yaml
 
-    from liangfang.engine.plan import Verification
+    from liangfang.engine.statements import Verification
 
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -109,17 +109,21 @@ def assess(
     assess_database(year, pack, by="cli")
 
 
+def _print_problems(err: Any) -> None:
+    for p in err.problems:
+        console.print(f"[red]✗[/] {p.field} = {p.value}: {said(p.message)}", highlight=False)
+
+
 def assess_database(year: int, pack: str, *, by: str) -> None:
     """Assess this system's database for ``year``, store the run and print its summary."""
     from liangfang.assessments.services import assessment_run
-    from liangfang.registry.services.errors import ValidationFailed
+    from liangfang.domain.problems import ValidationFailed
 
     try:
         with progress_bar(bi("评估中", "assessing")) as advance:
             run = assessment_run(year=year, pack=pack, by=by, progress=advance.steps())
     except ValidationFailed as err:
-        for p in err.problems:
-            console.print(f"[red]✗[/] {p.field} = {p.value}: {p.message}", highlight=False)
+        _print_problems(err)
         raise fail(bi("评估未运行，未写入任何结果", "the assessment did not run; nothing was written")) from None
     show_table(summary_table(run.summary, year, f"{run.pack} {run.pack_version}"))
     console.print(bi(f"结果已保存（{run.engine}，第 {run.pk} 次评估）；逐户说明：liangfang explain 户编号 "
@@ -130,21 +134,21 @@ def assess_database(year: int, pack: str, *, by: str) -> None:
 
 def _assess_duckdb(year: int, pack_name: str, data: Path | None, out: Path | None,
                    verification: Path | None) -> None:
-    from liangfang.engine.compiled import CompileError
+    from liangfang.domain.problems import ValidationFailed
     from liangfang.engine.duck import assess_parquet
-    from liangfang.policy import PackError, load_pack
+    from liangfang.policy import pack_for_year
 
     if data is None:
         raise fail(bi("--engine duckdb 需要 --data 目录", "--engine duckdb needs --data DIR"))
-    try:
-        pack = load_pack(pack_name)
-    except PackError as err:
-        raise fail(str(err)) from None
     inputs = _verification_file(verification)
     try:
+        pack = pack_for_year(pack_name, year)
         with progress_bar(bi("评估中（DuckDB）", "assessing (DuckDB)")) as advance:
             result = assess_parquet(data, pack, year, out=out, verification=inputs, progress=advance.steps())
-    except (CompileError, FileNotFoundError) as err:
+    except ValidationFailed as err:
+        _print_problems(err)
+        raise fail(bi("评估未运行，未写入任何结果", "the assessment did not run; nothing was written")) from None
+    except FileNotFoundError as err:
         raise fail(str(err)) from None
     show_table(summary_table(result.summary, year, f"{pack.pack} {pack.version}"))
     console.print(bi(f"结果已写入 {result.out_dir}", f"results written to {result.out_dir}"))
@@ -165,7 +169,7 @@ def explain(
 ) -> None:
     setup_django()
     from liangfang.assessments import selectors
-    from liangfang.registry.services.errors import NotFound
+    from liangfang.domain.problems import NotFound
 
     from .region_cmds import resolve_region
 
@@ -183,7 +187,7 @@ def explain(
             raise fail(bi("请给出户编号或身份证号，或用 --village / --county",
                           "give a household number or resident ID, or --village / --county"))
     except NotFound as err:
-        raise fail(str(err)) from None
+        raise fail(said(err.message)) from None
     policy = run.policy()
     for e in explanations:
         what = {"household": bi("户", "household"), "village": bi("村", "village"), "county": bi("县", "county")}
@@ -206,8 +210,8 @@ def _household(query: str) -> Any:
     import sys
 
     from liangfang.assessments import selectors
+    from liangfang.domain.problems import NotFound
     from liangfang.registry.household_search import households_named
-    from liangfang.registry.services.errors import NotFound
 
     try:
         return selectors.find_household(query)
@@ -250,7 +254,7 @@ def verification(
 ) -> None:
     migrate()
     from liangfang.assessments.services import verification_record
-    from liangfang.registry.services.errors import ValidationFailed
+    from liangfang.domain.problems import ValidationFailed
 
     try:
         verification_record(county_code=county, year=year, by="cli", source=source, wrong_exit_rate=wrong_exit_rate,
@@ -258,7 +262,7 @@ def verification(
                             missed_poor_people=missed_people, wrong_exit_people=wrong_exit_people)
     except ValidationFailed as err:
         for p in err.problems:
-            console.print(f"[red]✗[/] {p.field} = {p.value}: {p.message}", highlight=False)
+            console.print(f"[red]✗[/] {p.field} = {p.value}: {said(p.message)}", highlight=False)
         raise fail(bi("未保存", "nothing was saved")) from None
     console.print(bi(f"已保存 {county} {year} 年第三方评估数据；重新运行 liangfang assess --year {year} 生效",
                      f"saved; run `liangfang assess --year {year}` again to use them"))

@@ -14,7 +14,7 @@ from .app import app, console, fail, migrate, setup_django
 from .output import Listing, emit
 from .output import show as show_table
 from .progress import live_progress
-from .text import bi
+from .text import bi, said
 
 if TYPE_CHECKING:
     from liangfang.registry.importers import ImportResult, Issue
@@ -63,7 +63,7 @@ def _issue_table(issues: list[Issue], title: str) -> Table:
     table.add_column(bi("值", "value"), style="magenta", max_width=22, overflow="fold")
     table.add_column(bi("原因", "reason"), ratio=1, min_width=24, overflow="fold")
     for i in issues:
-        table.add_row(i.sheet, str(i.row or ""), i.column, i.header, display_value(i.value), i.message)
+        table.add_row(i.sheet, str(i.row or ""), i.column, i.header, display_value(i.value), said(i.message))
     return table
 
 
@@ -175,9 +175,9 @@ def export_cmd(
 ) -> None:
     setup_django()
     migrate()
+    from liangfang.domain.problems import NotFound
     from liangfang.registry.importers import export_workbook
     from liangfang.registry.models import Household
-    from liangfang.registry.services.errors import NotFound
 
     if region is not None:
         from .region_cmds import resolve_region

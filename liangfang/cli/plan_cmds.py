@@ -14,7 +14,7 @@ from .app import app, console, fail, migrate
 from .output import FORMAT_HELP, Listing, OutputFormat, emit
 from .output import show as show_table
 from .progress import progress_bar
-from .text import bi, language
+from .text import bi, language, said
 
 
 def _lang() -> str:
@@ -67,7 +67,7 @@ def _budget(text: str | None) -> Decimal | None:
 
 def _problems(err: Any, what_zh: str, what_en: str) -> typer.Exit:
     for p in err.problems:
-        console.print(f"[red]✗[/] {p.field} = {p.value}: {p.message}", highlight=False)
+        console.print(f"[red]✗[/] {p.field} = {p.value}: {said(p.message)}", highlight=False)
     return fail(bi(f"{what_zh}，未写入任何内容", f"{what_en}; nothing was written"))
 
 
@@ -124,10 +124,10 @@ def plan_and_report(region: Any, year: int, amount: Decimal | None, *, by: str, 
                     capacities: dict[str, int] | None = None, save: bool = True, greedy: bool = False,
                     show: int = 5) -> None:
     """Propose plans for ``region`` and print the report: summary, cost tables, the first plans."""
+    from liangfang.domain.problems import ValidationFailed
     from liangfang.plans.prescribe import yuan
     from liangfang.plans.services.plans import plan_area
     from liangfang.plans.tables import cost_tables
-    from liangfang.registry.services.errors import ValidationFailed
 
     lang = _lang()
     try:
@@ -275,9 +275,9 @@ def plan_deliver_cmd(
     by: str = typer.Option("cli", "--by", help=bi("录入人", "who records it")),
 ) -> None:
     migrate()
+    from liangfang.domain.problems import ValidationFailed
     from liangfang.plans.models import Plan
     from liangfang.plans.services.bulk_delivery import plans_deliver_many
-    from liangfang.registry.services.errors import ValidationFailed
 
     try:
         day = dt.date.fromisoformat(date)
@@ -290,7 +290,7 @@ def plan_deliver_cmd(
     try:
         with progress_bar(bi("登记落实", "recording deliveries")) as advance:
             advance.set_total(len(plans))
-            count = plans_deliver_many(plans=plans, date=day, proof_note=proof, by=by, progress=advance)
+            count = len(plans_deliver_many(plans=plans, date=day, proof_note=proof, by=by, progress=advance))
     except ValidationFailed as err:
         raise _problems(err, "未能登记落实", "could not record the deliveries") from None
     console.print(bi(f"已登记 {count:,} 项措施落实；重新评估：liangfang assess --year {plans[0].year}",
@@ -314,8 +314,8 @@ def pair(
     by: str = typer.Option("cli", "--by", help=bi("操作人", "who is acting")),
 ) -> None:
     migrate()
+    from liangfang.domain.problems import ValidationFailed
     from liangfang.plans.services.pairing import pairing_run
-    from liangfang.registry.services.errors import ValidationFailed
 
     region = _region(village, township, county, county_code)
     start = dt.date.fromisoformat(date) if date else dt.date.today()

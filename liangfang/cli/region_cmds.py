@@ -23,13 +23,15 @@ LEVEL_HELP = bi("只找此层级：county 县、township 乡镇、village 行政
 
 def resolve_region(text: str, level: str | None = None) -> Region:
     """The region a user named by code, unique name or township-and-name; a clear error otherwise."""
+    from liangfang.domain.problems import NotFound
     from liangfang.registry.region_lookup import region_resolve
-    from liangfang.registry.services.errors import NotFound
+
+    from .text import said
 
     try:
         return region_resolve(text, level)
     except NotFound as err:
-        raise fail(str(err)) from None
+        raise fail(said(err.message)) from None
 
 
 @region_app.command("find", help=bi("按名称（任意部分）或代码开头查找区划；多个词时前面的词为上级名称，如“岭下 英华”",
@@ -42,7 +44,7 @@ def find(
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help=FORMAT_HELP),
 ) -> None:
     migrate()
-    from liangfang.registry.codes import code_list
+    from liangfang.domain.codes import code_list
     from liangfang.registry.region_lookup import regions_find
 
     found = regions_find(text, level, limit=limit)

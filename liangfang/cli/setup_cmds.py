@@ -11,9 +11,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from .app import app, console, migrate, setup_django
+from .app import app, console, fail, migrate, setup_django
 from .output import show as show_table
-from .text import bi
+from .text import bi, said
 
 DEMO_USER = "demo"
 
@@ -30,19 +30,18 @@ def init(
     console.print(bi("数据库已就绪：", "Database ready: ") + str(settings.DATABASES["default"]["NAME"]))
     if admin:
         password = os.environ.get("LIANGFANG_ADMIN_PASSWORD") or secrets.token_urlsafe(12)
-        _ensure_user(admin, password, superuser=True)
+        _ensure_user(admin, password, superuser=True, by="cli")
         console.print(bi(f"管理员 {admin} 的密码：{password}", f"password of {admin}: {password}"))
 
 
-def _ensure_user(username: str, password: str, *, superuser: bool = False) -> None:
-    from django.contrib.auth import get_user_model
+def _ensure_user(username: str, password: str, *, by: str, superuser: bool = False) -> None:
+    from liangfang.accounts.services import staff_user_ensure
+    from liangfang.domain.problems import ValidationFailed
 
-    user_model = get_user_model()
-    user, _ = user_model.objects.get_or_create(username=username)
-    user.is_staff = True
-    user.is_superuser = superuser
-    user.set_password(password)
-    user.save()
+    try:
+        staff_user_ensure(username=username, password=password, superuser=superuser, by=by)
+    except ValidationFailed as exc:
+        raise fail("; ".join(said(p.message) for p in exc.problems)) from None
 
 
 def figures_table(region_code: str | None = None) -> Table:
@@ -162,7 +161,7 @@ def demo(
     show_table(figures_table())
     _demo_assess_and_plan()
     password = _demo_password()
-    _ensure_user(DEMO_USER, password)
+    _ensure_user(DEMO_USER, password, by="demo")
     from .account_cmds import grant_top_region
 
     grant_top_region(DEMO_USER)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 
+from ..domain.text import Text, render
+
 
 def language() -> str:
     chosen = os.environ.get("LIANGFANG_LANG") or ""
@@ -22,9 +24,9 @@ def language() -> str:
 
 def bi(zh: str, en: str) -> str:
     """Text in the chosen language(s): ``bi("户", "household")`` → ``户 / household``."""
-    mode = language()
-    if mode == "zh":
-        return zh
-    if mode == "en":
-        return en
-    return f"{zh} / {en}"
+    return Text(zh, en).render(language())
+
+
+def said(message: str) -> str:
+    """A service's message (a ``Text``) in the chosen language(s); a message in one language as it is."""
+    return render(message, language())

@@ -12,10 +12,10 @@ import duckdb
 from sqlglot import exp
 
 from ..policy.schema import Pack
-from .compiled import compile_pack
-from .plan import Planner, Verification, views
-from .session import Session, duckdb_session, parquet_views, run_steps
+from .assess import assess, compile_for_year
+from .session import Session, duckdb_session, parquet_views
 from .sinks import parquet_sink
+from .statements import Verification, views
 from .summary import summarize
 
 
@@ -54,19 +54,18 @@ def assess_parquet(data: Path, pack: Pack, year: int, *, out: Path | None = None
                    connection: duckdb.DuckDBPyConnection | None = None) -> DuckRun:
     """Assess the Parquet registry in ``data``; write results under ``out`` (replacing only that
     pack and year) unless ``write`` is false."""
-    compiled = compile_pack(pack, year)
+    compiled = compile_for_year(pack, year)
     session = duckdb_session(connection or connect())
     parquet_views(session, data)
     target = out or results_dir(data, pack.pack, year)
     lazy = views("duckdb", households_in_scope(session, pack))
-    steps = Planner(compiled, "duckdb", verification, lazy).steps()
     staging = target.with_name(target.name + ".partial")
     if write:
         if staging.exists():
             shutil.rmtree(staging)
         staging.mkdir(parents=True)
-        steps += parquet_sink(compiled, staging)
-    run_steps(session, steps, progress)
+    assess(session, compiled, verification=verification, lazy=lazy,
+           sinks=parquet_sink(compiled, staging) if write else (), progress=progress)
     summary = summarize(session)
     if write:
         if target.exists():

@@ -16,9 +16,9 @@ from typing import Any
 
 from sqlglot import exp
 
+from ..domain.codes import code_lists
 from ..ids import mask_resident_id
 from ..policy.schema import Indicator, Pack
-from ..registry.codes import code_lists
 from .compiled import PLACEHOLDER, parameters_for
 from .facts import Fact, Level, facts_of
 from .kleene import column_order, missing_culprits

@@ -56,7 +56,7 @@ class Fact:
     doc: str  # one line: what it is and how it is computed
     sql: Callable[[Context], exp.Expr]
     unit: str | None = None  # yuan, percent, litres, minutes, days, years, people, households
-    codes: str | None = None  # code list (registry/codes.yaml) for text facts
+    codes: str | None = None  # code list (domain/codes.yaml) for text facts
     missing_zh: str = "无数据"
     missing_en: str = "no data"
     is_input: bool = False  # filled in by verification, not computed from the registry

@@ -14,10 +14,10 @@ from sqlglot import exp
 
 from .compiled import CompiledPack
 from .facts import Fact, Level, facts_of
-from .plan import STATUS, code, status_text
 from .rules import AREA_FUNCTIONS
 from .session import Session
 from .sqlparts import col, num, text
+from .statements import STATUS, code, status_text
 
 BASE_VALUES: dict[Level, tuple[str, ...]] = {
     "member": ("age", "relation"),

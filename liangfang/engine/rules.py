@@ -22,7 +22,7 @@ from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokens import Tokenizer, TokenType
 
-from ..registry.codes import code_lists
+from ..domain.codes import code_lists
 from .facts import Fact, Level, facts_of
 
 Kind = str  # "bool" | "number" | "text" | "null"

@@ -18,9 +18,9 @@ from sqlglot import exp
 
 from .compiled import CompiledPack
 from .facts import Level
-from .plan import Step, code, status_text
 from .results import PARENT, SOURCES, ValueColumn, member_query, value_columns
 from .sqlparts import bool_to_int, cast, col, num, text
+from .statements import Step, code, status_text
 
 
 @dataclass(frozen=True)

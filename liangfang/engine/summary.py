@@ -6,10 +6,10 @@ from typing import Any
 
 from sqlglot import exp
 
-from .plan import STATUS, code, is_pass
 from .results import normalize
 from .session import Session
 from .sqlparts import col, count_if
+from .statements import STATUS, code, is_pass
 
 
 def _pass(column: str = "verdict") -> exp.Expr:

@@ -21,6 +21,7 @@ import yaml
 from pydantic import ValidationError
 from sqlglot import exp
 
+from ..domain.fields import HOUSEHOLD_FIELDS, MEMBER_FIELDS, FieldValueError, clean_value
 from ..engine.compiled import PLACEHOLDER, parameters_for
 from ..engine.facts import Level, facts_of
 from ..engine.kleene import evaluate
@@ -28,7 +29,6 @@ from ..engine.rules import RuleError, Scope, check_rule
 from ..policy import load_pack
 from ..policy.schema import Pack
 from ..policy.yamltext import YamlDocument, read_yaml
-from ..registry.fields import HOUSEHOLD_FIELDS, MEMBER_FIELDS, FieldValueError, clean_value
 from .schema import YEAR_TOKEN, Catalogue, Measure
 
 CATALOGUES_PACKAGE = "liangfang.plans.catalogues"

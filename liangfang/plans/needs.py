@@ -19,12 +19,13 @@ from typing import Any
 
 from sqlglot import exp
 
+from ..engine.assess import assess as engine_assess
 from ..engine.compiled import PLACEHOLDER, CompiledPack
 from ..engine.facts import Context, Fact, Level, facts_of
-from ..engine.plan import Planner, drop_all, views
 from ..engine.results import Outcome, collect, normalize
-from ..engine.session import Session, run_steps
+from ..engine.session import Session
 from ..engine.sqlparts import Dialect, case, col, num, paren
+from ..engine.statements import drop_all, views
 from .catalogue import CompiledCatalogue, CompiledMeasure
 
 FAILING = ("fail", "no_data")
@@ -84,7 +85,7 @@ class Needs:
 
 def assess(session: Session, compiled: CompiledPack, progress: Progress | None = None) -> Outcome:
     """Run the engine's assessment steps in the session and read the results back."""
-    run_steps(session, Planner(compiled, session.dialect).steps(), progress)
+    engine_assess(session, compiled, progress=progress)
     return collect(session, compiled)
 
 

@@ -12,13 +12,13 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 
 from ..assessments.models import AssessmentRun
 from ..assessments.selectors import household_explanation
+from ..domain.codes import label
+from ..domain.problems import NotFound
 from ..engine.explain import Line as ExplainLine
 from ..engine.explain import format_money
 from ..policy import load_pack
-from ..registry.codes import label
 from ..registry.models import CadrePairing, Household, IncomeRecord, Member, Region
 from ..registry.selectors import households_in
-from ..registry.services.errors import NotFound
 from .catalogue import catalogue_for
 from .models import Delivery, Plan, PlanMeasure, PlanRun, Project, ProjectSpending, Visit
 from .tables import Line, Row, cost_tables

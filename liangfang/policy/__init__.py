@@ -7,6 +7,7 @@ Decimal('4000')
 
 from .loader import PackError, Problem, load_pack, load_pack_file, shipped_pack_names
 from .schema import Indicator, LineYear, Pack, Parameter, Reliability, Source, Text
+from .years import pack_for_year
 
 __all__ = [
     "Indicator",
@@ -20,5 +21,6 @@ __all__ = [
     "Text",
     "load_pack",
     "load_pack_file",
+    "pack_for_year",
     "shipped_pack_names",
 ]

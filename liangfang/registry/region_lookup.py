@@ -12,8 +12,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from ..domain.problems import NotFound
+from ..domain.text import Text
 from .models import Region
-from .services.errors import NotFound
 
 _SEPARATORS = re.compile(r"[\s/／,，、·>＞]+")
 FIND_LIMIT = 50
@@ -26,10 +27,12 @@ class AmbiguousRegion(NotFound):
         self.candidates = candidates
         listed = "；".join(describe(r) for r in candidates[:10])
         more = f"（另有 {len(candidates) - 10} 个）" if len(candidates) > 10 else ""
-        super().__init__(
+        more_en = f" and {len(candidates) - 10} more" if len(candidates) > 10 else ""
+        super().__init__(Text(
             f"有 {len(candidates)} 个区划名为 {text}：{listed}{more}；请给出代码，或在名称前加上乡镇名"
-            f"（如“乡镇名 {text}”） / {len(candidates)} regions are called {text}: give the code, or the "
-            f"township's name before it")
+            f"（如“乡镇名 {text}”）",
+            f"{len(candidates)} regions are called {text}: {listed}{more_en}; give the code, or the "
+            f"township's name before it"))
 
 
 def normalise(text: str) -> str:
@@ -75,15 +78,16 @@ def region_resolve(text: str, level: str | None = None) -> Region:
     typed = normalise(text)
     what = {"village": "行政村", "township": "乡镇", "county": "县"}.get(level or "", "区划")
     if not typed:
-        raise NotFound(f"请给出{what}的代码或名称 / give the {level or 'region'}'s code or name")
+        raise NotFound(Text(f"请给出{what}的代码或名称", f"give the {level or 'region'}'s code or name"))
     if typed.isdigit():
         qs = Region.objects.filter(code=typed)
         if level:
             qs = qs.filter(level=level)
         region = qs.first()
         if region is None:
-            raise NotFound(f"没有代码为 {typed} 的{what}；查找代码：liangfang region find 名称 / no "
-                           f"{level or 'region'} with code {typed}; find codes with: liangfang region find NAME")
+            raise NotFound(Text(f"没有代码为 {typed} 的{what}；查找代码：liangfang region find 名称",
+                                f"no {level or 'region'} with code {typed}; find codes with: liangfang region find "
+                                "NAME"))
         return region
     parts = [p for p in _SEPARATORS.split(typed) if p]
     candidates = _named(parts[-1], level)
@@ -93,8 +97,9 @@ def region_resolve(text: str, level: str | None = None) -> Region:
     elif not candidates and level in (None, "village", "group"):
         candidates = _joined_with_township(typed, level)
     if not candidates:
-        raise NotFound(f"没有名为 {typed} 的{what}；查找：liangfang region find {parts[-1][:4]} / no "
-                       f"{level or 'region'} called {typed}; search with: liangfang region find TEXT")
+        raise NotFound(Text(f"没有名为 {typed} 的{what}；查找：liangfang region find {parts[-1][:4]}",
+                            f"no {level or 'region'} called {typed}; search with: liangfang region find "
+                            f"{parts[-1][:4]}"))
     if len(candidates) > 1:
         raise AmbiguousRegion(typed, candidates)
     return candidates[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -66,6 +67,44 @@ def significant_prefix(region: Region) -> str:
     return code_prefix(region.code, region.level)
 
 
+REGISTERED = ("not_exited", "exited", "relapsed")
+REMAINING = ("not_exited", "relapsed")
+
+
+def headline_from_counts(region_name: str, households: Mapping[str, int], people: Mapping[str, int],
+                         poor_villages: tuple[int, int]) -> HeadlineFigures:
+    """The headline figures from households and active members counted by household status, and the
+    poor villages (all, exited): the one definition the CLI and the dashboard share.
+
+    >>> f = headline_from_counts("X", {"exited": 3, "not_exited": 1, "general": 6}, {"exited": 9, "not_exited": 2,
+    ...                          "general": 19}, (2, 1))
+    >>> (f.registered_households, f.remaining_people, f.incidence_now)
+    (4, 2, Decimal('6.667'))
+    """
+    return HeadlineFigures(
+        region_name=region_name,
+        households=sum(households.values()),
+        people=sum(people.values()),
+        registered_households=sum(households.get(s, 0) for s in REGISTERED),
+        registered_people=sum(people.get(s, 0) for s in REGISTERED),
+        exited_households=households.get("exited", 0),
+        exited_people=people.get("exited", 0),
+        remaining_households=sum(households.get(s, 0) for s in REMAINING),
+        remaining_people=sum(people.get(s, 0) for s in REMAINING),
+        poor_villages=poor_villages[0],
+        poor_villages_exited=poor_villages[1],
+    )
+
+
+def poor_village_counts(region: Region | None) -> tuple[int, int]:
+    """The poor villages (贫困村) of ``region``: how many, and how many have exited (出列)."""
+    villages = Region.objects.filter(level="village", is_poor_village=True)
+    if region is not None:
+        villages = villages.filter(code__startswith=significant_prefix(region))
+    counts = villages.aggregate(all=Count("id"), exited=Count("id", filter=~Q(exit_year=None)))
+    return counts["all"], counts["exited"]
+
+
 def headline_figures(region: Region | None = None) -> HeadlineFigures:
     households = households_in(region)
     people = Member.objects.filter(is_active=True, household__in=households)
@@ -76,23 +115,8 @@ def headline_figures(region: Region | None = None) -> HeadlineFigures:
         people.values("household__status").annotate(n=Count("id"))
         .values_list("household__status", "n")
     )
-    villages = Region.objects.filter(level="village", is_poor_village=True)
-    if region is not None:
-        villages = villages.filter(code__startswith=significant_prefix(region))
-    remaining = ("not_exited", "relapsed")
-    return HeadlineFigures(
-        region_name=region.name if region else "全部 / all",
-        households=sum(by_status.values()),
-        people=sum(people_by_status.values()),
-        registered_households=sum(n for s, n in by_status.items() if s != "general"),
-        registered_people=sum(n for s, n in people_by_status.items() if s != "general"),
-        exited_households=by_status.get("exited", 0),
-        exited_people=people_by_status.get("exited", 0),
-        remaining_households=sum(by_status.get(s, 0) for s in remaining),
-        remaining_people=sum(people_by_status.get(s, 0) for s in remaining),
-        poor_villages=villages.count(),
-        poor_villages_exited=villages.filter(~Q(exit_year=None)).count(),
-    )
+    return headline_from_counts(region.name if region else "全部 / all", by_status, people_by_status,
+                                poor_village_counts(region))
 
 
 def top_region() -> Region | None:

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from ..registry.services.bulk import HouseholdInput
+from ..domain.inputs import HouseholdInput
 from .dwelling import dwellings
 from .facilities import door_to_door_villages, facility_rows
 from .family import Person, Profile, family

@@ -19,6 +19,7 @@ from typing import Any
 
 from django.db import transaction
 
+from ..domain.problems import RegistryError
 from ..registry.models import Household
 from ..registry.selectors import percent
 from ..registry.services.bulk_create import create_many
@@ -28,7 +29,6 @@ from ..registry.services.cadres import (
     department_pairings_write_many,
     departments_write_many,
 )
-from ..registry.services.errors import RegistryError
 from ..registry.services.regions import regions_write_many, village_facilities_write_many
 from .district import YEARS, generate_district
 from .partners import MAX_LOAD

@@ -16,8 +16,8 @@ from typing import Any
 from django.db.models import QuerySet
 
 from ..accounts.roles import Role
-from ..registry.codes import code_labels
-from ..registry.fields import Field
+from ..domain.codes import code_labels
+from ..domain.fields import Field
 from ..registry.importers.exporter import Masker, cell_value, export_workbook
 from ..registry.importers.workbook import OVERVIEW_SHEET
 from ..registry.models import CadrePairing, Household, IncomeRecord, Member, Region

@@ -13,10 +13,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..registry.codes import code_list
-from ..registry.fields import Field
-from ..registry.services.errors import Problem
-from .text import field_label, is_zh, pick
+from ..domain.codes import code_list
+from ..domain.fields import Field
+from ..domain.problems import Problem
+from .text import field_label, is_zh, shown
 
 
 def _bool_choices() -> list[tuple[str, str]]:
@@ -120,7 +120,7 @@ class FieldTableForm(VersionedForm):
     def show_problems(self, problems: Sequence[Problem]) -> None:
         for p in problems:
             target = p.field if p.field in self.fields else None
-            self.add_error(target, pick(p.message))
+            self.add_error(target, shown(p.message))
 
 
 def initial_from(obj: Any, table: Sequence[Field], household: Any) -> dict[str, str]:
@@ -159,7 +159,7 @@ class PairingForm(VersionedForm):
 def problems_by_field(problems: Sequence[Problem]) -> Mapping[str, list[str]]:
     out: dict[str, list[str]] = {}
     for p in problems:
-        out.setdefault(p.field, []).append(pick(p.message))
+        out.setdefault(p.field, []).append(shown(p.message))
     return out
 
 

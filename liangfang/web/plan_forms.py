@@ -69,7 +69,6 @@ class DeliveryForm(_Required, forms.Form):
     fund_source = forms.ChoiceField(label=_("Fund source"), required=False)
     proof_note = forms.CharField(label=_("Proof (invoice, contract, acceptance note)"), required=False,
                                  max_length=200, widget=forms.TextInput(attrs={"maxlength": "200"}))
-    income_gain = MoneyField(label=_("Yearly income gain counted (yuan)"), required=False)
 
     def __init__(self, *args: Any, funds: list[tuple[str, str]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)

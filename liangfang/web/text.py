@@ -1,16 +1,13 @@
-"""Bilingual text from the registry (service messages "中文 / English", code lists and the field
-table carry both languages) shown in the active language."""
+"""Bilingual text (services' messages are ``Text``; code lists and the field table carry both
+languages) shown in the session's language."""
 
 from __future__ import annotations
 
-import re
-
 from django.utils.translation import get_language
 
-from ..registry.codes import label
-from ..registry.fields import Field
-
-_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+from ..domain.codes import label
+from ..domain.fields import Field
+from ..domain.text import render
 
 
 def lang() -> str:
@@ -21,19 +18,10 @@ def is_zh() -> bool:
     return lang().startswith("zh")
 
 
-def pick(message: str, language: str | None = None) -> str:
-    """The half of a "中文 / English" message for the language; the whole text when it has no
-    such halves. The split is the first " / " after which no Chinese character follows."""
-    language = language or lang()
-    start = 0
-    while True:
-        at = message.find(" / ", start)
-        if at < 0:
-            return message
-        zh, en = message[:at], message[at + 3:]
-        if _CJK.search(zh) and not _CJK.search(en):
-            return zh.strip() if language.startswith("zh") else en.strip()
-        start = at + 3
+def shown(message: str, language: str | None = None) -> str:
+    """A service's message in the session's language: one half of a ``Text``; a message in one
+    language (a value, a file name) as it is."""
+    return render(message, language or lang())
 
 
 def code_label(list_name: str, code: str | None, language: str | None = None) -> str:

@@ -20,9 +20,9 @@ from liangfang.assessments.selectors import (
     run_for,
 )
 from liangfang.assessments.services import assessment_run, verification_record
+from liangfang.domain.problems import NotFound, ValidationFailed
 from liangfang.registry.models import Household
 from liangfang.registry.services.bulk import HouseholdInput, write_many
-from liangfang.registry.services.errors import NotFound, ValidationFailed
 from liangfang.registry.services.regions import village_facilities_write_many
 from tests.factories import COUNTY, OTHER_VILLAGE, VILLAGE, household_data, income_data, make_regions, member_data
 

@@ -65,6 +65,14 @@ def test_a_bad_year_writes_nothing() -> None:
     assert AssessmentRun.objects.count() == 0
 
 
+def test_a_bad_year_on_duckdb_is_refused_by_the_same_guard(tmp_path: Path) -> None:
+    assert runner.invoke(app, ["export-parquet", "--out", str(tmp_path / "pq")], env=ENV).exit_code == 0
+    result = runner.invoke(app, ["assess", "--year", "2031", "--engine", "duckdb", "--data", str(tmp_path / "pq")],
+                           env=ENV)
+    assert result.exit_code == 1 and "2014–2020" in result.output and "poverty_line" not in result.output
+    assert not (tmp_path / "pq" / "results").exists()
+
+
 def test_verification_then_county_uses_it() -> None:
     result = runner.invoke(app, ["verification", "--county", COUNTY, "--year", "2020", "--wrong-exit-rate", "0.4",
                                  "--approval", "96.5"], env=ENV)

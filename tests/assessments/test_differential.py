@@ -15,12 +15,11 @@ from django.db import connection
 
 from liangfang.assessments.selectors import stored_outcome
 from liangfang.assessments.services import assessment_run, database_dialect, verification_record
-from liangfang.engine.compiled import compile_pack
+from liangfang.engine.assess import assess, compile_for_year
 from liangfang.engine.duck import assess_parquet
 from liangfang.engine.export import export_layout
-from liangfang.engine.plan import Planner
 from liangfang.engine.results import Outcome, collect
-from liangfang.engine.session import dbapi_session, run_steps
+from liangfang.engine.session import dbapi_session
 from liangfang.policy import load_pack
 from liangfang.registry.models import Household, IncomeRecord, Member, Region, VillageFacilities
 from tests.engine.golden_registry import build, load_cases
@@ -52,9 +51,9 @@ def _into_django(rows: dict[str, list[dict[str, Any]]]) -> None:
 def _direct(connection_: Any, dialect: str, rows: dict[str, list[dict[str, Any]]], pack: str, year: int,
             cases: list[Any]) -> Outcome:
     load(connection_, dialect, rows)
-    compiled = compile_pack(load_pack(pack), year)
+    compiled = compile_for_year(pack, year)
     session = dbapi_session(connection_, dialect)  # type: ignore[arg-type]
-    run_steps(session, Planner(compiled, dialect, verification_of(cases)).steps())  # type: ignore[arg-type]
+    assess(session, compiled, verification=verification_of(cases))
     return _without_missing(collect(session, compiled))
 
 
@@ -98,7 +97,7 @@ def test_all_engines_agree_on_the_golden_registry(pack: str, tmp_path: Path) -> 
 
     export_layout(connection, database_dialect(), tmp_path / "registry")
     duck = assess_parquet(tmp_path / "registry", load_pack(pack), year, verification=verification_of(cases))
-    assert _without_missing(collect(duck.session, compile_pack(load_pack(pack), year))) == reference
+    assert _without_missing(collect(duck.session, compile_for_year(pack, year))) == reference
     assert (duck.out_dir / "households.parquet").exists()
 
     if database_dialect() != "postgres":

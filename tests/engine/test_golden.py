@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from liangfang.engine.compiled import compile_pack
+from liangfang.engine.assess import assess, compile_for_year
 from liangfang.engine.explain import Explainer
-from liangfang.engine.plan import Planner, Verification
 from liangfang.engine.results import Outcome, collect
-from liangfang.engine.session import dbapi_session, run_steps
+from liangfang.engine.session import dbapi_session
+from liangfang.engine.statements import Verification
 from liangfang.policy import load_pack
 from tests.engine.golden_registry import Case, Registry, build, load_cases
 from tests.engine.layout_db import load
@@ -44,9 +44,9 @@ def assess_cases(pack_name: str) -> tuple[list[Case], Outcome, Registry]:
     registry = build(year, cases)
     connection = sqlite3.connect(":memory:")
     load(connection, "sqlite", registry.rows)
-    compiled = compile_pack(load_pack(pack_name), year)
+    compiled = compile_for_year(pack_name, year)
     session = dbapi_session(connection, "sqlite")
-    run_steps(session, Planner(compiled, "sqlite", verification_of(cases)).steps())
+    assess(session, compiled, verification=verification_of(cases))
     return cases, collect(session, compiled), registry
 
 

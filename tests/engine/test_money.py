@@ -13,11 +13,9 @@ from typing import Any
 import duckdb
 import pytest
 
-from liangfang.engine.compiled import compile_pack
-from liangfang.engine.plan import Planner
+from liangfang.engine.assess import assess, compile_for_year
 from liangfang.engine.results import collect
-from liangfang.engine.session import Session, dbapi_session, duckdb_session, parquet_views, run_steps
-from liangfang.policy import load_pack
+from liangfang.engine.session import Session, dbapi_session, duckdb_session, parquet_views
 from tests.engine.golden_registry import Builder
 from tests.engine.layout_db import load, write_parquet
 
@@ -68,8 +66,8 @@ def registry() -> tuple[dict[str, list[dict[str, Any]]], dict[int, tuple[Decimal
 
 
 def _check(session: Session, expected: dict[int, tuple[Decimal, str]]) -> None:
-    compiled = compile_pack(load_pack("cn-national"), 2020)
-    run_steps(session, Planner(compiled, session.dialect).steps())
+    compiled = compile_for_year("cn-national", 2020)
+    assess(session, compiled)
     outcome = collect(session, compiled)
     got = {hid: (r.values["per_capita_net_income"], r.statuses["income"]) for hid, r in outcome.households.items()}
     assert got == expected

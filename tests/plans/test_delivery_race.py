@@ -10,11 +10,11 @@ from decimal import Decimal
 import pytest
 from django.db import connection, connections
 
+from liangfang.domain.problems import ValidationFailed
 from liangfang.plans.models import Delivery, Plan
 from liangfang.plans.services.delivery import delivery_record
 from liangfang.plans.services.plans import plan_accept, plan_area
 from liangfang.registry.models import Region
-from liangfang.registry.services.errors import ValidationFailed
 from liangfang.registry.services.households import household_create, income_set
 from tests.factories import COUNTY, VILLAGE, household_data, make_regions, member_data
 

@@ -8,13 +8,13 @@ from decimal import Decimal
 import pytest
 
 from liangfang.assessments.services import assessment_run
+from liangfang.domain.problems import ValidationFailed
 from liangfang.plans.models import Plan, Project, ProjectSpending, Visit
 from liangfang.plans.selectors import diagnosis, overdue, plan_of_record, rollup, run_tables
 from liangfang.plans.services.delivery import delivery_record, visit_record
 from liangfang.plans.services.plans import plan_accept, plan_area
 from liangfang.plans.services.projects import project_create, project_spend
 from liangfang.registry.models import ChangeRecord, Household, Region
-from liangfang.registry.services.errors import ValidationFailed
 from liangfang.registry.services.households import household_create, income_set
 from tests.factories import COUNTY, OTHER_VILLAGE, VILLAGE, household_data, make_regions, member_data
 

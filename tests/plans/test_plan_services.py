@@ -11,6 +11,7 @@ import pytest
 
 from liangfang.assessments.models import HouseholdResult
 from liangfang.assessments.services import assessment_run
+from liangfang.domain.problems import ValidationFailed
 from liangfang.plans.models import Delivery, Plan, PlanMeasure, PlanRun
 from liangfang.plans.services.bulk_delivery import plans_deliver_many
 from liangfang.plans.services.delivery import delivery_record, plan_deliver
@@ -26,9 +27,9 @@ from liangfang.plans.services.plans import (
     plans_accept,
 )
 from liangfang.registry.models import ChangeRecord, Household, IncomeRecord, Region
-from liangfang.registry.services.errors import ValidationFailed
 from liangfang.registry.services.households import household_create, income_set
 from tests.factories import COUNTY, VILLAGE, household_data, make_regions, member_data
+from tests.plans.survey import survey_delivered_income
 
 pytestmark = pytest.mark.django_db
 YEAR = 2015  # poverty line 2,855
@@ -138,14 +139,18 @@ def test_delivery_updates_the_registry_and_the_reassessment_lifts_them(district:
     plan_area(region=_county(), year=YEAR, budget=None, by="x")
     plans_accept(plans=list(Plan.objects.filter(year=YEAR)), by="township")
     if bulk:
-        count = plans_deliver_many(plans=list(Plan.objects.filter(year=YEAR)), date=dt.date(YEAR, 10, 15),
-                                   proof_note="验收单 2015-001", by="cadre")
+        count = len(plans_deliver_many(plans=list(Plan.objects.filter(year=YEAR)), date=dt.date(YEAR, 10, 15),
+                                       proof_note="验收单 2015-001", by="cadre"))
         assert count == PlanMeasure.objects.count()
     for plan in Plan.objects.filter(year=YEAR):
         plan_deliver(plan=plan, date=dt.date(YEAR, 10, 15), proof_note="验收单 2015-001", by="cadre")
     house = Household.objects.get(pk=district["house"].pk)
     assert (house.housing_safety_via, house.housing_renovated_year) == ("renovated", YEAR)
-    assert IncomeRecord.objects.get(household=district["alone"], year=YEAR).transfer_minimum_living == 2400
+    # A delivery records what was delivered; the 低保 paid is income only once the survey records it.
+    assert IncomeRecord.objects.get(household=district["alone"], year=YEAR).transfer_minimum_living == 0
+    unsurveyed = assessment_run(year=YEAR, by="test")
+    assert HouseholdResult.objects.get(run=unsurveyed, household_id=district["alone"].pk).verdict == "fail"
+    assert survey_delivered_income(year=YEAR) >= 1
     after = assessment_run(year=YEAR, by="test")
     assert set(HouseholdResult.objects.filter(run=after).values_list("verdict", flat=True)) == {"pass"}
     assert Delivery.objects.count() == PlanMeasure.objects.filter(status__in=["accepted", "changed"]).count()
@@ -191,3 +196,95 @@ def test_a_decision_given_the_state_it_saw_is_refused_when_stale(district: dict[
     with pytest.raises(DecisionConflict, match="乙"):  # the plan was accepted meanwhile
         measure_decide(measure=measure, decision="rejected", note="n", by="丙",
                        expected_state=measure_state(measure, "proposed"))
+
+
+def _accepted(district: dict[str, Household]) -> None:
+    plan_area(region=_county(), year=YEAR, budget=None, by="x")
+    plans_accept(plans=list(Plan.objects.filter(year=YEAR)), by="township")
+
+
+@pytest.mark.parametrize("path", ["one_by_one", "plan", "batch"])
+def test_every_delivery_path_refuses_a_date_long_before_the_plans_year(district: dict[str, Household],
+                                                                       path: str) -> None:
+    _accepted(district)
+    plan = Plan.objects.get(household=district["uninsured"])
+    early = dt.date(YEAR - 2, 12, 31)
+    with pytest.raises(ValidationFailed) as caught:
+        if path == "one_by_one":
+            delivery_record(measure=plan.measures.get(measure="insurance_premium"), date=early, proof_note="凭证",
+                            by="cadre")
+        elif path == "plan":
+            plan_deliver(plan=plan, date=early, proof_note="凭证", by="cadre")
+        else:
+            plans_deliver_many(plans=list(Plan.objects.filter(year=YEAR)), date=early, proof_note="凭证", by="cadre")
+    assert {p.field for p in caught.value.problems} == {"date"}
+    assert Delivery.objects.count() == 0 and not ChangeRecord.objects.filter(action="deliver_measure").exists()
+
+
+@pytest.mark.parametrize("bulk", [False, True], ids=["one_by_one", "batch"])
+def test_a_delivered_income_measure_keeps_its_gain_as_a_projection(district: dict[str, Household],
+                                                                   bulk: bool) -> None:
+    _accepted(district)
+    plan = Plan.objects.get(household=district["alone"])
+    measure = plan.measures.get(measure="minimum_living")
+    before = IncomeRecord.objects.get(household=district["alone"], year=YEAR)
+    if bulk:
+        plans_deliver_many(plans=[plan], date=dt.date(YEAR, 10, 15), proof_note="低保审批表", by="cadre")
+    else:
+        delivery_record(measure=measure, date=dt.date(YEAR, 10, 15), proof_note="低保审批表", by="cadre")
+    after = IncomeRecord.objects.get(household=district["alone"], year=YEAR)
+    assert [getattr(after, f.attname) for f in IncomeRecord._meta.concrete_fields] == [
+        getattr(before, f.attname) for f in IncomeRecord._meta.concrete_fields]
+    delivery = Delivery.objects.get(measure=measure)
+    assert (delivery.income_year, delivery.income_gain) == (YEAR, measure.expected_gain) and measure.expected_gain > 0
+    assert "income" not in delivery.applied
+    assert not ChangeRecord.objects.filter(action="set_income", at__gte=delivery.recorded_at).exists()
+
+
+def test_an_income_is_recorded_with_its_source_and_who_recorded_it(district: dict[str, Household]) -> None:
+    h = district["alone"]
+    income_set(household=h, year=YEAR, data={"transfer_pension": Decimal(1000), "transfer_minimum_living":
+                                             Decimal(2400)}, expected_version=h.version, by="村会计",
+               source="年度收入核查 / yearly income survey")
+    record = ChangeRecord.objects.filter(action="set_income").latest("id")
+    assert (record.actor, record.note) == ("村会计", "年度收入核查 / yearly income survey")
+    assert Decimal(record.changes["transfer_minimum_living"][1]) == 2400
+
+
+@pytest.mark.parametrize("bulk", [False, True], ids=["one_by_one", "batch"])
+def test_a_delivery_to_a_member_moves_the_households_version_on(district: dict[str, Household], bulk: bool) -> None:
+    _accepted(district)
+    plan = Plan.objects.get(household=district["uninsured"])
+    version = Household.objects.get(pk=district["uninsured"].pk).version
+    if bulk:
+        plans_deliver_many(plans=[plan], date=dt.date(YEAR, 3, 1), proof_note="参保凭证", by="cadre")
+    else:
+        delivery_record(measure=plan.measures.get(measure="insurance_premium"), date=dt.date(YEAR, 3, 1),
+                        proof_note="参保凭证", by="cadre")
+    assert district["uninsured"].members.get().medical_insurance is True
+    assert Household.objects.get(pk=district["uninsured"].pk).version > version
+    delivery = Delivery.objects.get(measure__measure="insurance_premium")
+    assert ChangeRecord.objects.get(action="deliver_measure", entity_id=delivery.pk).household_number == \
+        district["uninsured"].number
+
+
+@pytest.mark.parametrize("bulk", [False, True], ids=["one", "batch"])
+def test_accepting_a_plan_is_the_same_write_alone_or_in_a_batch(district: dict[str, Household], bulk: bool) -> None:
+    plan_area(region=_county(), year=YEAR, budget=None, by="x")
+    first = Plan.objects.get(household=district["house"])
+    plan_accept(plan=first, by="township")
+    revised = plan_revise(plan=Plan.objects.get(pk=first.pk), by="cadre")
+    if bulk:
+        assert plans_accept(plans=[revised], by="township") == 1
+    else:
+        plan_accept(plan=revised, by="township")
+    record = ChangeRecord.objects.filter(action="accept_plan", entity_id=revised.pk).get()
+    assert record.changes == {"year": YEAR, "version": 2, "replaces": [1]}
+    assert dict(Plan.objects.filter(household=district["house"]).values_list("version", "status")) == {
+        1: "superseded", 2: "accepted"}
+    with pytest.raises(ValidationFailed) as caught:
+        if bulk:
+            plans_accept(plans=[revised], by="township")
+        else:
+            plan_accept(plan=revised, by="township")
+    assert [p.field for p in caught.value.problems] == ["status"]

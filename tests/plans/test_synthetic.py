@@ -19,6 +19,7 @@ from liangfang.plans.services.bulk_delivery import plans_deliver_many
 from liangfang.plans.services.plans import plan_area, plans_accept
 from liangfang.registry.models import Region
 from liangfang.synth.taobei import build_district
+from tests.plans.survey import survey_delivered_income
 
 YEAR = 2014  # registration year (建档立卡)
 
@@ -44,6 +45,7 @@ def _plan_deliver_and_reassess(scale: float, budget_per_household: Decimal) -> N
     plans_accept(plans=list(Plan.objects.filter(run=run)), by="乡镇审核")
     plans_deliver_many(plans=list(Plan.objects.filter(run=run)), date=dt.date(YEAR, 10, 31), proof_note="2014年度验收",
                        by="帮扶责任人")
+    survey_delivered_income(year=YEAR)
     after = assessment_run(year=YEAR, by="test")
     verdicts = dict(HouseholdResult.objects.filter(run=after).values_list("household_id", "verdict"))
     assert {verdicts[h] for h in lifted} == {"pass"}

@@ -3,8 +3,8 @@ from decimal import Decimal
 
 import pytest
 
-from liangfang.registry.codes import code_lists, lookup
-from liangfang.registry.fields import (
+from liangfang.domain.codes import code_lists, lookup
+from liangfang.domain.fields import (
     HOUSEHOLD_FIELDS,
     INCOME_FIELDS,
     MEMBER_FIELDS,

@@ -130,3 +130,19 @@ def test_responsible_cadre_changes(world, login) -> None:
     assert r.status_code == 302
     assert CadrePairing.objects.get(household=world.mine, end_date=None).cadre == new
     assert CadrePairing.objects.get(household=world.mine, cadre=world.cadre).end_date == dt.date(2021, 1, 1)
+
+
+@pytest.mark.parametrize(("language", "shown", "hidden"), [
+    ("zh-hans", "有务工时间时应填写务工状况", "months worked needs a work status"),
+    ("en", "months worked needs a work status", "有务工时间时应填写务工状况"),
+])
+def test_a_services_problem_is_shown_in_the_sessions_language_only(world, login, language: str, shown: str,
+                                                                    hidden: str) -> None:
+    c = login("cadre")
+    c.cookies["django_language"] = language
+    spouse = Member.objects.get(household=world.mine, relation="spouse")
+    url = f"/households/{world.mine.number}/members/{spouse.pk}/edit/"
+    r = c.post(url, {**_form(c, url), "months_worked": "6", "work_status": ""})
+    assert r.status_code == 400
+    body = r.content.decode()
+    assert shown in body and hidden not in body

@@ -69,7 +69,7 @@ def test_dates_are_shown_in_the_local_time_zone_as_django_templates_show_them() 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_labels_of_a_language_environment_are_those_of_the_active_language(language: str) -> None:
-    from liangfang.registry.codes import code_list
+    from liangfang.domain.codes import code_list
     from liangfang.web import filters
 
     source = '{{ s|code("household_status") }}|{{ y|yesno_label }}|{{ n|yesno_label }}|{{ u|yesno_label }}'

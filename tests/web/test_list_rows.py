@@ -225,7 +225,7 @@ def test_a_code_missing_from_its_list_shows_as_itself_as_on_the_household_page()
 def test_every_value_of_a_row_is_escaped_as_html_escape_escapes_it() -> None:
     from html import escape
 
-    from liangfang.registry.codes import code_labels
+    from liangfang.domain.codes import code_labels
     from liangfang.registry.models import Region
     from liangfang.web.permissions import Viewer
     from liangfang.web.selectors.households import Row

@@ -32,8 +32,8 @@ def test_changing_ones_own_password(world, login) -> None:  # type: ignore[no-un
     assert ok.status_code == 302
     assert _logs_in("cadre", NEW) and not _logs_in("cadre", PASSWORD)
     assert c.get("/households/").status_code == 200  # still logged in on this device
-    record = ChangeRecord.objects.filter(entity="account", actor="cadre").latest("id")
-    assert record.changes["password"] == "changed" and NEW not in str(record.changes)
+    record = ChangeRecord.objects.filter(action="set_password", actor="cadre").latest("id")
+    assert record.changes["user"] == "cadre" and NEW not in str(record.changes) and not record.note
 
 
 def test_an_administrator_resets_a_login_of_their_region(world, login) -> None:  # type: ignore[no-untyped-def]
@@ -43,8 +43,8 @@ def test_an_administrator_resets_a_login_of_their_region(world, login) -> None: 
     r = admin.post("/accounts/cadre/password/", {"new_password": NEW, "again": NEW})
     assert r.status_code == 302
     assert _logs_in("cadre", NEW)
-    record = ChangeRecord.objects.filter(entity="account", actor="admin").latest("id")
-    assert record.changes["password"] == "reset" and NEW not in str(record.changes)
+    record = ChangeRecord.objects.filter(action="set_password", actor="admin").latest("id")
+    assert record.changes["user"] == "cadre" and "reset" in record.note and NEW not in str(record.changes)
 
 
 def test_only_county_administrators_reset_and_only_inside_their_region(world, login) -> None:  # type: ignore[no-untyped-def]

@@ -1,139 +1,194 @@
 """Recording measures delivered (落实) and visits (走访).
 
-A delivery writes what the catalogue says the measure changes into the registry *through the
-registry's own services* (version-checked, validated, logged): a house renovated in the plan's
-year, a member insured or back in school, the yearly income gain added to the income record.
-Re-assessing the year then shows whether the household now meets the standard.
+One service records deliveries: one measure (``delivery_record``) and one plan (``plan_deliver``)
+are batches of one, and a township's year-end 验收 (``plans_deliver_many``) is the same batch with
+many plans. What makes a delivery valid and what it writes is ``plans.delivery_rules``; the facts
+it establishes (a house renovated in the plan's year, a member insured or back in school) are
+written through the registry's validated batch service (``bulk.write_many``: version bumped, change
+log written). The income a measure is expected to bring is kept on the delivery as a projection and
+never written into the year's income: income changes only through an income record.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 
+from ...domain.fields import HOUSEHOLD_FIELDS, MEMBER_FIELDS, clean_value
+from ...domain.problems import Problem, ValidationFailed
+from ...domain.text import Text
 from ...policy import load_pack
-from ...registry.fields import INCOME_FIELDS
-from ...registry.models import Cadre, Household, IncomeRecord, Member
-from ...registry.services.changelog import record_change
-from ...registry.services.errors import Problem, ValidationFailed
-from ...registry.services.households import household_update, income_set, member_update
+from ...registry.models import Cadre, ChangeRecord, Household, Member
+from ...registry.services.bulk import HouseholdInput, write_many
+from ...registry.services.changelog import jsonable, record_change
 from ..catalogue import catalogue_for
-from ..models import Delivery, PlanMeasure, Visit
-from ..schema import YEAR_TOKEN, Measure
+from ..delivery_rules import DELIVERABLE, DeliveryState, delivery_problems, effect_values
+from ..models import Delivery, Plan, PlanMeasure, Visit
+from ..schema import Catalogue, Measure
 
-INCOME_ITEMS = tuple(f.name for f in INCOME_FIELDS if f.name != "year")
-DELIVERABLE = ("accepted", "changed")
+_HOUSEHOLD = {f.name: f for f in HOUSEHOLD_FIELDS if f.name != "village_code"}
+_MEMBER = {f.name: f for f in MEMBER_FIELDS}
 
-
-def _version(household: Household) -> int:
-    return int(Household.objects.values_list("version", flat=True).get(pk=household.pk))
-
-
-def _values(effect: Mapping[str, Any], year: int) -> dict[str, Any]:
-    return {k: (year if v == YEAR_TOKEN else v) for k, v in effect.items()}
+__all__ = ["DELIVERABLE", "DeliveryInput", "deliveries_record", "delivery_record", "plan_deliver",
+           "plans_deliver_many", "visit_record"]
 
 
-def _income(household: Household, year: int, base_year: int, item: str, gain: Decimal, by: str) -> dict[str, Any]:
-    """Add ``gain`` to ``item`` of the household's income for ``year`` (from the plan year's record
-    when that year has none yet)."""
-    record = (IncomeRecord.objects.filter(household=household, year=year).first()
-              or IncomeRecord.objects.filter(household=household, year=base_year).first())
-    if record is None:
-        raise ValidationFailed([Problem("income_year", year, f"农户 {household.number} 无 {year} 年和 {base_year} 年"
-                                        f"收入记录，无法计入增收 / no income record to add the gain to")])
-    amounts = {name: getattr(record, name) for name in INCOME_ITEMS}
-    before = amounts[item]
-    amounts[item] = before + gain
-    income_set(household=household, year=year, data=amounts, expected_version=_version(household), by=by)
-    return {"year": year, "item": item, "from": str(before), "to": str(amounts[item])}
+@dataclass(frozen=True)
+class DeliveryInput:
+    """One measure delivered: when, with what proof; amount and fund default to the plan's."""
+
+    measure: PlanMeasure
+    date: dt.date
+    proof_note: str
+    amount: Decimal | None = None
+    fund_source: str | None = None
 
 
-def _apply(spec: Measure, measure: PlanMeasure, income_year: int, gain: Decimal, by: str) -> dict[str, Any]:
-    household = Household.objects.get(pk=measure.plan.household_id)
-    year = measure.plan.year
-    applied: dict[str, Any] = {}
-    if spec.effect.household:
-        values = _values(spec.effect.household, year)
-        household.version = _version(household)
-        household_update(household=household, data=values, expected_version=household.version, by=by)
-        applied["household"] = {k: str(v) for k, v in values.items()}
-    if spec.effect.member and measure.member_id is not None:
-        member = Member.objects.select_related("household").get(pk=measure.member_id)
-        values = _values(spec.effect.member, year)
-        member_update(member=member, data=values, expected_version=_version(household), by=by)
-        applied["member"] = {k: str(v) for k, v in values.items()}
-    if spec.effect.income is not None and gain > 0:
-        applied["income"] = _income(household, income_year, year, spec.effect.income, gain, by)
-    return applied
+def _cleaned(effect: Mapping[str, Any], fields: Mapping[str, Any], year: int) -> dict[str, Any]:
+    return {k: clean_value(fields[k], v) if k in fields else v for k, v in effect_values(effect, year).items()}
+
+
+class _Household:
+    """One household's registry values, changed in memory by its measures' effects."""
+
+    def __init__(self, household: Household, members: list[Member]) -> None:
+        self.record = household
+        self.values = {name: getattr(household, name) for name in _HOUSEHOLD}
+        self.members = {m.pk: {name: getattr(m, name) for name in _MEMBER} for m in members}
+        self.changed = False
+
+    def apply(self, spec: Measure, measure: PlanMeasure, year: int) -> dict[str, Any]:
+        applied: dict[str, Any] = {}
+        if spec.effect.household:
+            values = _cleaned(spec.effect.household, _HOUSEHOLD, year)
+            self.values.update(values)
+            applied["household"] = {k: str(v) for k, v in values.items()}
+        if spec.effect.member and measure.member_id in self.members:
+            values = _cleaned(spec.effect.member, _MEMBER, year)
+            self.members[measure.member_id].update(values)
+            applied["member"] = {k: str(v) for k, v in values.items()}
+        self.changed = self.changed or bool(applied)
+        return applied
+
+    def batch_item(self) -> HouseholdInput:
+        return HouseholdInput(village_code=self.record.village.code, household=dict(self.values),
+                              members=list(self.members.values()))
+
+
+def _specs(measures: Sequence[PlanMeasure], packs: dict[str, Catalogue]) -> dict[int, Measure | None]:
+    out: dict[int, Measure | None] = {}
+    for m in measures:
+        if m.plan.pack not in packs:
+            packs[m.plan.pack] = catalogue_for(load_pack(m.plan.pack)).catalogue
+        out[m.pk] = packs[m.plan.pack].measures.get(m.measure)
+    return out
 
 
 @transaction.atomic
-def delivery_record(*, measure: PlanMeasure, date: dt.date, proof_note: str, by: str, amount: Decimal | None = None,
-                    fund_source: str | None = None, income_gain: Decimal | None = None,
-                    income_year: int | None = None) -> Delivery:
-    """Record that ``measure`` was delivered and write its effect into the registry.
-
-    ``amount`` (yuan spent) and ``fund_source`` default to the plan's; ``income_gain`` (yuan a year,
-    default the expected gain) is added to the income of ``income_year`` (default the plan's year).
-    """
-    # The measure's row is locked first: two people recording the same delivery at once are served
+def deliveries_record(items: Sequence[DeliveryInput], *, by: str,
+                      progress: Callable[[int], None] | None = None) -> list[Delivery]:
+    """Record every delivery of ``items`` and write their effects, all or nothing; raise
+    ValidationFailed (each problem's ``item`` is its index) when any cannot be recorded."""
+    if not items:
+        return []
+    ids = [item.measure.pk for item in items]
+    # The measures' rows are locked first: two people recording the same delivery at once are served
     # one after the other, and the second is told it is already delivered (no database error).
-    list(PlanMeasure.objects.select_for_update().filter(pk=measure.pk).values_list("pk", flat=True))
-    measure.refresh_from_db(fields=["status"])
-    plan = measure.plan
-    plan.refresh_from_db(fields=["status"])
-    spec = catalogue_for(load_pack(plan.pack)).catalogue.measures.get(measure.measure)
-    amount = measure.cost if amount is None else amount
-    fund_source = fund_source or measure.fund_source
-    gain = measure.expected_gain if income_gain is None else income_gain
-    problems = []
-    if plan.status != "accepted":
-        problems.append(Problem("plan", plan.status, "只能落实已确认的计划（现行计划）/ only the accepted plan of "
-                                                     "record is delivered"))
-    if measure.status not in DELIVERABLE:
-        problems.append(Problem("status", measure.status, "该措施未被采纳，不能登记落实 / the measure was not "
-                                                          "accepted"))
-    if Delivery.objects.filter(measure=measure).exists():
-        problems.append(Problem("measure", measure.measure, "该措施已登记落实 / the measure is already delivered"))
-    if spec is None:
-        problems.append(Problem("measure", measure.measure, "措施目录中已无此措施 / the measure is no longer in the "
-                                                            "catalogue"))
-    if not proof_note.strip():
-        problems.append(Problem("proof_note", proof_note, "请填写佐证（发票、合同、验收单等）/ give the proof "
-                                                          "(invoice, contract, acceptance note)"))
-    if amount < 0:
-        problems.append(Problem("amount", amount, "金额不能为负 / the amount cannot be negative"))
-    if gain < 0:
-        problems.append(Problem("income_gain", gain, "增收不能为负 / the income gain cannot be negative"))
-    if date > dt.date.today():
-        problems.append(Problem("date", date, "落实日期不能晚于今天 / the date cannot be in the future"))
-    elif date.year < plan.year - 1:
-        problems.append(Problem("date", date, f"落实日期早于计划年度 {plan.year} / the date is before the plan's "
-                                              f"year {plan.year}"))
+    measures = {m.pk: m for m in PlanMeasure.objects.select_for_update().filter(pk__in=ids)}
+    plans = {p.pk: p for p in Plan.objects.filter(pk__in={m.plan_id for m in measures.values()})
+             .select_related("household")}
+    for m in measures.values():
+        m.plan = plans[m.plan_id]
+    delivered = set(Delivery.objects.filter(measure_id__in=ids).values_list("measure_id", flat=True))
+    specs = _specs(list(measures.values()), {})
+    today = dt.date.today()
+    problems: list[Problem] = []
+    seen: set[int] = set()
+    for i, item in enumerate(items):
+        m = measures[item.measure.pk]
+        state = DeliveryState(plan_status=m.plan.status, plan_year=m.plan.year, measure_code=m.measure,
+                              measure_status=m.status, already_delivered=m.pk in delivered or m.pk in seen,
+                              in_catalogue=specs[m.pk] is not None)
+        seen.add(m.pk)
+        amount = m.cost if item.amount is None else item.amount
+        problems += delivery_problems(state, date=item.date, proof_note=item.proof_note, amount=amount, today=today,
+                                      item=None if len(items) == 1 else i)
     if problems:
         raise ValidationFailed(problems)
-    assert spec is not None
-    applied = _apply(spec, measure, income_year or plan.year, gain, by)
-    delivery = Delivery.objects.create(
-        measure=measure, household_id=plan.household_id, member_id=measure.member_id, date=date, amount=amount,
-        fund_source=fund_source, proof_note=proof_note.strip()[:200], income_year=income_year or plan.year,
-        income_gain=gain if spec.effect.income else Decimal(0), applied=applied, recorded_by=by[:80])
-    record_change(by=by, action="deliver_measure", entity="delivery", entity_id=delivery.pk,
-                  household_number=plan.household.number,
-                  changes={"measure": measure.measure, "date": date, "amount": amount, "fund_source": fund_source,
-                           "applied": applied})
-    return delivery
+    household_ids = {m.plan.household_id for m in measures.values()}
+    households = {h.pk: h for h in Household.objects.filter(pk__in=household_ids).select_related("village")}
+    members: dict[int, list[Member]] = defaultdict(list)
+    for member in Member.objects.filter(household_id__in=household_ids, is_active=True).order_by("id"):
+        members[member.household_id].append(member)
+    states = {pk: _Household(h, members[pk]) for pk, h in households.items()}
+    deliveries = []
+    for item in items:
+        m = measures[item.measure.pk]
+        spec = specs[m.pk]
+        assert spec is not None
+        applied = states[m.plan.household_id].apply(spec, m, m.plan.year)
+        deliveries.append(Delivery(
+            measure=m, household_id=m.plan.household_id, member_id=m.member_id, date=item.date,
+            amount=m.cost if item.amount is None else item.amount,
+            fund_source=item.fund_source or m.fund_source, proof_note=item.proof_note.strip()[:200],
+            # the measure's expected yearly gain, kept as the plan's projection (never written as income)
+            income_year=m.plan.year, income_gain=m.expected_gain if spec.effect.income else Decimal(0),
+            applied=applied, recorded_by=by[:80]))
+    changed = [s.batch_item() for s in states.values() if s.changed]
+    if changed:
+        write_many(changed, by=by, note="措施落实 / measures delivered")
+    created = Delivery.objects.bulk_create(deliveries, batch_size=2000)
+    if any(d.pk is None for d in created):  # a database that does not return keys from a bulk insert
+        keys = dict(Delivery.objects.filter(measure_id__in=ids).values_list("measure_id", "id"))
+        for d in created:
+            d.pk = keys[d.measure_id]
+    ChangeRecord.objects.bulk_create([
+        ChangeRecord(actor=by[:80], action="deliver_measure", entity="delivery", entity_id=d.pk,
+                     household_number=households[d.household_id].number,
+                     changes={k: jsonable(v) for k, v in {
+                         "measure": d.measure.measure, "date": d.date, "amount": d.amount,
+                         "fund_source": d.fund_source, "applied": d.applied}.items()})
+        for d in created], batch_size=2000)
+    if progress:
+        progress(len(states))
+    return created
+
+
+def delivery_record(*, measure: PlanMeasure, date: dt.date, proof_note: str, by: str, amount: Decimal | None = None,
+                    fund_source: str | None = None) -> Delivery:
+    """Record that ``measure`` was delivered and write its effect into the registry (a batch of one).
+
+    ``amount`` (yuan spent) and ``fund_source`` default to the plan's."""
+    return deliveries_record([DeliveryInput(measure, date, proof_note, amount, fund_source)], by=by)[0]
+
+
+def _pending(plans: Sequence[Plan]) -> list[PlanMeasure]:
+    return list(PlanMeasure.objects.filter(plan_id__in=[p.pk for p in plans], status__in=DELIVERABLE,
+                                           deliveries__isnull=True).order_by("plan__household_id", "id"))
+
+
+def plan_deliver(*, plan: Plan, date: dt.date, proof_note: str, by: str) -> list[Delivery]:
+    """Deliver every accepted measure of ``plan`` not delivered yet, each at its planned cost."""
+    return plans_deliver_many(plans=[plan], date=date, proof_note=proof_note, by=by)
 
 
 @transaction.atomic
-def plan_deliver(*, plan: Any, date: dt.date, proof_note: str, by: str) -> list[Delivery]:
-    """Deliver every accepted measure of ``plan`` not delivered yet, each at its planned cost."""
-    pending = plan.measures.filter(status__in=DELIVERABLE, deliveries__isnull=True).order_by("id")
-    return [delivery_record(measure=m, date=date, proof_note=proof_note, by=by) for m in pending]
+def plans_deliver_many(*, plans: Sequence[Plan], date: dt.date, proof_note: str, by: str,
+                       progress: Callable[[int], None] | None = None) -> list[Delivery]:
+    """Deliver every accepted, undelivered measure of ``plans`` at its planned cost. Refuses (writing
+    nothing) if a plan is not the accepted plan of record or any delivery is invalid."""
+    problems = [Problem("plan", status, Text(f"计划 {pk} 未确认", f"plan {pk} is not the accepted plan of record"))
+                for pk, status in Plan.objects.filter(pk__in=[p.pk for p in plans]).values_list("id", "status")
+                if status != "accepted"]
+    if problems:
+        raise ValidationFailed(problems)
+    return deliveries_record([DeliveryInput(m, date, proof_note) for m in _pending(plans)], by=by, progress=progress)
 
 
 @transaction.atomic
@@ -143,11 +198,11 @@ def visit_record(*, household: Household, date: dt.date, findings: str, by: str,
     problems = []
     who = (visitor or (cadre.name if cadre else "")).strip()
     if not who:
-        problems.append(Problem("visitor", visitor, "请填写走访人 / name who visited"))
+        problems.append(Problem("visitor", visitor, Text("请填写走访人", "name who visited")))
     if not findings.strip():
-        problems.append(Problem("findings", findings, "请填写走访情况 / write what was found"))
+        problems.append(Problem("findings", findings, Text("请填写走访情况", "write what was found")))
     if date > dt.date.today():
-        problems.append(Problem("date", date, "走访日期不能晚于今天 / the visit date cannot be in the future"))
+        problems.append(Problem("date", date, Text("走访日期不能晚于今天", "the visit date cannot be in the future")))
     if problems:
         raise ValidationFailed(problems)
     visit = Visit.objects.create(household=household, cadre=cadre, visitor=who[:40], date=date,

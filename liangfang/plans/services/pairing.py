@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from ...domain.problems import Problem, ValidationFailed
+from ...domain.text import Text
 from ...policy import load_pack
 from ...registry.models import Cadre, CadrePairing, DepartmentPairing, Household, Region, VillageFacilities
 from ...registry.selectors import households_in, significant_prefix
-from ...registry.services.cadres import cadre_pairings_write_many
-from ...registry.services.errors import Problem, ValidationFailed
-from ...registry.services.pairings import cadre_pairing_set
+from ...registry.services.pairings import PairingInput, cadre_pairings_set
 from ..catalogue import catalogue_for
 from ..pairing import assign
 
@@ -88,7 +88,8 @@ def pairing_run(*, region: Region, start_date: dt.date, by: str, maximum: int | 
     (default: the catalogue's). With ``dry_run`` nothing is written, the report says what would be."""
     maximum = maximum if maximum is not None else default_maximum()
     if maximum < 1:
-        raise ValidationFailed([Problem("maximum", maximum, "每名干部至少帮扶 1 户 / the maximum must be at least 1")])
+        raise ValidationFailed([Problem("maximum", maximum, Text("每名干部至少帮扶 1 户",
+                                                                 "the maximum must be at least 1"))])
     registered = households_in(region).filter(is_registered=True)
     open_pairs = CadrePairing.objects.filter(end_date__isnull=True)
     paired_ids = set(open_pairs.filter(household__in=registered).values_list("household_id", flat=True))
@@ -122,12 +123,5 @@ def pairing_run(*, region: Region, start_date: dt.date, by: str, maximum: int | 
 
 def _write(assigned: dict[int, int], cadres: dict[int, Cadre], numbers: dict[int, str], start: dt.date,
            by: str) -> None:
-    rows = [{"cadre": cadres[c].resident_id, "household_number": numbers[h], "start_date": start, "end_date": None}
-            for h, c in sorted(assigned.items()) if cadres[c].resident_id]
-    if rows:
-        cadre_pairings_write_many(rows, by=by)
-    for h, c in sorted(assigned.items()):
-        if not cadres[c].resident_id:  # a cadre known only by name: the single-household service
-            household = Household.objects.get(pk=h)
-            cadre_pairing_set(household=household, cadre=cadres[c], start_date=start,
-                              expected_version=household.version, by=by)
+    households = Household.objects.in_bulk(list(assigned))
+    cadre_pairings_set([PairingInput(households[h], cadres[c], start) for h, c in sorted(assigned.items())], by=by)

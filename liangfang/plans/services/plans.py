@@ -7,7 +7,7 @@ Every write is logged in the registry's change log.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -17,13 +17,14 @@ from django.db.models import Max
 from django.utils import timezone
 
 from ...assessments.services import database_dialect
-from ...engine.compiled import CompileError, compile_pack
+from ...domain.problems import Problem, RegistryError, ValidationFailed
+from ...domain.text import Text
+from ...engine.assess import compile_for_year
 from ...engine.session import dbapi_session
-from ...policy import PackError, load_pack
+from ...policy import load_pack
 from ...registry.models import ChangeRecord, Household, Member, Region
 from ...registry.selectors import significant_prefix
 from ...registry.services.changelog import jsonable, record_change
-from ...registry.services.errors import Problem, RegistryError, ValidationFailed
 from ..catalogue import CatalogueError, CompiledCatalogue, catalogue_for, compile_catalogue
 from ..models import MEASURE_STATUS, Plan, PlanMeasure, PlanRun
 from ..needs import assess, read_needs, release
@@ -57,18 +58,9 @@ def _log(by: str, action: str, entity: str, entity_id: int | None, household_num
 
 def compiled_for(pack: str, year: int) -> tuple[Any, CompiledCatalogue]:
     """The pack and its catalogue compiled for ``year``; ValidationFailed says what is wrong."""
+    compiled = compile_for_year(pack, year)
     try:
-        policy = load_pack(pack)
-    except PackError as err:
-        raise ValidationFailed([Problem("pack", pack, str(err))]) from None
-    first, last = policy.years
-    if not first <= year <= last:
-        raise ValidationFailed([Problem("year", year, f"政策包 {policy.pack} 适用于 {first}–{last} 年 / pack "
-                                                      f"{policy.pack} covers {first}–{last}")])
-    try:
-        return compile_pack(policy, year), compile_catalogue(policy, year)
-    except CompileError as err:
-        raise ValidationFailed([Problem("pack", pack, str(err))]) from None
+        return compiled, compile_catalogue(compiled.pack, year)
     except CatalogueError as err:
         raise ValidationFailed([Problem("catalogue", pack, str(p)) for p in err.problems]) from None
 
@@ -84,17 +76,20 @@ def _check(region: Region, budget: Decimal | None, capacities: Mapping[str, int]
            ) -> None:
     problems = []
     if region.level not in AREA_LEVELS:
-        problems.append(Problem("region", region.code, "计划范围须为行政村、乡镇或县 / plan a village, township or "
-                                                       "county"))
+        problems.append(Problem("region", region.code, Text("计划范围须为行政村、乡镇或县",
+                                                            "plan a village, township or "
+                                                            "county")))
     if budget is not None and budget < 0:
-        problems.append(Problem("budget", budget, "预算不能为负 / the budget cannot be negative"))
+        problems.append(Problem("budget", budget, Text("预算不能为负", "the budget cannot be negative")))
     known = catalogue.catalogue.capacities
     for name, limit in capacities.items():
         if name not in known:
-            problems.append(Problem("capacity", name, f"未知的容量 {name}（可用：{', '.join(known)}）/ unknown "
-                                                      f"capacity {name}"))
+            problems.append(Problem("capacity", name, Text(f"未知的容量 {name}（可用：{', '.join(known)}）",
+                                                           "unknown "
+                                                           f"capacity {name}")))
         elif limit < 0:
-            problems.append(Problem("capacity", f"{name}={limit}", "容量不能为负 / a capacity cannot be negative"))
+            problems.append(Problem("capacity", f"{name}={limit}", Text("容量不能为负",
+                                                                        "a capacity cannot be negative")))
     if problems:
         raise ValidationFailed(problems)
 
@@ -226,11 +221,12 @@ def _when(at: dt.datetime | None) -> str:
 def _plan_moved(plan: Plan) -> DecisionConflict:
     if plan.status == "accepted":
         when = _when(plan.accepted_at)
-        return DecisionConflict(f"该计划已于 {when} 由 {plan.accepted_by} 确认为现行计划，本次未写入 / "
-                                f"the plan was accepted as the plan of record by {plan.accepted_by} at "
-                                f"{_when(plan.accepted_at)}; nothing was written")
-    return DecisionConflict("该计划已被新版本取代，本次未写入，请在新版本上确认 / a newer version has replaced this "
-                            "plan; nothing was written, decide on the new version")
+        return DecisionConflict(Text(f"该计划已于 {when} 由 {plan.accepted_by} 确认为现行计划，本次未写入",
+                                     f"the plan was accepted as the plan of record by {plan.accepted_by} at "
+                                     f"{_when(plan.accepted_at)}; nothing was written"))
+    return DecisionConflict(Text("该计划已被新版本取代，本次未写入，请在新版本上确认",
+                                 "a newer version has replaced this "
+                                 "plan; nothing was written, decide on the new version"))
 
 
 def _check_measure(measure: PlanMeasure, expected: str) -> None:
@@ -240,16 +236,18 @@ def _check_measure(measure: PlanMeasure, expected: str) -> None:
     if current.plan.status != "proposed":
         raise _plan_moved(current.plan)
     zh = dict(MEASURE_STATUS)[current.status]
-    raise DecisionConflict(f"该措施已于 {_when(current.decided_at)} 由 {current.decided_by} 改为「{zh}」，本次未写入 / "
-                           f"the measure was set to \"{MEASURE_STATUS_EN[current.status]}\" by {current.decided_by} "
-                           f"at {_when(current.decided_at)}; nothing was written")
+    raise DecisionConflict(Text(
+        f"该措施已于 {_when(current.decided_at)} 由 {current.decided_by} 改为「{zh}」，本次未写入",
+        f"the measure was set to \"{MEASURE_STATUS_EN[current.status]}\" by {current.decided_by} "
+        f"at {_when(current.decided_at)}; nothing was written"))
 
 
 def _proposed(plan: Plan) -> None:
     plan.status = Plan.objects.values_list("status", flat=True).get(pk=plan.pk)  # not a stale copy
     if plan.status != "proposed":
-        raise ValidationFailed([Problem("status", plan.status, "只能调整待确认的计划；已确认的计划请先生成新版本 / "
-                                        "only a proposed plan can be changed; revise an accepted plan first")])
+        raise ValidationFailed([Problem("status", plan.status, Text(
+            "只能调整待确认的计划；已确认的计划请先生成新版本",
+            "only a proposed plan can be changed; revise an accepted plan first"))])
 
 
 @transaction.atomic
@@ -262,9 +260,10 @@ def measure_decide(*, measure: PlanMeasure, decision: str, by: str, note: str = 
         _check_measure(measure, expected_state)
     _proposed(measure.plan)
     if decision not in ("accepted", "rejected"):
-        raise ValidationFailed([Problem("decision", decision, "应为 accepted 或 rejected / accepted or rejected")])
+        raise ValidationFailed([Problem("decision", decision, Text("应为 accepted 或 rejected",
+                                                                   "accepted or rejected"))])
     if decision == "rejected" and not note.strip():
-        raise ValidationFailed([Problem("note", note, "不采纳须说明原因 / say why the measure is rejected")])
+        raise ValidationFailed([Problem("note", note, Text("不采纳须说明原因", "say why the measure is rejected"))])
     before = measure.status
     measure.status, measure.note = decision, note.strip()[:200]
     measure.decided_at, measure.decided_by = timezone.now(), by[:80]
@@ -286,16 +285,17 @@ def measure_change(*, measure: PlanMeasure, by: str, note: str, cost: Decimal | 
     _proposed(measure.plan)
     problems = []
     if not note.strip():
-        problems.append(Problem("note", note, "调整须说明原因 / say why the measure is changed"))
+        problems.append(Problem("note", note, Text("调整须说明原因", "say why the measure is changed")))
     if cost is not None and cost < 0:
-        problems.append(Problem("cost", cost, "费用不能为负 / the cost cannot be negative"))
+        problems.append(Problem("cost", cost, Text("费用不能为负", "the cost cannot be negative")))
     sources = catalogue_for(load_pack(measure.plan.pack)).catalogue.fund_sources
     if fund_source is not None and fund_source not in sources:
-        problems.append(Problem("fund_source", fund_source, f"未知的资金来源（可用：{', '.join(sources)}）/ "
-                                                            "unknown fund source"))
+        problems.append(Problem("fund_source", fund_source, Text(f"未知的资金来源（可用：{', '.join(sources)}）",
+                                                                 "unknown fund source")))
     if due_date is not None and due_date.year < measure.plan.year:
-        problems.append(Problem("due_date", due_date, f"完成期限不能早于计划年度 {measure.plan.year} / the due date "
-                                                      "cannot be before the plan's year"))
+        problems.append(Problem("due_date", due_date, Text(f"完成期限不能早于计划年度 {measure.plan.year}",
+                                                           "the due date "
+                                                           "cannot be before the plan's year")))
     if problems:
         raise ValidationFailed(problems)
     changes: dict[str, Any] = {}
@@ -325,47 +325,58 @@ def plan_accept(*, plan: Plan, by: str, expected_state: str | None = None) -> Pl
                 raise _plan_moved(plan)
             last = plan.measures.exclude(decided_at=None).order_by("-decided_at").first()
             who, when = (last.decided_by, _when(last.decided_at)) if last else ("—", "—")
-            raise DecisionConflict(f"打开页面后措施又有调整（最近一次：{who}，{when}），本次未确认，请核对后再确认 / "
-                                   f"measures were decided after you opened the page (last by {who} at {when}); "
-                                   "the plan was not accepted, check and accept again")
-    _proposed(plan)
-    now = timezone.now()
-    plan.measures.filter(status="proposed").update(status="accepted", decided_at=now, decided_by=by[:80])
-    previous = Plan.objects.filter(household=plan.household, year=plan.year, status="accepted")
-    replaced = list(previous.values_list("version", flat=True))
-    previous.update(status="superseded")
-    plan.status, plan.accepted_at, plan.accepted_by = "accepted", now, by[:80]
-    plan.save(update_fields=["status", "accepted_at", "accepted_by"])
-    record_change(by=by, action="accept_plan", entity="plan", entity_id=plan.pk,
-                  household_number=plan.household.number,
-                  changes={"year": plan.year, "version": plan.version, "replaces": replaced})
+            raise DecisionConflict(Text(
+                                        f"打开页面后措施又有调整（最近一次：{who}，{when}），本次未确认，请核对后再确认",
+                                        f"measures were decided after you opened the page (last by {who} at {when}); "
+                                        "the plan was not accepted, check and accept again"))
+    plans_accept(plans=[plan], by=by)
+    plan.refresh_from_db()
     return plan
+
+
+def accept_problems(statuses: Mapping[int, str], keys: Sequence[tuple[int, int]]) -> list[Problem]:
+    """Why plans (id → status; their (household, year)) cannot be accepted together (none: they can).
+
+    >>> [p.field for p in accept_problems({1: "proposed", 2: "accepted"}, [(7, 2020), (7, 2020)])]
+    ['status', 'plans']
+    """
+    problems = [Problem("status", status, Text(f"计划 {pk} 不是待确认状态；已确认的计划请先生成新版本",
+                                               f"plan {pk} is "
+                                               "not proposed; revise an accepted plan first"))
+                for pk, status in statuses.items() if status != "proposed"]
+    if len(set(keys)) != len(keys):
+        problems.append(Problem("plans", len(keys), Text("同一户同一年度只能确认一个计划",
+                                                         "one plan per household and year")))
+    return problems
 
 
 @transaction.atomic
 def plans_accept(*, plans: list[Plan], by: str) -> int:
-    """Accept many proposed plans at once (a township's after review), in a few statements;
-    returns how many. Plans no longer proposed are refused, and nothing is written."""
+    """Accept proposed plans (one, or a township's after review) in a few statements: each becomes its
+    household's plan of record for the year, its undecided measures accepted, the plan it replaces
+    superseded. Returns how many; plans no longer proposed are refused, and nothing is written."""
     ids = [p.pk for p in plans]
     current = dict(Plan.objects.select_for_update().filter(pk__in=ids).values_list("id", "status"))
-    stale = [Problem("status", status, f"计划 {pk} 不是待确认状态 / plan {pk} is not proposed")
-             for pk, status in current.items() if status != "proposed"]
-    if stale:
-        raise ValidationFailed(stale)
     rows = list(Plan.objects.filter(pk__in=ids).values_list("id", "household_id", "year", "version",
                                                             "household__number"))
-    if len({(h, y) for _, h, y, _, _ in rows}) != len(rows):
-        raise ValidationFailed([Problem("plans", len(rows), "同一户同一年度只能确认一个计划 / one plan per household "
-                                                            "and year")])
+    problems = accept_problems(current, [(h, y) for _, h, y, _, _ in rows])
+    if problems:
+        raise ValidationFailed(problems)
     now = timezone.now()
     PlanMeasure.objects.filter(plan_id__in=ids, status="proposed").update(status="accepted", decided_at=now,
                                                                           decided_by=by[:80])
+    replaced: dict[tuple[int, int], list[int]] = {}
     for year in {y for _, _, y, _, _ in rows}:
         households = [h for _, h, y, _, _ in rows if y == year]
-        Plan.objects.filter(household_id__in=households, year=year, status="accepted").update(status="superseded")
+        previous = Plan.objects.filter(household_id__in=households, year=year, status="accepted")
+        for household, version in previous.values_list("household_id", "version"):
+            replaced.setdefault((household, year), []).append(version)
+        previous.update(status="superseded")
     Plan.objects.filter(pk__in=ids).update(status="accepted", accepted_at=now, accepted_by=by[:80])
-    ChangeRecord.objects.bulk_create([_log(by, "accept_plan", "plan", pk, number, {"year": year, "version": version})
-                                      for pk, _, year, version, number in rows], batch_size=2000)
+    ChangeRecord.objects.bulk_create([
+        _log(by, "accept_plan", "plan", pk, number,
+             {"year": year, "version": version, "replaces": replaced.get((household, year), [])})
+        for pk, household, year, version, number in rows], batch_size=2000)
     return len(rows)
 
 
@@ -379,16 +390,18 @@ def plan_revise(*, plan: Plan, by: str, expected_state: str | None = None) -> Pl
         if current.status != "accepted":
             raise _plan_moved(current)
         if plan_state(current, current.measures.values_list("decided_at", flat=True)) != expected_state:
-            raise DecisionConflict("该计划已有变动，本次未写入 / the plan changed meanwhile; nothing was written")
+            raise DecisionConflict(Text("该计划已有变动，本次未写入",
+                                        "the plan changed meanwhile; nothing was written"))
         newer = Plan.objects.filter(household_id=plan.household_id, year=plan.year, version__gt=plan.version,
                                     status="proposed").first()
         if newer is not None:
-            raise DecisionConflict(f"已有待确认的新版本（第 {newer.version} 版，{newer.created_by}），本次未写入 / "
-                                   f"a newer version ({newer.version}, by {newer.created_by}) awaits acceptance; "
-                                   "nothing was written")
+            raise DecisionConflict(Text(f"已有待确认的新版本（第 {newer.version} 版，{newer.created_by}），本次未写入",
+                                        f"a newer version ({newer.version}, by {newer.created_by}) awaits acceptance; "
+                                        "nothing was written"))
     if plan.status != "accepted":
-        raise ValidationFailed([Problem("status", plan.status, "只能对已确认的计划生成新版本 / only the plan of record "
-                                                               "is revised")])
+        raise ValidationFailed([Problem("status", plan.status, Text("只能对已确认的计划生成新版本",
+                                                                    "only the plan of record "
+                                                                    "is revised"))])
     version = (Plan.objects.filter(household=plan.household, year=plan.year).aggregate(v=Max("version"))["v"] or 0) + 1
     copy = Plan.objects.create(household=plan.household, year=plan.year, version=version, run=plan.run,
                                pack=plan.pack, lifts=plan.lifts, feasible=plan.feasible, gaps=plan.gaps,

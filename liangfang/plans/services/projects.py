@@ -10,11 +10,12 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Sum
 
+from ...domain.problems import Problem, ValidationFailed
+from ...domain.text import Text
 from ...policy import load_pack
 from ...registry.models import Household, Region
 from ...registry.selectors import significant_prefix
 from ...registry.services.changelog import record_change
-from ...registry.services.errors import Problem, ValidationFailed
 from ..catalogue import catalogue_for
 from ..models import PROJECT_KINDS, PROJECT_STATUS, Project, ProjectFund, ProjectSpending
 
@@ -38,35 +39,41 @@ def project_create(*, name: str, kind: str, year: int, region: Region, budget: D
     villages, beneficiaries = list(villages), list(beneficiaries)
     problems = []
     if not name.strip() or len(name.strip()) > 120:
-        problems.append(Problem("name", name, "项目名称不能为空，最多 120 字 / a name of 1–120 characters"))
+        problems.append(Problem("name", name, Text("项目名称不能为空，最多 120 字", "a name of 1–120 characters")))
     if kind not in dict(PROJECT_KINDS):
-        problems.append(Problem("kind", kind, "类型应为 industry（产业）或 infrastructure（基础设施）/ kind must be "
-                                              "industry or infrastructure"))
+        problems.append(Problem("kind", kind, Text("类型应为 industry（产业）或 infrastructure（基础设施）",
+                                                   "kind must be "
+                                                   "industry or infrastructure")))
     if budget < 0:
-        problems.append(Problem("budget", budget, "预算不能为负 / the budget cannot be negative"))
+        problems.append(Problem("budget", budget, Text("预算不能为负", "the budget cannot be negative")))
     known = fund_sources(pack)
     for source, amount in funds.items():
         if source not in known:
-            problems.append(Problem("funds", source, f"未知的资金来源（可用：{', '.join(known)}）/ "
-                                    "unknown fund source"))
+            problems.append(Problem("funds", source, Text(f"未知的资金来源（可用：{', '.join(known)}）",
+                                                          "unknown fund source")))
         if amount < 0:
-            problems.append(Problem("funds", f"{source}={amount}", "资金不能为负 / an amount cannot be negative"))
+            problems.append(Problem("funds", f"{source}={amount}", Text("资金不能为负",
+                                                                        "an amount cannot be negative")))
     if funds and sum(funds.values(), Decimal(0)) != budget:
-        problems.append(Problem("funds", sum(funds.values(), Decimal(0)), f"各资金来源合计应等于预算 {budget} 元 / the "
-                                                                          "fund sources must add up to the budget"))
+        problems.append(Problem("funds", sum(funds.values(), Decimal(0)), Text(f"各资金来源合计应等于预算 {budget} 元",
+                                                                               "the fund sources "
+                                                                               "must add up to the budget")))
     if region.level not in ("county", "township", "village"):
-        problems.append(Problem("region", region.code, "实施单位应为县、乡镇或行政村 / a county, township or village"))
+        problems.append(Problem("region", region.code, Text("实施单位应为县、乡镇或行政村",
+                                                            "a county, township or village")))
     for v in villages:
         if v.level != "village" or not _inside(region, v.code):
-            problems.append(Problem("villages", v.code, f"{v.name} 不是 {region.name} 的行政村 / not a village of "
-                                                        f"{region.name}"))
+            problems.append(Problem("villages", v.code, Text(f"{v.name} 不是 {region.name} 的行政村",
+                                                             "not a village of "
+                                                             f"{region.name}")))
     village_ids = {v.pk for v in villages}
     for h in beneficiaries:
         if (village_ids and h.village_id not in village_ids) or not _inside(region, h.village.code):
-            problems.append(Problem("beneficiaries", h.number, "受益户不在项目受益村内 / the household is not in the "
-                                                               "project's villages"))
+            problems.append(Problem("beneficiaries", h.number, Text("受益户不在项目受益村内",
+                                                                    "the household is not in the "
+                                                                    "project's villages")))
     if start_date and end_date and end_date < start_date:
-        problems.append(Problem("end_date", end_date, "完工日期早于开工日期 / ends before it starts"))
+        problems.append(Problem("end_date", end_date, Text("完工日期早于开工日期", "ends before it starts")))
     if problems:
         raise ValidationFailed(problems)
     project = Project.objects.create(name=name.strip(), kind=kind, year=year, region=region, budget=budget,
@@ -85,8 +92,8 @@ def project_create(*, name: str, kind: str, year: int, region: Region, budget: D
 @transaction.atomic
 def project_status_set(*, project: Project, status: str, by: str, end_date: dt.date | None = None) -> Project:
     if status not in dict(PROJECT_STATUS):
-        raise ValidationFailed([Problem("status", status, f"状态应为 {', '.join(dict(PROJECT_STATUS))} 之一 / "
-                                                          "unknown status")])
+        raise ValidationFailed([Problem("status", status, Text(f"状态应为 {', '.join(dict(PROJECT_STATUS))} 之一",
+                                                               "unknown status"))])
     before = project.status
     project.status = status
     if end_date is not None:
@@ -105,20 +112,22 @@ def project_spend(*, project: Project, date: dt.date, amount: Decimal, fund_sour
     allotted = dict(project.funds.values_list("fund_source", "amount"))
     problems = []
     if amount <= 0:
-        problems.append(Problem("amount", amount, "金额应大于 0 / the amount must be positive"))
+        problems.append(Problem("amount", amount, Text("金额应大于 0", "the amount must be positive")))
     if fund_source not in allotted:
         problems.append(Problem("fund_source", fund_source,
-                                f"该项目未安排此资金来源（已安排：{', '.join(allotted) or '无'}）/ the project has "
-                                "no funds from this source"))
+                                Text(f"该项目未安排此资金来源（已安排：{', '.join(allotted) or '无'}）",
+                                     "the project has "
+                                     "no funds from this source")))
     if not note.strip():
-        problems.append(Problem("note", note, "请填写支出说明 / say what the money was spent on"))
+        problems.append(Problem("note", note, Text("请填写支出说明", "say what the money was spent on")))
     if date > dt.date.today():
-        problems.append(Problem("date", date, "支出日期不能晚于今天 / the date cannot be in the future"))
+        problems.append(Problem("date", date, Text("支出日期不能晚于今天", "the date cannot be in the future")))
     if not problems:
         spent = project.spendings.filter(fund_source=fund_source).aggregate(s=Sum("amount"))["s"] or Decimal(0)
         if spent + amount > allotted[fund_source]:
-            problems.append(Problem("amount", amount, f"超出该资金来源安排：已支出 {spent} 元，安排 "
-                                    f"{allotted[fund_source]} 元 / more than this fund source allotted"))
+            problems.append(Problem("amount", amount, Text(f"超出该资金来源安排：已支出 {spent} 元，安排 "
+                                                           f"{allotted[fund_source]} 元",
+                                                           "more than this fund source allotted")))
     if problems:
         raise ValidationFailed(problems)
     spending = ProjectSpending.objects.create(project=project, date=date, amount=amount, fund_source=fund_source,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ..fields import Field, FieldValueError, clean_value
+from ...domain.fields import Field, FieldValueError, clean_value
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _STR_OR_NONE = frozenset({str, type(None)})

@@ -14,12 +14,12 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from ...domain.codes import code_list
+from ...domain.fields import Field
+from ...domain.problems import NotFound
 from ...ids import mask_resident_id
 from ...workbook_writer import SheetWriter, WorkbookWriter
-from ..codes import code_list
-from ..fields import Field
 from ..models import Household, IncomeRecord, Member, Region, VillageFacilities
-from ..services.errors import NotFound
 from .template import CODE_TABLE_HEADER, code_table_rows, readme_rows
 from .workbook import (
     CODES_SHEET,

@@ -14,10 +14,11 @@ from typing import Protocol
 
 from django.db import connection, transaction
 
+from ...domain.problems import Problem, ValidationFailed
+from ...domain.text import Text
 from ..models import Region
 from ..services.bulk import BulkReport, validate_many, write_many
 from ..services.checks import check_household, check_members
-from ..services.errors import Problem, ValidationFailed
 from ..services.regions import regions_write_many, village_facilities_write_many
 from .errorbook import error_workbook_path, write_error_workbook
 from .grouping import HouseholdRows, ParsedFile, parse_file
@@ -252,7 +253,9 @@ def _map(parsed: ParsedFile, groups: list[HouseholdRows], problems: list[Problem
         value = members.raw(row, group, p.field) if from_cell else p.value
         message = p.message
         if p.member is None and len(g.rows) > 1 and group == "household":
-            message += f"（该户在第 {g.rows[0]}–{g.rows[-1]} 行 / the household spans rows {g.rows[0]}–{g.rows[-1]}）"
+            zh, en = (message.zh, message.en) if isinstance(message, Text) else (message, message)
+            message = Text(f"{zh}（该户在第 {g.rows[0]}–{g.rows[-1]} 行）",
+                           f"{en} (the household spans rows {g.rows[0]}–{g.rows[-1]})")
         out.append(Issue(MEMBERS_SHEET, row, letter, header, value, message))
         parsed.bad_rows.add((MEMBERS_SHEET, row))
     return out

@@ -4,6 +4,7 @@ Each refusal is an ordinary import issue naming the sheet, row, column and value
 
 from __future__ import annotations
 
+from ...domain.text import Text
 from ..models import Household
 from .grouping import ParsedFile
 from .issues import Issue
@@ -27,10 +28,10 @@ def outside_region(parsed: ParsedFile, prefix: str, region_name: str) -> list[Is
             continue
         letter, header = members.place("household", "village_code") if members else ("", "")
         issues.append(Issue(
-            MEMBERS_SHEET, g.first_row, letter, header, bad,
-            f"户 {g.number} 的行政村 {bad} 不在您的区划 {region_name} 内：只能导入本区划的农户 / household "
-            f"{g.number} is in village {bad}, outside your region {region_name}: import only your region's "
-            "households"))
+            MEMBERS_SHEET, g.first_row, letter, header, bad, Text(
+                f"户 {g.number} 的行政村 {bad} 不在您的区划 {region_name} 内：只能导入本区划的农户",
+                f"household {g.number} is in village {bad}, outside your region {region_name}: import only "
+                "your region's households")))
         parsed.bad_rows.add((MEMBERS_SHEET, g.first_row))
     regions = parsed.sheets.get(REGIONS_SHEET)
     for row, region in zip(parsed.region_rows, parsed.regions, strict=False):
@@ -38,7 +39,7 @@ def outside_region(parsed: ParsedFile, prefix: str, region_name: str) -> list[Is
         if code and not code.startswith(prefix):
             letter, header = regions.place("region", "code") if regions else ("", "")
             issues.append(Issue(REGIONS_SHEET, row, letter, header, code,
-                                f"区划 {code} 不在您的区划 {region_name} 内 / region {code} is outside your region "
-                                f"{region_name}"))
+                                Text(f"区划 {code} 不在您的区划 {region_name} 内",
+                                     f"region {code} is outside your region {region_name}")))
             parsed.bad_rows.add((REGIONS_SHEET, row))
     return issues

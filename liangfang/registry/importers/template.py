@@ -13,7 +13,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from ..codes import code_list
+from ...domain.codes import code_list
 from .workbook import (
     CODES_SHEET,
     DATA_SHEETS,

@@ -1,7 +1,7 @@
 """The workbook layout shared by the template, the importer and the exporter: which sheets exist,
 which columns each holds, and how a header written by a person is matched to a column.
 
-Household, member and income columns come from the field table (``registry/fields.py``); this
+Household, member and income columns come from the field table (``domain/fields.py``); this
 module only adds the region and village-facility sheets, which that table does not cover, and
 three income columns the system fills in (household size, net income, per-capita net income).
 """
@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..fields import HOUSEHOLD_FIELDS, INCOME_FIELDS, MEMBER_FIELDS, Field
+from ...domain.fields import HOUSEHOLD_FIELDS, INCOME_FIELDS, MEMBER_FIELDS, Field
 from ..models import VillageFacilities
 
 MEMBERS_SHEET = "成员"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from ..codes import choices
+from ...domain.codes import choices
 from .households import Household
 from .regions import Region
 

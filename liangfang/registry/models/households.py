@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from ..codes import choices, code_list
+from ...domain.codes import choices, code_list
 from .regions import Region
 
 

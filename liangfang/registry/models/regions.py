@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from ..codes import choices, code_list
+from ...domain.codes import choices, code_list
 
 
 class Region(models.Model):

@@ -15,25 +15,17 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from ...domain.inputs import HouseholdInput
+from ...domain.problems import Problem, ValidationFailed
+from ...domain.text import Text
 from ..models import ChangeRecord, Household, IncomeRecord, Member, Region
 from .changelog import diff, jsonable
 from .checks import check_household, check_members
-from .errors import Problem, ValidationFailed
 from .households import storable
 from .inserts import RowWriter, large_cache
 from .pairings import pairings_follow_households
 
 Progress = Callable[[int], None]
-
-
-@dataclass
-class HouseholdInput:
-    """One household with its members and incomes, values already cleaned by the field table."""
-
-    village_code: str
-    household: dict[str, Any]
-    members: list[dict[str, Any]]
-    incomes: list[dict[str, Any]] = field(default_factory=list)  # each with "year"
 
 
 @dataclass
@@ -62,7 +54,7 @@ def validate_many(items: Sequence[HouseholdInput]) -> list[Problem]:
         problems += check_members(item.members, item=i)
         if len(item.incomes) > 1:  # one year or none cannot repeat: no Counter for most households
             years = Counter(inc.get("year") for inc in item.incomes)
-            problems += [Problem("year", y, f"{y} 年收入重复 / income for {y} given twice", i)
+            problems += [Problem("year", y, Text(f"{y} 年收入重复", f"income for {y} given twice"), i)
                          for y, n in years.items() if n > 1]
     seen_numbers: dict[str, int] = {}
     owner: dict[str, str] = {}
@@ -70,8 +62,8 @@ def validate_many(items: Sequence[HouseholdInput]) -> list[Problem]:
         number = item.household["number"]
         first_item = seen_numbers.setdefault(number, i)
         if first_item != i:
-            problems.append(Problem("number", number, f"户编号 {number} 在本批中出现两次 / "
-                                    f"household number {number} appears twice in the batch", i))
+            problems.append(Problem("number", number, Text(f"户编号 {number} 在本批中出现两次",
+                                                           f"household number {number} appears twice in the batch"), i))
         for j, m in enumerate(item.members):
             rid = m.get("resident_id")
             if not rid:
@@ -79,19 +71,20 @@ def validate_many(items: Sequence[HouseholdInput]) -> list[Problem]:
             first = owner.setdefault(rid, number)
             if first != number:
                 problems.append(Problem(
-                    "resident_id", rid, f"身份证号码 {rid} 同时出现在农户 {first} 和 {number} / "
-                    f"the same person appears in households {first} and {number}", i, j))
+                    "resident_id", rid, Text(f"身份证号码 {rid} 同时出现在农户 {first} 和 {number}",
+                                             f"the same person appears in households {first} and {number}"), i, j))
     codes = {item.village_code for item in items}
     villages = dict(Region.objects.filter(code__in=codes).values_list("code", "level"))
     for i, item in enumerate(items):
         level = villages.get(item.village_code)
         if level is None:
             problems.append(Problem("village_code", item.village_code,
-                                    f"行政村代码 {item.village_code} 不存在，请先建立区划 / unknown "
-                                    "village code; create the region first", i))
+                                    Text(f"行政村代码 {item.village_code} 不存在，请先建立区划",
+                                         "unknown "
+                                         "village code; create the region first"), i))
         elif level != "village":
             problems.append(Problem("village_code", item.village_code,
-                                    f"代码 {item.village_code} 不是行政村 / not a village code", i))
+                                    Text(f"代码 {item.village_code} 不是行政村", "not a village code"), i))
     problems += _held_elsewhere(items)
     return problems
 
@@ -112,8 +105,8 @@ def _held_elsewhere(items: Sequence[HouseholdInput]) -> list[Problem]:
             i, j, target = wanted[rid]
             if number != target and number not in moving:
                 problems.append(Problem(
-                    "resident_id", rid, f"身份证号码 {rid} 已是农户 {number} 的在册成员，一人只能在一户 / "
-                    f"this person is already an active member of household {number}", i, j))
+                    "resident_id", rid, Text(f"身份证号码 {rid} 已是农户 {number} 的在册成员，一人只能在一户",
+                                             f"this person is already an active member of household {number}"), i, j))
     return problems
 
 
@@ -172,6 +165,7 @@ def _retire_missing_members(writer: RowWriter, chunk: Sequence[HouseholdInput],
     gone = [(pk, number) for pk, number, _, _ in absent]
     Member.objects.filter(pk__in=[pk for pk, _ in gone]).update(
         is_active=False, left_reason="other", left_on=timezone.localdate())
+    Household.objects.filter(number__in={number for _, number in gone}).update(version=F("version") + 1)
     report.members_left += len(gone)
     now = timezone.now()
     writer.insert(ChangeRecord, [
@@ -251,7 +245,13 @@ def _write_chunk(writer: RowWriter, chunk: Sequence[HouseholdInput], known: dict
     old = [ids[number] for number in existing]
     member_changes = _write_members(writer, chunk, ids, old, report, by, note, now)
     income_changes = _write_incomes(writer, chunk, ids, old, report, by, note, now)
-    unchanged = set(existing) - {by_id[pk] for pk, _, _ in touched} - member_changes - income_changes
+    bumped = {by_id[pk] for pk, _, _ in touched}
+    # A member or an income changed is a change of the household, as ``member_update`` and
+    # ``income_set`` count it: its version moves on, so an edit form opened before is refused.
+    others = [ids[number] for number in (member_changes | income_changes) & set(existing) - bumped]
+    if others:
+        Household.objects.filter(pk__in=others).update(version=F("version") + 1, updated_at=now)
+    unchanged = set(existing) - bumped - member_changes - income_changes
     report.households_unchanged += len(unchanged)
     writer.insert(ChangeRecord, changes)
 

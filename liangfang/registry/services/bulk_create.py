@@ -21,9 +21,10 @@ from itertools import islice
 from django.db import transaction
 from django.utils import timezone
 
+from ...domain.problems import Problem, ValidationFailed
+from ...domain.text import Text
 from ..models import ChangeRecord, Household, IncomeRecord, Member, Region
 from .bulk import BulkReport, HouseholdInput, Progress, validate_many
-from .errors import Problem, ValidationFailed
 from .inserts import RowWriter, large_cache
 
 CHUNK = 5000  # households per insert round (and per progress step)
@@ -38,8 +39,9 @@ def create_many(items: Sequence[HouseholdInput], *, by: str, note: str = "",
     for start in range(0, len(numbers), CHUNK):
         chunk = numbers[start:start + CHUNK]
         known = set(Household.objects.filter(number__in=chunk).values_list("number", flat=True))
-        problems += [Problem("number", n, f"户编号 {n} 已存在；更新已有农户请用导入（write_many）/ household "
-                             f"{n} already exists; update existing households with write_many", start + i)
+        problems += [Problem("number", n, Text(f"户编号 {n} 已存在；更新已有农户请用导入（write_many）",
+                                               f"household {n} already exists; update existing households "
+                                               "with write_many"), start + i)
                      for i, n in enumerate(chunk) if n in known]
     if problems:
         raise ValidationFailed(problems)

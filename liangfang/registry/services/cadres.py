@@ -13,12 +13,16 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
+from ...domain.codes import code_list
+from ...domain.problems import Problem, ValidationFailed
+from ...domain.text import Text
 from ...ids import ResidentIdError, parse_resident_id
-from ..codes import code_list
 from ..models import Cadre, CadrePairing, ChangeRecord, Department, DepartmentPairing, Household, Region
 from .changelog import diff, jsonable
-from .errors import Problem, ValidationFailed
+from .pairings import pairing_problems
 
 Row = Mapping[str, Any]
 _CADRE_FIELDS = ("name", "unit_name", "post", "phone", "unit_level")
@@ -35,32 +39,35 @@ def _text(row: Row, name: str, i: int, problems: list[Problem], *, max_length: i
           required: bool = True) -> str:
     value = str(row.get(name) or "").strip()
     if required and not value:
-        problems.append(Problem(name, row.get(name), f"「{name}」不能为空 / {name} is required", i))
+        problems.append(Problem(name, row.get(name), Text(f"「{name}」不能为空", f"{name} is required"), i))
     elif len(value) > max_length:
-        problems.append(Problem(name, value, f"「{name}」最多 {max_length} 个字符 / {name} is longer "
-                                f"than {max_length} characters", i))
+        problems.append(Problem(name, value, Text(f"「{name}」最多 {max_length} 个字符",
+                                                  f"{name} is longer "
+                                                  f"than {max_length} characters"), i))
     return value
 
 
 def _unit_level(row: Row, i: int, problems: list[Problem]) -> str:
     level = row.get("unit_level")
     if level not in code_list("unit_level").codes:
-        problems.append(Problem("unit_level", level, "单位隶属关系应为 省直/市直/县（区）直/乡镇/村级 之一 / "
-                                "unit level must be provincial, city, county, township or village", i))
+        problems.append(Problem("unit_level", level, Text("单位隶属关系应为 省直/市直/县（区）直/乡镇/村级 之一",
+                                                          "unit level must be provincial, city, county, township "
+                                                          "or village"), i))
     return str(level)
 
 
 def _dates(row: Row, i: int, problems: list[Problem]) -> tuple[dt.date | None, dt.date | None]:
     start, end = row.get("start_date"), row.get("end_date")
     if not isinstance(start, dt.date):
-        problems.append(Problem("start_date", start, "开始日期应为日期 / start date must be a date", i))
+        problems.append(Problem("start_date", start, Text("开始日期应为日期", "start date must be a date"), i))
         start = None
     if end is not None and not isinstance(end, dt.date):
-        problems.append(Problem("end_date", end, "结束日期应为日期或留空 / end date must be a date or blank", i))
+        problems.append(Problem("end_date", end, Text("结束日期应为日期或留空", "end date must be a date or blank"), i))
         end = None
     if start and end and end < start:
-        problems.append(Problem("end_date", end, f"结束日期 {end} 早于开始日期 {start} / the end date is "
-                                "before the start date", i))
+        problems.append(Problem("end_date", end, Text(f"结束日期 {end} 早于开始日期 {start}",
+                                                      "the end date is "
+                                                      "before the start date"), i))
     return start, end
 
 
@@ -73,8 +80,9 @@ def departments_write_many(rows: Sequence[Row], *, by: str) -> tuple[int, int]:
         name = _text(row, "name", i, problems, max_length=80)
         _unit_level(row, i, problems)
         if name and seen.setdefault(name, i) != i:
-            problems.append(Problem("name", name, f"部门 {name} 在本批中出现两次 / department {name} "
-                                    "appears twice in the batch", i))
+            problems.append(Problem("name", name, Text(f"部门 {name} 在本批中出现两次",
+                                                       f"department {name} "
+                                                       "appears twice in the batch"), i))
     if problems:
         raise ValidationFailed(problems)
     existing = Department.objects.in_bulk([str(r["name"]).strip() for r in rows], field_name="name")
@@ -113,15 +121,19 @@ def department_pairings_write_many(rows: Sequence[Row], *, by: str) -> int:
     for i, row in enumerate(rows):
         d, v = departments.get(str(row.get("department") or "")), villages.get(str(row.get("village_code") or ""))
         if d is None:
-            problems.append(Problem("department", row.get("department"), "部门不存在，请先建立部门 / unknown "
-                                    "department; create it first", i))
+            problems.append(Problem("department", row.get("department"), Text("部门不存在，请先建立部门",
+                                                                              "unknown "
+                                                                              "department; create it first"), i))
         if v is None:
-            problems.append(Problem("village_code", row.get("village_code"), "行政村代码不存在 / unknown "
-                                    "village", i))
+            problems.append(Problem("village_code", row.get("village_code"), Text("行政村代码不存在",
+                                                                                  "unknown "
+                                                                                  "village"), i))
         start, end = _dates(row, i, problems)
         if d and v and end is None and open_pairs.setdefault((d, v), i) != i:
-            problems.append(Problem("village_code", row.get("village_code"), "同一部门与同一村只能有一条未结束的"
-                                    "包保 / a department has one open pairing with a village", i))
+            problems.append(Problem("village_code", row.get("village_code"), Text("同一部门与同一村只能有一条未结束的"
+                                                                                  "包保",
+                                                                                  "a department has one open "
+                                                                                  "pairing with a village"), i))
         keys.append((d or 0, v or 0, start or dt.date.min))
     if problems:
         raise ValidationFailed(problems)
@@ -160,16 +172,18 @@ def cadres_write_many(rows: Sequence[Row], *, by: str) -> tuple[int, int]:
         try:
             rid = parse_resident_id(str(row.get("resident_id") or "")).number
         except ResidentIdError as exc:
-            problems.append(Problem("resident_id", row.get("resident_id"), str(exc), i))
+            problems.append(Problem("resident_id", row.get("resident_id"), exc.message, i))
             rid = ""
         if rid and seen.setdefault(rid, i) != i:
-            problems.append(Problem("resident_id", rid, f"身份证号码 {rid} 在本批中出现两次 / the same "
-                                    "cadre appears twice in the batch", i))
+            problems.append(Problem("resident_id", rid, Text(f"身份证号码 {rid} 在本批中出现两次",
+                                                             "the same "
+                                                             "cadre appears twice in the batch"), i))
         dept_name = str(row.get("department") or "").strip()
         dept = departments.get(dept_name)
         if dept_name and dept is None:
-            problems.append(Problem("department", dept_name, "部门不存在，请先建立部门 / unknown department; "
-                                    "create it first", i))
+            problems.append(Problem("department", dept_name, Text("部门不存在，请先建立部门",
+                                                                  "unknown department; "
+                                                                  "create it first"), i))
         values = {
             "name": _text(row, "name", i, problems, max_length=40),
             "unit_name": _text({"unit_name": row.get("unit_name") or dept_name}, "unit_name", i, problems,
@@ -179,8 +193,9 @@ def cadres_write_many(rows: Sequence[Row], *, by: str) -> tuple[int, int]:
             "unit_level": _unit_level(row, i, problems),
         }
         if values["phone"] and not all(c.isdigit() or c in "-+ " for c in values["phone"]):
-            problems.append(Problem("phone", values["phone"], "联系电话只能含数字和 - / phone may hold digits "
-                                    "only", i))
+            problems.append(Problem("phone", values["phone"], Text("联系电话只能含数字和 -",
+                                                                   "phone may hold digits "
+                                                                   "only"), i))
         cleaned.append({"resident_id": rid, "department_id": dept, **values})
     if problems:
         raise ValidationFailed(problems)
@@ -235,19 +250,21 @@ def cadre_pairings_write_many(rows: Sequence[Row], *, by: str, max_open_per_cadr
     for i, row in enumerate(rows):
         cadre = cadres.get(str(row.get("cadre") or ""))
         if cadre is None:
-            problems.append(Problem("cadre", row.get("cadre"), "帮扶责任人不存在，请先建立 / unknown cadre; "
-                                    "create the cadre first", i))
+            problems.append(Problem("cadre", row.get("cadre"), Text("帮扶责任人不存在，请先建立",
+                                                                    "unknown cadre; "
+                                                                    "create the cadre first"), i))
         number = str(row.get("household_number") or "")
         household, registered = households.get(number, (None, False))
         if household is None:
-            problems.append(Problem("household_number", number, f"农户 {number} 不存在 / unknown household", i))
-        elif not registered:
-            problems.append(Problem("household_number", number, f"农户 {number} 不是建档立卡户，无需结对 / "
-                                    "only registered households are paired with a cadre", i))
+            problems.append(Problem("household_number", number, Text(f"农户 {number} 不存在", "unknown household"), i))
+        else:
+            problems += pairing_problems(number=number, registered=registered, start_date=None, current_start=None,
+                                         item=i)
         start, end = _dates(row, i, problems)
         if household and end is None and open_of.setdefault(household, i) != i:
-            problems.append(Problem("household_number", number, f"农户 {number} 在本批中有两条未结束的结对 / "
-                                    "the household has two open pairings in the batch", i))
+            problems.append(Problem("household_number", number, Text(f"农户 {number} 在本批中有两条未结束的结对",
+                                                                     "the household has two open pairings in the "
+                                                                     "batch"), i))
         keys.append((cadre or 0, household or 0, start or dt.date.min))
     if not problems:
         problems += _open_elsewhere(rows, keys, open_of)
@@ -258,13 +275,13 @@ def cadre_pairings_write_many(rows: Sequence[Row], *, by: str, max_open_per_cadr
     existing = {(p.cadre_id, p.household_id, p.start_date): p for p in CadrePairing.objects.filter(
         household_id__in=[k[1] for k in keys])}
     numbers = {pk: number for number, (pk, _) in households.items()}
-    new, changed, records = [], [], []
+    new, changed, records, created = [], [], [], []
     for row, key in zip(rows, keys, strict=True):
         current, end = existing.get(key), row.get("end_date")
         if current is None:
             new.append(CadrePairing(cadre_id=key[0], household_id=key[1], village_id=village_of[key[1]],
                                     start_date=key[2], end_date=end))
-            records.append(_log(by, "pair_cadre", "cadre_pairing", None, numbers[key[1]],
+            created.append(_log(by, "pair_cadre", "cadre_pairing", None, numbers[key[1]],
                                 {"cadre": row["cadre"], "start_date": key[2], "end_date": end}))
         elif current.end_date != end:
             records.append(_log(by, "update_cadre_pairing", "cadre_pairing", current.pk, numbers[key[1]],
@@ -272,7 +289,19 @@ def cadre_pairings_write_many(rows: Sequence[Row], *, by: str, max_open_per_cadr
             current.end_date = end
             changed.append(current)
     CadrePairing.objects.bulk_create(new)
+    if any(p.pk is None for p in new):  # a database that does not return keys from a bulk insert
+        keys_of = {(p.cadre_id, p.household_id, p.start_date): p.pk for p in CadrePairing.objects.filter(
+            household_id__in=[p.household_id for p in new])}
+        for p in new:
+            p.pk = keys_of[(p.cadre_id, p.household_id, p.start_date)]
+    for pairing, record in zip(new, created, strict=True):
+        record.entity_id = pairing.pk
+    records += created
     CadrePairing.objects.bulk_update(changed, ["end_date"])
+    # A pairing written is a change of the household, as ``cadre_pairing_set`` counts it.
+    touched = {p.household_id for p in (*new, *changed)}
+    if touched:
+        Household.objects.filter(pk__in=touched).update(version=F("version") + 1, updated_at=timezone.now())
     ChangeRecord.objects.bulk_create(records)
     return len(new) + len(changed)
 
@@ -287,8 +316,9 @@ def _open_elsewhere(rows: Sequence[Row], keys: Sequence[tuple[int, int, dt.date]
         i = open_of[household]
         if (cadre, household, start) != keys[i]:
             problems.append(Problem("household_number", rows[i].get("household_number"),
-                                    "该户已有未结束的结对，请先填写原结对的结束日期 / the household already has "
-                                    "an open pairing; end it first", i))
+                                    Text("该户已有未结束的结对，请先填写原结对的结束日期",
+                                         "the household already has "
+                                         "an open pairing; end it first"), i))
     return problems
 
 
@@ -303,6 +333,7 @@ def _overloaded(rows: Sequence[Row], keys: Sequence[tuple[int, int, dt.date]], l
     first_row: dict[int, int] = {}
     for i, (cadre, _, _) in enumerate(keys):
         first_row.setdefault(cadre, i)
-    return [Problem("cadre", rows[first_row[c]].get("cadre"), f"帮扶责任人结对 {len(hs)} 户，超过上限 {limit} 户 / "
-                    f"the cadre would have {len(hs)} households, more than {limit}", first_row[c])
+    return [Problem("cadre", rows[first_row[c]].get("cadre"), Text(
+                f"帮扶责任人结对 {len(hs)} 户，超过上限 {limit} 户",
+                f"the cadre would have {len(hs)} households, more than {limit}"), first_row[c])
             for c, hs in counts.items() if len(hs) > limit]

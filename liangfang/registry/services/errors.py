@@ -1,55 +1,6 @@
-"""The registry's expected errors: one exception family, one problem shape for users."""
+"""The expected errors now live in ``liangfang.domain.problems``; re-exported here for callers not
+yet moved."""
 
-from __future__ import annotations
+from ...domain.problems import Conflict, ConflictError, NotFound, Problem, RegistryError, ValidationFailed
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with the input: where (item, field), the value, and what to do."""
-
-    field: str
-    value: object
-    message: str
-    item: int | None = None  # index of the household in a batch (importers map it to rows)
-    member: int | None = None  # index of the member within the item, when it concerns one
-
-
-class RegistryError(Exception):
-    """Base class of the registry's expected errors."""
-
-
-class ValidationFailed(RegistryError):
-    def __init__(self, problems: Sequence[Problem]) -> None:
-        self.problems = list(problems)
-        first = self.problems[0].message if self.problems else ""
-        more = f"（另有 {len(self.problems) - 1} 处 / and {len(self.problems) - 1} more）" if len(
-            self.problems) > 1 else ""
-        super().__init__(f"{first}{more}")
-
-
-@dataclass
-class Conflict:
-    household_number: str
-    expected_version: int
-    current_version: int
-    changes: list[dict[str, object]] = field(default_factory=list)
-
-
-class ConflictError(RegistryError):
-    """Someone else saved the household since it was read; nothing was overwritten."""
-
-    def __init__(self, conflict: Conflict) -> None:
-        self.conflict = conflict
-        super().__init__(
-            f"农户 {conflict.household_number} 已被他人修改（版本 {conflict.expected_version} → "
-            f"{conflict.current_version}），本次保存未写入，请刷新后重做 / household "
-            f"{conflict.household_number} was changed by someone else since you opened it; "
-            "nothing was saved, reload and apply your change again"
-        )
-
-
-class NotFound(RegistryError):
-    pass
+__all__ = ["Conflict", "ConflictError", "NotFound", "Problem", "RegistryError", "ValidationFailed"]

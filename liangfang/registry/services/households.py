@@ -10,11 +10,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from ..fields import HOUSEHOLD_FIELDS, INCOME_FIELDS, MEMBER_FIELDS, FieldValueError, clean_value
+from ...domain.fields import HOUSEHOLD_FIELDS, INCOME_FIELDS, MEMBER_FIELDS, FieldValueError, clean_value
+from ...domain.problems import Conflict, ConflictError, NotFound, Problem, ValidationFailed
+from ...domain.text import Text
 from ..models import ChangeRecord, Household, IncomeRecord, Member, Region
 from .changelog import diff, record_change
 from .checks import check_household, check_members
-from .errors import Conflict, ConflictError, NotFound, Problem, ValidationFailed
 
 _HOUSEHOLD_COLUMNS = tuple(f.name for f in HOUSEHOLD_FIELDS if f.name != "village_code")
 _MEMBER_COLUMNS = tuple(f.name for f in MEMBER_FIELDS)
@@ -47,7 +48,7 @@ def clean_fields(fields: Sequence[Any], raw: Mapping[str, Any], *, item: int | N
     problems: list[Problem] = []
     for key in raw:
         if key not in known:
-            problems.append(Problem(key, raw[key], f"未知字段 {key} / unknown field {key}",
+            problems.append(Problem(key, raw[key], Text(f"未知字段 {key}", f"unknown field {key}"),
                                     item, member))
     for f in fields:
         if partial and f.name not in raw:
@@ -55,7 +56,7 @@ def clean_fields(fields: Sequence[Any], raw: Mapping[str, Any], *, item: int | N
         try:
             cleaned[f.name] = clean_value(f, raw.get(f.name))
         except FieldValueError as exc:
-            problems.append(Problem(f.name, raw.get(f.name), str(exc), item, member))
+            problems.append(Problem(f.name, raw.get(f.name), exc.message, item, member))
     return cleaned, problems
 
 
@@ -83,8 +84,8 @@ def _duplicate_people(members: Sequence[Mapping[str, Any]], household_id: int | 
                                     household_id)
     return [
         Problem("resident_id", m["resident_id"],
-                f"身份证号码 {m['resident_id']} 已登记在农户 {held[m['resident_id']]}，一人只能在一户 / "
-                f"this person is already an active member of household {held[m['resident_id']]}",
+                Text(f"身份证号码 {m['resident_id']} 已登记在农户 {held[m['resident_id']]}，一人只能在一户",
+                     f"this person is already an active member of household {held[m['resident_id']]}"),
                 item, i)
         for i, m in enumerate(members) if m.get("resident_id") in held
     ]
@@ -96,7 +97,7 @@ def household_create(*, village: Region, data: Mapping[str, Any],
     """Register a household with its members (one of them the head)."""
     if village.level != "village":
         raise ValidationFailed([Problem("village_code", village.code,
-                                        "农户必须属于一个行政村 / a household belongs to a village")])
+                                        Text("农户必须属于一个行政村", "a household belongs to a village"))])
     values, problems = clean_fields(HOUSEHOLD_FIELDS, {"village_code": village.code, **data})
     cleaned_members = []
     for i, raw in enumerate(members):
@@ -108,7 +109,7 @@ def household_create(*, village: Region, data: Mapping[str, Any],
         problems += _duplicate_people(cleaned_members, None)
         if Household.objects.filter(number=values["number"]).exists():
             problems.append(Problem("number", values["number"],
-                                    "户编号已存在 / the household number is taken"))
+                                    Text("户编号已存在", "the household number is taken")))
     if problems:
         raise ValidationFailed(problems)
     values.pop("village_code")
@@ -130,7 +131,7 @@ def _bump(household: Household, expected_version: int, fields: Mapping[str, Any]
     if not updated:
         current = Household.objects.filter(pk=household.pk).values_list("version", flat=True)
         if not current:
-            raise NotFound(f"农户 {household.number} 不存在 / household not found")
+            raise NotFound(Text(f"农户 {household.number} 不存在", "household not found"))
         since = ChangeRecord.objects.filter(
             household_number=household.number, at__gte=household.updated_at
         ).order_by("at", "id")
@@ -150,8 +151,9 @@ def household_update(*, household: Household, data: Mapping[str, Any], expected_
     values, problems = clean_fields(HOUSEHOLD_FIELDS, data, partial=True)
     for key in ("number", "village_code"):
         if key in values:
-            problems.append(Problem(key, data[key], "户编号和所属村不能在此修改 / the number and "
-                                    "village cannot be changed here"))
+            problems.append(Problem(key, data[key], Text("户编号和所属村不能在此修改",
+                                                         "the number and "
+                                                         "village cannot be changed here")))
     if problems:
         raise ValidationFailed(problems)
     before = _snapshot(household, _HOUSEHOLD_COLUMNS)
@@ -216,7 +218,7 @@ def member_update(*, member: Member, data: Mapping[str, Any], expected_version: 
             member.save()
     except IntegrityError as exc:  # a concurrent writer took the resident ID or the head role
         raise ValidationFailed([Problem("resident_id", merged.get("resident_id"),
-                                        f"保存失败：{exc} / could not save")]) from exc
+                                        Text(f"保存失败：{exc}", "could not save"))]) from exc
     record_change(by=by, action="update_member", entity="member", entity_id=member.pk,
                   household_number=household.number, changes=changes)
     return member
@@ -226,15 +228,17 @@ def member_update(*, member: Member, data: Mapping[str, Any], expected_version: 
 def member_remove(*, member: Member, reason: str, on: Any, expected_version: int,
                   by: str) -> Member:
     """Mark a member as having left (died, married out, moved out); the record is kept."""
-    from ..codes import lookup
+    from ...domain.codes import lookup
 
     code = lookup("member_left_reason", reason)
     if code is None:
-        raise ValidationFailed([Problem("left_reason", reason, "减员原因不在代码表内 / unknown "
-                                        "reason for leaving")])
+        raise ValidationFailed([Problem("left_reason", reason, Text("减员原因不在代码表内",
+                                                                    "unknown "
+                                                                    "reason for leaving"))])
     if member.relation == "head":
-        raise ValidationFailed([Problem("relation", "head", "请先指定新的户主 / name a new head "
-                                        "before the head leaves")])
+        raise ValidationFailed([Problem("relation", "head", Text("请先指定新的户主",
+                                                                 "name a new head "
+                                                                 "before the head leaves"))])
     _bump(member.household, expected_version, {})
     member.is_active, member.left_reason, member.left_on = False, code, on
     member.save(update_fields=["is_active", "left_reason", "left_on"])
@@ -246,8 +250,9 @@ def member_remove(*, member: Member, reason: str, on: Any, expected_version: int
 
 @transaction.atomic
 def income_set(*, household: Household, year: int, data: Mapping[str, Any],
-               expected_version: int, by: str) -> IncomeRecord:
-    """Create or replace a household's income for ``year``; size is counted, not typed."""
+               expected_version: int, by: str, source: str = "") -> IncomeRecord:
+    """Create or replace a household's income for ``year``; size is counted, not typed. ``source``
+    (the survey, the statement) is kept with who recorded it in the change log."""
     values, problems = clean_fields(INCOME_FIELDS, {"year": year, **data})
     if problems:
         raise ValidationFailed(problems)
@@ -266,5 +271,5 @@ def income_set(*, household: Household, year: int, data: Mapping[str, Any],
         record.save()
     record_change(by=by, action="set_income", entity="income", entity_id=record.pk,
                   household_number=household.number,
-                  changes={"year": year, **diff(before, amounts)})
+                  changes={"year": year, **diff(before, amounts)}, note=source)
     return record

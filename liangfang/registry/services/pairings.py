@@ -1,44 +1,137 @@
-"""Pairing a household with its responsible cadre (帮扶责任人). A household has at most one open
-pairing; a new one closes the previous one on the day it starts. Version-checked like every
-household write, so two people re-pairing one household never overwrite each other."""
+"""Pairing households with their responsible cadre (帮扶责任人): the one service every path calls.
+
+A household has at most one open pairing; a new one closes the previous one on the day it starts,
+moves the household's version on and writes one change record. The web form sets one household
+(``cadre_pairing_set``, a batch of one, version-checked against the form it saw) and automatic
+pairing sets many (``cadre_pairings_set``); both run the same checks (``pairing_problems``).
+Importing a workbook of pairing history is ``cadres.cadre_pairings_write_many``, which shares the
+checks and also moves the versions on.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections import Counter
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, OuterRef, Subquery
+from django.utils import timezone
 
-from ..models import Cadre, CadrePairing, Household
-from .changelog import record_change
-from .errors import Problem, ValidationFailed
+from ...domain.problems import Problem, ValidationFailed
+from ...domain.text import Text
+from ..models import Cadre, CadrePairing, ChangeRecord, Household
+from .changelog import jsonable
 from .households import _bump
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class PairingInput:
+    """Make ``cadre`` the household's responsible cadre from ``start_date``; ``expected_version``
+    is the household's version the person saw (None in an automatic batch)."""
+
+    household: Household
+    cadre: Cadre
+    start_date: dt.date
+    expected_version: int | None = None
+
+
+def pairing_problems(*, number: str, registered: bool, start_date: dt.date | None, current_start: dt.date | None,
+                     item: int | None = None) -> list[Problem]:
+    """Why a household cannot be paired from ``start_date`` (none: it can).
+
+    >>> pairing_problems(number="H1", registered=True, start_date=dt.date(2018, 1, 1), current_start=None)
+    []
+    >>> [p.field for p in pairing_problems(number="H1", registered=False, start_date=dt.date(2018, 1, 1),
+    ...                                    current_start=dt.date(2019, 1, 1))]
+    ['household_number', 'start_date']
+    """
+    problems = []
+    if not registered:
+        problems.append(Problem("household_number", number, Text(
+            f"农户 {number} 不是建档立卡户，无需结对", "only registered households are paired with a cadre"), item))
+    if current_start is not None and start_date is not None and start_date < current_start:
+        problems.append(Problem(
+            "start_date", start_date.isoformat(),
+            Text(f"开始日期不能早于现帮扶责任人的开始日期 {current_start}",
+                 "the start date cannot be "
+                 f"before the current pairing's start ({current_start})"), item))
+    return problems
+
+
 def cadre_pairing_set(*, household: Household, cadre: Cadre, start_date: dt.date, expected_version: int,
                       by: str) -> CadrePairing:
-    """Make ``cadre`` the household's responsible cadre from ``start_date``."""
-    current = CadrePairing.objects.filter(household=household, end_date=None).select_related("cadre").first()
-    if current is not None and current.cadre_id == cadre.pk:
-        return current
-    if current is not None and start_date < current.start_date:
-        raise ValidationFailed([Problem(
-            "start_date", start_date.isoformat(),
-            f"开始日期不能早于现帮扶责任人的开始日期 {current.start_date} / the start date cannot be "
-            f"before the current pairing's start ({current.start_date})")])
-    _bump(household, expected_version, {})
-    if current is not None:
-        current.end_date = start_date
-        current.save(update_fields=["end_date"])
-    pairing = CadrePairing.objects.create(household=household, village_id=household.village_id, cadre=cadre,
-                                          start_date=start_date)
-    record_change(by=by, action="pair_cadre", entity="cadre_pairing", entity_id=pairing.pk,
-                  household_number=household.number,
-                  changes={"cadre": [current.cadre.name if current else None, cadre.name],
-                           "start_date": start_date})
-    return pairing
+    """Make ``cadre`` the household's responsible cadre from ``start_date`` (a batch of one)."""
+    return cadre_pairings_set([PairingInput(household, cadre, start_date, expected_version)], by=by)[0]
+
+
+@transaction.atomic
+def cadre_pairings_set(items: Sequence[PairingInput], *, by: str,
+                       max_open_per_cadre: int | None = None) -> list[CadrePairing]:
+    """Set the responsible cadre of every household of ``items``, all or nothing; returns each
+    household's open pairing (the existing one when the cadre is already its cadre)."""
+    ids = [item.household.pk for item in items]
+    # Locked until the pairings are written: an import moving one of these households to another
+    # village waits, then moves the new pairings with it (pairings_follow_households).
+    rows = {pk: (registered, village) for pk, registered, village in Household.objects.select_for_update()
+            .filter(pk__in=ids).values_list("id", "is_registered", "village_id")}
+    current = {p.household_id: p for p in CadrePairing.objects.filter(household_id__in=ids, end_date=None)
+               .select_related("cadre")}
+    problems: list[Problem] = []
+    seen: set[int] = set()
+    for i, item in enumerate(items):
+        where = None if len(items) == 1 else i
+        number = item.household.number
+        if item.household.pk in seen:
+            problems.append(Problem("household_number", number, Text(f"农户 {number} 在本批中出现两次",
+                                                                     "the household "
+                                                                     "appears twice in the batch"), where))
+        seen.add(item.household.pk)
+        now = current.get(item.household.pk)
+        problems += pairing_problems(number=number, registered=rows.get(item.household.pk, (False, 0))[0],
+                                     start_date=item.start_date,
+                                     current_start=now.start_date if now and now.cadre_id != item.cadre.pk else None,
+                                     item=where)
+    changing = [item for item in items if (p := current.get(item.household.pk)) is None or p.cadre_id != item.cadre.pk]
+    if max_open_per_cadre is not None:
+        load = Counter(CadrePairing.objects.filter(end_date=None, cadre_id__in={i.cadre.pk for i in changing})
+                       .exclude(household_id__in=[i.household.pk for i in changing]).values_list("cadre_id", flat=True))
+        load.update(item.cadre.pk for item in changing)
+        problems += [Problem("cadre", item.cadre.name, Text(
+            f"帮扶责任人结对 {load[item.cadre.pk]} 户，超过上限 {max_open_per_cadre} 户",
+            f"the cadre would have {load[item.cadre.pk]} households, more than {max_open_per_cadre}"))
+            for item in {i.cadre.pk: i for i in changing}.values() if load[item.cadre.pk] > max_open_per_cadre]
+    if problems:
+        raise ValidationFailed(problems)
+    for item in changing:
+        if item.expected_version is not None:
+            _bump(item.household, item.expected_version, {})
+    unchecked = [item.household.pk for item in changing if item.expected_version is None]
+    if unchecked:
+        Household.objects.filter(pk__in=unchecked).update(version=F("version") + 1, updated_at=timezone.now())
+    closing = []
+    for item in changing:
+        if (old := current.get(item.household.pk)) is not None:
+            old.end_date = item.start_date
+            closing.append(old)
+    CadrePairing.objects.bulk_update(closing, ["end_date"])
+    created = CadrePairing.objects.bulk_create([
+        CadrePairing(household_id=item.household.pk, village_id=rows[item.household.pk][1], cadre=item.cadre,
+                     start_date=item.start_date) for item in changing])
+    if any(p.pk is None for p in created):  # a database that does not return keys from a bulk insert
+        keys = dict(CadrePairing.objects.filter(household_id__in=[i.household.pk for i in changing], end_date=None)
+                    .values_list("household_id", "id"))
+        for p in created:
+            p.pk = keys[p.household_id]
+    ChangeRecord.objects.bulk_create([
+        ChangeRecord(actor=by[:80], action="pair_cadre", entity="cadre_pairing", entity_id=pairing.pk,
+                     household_number=item.household.number,
+                     changes={"cadre": [old.cadre.name if (old := current.get(item.household.pk)) else None,
+                                        item.cadre.name], "start_date": jsonable(item.start_date)})
+        for item, pairing in zip(changing, created, strict=True)])
+    made = {p.household_id: p for p in created}
+    return [made.get(item.household.pk) or current[item.household.pk] for item in items]
 
 
 def pairings_follow_households(household_ids: Collection[int]) -> int:

@@ -7,10 +7,11 @@ from typing import Any
 
 from django.db import transaction
 
-from ..codes import code_list
+from ...domain.codes import code_list
+from ...domain.problems import Problem, ValidationFailed
+from ...domain.text import Text
 from ..models import Region, VillageFacilities
 from .changelog import diff, record_change
-from .errors import Problem, ValidationFailed
 
 LEVELS = ("province", "city", "county", "township", "village", "group")
 CODE_LENGTH = {"province": 12, "city": 12, "county": 12, "township": 12, "village": 12, "group": 15}
@@ -25,20 +26,22 @@ def _check_region(row: Mapping[str, Any], parent_level: str | None, i: int) -> l
     problems = []
     code, level = str(row.get("code") or ""), row.get("level")
     if level not in code_list("region_level").codes:
-        return [Problem("level", level, "区划层级应为 省/市/县/乡/村/组 之一 / unknown region level", i)]
+        return [Problem("level", level, Text("区划层级应为 省/市/县/乡/村/组 之一", "unknown region level"), i)]
     if len(code) != CODE_LENGTH[level] or not code.isdigit():
-        problems.append(Problem("code", code, f"{level} 的区划代码应为 {CODE_LENGTH[level]} 位数字 / "
-                                f"a {level} code has {CODE_LENGTH[level]} digits", i))
+        problems.append(Problem("code", code, Text(f"{level} 的区划代码应为 {CODE_LENGTH[level]} 位数字",
+                                                   f"a {level} code has {CODE_LENGTH[level]} digits"), i))
     if not str(row.get("name") or "").strip():
-        problems.append(Problem("name", row.get("name"), "区划名称不能为空 / name is required", i))
+        problems.append(Problem("name", row.get("name"), Text("区划名称不能为空", "name is required"), i))
     expected_parent = LEVELS[LEVELS.index(level) - 1] if level != "province" else None
     if expected_parent and parent_level != expected_parent:
         problems.append(Problem("parent_code", row.get("parent_code"),
-                                f"{level} 的上级应为 {expected_parent} / the parent of a {level} "
-                                f"must be a {expected_parent}", i))
+                                Text(f"{level} 的上级应为 {expected_parent}",
+                                     f"the parent of a {level} "
+                                     f"must be a {expected_parent}"), i))
     if row.get("is_poor_village") and level != "village":
-        problems.append(Problem("is_poor_village", True, "只有行政村可标为贫困村 / only villages can "
-                                "be poor villages", i))
+        problems.append(Problem("is_poor_village", True, Text("只有行政村可标为贫困村",
+                                                              "only villages can "
+                                                              "be poor villages"), i))
     return problems
 
 
@@ -58,8 +61,8 @@ def regions_write_many(rows: Sequence[Mapping[str, Any]], *, by: str) -> tuple[i
         parent_level = (known[parent_code].level if parent_code in known
                         else pending_levels.get(parent_code))
         if parent_code and parent_level is None:
-            problems.append(Problem("parent_code", parent_code, f"上级区划 {parent_code} 不存在 / "
-                                    "unknown parent region", i))
+            problems.append(Problem("parent_code", parent_code, Text(f"上级区划 {parent_code} 不存在",
+                                                                     "unknown parent region"), i))
         problems += _check_region(row, parent_level if parent_code else None, i)
     if problems:
         raise ValidationFailed(problems)
@@ -97,7 +100,7 @@ def village_facilities_write_many(rows: Sequence[Mapping[str, Any]], *, by: str)
     villages = dict(Region.objects.filter(
         code__in={str(r.get("village_code")) for r in rows}, level="village"
     ).values_list("code", "id"))
-    problems = [Problem("village_code", r.get("village_code"), "行政村代码不存在 / unknown village", i)
+    problems = [Problem("village_code", r.get("village_code"), Text("行政村代码不存在", "unknown village"), i)
                 for i, r in enumerate(rows) if str(r.get("village_code")) not in villages]
     if problems:
         raise ValidationFailed(problems)

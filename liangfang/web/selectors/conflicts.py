@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ...accounts.roles import Role
-from ...registry.fields import HOUSEHOLD_FIELDS, INCOME_FIELDS, MEMBER_FIELDS, Field
+from ...domain.fields import HOUSEHOLD_FIELDS, INCOME_FIELDS, MEMBER_FIELDS, Field
+from ...domain.problems import Conflict
 from ...registry.models import ChangeRecord
-from ...registry.services.errors import Conflict
 from .. import masking
 from ..text import code_label, field_label, is_zh
 

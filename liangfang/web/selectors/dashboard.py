@@ -11,16 +11,22 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from ...registry.models import ChangeRecord, Household, Member, Region
-from ...registry.selectors import HeadlineFigures, households_in, percent, significant_prefix
+from ...registry.selectors import (
+    REGISTERED,
+    REMAINING,
+    HeadlineFigures,
+    headline_from_counts,
+    households_in,
+    percent,
+    poor_village_counts,
+    significant_prefix,
+)
 from .people import GAPS, coverage_conditions
-
-REGISTERED = ("not_exited", "exited", "relapsed")
-REMAINING = ("not_exited", "relapsed")
 
 
 @dataclass(frozen=True)
@@ -160,8 +166,8 @@ def _village_totals(ids: list[int]) -> Totals:
 
 
 def _headline(region: Region, totals: Totals) -> HeadlineFigures:
-    """The article's figures (same definitions as ``registry.selectors.headline_figures``, from
-    the per-village totals already read)."""
+    """The article's figures (``registry.selectors.headline_from_counts``), from the per-village
+    totals already read."""
     hh: dict[str, int] = defaultdict(int)
     people: dict[str, int] = defaultdict(int)
     for h, p in totals.values():
@@ -169,16 +175,7 @@ def _headline(region: Region, totals: Totals) -> HeadlineFigures:
             hh[status] += n
         for status, n in p.items():
             people[status] += n
-    villages = Region.objects.filter(level="village", is_poor_village=True,
-                                     code__startswith=significant_prefix(region))
-    poor = dict(villages.aggregate(all=Count("id"), exited=Count("id", filter=~Q(exit_year=None))))
-    return HeadlineFigures(
-        region_name=region.name, households=sum(hh.values()), people=sum(people.values()),
-        registered_households=sum(hh[s] for s in REGISTERED), registered_people=sum(people[s] for s in REGISTERED),
-        exited_households=hh["exited"], exited_people=people["exited"],
-        remaining_households=sum(hh[s] for s in REMAINING), remaining_people=sum(people[s] for s in REMAINING),
-        poor_villages=poor["all"], poor_villages_exited=poor["exited"],
-    )
+    return headline_from_counts(region.name, hh, people, poor_village_counts(region))
 
 
 def child_figures(region: Region, totals: Totals) -> list[ChildFigures]:

@@ -13,8 +13,8 @@ from django.db.models import CharField, Count, Exists, IntegerField, OuterRef, Q
 from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 
+from ...domain.codes import code_list
 from ...prepared import NotPreparable, Prepared
-from ...registry.codes import code_list
 from ...registry.household_search import normalise as normalise_search
 from ...registry.household_search import query_kind, search_condition
 from ...registry.models import Cadre, CadrePairing, Household, Member, Region

@@ -10,14 +10,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ...registry.fields import HOUSEHOLD_FIELDS, MEMBER_FIELDS
+from ...domain.fields import HOUSEHOLD_FIELDS, MEMBER_FIELDS
+from ...domain.problems import ValidationFailed
 from ...registry.models import Region
-from ...registry.services.errors import ValidationFailed
 from ...registry.services.households import household_create
 from ..forms import FROM_RESIDENT_ID, NewRecordForm, with_id_facts
 from ..masking import hidden_fields
 from ..permissions import Viewer, viewer_required
-from ..text import pick
+from ..text import shown
 
 HOUSEHOLD_TABLE = tuple(f for f in HOUSEHOLD_FIELDS if f.name != "village_code")
 MEMBER_ROWS = 4
@@ -69,7 +69,7 @@ def household_new_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
                 for p in exc.problems:
                     target = filled[p.member] if p.member is not None and p.member < len(filled) else household
                     if p.field == "village_code":
-                        village.add_error("village", pick(p.message))
+                        village.add_error("village", shown(p.message))
                     else:
                         target.show_problems([p])
             else:

@@ -14,9 +14,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ...registry.fields import HOUSEHOLD_FIELDS, INCOME_FIELDS, MEMBER_FIELDS, Field
+from ...domain.fields import HOUSEHOLD_FIELDS, INCOME_FIELDS, MEMBER_FIELDS, Field
+from ...domain.problems import Conflict, ConflictError, Problem, ValidationFailed
 from ...registry.models import Cadre, Household, IncomeRecord, Member
-from ...registry.services.errors import Conflict, ConflictError, Problem, ValidationFailed
 from ...registry.services.households import household_update, income_set, member_add, member_remove, member_update
 from ...registry.services.pairings import cadre_pairing_set
 from ..forms import (
@@ -63,10 +63,10 @@ def _show(form: VersionedForm, problems: Sequence[Problem]) -> None:
     if isinstance(form, FieldTableForm):
         form.show_problems(problems)
         return
-    from ..text import pick
+    from ..text import shown
 
     for p in problems:
-        form.add_error(p.field if p.field in form.fields else None, pick(p.message))
+        form.add_error(p.field if p.field in form.fields else None, shown(p.message))
 
 
 def _page(request: HttpRequest, viewer: Viewer, household: Household, form: VersionedForm, title: str,

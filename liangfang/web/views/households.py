@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from markupsafe import Markup
 
-from ...registry.codes import code_labels, code_list
+from ...domain.codes import code_labels, code_list
 from ...registry.models import Region
 from .. import masking
 from ..export import EXPORT_LIMIT, write_export

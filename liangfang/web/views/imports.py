@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from .. import masking
 from ..permissions import Viewer, viewer_required
-from ..text import pick
+from ..text import shown
 
 IMPORT_MAX_BYTES = 50 * 1024 * 1024  # a county's registry workbook is about 10 MB
 SHOWN_ERRORS = 200
@@ -75,7 +75,7 @@ def import_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
         result = import_file(source, by=viewer.username, dry_run=dry_run, errors_to=errors_to, within=viewer.region,
                              removals_allowed=allow_removals or dry_run)
     except ImportFileError as exc:
-        return render(request, "web/import.html", {**context, "problem": pick(str(exc))}, status=400)
+        return render(request, "web/import.html", {**context, "problem": shown(str(exc))}, status=400)
     finally:
         source.unlink(missing_ok=True)
     if result.error_workbook is not None:
@@ -83,7 +83,7 @@ def import_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
         request.session[_SESSION_KEY] = [*kept[-4:], token]
     from ...registry.importers.issues import display_value
 
-    issues = [(i.sheet, i.row or "", i.column, i.header, display_value(i.value), pick(i.message), i.is_error)
+    issues = [(i.sheet, i.row or "", i.column, i.header, display_value(i.value), shown(i.message), i.is_error)
               for i in result.issues[:SHOWN_ERRORS]]
     return render(request, "web/import.html", {
         **context, "result": result, "report": result.report, "dry_run": dry_run, "name": upload.name,

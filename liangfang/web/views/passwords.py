@@ -19,8 +19,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from ...accounts.models import Account
 from ...accounts.roles import COUNTY_ADMIN
 from ...accounts.services import password_set
-from ...registry.services.errors import ValidationFailed
+from ...domain.problems import ValidationFailed
 from ..permissions import Viewer, viewer_required
+from ..text import shown
 
 
 class NewPasswordForm(forms.Form):
@@ -52,12 +53,12 @@ class OwnPasswordForm(NewPasswordForm):
         return current
 
 
-def _save(form: NewPasswordForm, user: User, by: str) -> bool:
+def _save(form: NewPasswordForm, user: User, by: str, note: str = "") -> bool:
     try:
-        password_set(user=user, password=form.cleaned_data["new_password"], by=by)
+        password_set(user=user, password=form.cleaned_data["new_password"], by=by, note=note)
     except ValidationFailed as exc:
         for p in exc.problems:
-            form.add_error("new_password", p.message)
+            form.add_error("new_password", shown(p.message))
         return False
     return True
 
@@ -102,7 +103,8 @@ def reset_password_view(request: HttpRequest, viewer: Viewer, username: str) -> 
     if target is None or account is None or not viewer.covers(account.region) or target.is_superuser:
         raise Http404  # says nothing of logins outside the administrator's region
     form = NewPasswordForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid() and _save(form, target, viewer.username):
+    if request.method == "POST" and form.is_valid() and _save(form, target, viewer.username,
+                                                              note="reset by an administrator"):
         messages.success(request, _("The password of %(user)s was reset; tell them in person.") % {"user": username})
         return redirect("web:accounts")
     return render(request, "web/password.html", {

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ...domain.problems import Problem, ValidationFailed
 from ...plans.models import Plan, PlanMeasure, PlanRun
 from ...plans.services.delivery import delivery_record, visit_record
 from ...plans.services.plans import (
@@ -27,7 +28,6 @@ from ...plans.services.plans import (
     plan_revise,
 )
 from ...registry.models import CadrePairing, Household, Region
-from ...registry.services.errors import Problem, ValidationFailed
 from ..links import households_url
 from ..permissions import Viewer, household_for, region_for, viewer_required
 from ..plan_forms import AreaPlanForm, ChangeForm, DecisionForm, DeliveryForm, PlanAcceptForm, VisitForm
@@ -48,12 +48,12 @@ from ..selectors.plans import (
     runs_for,
     village_codes,
 )
-from ..text import pick
+from ..text import shown
 
 
 def _show(form: Any, problems: list[Problem]) -> None:
     for p in problems:
-        form.add_error(p.field if p.field in form.fields else None, pick(p.message))
+        form.add_error(p.field if p.field in form.fields else None, shown(p.message))
 
 
 def _measure_of(household: Household, measure_id: int) -> PlanMeasure:
@@ -119,7 +119,8 @@ def measure_decide_view(request: HttpRequest, viewer: Viewer, number: str, measu
         measure_decide(measure=measure, decision=decision, by=viewer.username, note=form.cleaned_data["note"],
                        expected_state=form.cleaned_data["state"])
     except DecisionConflict as err:
-        return _measure_page(request, viewer, household, measure, decision=form, conflict=pick(str(err)), status=409)
+        return _measure_page(request, viewer, household, measure, decision=form, conflict=shown(err.message),
+                             status=409)
     except ValidationFailed as err:
         _show(form, err.problems)
         return _measure_page(request, viewer, household, measure, decision=form, status=400)
@@ -143,7 +144,7 @@ def measure_change_view(request: HttpRequest, viewer: Viewer, number: str, measu
                        due_date=data["due_date"], fund_source=data["fund_source"] or None,
                        expected_state=data["state"])
     except DecisionConflict as err:
-        return _measure_page(request, viewer, household, measure, change=form, conflict=pick(str(err)), status=409)
+        return _measure_page(request, viewer, household, measure, change=form, conflict=shown(err.message), status=409)
     except ValidationFailed as err:
         _show(form, err.problems)
         return _measure_page(request, viewer, household, measure, change=form, status=400)
@@ -173,7 +174,7 @@ def plan_accept_view(request: HttpRequest, viewer: Viewer, number: str, plan_id:
         try:
             plan_accept(plan=plan, by=viewer.username, expected_state=form.cleaned_data["state"])
         except (DecisionConflict, ValidationFailed) as err:
-            refusal = pick(str(err))
+            refusal = shown(err.message)
         else:
             messages.success(request, _("Plan for %(y)s (version %(v)s) accepted as the plan of record.")
                              % {"y": plan.year, "v": plan.version})
@@ -195,7 +196,7 @@ def plan_revise_view(request: HttpRequest, viewer: Viewer, number: str, plan_id:
         try:
             revised = plan_revise(plan=plan, by=viewer.username, expected_state=form.cleaned_data["state"])
         except (DecisionConflict, ValidationFailed) as err:
-            refusal = pick(str(err))
+            refusal = shown(err.message)
         else:
             messages.success(request, _("Version %(v)s proposed from the plan of record: change its measures, "
                                         "then accept it.") % {"v": revised.version})
@@ -222,16 +223,15 @@ def delivery_view(request: HttpRequest, viewer: Viewer, number: str, measure_id:
     title = _("Record delivery: %(m)s") % {"m": line.name}
     if request.method != "POST":
         form = DeliveryForm(initial={"date": dt.date.today(), "amount": measure.cost,
-                                     "fund_source": measure.fund_source,
-                                     "income_gain": measure.expected_gain or None}, funds=funds)
+                                     "fund_source": measure.fund_source},
+                     funds=funds)
         return _edit_page(request, viewer, household, form, title, line.reason)
     form = DeliveryForm(request.POST, funds=funds)
     if form.is_valid():
         data = form.cleaned_data
         try:
             delivery_record(measure=measure, date=data["date"], proof_note=data["proof_note"], by=viewer.username,
-                            amount=data["amount"], fund_source=data["fund_source"] or None,
-                            income_gain=data["income_gain"])
+                            amount=data["amount"], fund_source=data["fund_source"] or None)
         except ValidationFailed as err:
             _show(form, err.problems)
         else:

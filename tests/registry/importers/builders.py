@@ -11,7 +11,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from liangfang.registry.fields import HOUSEHOLD_FIELDS, INCOME_FIELDS, MEMBER_FIELDS
+from liangfang.domain.fields import HOUSEHOLD_FIELDS, INCOME_FIELDS, MEMBER_FIELDS
 from liangfang.registry.importers.workbook import (
     FACILITIES_SPEC,
     INCOMES_SPEC,

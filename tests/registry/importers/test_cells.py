@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from liangfang.registry.fields import HOUSEHOLD_FIELDS, MEMBER_FIELDS, Field, FieldValueError, clean_value
+from liangfang.domain.fields import HOUSEHOLD_FIELDS, MEMBER_FIELDS, Field, FieldValueError, clean_value
 from liangfang.registry.importers.cells import CellCleaner
 
 FIELDS = {f.name: f for f in (*HOUSEHOLD_FIELDS, *MEMBER_FIELDS)}

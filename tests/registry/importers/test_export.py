@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from python_calamine import CalamineWorkbook
 
+from liangfang.domain.problems import NotFound
 from liangfang.registry.importers import ImportFileError, export_workbook, import_file
 from liangfang.registry.models import ChangeRecord, Household, IncomeRecord, Member, Region, VillageFacilities
-from liangfang.registry.services.errors import NotFound
 from tests.factories import OTHER_VILLAGE, VILLAGE
 from tests.registry.importers.builders import household_rows, income_row, region_rows, save_xlsx
 

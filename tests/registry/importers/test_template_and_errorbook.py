@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from liangfang.registry.codes import code_list
-from liangfang.registry.fields import HOUSEHOLD_FIELDS, INCOME_FIELDS, MEMBER_FIELDS
+from liangfang.domain.codes import code_list
+from liangfang.domain.fields import HOUSEHOLD_FIELDS, INCOME_FIELDS, MEMBER_FIELDS
 from liangfang.registry.importers import ImportFileError, import_file, write_template
 from liangfang.registry.models import Household
 from tests.factories import make_regions

@@ -4,9 +4,9 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
+from liangfang.domain.problems import ValidationFailed
 from liangfang.registry.models import ChangeRecord, Household, IncomeRecord, Member
 from liangfang.registry.services.bulk import HouseholdInput, write_many
-from liangfang.registry.services.errors import ValidationFailed
 from tests.factories import OTHER_VILLAGE, VILLAGE, household_data, income_data, make_regions, member_data
 
 pytestmark = pytest.mark.django_db

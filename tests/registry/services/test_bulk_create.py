@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
+from liangfang.domain.problems import ValidationFailed
 from liangfang.registry.models import ChangeRecord, Household, IncomeRecord, Member
 from liangfang.registry.services.bulk import HouseholdInput, write_many
 from liangfang.registry.services.bulk_create import create_many
-from liangfang.registry.services.errors import ValidationFailed
 from tests.factories import VILLAGE, household_data, income_data, make_regions, member_data
 
 pytestmark = pytest.mark.django_db

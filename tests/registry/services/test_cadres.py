@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from liangfang.domain.problems import ValidationFailed
 from liangfang.ids import make_resident_id
 from liangfang.registry.models import Cadre, CadrePairing, ChangeRecord, Department, DepartmentPairing
 from liangfang.registry.services.bulk import HouseholdInput, write_many
@@ -17,7 +18,6 @@ from liangfang.registry.services.cadres import (
     department_pairings_write_many,
     departments_write_many,
 )
-from liangfang.registry.services.errors import ValidationFailed
 from tests.factories import OTHER_VILLAGE, VILLAGE, household_data, make_regions, member_data
 
 pytestmark = pytest.mark.django_db

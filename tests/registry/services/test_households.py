@@ -3,8 +3,8 @@ from decimal import Decimal
 
 import pytest
 
+from liangfang.domain.problems import ConflictError, ValidationFailed
 from liangfang.registry.models import ChangeRecord, Household, IncomeRecord, Member
-from liangfang.registry.services.errors import ConflictError, ValidationFailed
 from liangfang.registry.services.households import (
     household_create,
     household_update,

@@ -127,7 +127,9 @@ def _active(table: str | None = None) -> exp.Expr:
     return col("is_active", table)
 
 
-class Planner:
+class StatementPlanner:
+    """Plans the SQL statements of one assessment (a pack compiled for a year) for a dialect."""
+
     def __init__(self, compiled: CompiledPack, dialect: Dialect,
                  verification: tuple[Verification, ...] = (), lazy: frozenset[str] | None = None) -> None:
         self.c = compiled

@@ -1,0 +1,255 @@
+"""The registry's user-facing fields, declared once: name, Chinese and English header, kind,
+code list, bounds. The Excel template, the importer, the exporter and the forms read this table,
+and ``clean_value`` is the single place where a raw cell or form value becomes a typed value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from ..ids import ResidentIdError, parse_resident_id
+from .codes import code_list
+from .text import Text
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    zh: str
+    en: str
+    kind: str  # text | code | bool | int | decimal | date | resident_id | phone
+    required: bool = False
+    codes: str | None = None
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
+    max_length: int | None = None
+    sensitive: bool = False
+
+    @property
+    def header(self) -> str:
+        return self.zh
+
+
+class FieldValueError(ValueError):
+    """A value that does not fit its field; the message says what to do, in zh and en."""
+
+    def __init__(self, field: Field, value: object, message: str) -> None:
+        super().__init__(message)
+        self.message = message  # a Text: both languages, each face renders one
+        self.field = field
+        self.value = value
+
+
+def _d(x: str) -> Decimal:
+    return Decimal(x)
+
+
+HOUSEHOLD_FIELDS: tuple[Field, ...] = (
+    Field("number", "户编号", "household number", "text", required=True, max_length=20),
+    Field("village_code", "行政村代码", "village code", "text", required=True, max_length=12),
+    Field("group_name", "村民小组", "group", "text", max_length=40),
+    Field("is_registered", "是否建档立卡户", "registered", "bool", required=True),
+    Field("status", "贫困户状态", "status", "code", required=True, codes="household_status"),
+    Field("monitoring", "监测对象类型", "monitoring", "code", codes="monitoring"),
+    Field("poverty_attribute", "贫困户属性", "poverty attribute", "code", codes="poverty_attribute"),
+    Field("identification_standard", "识别标准", "identification standard", "code",
+          codes="identification_standard"),
+    Field("main_cause", "主要致贫原因", "main cause", "code", codes="poverty_cause"),
+    Field("other_cause_1", "其他致贫原因一", "other cause 1", "code", codes="poverty_cause"),
+    Field("other_cause_2", "其他致贫原因二", "other cause 2", "code", codes="poverty_cause"),
+    Field("first_identified_on", "首次识别时间", "first identified on", "date"),
+    Field("exit_year", "脱贫年度", "exit year", "int", minimum=_d("2013"), maximum=_d("2100")),
+    Field("phone", "联系电话", "phone", "phone", max_length=20, sensitive=True),
+    Field("bank_name", "开户银行", "bank", "text", max_length=40, sensitive=True),
+    Field("bank_account", "银行账号", "bank account", "text", max_length=32, sensitive=True),
+    Field("housing_area", "住房面积（㎡）", "housing area (m²)", "decimal",
+          minimum=_d("0"), maximum=_d("10000")),
+    Field("housing_grade", "住房安全等级", "housing grade", "code", codes="housing_grade"),
+    Field("housing_safety_via", "住房安全保障方式", "housing made safe by", "code",
+          codes="housing_safety_via"),
+    Field("housing_renovated_year", "危房改造年度", "renovation year", "int",
+          minimum=_d("1980"), maximum=_d("2100")),
+    Field("relocation_mode", "易地搬迁方式", "relocation", "code", codes="relocation_mode"),
+    Field("relocation_year", "搬迁入住年度", "relocation year", "int",
+          minimum=_d("1980"), maximum=_d("2100")),
+    Field("water_litres_per_day", "人均日供水量（升）", "water (L/person/day)", "decimal",
+          minimum=_d("0"), maximum=_d("10000")),
+    Field("water_quality", "饮水水质", "water quality", "code", codes="water_quality"),
+    Field("water_piped", "自来水入户", "piped water", "bool"),
+    Field("water_fetch_minutes", "往返取水时间（分钟）", "water fetch minutes", "int",
+          minimum=_d("0"), maximum=_d("1440")),
+    Field("water_days_without", "年断水天数", "days without water", "int",
+          minimum=_d("0"), maximum=_d("366")),
+    Field("power_living", "通生活用电", "household power", "bool"),
+    Field("power_production", "通生产用电", "production power", "bool"),
+    Field("road_type", "入户路类型", "road to the door", "code", codes="road_type"),
+    Field("distance_to_main_road_km", "与村主干路距离（公里）", "distance to main road (km)",
+          "decimal", minimum=_d("0"), maximum=_d("1000")),
+    Field("sanitary_toilet", "有卫生厕所", "sanitary toilet", "bool"),
+    Field("in_cooperative", "加入农民专业合作社", "in a cooperative", "bool"),
+    Field("cultivated_area", "耕地面积（亩）", "cultivated land (mu)", "decimal",
+          minimum=_d("0"), maximum=_d("100000")),
+    Field("irrigated_area", "有效灌溉面积（亩）", "irrigated land (mu)", "decimal",
+          minimum=_d("0"), maximum=_d("100000")),
+    Field("forest_area", "林地面积（亩）", "forest land (mu)", "decimal",
+          minimum=_d("0"), maximum=_d("100000")),
+    Field("grassland_area", "牧草地面积（亩）", "grassland (mu)", "decimal",
+          minimum=_d("0"), maximum=_d("100000")),
+)
+
+MEMBER_FIELDS: tuple[Field, ...] = (
+    Field("resident_id", "身份证号码", "resident ID", "resident_id", required=True,
+          sensitive=True),
+    Field("name", "姓名", "name", "text", required=True, max_length=40),
+    Field("sex", "性别", "sex", "code", required=True, codes="sex"),
+    Field("birth_date", "出生日期", "birth date", "date", required=True),
+    Field("relation", "与户主关系", "relation to head", "code", required=True, codes="relation"),
+    Field("ethnicity", "民族", "ethnicity", "code", codes="ethnicity"),
+    Field("education", "文化程度", "education", "code", codes="education"),
+    Field("school_status", "在校生状况", "school status", "code", codes="school_status"),
+    Field("school_exemption", "免于入学情形", "school exemption", "code",
+          codes="school_exemption"),
+    Field("health_status", "健康状况", "health", "code", codes="health_status", sensitive=True),
+    Field("disability_grade", "残疾等级", "disability grade", "code", codes="disability_grade",
+          sensitive=True),
+    Field("labor_ability", "劳动技能", "labour ability", "code", codes="labor_ability"),
+    Field("work_status", "务工状况", "work status", "code", codes="work_status"),
+    Field("months_worked", "务工时间（月）", "months worked", "int",
+          minimum=_d("0"), maximum=_d("12")),
+    Field("medical_insurance", "参加基本医疗保险", "basic medical insurance", "bool"),
+    Field("serious_illness_insurance", "参加大病保险", "serious-illness insurance", "bool"),
+    Field("pension_insurance", "参加基本养老保险", "pension insurance", "bool"),
+    Field("family_doctor", "家庭医生签约", "family doctor contract", "bool"),
+    Field("phone", "成员联系电话", "member phone", "phone", max_length=20, sensitive=True),
+)
+
+
+
+def _money(name: str, zh: str, en: str) -> Field:
+    return Field(name, zh, en, "decimal", minimum=_d("0"), maximum=_d("100000000"))
+
+
+INCOME_FIELDS: tuple[Field, ...] = (
+    Field("year", "收入年度", "income year", "int", minimum=_d("2000"), maximum=_d("2100")),
+    _money("wage_income", "工资性收入", "wage income"),
+    _money("business_income", "生产经营性收入", "business income"),
+    _money("property_income", "财产性收入", "property income"),
+    _money("transfer_family_planning", "计划生育金", "family-planning transfer"),
+    _money("transfer_minimum_living", "低保金", "minimum-living allowance"),
+    _money("transfer_destitute_support", "特困供养金", "destitute support"),
+    _money("transfer_pension", "养老保险金", "pension"),
+    _money("transfer_eco_compensation", "生态补偿金", "ecological compensation"),
+    _money("transfer_other", "其他转移性收入", "other transfers"),
+    _money("business_expense", "生产经营性支出", "business expense"),
+)
+
+_TRUE = {"是", "有", "y", "yes", "true", "1", "√", "✓"}
+_FALSE = {"否", "无", "n", "no", "false", "0", "×"}
+
+
+def _is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "")
+
+
+def clean_value(field: Field, value: object) -> Any:
+    """Turn a raw cell or form value into the field's type; raise FieldValueError if it cannot."""
+    if _is_blank(value):
+        if field.required:
+            raise FieldValueError(field, value, Text(f"「{field.zh}」不能为空", f"{field.en} is required"))
+        return None
+    kind = field.kind
+    if kind in ("text", "phone"):
+        text = _text(value)
+        if field.max_length and len(text) > field.max_length:
+            raise FieldValueError(
+                field, value, Text(f"「{field.zh}」最多 {field.max_length} 个字符",
+                                   f"{field.en} is longer than {field.max_length} characters")
+            )
+        if kind == "phone" and not all(c.isdigit() or c in "-+ " for c in text):
+            raise FieldValueError(
+                field, value, Text(f"「{field.zh}」只能含数字和 -", f"{field.en} may hold digits only")
+            )
+        return text
+    if kind == "code":
+        assert field.codes is not None
+        code = code_list(field.codes).lookup(_text(value))
+        if code is None:
+            allowed = "、".join(label for _, label in code_list(field.codes).choices("zh"))
+            raise FieldValueError(
+                field, value, Text(f"「{field.zh}」不在代码表内，可选：{allowed}",
+                                   f"{field.en} is not in its code list")
+            )
+        return code
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value
+        text = _text(value).casefold()
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+        raise FieldValueError(field, value, Text(f"「{field.zh}」应填 是 或 否", f"{field.en}: use yes or no"))
+    if kind in ("int", "decimal"):
+        return _number(field, value)
+    if kind == "date":
+        return _date(field, value)
+    if kind == "resident_id":
+        try:
+            return parse_resident_id(_text(value)).number
+        except ResidentIdError as exc:
+            raise FieldValueError(field, value, exc.message) from None
+    raise AssertionError(f"unknown field kind {kind}")
+
+
+def _text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # Excel readers deliver whole numbers as floats
+    return str(value).strip()
+
+
+def _number(field: Field, value: object) -> int | Decimal:
+    try:
+        number = Decimal(_text(value).replace(",", ""))
+    except InvalidOperation:
+        raise FieldValueError(
+            field, value, Text(f"「{field.zh}」应为数字", f"{field.en} must be a number")
+        ) from None
+    if not number.is_finite():
+        raise FieldValueError(field, value, Text(f"「{field.zh}」应为数字", f"{field.en} must be a number"))
+    if field.kind == "int" and number != number.to_integral_value():
+        raise FieldValueError(field, value, Text(f"「{field.zh}」应为整数", f"{field.en} must be whole"))
+    if field.minimum is not None and number < field.minimum:
+        raise FieldValueError(
+            field, value, Text(f"「{field.zh}」不能小于 {field.minimum}",
+                               f"{field.en} must be at least {field.minimum}")
+        )
+    if field.maximum is not None and number > field.maximum:
+        raise FieldValueError(
+            field, value, Text(f"「{field.zh}」不能大于 {field.maximum}", f"{field.en} must be at most {field.maximum}")
+        )
+    if field.kind == "int":
+        return int(number)
+    return number.quantize(Decimal("0.01"))
+
+
+def _date(field: Field, value: object) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = _text(value)
+    for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise FieldValueError(
+        field, value, Text(f"「{field.zh}」应为日期，如 2016-03-01", f"{field.en} must be a date " "such as 2016-03-01")
+    )
+
+
+def fields_by_name(fields: tuple[Field, ...]) -> dict[str, Field]:
+    return {f.name: f for f in fields}

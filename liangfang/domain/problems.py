@@ -1,0 +1,63 @@
+"""Expected errors of every app: one exception family, one problem shape for users (no Django)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .text import Text
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input: where (item, field), the value, and what to do."""
+
+    field: str
+    value: object
+    message: str
+    item: int | None = None  # index of the household in a batch (importers map it to rows)
+    member: int | None = None  # index of the member within the item, when it concerns one
+
+
+class RegistryError(Exception):
+    """Base class of the expected errors; ``message`` is a Text (``str(err)`` gives both languages)."""
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ValidationFailed(RegistryError):
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        first = self.problems[0].message if self.problems else ""
+        zh, en = (first.zh, first.en) if isinstance(first, Text) else (first, first)
+        more = len(self.problems) - 1
+        if not self.problems:
+            super().__init__("")
+        else:
+            super().__init__(Text(f"{zh}（另有 {more} 处）", f"{en} (and {more} more)") if more else Text(zh, en))
+
+
+@dataclass
+class Conflict:
+    household_number: str
+    expected_version: int
+    current_version: int
+    changes: list[dict[str, object]] = field(default_factory=list)
+
+
+class ConflictError(RegistryError):
+    """Someone else saved the household since it was read; nothing was overwritten."""
+
+    def __init__(self, conflict: Conflict) -> None:
+        self.conflict = conflict
+        super().__init__(Text(
+            f"农户 {conflict.household_number} 已被他人修改（版本 {conflict.expected_version} → "
+            f"{conflict.current_version}），本次保存未写入，请刷新后重做",
+            f"household {conflict.household_number} was changed by someone else since you opened it; "
+            "nothing was saved, reload and apply your change again"))
+
+
+class NotFound(RegistryError):
+    pass
