@@ -88,7 +88,10 @@ def _widths(table: Table, width: int) -> list[int] | None:
         if not shrinkable:
             return None
         widest = max(shrinkable, key=lambda i: widths[i])
-        widths[widest] -= min(widths[widest] - least[widest], sum(widths) - available)
+        # down to the next widest column (or its least width), then the two give way in turn
+        second = max((widths[i] for i in shrinkable if i != widest), default=least[widest])
+        step = min(sum(widths) - available, widths[widest] - max(least[widest], second))
+        widths[widest] -= max(1, step)
     return widths
 
 

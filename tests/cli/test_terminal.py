@@ -213,3 +213,17 @@ def test_figures_show_a_dash_for_nothing_of_nothing(lang: str) -> None:
     line = next(line for line in result.output.splitlines() if "贫困村" in line or "poor villages" in line)
     assert "—" in line and "0 / 0" not in line
     assert "0%" not in result.output and "0.000%" not in result.output
+
+
+def test_policy_show_in_chinese_shows_rules_in_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LIANGFANG_LANG", "zh")
+    words = runner.invoke(app, ["policy", "show", "cn-national"])
+    assert words.exit_code == 0, words.output
+    _assert_nothing_cut(words.output)
+    flat = _flat(words.output)
+    assert "〔人均纯收入〕" in flat and "当年扶贫标准" in flat
+    assert "per_capita_net_income" not in flat and ">=" not in flat
+    assert "commonly cited" not in words.output  # the English source notes, unless asked for
+    with_expressions = runner.invoke(app, ["policy", "show", "cn-national", "--expressions", "--sources"])
+    flat = _flat(with_expressions.output)
+    assert "per_capita_net_income>=poverty_line" in flat and "commonlycited" in flat
