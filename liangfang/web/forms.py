@@ -194,3 +194,15 @@ class NewRecordForm(FieldTableForm):
     def filled(self) -> bool:
         """Whether the user typed anything in it (an empty member row is left out)."""
         return any(str(self.data.get(self.add_prefix(f.name), "")).strip() for f in self.table)
+
+
+def add_joining_fields(form: FieldTableForm) -> None:
+    """The date a member joined and why (增员), asked as a removal asks when and why one left; they go
+    first, and are required."""
+    lang = "zh" if is_zh() else "en"
+    joined_on = forms.DateField(label=_("Date joined"), initial=timezone.localdate,
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.ChoiceField(label=_("Reason for joining"),
+                               choices=[("", "—"), *code_list("member_joined_reason").choices(lang)])
+    form.fields = {"joined_on": joined_on, "joined_reason": reason, **form.fields}  # type: ignore[assignment]
+    form.required_names = form.required_names | {"joined_on", "joined_reason"}

@@ -49,6 +49,11 @@ class Member(models.Model):
         "减员原因", max_length=12, choices=choices("member_left_reason"), blank=True
     )
     left_on = models.DateField("减员日期", null=True, blank=True)
+    # set when a member is added to a household already registered (增员): when and why
+    joined_on = models.DateField("增员日期", null=True, blank=True)
+    joined_reason = models.CharField(
+        "增员原因", max_length=12, choices=choices("member_joined_reason"), blank=True
+    )
 
     class Meta:
         verbose_name = "家庭成员 member"

@@ -25,6 +25,7 @@ from ..forms import (
     PairingForm,
     RemoveMemberForm,
     VersionedForm,
+    add_joining_fields,
     initial_from,
     version_initial,
     with_id_facts,
@@ -120,11 +121,13 @@ def member_add_view(request: HttpRequest, viewer: Viewer, number: str) -> HttpRe
     form = _table_form(request, MEMBER_FIELDS, hidden_fields(viewer.role) - {"resident_id"},
                        version_initial(household))
     form.required_names = form.required_names - FROM_RESIDENT_ID  # read from the ID when left blank
+    add_joining_fields(form)
     conflict = None
     if request.method == "POST" and form.is_valid():
         data = with_id_facts(form.values())
+        joined = {"joined_on": form.cleaned_data["joined_on"], "joined_reason": form.cleaned_data["joined_reason"]}
         result, conflict = _save(request, form, household, lambda v: member_add(
-            household=household, data=data, expected_version=v, by=viewer.username))
+            household=household, data=data, expected_version=v, by=viewer.username, **joined))
         if result is None and conflict is None:
             return _done(request, household, _("Member added."))
         form = result  # type: ignore[assignment]
