@@ -166,7 +166,8 @@ def main() -> None:
         sys.exit("the database already holds households; give an empty one")
     from python_calamine import CalamineWorkbook
 
-    from liangfang.registry.importers import export_workbook, import_file
+    from liangfang.registry.export import export_workbook
+    from liangfang.registry.importers import import_file
 
     if args.book:
         book, members = args.book, args.members

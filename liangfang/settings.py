@@ -18,9 +18,14 @@ from pathlib import Path
 
 import dj_database_url
 
+from .private_files import private_folder, restrict_process, tighten, write_private
+
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
 VAR_DIR = Path(os.environ.get("LIANGFANG_VAR", PROJECT_DIR / "var"))
+# The database, the secret key and the cache hold people's data: files this process creates are
+# its user's alone (liangfang/private_files.py).
+restrict_process()
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -49,12 +54,15 @@ def env_secret(name: str) -> str | None:
 def _local_secret() -> str:
     """A per-installation secret kept in var/, so sessions survive restarts."""
     path = VAR_DIR / "secret_key"
+    private_folder(VAR_DIR)
     if path.exists():
+        tighten(path)
         return path.read_text(encoding="utf-8").strip()
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(50)
-    path.write_text(key, encoding="utf-8")
-    path.chmod(0o600)
+    try:
+        write_private(path, key)
+    except FileExistsError:  # another process made it first: use theirs
+        return path.read_text(encoding="utf-8").strip()
     return key
 
 
@@ -67,7 +75,7 @@ ALLOWED_HOSTS = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "liangfang.accounts.admin_site.LocalAdminConfig",  # Django's admin: see LIANGFANG_ADMIN
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -151,7 +159,10 @@ def _database() -> dict[str, object]:
                               os.environ.get("LIANGFANG_TEST_DB") else {})
         return config
     db_path = Path(os.environ.get("LIANGFANG_DB", VAR_DIR / "liangfang.sqlite3"))
-    db_path.parent.mkdir(parents=True, exist_ok=True)
+    if db_path.parent == VAR_DIR or not db_path.parent.exists():
+        private_folder(db_path.parent)
+    for suffix in ("", "-wal", "-shm"):
+        tighten(Path(f"{db_path}{suffix}"))
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(db_path),
@@ -173,9 +184,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Django's model backend; the session's user is read with kept SQL (liangfang/accounts/backends.py).
 AUTHENTICATION_BACKENDS = ["liangfang.accounts.backends.AccountBackend"]
 
-AUTH_PASSWORD_VALIDATORS = [
+AUTH_PASSWORD_VALIDATORS = [  # all four of Django's: `user add`, `init` and the web apply them
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "zh-hans"
@@ -199,6 +212,10 @@ LOGIN_REDIRECT_URL = "web:home"
 LIANGFANG_LOGIN_MAX_FAILURES = 5
 LIANGFANG_LOGIN_MAX_FAILURES_PER_IP = 20
 LIANGFANG_LOGIN_WINDOW_MINUTES = 15
+# Searches by full resident ID per hour for a role shown masked IDs (liangfang/web/id_search.py).
+LIANGFANG_ID_SEARCHES_PER_HOUR = int(os.environ.get("LIANGFANG_ID_SEARCHES_PER_HOUR", 30))
+# Django's admin (/admin/): off unless LIANGFANG_ADMIN=true, and then for a superuser on this machine only.
+LIANGFANG_ADMIN = env_bool("LIANGFANG_ADMIN", False)
 LIANGFANG_SESSION_IDLE_SECONDS = int(os.environ.get("LIANGFANG_SESSION_IDLE_SECONDS", 1800))
 # Dashboard figures are recomputed after a registry change at most this often.
 

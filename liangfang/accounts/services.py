@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 
 from ..domain.problems import Problem, ValidationFailed
 from ..domain.text import Text
@@ -49,7 +50,8 @@ def account_set(*, user: User, region_code: str, role: str, by: str) -> Account:
 
 @transaction.atomic
 def user_create(*, username: str, password: str, region_code: str, role: str, by: str) -> Account:
-    """Create a login with its region and role; refuses a taken user name or a bad role/region."""
+    """Create a login with its region and role; refuses a taken user name, a bad role/region or a
+    password the configured rules refuse."""
     user_model = get_user_model()
     region = Region.objects.filter(code=region_code).first()
     problems = _check(region, role, region_code)
@@ -58,26 +60,34 @@ def user_create(*, username: str, password: str, region_code: str, role: str, by
                                                            f"user name {username} is taken")))
     if not username.strip():
         problems.append(Problem("username", username, Text("用户名不能为空", "a user name is required")))
+    problems += password_problems(password, user_model(username=username))
     if problems:
         raise ValidationFailed(problems)
     user = user_model.objects.create_user(username=username, password=password)
     return account_set(user=user, region_code=region_code, role=role, by=by)
 
 
-def _password_problems(password: str, user: User | None) -> list[Problem]:
-    """The configured password rules (``AUTH_PASSWORD_VALIDATORS``), as problems."""
+def password_problems(password: str, user: User | None = None) -> list[Problem]:
+    """The configured password rules (``AUTH_PASSWORD_VALIDATORS``), as problems in both languages;
+    the password itself is never repeated in them."""
     try:
         validate_password(password, user)
     except ValidationError as err:
-        return [Problem("password", "", f"{message} / choose a stronger password") for message in err.messages]
+        return [Problem("password", "", Text(zh, en)) for zh, en in
+                zip(_messages(err, "zh-hans"), _messages(err, "en"), strict=True)]
     return []
+
+
+def _messages(err: ValidationError, language: str) -> list[str]:
+    with translation.override(language):
+        return [str(m) for m in err.messages]
 
 
 @transaction.atomic
 def password_set(*, user: User, password: str, by: str, note: str = "") -> User:
     """Give ``user`` a new password after the configured rules; the change log records who changed
     whose password and when (never the password). The web's change and reset pages and the CLI call it."""
-    problems = _password_problems(password, user)
+    problems = password_problems(password, user)
     if problems:
         raise ValidationFailed(problems)
     user.set_password(password)
@@ -89,15 +99,17 @@ def password_set(*, user: User, password: str, by: str, note: str = "") -> User:
 
 @transaction.atomic
 def staff_user_ensure(*, username: str, password: str, by: str, superuser: bool = False) -> User:
-    """Create (or update) a login that may use the admin site, with ``password``; recorded in the
-    change log like every account write (``init --admin`` and ``demo`` call it)."""
+    """Create (or update) a login with ``password``; recorded in the change log like every account
+    write (``init --admin`` and ``demo`` call it). Staff — Django's admin — only with ``superuser``,
+    which ``init --admin`` asks for by name: never by default (the demo login is a county
+    administrator on the site, not a staff member)."""
     if not username.strip():
         raise ValidationFailed([Problem("username", username, Text("用户名不能为空", "a user name is required"))])
     user, created = get_user_model().objects.get_or_create(username=username)
     before = {"is_staff": user.is_staff, "is_superuser": user.is_superuser}
-    user.is_staff, user.is_superuser = True, superuser
+    user.is_staff, user.is_superuser = superuser, superuser
     user.save(update_fields=["is_staff", "is_superuser"])
-    after = {"is_staff": True, "is_superuser": superuser}
+    after = {"is_staff": superuser, "is_superuser": superuser}
     changed = {k: [before[k], v] for k, v in after.items() if created or before[k] != v}
     record_change(by=by, action="create" if created else "update", entity="user", entity_id=user.pk,
                   changes={"user": username, **changed})

@@ -123,6 +123,18 @@ class CountyVerification(models.Model):
     missed_poor_people = models.PositiveIntegerField("漏评人口", null=True, blank=True)
     wrong_exit_people = models.PositiveIntegerField("错退人口", null=True, blank=True)
     source = models.CharField("来源", max_length=200, blank=True)
+    sample = models.ForeignKey("VerificationSample", on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="+", verbose_name="据以估计的样本")
+    # From a sample: each rate's standard error and 95% interval (percent), for the county indicators to explain.
+    wrong_exit_se = models.DecimalField("错退率标准误", max_digits=6, decimal_places=3, null=True, blank=True)
+    wrong_exit_low = models.DecimalField("错退率下限", max_digits=6, decimal_places=3, null=True, blank=True)
+    wrong_exit_high = models.DecimalField("错退率上限", max_digits=6, decimal_places=3, null=True, blank=True)
+    missed_poor_se = models.DecimalField("漏评率标准误", max_digits=6, decimal_places=3, null=True, blank=True)
+    missed_poor_low = models.DecimalField("漏评率下限", max_digits=6, decimal_places=3, null=True, blank=True)
+    missed_poor_high = models.DecimalField("漏评率上限", max_digits=6, decimal_places=3, null=True, blank=True)
+    approval_se = models.DecimalField("认可度标准误", max_digits=6, decimal_places=3, null=True, blank=True)
+    approval_low = models.DecimalField("认可度下限", max_digits=6, decimal_places=3, null=True, blank=True)
+    approval_high = models.DecimalField("认可度上限", max_digits=6, decimal_places=3, null=True, blank=True)
     recorded_by = models.CharField("录入人", max_length=60, blank=True)
     recorded_at = models.DateTimeField("录入时间", auto_now=True)
 
@@ -137,3 +149,7 @@ class CountyVerification(models.Model):
             models.CheckConstraint(condition=models.Q(public_approval__gte=0, public_approval__lte=100)
                                    | models.Q(public_approval__isnull=True), name="verification_approval_pct"),
         ]
+
+
+# One app, two modules: the verification samples' models live beside, registered through this import.
+from .sampling_models import SampledHousehold, VerificationSample  # noqa: E402, F401

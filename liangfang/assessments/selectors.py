@@ -111,6 +111,7 @@ class Explanation:
     verdict: str
     verdict_text: str
     lines: list[Line]
+    region: Region | None = None  # the village or county explained
 
 
 _EXPLAINERS: dict[tuple[str, int, str], Explainer] = {}
@@ -182,7 +183,7 @@ def area_explanation(run: AssessmentRun, region: Region, lang: str = "zh") -> Ex
     result = _subject(run, level, region.pk, row.verdict, row.people, row.parent_id)
     ex = explainer(run)
     return Explanation(run, level, f"{region.name}（{region.code}）", result.verdict,
-                       ex.verdict(level, result.verdict, lang), ex.lines(level, result, (), lang))
+                       ex.verdict(level, result.verdict, lang), ex.lines(level, result, (), lang), region)
 
 
 def find_region(code: str, level: str) -> Region:

@@ -107,8 +107,15 @@ def verification_record(*, county_code: str, year: int, by: str = "", source: st
                         wrong_exit_rate: Decimal | None = None, missed_poor_rate: Decimal | None = None,
                         public_approval: Decimal | None = None, missed_poor_people: int | None = None,
                         wrong_exit_people: int | None = None) -> CountyVerification:
-    """Record (or replace) the third-party verification figures of a county for a year."""
+    """Record (or replace) the third-party verification figures of a county for a year, typed by hand.
+
+    Figures estimated from a verification sample are recorded by ``sampling.sample_estimate`` with their
+    standard errors and intervals; hand entry replaces them only with a reason (``source``)."""
     problems = []
+    if not source.strip():
+        problems.append(Problem(field="source", value=source, message=(
+            "手工录入须说明理由或来源（如评估报告文号）/ hand entry needs a reason or source (e.g. the evaluation "
+            "report); figures from a sample come from `liangfang sample-estimate`")))
     county = Region.objects.filter(code=county_code, level="county").first()
     if county is None:
         problems.append(Problem(field="county", value=county_code,
@@ -128,6 +135,8 @@ def verification_record(*, county_code: str, year: int, by: str = "", source: st
         county=county, year=year,
         defaults={"wrong_exit_rate": wrong_exit_rate, "missed_poor_rate": missed_poor_rate,
                   "public_approval": public_approval, "missed_poor_people": missed_poor_people,
-                  "wrong_exit_people": wrong_exit_people, "recorded_by": by, "source": source},
+                  "wrong_exit_people": wrong_exit_people, "recorded_by": by, "source": source, "sample": None,
+                  **{f"{figure}_{part}": None for figure in ("wrong_exit", "missed_poor", "approval")
+                     for part in ("se", "low", "high")}},
     )
     return record

@@ -15,6 +15,8 @@ COMMAND_MODULES = (
     "liangfang.cli.account_cmds",
     "liangfang.cli.synth_cmds",
     "liangfang.cli.plan_cmds",
+    "liangfang.cli.measures_cmds",
+    "liangfang.cli.sample_cmds",
     "liangfang.cli.region_cmds",
 )
 

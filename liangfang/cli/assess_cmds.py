@@ -197,6 +197,11 @@ def explain(
             console.print(f" {MARKS[line.status]} {line.text(lang)}", highlight=False)
             for member in line.members:
                 console.print(f"     · {member}", highlight=False)
+        if e.level == "county" and e.region is not None:
+            from liangfang.assessments.verification_notes import verification_notes
+
+            for note in verification_notes(e.region, run.year, policy, lang):
+                console.print(f"   [cyan]ⓘ[/] {note}", highlight=False)
     entry = policy.poverty_lines.years.get(run.year)
     if entry is not None and entry.source.reliability.value in ("UNCONFIRMED", "ANALOGUE"):
         note = bi(f"注：{run.year} 年扶贫标准 {entry.amount:,} 元未经核实，仅供参考（{entry.source.note}）",

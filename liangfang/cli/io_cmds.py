@@ -176,7 +176,7 @@ def export_cmd(
     setup_django()
     migrate()
     from liangfang.domain.problems import NotFound
-    from liangfang.registry.importers import export_workbook
+    from liangfang.registry.export import export_workbook
     from liangfang.registry.models import Household
 
     if region is not None:
@@ -192,7 +192,7 @@ def export_cmd(
                                      progress=lambda n: progress.advance(task, n))
         except NotFound as exc:
             progress.stop()
-            raise fail(str(exc)) from None
+            raise fail(said(exc.message)) from None
     console.print(bi(
         f"已导出 {result.households} 户、{result.members} 名成员、{result.incomes} 条年度收入、"
         f"{result.regions} 个区划、{result.facilities} 条村级设施到 {result.path}",

@@ -277,7 +277,7 @@ def plan_deliver_cmd(
     migrate()
     from liangfang.domain.problems import ValidationFailed
     from liangfang.plans.models import Plan
-    from liangfang.plans.services.bulk_delivery import plans_deliver_many
+    from liangfang.plans.services.delivery import plans_deliver_many
 
     try:
         day = dt.date.fromisoformat(date)

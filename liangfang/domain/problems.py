@@ -17,6 +17,22 @@ class Problem:
     message: str
     item: int | None = None  # index of the household in a batch (importers map it to rows)
     member: int | None = None  # index of the member within the item, when it concerns one
+    code: str = ""  # what kind of problem, for a caller that acts on it (e.g. RESIDENT_ID_TAKEN)
+
+
+# A resident ID already active in another household: the message does not say which (the editor
+# may not see it, in another village or township); the web records the case for those who may
+# (registry.services.duplicates).
+RESIDENT_ID_TAKEN = "resident_id_taken"
+
+
+def resident_id_taken(resident_id: str, item: int | None = None, member: int | None = None) -> Problem:
+    """The one message for a person already registered in another household, wherever it is found."""
+    return Problem("resident_id", resident_id, Text(
+        f"身份证号码 {resident_id} 已在另一农户登记，一人只能在一户；已记入该户的变更记录，请与区（县）管理员核实",
+        "this resident ID is already registered in another household (one person, one household); the case "
+        "is recorded in that household's history: check it with the county administrator"),
+        item, member, code=RESIDENT_ID_TAKEN)
 
 
 class RegistryError(Exception):

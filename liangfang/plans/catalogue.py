@@ -4,7 +4,8 @@ Eligibility rules go through the engine's own checker (``check_rule``) with the 
 parameters as the pack's indicators, so a measure can only be described in the words an
 indicator could use; a bad rule is refused with the file, line and column.
 
->>> compile_catalogue(load_pack("cn-national"), 2015).measure("d_rebuild").level  # doctest: +SKIP
+>>> from liangfang.policy import load_pack
+>>> compile_catalogue(load_pack("cn-national"), 2015).measure("d_rebuild").level
 'household'
 """
 

@@ -31,6 +31,7 @@ class DeliveryState:
     measure_status: str
     already_delivered: bool
     in_catalogue: bool
+    member_left: bool = False  # the measure writes to a member who is no longer in the household
 
 
 def delivery_problems(state: DeliveryState, *, date: dt.date, proof_note: str, amount: Decimal, today: dt.date,
@@ -62,6 +63,10 @@ def delivery_problems(state: DeliveryState, *, date: dt.date, proof_note: str, a
         problems.append(Problem("measure", state.measure_code, Text("措施目录中已无此措施",
                                                                     "the measure is no longer in "
                                                                     "the catalogue"), item))
+    if state.member_left:
+        problems.append(Problem("member", state.measure_code, Text("该措施的帮扶对象已不在本户（已减员），不能登记落实",
+                                                                   "the member this measure is for has left the "
+                                                                   "household"), item))
     if not proof_note.strip():
         problems.append(Problem("proof_note", proof_note, Text("请填写佐证（发票、合同、验收单等）",
                                                                "give the proof "

@@ -242,6 +242,7 @@ class Rollup:
     medical_fund: Decimal
     measures_delivered: int
     delivered_amount: Decimal
+    medical_households: int = 0  # households the medical fund went to (small counts are withheld from some roles)
 
 
 def rollup(region: Region | None, first_year: int, last_year: int, pack: str = "cn-national") -> Rollup:
@@ -276,6 +277,7 @@ def rollup(region: Region | None, first_year: int, last_year: int, pack: str = "
         students_supported=deliveries.filter(measure__measure__in=education, member__isnull=False)
         .values("member_id").distinct().count(),
         medical_fund=deliveries.filter(measure__measure__in=health).aggregate(s=Sum("amount"))["s"] or Decimal(0),
+        medical_households=deliveries.filter(measure__measure__in=health).values("household_id").distinct().count(),
         measures_delivered=deliveries.count(),
         delivered_amount=deliveries.aggregate(s=Sum("amount"))["s"] or Decimal(0),
     )

@@ -68,6 +68,8 @@ def search_condition(kind: str, typed: str) -> Q:
     def members(**lookup: str) -> Exists:
         return Exists(Member.objects.filter(household=OuterRef("pk"), **lookup))
 
+    if kind == "number":
+        return Q(number__startswith=typed)
     if kind == "resident_id":
         return Q(pk__in=Member.objects.filter(resident_id=typed).values("household_id"))
     if kind == "id_tail":

@@ -3,7 +3,7 @@ Every bar or point may carry a link to the households behind it. Labels are esca
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -94,4 +94,42 @@ def line_chart(points: Sequence[tuple[str, Number, str]], *, title: str, unit: s
     return mark_safe(_link(href, "".join(str(p) for p in parts)))
 
 
-__all__ = ["Bar", "bar_chart", "line_chart"]
+def curve_chart(xs: Iterable[float], ys: Iterable[float], *, title: str, x_label: str, y_label: str,
+                y_max: float = 1.0, diagonal: bool = False) -> SafeString:
+    """A curve over [0, 1] × [0, y_max] (a Lorenz or a poverty-gap curve), with the equality
+    diagonal when asked; axis ticks at 0, ½ and 1 of each range."""
+    width, height, left, right, top, bottom = 360, 300, 52, 16, 16, 44
+    inner_w, inner_h = width - left - right, height - top - bottom
+    peak = y_max or 1.0
+
+    def xy(x: float, y: float) -> tuple[float, float]:
+        return left + inner_w * x, top + inner_h * (1 - y / peak)
+
+    parts: list[str] = [format_html('<svg class="chart curve" role="img" viewBox="0 0 {} {}" width="{}" height="{}" '
+                                    'xmlns="http://www.w3.org/2000/svg"><title>{}</title>', width, height, width,
+                                    height, title)]
+    for frac in (0, 0.5, 1):
+        gx, gy = xy(frac, peak * frac)
+        parts.append(format_html('<line class="grid" x1="{}" y1="{}" x2="{}" y2="{}"></line>'
+                                 '<text class="axis" x="{}" y="{}" text-anchor="end">{}</text>'
+                                 '<text class="axis" x="{}" y="{}" text-anchor="middle">{}</text>',
+                                 left, _f(gy), width - right, _f(gy), left - 4, _f(gy + 4), f"{peak * frac:.3g}",
+                                 _f(gx), height - bottom + 16, f"{frac:g}"))
+    if diagonal:
+        (x0, y0), (x1, y1) = xy(0, 0), xy(1, peak)
+        parts.append(format_html('<line class="diagonal" x1="{}" y1="{}" x2="{}" y2="{}"></line>',
+                                 _f(x0), _f(y0), _f(x1), _f(y1)))
+    xs, ys = list(xs), list(ys)
+    if xs:
+        points = (xy(float(x), float(y)) for x, y in zip(xs, ys, strict=True))
+        path = " ".join(f"{px:.1f},{py:.1f}" for px, py in points)
+        parts.append(format_html('<polyline class="series" points="{}"></polyline>', path))
+    parts.append(format_html('<text class="axis" x="{}" y="{}" text-anchor="middle">{}</text>'
+                             '<text class="axis" x="12" y="{}" text-anchor="middle" transform="rotate(-90 12 {})">{}'
+                             '</text>', left + inner_w / 2, height - 6, x_label, _f(top + inner_h / 2),
+                             _f(top + inner_h / 2), y_label))
+    parts.append("</svg>")
+    return mark_safe("".join(str(p) for p in parts))
+
+
+__all__ = ["Bar", "bar_chart", "curve_chart", "line_chart"]

@@ -16,38 +16,37 @@ from typing import Any
 from django.db.models import QuerySet
 
 from ..accounts.roles import Role
+from ..disclosure import shown, shows_column, shows_in_full
 from ..domain.codes import code_labels
 from ..domain.fields import Field
-from ..registry.importers.exporter import Masker, cell_value, export_workbook
-from ..registry.importers.workbook import OVERVIEW_SHEET
+from ..registry.export import Masker, cell_value, export_workbook
+from ..registry.importers.workbook import MEMBERS_SPEC, OVERVIEW_SHEET
 from ..registry.models import CadrePairing, Household, IncomeRecord, Member, Region
 from ..workbook_writer import WorkbookWriter
-from . import masking
 
 EXPORT_LIMIT = 100_000
 _BATCH = 2000
 
-_MASKERS = {"resident_id": masking.resident_id, "phone": masking.phone, "bank_account": masking.bank_account}
-HEALTH_FIELDS = ("health_status", "disability_grade")
 OVERVIEW_HEADER = ["户编号", "户主", "乡镇", "行政村", "帮扶责任人", "收入年度", "人均纯收入（元）", "未达标指标"]
 
 
 def hides_anything(role: Role) -> bool:
-    return role.resident_id != "full" or role.phone != "full" or role.bank_account != "full" or not role.health
+    """Whether ``role`` sees any cell of the registry layout other than as stored (the file is then
+    marked masked and cannot be imported)."""
+    return not all(shows_in_full(role, c.field.name) for c in MEMBERS_SPEC.columns)
 
 
 def role_masker(role: Role) -> Masker:
-    """A cell as ``role`` may see it: masked numbers, blanks for what it may not see at all. Each
-    field's conversion is made once (code labels from a dict): a county's export turns millions of
-    values."""
+    """A cell as ``role`` may see it (``liangfang/disclosure.py``, as the pages): masked or reduced,
+    blank where the role sees no such column (the layout keeps every column). Each field's
+    conversion is made once (code labels from a dict): a county's export turns millions of values."""
     made: dict[str, Callable[[Any], Any]] = {}
 
     def converter(f: Field) -> Callable[[Any], Any]:
-        masker = _MASKERS.get(f.name)
-        if masker is not None:
-            return lambda raw: masker(role, str(raw)) if raw else None
-        if (f.name == "bank_name" and role.bank_account == "hidden") or (f.name in HEALTH_FIELDS and not role.health):
+        if not shows_column(role, f.name):
             return lambda raw: None
+        if not shows_in_full(role, f.name):
+            return lambda raw: shown(role, f.name, raw) if raw not in (None, "") else None
         if f.kind == "code":
             assert f.codes is not None
             labels = code_labels(f.codes, "zh")

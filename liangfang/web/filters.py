@@ -35,6 +35,11 @@ def bank_account(value: str, role: Role) -> str:
     return masking.bank_account(role, value or "")
 
 
+def birth_date(value: Any, role: Role) -> str:
+    """{{ m.birth_date|birth_date(role) }}: the date, or its year for roles shown masked IDs."""
+    return masking.birth_date(role, value)
+
+
 def health(value: str, role: Role) -> str:
     """A health or disability code as a label, or hidden for roles that do not see health facts."""
     return masking.health(role, value or "")

@@ -134,6 +134,7 @@ def environment(**options: Any) -> Environment:
     env.filters.update(
         code=filters.code, resident_id=filters.resident_id, phone=filters.phone,
         bank_account=filters.bank_account, health=filters.health, plan_status=filters.plan_status,
+        birth_date=filters.birth_date,
         money=filters.money, yesno_label=filters.yesno_label, num=filters.num,
         date=local_date, linebreaksbr=linebreaksbr,
     )

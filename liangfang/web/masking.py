@@ -1,64 +1,38 @@
-"""Sensitive values shown as the viewer's role allows (see ``accounts/roles.py`` for the table)."""
+"""Sensitive values shown as the viewer's role allows: the pages' names for the rules of
+``liangfang/disclosure.py`` (the one place that decides; ``accounts/roles.py`` has the table)."""
 
 from __future__ import annotations
 
-from ..accounts.roles import Role, Visibility
-from ..ids import mask_resident_id
+from typing import Any
 
-HIDDEN = "—"
+from ..accounts.roles import Role
+from ..disclosure import HIDDEN, form_fields_left_out, shown
 
-
-def mask_phone(phone: str) -> str:
-    """13812345678 → 138****5678; short numbers keep only their last two digits."""
-    digits = phone.strip()
-    if len(digits) >= 8:
-        return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
-    return "*" * max(len(digits) - 2, 0) + digits[-2:]
-
-
-def mask_account(number: str) -> str:
-    """A bank account keeps its last four characters: ************1234."""
-    text = number.strip()
-    return "*" * max(len(text) - 4, 0) + text[-4:]
-
-
-def _show(value: str, visibility: Visibility, masker: object) -> str:
-    if not value:
-        return ""
-    if visibility == "full":
-        return value
-    if visibility == "hidden":
-        return HIDDEN
-    assert callable(masker)
-    return str(masker(value))
+__all__ = ["HIDDEN", "bank_account", "birth_date", "health", "hidden_fields", "phone", "resident_id", "shown"]
 
 
 def resident_id(role: Role, value: str) -> str:
-    return _show(value, role.resident_id, mask_resident_id)
+    return str(shown(role, "resident_id", value))
 
 
 def phone(role: Role, value: str) -> str:
-    return _show(value, role.phone, mask_phone)
+    return str(shown(role, "phone", value))
 
 
 def bank_account(role: Role, value: str) -> str:
-    return _show(value, role.bank_account, mask_account)
+    return str(shown(role, "bank_account", value))
+
+
+def birth_date(role: Role, value: Any) -> str:
+    """A full date (YYYY-MM-DD) for roles shown full resident IDs, else the year."""
+    out = shown(role, "birth_date", value)
+    return "" if out is None else out.isoformat() if hasattr(out, "isoformat") else str(out)
 
 
 def health(role: Role, value: str) -> str:
-    return value if role.health else HIDDEN
+    return str(shown(role, "health_status", value))
 
 
-# Field-table names of values that a role may not see in full; forms leave them out, because
-# a masked value typed back would overwrite the real one.
-def hidden_fields(role: Role) -> frozenset[str]:
-    names: set[str] = set()
-    if role.resident_id != "full":
-        names.add("resident_id")
-    if role.phone != "full":
-        names.add("phone")
-    if role.bank_account != "full":
-        names.update({"bank_account", "bank_name"})
-    if not role.health:
-        names.update({"health_status", "disability_grade"})
-    return frozenset(names)
+def hidden_fields(role: Role, *, typing_in: frozenset[str] = frozenset()) -> frozenset[str]:
+    """Field-table names a form leaves out for ``role`` (see ``disclosure.form_fields_left_out``)."""
+    return form_fields_left_out(role, typing_in=typing_in)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import auth, create, dashboard, edit, households, imports, passwords, plans
+from .views import auth, create, dashboard, edit, households, imports, measures, passwords, plans, samples
 
 app_name = "web"
 
@@ -37,4 +37,8 @@ urlpatterns = [
     path("account/password/", passwords.own_password_view, name="password"),
     path("accounts/", passwords.accounts_view, name="accounts"),
     path("accounts/<str:username>/password/", passwords.reset_password_view, name="reset_password"),
+    path("region/<str:code>/measures/", measures.measures_view, name="measures"),
+    path("region/<str:code>/samples/", samples.samples_view, name="samples"),
+    path("samples/<int:sample_id>/results/", samples.sample_results_view, name="sample_results"),
+    path("samples/<int:sample_id>/<str:kind>/", samples.sample_file_view, name="sample_file"),
 ]

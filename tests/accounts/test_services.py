@@ -37,7 +37,7 @@ def test_the_cli_changes_a_password_through_the_service() -> None:
     make_regions()
     user_create(username="li", password="a-long-password-9", region_code=COUNTY, role="county_admin", by="t")
     result = runner.invoke(app, ["user", "add", "li", "--role", "county_admin", "--region", COUNTY,
-                                 "--password", "changed-by-cli-4"])
+                                 "--password-stdin"], input="changed-by-cli-4\n")
     assert result.exit_code == 0, result.output
     assert User.objects.get(username="li").check_password("changed-by-cli-4")
     assert ChangeRecord.objects.filter(action="set_password", actor="cli").count() == 1
@@ -48,8 +48,9 @@ def test_a_staff_login_is_made_once_and_each_write_recorded() -> None:
     assert (user.is_staff, user.is_superuser) == (True, True) and user.check_password("admin-password-77")
     again = staff_user_ensure(username="admin", password="admin-password-78", by="cli")
     assert again.pk == user.pk and not again.is_superuser and again.check_password("admin-password-78")
+    assert not again.is_staff  # staff goes with superuser, never by default
     actions = list(ChangeRecord.objects.filter(entity="user").order_by("id").values_list("action", "changes"))
     assert actions == [("create", {"user": "admin", "is_staff": [False, True], "is_superuser": [False, True]}),
                        ("set_password", {"user": "admin"}),
-                       ("update", {"user": "admin", "is_superuser": [True, False]}),
+                       ("update", {"user": "admin", "is_staff": [True, False], "is_superuser": [True, False]}),
                        ("set_password", {"user": "admin"})]

@@ -128,7 +128,7 @@ def test_county_is_pending_until_verification_figures_are_recorded() -> None:
     assert texts[1] == "综合贫困发生率：待第三方评估填写 — 待核查"
     verification_record(county_code=COUNTY, year=2020, wrong_exit_rate=Decimal("0.5"),
                         missed_poor_rate=Decimal("0.2"), public_approval=Decimal("97.5"),
-                        missed_poor_people=0, wrong_exit_people=0)
+                        missed_poor_people=0, wrong_exit_people=0, source="评估报告")
     run = assessment_run(year=2020, pack="cn-national")
     texts = [line.text() for line in area_explanation(run, county).lines]
     assert texts[2] == "错退率 0.5% ≤ 2% — 达标"
@@ -137,7 +137,7 @@ def test_county_is_pending_until_verification_figures_are_recorded() -> None:
 
 def test_verification_figures_are_checked() -> None:
     with pytest.raises(ValidationFailed) as err:
-        verification_record(county_code="999999000000", year=2020, public_approval=Decimal("120"))
+        verification_record(county_code="999999000000", year=2020, public_approval=Decimal("120"), source="评估报告")
     fields = {p.field for p in err.value.problems}
     assert fields == {"county", "public_approval"}
 

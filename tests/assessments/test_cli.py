@@ -75,12 +75,13 @@ def test_a_bad_year_on_duckdb_is_refused_by_the_same_guard(tmp_path: Path) -> No
 
 def test_verification_then_county_uses_it() -> None:
     result = runner.invoke(app, ["verification", "--county", COUNTY, "--year", "2020", "--wrong-exit-rate", "0.4",
-                                 "--approval", "96.5"], env=ENV)
+                                 "--approval", "96.5", "--source", "评估报告"], env=ENV)
     assert result.exit_code == 0, result.output
     runner.invoke(app, ["assess", "--year", "2020"], env=ENV)
     result = runner.invoke(app, ["explain", "--county", "--year", "2020"], env=ENV)
     assert "错退率 0.4% ≤ 2% — 达标" in result.output and "群众认可度 96.5% ≥ 90% — 达标" in result.output
-    bad = runner.invoke(app, ["verification", "--county", COUNTY, "--year", "2020", "--approval", "101"], env=ENV)
+    bad = runner.invoke(app, ["verification", "--county", COUNTY, "--year", "2020", "--approval", "101",
+                              "--source", "评估报告"], env=ENV)
     assert bad.exit_code == 1 and "public_approval" in bad.output
 
 

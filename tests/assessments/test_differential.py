@@ -25,8 +25,7 @@ from liangfang.registry.models import Household, IncomeRecord, Member, Region, V
 from tests.engine.golden_registry import build, load_cases
 from tests.engine.layout_db import load
 from tests.engine.test_golden import verification_of
-
-PG_URL = os.environ.get("LIANGFANG_DIFF_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+from tests.postgres import postgres_connection
 
 
 def _without_missing(outcome: Outcome) -> Outcome:
@@ -57,12 +56,8 @@ def _direct(connection_: Any, dialect: str, rows: dict[str, list[dict[str, Any]]
     return _without_missing(collect(session, compiled))
 
 
-def _postgres_outcome(rows: dict[str, list[dict[str, Any]]], pack: str, year: int, cases: list[Any]) -> Outcome | None:
-    psycopg = pytest.importorskip("psycopg")
-    try:
-        pg = psycopg.connect(PG_URL, connect_timeout=3)
-    except psycopg.OperationalError:
-        return None
+def _postgres_outcome(rows: dict[str, list[dict[str, Any]]], pack: str, year: int, cases: list[Any]) -> Outcome:
+    pg = postgres_connection()
     schema = f"lf_diff_{os.getpid()}"
     try:
         pg.execute(f"CREATE SCHEMA {schema}")
@@ -85,7 +80,8 @@ def test_all_engines_agree_on_the_golden_registry(pack: str, tmp_path: Path) -> 
     for v in verification_of(cases):
         verification_record(county_code=v.county_code, year=year, wrong_exit_rate=v.wrong_exit_rate,
                             missed_poor_rate=v.missed_poor_rate, public_approval=v.public_approval,
-                            missed_poor_people=v.missed_poor_people, wrong_exit_people=v.wrong_exit_people)
+                            missed_poor_people=v.missed_poor_people, wrong_exit_people=v.wrong_exit_people,
+                            source="golden case")
     assert codes
 
     reference = _direct(sqlite3.connect(":memory:"), "sqlite", rows, pack, year, cases)
@@ -102,6 +98,4 @@ def test_all_engines_agree_on_the_golden_registry(pack: str, tmp_path: Path) -> 
 
     if database_dialect() != "postgres":
         other = _postgres_outcome(rows, pack, year, cases)
-        if other is None:
-            pytest.skip("PostgreSQL not reachable for the direct comparison")
         assert other == reference, "PostgreSQL differs from SQLite"

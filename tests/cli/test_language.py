@@ -4,6 +4,7 @@ its own text and the problems services report (``Text``) alike."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -38,3 +39,14 @@ def test_english_only_with_lang_en() -> None:
 def test_both_when_unset() -> None:
     out = _refused(None)
     assert "政策包 cn-national 适用于 2014–2020 年 / pack cn-national covers 2014–2020" in out
+
+
+@pytest.mark.parametrize(("lang", "said", "unsaid"), [("zh", "区划代码 220802999999 不存在", "no region"),
+                                                      ("en", "no region with code 220802999999", "区划代码")])
+def test_an_error_from_a_service_is_said_in_the_chosen_language(tmp_path: Path, lang: str, said: str,
+                                                                unsaid: str) -> None:
+    import liangfang.cli.io_cmds  # noqa: F401  (registers the commands)
+
+    result = runner.invoke(app, ["export", "--region", "220802999999", "-o", str(tmp_path / "x.xlsx")],
+                           env={"COLUMNS": "200", "LIANGFANG_LANG": lang})
+    assert result.exit_code == 1 and said in result.output and unsaid not in result.output

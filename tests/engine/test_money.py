@@ -18,6 +18,7 @@ from liangfang.engine.results import collect
 from liangfang.engine.session import Session, dbapi_session, duckdb_session, parquet_views
 from tests.engine.golden_registry import Builder
 from tests.engine.layout_db import load, write_parquet
+from tests.postgres import postgres_connection
 
 LINE = Decimal("4000")
 ITEMS = ("wage_income", "business_income", "property_income", "transfer_minimum_living", "transfer_other")
@@ -90,12 +91,8 @@ def test_duckdb_is_exact(registry: Any, tmp_path: Path) -> None:
 
 
 def test_postgres_is_exact(registry: Any) -> None:
-    psycopg = pytest.importorskip("psycopg")
     rows, expected = registry
-    try:
-        pg = psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", connect_timeout=3)
-    except psycopg.OperationalError:
-        pytest.skip("PostgreSQL not reachable")
+    pg = postgres_connection()
     schema = f"lf_money_{random.randint(0, 10**9)}"
     try:
         pg.execute(f"CREATE SCHEMA {schema}")

@@ -13,8 +13,7 @@ from liangfang.assessments.models import HouseholdResult
 from liangfang.assessments.services import assessment_run
 from liangfang.domain.problems import ValidationFailed
 from liangfang.plans.models import Delivery, Plan, PlanMeasure, PlanRun
-from liangfang.plans.services.bulk_delivery import plans_deliver_many
-from liangfang.plans.services.delivery import delivery_record, plan_deliver
+from liangfang.plans.services.delivery import delivery_record, plan_deliver, plans_deliver_many
 from liangfang.plans.services.plans import (
     DecisionConflict,
     measure_change,
@@ -27,7 +26,7 @@ from liangfang.plans.services.plans import (
     plans_accept,
 )
 from liangfang.registry.models import ChangeRecord, Household, IncomeRecord, Region
-from liangfang.registry.services.households import household_create, income_set
+from liangfang.registry.services.households import household_create, income_set, member_remove
 from tests.factories import COUNTY, VILLAGE, household_data, make_regions, member_data
 from tests.plans.survey import survey_delivered_income
 
@@ -288,3 +287,21 @@ def test_accepting_a_plan_is_the_same_write_alone_or_in_a_batch(district: dict[s
         else:
             plan_accept(plan=revised, by="township")
     assert [p.field for p in caught.value.problems] == ["status"]
+
+
+@pytest.mark.parametrize("bulk", [False, True], ids=["one_by_one", "batch"])
+def test_a_measure_for_a_member_who_left_is_not_recorded_as_delivered(district: dict[str, Household],
+                                                                      bulk: bool) -> None:
+    _accepted(district)
+    plan = Plan.objects.get(household=district["school"])
+    measure = plan.measures.get(measure="school_return_primary")
+    son = district["school"].members.get(relation="son")
+    household = Household.objects.get(pk=district["school"].pk)
+    member_remove(member=son, reason="moved_out", on=dt.date(YEAR, 2, 1), expected_version=household.version, by="t")
+    with pytest.raises(ValidationFailed) as caught:
+        if bulk:
+            plans_deliver_many(plans=[plan], date=dt.date(YEAR, 9, 1), proof_note="入学通知", by="cadre")
+        else:
+            delivery_record(measure=measure, date=dt.date(YEAR, 9, 1), proof_note="入学通知", by="cadre")
+    assert "member" in {p.field for p in caught.value.problems}
+    assert not Delivery.objects.filter(measure=measure).exists()

@@ -15,7 +15,7 @@ from liangfang.assessments.models import HouseholdResult
 from liangfang.assessments.services import assessment_run
 from liangfang.plans.models import Plan
 from liangfang.plans.selectors import run_tables
-from liangfang.plans.services.bulk_delivery import plans_deliver_many
+from liangfang.plans.services.delivery import plans_deliver_many
 from liangfang.plans.services.plans import plan_area, plans_accept
 from liangfang.registry.models import Region
 from liangfang.synth.taobei import build_district

@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import pytest
 
+from liangfang.assessments import models, services
 from liangfang.registry.models import Household, Region
-
-services = pytest.importorskip("liangfang.assessments.services")
-models = pytest.importorskip("liangfang.assessments.models")
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 

@@ -91,8 +91,7 @@ def _specs(measures: Sequence[PlanMeasure], packs: dict[str, Catalogue]) -> dict
 
 
 @transaction.atomic
-def deliveries_record(items: Sequence[DeliveryInput], *, by: str,
-                      progress: Callable[[int], None] | None = None) -> list[Delivery]:
+def deliveries_record(items: Sequence[DeliveryInput], *, by: str) -> list[Delivery]:
     """Record every delivery of ``items`` and write their effects, all or nothing; raise
     ValidationFailed (each problem's ``item`` is its index) when any cannot be recorded."""
     if not items:
@@ -107,6 +106,8 @@ def deliveries_record(items: Sequence[DeliveryInput], *, by: str,
         m.plan = plans[m.plan_id]
     delivered = set(Delivery.objects.filter(measure_id__in=ids).values_list("measure_id", flat=True))
     specs = _specs(list(measures.values()), {})
+    active = set(Member.objects.filter(pk__in={m.member_id for m in measures.values() if m.member_id},
+                                       is_active=True).values_list("pk", flat=True))
     today = dt.date.today()
     problems: list[Problem] = []
     seen: set[int] = set()
@@ -114,7 +115,9 @@ def deliveries_record(items: Sequence[DeliveryInput], *, by: str,
         m = measures[item.measure.pk]
         state = DeliveryState(plan_status=m.plan.status, plan_year=m.plan.year, measure_code=m.measure,
                               measure_status=m.status, already_delivered=m.pk in delivered or m.pk in seen,
-                              in_catalogue=specs[m.pk] is not None)
+                              in_catalogue=specs[m.pk] is not None,
+                              member_left=bool((spec := specs[m.pk]) and spec.effect.member and m.member_id
+                                               and m.member_id not in active))
         seen.add(m.pk)
         amount = m.cost if item.amount is None else item.amount
         problems += delivery_problems(state, date=item.date, proof_note=item.proof_note, amount=amount, today=today,
@@ -155,8 +158,6 @@ def deliveries_record(items: Sequence[DeliveryInput], *, by: str,
                          "measure": d.measure.measure, "date": d.date, "amount": d.amount,
                          "fund_source": d.fund_source, "applied": d.applied}.items()})
         for d in created], batch_size=2000)
-    if progress:
-        progress(len(states))
     return created
 
 
@@ -188,7 +189,10 @@ def plans_deliver_many(*, plans: Sequence[Plan], date: dt.date, proof_note: str,
                 if status != "accepted"]
     if problems:
         raise ValidationFailed(problems)
-    return deliveries_record([DeliveryInput(m, date, proof_note) for m in _pending(plans)], by=by, progress=progress)
+    delivered = deliveries_record([DeliveryInput(m, date, proof_note) for m in _pending(plans)], by=by)
+    if progress:
+        progress(len(plans))
+    return delivered
 
 
 @transaction.atomic

@@ -16,7 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from ...domain.inputs import HouseholdInput
-from ...domain.problems import Problem, ValidationFailed
+from ...domain.problems import Problem, ValidationFailed, resident_id_taken
 from ...domain.text import Text
 from ..models import ChangeRecord, Household, IncomeRecord, Member, Region
 from .changelog import diff, jsonable
@@ -104,9 +104,7 @@ def _held_elsewhere(items: Sequence[HouseholdInput]) -> list[Problem]:
                 "resident_id", "household__number"):
             i, j, target = wanted[rid]
             if number != target and number not in moving:
-                problems.append(Problem(
-                    "resident_id", rid, Text(f"身份证号码 {rid} 已是农户 {number} 的在册成员，一人只能在一户",
-                                             f"this person is already an active member of household {number}"), i, j))
+                problems.append(resident_id_taken(rid, i, j))  # which household is not said
     return problems
 
 

@@ -1,6 +1,15 @@
 """The expected errors now live in ``liangfang.domain.problems``; re-exported here for callers not
 yet moved."""
 
-from ...domain.problems import Conflict, ConflictError, NotFound, Problem, RegistryError, ValidationFailed
+from ...domain.problems import (
+    RESIDENT_ID_TAKEN,
+    Conflict,
+    ConflictError,
+    NotFound,
+    Problem,
+    RegistryError,
+    ValidationFailed,
+)
 
-__all__ = ["Conflict", "ConflictError", "NotFound", "Problem", "RegistryError", "ValidationFailed"]
+__all__ = ["RESIDENT_ID_TAKEN", "Conflict", "ConflictError", "NotFound", "Problem", "RegistryError",
+           "ValidationFailed"]

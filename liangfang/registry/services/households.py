@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from ...domain.codes import code_list
 from ...domain.fields import HOUSEHOLD_FIELDS, INCOME_FIELDS, MEMBER_FIELDS, FieldValueError, clean_value
-from ...domain.problems import Conflict, ConflictError, NotFound, Problem, ValidationFailed
+from ...domain.problems import Conflict, ConflictError, NotFound, Problem, ValidationFailed, resident_id_taken
 from ...domain.text import Text
 from ..models import ChangeRecord, Household, IncomeRecord, Member, Region
 from .changelog import diff, record_change
@@ -84,13 +84,10 @@ def _duplicate_people(members: Sequence[Mapping[str, Any]], household_id: int | 
                       item: int | None = None) -> list[Problem]:
     held = _other_household_holding([m["resident_id"] for m in members if m.get("resident_id")],
                                     household_id)
-    return [
-        Problem("resident_id", m["resident_id"],
-                Text(f"身份证号码 {m['resident_id']} 已登记在农户 {held[m['resident_id']]}，一人只能在一户",
-                     f"this person is already an active member of household {held[m['resident_id']]}"),
-                item, i)
-        for i, m in enumerate(members) if m.get("resident_id") in held
-    ]
+    # Which household holds the person is not said: the editor may not see it (another village or
+    # township). The caller records the case for those who may (duplicates.duplicate_id_report).
+    return [resident_id_taken(m["resident_id"], item, i)
+            for i, m in enumerate(members) if m.get("resident_id") in held]
 
 
 @transaction.atomic

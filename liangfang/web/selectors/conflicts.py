@@ -11,7 +11,9 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ... import disclosure
 from ...accounts.roles import Role
+from ...disclosure import BANK_FIELDS, BIRTH_FIELDS, PHONE_FIELDS, is_health_value
 from ...domain.fields import HOUSEHOLD_FIELDS, INCOME_FIELDS, MEMBER_FIELDS, Field
 from ...domain.problems import Conflict
 from ...registry.models import ChangeRecord
@@ -35,6 +37,7 @@ ACTIONS = {
     "measure_rejected": gettext_lazy("rejected a measure"), "measure_changed": gettext_lazy("changed a measure"),
     "accept_plan": gettext_lazy("accepted the plan"), "revise_plan": gettext_lazy("revised the plan"),
     "deliver_measure": gettext_lazy("recorded a measure delivered"), "visit": gettext_lazy("recorded a visit"),
+    "duplicate_resident_id": gettext_lazy("typed this member's resident ID for another household (refused)"),
 }
 # Plan entries use their own labels: their "year" is the plan's year, not an income field.
 PLAN_ENTITIES = frozenset({"plan", "plan_measure", "plan_run", "delivery", "visit"})
@@ -51,7 +54,7 @@ OTHER_LABELS = {
     "note": gettext_lazy("note"), "cost": gettext_lazy("cost"), "due_date": gettext_lazy("due date"),
     "fund_source": gettext_lazy("fund source"), "replaces": gettext_lazy("replaces versions"),
     "date": gettext_lazy("date"), "amount": gettext_lazy("amount"), "applied": gettext_lazy("written to the registry"),
-    "visitor": gettext_lazy("visited by"),
+    "visitor": gettext_lazy("visited by"), "attempted_in": gettext_lazy("household tried"),
 }
 _ID_LIKE = re.compile(r"^(\d{17}[\dX]|\d{15})$")
 
@@ -142,6 +145,8 @@ def _shown(field: Field | None, name: str, value: object, role: Role) -> str:
     text = "" if value is None else str(value)
     if not text:
         return text
+    if name in BIRTH_FIELDS or (not role.health and is_health_value(name, text)):
+        return str(disclosure.shown(role, name, text))  # a year for a date; a hidden health fact
     if field is not None and field.kind == "code" and field.codes:
         text = code_label(field.codes, text)
     elif field is not None and field.kind == "bool":
@@ -162,13 +167,8 @@ def _shown(field: Field | None, name: str, value: object, role: Role) -> str:
         return fund_label(catalogue(DEFAULT_PACK), text)
     if name == "left_reason":
         return code_label("member_left_reason", text)
-    if name == "phone":
-        return masking.phone(role, text)
-    if name in ("bank_account", "bank_name"):
-        return masking.bank_account(role, text) if name == "bank_account" else (
-            masking.HIDDEN if role.bank_account == "hidden" else text)
-    if name in ("health_status", "disability_grade"):
-        return masking.health(role, text)
+    if name in PHONE_FIELDS or name in BANK_FIELDS:
+        return str(disclosure.shown(role, name, text))
     return text
 
 

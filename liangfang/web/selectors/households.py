@@ -13,6 +13,7 @@ from django.db.models import CharField, Count, Exists, IntegerField, OuterRef, Q
 from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 
+from ...disclosure import shows_column
 from ...domain.codes import code_list
 from ...prepared import NotPreparable, Prepared
 from ...registry.household_search import normalise as normalise_search
@@ -21,6 +22,14 @@ from ...registry.models import Cadre, CadrePairing, Household, Member, Region
 from ..filters import options_html
 from ..permissions import Viewer
 from .people import GAPS, coverage_conditions
+
+
+
+def is_resident_id_search(q: str) -> bool:
+    """The search text is a full resident ID, typed in full-width digits too (the list then looks the
+    person up by it)."""
+    return query_kind(normalise_search(q)) == "resident_id"
+
 
 STATUS_GROUPS = {"registered": ("not_exited", "exited", "relapsed"), "remaining": ("not_exited", "relapsed")}
 SORTS = {
@@ -89,6 +98,10 @@ def _split(viewer: Viewer, f: ListFilters, region: Region | None) -> tuple[tuple
     typed = normalise_search(f.q)
     if typed:
         kind = query_kind(typed)
+        if viewer.role.resident_id != "full" and kind in ("id_tail", "digits") and len(typed) != 4:
+            # a role shown masked IDs sees their last four only: other parts of an ID would let a
+            # search confirm the hidden digits, so such digits find household numbers alone
+            kind = "number"
         shape.append(("q", kind))
         values["q"] = typed
     if f.status in STATUS_GROUPS:
@@ -96,6 +109,8 @@ def _split(viewer: Viewer, f: ListFilters, region: Region | None) -> tuple[tuple
     elif f.status in code_list("household_status").codes:
         values["status"] = f.status
     for name in ("attribute", "cause", "grade"):
+        if name == "cause" and not shows_column(viewer.role, "main_cause"):
+            continue  # a count of households by cause would say who is ill (liangfang/disclosure.py)
         if getattr(f, name):
             values[name] = getattr(f, name)
     if f.gap in GAPS:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -15,6 +15,13 @@ from django.utils.translation import gettext_lazy
 
 from ...accounts.roles import Role
 from ...assessments.selectors import Explanation
+from ...disclosure import (
+    HEALTH_FUND_SOURCES,
+    HEALTH_MEASURE_CATEGORY,
+    HEALTH_RISK_TOPICS,
+    is_health_measure,
+    suppressed,
+)
 from ...engine.explain import Line as ExplainLine
 from ...plans.catalogue import catalogue_for
 from ...plans.models import Delivery, Plan, PlanMeasure, PlanRun, Visit
@@ -109,8 +116,11 @@ def measure_line(m: PlanMeasure, cat: Catalogue, role: Role, delivery: Delivery 
     note, proof = m.note, delivery.proof_note if delivery else ""
     if m.category == "health" and not role.health:  # what people typed on it names the illness too
         reason, note, proof = HIDDEN, HIDDEN if note else "", HIDDEN if proof else ""
+    fund = fund_label(cat, m.fund_source)
+    if not role.health and is_health_measure(m.category, m.fund_source):  # 大病兜底资金 names the illness
+        fund = HIDDEN
     return MeasureLine(measure=m, name=name, person=m.member.name if m.member else "", reason=reason,
-                       fund=fund_label(cat, m.fund_source), stage=str(STAGES.get(m.stage, m.stage)),
+                       fund=fund, stage=str(STAGES.get(m.stage, m.stage)),
                        status_label=str(MEASURE_STATUS.get(m.status, m.status)),
                        state=measure_state(m, m.plan.status), delivery=delivery, note=note, proof=proof)
 
@@ -185,8 +195,8 @@ def diagnosis_view(household: Household, assessment: Explanation | None, members
     lang = "zh" if is_zh() else "en"
     risks = []
     for r in risk_factors(household, on, pack, members=members, incomes=incomes):
-        if r.topic == "health" and not role.health:
-            risks.append(f"{_('Health')}: {HIDDEN}")
+        if r.topic in HEALTH_RISK_TOPICS and not role.health:
+            risks.append(f"{_('Health') if r.topic == 'health' else _('Main cause')}: {HIDDEN}")
         else:
             risks.append(r.zh if lang == "zh" else r.en)
     failing = [line for line in assessment.lines if line.status in ("fail", "no_data")] if assessment else []
@@ -266,6 +276,7 @@ class TableRow:
     label: str
     share: Decimal
     href: str = ""
+    withheld: bool = False  # a health figure of too few households for the role (disclosure.SMALL_CELL)
 
 
 @dataclass(frozen=True)
@@ -299,14 +310,50 @@ def _plans_in(run: PlanRun, region: Region) -> QuerySet[Plan]:
     return plans if region.pk == run.region_id else plans.filter(household__in=households_in(region))
 
 
-def area_report(run: PlanRun, region: Region, village_href: dict[str, str]) -> AreaReport:
-    """The run's figures for the households of ``region``: counts, cost tables and the households
-    (the first HOUSEHOLDS_SHOWN); a fixed number of queries."""
+_HEALTH_ROW = {"measure": ("健康扶贫措施（合计）", "health measures (together)"),
+               "fund_source": ("健康扶贫资金（合计）", "health funds (together)")}
+
+
+def _for_reader(key: str, rows: list[Row], total: Decimal, role: Role, cat: Catalogue,
+                health_households: int, href: dict[str, str] | None = None) -> list[TableRow]:
+    """A cost table as ``role`` sees it. Without health facts, the rows that name an illness (a
+    health measure, 大病兜底资金) become one row of health together, and a health row of fewer than
+    SMALL_CELL households is withheld: one household's 大病救治 9,000 is its illness."""
+    if role.health or key == "village":
+        return _rows(rows, total, href)
+
+    def is_health(r: Row) -> bool:
+        if key == "measure":
+            spec = cat.measures.get(r.key)
+            return spec is not None and is_health_measure(spec.category)
+        if key == "fund_source":
+            return is_health_measure("", r.key)
+        return r.key == HEALTH_MEASURE_CATEGORY
+
+    health = [r for r in rows if is_health(r)]
+    out = _rows([r for r in rows if not is_health(r)], total, href)
+    if health:
+        zh, en = _HEALTH_ROW.get(key, (health[0].zh, health[0].en))
+        merged = Row(HEALTH_MEASURE_CATEGORY, zh, en, sum(r.units for r in health), health_households,
+                     sum((r.cost for r in health), Decimal(0)))
+        row, = _rows([merged], total)
+        out.append(replace(row, withheld=suppressed(role, health_households)))
+    return out
+
+
+def area_report(run: PlanRun, region: Region, village_href: dict[str, str], role: Role) -> AreaReport:
+    """The run's figures for the households of ``region``, as ``role`` sees them: counts, cost
+    tables and the households (the first HOUSEHOLDS_SHOWN); a fixed number of queries."""
     if not run_covers(run, region):  # a run inside the region: all of it is shown
         region = run.region
     tables = run_tables(run, region)
     total = sum((r.cost for r in tables["measure"]), Decimal(0))
     plans = _plans_in(run, region)
+    health_households = 0 if role.health else (
+        PlanMeasure.objects.filter(plan__in=plans).exclude(status="rejected")
+        .filter(Q(category=HEALTH_MEASURE_CATEGORY) | Q(fund_source__in=HEALTH_FUND_SOURCES))
+        .values("plan__household_id").distinct().count())
+    cat = catalogue(run.pack)
     counts = plans.aggregate(n=Count("id"), lifted=Count("id", filter=Q(lifts=True)))
     chosen = list(plans.select_related("household__village").annotate(
         n_measures=Count("measures", filter=~Q(measures__status="rejected")),
@@ -317,9 +364,9 @@ def area_report(run: PlanRun, region: Region, village_href: dict[str, str]) -> A
     return AreaReport(
         run=run, solver=str(SOLVER.get(run.solver_status, run.solver_status)), scope=region,
         households=counts["n"], lifted=counts["lifted"], total=total,
-        tables={"measure": _rows(tables["measure"], total), "fund_source": _rows(tables["fund_source"], total),
-                "category": _rows(tables["category"], total),
-                "village": _rows(tables["village"], total, village_href)},
+        tables={key: _for_reader(key, tables[key], total, role, cat, health_households,
+                                 village_href if key == "village" else None)
+                for key in ("measure", "fund_source", "category", "village")},
         lines=[HouseholdLine(p, heads.get(p.household_id, ""), p.n_measures,  # type: ignore[attr-defined]
                              p.cost or Decimal(0)) for p in chosen])  # type: ignore[attr-defined]
 

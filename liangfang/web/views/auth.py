@@ -39,9 +39,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
     status, refusal = 200, ""
     if request.method == "POST":
         username, ip = request.POST.get("username", ""), client_ip(request)
-        wait = throttle.locked_for(username, ip)
-        if wait is not None:
-            minutes = max(1, math.ceil(wait.total_seconds() / 60))
+        attempt = throttle.begin(username, ip)  # counted before the password is checked
+        if attempt.wait is not None:
+            minutes = max(1, math.ceil(attempt.wait.total_seconds() / 60))
             form = AuthenticationForm(request, initial={"username": username})
             refusal = _("Too many failed log-in attempts. Try again in %(minutes)d minutes.") % {"minutes": minutes}
             status = 429
@@ -50,7 +50,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             login(request, form.get_user())
             return HttpResponseRedirect(next_url or reverse("web:home"))
         else:
-            throttle.record_failure(username, ip)
+            throttle.forget_old()  # the attempt's row stays: it is the failure
     return render(request, "web/login.html", {"form": form, "next": next_url, "refusal": refusal}, status=status)
 
 

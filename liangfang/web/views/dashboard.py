@@ -7,9 +7,12 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from ... import disclosure
+from ...accounts.roles import Role
 from ...assessments.models import AssessmentRun
 from ...registry.models import Region
 from ..charts import Bar, bar_chart, line_chart
@@ -28,7 +31,20 @@ GAP_TITLES = {
 }
 
 
-def _charts(data: Dashboard, code: str) -> dict[str, object]:
+def _causes_chart(data: Dashboard, code: str, role: Role) -> SafeString:
+    """Households by main cause. A role without health facts sees no links (it cannot filter by
+    cause) and, when 因病 or 因残 counts fewer than SMALL_CELL households, no chart."""
+    title = _("Main causes of poverty")
+    if disclosure.causes_withheld(role, dict(data.causes)):
+        return format_html('<p class="note">{}: {}</p>', title, _(
+            "withheld for your role: too few households to show causes without pointing at them"))
+    registered = {"region": code, "status": "registered"}
+    return bar_chart([Bar(code_label("poverty_cause", cause), n, f"{n:,}",
+                          households_url(**registered, cause=cause) if role.health else "")
+                      for cause, n in data.causes], title=title, css="causes")
+
+
+def _charts(data: Dashboard, code: str, role: Role) -> dict[str, object]:
     registered = {"region": code, "status": "registered"}
     return {
         "incidence_chart": line_chart(
@@ -38,9 +54,7 @@ def _charts(data: Dashboard, code: str) -> dict[str, object]:
             [Bar(c.region.name, c.incidence_now, f"{c.incidence_now}%",
                  households_url(region=c.region.code, status="remaining")) for c in data.children],
             title=_("Poverty incidence now, by region"), css="children"),
-        "causes_chart": bar_chart(
-            [Bar(code_label("poverty_cause", cause), n, f"{n:,}", households_url(**registered, cause=cause))
-             for cause, n in data.causes], title=_("Main causes of poverty"), css="causes"),
+        "causes_chart": _causes_chart(data, code, role),
         "coverage_chart": bar_chart(
             [Bar(str(GAP_TITLES[r.code]()), r.percent, f"{r.percent}%",
                  households_url(**registered, gap=r.code)) for r in data.coverage],
@@ -56,8 +70,9 @@ def _pass_rates(region_code: str, rates: list[PassRate]) -> SafeString:
                       for r in rates], title=_("Indicator pass rates"), maximum=100, css="indicators")
 
 
-def _body(region: Region, run: AssessmentRun | None, data: Dashboard) -> str:
-    """The dashboard below the breadcrumbs: the same for everyone who may see the region."""
+def _body(region: Region, run: AssessmentRun | None, data: Dashboard, role: Role) -> str:
+    """The dashboard below the breadcrumbs: the same for everyone who may see the region, but for
+    what health facts the role may see."""
     code = region.code
     _, rates = pass_rates(region)
     return render_to_string("web/dashboard_body.html", {
@@ -77,7 +92,7 @@ def _body(region: Region, run: AssessmentRun | None, data: Dashboard) -> str:
         "coverage": [(str(GAP_TITLES[r.code]()), r, households_url(region=code, status="registered", gap=r.code))
                      for r in data.coverage],
         "poor_villages": poor_villages(region),
-        **_charts(data, code),
+        **_charts(data, code, role),
     })
 
 
@@ -90,10 +105,10 @@ def dashboard_view(request: HttpRequest, viewer: Viewer, code: str) -> HttpRespo
     # the cache shared by the server processes.
     assert data.computed_at is not None
     key = (f"liangfang:dashboard-html:{region.pk}:{data.computed_at.timestamp()}:{run.pk if run else 0}:"
-           f"{run.started_at.timestamp() if run else 0}:{lang()}")
+           f"{run.started_at.timestamp() if run else 0}:{lang()}:{int(viewer.role.health)}")
     body = cache.get(key)
     if body is None:
-        body = _body(region, run, data)
+        body = _body(region, run, data, viewer.role)
         cache.set(key, body, 3600)
     return render(request, "web/dashboard.html", {
         "viewer": viewer, "region": region, "body": mark_safe(body),  # rendered by our own template

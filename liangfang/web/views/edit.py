@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from ...domain.fields import HOUSEHOLD_FIELDS, INCOME_FIELDS, MEMBER_FIELDS, Field
 from ...domain.problems import Conflict, ConflictError, Problem, ValidationFailed
 from ...registry.models import Cadre, Household, IncomeRecord, Member
+from ...registry.services.duplicates import duplicate_id_report
 from ...registry.services.households import household_update, income_set, member_add, member_remove, member_update
 from ...registry.services.pairings import cadre_pairing_set
 from ..forms import (
@@ -35,6 +36,8 @@ from ..permissions import Viewer, household_for, viewer_required
 from ..selectors.conflicts import conflict_rows
 from ..selectors.households import CADRE_PICKS, cadre_choices
 
+_TYPED_FROM_THE_CARD = frozenset({"resident_id", "birth_date"})
+_TYPED_FROM_THE_CARD = frozenset({"resident_id", "birth_date"})
 HOUSEHOLD_TABLE = tuple(f for f in HOUSEHOLD_FIELDS if f.name not in ("number", "village_code"))
 INCOME_AMOUNTS = tuple(f for f in INCOME_FIELDS if f.name != "year")
 
@@ -53,6 +56,8 @@ def _save(request: HttpRequest, form: VersionedForm, household: Household, write
         write(form.cleaned_data["version"])
     except ValidationFailed as exc:
         _show(form, exc.problems)
+        duplicate_id_report(problems=exc.problems, attempted_in=household.number,
+                            by=request.user.get_username())
         return form, None
     except ConflictError as exc:
         now = Household.objects.get(pk=household.pk)
@@ -117,8 +122,8 @@ def _member_of(household: Household, member_id: int) -> Member:
 @viewer_required(edit=True)
 def member_add_view(request: HttpRequest, viewer: Viewer, number: str) -> HttpResponse:
     household = household_for(viewer, number)
-    # Whoever adds a person types the resident ID, so the field is always on this form.
-    form = _table_form(request, MEMBER_FIELDS, hidden_fields(viewer.role) - {"resident_id"},
+    # Whoever adds a person types the resident ID and birth date from the card: always on this form.
+    form = _table_form(request, MEMBER_FIELDS, hidden_fields(viewer.role, typing_in=_TYPED_FROM_THE_CARD),
                        version_initial(household))
     form.required_names = form.required_names - FROM_RESIDENT_ID  # read from the ID when left blank
     add_joining_fields(form)

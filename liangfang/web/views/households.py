@@ -22,6 +22,8 @@ from ...registry.models import Region
 from .. import masking
 from ..export import EXPORT_LIMIT, write_export
 from ..filters import options_html
+from ..id_search import id_search_refused
+from ..id_search import limit as id_search_limit
 from ..permissions import Viewer, household_for, region_for, viewer_required
 from ..selectors.assessments import failing_indicators, household_assessment, indicator_choices
 from ..selectors.conflicts import history_lines
@@ -90,6 +92,9 @@ def _rows_html(rows: list[Row], viewer: Viewer, failing: dict[str, list[str]] | 
     role = viewer.role
     repeated: dict[str, str] = {}
 
+    def cause(code: str) -> str:
+        return causes.get(code, code) if role.health else str(masking.shown(role, "main_cause", code))
+
     def once(value: str) -> str:
         found = repeated.get(value)
         if found is None:
@@ -105,7 +110,7 @@ def _rows_html(rows: list[Row], viewer: Viewer, failing: dict[str, list[str]] | 
             f'</td><td class="num">{r.people:d}</td><td><span class="status {once(status)}">'
             f'{once(statuses.get(status, status))}</span></td>'
             f'<td>{once(attributes.get(r.poverty_attribute, r.poverty_attribute))}</td>'
-            f'<td>{once(causes.get(r.main_cause, r.main_cause))}</td><td>{once(r.cadre)}</td>'
+            f'<td>{once(cause(r.main_cause))}</td><td>{once(r.cadre)}</td>'
             f'<td class="failing">{once("、".join(failing.get(r.number, ())) if failing else "")}</td></tr>')
     return mark_safe("\n".join(out))
 
@@ -147,9 +152,19 @@ def _active_filters(f: ListFilters, region: Region, viewer: Viewer) -> list[tupl
     return shown
 
 
+def _too_many_id_searches(request: HttpRequest, viewer: Viewer) -> HttpResponse:
+    return render(request, "web/message.html", {
+        "viewer": viewer, "title": _("Too many searches by resident ID"),
+        "message": _("Your role sees resident IDs masked, so searches by a full ID are limited to %(n)s an hour. "
+                     "Search by name or household number, or try again later.") % {"n": id_search_limit()}},
+        status=429)
+
+
 @viewer_required()
 def household_list(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     f = ListFilters.from_query(request.GET)
+    if id_search_refused(viewer, f.q):
+        return _too_many_id_searches(request, viewer)
     region = region_for(viewer, f.region) if f.region else viewer.region
     page = Paginator(HouseholdList(viewer, f, region), PAGE_SIZE).get_page(request.GET.get("page"))
     sorts = f.sort_queries(("number", "village", "status", "people", "updated"))
@@ -179,6 +194,8 @@ def household_detail(request: HttpRequest, viewer: Viewer, number: str) -> HttpR
 @viewer_required()
 def household_export(request: HttpRequest, viewer: Viewer) -> HttpResponseBase:
     f = ListFilters.from_query(request.GET)
+    if id_search_refused(viewer, f.q):
+        return _too_many_id_searches(request, viewer)
     region = region_for(viewer, f.region) if f.region else viewer.region
     qs = filtered_households(viewer, f, region)
     total = qs.count()

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ...disclosure import SMALL_CELL, suppressed
 from ...domain.problems import Problem, ValidationFailed
 from ...plans.models import Plan, PlanMeasure, PlanRun
 from ...plans.services.delivery import delivery_record, visit_record
@@ -287,7 +288,7 @@ def _area_page(request: HttpRequest, viewer: Viewer, region: Region, form: AreaP
     run = _chosen_run(request, region, runs)
     codes = village_codes(region)
     hrefs = {key: households_url(region=code) for key, code in codes.items()}
-    report = area_report(run, region, hrefs) if run is not None else None
+    report = area_report(run, region, hrefs, viewer.role) if run is not None else None
     today = dt.date.today()
     assessed = latest_run()
     year = run.year if run else (assessed.year if assessed else today.year)
@@ -307,6 +308,8 @@ def _area_page(request: HttpRequest, viewer: Viewer, region: Region, form: AreaP
         "measures_due": [(m, measure_title(cat, m.measure, viewer.role))
                          for m in follow.overdue.measures[:OVERDUE_SHOWN]],
         "overdue_shown": OVERDUE_SHOWN,
+        "small_cell": SMALL_CELL,
+        "medical_withheld": suppressed(viewer.role, follow.rollup.medical_households),
         "path": [r for r in region_path(region, viewer.region) if r.pk != region.pk],
         "household_base": reverse("web:household", args=["0"])[:-2],
     }, status=status)

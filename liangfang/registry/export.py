@@ -14,14 +14,14 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from ...domain.codes import code_list
-from ...domain.fields import Field
-from ...domain.problems import NotFound
-from ...ids import mask_resident_id
-from ...workbook_writer import SheetWriter, WorkbookWriter
-from ..models import Household, IncomeRecord, Member, Region, VillageFacilities
-from .template import CODE_TABLE_HEADER, code_table_rows, readme_rows
-from .workbook import (
+from ..disclosure import MASKED, shown
+from ..domain.codes import code_list
+from ..domain.fields import Field
+from ..domain.problems import NotFound
+from ..domain.text import Text
+from ..workbook_writer import SheetWriter, WorkbookWriter
+from .importers.template import CODE_TABLE_HEADER, code_table_rows, readme_rows
+from .importers.workbook import (
     CODES_SHEET,
     FACILITIES_SPEC,
     INCOMES_SPEC,
@@ -31,6 +31,7 @@ from .workbook import (
     Column,
     SheetSpec,
 )
+from .models import Household, IncomeRecord, Member, Region, VillageFacilities
 
 Progress = Callable[[int], None]
 Masker = Callable[[Field, Any], Any]  # (field, stored value) → the cell a viewer may see
@@ -66,16 +67,11 @@ def cell_value(field: Field, value: Any) -> Any:
 
 
 def mask_value(field: Field, value: Any) -> Any:
-    """Hide identifying numbers: resident IDs as 220802********123X, phones and accounts to
-    their last four characters."""
+    """A value as a masked export shows it (``disclosure.MASKED``): identifying numbers masked as
+    the pages mask them, birth dates reduced to the year (the masked ID's hidden middle)."""
     if not value:
         return value
-    text = str(value)
-    if field.kind == "resident_id":
-        return mask_resident_id(text)
-    if field.kind == "phone" or field.name == "bank_account":
-        return "*" * max(0, len(text) - 4) + text[-4:]
-    return value
+    return shown(MASKED, field.name, value)
 
 
 def _subtree(region: Region) -> tuple[list[int], list[Region]]:
@@ -129,7 +125,7 @@ def export_workbook(path: Path, *, region_code: str | None = None, year: int | N
         try:
             top = Region.objects.get(code=region_code)
         except Region.DoesNotExist:
-            raise NotFound(f"区划代码 {region_code} 不存在 / no region with code {region_code}") from None
+            raise NotFound(Text(f"区划代码 {region_code} 不存在", f"no region with code {region_code}")) from None
         ids, ancestors = _subtree(top)
         region_ids: set[int] | None = set(ids) | {a.pk for a in ancestors}
         village_ids: list[int] | None = ids
@@ -211,8 +207,8 @@ def _write_members(ws: SheetWriter, households: Any, mask: bool,
 def _out(field: Field, value: Any, mask: bool, masker: Masker | None = None) -> Any:
     if masker is not None:
         return masker(field, value)
-    shown = cell_value(field, value)
-    return mask_value(field, shown) if mask and field.sensitive else shown
+    cell = cell_value(field, value)
+    return mask_value(field, cell) if mask else cell
 
 
 def _write_incomes(ws: SheetWriter, households: Any, year: int | None) -> int:

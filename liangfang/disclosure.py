@@ -1,0 +1,174 @@
+"""What a reader sees of people's sensitive values: the one place that decides it. Pages, the list,
+its export, the command line's masked export, the change history and conflict messages all ask
+here, by field name, and nowhere else (``tests/test_disclosure.py`` rebuilds what each role reads).
+
+A reader is anything with the four visibilities of ``accounts/roles.py`` (a role, or ``MASKED``
+for ``liangfang export --mask``). From them follow:
+
+- **Masks remove information.** A masked resident ID keeps its region (6) and last four
+  characters and hides the eight birth-date digits; so a reader shown masked IDs sees birth dates
+  as the **year only**, everywhere (else the date put back into the gap rebuilds the number: the
+  check character then leaves one candidate). With the year, about 33 dates fit the check character.
+  Phones keep 3 + 4 digits, bank accounts their last four, one mask per kind of value.
+- **Health** is what names an illness or a disability: the health and disability fields, the
+  poverty causes (因病 and 因残 are two of them: a cause shown for every other value and blanked
+  for these would say "health" by its blank, so a reader without health facts sees no cause at
+  all, nor filters by one), the funds that pay only for illness (医疗救助, 大病兜底), and health
+  measures (``HEALTH_MEASURE_CATEGORY``) with their fund and what was typed on them. Area tables
+  withhold their health figures from such a reader below ``SMALL_CELL`` households.
+
+No Django here: the registry's exporter and the engine's wording use it too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal, Protocol
+
+from .ids import mask_resident_id
+
+Visibility = Literal["full", "masked", "hidden"]
+HIDDEN = "—"
+
+
+class Reader(Protocol):
+    """Who reads: a role (``accounts.roles.Role``) or ``MASKED``."""
+
+    @property
+    def resident_id(self) -> Visibility: ...
+    @property
+    def phone(self) -> Visibility: ...
+    @property
+    def bank_account(self) -> Visibility: ...
+    @property
+    def health(self) -> bool: ...
+
+
+class _Fixed:
+    def __init__(self, resident_id: Visibility, phone: Visibility, bank_account: Visibility, health: bool) -> None:
+        self.resident_id: Visibility = resident_id
+        self.phone: Visibility = phone
+        self.bank_account: Visibility = bank_account
+        self.health = health
+
+
+# `liangfang export --mask`: a file to hand on, with identifying numbers masked.
+MASKED: Reader = _Fixed("masked", "masked", "masked", True)
+FULL: Reader = _Fixed("full", "full", "full", True)
+
+# -- what counts as what ------------------------------------------------------------------------
+RESIDENT_ID_FIELDS = frozenset({"resident_id"})
+BIRTH_FIELDS = frozenset({"birth_date"})
+PHONE_FIELDS = frozenset({"phone"})
+BANK_FIELDS = frozenset({"bank_account", "bank_name"})
+HEALTH_FIELDS = frozenset({"health_status", "disability_grade"})
+CAUSE_FIELDS = frozenset({"main_cause", "other_cause_1", "other_cause_2"})
+HEALTH_CAUSES = frozenset({"illness", "disability"})  # poverty_cause codes 因病, 因残
+HEALTH_FUND_SOURCES = frozenset({"medical_aid", "serious_illness_fund"})  # 医疗救助资金, 大病兜底资金
+HEALTH_MEASURE_CATEGORY = "health"  # 健康扶贫 measures: their names and notes name the illness
+HEALTH_RISK_TOPICS = frozenset({"health", "cause"})  # a household's risk factors that name them
+# A table of an area (a village, a township) shows a health count or amount to a reader without
+# health facts only when it covers at least this many households: one household with 大病救治
+# 9,000 is that household's illness.
+SMALL_CELL = 5
+
+
+def birth_date_visibility(reader: Reader) -> Literal["full", "year"]:
+    """Full dates only for a reader who sees full resident IDs: the date is the ID's middle."""
+    return "full" if reader.resident_id == "full" else "year"
+
+
+def _visibility(reader: Reader, name: str) -> Visibility | None:
+    if name in RESIDENT_ID_FIELDS:
+        return reader.resident_id
+    if name in PHONE_FIELDS:
+        return reader.phone
+    if name == "bank_account":
+        return reader.bank_account
+    if name == "bank_name":
+        return "hidden" if reader.bank_account == "hidden" else "full"
+    return None
+
+
+def mask_phone(phone: str) -> str:
+    """13812345678 → 138****5678; short numbers keep only their last two digits."""
+    digits = phone.strip()
+    if len(digits) >= 8:
+        return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+    return "*" * max(len(digits) - 2, 0) + digits[-2:]
+
+
+def mask_account(number: str) -> str:
+    """A bank account keeps its last four characters: ************1234."""
+    text = number.strip()
+    return "*" * max(len(text) - 4, 0) + text[-4:]
+
+
+_MASKERS = {"resident_id": mask_resident_id, "phone": mask_phone, "bank_account": mask_account}
+
+
+def is_health_value(name: str, value: object) -> bool:
+    """A field's value that is (or, blanked alone, would reveal) a health fact: every health field
+    and cause, a fund that pays only for illness (大病兜底)."""
+    return (name in HEALTH_FIELDS or name in CAUSE_FIELDS
+            or (name == "fund_source" and str(value) in HEALTH_FUND_SOURCES))
+
+
+def is_health_measure(category: str, fund_source: str = "") -> bool:
+    """A measure whose name, fund and notes are health facts."""
+    return category == HEALTH_MEASURE_CATEGORY or fund_source in HEALTH_FUND_SOURCES
+
+
+def shows_column(reader: Reader, name: str) -> bool:
+    """Whether a column, filter or form field ``name`` appears at all (a hidden one is left out)."""
+    if name in HEALTH_FIELDS or name in CAUSE_FIELDS:
+        return reader.health
+    return _visibility(reader, name) != "hidden"
+
+
+def shows_in_full(reader: Reader, name: str) -> bool:
+    """Whether the reader sees every stored value of ``name`` as it is: a form may carry it only then
+    (a masked value typed back would overwrite the real one)."""
+    if name in BIRTH_FIELDS:
+        return birth_date_visibility(reader) == "full"
+    if name in HEALTH_FIELDS or name in CAUSE_FIELDS:
+        return reader.health
+    return _visibility(reader, name) in (None, "full")
+
+
+def shown(reader: Reader, name: str, value: Any) -> Any:
+    """``value`` of field ``name`` as ``reader`` sees it: as it is, masked, reduced (a birth date to
+    its year) or ``HIDDEN``. Blank stays blank; a field with no rule comes back unchanged."""
+    if value is None or value == "":
+        return value
+    if name in BIRTH_FIELDS:
+        if birth_date_visibility(reader) == "full":
+            return value
+        return value.year if isinstance(value, dt.date) else str(value)[:4]
+    if not reader.health and is_health_value(name, value):
+        return HIDDEN
+    visibility = _visibility(reader, name)
+    if visibility is None or visibility == "full":
+        return value
+    if visibility == "hidden":
+        return HIDDEN
+    return _MASKERS[name](str(value)) if name in _MASKERS else value
+
+
+def form_fields_left_out(reader: Reader, *, typing_in: frozenset[str] = frozenset()) -> frozenset[str]:
+    """Field names a form leaves out for ``reader``; ``typing_in`` are typed by the reader from the
+    person's card (a new member's resident ID and birth date), which discloses nothing to them."""
+    names = {n for n in (*RESIDENT_ID_FIELDS, *BIRTH_FIELDS, *PHONE_FIELDS, *BANK_FIELDS, *HEALTH_FIELDS,
+                         *CAUSE_FIELDS) if not shows_in_full(reader, n)}
+    return frozenset(names - typing_in)
+
+
+def suppressed(reader: Reader, households: int) -> bool:
+    """A health figure of an area covering ``households`` is withheld from ``reader``."""
+    return not reader.health and 0 < households < SMALL_CELL
+
+
+def causes_withheld(reader: Reader, counts: dict[str, int]) -> bool:
+    """An area's households by cause, withheld whole from ``reader`` when a health cause has a small
+    count: the other causes and the area's total would give it back by subtraction."""
+    return any(suppressed(reader, n) for cause, n in counts.items() if cause in HEALTH_CAUSES)
