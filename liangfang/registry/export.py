@@ -110,7 +110,8 @@ def _batched(qs: Any, size: int = _BATCH) -> Iterator[list[Any]]:
 def export_workbook(path: Path, *, region_code: str | None = None, year: int | None = None,
                     mask: bool = False, progress: Progress | None = None,
                     households: QuerySet[Household] | None = None, masker: Masker | None = None,
-                    extra: Callable[[WorkbookWriter], None] | None = None) -> ExportResult:
+                    extra: Callable[[WorkbookWriter], None] | None = None,
+                    unseen: frozenset[str] = frozenset()) -> ExportResult:
     """Write regions, village facilities, households with their active members, and incomes
     (all years, or ``year``) to ``path``. ``region_code`` limits the export to that region and
     everything below it (its ancestors are included so the file imports into an empty database).
@@ -160,8 +161,10 @@ def export_workbook(path: Path, *, region_code: str | None = None, year: int | N
 
         codes = wb.add_sheet(CODES_SHEET)
         codes.append(CODE_TABLE_HEADER)
+        unseen_headers = {c.field.zh for c in MEMBERS_SPEC.columns if c.field.name in unseen}
         for row in code_table_rows():
-            codes.append(row)
+            if row[0] not in unseen_headers:  # a reader not shown a column gets none of its values
+                codes.append(row)
         readme = wb.add_sheet(README_SHEET)
         for line in readme_rows(masked=mask):
             readme.append(line)

@@ -85,7 +85,7 @@ def region_resolve(text: str, level: str | None = None) -> Region:
             qs = qs.filter(level=level)
         region = qs.first()
         if region is None:
-            raise NotFound(Text(f"没有代码为 {typed} 的{what}；查找代码：liangfang region find 名称",
+            raise NotFound(Text(f"{what}代码 {typed} 不存在；查找代码：liangfang region find 名称",
                                 f"no {level or 'region'} with code {typed}; find codes with: liangfang region find "
                                 "NAME"))
         return region

@@ -96,6 +96,7 @@ def write_export(qs: QuerySet[Household], role: Role, region: Region) -> Path:
     handle, name = tempfile.mkstemp(suffix=".xlsx", prefix="liangfang-export-")
     os.close(handle)
     path = Path(name)
+    unseen = frozenset(c.field.name for c in MEMBERS_SPEC.columns if not shows_column(role, c.field.name))
     export_workbook(path, region_code=region.code, households=qs, mask=hides_anything(role),
-                    masker=role_masker(role), extra=_overview(qs, failing_indicators))
+                    masker=role_masker(role), extra=_overview(qs, failing_indicators), unseen=unseen)
     return path

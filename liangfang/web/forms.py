@@ -198,11 +198,11 @@ class NewRecordForm(FieldTableForm):
 
 def add_joining_fields(form: FieldTableForm) -> None:
     """The date a member joined and why (增员), asked as a removal asks when and why one left; they go
-    first, and are required."""
+    first (the date defaults to today; the reason may be left blank when it is not known)."""
     lang = "zh" if is_zh() else "en"
     joined_on = forms.DateField(label=_("Date joined"), initial=timezone.localdate,
                                 widget=forms.DateInput(attrs={"type": "date"}))
-    reason = forms.ChoiceField(label=_("Reason for joining"),
+    reason = forms.ChoiceField(label=_("Reason for joining"), required=False,
                                choices=[("", "—"), *code_list("member_joined_reason").choices(lang)])
     form.fields = {"joined_on": joined_on, "joined_reason": reason, **form.fields}  # type: ignore[assignment]
-    form.required_names = form.required_names | {"joined_on", "joined_reason"}
+    form.required_names = form.required_names | {"joined_on"}

@@ -24,7 +24,6 @@ from ..permissions import Viewer
 from .people import GAPS, coverage_conditions
 
 
-
 def is_resident_id_search(q: str) -> bool:
     """The search text is a full resident ID, typed in full-width digits too (the list then looks the
     person up by it)."""
