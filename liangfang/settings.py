@@ -220,7 +220,6 @@ LIANGFANG_ID_SEARCHES_PER_HOUR = int(os.environ.get("LIANGFANG_ID_SEARCHES_PER_H
 LIANGFANG_ADMIN = env_bool("LIANGFANG_ADMIN", False)
 LIANGFANG_SESSION_IDLE_SECONDS = int(os.environ.get("LIANGFANG_SESSION_IDLE_SECONDS", 1800))
 # Dashboard figures are recomputed after a registry change at most this often.
-LIANGFANG_DASHBOARD_MAX_AGE_SECONDS = int(os.environ.get("LIANGFANG_DASHBOARD_MAX_AGE_SECONDS", 300))
 # Procedures: the largest attachment accepted, and the processes laying out a long PDF (0: the cores, at most 4).
 LIANGFANG_ATTACHMENT_MAX_BYTES = int(os.environ.get("LIANGFANG_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
 LIANGFANG_PDF_WORKERS = int(os.environ.get("LIANGFANG_PDF_WORKERS", 0))

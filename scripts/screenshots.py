@@ -5,7 +5,8 @@
 
 Serves the demo database (``LIANGFANG_VAR``, default ``var/``) on a free local port, logs in as the
 demo user and saves the county dashboard, a household page with its plan and the county's plan
-page. Only 127.0.0.1 is contacted.
+page; the household page on a phone (390 px); and the page of its plan (一户一策) as chromium prints it
+on A4 (poppler's pdftoppm turns the PDF page into an image). Only 127.0.0.1 is contacted.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ def main() -> None:
     var = Path(os.environ.get("LIANGFANG_VAR", ROOT / "var"))
     password = (var / "demo_password").read_text(encoding="utf-8").strip()
     port = _free_port()
-    server = subprocess.Popen([str(ROOT / ".venv/bin/liangfang"), "serve", "--port", str(port)],
+    server = subprocess.Popen([sys.executable, "-m", "liangfang", "serve", "--port", str(port)], cwd=ROOT,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_for_server(port, server)
@@ -83,6 +84,28 @@ def main() -> None:
                 page.goto(base + path)
                 page.screenshot(path=str(args.out / f"{name}.png"), full_page=whole)
                 print(f"{args.out / name}.png  ← {path}")
+            # a village cadre's phone: the household page at 390 px, its first two screens
+            phone = browser.new_context(viewport={"width": 390, "height": 1400}, is_mobile=True, has_touch=True,
+                                        device_scale_factor=2, storage_state=page.context.storage_state())
+            on_phone = phone.new_page()
+            on_phone.goto(f"{base}/households/{number}/")
+            on_phone.screenshot(path=str(args.out / "web-phone-household.png"))
+            print(f"{args.out / 'web-phone-household'}.png  ← {number} at 390 px")
+            phone.close()
+            # the household's plan as printed: chromium's A4 PDF, its plan page as an image
+            page.goto(f"{base}/households/{number}/")
+            page.emulate_media(media="print")
+            pdf = args.out / "print-household.pdf"
+            pdf.write_bytes(page.pdf(format="A4", print_background=True, prefer_css_page_size=True))
+            pages = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+            count = int(next(line.split()[-1] for line in pages.splitlines() if line.startswith("Pages:")))
+            plan_page = next(i for i in range(1, count + 1) if "一户一策" in "".join(subprocess.run(
+                ["pdftotext", "-f", str(i), "-l", str(i), str(pdf), "-"], capture_output=True, text=True,
+                check=True).stdout.split()))
+            subprocess.run(["pdftoppm", "-png", "-r", "80", "-singlefile", "-f", str(plan_page), "-l", str(plan_page),
+                            str(pdf), str(args.out / "print-plan")], check=True)
+            pdf.unlink()
+            print(f"{args.out / 'print-plan'}.png  ← page {plan_page} of the printed household page")
             browser.close()
     finally:
         server.terminate()

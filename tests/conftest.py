@@ -8,15 +8,18 @@ from liangfang.cli.app import console, err_console
 
 
 @pytest.fixture(autouse=True)
-def wide_console() -> Iterator[None]:
+def wide_console(request: pytest.FixtureRequest) -> Iterator[None]:
     """Command output is laid out for a 200-column terminal in every test, whatever terminal
-    (or none) the suite runs under, so assertions on table rows do not depend on wrapping."""
+    (or none) the suite runs under, so assertions on table rows do not depend on wrapping.
+    A test marked ``@pytest.mark.console_width(80)`` gets that width instead."""
+    marker = request.node.get_closest_marker("console_width")
+    width = int(marker.args[0]) if marker else 200
     saved = [(c, c._width) for c in (console, err_console)]
     for c, _ in saved:
-        c.width = 200
+        c.width = width
     yield
-    for c, width in saved:
-        c._width = width
+    for c, old in saved:
+        c._width = old
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "liangfang.cli.monitor_cmds",
     "liangfang.cli.measures_cmds",
     "liangfang.cli.sample_cmds",
+    "liangfang.cli.region_cmds",
 )
 
 for _name in COMMAND_MODULES:

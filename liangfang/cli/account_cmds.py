@@ -6,9 +6,9 @@ import secrets
 import sys
 
 import typer
-from rich.table import Table
 
 from .app import app, console, fail, migrate
+from .output import FORMAT_HELP, Listing, OutputFormat, emit
 from .text import bi, said
 
 user_app = typer.Typer(help=bi("网站账号（区划 + 角色）", "Web accounts (region + role)"), no_args_is_help=True)
@@ -23,7 +23,9 @@ ROLE_HELP = bi("角色：county_admin 区县管理员、township_reviewer 乡镇
 def user_add(
     username: str = typer.Argument(..., help=bi("用户名", "user name")),
     role: str = typer.Option(..., help=ROLE_HELP),
-    region: str = typer.Option(..., help=bi("所属区划代码（12 位）", "region code (12 digits)")),
+    region: str = typer.Option(..., help=bi("所属区划：代码（12 位）或名称（重名时加乡镇名，如“岭下镇 英华村”）",
+                                            "region: its 12-digit code or its name (with the township's "
+                                            "when several share it)")),
     password_stdin: bool = typer.Option(False, "--password-stdin", help=bi(
         "从标准输入读取密码（一行，供脚本使用）", "read the password from standard input (one line; for scripts)")),
     ask_password: bool = typer.Option(False, "--ask-password", help=bi(
@@ -41,6 +43,9 @@ def user_add(
     from liangfang.accounts.services import account_set, password_problems, password_set, user_create
     from liangfang.domain.problems import ValidationFailed
 
+    from .region_cmds import resolve_region
+
+    region = resolve_region(region).code
     chosen = _read_password(password_stdin, ask_password)
     existing = get_user_model().objects.filter(username=username).first()
     secret = chosen or secrets.token_urlsafe(12)
@@ -79,17 +84,17 @@ def _read_password(from_stdin: bool, ask: bool) -> str:
 
 
 @user_app.command("list", help=bi("列出账号", "List logins with their region and role"))
-def user_list() -> None:
+def user_list(fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help=FORMAT_HELP)) -> None:
     migrate()
     from liangfang.accounts.models import Account
 
-    table = Table()
-    for column in (bi("用户名", "user"), bi("角色", "role"), bi("区划", "region")):
-        table.add_column(column)
+    listing = Listing(bi("账号", "logins"), [
+        ("user", bi("用户名", "user")), ("role", bi("角色", "role")), ("region_code", bi("区划代码", "region code")),
+        ("region", bi("区划", "region"))])
     for a in Account.objects.select_related("user", "region").order_by("user__username"):
-        table.add_row(a.user.get_username(), f"{a.role_spec.zh} {a.role_spec.en}",
-                      f"{a.region.name}（{a.region.code}）")
-    console.print(table)
+        listing.add(user=a.user.get_username(), role=bi(a.role_spec.zh, a.role_spec.en), region_code=a.region.code,
+                    region=a.region.name)
+    emit(listing, fmt)
 
 
 def grant_top_region(username: str, role: str = "county_admin") -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 
 import typer
+import typer.rich_utils
 from rich.console import Console
+from rich.text import Text
 
 from .text import bi
 
@@ -20,6 +22,30 @@ app = typer.Typer(
 )
 console = Console()
 err_console = Console(stderr=True)
+
+
+def _help_text_folds() -> None:
+    """Help text wraps and folds; it is never cut with "…".
+
+    Typer draws command and option help in table cells whose overflow is rich's default, "ellipsis":
+    Chinese text has no spaces to wrap at, so a long line ended in "…" at 80 columns. Typer has no
+    setting for it; its one function that makes each help text is wrapped so the text folds.
+    """
+    make = typer.rich_utils._make_rich_text
+    if getattr(make, "folds", False):
+        return
+
+    def make_folding(*, text: str, style: str = "", markup_mode: typer.rich_utils.MarkupModeStrict) -> object:
+        made = make(text=text, style=style, markup_mode=markup_mode)
+        if isinstance(made, Text):
+            made.overflow = "fold"
+        return made
+
+    make_folding.folds = True  # type: ignore[attr-defined]
+    typer.rich_utils._make_rich_text = make_folding  # type: ignore[assignment]
+
+
+_help_text_folds()
 
 
 def setup_django() -> None:

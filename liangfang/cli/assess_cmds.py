@@ -10,6 +10,8 @@ import typer
 from rich.table import Table
 
 from .app import app, console, fail, migrate, setup_django
+from .output import Listing, emit
+from .output import show as show_table
 from .progress import progress_bar
 from .text import bi, language, said
 
@@ -131,7 +133,7 @@ def assess_database(year: int, pack: str, *, by: str) -> None:
     except ValidationFailed as err:
         _print_problems(err)
         raise fail(bi("评估未运行，未写入任何结果", "the assessment did not run; nothing was written")) from None
-    console.print(summary_table(run.summary, year, f"{run.pack} {run.pack_version}"))
+    show_table(summary_table(run.summary, year, f"{run.pack} {run.pack_version}"))
     console.print(bi(f"结果已保存（{run.engine}，第 {run.pk} 次评估）；逐户说明：liangfang explain 户编号 "
                      f"--year {year}",
                      f"results stored ({run.engine}, run {run.pk}); explain one: liangfang explain NUMBER "
@@ -156,7 +158,7 @@ def _assess_duckdb(year: int, pack_name: str, data: Path | None, out: Path | Non
         raise fail(bi("评估未运行，未写入任何结果", "the assessment did not run; nothing was written")) from None
     except FileNotFoundError as err:
         raise fail(str(err)) from None
-    console.print(summary_table(result.summary, year, f"{pack.pack} {pack.version}"))
+    show_table(summary_table(result.summary, year, f"{pack.pack} {pack.version}"))
     console.print(bi(f"结果已写入 {result.out_dir}", f"results written to {result.out_dir}"))
 
 
@@ -164,33 +166,36 @@ def _assess_duckdb(year: int, pack_name: str, data: Path | None, out: Path | Non
                      "Explain the result for a household (number or a member's resident ID), a village "
                      "(--village) or the county (--county)"))
 def explain(
-    query: str | None = typer.Argument(None, help=bi("户编号或身份证号；与 --county 同用时为县代码",
-                                                    "household number or resident ID; a county code with --county")),
+    query: str | None = typer.Argument(None, help=bi(
+        "户编号、身份证号或成员姓名；与 --county 同用时为县代码或名称",
+        "household number, resident ID or a member's name; a county's code or name with --county")),
     year: int = typer.Option(..., "--year", help=bi("评估年度", "assessment year")),
     pack: str | None = typer.Option(None, "--pack", help=bi("政策包（默认该年最近一次评估）",
                                                             "pack (default: the year's latest run)")),
-    village: str | None = typer.Option(None, "--village", help=bi("行政村代码", "village code")),
+    village: str | None = typer.Option(None, "--village", help=bi("行政村代码或名称", "village code or name")),
     county: bool = typer.Option(False, "--county", help=bi("说明县级结果", "explain the county result")),
 ) -> None:
     setup_django()
     from liangfang.assessments import selectors
     from liangfang.domain.problems import NotFound
 
+    from .region_cmds import resolve_region
+
     lang = _lang()
     try:
         run = selectors.run_for(year, pack)
         if village:
-            explanations = [selectors.area_explanation(run, selectors.find_region(village, "village"), lang)]
+            explanations = [selectors.area_explanation(run, resolve_region(village, "village"), lang)]
         elif county:
-            regions = [selectors.find_region(query, "county")] if query else selectors.counties_in(run)
+            regions = [resolve_region(query, "county")] if query else selectors.counties_in(run)
             explanations = [selectors.area_explanation(run, r, lang) for r in regions]
         elif query:
-            explanations = [selectors.household_explanation(run, selectors.find_household(query), lang)]
+            explanations = [selectors.household_explanation(run, _household(query), lang)]
         else:
             raise fail(bi("请给出户编号或身份证号，或用 --village / --county",
                           "give a household number or resident ID, or --village / --county"))
     except NotFound as err:
-        raise fail(str(err)) from None
+        raise fail(said(err.message)) from None
     policy = run.policy()
     for e in explanations:
         what = {"household": bi("户", "household"), "village": bi("村", "village"), "county": bi("县", "county")}
@@ -210,6 +215,39 @@ def explain(
         note = bi(f"注：{run.year} 年扶贫标准 {entry.amount:,} 元未经核实，仅供参考（{entry.source.note}）",
                   f"note: the {run.year} line of {entry.amount:,} yuan is unconfirmed ({entry.source.note})")
         console.print(f"[yellow]{note}[/]", highlight=False)
+
+
+def _household(query: str) -> Any:
+    """The household a number, a resident ID or a person's name names; asks (on a terminal) when a
+    name matches several, else lists them and says to give the number."""
+    import sys
+
+    from liangfang.assessments import selectors
+    from liangfang.domain.problems import NotFound
+    from liangfang.registry.household_search import households_named
+
+    try:
+        return selectors.find_household(query)
+    except NotFound:
+        matches = households_named(query)
+        if not matches:
+            raise
+    if len(matches) == 1:
+        return matches[0].household
+    listing = Listing(bi(f"有 {len(matches)} 户有名为 {query} 的成员", f"{len(matches)} households have a member "
+                         f"called {query}"), [
+        ("choice", bi("序号", "no.")), ("number", bi("户编号", "household")), ("village", bi("村", "village")),
+        ("head", bi("户主", "head")), ("member", bi("成员", "member"))])
+    for i, m in enumerate(matches, 1):
+        listing.add(choice=i, number=m.household.number, village=m.household.village.name, head=m.head,
+                    member=m.matched)
+    emit(listing)
+    if not sys.stdin.isatty():
+        raise fail(bi("请用户编号指明是哪一户", "give the household number to say which one"))
+    while True:
+        choice = typer.prompt(bi("请输入序号", "which one (number)"), type=int)
+        if 1 <= choice <= len(matches):
+            return matches[choice - 1].household
 
 
 @app.command(help=bi("录入县的第三方评估数据（错退率、漏评率、群众认可度），供县级指标使用",

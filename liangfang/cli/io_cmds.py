@@ -11,6 +11,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 
 from .app import app, console, fail, migrate, setup_django
+from .output import Listing, emit
+from .output import show as show_table
+from .progress import live_progress
 from .text import bi, said
 
 if TYPE_CHECKING:
@@ -66,11 +69,11 @@ def _issue_table(issues: list[Issue], title: str) -> Table:
 
 def _print_result(result: ImportResult, max_errors: int, dry_run: bool) -> None:
     if result.warnings:
-        console.print(_issue_table(result.warnings, bi("警告（不影响导入）", "warnings (import continues)")))
+        show_table(_issue_table(result.warnings, bi("警告（不影响导入）", "warnings (import continues)")))
     errors = result.errors
     if errors:
         shown = errors if max_errors <= 0 else errors[:max_errors]
-        console.print(_issue_table(shown, bi(f"错误 {len(errors)} 处", f"{len(errors)} errors")))
+        show_table(_issue_table(shown, bi(f"错误 {len(errors)} 处", f"{len(errors)} errors")))
         if len(shown) < len(errors):
             console.print(bi(f"仅显示前 {len(shown)} 处；全部错误见错误工作簿（或用 --max-errors 0 全部显示）",
                              f"showing the first {len(shown)}; all are in the error workbook "
@@ -81,8 +84,10 @@ def _print_result(result: ImportResult, max_errors: int, dry_run: bool) -> None:
         return
     r = result.report
     assert r is not None
-    table = Table(title=bi("试导入（未写入）", "dry run (nothing written)") if dry_run
-                  else bi("导入完成", "import done"))
+    title = (bi("试导入（未写入）", "dry run (nothing written)") if dry_run
+             else bi("未导入：减员须确认", "not imported: removals need confirming") if result.removals_refused
+             else bi("导入完成", "import done"))
+    table = Table(title=title)
     table.add_column(bi("对象", "what"))
     for col in (bi("新增", "created"), bi("更新", "updated"), bi("未变", "unchanged"), bi("减员", "left")):
         table.add_column(col, justify="right")
@@ -93,9 +98,17 @@ def _print_result(result: ImportResult, max_errors: int, dry_run: bool) -> None:
     table.add_row(bi("区划", "regions"), str(result.regions_created), str(result.regions_updated), "", "")
     table.add_row(bi("村级设施（新增或更新）", "village facilities (created or updated)"),
                   str(result.facilities_written), "", "", "")
-    console.print(table)
+    show_table(table)
     console.print(bi(f"共 {result.rows} 行成员、{result.households} 户", f"{result.rows} member rows, "
                      f"{result.households} households"))
+    if r.left:
+        left = Listing(bi(f"将记为减员的成员（文件中没有）{len(r.left)} 人", f"{len(r.left)} members absent from the "
+                          "file, to be marked as left"), [
+            ("household", bi("户编号", "household")), ("name", bi("姓名", "name")),
+            ("resident_id", bi("身份证号码", "resident ID"))])
+        for number, name, resident_id in r.left:
+            left.add(household=number, name=name, resident_id=resident_id)
+        emit(left)
 
 
 @app.command("import", help=bi(
@@ -117,23 +130,32 @@ def import_cmd(
         "覆盖导出后他人所做的修改（默认拒绝导入这些户；覆盖记入变更记录）",
         "overwrite changes made to households after the file was exported (refused by default; an override "
         "is recorded in the change log)")),
+    allow_removals: bool = typer.Option(False, "--allow-removals", help=bi(
+        "允许把文件中缺少的现有成员记为减员（默认列出这些成员并且不写入）",
+        "allow current members missing from the file to be marked as left (default: list them, write nothing)")),
 ) -> None:
     setup_django()
     migrate()
     from liangfang.registry.importers import ImportFileError, import_file
 
     actor = by or _os_user()
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console, transient=True) as progress:
+    with live_progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                       transient=True) as progress:
         try:
             result = import_file(file, by=actor, dry_run=dry_run, errors_to=errors_to, progress=_Bar(progress),
-                                 override_stale=override_stale)
+                                 override_stale=override_stale,
+                                 removals_allowed=allow_removals or dry_run)
         except ImportFileError as exc:
             progress.stop()
             raise fail(str(exc)) from None
     _print_result(result, max_errors, dry_run)
     if result.errors:
         raise typer.Exit(1)
+    if result.removals_refused:
+        raise fail(bi("文件中缺少上面列出的现有成员，导入会把他们记为减员；未写入任何数据。"
+                      "确认无误后加 --allow-removals 重新导入",
+                      "current members listed above are missing from the file and would be marked as left; nothing "
+                      "was written. If that is right, import again with --allow-removals"))
 
 
 def _os_user() -> str:
@@ -148,8 +170,8 @@ def _os_user() -> str:
     "Export the registry (or one region of it) to Excel in the import layout, importable again"))
 def export_cmd(
     output: Path = typer.Option(Path("liangfang-export.xlsx"), "-o", "--output", help=bi("输出文件", "output file")),
-    region: str | None = typer.Option(None, "--region", help=bi("只导出此区划代码及其下级",
-                                                               "only this region code and everything below it")),
+    region: str | None = typer.Option(None, "--region", help=bi(
+        "只导出此区划（代码或名称）及其下级", "only this region (code or name) and everything below it")),
     year: int | None = typer.Option(None, "--year", help=bi("只导出此年度的收入和村级设施",
                                                            "only this year's incomes and village facilities")),
     mask: bool = typer.Option(False, "--mask", help=bi(
@@ -162,9 +184,13 @@ def export_cmd(
     from liangfang.registry.export import export_workbook
     from liangfang.registry.models import Household
 
+    if region is not None:
+        from .region_cmds import resolve_region
+
+        region = resolve_region(region).code
     total = Household.objects.count()
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console, transient=True) as progress:
+    with live_progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                       transient=True) as progress:
         task = progress.add_task(bi("导出农户", "exporting households"), total=total)
         try:
             result = export_workbook(output, region_code=region, year=year, mask=mask,

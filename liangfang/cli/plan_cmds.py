@@ -11,6 +11,8 @@ import typer
 from rich.table import Table
 
 from .app import app, console, fail, migrate
+from .output import FORMAT_HELP, Listing, OutputFormat, emit
+from .output import show as show_table
 from .progress import progress_bar
 from .text import bi, language, said
 
@@ -20,7 +22,6 @@ def _lang() -> str:
 
 
 def _region(village: str | None, township: str | None, county: bool, code: str | None) -> Any:
-    from liangfang.registry.models import Region
     from liangfang.registry.selectors import top_region
 
     chosen = [x for x in (village, township, code if county or code else None) if x]
@@ -33,12 +34,10 @@ def _region(village: str | None, township: str | None, county: bool, code: str |
             raise fail(bi("数据库中没有唯一的县，请用 --county-code 指定", "no single county in the database; "
                           "give --county-code"))
         return region
+    from .region_cmds import resolve_region
+
     level = "village" if village else ("township" if township else "county")
-    region = Region.objects.filter(code=chosen[0], level=level).first()
-    if region is None:
-        raise fail(bi(f"没有代码为 {chosen[0]} 的{ {'village': '行政村', 'township': '乡镇', 'county': '县'}[level]}",
-                      f"no {level} with code {chosen[0]}"))
-    return region
+    return resolve_region(chosen[0], level)
 
 
 def _money(value: Decimal) -> str:
@@ -100,8 +99,8 @@ def plan(
                                                      "plan year (diagnosed on that year's data)")),
     budget: str | None = typer.Option(None, "--budget", help=bi("预算（元）；不填为不限", "budget in yuan; omit for "
                                                                                    "unlimited")),
-    village: str | None = typer.Option(None, "--village", help=bi("行政村代码", "village code")),
-    township: str | None = typer.Option(None, "--township", help=bi("乡镇代码", "township code")),
+    village: str | None = typer.Option(None, "--village", help=bi("行政村代码或名称", "village code or name")),
+    township: str | None = typer.Option(None, "--township", help=bi("乡镇代码或名称", "township code or name")),
     county: bool = typer.Option(False, "--county", help=bi("全县", "the whole county")),
     county_code: str | None = typer.Option(None, "--county-code", help=bi("县代码（库中有多个县时）",
                                                                           "county code (when there are several)")),
@@ -142,11 +141,11 @@ def plan_and_report(region: Any, year: int, amount: Decimal | None, *, by: str, 
     p = area.prescription
     total = yuan(p.cost)
     tables = cost_tables(area.lines(), area.catalogue.catalogue, area.village_names)
-    console.print(_summary(area, amount))
-    console.print(_cost_table("按措施", "by measure", tables["measure"], total, 30, lang))
-    console.print(_cost_table("按资金来源", "by fund source", tables["fund_source"], total, 20, lang))
-    console.print(_cost_table("按五个一批/类别", "by category", tables["category"], total, 20, lang))
-    console.print(_cost_table("按行政村", "by village", tables["village"], total, 15, lang))
+    show_table(_summary(area, amount))
+    show_table(_cost_table("按措施", "by measure", tables["measure"], total, 30, lang))
+    show_table(_cost_table("按资金来源", "by fund source", tables["fund_source"], total, 20, lang))
+    show_table(_cost_table("按五个一批/类别", "by category", tables["category"], total, 20, lang))
+    show_table(_cost_table("按行政村", "by village", tables["village"], total, 15, lang))
     _show_plans(area, show, lang)
     if area.run is not None:
         console.print(bi(f"已保存为第 {area.run.pk} 次测算，各户为待确认计划；确认：liangfang plan-accept --run "
@@ -182,15 +181,28 @@ def _summary(area: Any, budget: Decimal | None) -> Table:
     table.add_row(bi("因容量未安排", "left out for a capacity"), f"{blocked.get('capacity', 0):,}")
     table.add_row(bi("达标措施费用（元）", "cost of the closing measures (yuan)"), _money(yuan(p.selection.cost)))
     table.add_row(bi("总费用（元，含配套）", "total cost (yuan, with accompanying measures)"), _money(yuan(p.cost)))
-    status = {"optimal": bi("最优（已证明）", "optimal (proven)"),
-              "time_limit": bi(f"时限内最好解（差距 {p.selection.mip_gap}）", f"best within the time limit "
-                                                                         f"(gap {p.selection.mip_gap})")}
-    table.add_row(bi("求解", "solver"), f"{status.get(p.selection.status, p.selection.status)}，{p.selection.method}")
+    status = {"optimal": bi("已求得最优方案", "the best possible plan"),
+              "time_limit": bi(f"时限内找到的最好方案（与最优最多相差 {p.selection.mip_gap}）",
+                               f"the best found within the time limit (at most {p.selection.mip_gap} from the best)")}
+    method = {"everyone": bi("预算和容量足够，全部安排", "budget and capacities suffice for every household"),
+              "budget_only": bi("仅受预算限制，按每元达标户数安排", "only the budget limits: by households per yuan"),
+              "milp": bi("整数规划（HiGHS）", "integer programming (HiGHS)"),
+              "greedy": bi("贪心规则", "the greedy rule"), "none": bi("无需安排", "nothing to arrange")}
+    table.add_row(bi("求解", "solver"), bi("，", "; ").join((status.get(p.selection.status, p.selection.status),
+                                                          method.get(p.selection.method, p.selection.method))))
     if p.baseline is not None:
         table.add_row(bi("贪心规则对比", "greedy rule for comparison"),
                       bi(f"达标 {p.baseline.lifted:,} 户，费用 {_money(yuan(p.baseline.cost))} 元",
                          f"{p.baseline.lifted:,} households, {_money(yuan(p.baseline.cost))} yuan"))
     return table
+
+
+def _indicator_name(area: Any, code: str, lang: str) -> str:
+    """A household indicator's name in the pack's words (its code if the pack has no such indicator)."""
+    indicator = area.catalogue.pack.indicators("household").get(code)
+    if indicator is None:
+        return code
+    return str(indicator.name.zh if lang == "zh" else indicator.name.en)
 
 
 def _show_plans(area: Any, show: int, lang: str) -> None:
@@ -202,7 +214,8 @@ def _show_plans(area: Any, show: int, lang: str) -> None:
     numbers = dict(Household.objects.filter(pk__in=[d.household_id for d in drafts]).values_list("id", "number"))
     for d in drafts:
         mark = "[green]✓[/]" if d.lifts else "[red]✗[/]"
-        console.print(f"{mark} [bold]{numbers.get(d.household_id)}[/] {bi('未达标', 'gaps')}: {', '.join(d.gaps)}",
+        gaps = bi("、", ", ").join(_indicator_name(area, code, lang) for code in d.gaps)
+        console.print(f"{mark} [bold]{numbers.get(d.household_id)}[/] {bi('未达标', 'not met')}: {gaps}",
                       highlight=False)
         for pr in d.proposals:
             spec = area.catalogue.measures[pr.measure].spec
@@ -240,7 +253,9 @@ def plan_accept_cmd(
 
     plans = Plan.objects.filter(run_id=run, status="proposed").select_related("household")
     if village:
-        plans = plans.filter(household__village__code=village)
+        from .region_cmds import resolve_region
+
+        plans = plans.filter(household__village=resolve_region(village, "village"))
     chosen = list(plans)
     if not chosen:
         raise fail(bi(f"第 {run} 次测算没有待确认的计划", f"run {run} has no proposed plans"))
@@ -286,8 +301,8 @@ def plan_deliver_cmd(
                      "Pair unpaired registered households with cadres (partner departments of the village first) "
                      "and report the gaps"))
 def pair(
-    village: str | None = typer.Option(None, "--village", help=bi("行政村代码", "village code")),
-    township: str | None = typer.Option(None, "--township", help=bi("乡镇代码", "township code")),
+    village: str | None = typer.Option(None, "--village", help=bi("行政村代码或名称", "village code or name")),
+    township: str | None = typer.Option(None, "--township", help=bi("乡镇代码或名称", "township code or name")),
     county: bool = typer.Option(False, "--county", help=bi("全县", "the whole county")),
     county_code: str | None = typer.Option(None, "--county-code", help=bi("县代码", "county code")),
     date: str | None = typer.Option(None, "--date", help=bi("结对开始日期（默认今天）", "pairing start date (default "
@@ -328,7 +343,7 @@ def pair(
             (bi("超过上限的干部", "cadres over the maximum"), report.overloaded)]
     for name, items in rows:
         table.add_row(name, f"[red]{len(items):,}[/]" if items else "0")
-    console.print(table)
+    show_table(table)
     for name, items in rows:
         for item in items[:show]:
             text = f"{item.cadre}（{item.unit}）{item.households} 户" if hasattr(item, "cadre") else " ".join(item)
@@ -340,8 +355,8 @@ def pair(
 @app.command(help=bi("逾期工作：超过走访间隔未走访的户、过了完成期限仍未落实的措施",
                      "Overdue work: households not visited within the interval, accepted measures past their date"))
 def overdue(
-    village: str | None = typer.Option(None, "--village", help=bi("行政村代码", "village code")),
-    township: str | None = typer.Option(None, "--township", help=bi("乡镇代码", "township code")),
+    village: str | None = typer.Option(None, "--village", help=bi("行政村代码或名称", "village code or name")),
+    township: str | None = typer.Option(None, "--township", help=bi("乡镇代码或名称", "township code or name")),
     county: bool = typer.Option(False, "--county", help=bi("全县", "the whole county")),
     county_code: str | None = typer.Option(None, "--county-code", help=bi("县代码", "county code")),
     as_of: str | None = typer.Option(None, "--as-of", help=bi("截止日期（默认今天）",
@@ -350,6 +365,7 @@ def overdue(
         "走访间隔天数（默认按措施目录）", "visit interval in days (default: the catalogue's)")),
     pack: str = typer.Option("cn-national", "--pack", help=bi("政策包", "policy pack")),
     show: int = typer.Option(20, "--show", help=bi("最多列出条数", "list at most N items")),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help=FORMAT_HELP),
 ) -> None:
     migrate()
     from liangfang.plans.selectors import overdue as find_overdue
@@ -359,22 +375,26 @@ def overdue(
     with progress_bar(bi("查找逾期工作", "finding overdue work")) as advance:
         report = find_overdue(region, as_of=day, pack=pack, interval_days=interval)
         advance(1)
-    console.print(bi(f"{region.name}，截至 {day}：超过 {report.interval_days} 天未走访 {len(report.visits):,} 户；"
-                     f"逾期未落实措施 {len(report.measures):,} 项",
-                     f"{region.name}, as of {day}: {len(report.visits):,} households not visited within "
-                     f"{report.interval_days} days; {len(report.measures):,} measures past their date"))
-    visits = Table(title=bi("未按时走访", "visits overdue"))
-    for col in (bi("户编号", "household"), bi("村", "village"), bi("帮扶责任人", "cadre"),
-                bi("上次走访", "last visit"), bi("天数", "days")):
-        visits.add_column(col)
+    if fmt is OutputFormat.table:
+        console.print(bi(
+            f"{region.name}，截至 {day}：超过 {report.interval_days} 天未走访 {len(report.visits):,} 户；"
+            f"逾期未落实措施 {len(report.measures):,} 项",
+            f"{region.name}, as of {day}: {len(report.visits):,} households not visited within "
+            f"{report.interval_days} days; {len(report.measures):,} measures past their date"), highlight=False)
+    visits = Listing(bi("未按时走访", "visits overdue"), [
+        ("kind", bi("类别", "kind")), ("household", bi("户编号", "household")), ("village", bi("村", "village")),
+        ("cadre", bi("帮扶责任人", "cadre")), ("last_visit", bi("上次走访", "last visit")),
+        ("days", bi("天数", "days"))])
     for v in report.visits[:show]:
-        visits.add_row(v.household_number, v.village, v.cadre or "—", str(v.last_visit or bi("从未", "never")),
-                       "—" if v.days is None else str(v.days))
-    console.print(visits)
-    measures = Table(title=bi("逾期未落实的措施", "measures past their date"))
-    for col in (bi("户编号", "household"), bi("措施", "measure"), bi("成员", "member"), bi("期限", "due"),
-                bi("逾期天数", "days late")):
-        measures.add_column(col)
+        visits.add(kind="visit", household=v.household_number, village=v.village, cadre=v.cadre or None,
+                   last_visit=v.last_visit or bi("从未", "never"), days=v.days)
+    measures = Listing(bi("逾期未落实的措施", "measures past their date"), [
+        ("kind", bi("类别", "kind")), ("household", bi("户编号", "household")), ("measure", bi("措施", "measure")),
+        ("member", bi("成员", "member")), ("due", bi("期限", "due")), ("days_late", bi("逾期天数", "days late"))])
     for m in report.measures[:show]:
-        measures.add_row(m.household_number, m.name_zh, m.member or "—", str(m.due_date), str(m.days_late))
-    console.print(measures)
+        measures.add(kind="measure", household=m.household_number, measure=m.name_zh, member=m.member or None,
+                     due=m.due_date, days_late=m.days_late)
+    if fmt is OutputFormat.table:
+        for listing in (visits, measures):
+            listing.columns = listing.columns[1:]  # on screen the kind is the table's title
+    emit([visits, measures], fmt)

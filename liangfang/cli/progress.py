@@ -1,4 +1,6 @@
-"""Progress bars for long commands (rich)."""
+"""Progress bars for long commands (rich): on standard error, and only when it is a terminal.
+
+Output redirected to a file or a pipe gets no bars or spinners: only the command's results."""
 
 from __future__ import annotations
 
@@ -9,13 +11,14 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
+    ProgressColumn,
     SpinnerColumn,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
 
-from .app import console
+from .app import err_console
 
 
 class Advance:
@@ -46,10 +49,15 @@ class Advance:
         return step
 
 
+def live_progress(*columns: ProgressColumn | str, transient: bool = False) -> Progress:
+    """A rich Progress on standard error, drawn only when standard error is a terminal."""
+    return Progress(*columns, console=err_console, transient=transient, disable=not err_console.is_terminal)
+
+
 @contextmanager
 def progress_bar(description: str, total: int | None = None) -> Iterator[Advance]:
     columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=console, transient=False) as progress:
+    with live_progress(*columns) as progress:
         task = progress.add_task(description, total=total)
         yield Advance(progress, task)

@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 
 from .app import app, console, fail, migrate, setup_django
+from .output import show as show_table
 from .text import bi, said
 
 DEMO_USER = "demo"
@@ -46,12 +47,11 @@ def _ensure_user(username: str, password: str, *, by: str, superuser: bool = Fal
 def figures_table(region_code: str | None = None) -> Table:
     """The article's headline figures, computed from the registry."""
     setup_django()
-    from liangfang.registry.models import Region
     from liangfang.registry.selectors import headline_figures, top_region
 
-    region = Region.objects.filter(code=region_code).first() if region_code else top_region()
-    if region_code and region is None:
-        raise fail(bi(f"区划代码 {region_code} 不存在", f"no region with code {region_code}"))
+    from .region_cmds import resolve_region
+
+    region = resolve_region(region_code) if region_code else top_region()
     f = headline_figures(region)
     table = Table(title=bi(f"{f.region_name} 脱贫攻坚主要数字", f"{f.region_name}: headline figures"))
     table.add_column(bi("指标", "figure"))
@@ -65,10 +65,10 @@ def figures_table(region_code: str | None = None) -> Table:
         (bi("未脱贫户 / 人", "remaining households / people"),
          f"{f.remaining_households:,} / {f.remaining_people:,}"),
         (bi("贫困村 / 已出列", "poor villages / exited"),
-         f"{f.poor_villages} / {f.poor_villages_exited}"),
+         f"{f.poor_villages} / {f.poor_villages_exited}" if f.poor_villages else "—"),
         (bi("贫困发生率（建档立卡时）", "poverty incidence at registration"),
-         f"{f.incidence_at_registration}%"),
-        (bi("贫困发生率（现在）", "poverty incidence now"), f"{f.incidence_now}%"),
+         f"{f.incidence_at_registration}%" if f.people else "—"),
+        (bi("贫困发生率（现在）", "poverty incidence now"), f"{f.incidence_now}%" if f.people else "—"),
     ]
     for name, value in rows:
         table.add_row(name, value)
@@ -78,10 +78,10 @@ def figures_table(region_code: str | None = None) -> Table:
 @app.command(help=bi("显示主要数字（户数、人数、脱贫、贫困村出列、贫困发生率）",
                      "Show the headline figures (households, people, exits, villages, incidence)"))
 def figures(
-    region: str = typer.Option("", help=bi("区划代码（默认本县）", "region code (default: the county)")),
+    region: str = typer.Option("", help=bi("区划代码或名称（默认本县）", "region code or name (default: the county)")),
 ) -> None:
     migrate()
-    console.print(figures_table(region or None))
+    show_table(figures_table(region or None))
 
 
 @app.command(help=bi("以生产方式启动网站（gunicorn + 静态文件）", "Serve the web application with gunicorn"))
@@ -184,7 +184,7 @@ def demo(
     else:
         with progress_bar(bi("生成合成数据", "Synthesising the district")) as advance:
             build_district(seed=seed, scale=scale, by="demo", progress=advance)
-    console.print(figures_table())
+    show_table(figures_table())
     _demo_exit_history()
     _demo_assess_and_plan()
     password = _demo_password()

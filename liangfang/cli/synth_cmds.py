@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from .app import app, console, fail, migrate
+from .output import show as show_table
 from .text import bi
 
 
@@ -89,7 +90,7 @@ def _district(seed: int, scale: float, pack: str, by: str) -> None:
          f"{report.departments} / {report.cadres:,} / {report.cadre_pairings:,}"),
     ):
         table.add_row(bi(zh, en), value)
-    console.print(table)
+    show_table(table)
 
 
 def _national(out: Path, households: int, seed: int, chunk: int, pack: str) -> None:
@@ -110,7 +111,7 @@ def _national(out: Path, households: int, seed: int, chunk: int, pack: str) -> N
             "members": report.members, "incomes": report.incomes}
     for name, count in rows.items():
         table.add_row(name, f"{count:,}", f"{report.files[name] / 1e6:,.1f} MB")
-    console.print(table)
+    show_table(table)
     console.print(bi(f"建档立卡户 {report.registered:,}，其中已脱贫 {report.exited:,}，未脱贫 {report.remaining:,}",
                      f"registered households {report.registered:,}: exited {report.exited:,}, "
                      f"remaining {report.remaining:,}"))

@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from ..disclosure import MASKED, shown
@@ -36,6 +37,7 @@ from .importers.workbook import (
 from .models import Household, IncomeRecord, Member, Region, VillageFacilities
 
 Progress = Callable[[int], None]
+Masker = Callable[[Field, Any], Any]  # (field, stored value) → the cell a viewer may see
 _BATCH = 2000
 
 
@@ -109,10 +111,18 @@ def _batched(qs: Any, size: int = _BATCH) -> Iterator[list[Any]]:
 
 
 def export_workbook(path: Path, *, region_code: str | None = None, year: int | None = None,
-                    mask: bool = False, progress: Progress | None = None) -> ExportResult:
+                    mask: bool = False, progress: Progress | None = None,
+                    households: QuerySet[Household] | None = None, masker: Masker | None = None,
+                    extra: Callable[[WorkbookWriter], None] | None = None,
+                    unseen: frozenset[str] = frozenset()) -> ExportResult:
     """Write regions, village facilities, households with their active members, and incomes
     (all years, or ``year``) to ``path``. ``region_code`` limits the export to that region and
-    everything below it (its ancestors are included so the file imports into an empty database)."""
+    everything below it (its ancestors are included so the file imports into an empty database).
+
+    The web's list export uses the same layout: ``households`` (a filtered list inside the region),
+    ``masker`` (a member or household cell as the viewer's role may see it: ``mask`` is then set
+    when it hides anything, and the file says it cannot be imported) and ``extra`` (more sheets,
+    written after the import sheets; the import ignores sheets it knows to be extra)."""
     result = ExportResult(path=path, masked=mask)
     regions = Region.objects.all()
     if region_code:
@@ -134,12 +144,12 @@ def export_workbook(path: Path, *, region_code: str | None = None, year: int | N
                          (facilities_ws, FACILITIES_SPEC)):
             _header(ws, spec)
 
-        households = Household.objects.order_by("number")
+        households = (households if households is not None else Household.objects.all()).order_by("number")
         if village_ids is not None:
             households = households.filter(village_id__in=village_ids)
         versions: list[tuple[str, int]] = []
         result.households, result.members, result.skipped_households = _write_members(
-            members_ws, households, mask, progress, versions)
+            members_ws, households, mask, progress, versions, masker)
         result.incomes = _write_incomes(incomes_ws, households, year)
         if region_ids is not None:
             regions = regions.filter(id__in=region_ids)
@@ -150,11 +160,15 @@ def export_workbook(path: Path, *, region_code: str | None = None, year: int | N
         if year is not None:
             facilities = facilities.filter(year=year)
         result.facilities = _write_facilities(facilities_ws, facilities)
+        if extra is not None:
+            extra(wb)
 
         codes = wb.add_sheet(CODES_SHEET)
         codes.append(CODE_TABLE_HEADER)
+        unseen_headers = {c.field.zh for c in MEMBERS_SPEC.columns if c.field.name in unseen}
         for row in code_table_rows():
-            codes.append(row)
+            if row[0] not in unseen_headers:  # a reader not shown a column gets none of its values
+                codes.append(row)
         readme = wb.add_sheet(README_SHEET)
         for line in readme_rows(masked=mask):
             readme.append(line)
@@ -178,7 +192,7 @@ def _household_columns() -> list[tuple[Column, str]]:
 
 
 def _write_members(ws: SheetWriter, households: Any, mask: bool, progress: Progress | None,
-                   versions: list[tuple[str, int]]) -> tuple[int, int, int]:
+                   versions: list[tuple[str, int]], masker: Masker | None = None) -> tuple[int, int, int]:
     household_columns = _household_columns()
     member_columns = [c for c in MEMBERS_SPEC.columns if c.group == "member"]
     h_fields = ["id", "version", "number", *(attr for _, attr in household_columns)]
@@ -197,17 +211,20 @@ def _write_members(ws: SheetWriter, households: Any, mask: bool, progress: Progr
                 skipped += 1
                 continue
             written_households += 1
-            head = [_out(c.field, v, mask) for (c, _), v in zip(household_columns, h_values, strict=True)]
+            head = [_out(c.field, v, mask, masker) for (c, _), v in zip(household_columns, h_values, strict=True)]
             # The head first: easier to read, and the order survives a round trip.
             for m in sorted(rows, key=lambda r: r[-1] != "head"):
-                ws.append(head + [_out(c.field, v, mask) for c, v in zip(member_columns, m[1:-1], strict=True)])
+                ws.append(head + [_out(c.field, v, mask, masker) for c, v in zip(member_columns, m[1:-1],
+                                                                                  strict=True)])
                 members += 1
         if progress:
             progress(len(batch))
     return written_households, members, skipped
 
 
-def _out(field: Field, value: Any, mask: bool) -> Any:
+def _out(field: Field, value: Any, mask: bool, masker: Masker | None = None) -> Any:
+    if masker is not None:
+        return masker(field, value)
     cell = cell_value(field, value)
     return mask_value(field, cell) if mask else cell
 

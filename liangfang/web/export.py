@@ -1,11 +1,16 @@
-"""The filtered household list as an xlsx workbook: a households sheet and a members sheet, with
-sensitive columns masked or left out as the viewer's role requires (the same rules as the pages)."""
+"""The filtered household list as an xlsx workbook in the one registry layout (``liangfang export``
+writes it and ``liangfang import`` reads it back), with sensitive cells masked or blanked as the
+viewer's role requires (the same rules as the pages), and an overview sheet a leader reads first:
+each household's head, township and village, responsible cadre, latest income per person and the
+indicators it fails. A file with anything masked says so and cannot be imported."""
 
 from __future__ import annotations
 
-import io
-from collections.abc import Callable, Iterator
+import os
+import tempfile
+from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from django.db.models import QuerySet
@@ -13,66 +18,85 @@ from django.db.models import QuerySet
 from ..accounts.roles import Role
 from ..disclosure import shown, shows_column, shows_in_full
 from ..domain.codes import code_labels
-from ..domain.fields import HOUSEHOLD_FIELDS, MEMBER_FIELDS, Field
-from ..registry.export import cell_value
-from ..registry.models import Household, Member
+from ..domain.fields import Field
+from ..registry.export import Masker, cell_value, export_workbook
+from ..registry.importers.workbook import MEMBERS_SPEC, OVERVIEW_SHEET
+from ..registry.models import CadrePairing, Household, IncomeRecord, Member, Region
 from ..workbook_writer import WorkbookWriter
-from .text import field_label
 
 EXPORT_LIMIT = 100_000
 _BATCH = 2000
 
-
-def _columns(table: tuple[Field, ...], role: Role) -> list[Field]:
-    return [f for f in table if shows_column(role, f.name)]
+OVERVIEW_HEADER = ["户编号", "户主", "乡镇", "行政村", "帮扶责任人", "收入年度", "人均纯收入（元）", "未达标指标"]
 
 
-def _cell_of(f: Field, role: Role) -> Callable[[Any], Any]:
-    """A column's stored value → what the export shows ``role``: ``cell_value`` (labels for codes,
-    是/否, blanks for empty), masked or reduced as the pages do (``liangfang/disclosure.py``). Code
-    labels are looked up in a dict made once per column: a county's export turns six million values."""
-    if not shows_in_full(role, f.name):
-        return lambda raw: shown(role, f.name, raw) if raw not in (None, "") else None
-    if f.kind == "code":
-        assert f.codes is not None
-        labels = code_labels(f.codes, "zh")
-        return lambda raw: None if raw is None or raw == "" else labels.get(str(raw), str(raw))
-    return partial(cell_value, f)
+def hides_anything(role: Role) -> bool:
+    """Whether ``role`` sees any cell of the registry layout other than as stored (the file is then
+    marked masked and cannot be imported)."""
+    return not all(shows_in_full(role, c.field.name) for c in MEMBERS_SPEC.columns)
 
 
-def _attribute(f: Field) -> str:
-    return "village__code" if f.name == "village_code" else f.name
+def role_masker(role: Role) -> Masker:
+    """A cell as ``role`` may see it (``liangfang/disclosure.py``, as the pages): masked or reduced,
+    blank where the role sees no such column (the layout keeps every column). Each field's
+    conversion is made once (code labels from a dict): a county's export turns millions of values."""
+    made: dict[str, Callable[[Any], Any]] = {}
+
+    def converter(f: Field) -> Callable[[Any], Any]:
+        if not shows_column(role, f.name):
+            return lambda raw: None
+        if not shows_in_full(role, f.name):
+            return lambda raw: shown(role, f.name, raw) if raw not in (None, "") else None
+        if f.kind == "code":
+            assert f.codes is not None
+            labels = code_labels(f.codes, "zh")
+            return lambda raw: None if raw is None or raw == "" else labels.get(str(raw), str(raw))
+        return partial(cell_value, f)
+
+    def cell(f: Field, raw: Any) -> Any:
+        convert = made.get(f.name)
+        if convert is None:
+            convert = made[f.name] = converter(f)
+        return convert(raw)
+
+    return cell
 
 
-def _batches(qs: QuerySet[Household], cols: list[Field]) -> Iterator[list[tuple[Any, ...]]]:
-    """The households' (pk, number, *column values) by number, 2,000 at a time."""
-    ids = list(qs.order_by("number").values_list("pk", flat=True))
-    attributes = [_attribute(f) for f in cols]
-    for start in range(0, len(ids), _BATCH):
-        yield list(Household.objects.filter(pk__in=ids[start:start + _BATCH]).order_by("number")
-                   .values_list("pk", "number", *attributes))
+def _overview(qs: QuerySet[Household], failing: Callable[[list[str]], dict[str, list[str]]]) -> Callable[
+        [WorkbookWriter], None]:
+    def write(wb: WorkbookWriter) -> None:
+        ws = wb.add_sheet(OVERVIEW_SHEET, freeze_header=True)
+        ws.append(OVERVIEW_HEADER, "bold")
+        ids = list(qs.order_by("number").values_list("pk", flat=True))
+        for start in range(0, len(ids), _BATCH):
+            batch = ids[start:start + _BATCH]
+            rows = list(Household.objects.filter(pk__in=batch).order_by("number")
+                        .values_list("pk", "number", "village__parent__name", "village__name"))
+            heads = dict(Member.objects.filter(household_id__in=batch, relation="head", is_active=True)
+                         .values_list("household_id", "name"))
+            cadres = dict(CadrePairing.objects.filter(household_id__in=batch, end_date=None)
+                          .values_list("household_id", "cadre__name"))
+            incomes: dict[int, IncomeRecord] = {}
+            for record in IncomeRecord.objects.filter(household_id__in=batch).order_by("household_id", "-year"):
+                incomes.setdefault(record.household_id, record)
+            fails = failing([number for _, number, _, _ in rows])
+            for pk, number, township, village in rows:
+                income = incomes.get(pk)
+                ws.append([number, heads.get(pk), township, village, cadres.get(pk),
+                           income.year if income else None,
+                           float(income.per_capita_net_income) if income else None,
+                           "、".join(fails.get(number, ())) or None])
+    return write
 
 
-def write_export(qs: QuerySet[Household], role: Role) -> io.BytesIO:
-    out = io.BytesIO()
-    with WorkbookWriter(out) as book:
-        hh_sheet = book.add_sheet(field_label(Field("", "农户", "households", "text")), freeze_header=True)
-        mem_sheet = book.add_sheet(field_label(Field("", "成员", "members", "text")), freeze_header=True)
-        hh_cols = _columns(HOUSEHOLD_FIELDS, role)
-        mem_cols = _columns(MEMBER_FIELDS, role)
-        hh_sheet.append([field_label(f) for f in hh_cols], "bold")
-        mem_sheet.append([field_label(HOUSEHOLD_FIELDS[0])] + [field_label(f) for f in mem_cols], "bold")
-        hh_cells = [_cell_of(f, role) for f in hh_cols]
-        mem_cells = [_cell_of(f, role) for f in mem_cols]
-        mem_attributes = [_attribute(f) for f in mem_cols]
-        for batch in _batches(qs, hh_cols):
-            numbers = {}
-            for pk, number, *values in batch:
-                numbers[pk] = number
-                hh_sheet.append([cell(v) for cell, v in zip(hh_cells, values, strict=True)])
-            members = (Member.objects.filter(household_id__in=list(numbers), is_active=True)
-                       .order_by("household_id", "id").values_list("household_id", *mem_attributes))
-            for household_id, *values in members:
-                mem_sheet.append([numbers[household_id], *(cell(v) for cell, v in zip(mem_cells, values, strict=True))])
-    out.seek(0)
-    return out
+def write_export(qs: QuerySet[Household], role: Role, region: Region) -> Path:
+    """The export of ``qs`` (households inside ``region``) to a temporary file the caller removes."""
+    from .selectors.assessments import failing_indicators
+
+    handle, name = tempfile.mkstemp(suffix=".xlsx", prefix="liangfang-export-")
+    os.close(handle)
+    path = Path(name)
+    unseen = frozenset(c.field.name for c in MEMBERS_SPEC.columns if not shows_column(role, c.field.name))
+    export_workbook(path, region_code=region.code, households=qs, mask=hides_anything(role),
+                    masker=role_masker(role), extra=_overview(qs, failing_indicators), unseen=unseen)
+    return path

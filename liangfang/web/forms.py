@@ -161,3 +161,48 @@ def problems_by_field(problems: Sequence[Problem]) -> Mapping[str, list[str]]:
     for p in problems:
         out.setdefault(p.field, []).append(shown(p.message))
     return out
+
+
+FROM_RESIDENT_ID = frozenset({"sex", "birth_date"})
+
+
+def with_id_facts(values: dict[str, str]) -> dict[str, str]:
+    """A member's sex and birth date, left blank, read from a well-formed resident ID (the ID encodes
+    both): nobody types what the number already says. A malformed ID is left for the service to
+    report."""
+    from ..ids import ResidentIdError, parse_resident_id
+
+    if not values.get("resident_id") or all(values.get(name) for name in FROM_RESIDENT_ID):
+        return values
+    try:
+        rid = parse_resident_id(values["resident_id"])
+    except ResidentIdError:
+        return values
+    filled = dict(values)
+    filled["sex"] = filled.get("sex") or rid.sex
+    filled["birth_date"] = filled.get("birth_date") or rid.birth_date.isoformat()
+    return filled
+
+
+class NewRecordForm(FieldTableForm):
+    """A field-table form for a record that does not exist yet: no version to compare."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["version"], self.fields["seen"]
+
+    def filled(self) -> bool:
+        """Whether the user typed anything in it (an empty member row is left out)."""
+        return any(str(self.data.get(self.add_prefix(f.name), "")).strip() for f in self.table)
+
+
+def add_joining_fields(form: FieldTableForm) -> None:
+    """The date a member joined and why (增员), asked as a removal asks when and why one left; they go
+    first (the date defaults to today; the reason may be left blank when it is not known)."""
+    lang = "zh" if is_zh() else "en"
+    joined_on = forms.DateField(label=_("Date joined"), initial=timezone.localdate,
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.ChoiceField(label=_("Reason for joining"), required=False,
+                               choices=[("", "—"), *code_list("member_joined_reason").choices(lang)])
+    form.fields = {"joined_on": joined_on, "joined_reason": reason, **form.fields}  # type: ignore[assignment]
+    form.required_names = form.required_names | {"joined_on"}

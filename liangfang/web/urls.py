@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import auth, dashboard, edit, households, measures, monitoring, plans, samples
+from .views import auth, create, dashboard, edit, households, imports, measures, monitoring, passwords, plans, samples
 
 app_name = "web"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("region/<str:code>/", dashboard.dashboard_view, name="dashboard"),
     path("households/", households.household_list, name="households"),
     path("households/export.xlsx", households.household_export, name="export"),
+    path("households/new/", create.household_new_view, name="household_new"),
     path("households/<str:number>/", households.household_detail, name="household"),
     path("households/<str:number>/edit/", edit.household_edit, name="household_edit"),
     path("households/<str:number>/members/add/", edit.member_add_view, name="member_add"),
@@ -32,6 +33,12 @@ urlpatterns = [
     path("region/<str:code>/plans/propose/", plans.area_plan_propose_view, name="area_plan_propose"),
     path("region/<str:code>/monitoring/", monitoring.monitoring_view, name="monitoring"),
     path("region/<str:code>/monitoring/leads/<int:lead_id>/", monitoring.lead_action_view, name="lead_action"),
+    path("import/", imports.import_view, name="import"),
+    path("import/errors/<str:token>/", imports.import_errors_view, name="import_errors"),
+    path("import/template.xlsx", imports.template_view, name="import_template"),
+    path("account/password/", passwords.own_password_view, name="password"),
+    path("accounts/", passwords.accounts_view, name="accounts"),
+    path("accounts/<str:username>/password/", passwords.reset_password_view, name="reset_password"),
     path("region/<str:code>/measures/", measures.measures_view, name="measures"),
     path("region/<str:code>/samples/", samples.samples_view, name="samples"),
     path("samples/<int:sample_id>/results/", samples.sample_results_view, name="sample_results"),

@@ -63,3 +63,18 @@ def test_pair_and_overdue_report_their_gaps(county: list[Household]) -> None:
     late = runner.invoke(app, ["overdue", "--county", "--as-of", "2015-12-31"])
     assert late.exit_code == 0, late.output
     assert "超过 30 天未走访 3 户" in late.output
+
+
+def test_plan_speaks_in_words_not_codes(county: list[Household]) -> None:
+    from liangfang.policy import load_pack
+
+    result = runner.invoke(app, ["plan", "--county", "--year", "2015", "--dry-run", "--show", "3"])
+    assert result.exit_code == 0, result.output
+    for code in ("everyone", "budget_only", "milp", "greedy", "最优（已证明）"):
+        assert code not in result.output, code
+    indicators = load_pack("cn-national").indicators("household")
+    gap_lines = [line for line in result.output.splitlines() if "未达标:" in line]
+    assert gap_lines
+    for line in gap_lines:
+        named = line.split("未达标:")[1].strip()
+        assert named and all(part in {i.name.zh for i in indicators.values()} for part in named.split("、")), line

@@ -66,7 +66,6 @@ def web_settings(settings):  # type: ignore[no-untyped-def]
     """Pages name static files without the hashed manifest that ``collectstatic`` writes for
     serving; passwords are hashed fast (the personas log in many times)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.LIANGFANG_DASHBOARD_MAX_AGE_SECONDS = 0  # figures follow every change (see test_dashboard)
     # Each test process keeps its own cache: test databases of parallel workers share ids.
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                                    "LOCATION": "liangfang-tests"}}

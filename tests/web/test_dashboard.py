@@ -42,19 +42,28 @@ def test_every_figure_links_to_its_households(world, login) -> None:
     assert world.mine_exited.number in listed and world.mine.number not in listed
 
 
-def test_figures_follow_a_change_at_most_once_per_max_age(world, settings) -> None:
+def test_figures_follow_every_change_to_their_area_and_only_those(world) -> None:
+    """The figures agree with the lists they link to right after a change in the area; a change
+    elsewhere leaves them as computed (no recomputation), and a move between villages or a change
+    to regions refreshes every area."""
     from liangfang.registry.models import Household
+    from liangfang.registry.services.regions import regions_write_many
     from liangfang.registry.services.status import household_status_decide
     from liangfang.web.selectors.dashboard import dashboard
 
-    village = world.regions[VILLAGE]
-    settings.LIANGFANG_DASHBOARD_MAX_AGE_SECONDS = 300
-    first = dashboard(village)
+    village, other = world.regions[VILLAGE], world.regions[OTHER_VILLAGE]
+    first, first_other = dashboard(village), dashboard(other)
     h = Household.objects.get(pk=world.mine.pk)
     # an exit's announcement (the one way the status changes; see tests/procedures for the procedure)
     household_status_decide(household=h, values={"status": "exited", "exit_year": 2020}, on=dt.date(2020, 11, 25),
                             case_ref="test", by="t")
-    assert dashboard(village).computed_at == first.computed_at  # within the window: the same figures
-    settings.LIANGFANG_DASHBOARD_MAX_AGE_SECONDS = 0
     fresh = dashboard(village)
     assert fresh.headline.exited_households == first.headline.exited_households + 1
+    assert fresh.headline.exited_households == Household.objects.filter(village=village, status="exited").count()
+    assert dashboard(other).computed_at == first_other.computed_at  # not its area: the same figures
+    county = dashboard(world.regions[COUNTY])
+    assert county.headline.exited_households == Household.objects.filter(status="exited").count()
+    regions_write_many([{"code": OTHER_VILLAGE, "name": "红日村", "level": "village",
+                         "parent_code": "220802201000", "is_poor_village": True}], by="t")
+    assert dashboard(other).computed_at != first_other.computed_at
+    assert dashboard(other).headline.poor_villages == 1

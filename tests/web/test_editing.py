@@ -111,9 +111,11 @@ def test_member_added_and_removed(world, login) -> None:
     c = login("cadre")
     url = f"/households/{world.mine.number}/members/add/"
     new = member_data("daughter", sex="female")
-    r = c.post(url, {**_form(c, url), **{k: str(v) for k, v in new.items()}, "medical_insurance": "true"})
+    r = c.post(url, {**_form(c, url), **{k: str(v) for k, v in new.items()}, "medical_insurance": "true",
+                     "joined_on": "2020-03-01", "joined_reason": "married_in"})
     assert r.status_code == 302, r.context["form"].errors if r.context else r
     added = Member.objects.get(resident_id=new["resident_id"])
+    assert (added.joined_on, added.joined_reason) == (dt.date(2020, 3, 1), "married_in")
     url = f"/households/{world.mine.number}/members/{added.pk}/remove/"
     r = c.post(url, {**_form(c, url), "reason": "married_out", "on": "2021-05-01"})
     assert r.status_code == 302

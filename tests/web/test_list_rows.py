@@ -236,6 +236,7 @@ def test_every_value_of_a_row_is_escaped_as_html_escape_escapes_it() -> None:
                 poverty_attribute=tricky[(i + 3) % 8] if i % 2 else "general", main_cause=tricky[(i + 4) % 8],
                 head_name=tricky[(i + 5) % 8], head_resident_id=tricky[(i + 6) % 8] + "1" * 14, people=i,
                 cadre=tricky[(i + 7) % 8]) for i in range(16)]  # every value in every column, most twice
+    failing = {tricky[i]: [tricky[(i + 1) % 8], tricky[(i + 2) % 8]] for i in range(0, 8, 2)}  # failing indicators
     for role in ("county_admin", "inspector"):
         viewer = Viewer("u", Region(code="220802000000", name="洮北区", level="county"), ROLES[role])
         labels = [code_labels(n, "zh") for n in ("household_status", "poverty_attribute", "poverty_cause")]
@@ -248,6 +249,7 @@ def test_every_value_of_a_row_is_escaped_as_html_escape_escapes_it() -> None:
             f'{escape(masking.resident_id(ROLES[role], r.head_resident_id))}</td><td class="num">{r.people}</td>'
             f'<td><span class="status {escape(r.status)}">{escape(labels[0].get(r.status, r.status))}</span></td>'
             f'<td>{escape(labels[1].get(r.poverty_attribute, r.poverty_attribute))}</td>'
-            f'<td>{escape(cause(r.main_cause))}</td><td>{escape(r.cadre)}</td></tr>'
+            f'<td>{escape(cause(r.main_cause))}</td><td>{escape(r.cadre)}</td>'
+            f'<td class="failing">{escape("、".join(failing.get(r.number, ())))}</td></tr>'
             for r in rows)
-        assert str(_rows_html(rows, viewer)) == expected
+        assert str(_rows_html(rows, viewer, failing)) == expected

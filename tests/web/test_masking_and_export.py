@@ -9,7 +9,10 @@ import pytest
 from openpyxl import load_workbook
 
 from liangfang.ids import mask_resident_id
+from liangfang.registry.importers.headers import MASK_MARK
+from liangfang.registry.importers.workbook import MEMBERS_SHEET, OVERVIEW_SHEET, README_SHEET
 from liangfang.registry.models import Household, Member
+from liangfang.web import masking
 from tests.factories import OTHER_VILLAGE
 
 pytestmark = pytest.mark.django_db
@@ -62,21 +65,23 @@ def test_export_holds_the_filtered_households_of_the_region_only(world, login) -
     r = login("cadre").get("/households/export.xlsx?status=not_exited")
     assert r.status_code == 200
     sheets = _sheets(r)
-    households, members = sheets["农户"], sheets["成员"]
-    numbers = [row[0] for row in households[1:]]
-    assert numbers == [world.mine.number]
+    members = sheets[MEMBERS_SHEET]
     assert {row[0] for row in members[1:]} == {world.mine.number}
+    assert [row[0] for row in sheets[OVERVIEW_SHEET][1:]] == [world.mine.number]
     assert _head(world).resident_id in [c for row in members for c in row]
 
 
 def test_export_masks_for_inspectors(world, login) -> None:
     sheets = _sheets(login("inspector").get("/households/export.xlsx"))
-    header = sheets["成员"][0]
-    cells = [c for row in sheets["成员"] for c in row]
+    members = sheets[MEMBERS_SHEET]
+    header = list(members[0])
+    cells = [c for row in members for c in row]
     assert _head(world).resident_id not in cells and mask_resident_id(_head(world).resident_id) in cells
-    assert "健康状况" not in header
-    assert "银行账号" not in sheets["农户"][0]
-    assert len(sheets["农户"]) == 4  # header + three households of the county
+    for hidden in ("健康状况", "开户银行"):
+        assert {row[header.index(hidden)] for row in members[1:]} == {None}
+    assert {row[header.index("银行账号")] for row in members[1:]} <= {None, masking.HIDDEN}
+    assert len({row[0] for row in members[1:]}) == 3  # the three households of the county
+    assert any(MASK_MARK in str(c) for row in sheets[README_SHEET][:5] for c in row)
 
 
 @pytest.mark.parametrize("persona", ["admin", "reviewer", "cadre", "inspector"])
@@ -84,10 +89,9 @@ def test_every_exported_cell_is_the_stored_value_as_shown_to_the_role(world, log
     """Each cell against the slow way: the model's value through ``cell_value`` and the pages'
     masking, column by column as the header names it."""
     from liangfang.accounts.roles import ROLES
-    from liangfang.domain.fields import HOUSEHOLD_FIELDS, MEMBER_FIELDS
+    from liangfang.disclosure import CAUSE_FIELDS, HEALTH_FIELDS
     from liangfang.registry.export import cell_value
-    from liangfang.web import masking
-    from liangfang.web.text import field_label
+    from liangfang.registry.importers.workbook import MEMBERS_SPEC
 
     role = ROLES[world.users[persona].account.role]
     maskers = {"resident_id": masking.resident_id, "phone": masking.phone, "bank_account": masking.bank_account}
@@ -96,22 +100,57 @@ def test_every_exported_cell_is_the_stored_value_as_shown_to_the_role(world, log
         raw = obj.village.code if f.name == "village_code" else getattr(obj, f.name)
         if f.name == "birth_date" and role.resident_id != "full":
             return raw.year  # the masked ID's middle: a year only
-        return maskers[f.name](role, str(raw)) if f.name in maskers and raw else cell_value(f, raw)
+        if f.name in maskers:
+            return maskers[f.name](role, str(raw)) if raw and getattr(role, f.name) != "hidden" else None
+        if (f.name == "bank_name" and role.bank_account == "hidden") or (
+                f.name in HEALTH_FIELDS | CAUSE_FIELDS and not role.health):
+            return None  # a column the role does not see: blank, the layout keeps it
+        return cell_value(f, raw)
 
-    sheets = _sheets(login(persona).get("/households/export.xlsx"))
-    by_label = {field_label(f): f for f in (*HOUSEHOLD_FIELDS, *MEMBER_FIELDS)}
-    households = sheets["农户"]
-    assert len(households) > 1
-    for row in households[1:]:
-        household = Household.objects.get(number=row[0])
-        expected = [shown(by_label[label], household) for label in households[0]]
-        assert list(row) == [_as_read(v) for v in expected]
-    members = sheets["成员"]
+    members = _sheets(login(persona).get("/households/export.xlsx"))[MEMBERS_SHEET]
+    columns = {c.header: c for c in MEMBERS_SPEC.columns}
+    assert list(members[0]) == list(columns)  # the import layout, whatever the role
     assert len(members) > 1
     for row in members[1:]:
-        member = Member.objects.get(household__number=row[0], resident_id__endswith=_tail(row, members[0]))
-        expected = [row[0]] + [shown(by_label[label], member) for label in members[0][1:]]
+        member = Member.objects.get(household__number=row[0], is_active=True,
+                                    resident_id__endswith=_tail(row, members[0]), name=row[list(columns).index("姓名")])
+        expected = [shown(columns[h].field, member.household if columns[h].group == "household" else member)
+                    for h in members[0]]
         assert list(row) == [_as_read(v) for v in expected]
+
+
+def test_an_administrators_export_imports_again_unchanged(world, login, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from liangfang.registry.importers import import_file
+
+    r = login("admin").get("/households/export.xlsx")
+    path = tmp_path / "list.xlsx"
+    path.write_bytes(b"".join(r.streaming_content))
+    result = import_file(path, by="t", dry_run=True, write_errors=False)
+    assert not result.errors, result.errors
+    assert not [w for w in result.warnings if OVERVIEW_SHEET in w.sheet]  # the overview sheet is known
+    assert result.report is not None and result.report.households_unchanged == Household.objects.count()
+    assert result.report.households_updated == result.report.households_created == 0
+
+
+def test_the_overview_sheet_says_who_what_and_why(world, login) -> None:
+    from django.core.cache import cache
+    from typer.testing import CliRunner
+
+    from liangfang.cli import app
+
+    assert CliRunner().invoke(app, ["assess", "--year", "2020"]).exit_code == 0
+    cache.clear()
+    overview = _sheets(login("admin").get("/households/export.xlsx"))[OVERVIEW_SHEET]
+    assert list(overview[0]) == ["户编号", "户主", "乡镇", "行政村", "帮扶责任人", "收入年度", "人均纯收入（元）",
+                                 "未达标指标"]
+    row = next(r for r in overview if r[0] == world.mine.number)
+    assert row[1] == _head(world).name and row[2] == "金祥乡" and row[3] == "新建村" and row[4] == "王帮扶"
+    assert row[5] == 2020 and row[6] == pytest.approx(float(world.mine.incomes.get(year=2020).per_capita_net_income))
+    from liangfang.assessments.models import IndicatorResult
+
+    failing = IndicatorResult.objects.filter(level="household", subject_id=world.mine.pk,
+                                             status__in=("fail", "no_data")).count()
+    assert (len(str(row[7]).split("、")) if row[7] else 0) == failing
 
 
 def _as_read(value: object) -> object:

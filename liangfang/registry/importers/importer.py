@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from ...domain.problems import Problem, ValidationFailed
 from ...domain.text import Text
+from ..models import Region
 from ..services.bulk import BulkReport, HouseholdInput, validate_many, write_many
 from ..services.checks import check_household, check_members
 from ..services.regions import regions_write_many, village_facilities_write_many
@@ -64,6 +65,9 @@ class ImportResult:
     facilities_written: int = 0
     written: bool = False
     error_workbook: Path | None = None
+    # members absent from the file would be marked as left, and the caller did not allow it: nothing
+    # was written; ``report.left`` lists them
+    removals_refused: bool = False
 
     @property
     def errors(self) -> list[Issue]:
@@ -80,15 +84,20 @@ class _Rollback(Exception):
 
 def import_file(path: Path, *, by: str, dry_run: bool = False, errors_to: Path | None = None,
                 write_errors: bool = True, progress: ImportProgress | None = None,
-                override_stale: bool = False) -> ImportResult:
+                override_stale: bool = False, within: Region | None = None,
+                removals_allowed: bool = True) -> ImportResult:
     """Import ``path`` (xlsx or csv). Raises ImportFileError when the file as a whole is unusable;
     otherwise returns the result, with every row problem in ``issues`` and nothing written if
     there was any error. An error workbook is written beside the input (or to ``errors_to``).
     A household changed after the file was exported (an export's 版本 sheet) is an error unless
-    ``override_stale`` (then the change log says so)."""
+    ``override_stale`` (then the change log says so).
+    ``within``: every household and region row must lie in this region (the web's imports).
+    ``removals_allowed=False``: if current members missing from the file would be marked as left
+    (减员), write nothing and say who (``removals_refused``, ``report.left``)."""
     with _no_cycle_collector():
         return _import(path, by=by, dry_run=dry_run, errors_to=errors_to, write_errors=write_errors,
-                       progress=progress or _Quiet(), override_stale=override_stale)
+                       progress=progress or _Quiet(), override_stale=override_stale, within=within,
+                       removals_allowed=removals_allowed)
 
 
 @contextmanager
@@ -107,7 +116,8 @@ def _no_cycle_collector() -> Iterator[None]:
 
 
 def _import(path: Path, *, by: str, dry_run: bool, errors_to: Path | None, write_errors: bool,
-            progress: ImportProgress, override_stale: bool) -> ImportResult:
+            progress: ImportProgress, override_stale: bool = False, within: Region | None = None,
+            removals_allowed: bool = True) -> ImportResult:
     progress.start("read", 0)
     data = read_file(path)
     sheet = data.sheets.get(MEMBERS_SHEET) or max(data.sheets.values(), key=lambda s: len(s.rows), default=None)
@@ -115,6 +125,11 @@ def _import(path: Path, *, by: str, dry_run: bool, errors_to: Path | None, write
     parsed = parse_file(data, progress=progress.advance)
     result = ImportResult(path=path, rows=parsed.member_rows, households=len(parsed.households))
     issues = parsed.issues
+    if within is not None:
+        from ..selectors import significant_prefix
+        from .scope import outside_region
+
+        issues += outside_region(parsed, significant_prefix(within), within.name)
     groups = [g for g in parsed.households.values() if not g.bad]
     _roomy_cache()
     try:
@@ -134,6 +149,9 @@ def _import(path: Path, *, by: str, dry_run: bool, errors_to: Path | None, write
                 issues += _map(parsed, groups, exc.problems, region_failed)
                 raise _Rollback from None
             result.written = not dry_run
+            if result.report.left and not removals_allowed:
+                result.removals_refused, result.written = True, False
+                raise _Rollback
             if dry_run:
                 raise _Rollback
     except _Rollback:

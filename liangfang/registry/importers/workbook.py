@@ -130,7 +130,9 @@ FACILITIES_SPEC = SheetSpec(FACILITIES_SHEET, "village facilities",
                             tuple(Column("facility", f) for f in FACILITY_FIELDS), required=False)
 DATA_SHEETS: tuple[SheetSpec, ...] = (MEMBERS_SPEC, INCOMES_SPEC, REGIONS_SPEC, FACILITIES_SPEC)
 # Sheets the importer reads without a word; any other sheet earns a warning.
-KNOWN_OTHER_SHEETS = (CODES_SHEET, README_SHEET, ERRORS_SHEET, VERSIONS_SHEET)
+# the list export's overview of each household (head, village, cadre, income, failing indicators)
+OVERVIEW_SHEET = "户况与未达标原因"
+KNOWN_OTHER_SHEETS = (CODES_SHEET, README_SHEET, ERRORS_SHEET, VERSIONS_SHEET, OVERVIEW_SHEET)
 
 _SPACES = re.compile(r"\s+")
 _WIDE = str.maketrans({"(": "（", ")": "）", "*": "", "＊": ""})

@@ -69,6 +69,10 @@ class Member(models.Model):
         "减员原因", max_length=12, choices=choices("member_left_reason"), blank=True
     )
     left_on = models.DateField("减员日期", null=True, blank=True)
+    # why a member added to a household already registered (增员) joined; when is joined_on above
+    joined_reason = models.CharField(
+        "增员原因", max_length=12, choices=choices("member_joined_reason"), blank=True
+    )
 
     class Meta:
         verbose_name = "家庭成员 member"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import eq
 from typing import Any
 
@@ -38,6 +38,8 @@ class BulkReport:
     members_updated: int = 0
     members_left: int = 0
     incomes_written: int = 0
+    # who was marked as left (减员) for being absent from the batch: (household number, name, resident ID)
+    left: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
@@ -167,11 +169,13 @@ def _retire_missing_members(writer: RowWriter, chunk: Sequence[HouseholdInput],
             for item in chunk if (n := item.household["number"]) in existing}
     if not keep:
         return set()
-    gone = [(pk, keep[household_id][0]) for pk, rid, household_id in Member.objects.filter(
-        household_id__in=list(keep), is_active=True).values_list("id", "resident_id", "household_id")
+    absent = [(pk, keep[household_id][0], name, rid) for pk, rid, household_id, name in Member.objects.filter(
+        household_id__in=list(keep), is_active=True).values_list("id", "resident_id", "household_id", "name")
         if rid not in keep[household_id][1]]
-    if not gone:
+    if not absent:
         return set()
+    report.left += [(number, name, rid) for _, number, name, rid in absent]
+    gone = [(pk, number) for pk, number, _, _ in absent]
     Member.objects.filter(pk__in=[pk for pk, _ in gone]).update(
         is_active=False, left_reason="other", left_on=timezone.localdate())
     Household.objects.filter(number__in={number for _, number in gone}).update(version=F("version") + 1)

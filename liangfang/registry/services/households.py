@@ -3,6 +3,7 @@ household's version, so two people editing one household never overwrite each ot
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from ...domain.codes import code_list
 from ...domain.fields import HOUSEHOLD_FIELDS, INCOME_FIELDS, MEMBER_FIELDS, FieldValueError, clean_value
 from ...domain.problems import Conflict, ConflictError, NotFound, Problem, ValidationFailed, resident_id_taken
 from ...domain.text import Text
@@ -183,19 +185,39 @@ def _active_members(household: Household) -> list[dict[str, Any]]:
 
 @transaction.atomic
 def member_add(*, household: Household, data: Mapping[str, Any], expected_version: int,
-               by: str) -> Member:
+               by: str, joined_on: dt.date | None = None, joined_reason: str = "") -> Member:
+    """Add a member (增员); ``joined_on`` and ``joined_reason`` (code list member_joined_reason) say
+    when and why, as a removal says when and why a member left."""
     values, problems = clean_fields(MEMBER_FIELDS, data)
     if problems:
         raise ValidationFailed(problems)
     problems = check_members([*_active_members(household), values])
     problems += _duplicate_people([values], household.pk)
+    problems += _joining_problems(joined_on, joined_reason, values.get("birth_date"))
     if problems:
         raise ValidationFailed(problems)
     _bump(household, expected_version, {})
-    member = Member.objects.create(household=household, **storable(values))
+    member = Member.objects.create(household=household, joined_on=joined_on, joined_reason=joined_reason,
+                                   **storable(values))
+    joined = {k: v for k, v in (("joined_on", joined_on), ("joined_reason", joined_reason)) if v}
     record_change(by=by, action="add_member", entity="member", entity_id=member.pk,
-                  household_number=household.number, changes=diff({}, values))
+                  household_number=household.number, changes={**diff({}, values), **diff({}, joined)})
     return member
+
+
+def _joining_problems(on: dt.date | None, reason: str, born: Any) -> list[Problem]:
+    problems = []
+    if reason and reason not in code_list("member_joined_reason").codes:
+        allowed = "、".join(code_list("member_joined_reason").codes)
+        problems.append(Problem("joined_reason", reason, Text(f"增员原因应为：{allowed}",
+                                                              f"the reason for joining is one of {allowed}")))
+    if on is not None and on > timezone.localdate():
+        problems.append(Problem("joined_on", on, Text("增员日期不能晚于今天",
+                                                      "the joining date cannot be in the future")))
+    if on is not None and isinstance(born, dt.date) and on < born:
+        problems.append(Problem("joined_on", on, Text("增员日期不能早于出生日期",
+                                                      "the joining date cannot be before the birth date")))
+    return problems
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from ...assessments.models import AssessmentRun, HouseholdResult, IndicatorResult
 from ...assessments.selectors import Explanation, household_explanation
@@ -72,6 +72,25 @@ def failing_households(qs: QuerySet[Household], run_id: int, indicator: str) -> 
     failing = IndicatorResult.objects.filter(run_id=run_id, level="household", indicator=indicator,
                                              status__in=FAILING).values("subject_id")
     return qs.filter(pk__in=failing)
+
+
+def failing_indicators(numbers: list[str]) -> dict[str, list[str]]:
+    """Household number → names of the indicators the newest run found it failing (no data counts as
+    failing), for one page of the list: one query whatever the page's size."""
+    run = latest_run()
+    if run is None or not numbers:
+        return {}
+    names = _names(run)
+    number = Subquery(Household.objects.filter(pk=OuterRef("subject_id")).values("number")[:1])
+    found: dict[str, list[str]] = {}
+    for household, indicator in (IndicatorResult.objects
+                                 .filter(run_id=run.pk, level="household", status__in=FAILING,
+                                         subject_id__in=Household.objects.filter(number__in=numbers).values("pk"))
+                                 .annotate(number=number).order_by("subject_id", "id")
+                                 .values_list("number", "indicator")):
+        zh, en = names.get(indicator, (indicator, indicator))
+        found.setdefault(household, []).append(zh if is_zh() else en)
+    return found
 
 
 @dataclass(frozen=True)

@@ -151,7 +151,9 @@ def _shown(field: Field | None, name: str, value: object, role: Role) -> str:
         text = code_label(field.codes, text)
     elif field is not None and field.kind == "bool":
         text = {"True": _("yes"), "False": _("no")}.get(text, text)
-    if name == "resident_id" or _ID_LIKE.match(text):  # a cadre's number logged by a pairing, too
+    if name == "cadre" and _ID_LIKE.match(text):  # a batch pairing logged the cadre's resident ID: show the name
+        return _cadre_name(text) or masking.resident_id(role, text)
+    if name == "resident_id" or _ID_LIKE.match(text):
         return masking.resident_id(role, text)
     if field is None and text in ("True", "False"):
         return str(_("yes") if text == "True" else _("no"))
@@ -168,6 +170,13 @@ def _shown(field: Field | None, name: str, value: object, role: Role) -> str:
     if name in PHONE_FIELDS or name in BANK_FIELDS:
         return str(disclosure.shown(role, name, text))
     return text
+
+
+def _cadre_name(resident_id: str) -> str:
+    from ...registry.models import Cadre
+
+    found = Cadre.objects.filter(resident_id=resident_id).values_list("name", "unit_name").first()
+    return f"{found[0]}（{found[1]}）" if found else ""
 
 
 def history_lines(records: Iterable[ChangeRecord], role: Role) -> list[ChangeLine]:

@@ -10,7 +10,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import ExtractYear
@@ -22,6 +21,7 @@ from ...registry.selectors import (
     REMAINING,
     HeadlineFigures,
     headline_from_counts,
+    households_in,
     percent,
     poor_village_counts,
     significant_prefix,
@@ -77,22 +77,46 @@ def registry_version() -> int:
     return ChangeRecord.objects.aggregate(m=Max("id"))["m"] or 0
 
 
+CHANGES_READ = 5000  # changes since the figures that are read to see whom they touch; more: recompute
+# changes that may touch any area's figures (a region's poor-village flag, a household's move)
+AREA_WIDE = frozenset({"region", "village_facilities"})
+
+
+def changed_within(region: Region, since: int) -> bool:
+    """Whether any change recorded after change ``since`` may alter ``region``'s figures: one to a
+    household of the region, to regions, or a household's move; more changes than can be read
+    cheaply count as a change."""
+    rows = list(ChangeRecord.objects.filter(id__gt=since).order_by().values_list(
+        "household_number", "entity", "changes")[:CHANGES_READ + 1])
+    if len(rows) > CHANGES_READ:
+        return True
+    numbers = set()
+    for number, entity, changes in rows:
+        if entity in AREA_WIDE or (isinstance(changes, dict) and "village_code" in changes):
+            return True
+        if number:
+            numbers.add(number)
+    return bool(numbers) and households_in(region).filter(number__in=numbers).exists()
+
+
 def dashboard(region: Region) -> Dashboard:
-    """The region's figures, from the cache shared by the server processes. They are computed
-    again when the registry has changed since, but at most once per
-    ``LIANGFANG_DASHBOARD_MAX_AGE_SECONDS`` (a county of a million households takes seconds),
-    so a busy office's edits do not make every dashboard view recompute; the page shows the time
-    the figures were computed."""
+    """The region's figures, from the cache shared by the server processes. Every write recorded
+    in the change log since they were computed is looked at: one that touches the region makes
+    them computed again at once (they never disagree with the lists they link to); others leave
+    them as they are. The page shows the time the figures were computed."""
     policy = coverage_policy()
     key = f"liangfang:dashboard:{region.pk}:{policy.day.isoformat()}"
     version = registry_version()
     now = timezone.now()
-    max_age = dt.timedelta(seconds=int(getattr(settings, "LIANGFANG_DASHBOARD_MAX_AGE_SECONDS", 300)))
     cached: Dashboard | None = cache.get(key)
     if cached is not None and cached.computed_at is not None and (
-            timezone.localdate(cached.computed_at) == timezone.localdate(now)
-            and (cached.version == version or now - cached.computed_at < max_age)):
-        return cached
+            timezone.localdate(cached.computed_at) == timezone.localdate(now)):
+        if cached.version == version:
+            return cached
+        if not changed_within(region, cached.version):
+            cached.version = version  # nothing here changed: the same figures, checked up to now
+            cache.set(key, cached, 24 * 3600)
+            return cached
     data = compute_dashboard(region, policy)
     data.version, data.computed_at = version, now
     cache.set(key, data, 24 * 3600)

@@ -3,7 +3,6 @@ number of queries whatever the page size."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Any, TypeVar, overload
@@ -16,17 +15,20 @@ from django.db.models.functions import Coalesce, Concat
 from ...disclosure import shows_column
 from ...domain.codes import code_list
 from ...prepared import NotPreparable, Prepared
+from ...registry.household_search import normalise as normalise_search
+from ...registry.household_search import query_kind, search_condition
 from ...registry.models import Cadre, CadrePairing, Household, Member, Region
 from ..filters import options_html
 from ..permissions import Viewer
 from .people import GAPS, coverage_conditions, coverage_policy, members_counted
 
-_RESIDENT_ID = re.compile(r"^(\d{17}[\dXx]|\d{15})$")
-
 
 def is_resident_id_search(q: str) -> bool:
-    """The search text is a full resident ID (the list then looks the person up by it)."""
-    return bool(_RESIDENT_ID.match(q))
+    """The search text is a full resident ID, typed in full-width digits too (the list then looks the
+    person up by it)."""
+    return query_kind(normalise_search(q)) == "resident_id"
+
+
 STATUS_GROUPS = {"registered": ("not_exited", "exited", "relapsed"), "remaining": ("not_exited", "relapsed")}
 SORTS = {
     "number": ("number",), "-number": ("-number",),
@@ -99,10 +101,15 @@ def _split(viewer: Viewer, f: ListFilters, region: Region | None) -> tuple[tuple
         values["village_id"] = region.pk
     else:
         values["prefix"] = significant_prefix(region)
-    if f.q:
-        kind = "resident_id" if is_resident_id_search(f.q) else "number" if f.q.isdigit() else "name"
+    typed = normalise_search(f.q)
+    if typed:
+        kind = query_kind(typed)
+        if viewer.role.resident_id != "full" and kind in ("id_tail", "digits") and len(typed) != 4:
+            # a role shown masked IDs sees their last four only: other parts of an ID would let a
+            # search confirm the hidden digits, so such digits find household numbers alone
+            kind = "number"
         shape.append(("q", kind))
-        values["q"] = f.q.upper() if kind == "resident_id" else f.q
+        values["q"] = typed
     if f.status in STATUS_GROUPS:
         shape.append(("status", f.status))
     elif f.status in code_list("household_status").codes:
@@ -138,12 +145,7 @@ def _build(shape: tuple[Any, ...], values: Mapping[str, Any]) -> QuerySet[Househ
     else:
         qs = qs.filter(village__code__startswith=v["prefix"])
     if "q" in parts:
-        if parts["q"] == "resident_id":
-            qs = qs.filter(pk__in=Member.objects.filter(resident_id=v["q"]).values("household_id"))
-        elif parts["q"] == "number":
-            qs = qs.filter(number__startswith=v["q"])
-        else:
-            qs = qs.filter(pk__in=Member.objects.filter(name__startswith=v["q"]).values("household_id"))
+        qs = qs.filter(search_condition(parts["q"], v["q"]))
     if parts.get("status") == "registered":  # the same households (a constraint says so), read by an index
         qs = qs.filter(is_registered=True)
     elif "status" in parts:
@@ -370,7 +372,25 @@ def list_choices(scope: Region, region: Region) -> ListChoices:
     return ListChoices(regions_html=_regions_html(scope, region), cadres_html=_cadres_html(region))
 
 
-def all_cadre_choices(limit: int = 5000) -> list[tuple[int, str]]:
-    """Every cadre (the pairing form may name one not yet paired in the region)."""
-    return [(c.pk, f"{c.name}（{c.unit_name}）") for c in
-            Cadre.objects.order_by("name", "id").only("name", "unit_name")[:limit]]
+CADRE_PICKS = 50
+
+
+def cadre_choices(query: str, village: Region, selected: str = "") -> tuple[list[tuple[int, str]], int]:
+    """The pairing form's cadre picker, searched on the server (a county has ~2,400 cadres: too many
+    for one drop-down, and no script library from a CDN): cadres whose name, unit or phone contains
+    ``query`` (full-width input normalised), else those already paired in ``village``; at most
+    ``CADRE_PICKS``, with the number that matched. A ``selected`` cadre is always offered so that a
+    choice made from an earlier search stays valid."""
+    import unicodedata
+
+    typed = unicodedata.normalize("NFKC", query).strip()
+    qs = Cadre.objects.all()
+    if typed:
+        qs = qs.filter(Q(name__contains=typed) | Q(unit_name__contains=typed) | Q(phone__contains=typed))
+    else:
+        qs = qs.filter(pk__in=CadrePairing.objects.filter(village=village, end_date=None).values("cadre_id"))
+    total = qs.count()
+    picked = list(qs.order_by("name", "id").only("name", "unit_name")[:CADRE_PICKS])
+    if selected.isdigit() and all(c.pk != int(selected) for c in picked):
+        picked += list(Cadre.objects.filter(pk=int(selected)).only("name", "unit_name"))
+    return [(c.pk, f"{c.name}（{c.unit_name}）") for c in picked], total

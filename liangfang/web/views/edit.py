@@ -21,11 +21,21 @@ from ...registry.models import Cadre, Household, IncomeRecord, Member
 from ...registry.services.duplicates import duplicate_id_report
 from ...registry.services.households import household_update, income_set, member_add, member_remove, member_update
 from ...registry.services.pairings import cadre_pairing_set
-from ..forms import FieldTableForm, PairingForm, RemoveMemberForm, VersionedForm, initial_from, version_initial
+from ..forms import (
+    FROM_RESIDENT_ID,
+    FieldTableForm,
+    PairingForm,
+    RemoveMemberForm,
+    VersionedForm,
+    add_joining_fields,
+    initial_from,
+    version_initial,
+    with_id_facts,
+)
 from ..masking import hidden_fields
 from ..permissions import Viewer, household_for, viewer_required
 from ..selectors.conflicts import conflict_rows
-from ..selectors.households import all_cadre_choices
+from ..selectors.households import CADRE_PICKS, cadre_choices
 
 _TYPED_FROM_THE_CARD = frozenset({"resident_id", "birth_date"})
 # The statuses procedures govern are not on the form: they change only through their procedures.
@@ -117,15 +127,23 @@ def member_add_view(request: HttpRequest, viewer: Viewer, number: str) -> HttpRe
     # Whoever adds a person types the resident ID and birth date from the card: always on this form.
     form = _table_form(request, MEMBER_FIELDS, hidden_fields(viewer.role, typing_in=_TYPED_FROM_THE_CARD),
                        version_initial(household))
+    form.required_names = form.required_names - FROM_RESIDENT_ID  # read from the ID when left blank
+    add_joining_fields(form)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        data = form.values()
+        data = with_id_facts(form.values())
+        joined = {"joined_on": form.cleaned_data["joined_on"],
+                  "joined_reason": form.cleaned_data.get("joined_reason") or ""}
         result, conflict = _save(request, form, household, lambda v: member_add(
-            household=household, data=data, expected_version=v, by=viewer.username))
+            household=household, data=data, expected_version=v, by=viewer.username, **joined))
         if result is None and conflict is None:
             return _done(request, household, _("Member added."))
         form = result  # type: ignore[assignment]
-    return _page(request, viewer, household, form, _("Add a member to %(n)s") % {"n": household.number}, conflict)
+    head = household.members.filter(relation="head", is_active=True).values_list("name", flat=True).first()
+    title = (_("Add a member to the household of %(head)s (%(n)s)") % {"head": head, "n": household.number} if head
+             else _("Add a member to %(n)s") % {"n": household.number})
+    return _page(request, viewer, household, form, title, conflict,
+                 intro=_("Sex and birth date may be left blank: they are read from the resident ID."))
 
 
 @viewer_required(edit=True)
@@ -195,7 +213,8 @@ def income_edit_view(request: HttpRequest, viewer: Viewer, number: str, year: in
 @viewer_required(edit=True)
 def pairing_edit_view(request: HttpRequest, viewer: Viewer, number: str) -> HttpResponse:
     household = household_for(viewer, number)
-    choices = all_cadre_choices()
+    query = (request.GET.get("cadre_q") or request.POST.get("cadre_q") or "")[:40]
+    choices, matched = cadre_choices(query, household.village, request.POST.get("cadre", ""))
     form = PairingForm(request.POST if request.method == "POST" else None, cadres=choices,
                        initial={**version_initial(household), "start_date": timezone.localdate()})
     conflict = None
@@ -208,4 +227,4 @@ def pairing_edit_view(request: HttpRequest, viewer: Viewer, number: str) -> Http
             return _done(request, household, _("Responsible cadre saved."))
         form = result  # type: ignore[assignment]
     return _page(request, viewer, household, form, _("Responsible cadre of %(n)s") % {"n": household.number},
-                 conflict)
+                 conflict, picker={"q": query, "matched": matched, "shown": len(choices), "limit": CADRE_PICKS})

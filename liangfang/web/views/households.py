@@ -25,7 +25,7 @@ from ..filters import options_html
 from ..id_search import id_search_refused
 from ..id_search import limit as id_search_limit
 from ..permissions import Viewer, household_for, region_for, viewer_required
-from ..selectors.assessments import household_assessment, indicator_choices
+from ..selectors.assessments import failing_indicators, household_assessment, indicator_choices
 from ..selectors.conflicts import history_lines
 from ..selectors.detail import household_page
 from ..selectors.households import (
@@ -78,13 +78,13 @@ def _escaped(value: str) -> str:
     return value if value.isalnum() else escape(value)
 
 
-def _rows_html(rows: list[Row], viewer: Viewer) -> SafeString:
+def _rows_html(rows: list[Row], viewer: Viewer, failing: dict[str, list[str]] | None = None) -> SafeString:
     """The table body, written in Python with every value escaped: a template loop over 50 rows
     costs more than the query behind it. Values that repeat from row to row (the village, codes
     and their labels, cadres) are escaped once per page. A code missing from its list shows as
     itself, as on the household page."""
     if not rows:
-        return format_html('<tr><td colspan="9">{}</td></tr>', _("No household matches."))
+        return format_html('<tr><td colspan="10">{}</td></tr>', _("No household matches."))
     base = escape(reverse("web:household", args=["0"])[:-2])
     lang = "zh" if is_zh() else "en"
     statuses, attributes, causes = (code_labels(name, lang) for name in
@@ -110,8 +110,46 @@ def _rows_html(rows: list[Row], viewer: Viewer) -> SafeString:
             f'</td><td class="num">{r.people:d}</td><td><span class="status {once(status)}">'
             f'{once(statuses.get(status, status))}</span></td>'
             f'<td>{once(attributes.get(r.poverty_attribute, r.poverty_attribute))}</td>'
-            f'<td>{once(cause(r.main_cause))}</td><td>{once(r.cadre)}</td></tr>')
+            f'<td>{once(cause(r.main_cause))}</td><td>{once(r.cadre)}</td>'
+            f'<td class="failing">{once("、".join(failing.get(r.number, ())) if failing else "")}</td></tr>')
     return mark_safe("\n".join(out))
+
+
+def _active_filters(f: ListFilters, region: Region, viewer: Viewer) -> list[tuple[str, str, str]]:
+    """Each filter in force as (label, value shown, query string without it): the 建档立卡 menu
+    lists registered households only, and a search that finds nothing must say why."""
+    from ...registry.models import Cadre
+    from ..selectors.households import STATUS_GROUPS
+
+    lang_code = "zh" if is_zh() else "en"
+    statuses = {"registered": _("Registered (all)"), "remaining": _("Not exited or relapsed"),
+                **code_labels("household_status", lang_code)}
+    gaps = {"medical": _("Member without medical insurance"), "pension": _("Adult without pension insurance"),
+            "doctor": _("Member without family doctor"), "school": _("Child 6–15 out of school")}
+    shown: list[tuple[str, str, str]] = []
+
+    def add(name: str, label: str, value: str) -> None:
+        shown.append((label, value, f.query(**{name: ""})))
+
+    if f.q:
+        add("q", _("Search"), f.q)
+    if f.region and region != viewer.region:
+        add("region", _("Region"), region.name)
+    if f.status in statuses or f.status in STATUS_GROUPS:
+        add("status", _("Status"), statuses.get(f.status, f.status))
+    for name, label, lists in (("attribute", _("Attribute"), "poverty_attribute"),
+                               ("cause", _("Cause"), "poverty_cause"), ("grade", _("Housing grade"), "housing_grade")):
+        value = getattr(f, name)
+        if value:
+            add(name, label, code_labels(lists, lang_code).get(value, value))
+    if f.gap:
+        add("gap", _("Gap"), gaps.get(f.gap, f.gap))
+    if f.failing:
+        add("failing", _("Failing indicator"), dict(indicator_choices()).get(f.failing, f.failing))
+    if f.cadre.isdigit():
+        add("cadre", _("Responsible cadre"), Cadre.objects.filter(pk=int(f.cadre)).values_list(
+            "name", flat=True).first() or f.cadre)
+    return shown
 
 
 def _too_many_id_searches(request: HttpRequest, viewer: Viewer) -> HttpResponse:
@@ -131,10 +169,14 @@ def household_list(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     page = Paginator(HouseholdList(viewer, f, region), PAGE_SIZE).get_page(
         params.integer(request.GET, "page", maximum=10**7) or 1)
     sorts = f.sort_queries(("number", "village", "status", "people", "updated"))
+    rows = list(page.object_list)
     return render(request, "web/household_list.html", {
         "viewer": viewer, "filters": f, "region": region, "page": page,
-        "rows_html": _rows_html(list(page.object_list), viewer),
+        "rows_html": _rows_html(rows, viewer, failing_indicators([r.number for r in rows])),
         "query": f.query(), "sorts": sorts, "choices": _filter_choices(viewer, region), "export_limit": EXPORT_LIMIT,
+        "active": _active_filters(f, region, viewer),
+        # a search narrowed by other filters can be run over every household of the viewer's region
+        "search_all": ListFilters(q=f.q).query() if f.q and f != ListFilters(q=f.q, sort=f.sort) else "",
     })
 
 
@@ -163,7 +205,9 @@ def household_export(request: HttpRequest, viewer: Viewer) -> HttpResponseBase:
             "viewer": viewer, "title": _("Too many households to export"),
             "message": _("The list holds %(n)s households; narrow the filters to at most %(limit)s.")
             % {"n": f"{total:,}", "limit": f"{EXPORT_LIMIT:,}"}}, status=400)
-    stream = write_export(qs, viewer.role)
+    path = write_export(qs, viewer.role, region)
+    stream = path.open("rb")
+    path.unlink()  # the open file is read to its end; the name goes now
     name = f"liangfang-{region.code}-{timezone.localdate():%Y%m%d}.xlsx"
     return FileResponse(stream, as_attachment=True, filename=name,
                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

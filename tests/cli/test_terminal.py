@@ -1,0 +1,228 @@
+"""The command line at 80 columns and piped, in each language: identifiers, numbers and messages are
+never cut; progress never reaches redirected output; listings as CSV and JSON; regions by name."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from liangfang.cli import app
+from liangfang.registry.models import Household, Member
+from liangfang.registry.services.bulk import HouseholdInput, write_many
+from liangfang.registry.services.regions import regions_write_many
+from tests.factories import VILLAGE, household_data, income_data, make_regions, member_data
+from tests.registry.importers.builders import household_rows, save_xlsx
+
+pytestmark = [pytest.mark.django_db, pytest.mark.console_width(80)]
+runner = CliRunner()
+LANGUAGES = ["zh", "en", ""]
+
+
+def _flat(text: str) -> str:
+    """Output without line breaks or spaces, to find a message that wrapped."""
+    return re.sub(r"\s+", "", text)
+
+
+def _last_column(output: str) -> str:
+    """The text of a table's last column read down its rows (or the whole output when it printed blocks)."""
+    cells = [line.split("│")[-2] for line in output.splitlines() if line.startswith("│") and line.count("│") > 2]
+    return _flat("".join(cells)) if cells else _flat(output)
+
+
+def _assert_nothing_cut(output: str) -> None:
+    assert "…" not in output and "..." not in output, output
+    for line in output.splitlines():
+        assert len(line) <= 80, line
+
+
+@pytest.fixture(params=LANGUAGES, ids=["zh", "en", "both"])
+def lang(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    if request.param:
+        monkeypatch.setenv("LIANGFANG_LANG", request.param)
+    else:
+        monkeypatch.delenv("LIANGFANG_LANG", raising=False)
+    return str(request.param)
+
+
+def test_a_bad_resident_id_in_an_import_is_reported_whole_at_80_columns(tmp_path: Path, lang: str) -> None:
+    make_regions()
+    rows = household_rows("2208022010010001")
+    rows[1]["身份证号码"] = "22080219800101123"  # 17 digits
+    path = save_xlsx(tmp_path / "in.xlsx", rows)
+    from liangfang.registry.importers import import_file
+
+    expected = import_file(path, by="t", dry_run=True, errors_to=tmp_path / "e.xlsx").errors
+    assert expected
+    result = runner.invoke(app, ["import", str(path)])
+    assert result.exit_code == 1
+    _assert_nothing_cut(result.output)
+    for issue in expected:
+        message = issue.message
+        if lang == "zh":
+            message = message.split(" / ")[0]
+        assert _flat(message) in _last_column(result.output)
+    assert "22080219800101123" in result.output  # the value, whole on one line
+    # the old fault: a reason squeezed to one character a line
+    assert sum(1 for line in result.output.splitlines() if len(line.strip("│ ")) == 1) < 3
+    assert not Household.objects.exists()
+
+
+def _overdue_households() -> list[str]:
+    make_regions()
+    numbers = [f"{VILLAGE}{n:04d}" for n in range(1, 4)]
+    write_many([HouseholdInput(village_code=VILLAGE, household=household_data(number), members=[member_data()],
+                               incomes=[income_data(2020, wage_income="3000")]) for number in numbers], by="t")
+    return numbers
+
+
+def test_overdue_keeps_every_household_number_whole(lang: str) -> None:
+    numbers = _overdue_households()
+    result = runner.invoke(app, ["overdue", "--village", "新建村", "--as-of", "2020-12-31"])
+    assert result.exit_code == 0, result.output
+    _assert_nothing_cut(result.output)
+    lines = result.output.splitlines()
+    for number in numbers:
+        assert any(number in line for line in lines), number
+    if lang == "en":
+        assert "households not visited" in result.output and "未走访" not in result.output
+    if lang == "zh":
+        assert "未走访" in result.output and "not visited" not in result.output
+
+
+def test_a_table_too_wide_for_80_columns_falls_back_to_one_record_per_block(lang: str) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from liangfang.cli.output import show
+
+    table = Table(title="t")
+    for header in ("number", "a", "b", "c", "d"):
+        table.add_column(header)
+    table.add_row("2208022010010001", "22080219800101123X", "22080219800101124X", "22080219800101125X",
+                  "一段很长的说明文字，需要折行显示而不能被截断")
+    out = Console(width=80, file=io.StringIO(), force_terminal=False)
+    show(table, out)
+    text = out.file.getvalue()  # type: ignore[attr-defined]
+    assert "number: 2208022010010001" in text and "c: 22080219800101125X" in text
+    assert "一段很长的说明文字，需要折行显示而不能被截断" in _flat(text) and "…" not in text
+
+
+def test_policy_list_keeps_pack_names_and_writes_csv_and_json(lang: str) -> None:
+    from liangfang.policy import shipped_pack_names
+
+    names = shipped_pack_names()
+    table = runner.invoke(app, ["policy", "list"])
+    assert table.exit_code == 0, table.output
+    _assert_nothing_cut(table.output)
+    for name in names:
+        assert re.search(rf"(^|[\s│:]){re.escape(name)}($|[\s│])", table.output, re.M), name
+    as_csv = runner.invoke(app, ["policy", "list", "--format", "csv"])
+    assert as_csv.output.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(as_csv.output.lstrip("\ufeff"))))
+    assert [r[0] for r in rows[1:]] == names and len(rows[0]) == len(rows[1])
+    as_json = runner.invoke(app, ["policy", "list", "--format", "json"])
+    objects = [json.loads(line) for line in as_json.output.splitlines()]
+    assert [o["name"] for o in objects] == names and all("version" in o for o in objects)
+
+
+def test_region_find_and_a_region_name_where_a_code_is_asked(lang: str) -> None:
+    make_regions()
+    found = runner.invoke(app, ["region", "find", "新建"])
+    assert found.exit_code == 0, found.output
+    assert VILLAGE in found.output and "金祥乡" in found.output
+    full_width = runner.invoke(app, ["region", "find", "２２０８０２２０１００１", "--format", "json"])
+    assert [json.loads(line)["code"] for line in full_width.output.splitlines()] == [VILLAGE]
+    added = runner.invoke(app, ["user", "add", "cadre1", "--role", "village_cadre", "--region", "新建村"])
+    assert added.exit_code == 0, added.output
+    listed = runner.invoke(app, ["user", "list", "--format", "csv"])
+    rows = list(csv.DictReader(io.StringIO(listed.output.lstrip("\ufeff"))))
+    assert len(rows) == 1 and VILLAGE in rows[0].values()
+
+
+def test_a_name_two_regions_share_needs_the_township(lang: str) -> None:
+    make_regions()
+    regions_write_many([
+        {"code": "220802202000", "name": "岭下镇", "level": "township", "parent_code": "220802000000"},
+        {"code": "220802202001", "name": "新建村", "level": "village", "parent_code": "220802202000"}], by="t")
+    twice = runner.invoke(app, ["user", "add", "c2", "--role", "village_cadre", "--region", "新建村"])
+    assert twice.exit_code == 1
+    assert VILLAGE in twice.output and "220802202001" in twice.output
+    for named in ("岭下镇 新建村", "岭下镇新建村", "洮北区／岭下镇／新建村"):
+        ok = runner.invoke(app, ["user", "add", "c2", "--role", "village_cadre", "--region", named])
+        assert ok.exit_code == 0, (named, ok.output)
+    from liangfang.accounts.models import Account
+
+    assert Account.objects.get(user__username="c2").region.code == "220802202001"
+
+
+def test_explain_finds_a_household_by_a_members_name_and_asks_when_several_match(lang: str) -> None:
+    make_regions()
+    write_many([
+        HouseholdInput(village_code=VILLAGE, household=household_data(f"{VILLAGE}{n:04d}"),
+                       members=[member_data(name=name)], incomes=[income_data(2020, wage_income="7624")])
+        for n, name in ((1, "王永生"), (2, "李秀英"), (3, "李秀英"))], by="t")
+    assert runner.invoke(app, ["assess", "--year", "2020"]).exit_code == 0
+    one = runner.invoke(app, ["explain", "王永生", "--year", "2020"])
+    assert one.exit_code == 0, one.output
+    assert f"{VILLAGE}0001" in one.output
+    several = runner.invoke(app, ["explain", "李秀英", "--year", "2020"])
+    assert several.exit_code == 1
+    assert f"{VILLAGE}0002" in several.output and f"{VILLAGE}0003" in several.output
+    assert Member.objects.filter(name="李秀英").count() == 2
+
+
+@pytest.mark.parametrize("command", ["", "import", "export", "explain", "plan", "pair", "overdue", "synth",
+                                     "verification", "user add", "region find"])
+def test_help_is_never_cut_at_80_columns(command: str) -> None:
+    result = runner.invoke(app, [*command.split(), "--help"], terminal_width=80)
+    assert result.exit_code == 0, result.output
+    assert "…" not in result.output
+
+
+def test_piped_output_has_no_progress_and_nothing_cut(tmp_path: Path) -> None:
+    """A real process with its output redirected to a file: no bars, no spinners, no "…"."""
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    env.update(LIANGFANG_DB=str(tmp_path / "db.sqlite3"), LIANGFANG_VAR=str(tmp_path), LIANGFANG_LANG="zh")
+    out = tmp_path / "out.txt"
+    with out.open("w", encoding="utf-8") as stdout:
+        done = subprocess.run([sys.executable, "-m", "liangfang", "export", "-o", str(tmp_path / "x.xlsx")],
+                              stdout=stdout, stderr=subprocess.PIPE, env=env, cwd=Path(__file__).parents[2],
+                              timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "已导出 0 户" in text
+    assert not re.search(r"[━╸⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]|\x1b\[", text), text
+    assert not re.search(r"[━⠋⠙⠹]", done.stderr.decode()), "progress drawn on a stderr that is not a terminal"
+
+
+
+def test_figures_show_a_dash_for_nothing_of_nothing(lang: str) -> None:
+    make_regions()
+    result = runner.invoke(app, ["figures", "--region", "红日村"])
+    assert result.exit_code == 0, result.output
+    line = next(line for line in result.output.splitlines() if "贫困村" in line or "poor villages" in line)
+    assert "—" in line and "0 / 0" not in line
+    assert "0%" not in result.output and "0.000%" not in result.output
+
+
+def test_policy_show_in_chinese_shows_rules_in_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LIANGFANG_LANG", "zh")
+    words = runner.invoke(app, ["policy", "show", "cn-national"])
+    assert words.exit_code == 0, words.output
+    _assert_nothing_cut(words.output)
+    flat = _flat(words.output)
+    assert "〔人均纯收入〕" in flat and "当年扶贫标准" in flat
+    assert "per_capita_net_income" not in flat and ">=" not in flat
+    assert "commonly cited" not in words.output  # the English source notes, unless asked for
+    with_expressions = runner.invoke(app, ["policy", "show", "cn-national", "--expressions", "--sources"])
+    shown = with_expressions.output
+    assert "per_capita_net_income" in shown and ">=" in shown and "commonly" in shown

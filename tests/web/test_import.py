@@ -1,0 +1,99 @@
+"""Importing a workbook from the web: the same checks as ``liangfang import``, all or nothing, the
+error workbook downloadable by the session that made it, and only into the user's region."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import load_workbook
+
+from liangfang.registry.models import Household, Member
+from tests.factories import OTHER_VILLAGE, VILLAGE
+from tests.registry.importers.builders import household_rows, save_xlsx
+
+pytestmark = pytest.mark.django_db
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture(autouse=True)
+def data_folder(settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    settings.VAR_DIR = tmp_path / "var"
+
+
+def _upload(path: Path) -> SimpleUploadedFile:
+    return SimpleUploadedFile(path.name, path.read_bytes(), content_type=XLSX)
+
+
+def test_a_good_workbook_is_imported(world, login, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = save_xlsx(tmp_path / "good.xlsx", household_rows("2208022010019001") + household_rows("2208022010019002"))
+    c = login("cadre")
+    checked = c.post("/import/", {"file": _upload(path), "dry_run": "on"})
+    assert checked.status_code == 200 and "没有错误" in checked.content.decode()
+    assert not Household.objects.filter(number__startswith="220802201001900").exists()
+    r = c.post("/import/", {"file": _upload(path)})
+    html = r.content.decode()
+    assert r.status_code == 200 and "good.xlsx 已导入" in html
+    assert Household.objects.filter(number__startswith="220802201001900").count() == 2
+    assert Member.objects.filter(household__number="2208022010019001").count() == 2
+
+
+def test_a_bad_workbook_writes_nothing_and_its_error_workbook_downloads(world, login, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    rows = household_rows("2208022010019001") + household_rows("2208022010019002")
+    rows[3]["性别"] = "不详"
+    path = save_xlsx(tmp_path / "bad.xlsx", rows)
+    c = login("admin")
+    r = c.post("/import/", {"file": _upload(path)})
+    html = r.content.decode()
+    assert r.status_code == 400 and "未写入任何数据" in html and "不详" in html
+    assert not Household.objects.filter(number__startswith="220802201001900").exists()  # not even the good one
+    token = html.split("/import/errors/")[1].split("/")[0]
+    download = c.get(f"/import/errors/{token}/")
+    assert download.status_code == 200
+    book = load_workbook(io.BytesIO(b"".join(download.streaming_content)))  # type: ignore[attr-defined]
+    cells = [str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
+    assert "不详" in cells
+    assert login("reviewer").get(f"/import/errors/{token}/").status_code == 404  # another session
+    assert c.get("/import/errors/not-a-token/").status_code == 404
+
+
+def test_only_the_users_region_can_be_imported(world, login, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = save_xlsx(tmp_path / "other.xlsx", household_rows("2208022010029001", village=OTHER_VILLAGE))
+    r = login("cadre").post("/import/", {"file": _upload(path)})
+    assert r.status_code == 400 and "不在您的区划" in r.content.decode()
+    assert not Household.objects.filter(number="2208022010029001").exists()
+    ok = login("reviewer").post("/import/", {"file": _upload(path)})
+    assert ok.status_code == 200, ok.content.decode()
+    assert Household.objects.get(number="2208022010029001").village.code == OTHER_VILLAGE
+
+
+def test_a_household_of_another_village_cannot_be_moved_in(world, login, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = save_xlsx(tmp_path / "move.xlsx", household_rows(world.theirs.number, village=VILLAGE))
+    r = login("cadre").post("/import/", {"file": _upload(path)})
+    assert r.status_code == 400 and "不在您的区划" in r.content.decode()
+    assert Household.objects.get(pk=world.theirs.pk).village.code == OTHER_VILLAGE
+
+
+def test_refusals_before_reading(world, login, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    c = login("cadre")
+    assert c.post("/import/", {}).status_code == 400
+    text = SimpleUploadedFile("notes.txt", b"hello", content_type="text/plain")
+    assert "都不是" in c.post("/import/", {"file": text}).content.decode()
+    assert login("inspector").get("/import/").status_code == 403  # a read-only role
+    assert c.get("/import/template.xlsx")["Content-Type"] == XLSX
+
+
+def test_a_reimport_lacking_a_member_lists_them_and_asks(world, login, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    rows = household_rows("2208022010019005", size=3)
+    c = login("cadre")
+    assert c.post("/import/", {"file": _upload(save_xlsx(tmp_path / "a.xlsx", rows))}).status_code == 200
+    lacking = save_xlsx(tmp_path / "b.xlsx", rows[:2])
+    name = str(rows[2]["姓名"])
+    refused = c.post("/import/", {"file": _upload(lacking)})
+    assert refused.status_code == 400 and name in refused.content.decode() and "记为减员" in refused.content.decode()
+    assert Member.objects.get(name=name).is_active
+    allowed = c.post("/import/", {"file": _upload(lacking), "allow_removals": "on"})
+    assert allowed.status_code == 200, allowed.content.decode()
+    assert not Member.objects.get(name=name).is_active
