@@ -144,7 +144,10 @@ class MonitorPlanner:
         income = (exp.select(*income_columns(self.dialect)).from_(_t(TABLES["income"]))
                   .where(exp.EQ(this=col("year"), expression=num(self.ctx.year - 1))))
         columns = [col("id", "h").as_("household_id"), col("village_id", "h").as_("village_id")]
-        columns += [f.sql(old).as_(name) for name, f in facts_of("household").items()]
+        # the previous year's income needs a second income join (the exit plan's "ip"); monitoring
+        # judges income over months instead and never reads it
+        columns += [f.sql(old).as_(name) for name, f in facts_of("household").items()
+                    if name != "previous_per_capita_net_income"]
         columns += [f.sql(self.ctx).as_(name) for name, f in monitoring_facts().items()]  # type: ignore[arg-type]
         columns += [exp.Coalesce(this=col(f"shock__{s}", "mm"), expressions=[num(0)]).as_(f"shock__{s}")
                     for s in SHOCKS]
