@@ -191,6 +191,9 @@ def member_add(*, household: Household, data: Mapping[str, Any], expected_versio
     values, problems = clean_fields(MEMBER_FIELDS, data)
     if problems:
         raise ValidationFailed(problems)
+    # the date may come as a field of the member's row (forms, imports) or as the argument
+    typed_on = values.pop("joined_on", None)
+    joined_on = joined_on if joined_on is not None else typed_on
     problems = check_members([*_active_members(household), values])
     problems += _duplicate_people([values], household.pk)
     problems += _joining_problems(joined_on, joined_reason, values.get("birth_date"))

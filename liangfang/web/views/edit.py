@@ -132,8 +132,8 @@ def member_add_view(request: HttpRequest, viewer: Viewer, number: str) -> HttpRe
     conflict = None
     if request.method == "POST" and form.is_valid():
         data = with_id_facts(form.values())
-        joined = {"joined_on": form.cleaned_data["joined_on"],
-                  "joined_reason": form.cleaned_data.get("joined_reason") or ""}
+        # the date is a field of the member's row (data); the reason is asked beside it
+        joined = {"joined_reason": form.cleaned_data.get("joined_reason") or ""}
         result, conflict = _save(request, form, household, lambda v: member_add(
             household=household, data=data, expected_version=v, by=viewer.username, **joined))
         if result is None and conflict is None:
