@@ -205,6 +205,8 @@ def add_joining_fields(form: FieldTableForm) -> None:
     reason = forms.ChoiceField(label=_("Reason for joining"), required=False,
                                choices=[("", "—"), *code_list("member_joined_reason").choices(lang)])
     # the member's field table may already hold the date (a dated fact): it is then asked once, there
-    first = {"joined_reason": reason} if "joined_on" in form.fields else {"joined_on": joined_on, "joined_reason": reason}
+    first: dict[str, forms.Field] = {"joined_reason": reason}
+    if "joined_on" not in form.fields:
+        first = {"joined_on": joined_on, **first}
     form.fields = {**first, **form.fields}  # type: ignore[assignment]
     form.required_names = form.required_names | {"joined_on"}

@@ -133,9 +133,10 @@ def member_add_view(request: HttpRequest, viewer: Viewer, number: str) -> HttpRe
     if request.method == "POST" and form.is_valid():
         data = with_id_facts(form.values())
         # the date is a field of the member's row (data); the reason is asked beside it
-        joined = {"joined_reason": form.cleaned_data.get("joined_reason") or ""}
+        reason: str = form.cleaned_data.get("joined_reason") or ""
         result, conflict = _save(request, form, household, lambda v: member_add(
-            household=household, data=data, expected_version=v, by=viewer.username, **joined))
+            household=household, data=data, expected_version=v, by=viewer.username,
+            joined_reason=reason))
         if result is None and conflict is None:
             return _done(request, household, _("Member added."))
         form = result  # type: ignore[assignment]
