@@ -45,8 +45,9 @@ def county_of_village(data: Path) -> dict[int, str]:
     return {int(v): code[parent[parent[v]]] for v in villages}
 
 
-def test_fgt_and_gini_by_county_are_the_library_measures_per_county(national: Path,
-                                                                    con: duckdb.DuckDBPyConnection) -> None:
+@pytest.mark.parametrize("households_per_range", [3_000_000, 777])
+def test_fgt_and_gini_by_county_are_the_library_measures_per_county(national: Path, con: duckdb.DuckDBPyConnection,
+                                                                    households_per_range: int) -> None:
     members = pd.read_parquet(national / "members.parquet", columns=["household_id", "is_active"])
     people = members[members.is_active].groupby("household_id").size().rename("w")
     incomes = pd.read_parquet(national / "incomes.parquet")
@@ -57,7 +58,8 @@ def test_fgt_and_gini_by_county_are_the_library_measures_per_county(national: Pa
     frame = households.join(people, how="inner").join(incomes.y, how="inner").dropna(subset=["y"])
     frame["county"] = frame.village_id.map(county_of_village(national))
 
-    result = fgt_gini_by_county(con, national, 2020, LINE).set_index("county")
+    result = fgt_gini_by_county(con, national, 2020, LINE,
+                                households_per_range=households_per_range).set_index("county")
 
     assert sorted(result.index) == sorted(frame.county.unique())
     assert result.people.sum() == frame.w.sum()
