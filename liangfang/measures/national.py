@@ -1,8 +1,9 @@
-"""Measures by county over a national Parquet registry, in DuckDB: FGT(0, 1, 2) and Gini from one
-scan, the Alkire–Foster index from the assessment's own household statuses.
+"""Measures by county over a national Parquet registry, in DuckDB: FGT(0, 1, 2) and Gini from the
+persons gathered range by range, then one window and one GROUP BY; the Alkire–Foster index from
+the assessment's own household statuses.
 
-The SQL is fixed text with bound parameters ($year, $line, $k): no value is pasted into it. Income
-per person is the household's per-capita net income (the income record's net income over its
+The SQL is fixed text with bound parameters ($year, $line, $low, $high, $need, $d): no value is
+pasted into it. Income per person is the household's per-capita net income (the income record's net income over its
 household size, as ``per_capita_net_income``), each household weighted by its active members.
 The Gini coefficient is the weighted pairwise form of ``liangfang.measures.gini``, computed with a
 running sum per county: G = Σ wᵢyᵢ(2·Cᵢ + wᵢ − W) / (W·Y), Cᵢ the weight ranked before i.
