@@ -10,14 +10,16 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from .schema import Pack
 from .yamltext import Path as DataPath
 from .yamltext import read_yaml
+
+M = TypeVar("M", bound=BaseModel)
 
 PACKS_PACKAGE = "liangfang.policy.packs"
 
@@ -141,8 +143,13 @@ def _item(path: tuple[Any, ...]) -> str:
 
 def validate_source(source: PackSource) -> Pack:
     """Check the merged data against the schema; PackError lists every problem with its line."""
+    return validated(Pack, source)
+
+
+def validated(model: type[M], source: PackSource) -> M:
+    """``source`` checked against ``model`` (a pack's schema); PackError lists every problem with its line."""
     try:
-        return Pack.model_validate(source.data)
+        return model.model_validate(source.data)
     except ValidationError as exc:
         problems = []
         for err in exc.errors():

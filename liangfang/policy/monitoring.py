@@ -17,9 +17,9 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from .loader import PackError, Problem, _item, _message, read_source
+from .loader import PackError, Problem, read_source, validated
 from .schema import NAME_PATTERN, Indicator, LineTable, LineYear, Parameter, Source, Text, _Strict
 
 PACKS_PACKAGE = "liangfang.policy.monitoring_packs"
@@ -174,16 +174,7 @@ def shipped_monitoring_pack_names() -> list[str]:
 
 
 def load_monitoring_pack_file(path: str | Path) -> MonitoringPack:
-    source = read_source(Path(path), (), PACKS_PACKAGE)
-    try:
-        return MonitoringPack.model_validate(source.data)
-    except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            loc = tuple(err["loc"])
-            file, line = source.where(loc)
-            problems.append(Problem(file, line, _item(loc), _message(err)))
-        raise PackError(problems) from None
+    return validated(MonitoringPack, read_source(Path(path), (), PACKS_PACKAGE))
 
 
 @cache
