@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import os
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,30 +19,17 @@ from liangfang.plans.services.plans import plan_area
 from liangfang.registry.models import Member, Region
 from tests.factories import COUNTY, VILLAGE
 from tests.web.conftest import PASSWORD
+from tests.web.test_browser import ARTIFACTS, CHROMIUM, browser  # noqa: F401  (fixture)
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "web"
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(not Path(CHROMIUM).exists() and os.environ.get("CI") != "true",
                        reason="Debian chromium is not installed (scripts/setup.sh installs it)"),
 ]
-sync_api = pytest.importorskip("playwright.sync_api")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
-        yield b
-        b.close()
 
 
 @pytest.fixture
-def phone(browser, live_server, world):  # type: ignore[no-untyped-def]
+def phone(browser, live_server, world):  # type: ignore[no-untyped-def]  # noqa: F811
     contexts = []
 
     def log_in(persona: str, width: int = 390):  # type: ignore[no-untyped-def]
@@ -109,7 +95,7 @@ def test_the_county_dashboard_fits_a_phone(phone, live_server, world) -> None:  
         "width"] <= 390 for f in figures)
 
 
-def test_the_household_page_and_its_plan_print_on_a4(phone, browser, live_server, world) -> None:  # type: ignore[no-untyped-def]
+def test_the_household_page_and_its_plan_print_on_a4(phone, browser, live_server, world) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     from pypdf import PdfReader
 
     assessment_run(year=2020, by="setup")
