@@ -190,7 +190,8 @@ def test_help_is_never_cut_at_80_columns(command: str) -> None:
 
 def test_piped_output_has_no_progress_and_nothing_cut(tmp_path: Path) -> None:
     """A real process with its output redirected to a file: no bars, no spinners, no "…"."""
-    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    # its own SQLite file: the subprocess must never migrate or read the database the suite was given
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "DATABASE_URL")}
     env.update(LIANGFANG_DB=str(tmp_path / "db.sqlite3"), LIANGFANG_VAR=str(tmp_path), LIANGFANG_LANG="zh")
     out = tmp_path / "out.txt"
     with out.open("w", encoding="utf-8") as stdout:
