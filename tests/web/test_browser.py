@@ -50,18 +50,23 @@ def open_as(browser, live_server, world):  # type: ignore[no-untyped-def]
     def log_in(persona: str):  # type: ignore[no-untyped-def]
         context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
         contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        page.goto(f"{live_server.url}/login/")
-        page.fill("#id_username", persona)
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit].primary")
-        page.wait_for_load_state()
-        return page
+        return logged_in(context, live_server.url, persona)
 
     yield log_in
     for c in contexts:
         c.close()
+
+
+def logged_in(context, base_url: str, persona: str):  # type: ignore[no-untyped-def]
+    """A new page of ``context`` logged in as ``persona`` through the login form."""
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.goto(f"{base_url}/login/")
+    page.fill("#id_username", persona)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_load_state()
+    return page
 
 
 def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]

@@ -18,8 +18,7 @@ from liangfang.plans.models import Plan
 from liangfang.plans.services.plans import plan_area
 from liangfang.registry.models import Member, Region
 from tests.factories import COUNTY, VILLAGE
-from tests.web.conftest import PASSWORD
-from tests.web.test_browser import ARTIFACTS, CHROMIUM, browser  # noqa: F401  (fixture)
+from tests.web.test_browser import ARTIFACTS, CHROMIUM, browser, logged_in  # noqa: F401  (fixture)
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -36,14 +35,7 @@ def phone(browser, live_server, world):  # type: ignore[no-untyped-def]  # noqa:
         context = browser.new_context(viewport={"width": width, "height": 844}, locale="zh-CN", is_mobile=True,
                                       has_touch=True, device_scale_factor=2)
         contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        page.goto(f"{live_server.url}/login/")
-        page.fill("#id_username", persona)
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit].primary")
-        page.wait_for_load_state()
-        return page
+        return logged_in(context, live_server.url, persona)
 
     yield log_in
     for c in contexts:
