@@ -60,6 +60,24 @@ def test_hand_entered_verification_figures_say_where_they_come_from(world: Any, 
     assert "96.500" in html and "错退率" in html
 
 
+def test_figures_from_a_sample_show_their_interval_and_whether_it_straddles_the_limit(world: Any,
+                                                                                       login: Any) -> None:
+    from liangfang.assessments.models import CountyVerification
+    from liangfang.assessments.sampling_models import VerificationSample
+    from liangfang.registry.models import Region
+
+    county = Region.objects.get(code=COUNTY)
+    sample = VerificationSample.objects.create(county=county, year=2020, design="seed: 1\n", seed=1,
+                                               frame_households=10, drawn_by="test")
+    CountyVerification.objects.create(  # as sample_estimate records them (tests/assessments/test_sampling_flow.py)
+        county=county, year=2020, sample=sample, recorded_by="admin", wrong_exit_rate=Decimal("1.500"),
+        wrong_exit_se=Decimal("0.600"), wrong_exit_low=Decimal("0.700"), wrong_exit_high=Decimal("3.100"))
+    html = login("admin").get(URL, {"year": 2020}).content.decode()
+    assert f"由样本 {sample.pk} 估计" in html
+    assert "1.500" in html and "0.600" in html and "0.700 – 3.100" in html
+    assert "区间跨过上限 2%" in html  # 2% lies inside 0.7–3.1: the sample cannot tell
+
+
 def test_it_is_in_english_from_the_catalogue(world: Any, login: Any) -> None:
     c = login("admin")
     c.post("/i18n/setlang/", {"language": "en", "next": URL})
