@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db.models import Exists, OuterRef
+
 from ... import disclosure
 from ...accounts.roles import Role
 from ...domain.text import Text
@@ -74,8 +76,14 @@ def _zh(text: object, language: str) -> str:
 
 
 def household_monitoring(household: Household, role: Role, language: str) -> MonitoringHistory:
-    pack = current_monitoring_pack()
+    """The history, read in a fixed number of queries: one for a household never monitored."""
     shown = disclosure.monitoring_risks_shown(role)
+    ever = Household.objects.filter(pk=household.pk).filter(
+        Exists(Lead.objects.filter(household=OuterRef("pk"))) | Exists(
+            MonitoringObject.objects.filter(household=OuterRef("pk")))).exists()
+    if not ever:
+        return MonitoringHistory([], [], [], shown)
+    pack = current_monitoring_pack()
     zh = language == "zh"
 
     def category(code: str) -> str:
