@@ -140,8 +140,8 @@ def build_monitoring_history(*, seed: int = 2020, by: str = "synth", today: dt.d
             decided = add_working_days(found, 15)
             for lead in outcome.created:
                 if rng.random() >= CONFIRMED_AT_HOME:
-                    lead_dismiss(lead=lead, reason="入户核查：实际收支情况好于数据，暂不纳入 / home check: better off "
-                                                   "than the data showed", on=add_working_days(found, 3), by=by)
+                    lead_dismiss(lead=lead, reason="入户核查：实际收支情况好于数据，暂不纳入",
+                                 on=add_working_days(found, 3), by=by)
                     report.dismissed += 1
                     continue
                 obj = object_admit(household=lead.household, on=decided, category=lead.category,

@@ -20,9 +20,11 @@ from ...monitoring.packs import current_monitoring_pack
 from ...monitoring.services.objects import earliest_elimination
 from ...plans.models import Delivery, PlanMeasure
 from ...procedures.definitions import procedure
-from ...procedures.models import Case
+from ...procedures.models import STEP_ACTIONS, Case
 from ...registry.models import Household
 from .plans import catalogue, measure_title
+
+ACTIONS = dict(STEP_ACTIONS)  # "张贴公示 posted"
 
 
 @dataclass
@@ -128,7 +130,14 @@ def household_monitoring(household: Household, role: Role, language: str) -> Mon
     for case in (Case.objects.filter(kind__in=kinds, subjects__household=household).distinct()
                  .prefetch_related("steps").order_by("opened_on", "id")):
         proc = procedure(case.kind, case.pack)
-        steps = [(_zh(proc.steps[s.step].name, language) if s.step in proc.steps else s.step, s.on)
-                 for s in sorted(case.steps.all(), key=lambda s: s.seq) if s.action != "open"]
+        steps = []
+        for s in sorted(case.steps.all(), key=lambda s: s.seq):
+            if s.action == "open":
+                continue
+            name = _zh(proc.steps[s.step].name, language) if s.step in proc.steps else s.step
+            if s.action not in ("done", "approved", "announced"):  # posted, objection, sent back …
+                zh_label, _, en_label = ACTIONS.get(s.action, s.action).partition(" ")
+                name += f"（{zh_label}）" if zh else f" ({en_label or zh_label})"
+            steps.append((name, s.on))
         cases.append(CaseLine(case.pk, _zh(proc.name, language), case.state, case.opened_on, case.decided_on, steps))
     return MonitoringHistory(leads, lines, cases, shown)
