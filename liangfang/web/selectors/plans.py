@@ -194,7 +194,7 @@ def diagnosis_view(household: Household, assessment: Explanation | None, members
     on = assessment.run.year if assessment else (year or dt.date.today().year)
     lang = "zh" if is_zh() else "en"
     risks = []
-    for r in risk_factors(household, on, pack, members=members, incomes=incomes):
+    for r in risk_factors(household, on, pack, members=members, incomes=incomes, reader=role):
         if r.topic in HEALTH_RISK_TOPICS and not role.health:
             risks.append(f"{_('Health') if r.topic == 'health' else _('Main cause')}: {HIDDEN}")
         else:
