@@ -185,7 +185,7 @@ def household_list(request: HttpRequest, viewer: Viewer) -> HttpResponse:
 def household_detail(request: HttpRequest, viewer: Viewer, number: str) -> HttpResponse:
     household = household_for(viewer, number)
     page = household_page(household, viewer.region)
-    assessment = household_assessment(household)
+    assessment = household_assessment(household, viewer.role)
     return render(request, "web/household_detail.html", {
         "viewer": viewer, "p": page, "h": household, "assessment": assessment,
         "history": history_lines(page.history, viewer.role),
