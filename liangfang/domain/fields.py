@@ -130,6 +130,7 @@ MEMBER_FIELDS: tuple[Field, ...] = (
     Field("health_status", "健康状况", "health", "code", codes="health_status", sensitive=True),
     Field("disability_grade", "残疾等级", "disability grade", "code", codes="disability_grade",
           sensitive=True),
+    Field("health_status_on", "健康状况核实日期", "health status checked on", "date"),
     Field("labor_ability", "劳动技能", "labour ability", "code", codes="labor_ability"),
     Field("work_status", "务工状况", "work status", "code", codes="work_status"),
     Field("months_worked", "务工时间（月）", "months worked", "int",
