@@ -27,7 +27,8 @@ CHANGED = dt.date(2020, 3, 1)
 RECOVERED = dt.date(2020, 5, 1)
 MEASURE = "serious_illness_relief"
 # member -> (current status, checked on, history rows (status, from, to)), seriously ill in 2019, 2020
-MEMBERS = {
+Spec = tuple[str, dt.date | None, list[tuple[str, dt.date | None, dt.date]], bool, bool]
+MEMBERS: dict[str, Spec] = {
     "fell_ill_in_march_2020": ("serious", CHANGED, [("healthy", None, CHANGED)], False, True),
     "recovered_in_may_2020": ("healthy", RECOVERED, [("serious", None, RECOVERED)], True, False),
     "ill_undated": ("serious", None, [], True, True),
