@@ -90,6 +90,8 @@ HOUSEHOLDS = Table("households", "registry_household", (
     ("water_piped", pa.bool_()),
     ("water_fetch_minutes", pa.int16()),
     ("water_days_without", pa.int16()),
+    ("water_distance_m", pa.int32()),
+    ("water_vertical_m", pa.int32()),
     ("water_surveyed_on", pa.date32()),
     ("power_living", pa.bool_()),
     ("power_production", pa.bool_()),

@@ -287,6 +287,12 @@ fact("water_fetch_minutes", "household", "int", "往返取水时间", "water-fet
 fact("water_days_without", "household", "int", "年断水天数", "days without water",
      "registry_household.water_days_without", _dated("water_days_without", "h", "water_surveyed_on"), unit="days",
      missing_zh="断水天数无数据", missing_en="no data on days without water")
+fact("water_distance_m", "household", "int", "取水水平距离", "water source distance",
+     "registry_household.water_distance_m (metres, one way)", _dated("water_distance_m", "h", "water_surveyed_on"),
+     unit="metres", missing_zh="取水距离无数据", missing_en="no water distance data")
+fact("water_vertical_m", "household", "int", "取水垂直距离", "water source height difference",
+     "registry_household.water_vertical_m (metres)", _dated("water_vertical_m", "h", "water_surveyed_on"),
+     unit="metres", missing_zh="取水垂直距离无数据", missing_en="no water height data")
 fact("power_living", "household", "bool", "通生活用电", "household electricity",
      "registry_household.power_living", _c("power_living", "h"))
 fact("sanitary_toilet", "household", "bool", "卫生厕所", "sanitary toilet", "registry_household.sanitary_toilet",

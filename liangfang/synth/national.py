@@ -450,6 +450,8 @@ def _households_table(nation: Nation, village: np.ndarray, serial: np.ndarray, h
         "water_quality": codes(h["quality"], QUALITY),
         "water_piped": pa.array(h["piped"]),
         "water_fetch_minutes": ints(h["fetch"], pa.int16()),
+        "water_distance_m": pa.nulls(n, pa.int32()),  # the trip is timed; distances are not surveyed
+        "water_vertical_m": pa.nulls(n, pa.int32()),
         "water_days_without": ints(h["days_without"], pa.int16()),
         # no survey dates: the values hold in every year (the registry's reading of a blank date)
         "housing_appraised_on": pa.nulls(n, pa.date32()),
