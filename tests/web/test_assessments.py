@@ -8,7 +8,7 @@ import pytest
 from liangfang.assessments.models import IndicatorResult
 from liangfang.assessments.services import assessment_run
 from liangfang.registry.models import Household
-from tests.factories import COUNTY
+from tests.factories import COUNTY, TOWNSHIP, VILLAGE
 
 pytestmark = pytest.mark.django_db
 
@@ -61,3 +61,31 @@ def test_pages_say_when_nothing_was_assessed(world, login) -> None:
     c = login("admin")
     assert "本户尚未评估" in c.get(f"/households/{world.mine.number}/").content.decode()
     assert "尚未进行评估" in c.get(f"/region/{COUNTY}/").content.decode()
+
+
+def test_an_administrator_assesses_the_area_again_through_the_one_core(world, login, assessed) -> None:
+    from liangfang.assessments.models import AssessmentRun
+    from liangfang.registry.services.households import household_update
+
+    admin = login("admin")
+    page = admin.get(f"/region/{COUNTY}/").content.decode()
+    assert "评估后本区域农户数据无变动" in page and f"/region/{COUNTY}/reassess/" in page
+    household_update(household=world.mine, data={"sanitary_toilet": not world.mine.sanitary_toilet},
+                     expected_version=world.mine.version, by="cadre")
+    assert "有 1 户在 2020 年评估后数据有变动" in admin.get(f"/region/{COUNTY}/").content.decode()
+    r = admin.post(f"/region/{COUNTY}/reassess/")
+    assert r.status_code == 302
+    again = AssessmentRun.objects.get(year=2020, pack="cn-national")
+    assert again.pk != assessed.pk and again.run_by
+    assert "评估后本区域农户数据无变动" in admin.get(f"/region/{COUNTY}/").content.decode()
+
+
+@pytest.mark.parametrize("persona", ["reviewer", "cadre", "inspector"])
+def test_only_a_county_administrator_may_assess_again(world, login, assessed, persona: str) -> None:
+    from liangfang.assessments.models import AssessmentRun
+
+    c = login(persona)
+    region = {"reviewer": TOWNSHIP, "cadre": VILLAGE, "inspector": COUNTY}[persona]
+    assert "/reassess/" not in c.get(f"/region/{region}/").content.decode()
+    assert c.post(f"/region/{region}/reassess/").status_code == 403
+    assert AssessmentRun.objects.get().pk == assessed.pk

@@ -36,6 +36,11 @@ def latest_run() -> AssessmentRun | None:
     return found[0]
 
 
+def forget_latest_run() -> None:
+    """After a run from the web: its pages show it at once, not within the 30 seconds."""
+    cache.delete("liangfang:latest-run")
+
+
 def _names(run: AssessmentRun) -> dict[str, tuple[str, str]]:
     """Household indicator code → (zh, en) name, as the run's pack named them; cached per run."""
     key = f"liangfang:indicators:{run.pk}:{run.started_at.timestamp()}"
