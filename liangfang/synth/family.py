@@ -231,9 +231,10 @@ def _assign_schooling(rng: random.Random, people: list[Person], p: Profile) -> N
 def family(rng: random.Random, p: Profile) -> list[Person]:
     """The people of one household: composition, then health, then schooling."""
     people = compose(rng, p)
-    if p.registered:  # registered people were counted at the end of 2019 (the article): born by then
-        for person in people:
-            person.age = max(1, person.age)
+    # the district is the article's at the end of 2019: everyone in it was born by then, so the
+    # population on 31 December 2019 is the planned one and the incidence is the article's 0.103%
+    for person in people:
+        person.age = max(1, person.age)
     _assign_health(rng, people, p)
     _assign_schooling(rng, people, p)
     _ensure_causes(rng, people, p)  # schooling may have made a child healthy again

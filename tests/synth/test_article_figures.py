@@ -35,6 +35,16 @@ def test_the_full_scale_plan_is_the_articles() -> None:
     assert abs(Decimal(target.remaining_people * 100) / target.rural_population - INCIDENCE) <= INCIDENCE_TOLERANCE
 
 
+@pytest.mark.slow
+def test_the_whole_district_on_31_december_2019_has_the_articles_incidence() -> None:
+    data = generate_district(seed=2020, scale=1.0, lines=pack_lines())
+    people: Counter[str] = Counter()
+    for h in data.households:
+        people[h.household["status"]] += sum(1 for m in h.members if m["birth_date"] <= END_2019)
+    assert (people["exited"], sum(people.values())) == (12736, headline(1.0).rural_population)
+    assert round(Decimal(100 * people["not_exited"]) / sum(people.values()), 3) == INCIDENCE
+
+
 def test_the_generated_people_are_about_as_many_men_as_women() -> None:
     data = generate_district(seed=2020, scale=0.1, lines=pack_lines())
     sexes = Counter(m["sex"] for h in data.households for m in h.members)
