@@ -90,6 +90,8 @@ HOUSEHOLDS = Table("households", "registry_household", (
     ("water_piped", pa.bool_()),
     ("water_fetch_minutes", pa.int16()),
     ("water_days_without", pa.int16()),
+    ("water_distance_m", pa.int32()),
+    ("water_vertical_m", pa.int32()),
     ("water_surveyed_on", pa.date32()),
     ("power_living", pa.bool_()),
     ("power_production", pa.bool_()),
@@ -113,6 +115,7 @@ MEMBERS = Table("members", "registry_member", (
     ("school_status_on", pa.date32()),
     ("health_status", pa.string()),
     ("disability_grade", pa.string()),
+    ("health_status_on", pa.date32()),
     ("labor_ability", pa.string()),
     ("work_status", pa.string()),
     ("months_worked", pa.int16()),
@@ -145,7 +148,16 @@ INCOMES = Table("incomes", "registry_incomerecord", (
     ("business_expense", MONEY),
 ), order=("year", "household_id"))
 
-TABLES: tuple[Table, ...] = (REGIONS, VILLAGE_FACILITIES, HOUSEHOLDS, MEMBERS, INCOMES)
+# Health as it was before its last recorded change, one row per period (issue 14, finding 4).
+MEMBER_HEALTH = Table("member_health", "registry_memberhealthhistory", (
+    ("member_id", pa.int64()),
+    ("health_status", pa.string()),
+    ("disability_grade", pa.string()),
+    ("valid_from", pa.date32()),
+    ("valid_to", pa.date32()),
+), order=("member_id", "valid_to"))
+
+TABLES: tuple[Table, ...] = (REGIONS, VILLAGE_FACILITIES, HOUSEHOLDS, MEMBERS, INCOMES, MEMBER_HEALTH)
 TABLES_BY_NAME = {t.name: t for t in TABLES}
 
 

@@ -9,6 +9,7 @@ from liangfang.layout import TABLES
 _ARROW_FOR = {
     "BigAutoField": pa.int64(), "ForeignKey": pa.int64(), "CharField": pa.string(),
     "BooleanField": pa.bool_(), "DateField": pa.date32(), "PositiveSmallIntegerField": pa.int16(),
+    "PositiveIntegerField": pa.int32(),
 }
 
 

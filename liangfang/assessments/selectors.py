@@ -235,3 +235,14 @@ def stored_outcome(run: AssessmentRun) -> Outcome:
                                         values.get(("member", m.member_id), {})))
     out.members.sort(key=lambda m: (m.household_id, m.member_id, m.indicator))
     return out
+
+
+def households_changed_since(run: AssessmentRun, region: Region) -> int:
+    """Households of ``region`` whose data changed after the run started: their results may be out
+    of date until the next assessment (the household page says so for each)."""
+    from ..registry.selectors import significant_prefix
+
+    numbers = ChangeRecord.objects.filter(at__gt=run.started_at).exclude(household_number="").values(
+        "household_number")
+    return Household.objects.filter(village__code__startswith=significant_prefix(region),
+                                    number__in=numbers).count()

@@ -179,6 +179,9 @@ def _summary(area: Any, budget: Decimal | None) -> Table:
     table.add_row(bi("措施无法使其达标", "cannot reach the standard by any measure"), f"{len(p.infeasible()):,}")
     table.add_row(bi("因预算未安排", "left out for the budget"), f"{blocked.get('budget', 0):,}")
     table.add_row(bi("因容量未安排", "left out for a capacity"), f"{blocked.get('capacity', 0):,}")
+    unfunded = sum(1 for d in p.plans.values() for r in d.reasons if r.code == "unfunded")
+    table.add_row(bi("未安排的措施（预算或名额不足）", "measures needed but not funded (budget or places)"),
+                  f"{unfunded:,}")
     table.add_row(bi("达标措施费用（元）", "cost of the closing measures (yuan)"), _money(yuan(p.selection.cost)))
     table.add_row(bi("总费用（元，含配套）", "total cost (yuan, with accompanying measures)"), _money(yuan(p.cost)))
     status = {"optimal": bi("已求得最优方案", "the best possible plan"),
@@ -233,7 +236,8 @@ def _show_plans(area: Any, show: int, lang: str) -> None:
         words = {"income_short": bi("增收措施不足以补齐收入缺口", "income measures cannot close the gap"),
                  "no_measure": bi("有指标无适用措施（多为数据缺失）", "a gap no measure fixes (often missing data)"),
                  "no_income_record": bi("无当年收入记录", "no income record for the year"),
-                 "conflict": bi("措施相互排斥", "measures exclude one another")}
+                 "conflict": bi("措施相互排斥", "measures exclude one another"),
+                 "unfunded": bi("措施因预算或名额未安排", "a measure not funded (budget or places)")}
         console.print(bi("无法达标的原因：", "why households cannot reach the standard: ")
                       + "；".join(f"{words.get(k, k)} {n} 户" for k, n in sorted(counts.items())), highlight=False)
 

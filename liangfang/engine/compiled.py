@@ -13,12 +13,13 @@ from sqlglot import exp
 
 from ..policy.schema import Indicator, Pack
 from .facts import LEVELS, Level, facts_of
-from .rules import AREA_FUNCTIONS, VERDICT, Checked, RuleError, Scope, check_rule
+from .rules import AREA_FUNCTIONS, MEMBER_ARGUMENT, VERDICT, Checked, RuleError, Scope, check_rule
 
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)(?:\(([a-z_][a-z0-9_]*)\))?\}")
 MEMBER_COUNTS = ("applicable", "failing")
 STATUSES = ("pass", "fail", "no_data", "pending")
-_BELOW = {("village", "household"), ("county", "household"), ("county", "village")}
+_BELOW = {("village", "household"), ("county", "household"), ("county", "village"),
+          ("village", MEMBER_ARGUMENT), ("county", MEMBER_ARGUMENT)}
 
 
 @dataclass(frozen=True)
@@ -96,15 +97,20 @@ def parameters_for(pack: Pack, year: int) -> dict[str, tuple[Decimal, str]]:
     return params
 
 
+def lower_indicators(pack: Pack, year: int) -> dict[str, tuple[str, ...]]:
+    """The indicators an area function may name: household, per-member household, village."""
+    household = pack.indicators_for_year("household", year)
+    return {"household": tuple(household),
+            MEMBER_ARGUMENT: tuple(k for k, v in household.items() if v.per == "member"),
+            "village": tuple(pack.indicators_for_year("village", year))}
+
+
 def compile_pack(pack: Pack, year: int) -> CompiledPack:
     """Check and compile every indicator that applies in ``year``; CompileError lists all problems."""
     params = parameters_for(pack, year)
     out = CompiledPack(pack=pack, year=year, parameters=params)
     problems: list[IndicatorProblem] = []
-    lower = {
-        "household": tuple(pack.indicators_for_year("household", year)),
-        "village": tuple(pack.indicators_for_year("village", year)),
-    }
+    lower = lower_indicators(pack, year)
     for level in ("household", "village", "county"):
         compiled: list[CompiledIndicator] = []
         for name, spec in pack.indicators_for_year(level, year).items():
@@ -155,7 +161,8 @@ def _placeholders(spec: Indicator, level: str, fact_level: Level, scope: Scope,
                 where = f"explain.{outcome}.{lang}"
                 if arg is not None:
                     func = scope.functions.get(name)
-                    if func is None or (arg != VERDICT and arg not in lower.get(func.argument, ())):
+                    verdict_ok = arg == VERDICT and func is not None and func.argument != MEMBER_ARGUMENT
+                    if func is None or (not verdict_ok and arg not in lower.get(func.argument, ())):
                         problems.append((where, f"未知的占位符 / unknown placeholder {{{name}({arg})}}"))
                     else:
                         derived.append((f"{func.prefix}__{arg}", name, arg))

@@ -20,7 +20,7 @@ from ..disclosure import FULL, Reader, age_phrase, birth_year_of
 from ..domain.codes import code_lists
 from ..ids import mask_resident_id
 from ..policy.schema import Indicator, Pack
-from .compiled import PLACEHOLDER, parameters_for
+from .compiled import PLACEHOLDER, lower_indicators, parameters_for
 from .facts import Fact, Level, facts_of
 from .kleene import column_order, missing_culprits
 from .results import MemberResult, SubjectResult
@@ -124,8 +124,7 @@ class Explainer:
         page), or the error it raised."""
         key = (level, rule)
         if key not in self._checked:
-            below = {"household": tuple(self.pack.indicators_for_year("household", self.year)),
-                     "village": tuple(self.pack.indicators_for_year("village", self.year))}
+            below = lower_indicators(self.pack, self.year)
             scope = Scope.for_level(level, self.parameters, below if level != "member" else None)
             try:
                 self._checked[key] = check_rule(rule, scope)

@@ -6,7 +6,8 @@ fact table, computed from the registry tables (``registry_household``, ``registr
 Parquet files of ``liangfang.layout`` under the same names). Only columns of the analytic
 layout are read, so every engine sees the same data. Facts are pinned to the year: members count
 when they were members on the pack's reference date of the year (``member_in_year``), and dated
-facts (school status, medical cover, housing grade, water) are read as of that day.
+facts (school status, medical cover, housing grade, water) are read as of that day; health from
+its history (``registry_memberhealthhistory``) as it was that day.
 """
 
 from __future__ import annotations
@@ -152,10 +153,33 @@ fact("compulsory_completed", "member", "bool", "已完成义务教育", "finishe
 fact("school_exemption", "member", "text", "免于入学情形", "school exemption",
      "registry_member.school_exemption: none, home_teaching (送教上门) or health",
      _c("school_exemption", "m"), codes="school_exemption")
-fact("health_status", "member", "text", "健康状况", "health status", "registry_member.health_status",
-     _c("health_status", "m"), codes="health_status")
-fact("disability_grade", "member", "text", "残疾等级", "disability grade", "registry_member.disability_grade",
-     _c("disability_grade", "m"), codes="disability_grade")
+HEALTH_HISTORY = "registry_memberhealthhistory"
+
+
+def _health(name: str) -> Callable[[Context], exp.Expr]:
+    """Health as it was on the reference date: the history's period holding that day, else the
+    current value when it was checked by then (health_status_on blank: always so), else unknown."""
+    def build(ctx: Context) -> exp.Expr:
+        day = date_literal(ctx.ref_date, ctx.dialect)
+        period = exp.and_(exp.EQ(this=col("member_id", "hh"), expression=col("id", "m")),
+                          known_by(col("valid_from", "hh"), ctx.ref_date, ctx.dialect),
+                          exp.GT(this=col("valid_to", "hh"), expression=day))
+        then = (exp.select(exp.Max(this=col(name, "hh"))).from_(exp.to_table(HEALTH_HISTORY).as_("hh"))
+                .where(period))
+        current = as_of(col(name, "m"), col("health_status_on", "m"), ctx.ref_date, ctx.dialect)
+        return exp.Coalesce(this=exp.Subquery(this=then), expressions=[current])
+    return build
+
+
+_HEALTH_MISSING = {"missing_zh": "健康状况在基准日后才核实且无历史记录",
+                   "missing_en": "health checked after the reference date, with no history"}
+fact("health_status", "member", "text", "健康状况", "health status",
+     "registry_member.health_status as of the reference date: the history period holding it "
+     "(registry_memberhealthhistory), else the current status when checked by then (health_status_on)",
+     _health("health_status"), codes="health_status", **_HEALTH_MISSING)
+fact("disability_grade", "member", "text", "残疾等级", "disability grade",
+     "registry_member.disability_grade as of the reference date, as health_status",
+     _health("disability_grade"), codes="disability_grade", **_HEALTH_MISSING)
 fact("labor_ability", "member", "text", "劳动技能", "labour ability", "registry_member.labor_ability",
      _c("labor_ability", "m"), codes="labor_ability")
 BASIC_MEDICAL_SCHEMES = ("resident", "employee", "newborn", "military")
@@ -263,6 +287,12 @@ fact("water_fetch_minutes", "household", "int", "往返取水时间", "water-fet
 fact("water_days_without", "household", "int", "年断水天数", "days without water",
      "registry_household.water_days_without", _dated("water_days_without", "h", "water_surveyed_on"), unit="days",
      missing_zh="断水天数无数据", missing_en="no data on days without water")
+fact("water_distance_m", "household", "int", "取水水平距离", "water source distance",
+     "registry_household.water_distance_m (metres, one way)", _dated("water_distance_m", "h", "water_surveyed_on"),
+     unit="metres", missing_zh="取水距离无数据", missing_en="no water distance data")
+fact("water_vertical_m", "household", "int", "取水垂直距离", "water source height difference",
+     "registry_household.water_vertical_m (metres)", _dated("water_vertical_m", "h", "water_surveyed_on"),
+     unit="metres", missing_zh="取水垂直距离无数据", missing_en="no water height data")
 fact("power_living", "household", "bool", "通生活用电", "household electricity",
      "registry_household.power_living", _c("power_living", "h"))
 fact("sanitary_toilet", "household", "bool", "卫生厕所", "sanitary toilet", "registry_household.sanitary_toilet",

@@ -60,11 +60,15 @@ class AreaFunction:
     @property
     def missing(self) -> tuple[str, str]:
         """What a NULL result means: nothing to count."""
+        if self.argument == MEMBER_ARGUMENT:
+            return ("无适用人员", "no members it applies to")
         if self.argument == "household":
             return ("无评估农户", "no households assessed")
         return ("无行政村", "no villages")
 
 
+# the argument of a function over people: a household indicator judged per member ('per: member')
+MEMBER_ARGUMENT = "household_per_member"
 AREA_FUNCTIONS: dict[Level, dict[str, AreaFunction]] = {
     "village": {},
     "county": {},
@@ -79,7 +83,7 @@ for _level in ("village", "county"):
                                            "assessed households the indicator cannot judge for lack of data"),
         "exited_households_passing": AreaFunction("exited_households_passing", "he", "number", "household",
                                                   "exited households that pass the indicator"),
-        "percent_members_passing": AreaFunction("percent_members_passing", "pq", "number", "household",
+        "percent_members_passing": AreaFunction("percent_members_passing", "pq", "number", MEMBER_ARGUMENT,
                                                 "share of the members a per-member indicator applies to who "
                                                 "pass it (percent): people, not households"),
         "percent_households_passing": AreaFunction("percent_households_passing", "hq", "number", "household",
@@ -364,7 +368,12 @@ class _Checker:
             raise self.fail(node, f"{name}() 需要一个指标名（字符串）/ {name}() takes one indicator name in quotes")
         indicator = args[0].this
         allowed = self.scope.lower_indicators.get(func.argument, ())
-        if indicator != VERDICT and indicator not in allowed:
+        if func.argument == MEMBER_ARGUMENT:  # people: only an indicator judged member by member
+            if indicator not in allowed:
+                raise self.fail(args[0], f"{name}() 需要逐人判定的户级指标（per: member），{indicator!r} 不是 / "
+                                         f"{name}() needs a household indicator judged per member (per: member); "
+                                         f"{indicator!r} is not one (known: {', '.join(allowed) or '—'})")
+        elif indicator != VERDICT and indicator not in allowed:
             raise self.fail(args[0], f"{func.argument} 级无指标 {indicator!r} / no {func.argument} indicator "
                                      f"{indicator!r} (known: {', '.join(allowed) or '—'}, {VERDICT})")
         column = f"{func.prefix}__{indicator}"

@@ -104,6 +104,9 @@ class PlanMeasure(models.Model):
     due_date = models.DateField("完成期限")
     reason_zh = models.CharField("说明", max_length=300)
     reason_en = models.CharField("explanation", max_length=300)
+    # the subject's facts the explanation quotes, as proposed: the text is rendered again from them
+    # and the measure's current cost and gain whenever those change (NULL: proposed before they were kept)
+    explain_values = models.JSONField("说明所用数据", null=True, blank=True)
     note = models.CharField("调整说明", max_length=200, blank=True)
     decided_at = models.DateTimeField("确认时间", null=True, blank=True)
     decided_by = models.CharField("确认人", max_length=80, blank=True)

@@ -24,7 +24,16 @@ from .bundles import Bundle, Case, Pool, Unit, bundles_for, max_gain
 from .catalogue import CompiledCatalogue, CompiledMeasure
 from .needs import HouseholdNeed, Needs, income_size, net_income
 from .optimiser import Selection, blockers, greedy, optimise
-from .wording import Reason, capacity_full, member_label, no_income_record, no_measure, over_budget, too_little_income
+from .wording import (
+    Reason,
+    capacity_full,
+    member_label,
+    no_income_record,
+    no_measure,
+    over_budget,
+    too_little_income,
+    unfunded,
+)
 
 
 def fen(yuan: Decimal | int | float) -> int:
@@ -134,6 +143,8 @@ def _amount(amount: Any, size: int) -> int:
 
 
 def _group(m: CompiledMeasure, subject: int | None) -> str | None:
+    if m.spec.once_per_household:  # one member of the household takes it, whichever
+        return f"{m.spec.exclusive or m.key}:h"
     return None if m.spec.exclusive is None else f"{m.spec.exclusive}:{'h' if subject is None else subject}"
 
 
@@ -217,10 +228,16 @@ class _Purse:
         self.used = dict(selection.used)
         self.limits = limits
 
-    def take(self, unit: Unit) -> bool:
+    def shortfall(self, unit: Unit) -> str | None:
+        """What stops the purse paying for ``unit``: 'budget', 'capacity', or None."""
         if self.budget is not None and unit.cost > self.budget:
-            return False
+            return "budget"
         if unit.pool is not None and unit.pool in self.limits and self.used.get(unit.pool, 0) >= self.limits[unit.pool]:
+            return "capacity"
+        return None
+
+    def take(self, unit: Unit) -> bool:
+        if self.shortfall(unit) is not None:
             return False
         if self.budget is not None:
             self.budget -= unit.cost
@@ -257,41 +274,50 @@ def prescribe(catalogue: CompiledCatalogue, needs: Needs, *, budget: int | None,
             draft.reasons += [_blocked(catalogue, b, needs) for b in blockers(bundles, selection, limits)]
         else:
             draft.reasons += _why_not(catalogue, needs, need, case, draft)
-            draft.proposals += _partial(catalogue, need, case, purse)
+            draft.proposals += _partial(catalogue, need, case, purse, draft)
     for need in sorted(ordered, key=lambda n: (not drafts[n.household_id].lifts, n.household_id)):
-        drafts[need.household_id].proposals += _accompany(catalogue, needs, need, purse)
+        draft = drafts[need.household_id]
+        draft.proposals += _accompany(catalogue, needs, need, purse, draft)
     return out
 
 
-def _partial(catalogue: CompiledCatalogue, need: HouseholdNeed, case: Case, purse: _Purse) -> list[Proposal]:
+def _partial(catalogue: CompiledCatalogue, need: HouseholdNeed, case: Case, purse: _Purse,
+             draft: DraftPlan) -> list[Proposal]:
     out = []
     closed: set[str] = set()
     for item in sorted(case.items):
         if item in closed:
             continue
-        for unit in sorted((u for u in case.units if item in u.fixes), key=lambda u: u.cost):
+        options = sorted((u for u in case.units if item in u.fixes), key=lambda u: u.cost)
+        for unit in options:
             if purse.take(unit):
                 out.append(_proposal(catalogue, need, unit, "partial"))
                 closed |= unit.fixes
                 break
+        else:
+            if options:  # a measure exists but the money or the places ran out: say so, never drop it
+                draft.reasons.append(_unfunded(catalogue, need, options[0], purse))
     return out
 
 
-def _accompany(catalogue: CompiledCatalogue, needs: Needs, need: HouseholdNeed, purse: _Purse) -> list[Proposal]:
+def _unfunded(catalogue: CompiledCatalogue, need: HouseholdNeed, unit: Unit, purse: _Purse) -> Reason:
+    member = next((m for m in need.members if m.member_id == unit.subject), None)
+    return unfunded(catalogue.measures[unit.measure].spec.name, unit.cost,
+                    member_label(member) if member is not None else None, purse.shortfall(unit) or "budget")
+
+
+def _accompany(catalogue: CompiledCatalogue, needs: Needs, need: HouseholdNeed, purse: _Purse,
+               draft: DraftPlan) -> list[Proposal]:
     out = []
-    for key in need.eligible:
-        m = catalogue.measures[key]
-        if not m.closes:
-            unit = _unit(catalogue, needs, need, m, None, frozenset())
-            if purse.take(unit):
-                out.append(_proposal(catalogue, need, unit, "accompany"))
-    for member in need.members:
-        for key in member.eligible:
-            m = catalogue.measures[key]
-            if not m.closes:
-                unit = _unit(catalogue, needs, need, m, member.member_id, frozenset())
-                if purse.take(unit):
-                    out.append(_proposal(catalogue, need, unit, "accompany"))
+    units = [_unit(catalogue, needs, need, catalogue.measures[key], None, frozenset())
+             for key in need.eligible if not catalogue.measures[key].closes]
+    units += [_unit(catalogue, needs, need, catalogue.measures[key], member.member_id, frozenset())
+              for member in need.members for key in member.eligible if not catalogue.measures[key].closes]
+    for unit in units:
+        if purse.take(unit):
+            out.append(_proposal(catalogue, need, unit, "accompany"))
+        else:
+            draft.reasons.append(_unfunded(catalogue, need, unit, purse))
     return out
 
 

@@ -93,12 +93,15 @@ class Measure(_Strict):
     # accompany: proposed to every eligible subject after that, while the budget lasts.
     role: Literal["close", "accompany"] = "close"
     eligible: str = Field(min_length=1)
+    eligible_source: Source | None = None  # where the eligibility conditions (age, labour, attribute) come from
     fixes: tuple[str, ...] = ()
     income_gain: Amount | None = None
     cost: Amount
     fund_source: str
     capacity: str | None = None
     exclusive: str | None = None  # at most one measure of a group per household / person
+    # a member measure the household takes once, through one member (a loan has one borrower)
+    once_per_household: bool = False
     effect: Effect = Effect()
     due: Due | None = None
     explain: Text
@@ -111,6 +114,8 @@ class Measure(_Strict):
             raise ValueError("a closing measure must fix an indicator or bring income / 帮扶措施须解决指标或增加收入")
         if self.income_gain is not None and self.income_gain.amount > 0 and self.effect.income is None:
             raise ValueError("effect.income must name the income item the gain goes to / 须指明增收计入的收入项")
+        if self.once_per_household and self.level != "member":
+            raise ValueError("once_per_household is for member measures / 每户一次只用于成员措施")
         return self
 
 

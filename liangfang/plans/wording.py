@@ -61,6 +61,14 @@ def over_budget(cheapest: int) -> Reason:
                   f"the budget is spent: this household needs at least {money(cheapest)} yuan")
 
 
+def unfunded(name: Text, cost: int, who: str | None, why: str) -> Reason:
+    """A need the plan leaves without its measure: the budget or a capacity ran out first."""
+    zh_why, en_why = ("预算不足", "the budget ran out") if why == "budget" else ("名额已满", "no place left")
+    zh_who, en_who = (f"（{who}）", f" ({who})") if who else ("", "")
+    return Reason("unfunded", f"未安排：{name.zh}{zh_who}，需 {money(cost)} 元，{zh_why}",
+                  f"not funded: {name.en}{en_who}, {money(cost)} yuan needed; {en_why}")
+
+
 def capacity_full(name: Text, region: int, region_names: Mapping[int, str] | None = None) -> Reason:
     where = (region_names or {}).get(region, f"#{region}")
     return Reason("capacity", f"{name.zh}已满（{where}）", f"{name.en} full ({where})")
@@ -107,7 +115,8 @@ def render(template: str, values: Mapping[str, Any], parameters: Mapping[str, tu
     def fill(match: Any) -> str:
         name = match.group(1)
         if name == "age" and year is not None and birth_date_visibility(reader) != "full":
-            return age_value(reader, values.get("age"), birth_year_of(str(values.get("resident_id", ""))), year, lang)
+            born = values.get("birth_year") or birth_year_of(str(values.get("resident_id", "")))
+            return age_value(reader, values.get("age"), born, year, lang)
         if name in ("cost", "gain"):
             return money(int(values.get(name, 0)))
         if name == "name":

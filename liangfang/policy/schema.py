@@ -85,7 +85,7 @@ class LineTable(_Strict):
         return dict(sorted(v.items()))
 
 
-Unit = Literal["yuan", "percent", "litres", "minutes", "days", "years", "people", "households", "count"]
+Unit = Literal["yuan", "percent", "litres", "metres", "minutes", "days", "years", "people", "households", "count"]
 
 
 class Parameter(_Strict):

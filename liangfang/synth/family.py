@@ -84,10 +84,7 @@ def compose(rng: random.Random, p: Profile) -> list[Person]:
     size = p.size
     no_labor = p.has("lack_labor")
     if size == 1:
-        female = rng.random() < (0.55 if head_age >= 60 else 0.2)
-        return [Person("head", "female" if female else "male", head_age)]
-    head_sex = "male" if rng.random() < 0.82 else "female"
-    people = [Person("head", head_sex, head_age)]
+        return [Person("head", _lone_head_sex(rng, head_age), head_age)]
     needs_child = p.main_cause == "schooling" or p.child_out_of_school
     roll = rng.random()
     if needs_child:
@@ -96,6 +93,10 @@ def compose(rng: random.Random, p: Profile) -> list[Person]:
         couple = size >= 3 or roll < 0.8
     else:
         couple = size >= 3 or roll < (0.75 if head_age >= 55 else 0.5)
+    # a couple is headed by the husband as a rule; a head without a spouse is widowed, divorced or
+    # single, and among the old more often a widow (women outlive men)
+    head_sex = ("male" if rng.random() < 0.85 else "female") if couple else _lone_head_sex(rng, head_age)
+    people = [Person("head", head_sex, head_age)]
     if couple:
         spouse_age = max(20, head_age + round(rng.gauss(-2, 3)))
         if no_labor:
@@ -127,6 +128,14 @@ def compose(rng: random.Random, p: Profile) -> list[Person]:
     people += [Person("child", _sex(rng), max(0, first - 3 * k - _ri(rng, 0, 2)) if k else first)
                for k in range(slots)]
     return _name_children(people)
+
+
+def _lone_head_sex(rng: random.Random, age: int) -> str:
+    """The sex of a head living without a spouse: calibrated so that the district's sex ratio is
+    about Jilin's (about 100 men per 100 women, 2020 census) rather than the 113 a male head by
+    default gave."""
+    female = rng.random() < (0.68 if age >= 60 else 0.45)
+    return "female" if female else "male"
 
 
 def _sex(rng: random.Random) -> str:
@@ -222,6 +231,10 @@ def _assign_schooling(rng: random.Random, people: list[Person], p: Profile) -> N
 def family(rng: random.Random, p: Profile) -> list[Person]:
     """The people of one household: composition, then health, then schooling."""
     people = compose(rng, p)
+    # the district is the article's at the end of 2019: everyone in it was born by then, so the
+    # population on 31 December 2019 is the planned one and the incidence is the article's 0.103%
+    for person in people:
+        person.age = max(1, person.age)
     _assign_health(rng, people, p)
     _assign_schooling(rng, people, p)
     _ensure_causes(rng, people, p)  # schooling may have made a child healthy again

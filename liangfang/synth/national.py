@@ -29,7 +29,16 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..layout import HOUSEHOLDS, INCOMES, MEMBERS, REGIONS, TABLES, VILLAGE_FACILITIES, parquet_options
+from ..layout import (
+    HOUSEHOLDS,
+    INCOMES,
+    MEMBER_HEALTH,
+    MEMBERS,
+    REGIONS,
+    TABLES,
+    VILLAGE_FACILITIES,
+    parquet_options,
+)
 from .arrow import codes, dates, digit_strings, fixed_strings, ints, scaled_decimals
 from .identity import resident_id_bytes, sequence_ranks
 from .incomes import (
@@ -121,7 +130,7 @@ class _IdCounter:
 
 def write_national(out: Path, *, households: int, seed: int = 2020, lines: Mapping[int, Decimal],
                    chunk: int = CHUNK, progress: Progress | None = None) -> NationalReport:
-    """Write the five layout tables under ``out`` (``<table>.parquet``); return what was written."""
+    """Write the layout tables under ``out`` (``<table>.parquet``); return what was written."""
     started = time.monotonic()
     if households < 1:
         raise ValueError("households must be at least 1")
@@ -130,6 +139,9 @@ def write_national(out: Path, *, households: int, seed: int = 2020, lines: Mappi
     report = NationalReport(out=out, regions=nation.regions.num_rows, facilities=nation.facilities.num_rows)
     pq.write_table(nation.regions, out / f"{REGIONS.name}.parquet", **parquet_options(REGIONS))
     pq.write_table(nation.facilities, out / f"{VILLAGE_FACILITIES.name}.parquet", **parquet_options(VILLAGE_FACILITIES))
+    # health is generated as it stands, with no earlier status: an empty history
+    pq.write_table(MEMBER_HEALTH.schema.empty_table(), out / f"{MEMBER_HEALTH.name}.parquet",
+                   **parquet_options(MEMBER_HEALTH))
     partial = {t.name: out / f"{t.name}.parquet.partial" for t in (HOUSEHOLDS, MEMBERS, INCOMES)}
     writers = {t.name: pq.ParquetWriter(partial[t.name], t.schema, **parquet_options(t))
                for t in (HOUSEHOLDS, MEMBERS, INCOMES)}
@@ -438,6 +450,8 @@ def _households_table(nation: Nation, village: np.ndarray, serial: np.ndarray, h
         "water_quality": codes(h["quality"], QUALITY),
         "water_piped": pa.array(h["piped"]),
         "water_fetch_minutes": ints(h["fetch"], pa.int16()),
+        "water_distance_m": pa.nulls(n, pa.int32()),  # the trip is timed; distances are not surveyed
+        "water_vertical_m": pa.nulls(n, pa.int32()),
         "water_days_without": ints(h["days_without"], pa.int16()),
         # no survey dates: the values hold in every year (the registry's reading of a blank date)
         "housing_appraised_on": pa.nulls(n, pa.date32()),
@@ -480,6 +494,7 @@ def _members_table(m: dict[str, np.ndarray], hid: np.ndarray) -> pa.Table:
         "school_status_on": pa.nulls(total, pa.date32()),
         "medical_scheme": pa.array([""] * total, pa.string()),
         "insured_since": pa.nulls(total, pa.date32()),
+        "health_status_on": pa.nulls(total, pa.date32()),
         "joined_on": pa.nulls(total, pa.date32()),
         "left_on": pa.nulls(total, pa.date32()),
     }

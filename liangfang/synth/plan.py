@@ -2,15 +2,17 @@
 exit when, and live where. Everything else (members, incomes, housing) is generated to agree
 with this plan, so that the data, not a flag, explains each exit.
 
-The arithmetic (full scale). The article gives 7,001 households / 12,736 people exited and an
-incidence falling from 6% at registration to 0.103% in 2020. With N the rural population:
-registered people = 0.06·N, people not exited in 2020 = 0.00103·N, and their difference is the
-12,736 exited people, so N = 12,736 / (0.06 − 0.00103) = 215,974 (rounded). Then 222 people
-(0.103%) remain in 2020 and 12,958 people (6.0%) were registered. Registered households are small
-and old: 1.82 persons each (12,736 / 7,001), so the 222 remaining people live in 122 households.
-The other 203,016 people live in 78,083 general households of about 2.6 persons; in all about
-85,200 households. The article's 9,291 renovated dangerous houses (3,497 of registered
-households) are planned too. At ``scale`` s every count is multiplied by s and rounded.
+The arithmetic (full scale). The article (16 April 2020, on the situation at the end of 2019)
+gives 7,001 households / 12,736 people exited and an incidence falling from 6% at registration
+to 0.103% at the end of 2019. With N the rural population:
+registered people = 0.06·N, people not exited at the end of 2019 = 0.00103·N, and their
+difference is the 12,736 exited people, so N = 12,736 / (0.06 − 0.00103) = 215,974 (rounded).
+Then 222 people (0.103%) remain at the end of 2019 (and in the 2020 data) and 12,958 people
+(6.0%) were registered. Registered households are small and old: 1.82 persons each
+(12,736 / 7,001), so the 222 remaining people live in 122 households. The other 203,016
+people live in 78,083 general households of about 2.6 persons; in all about 85,200 households.
+The article's 9,291 renovated dangerous houses (3,497 of registered households) are planned
+too. At ``scale`` s every count is multiplied by s and rounded.
 """
 
 from __future__ import annotations
@@ -25,9 +27,9 @@ from .geography import District, Village
 EXITED_HOUSEHOLDS = 7001
 EXITED_PEOPLE = 12736
 INCIDENCE_AT_REGISTRATION = 0.06
-INCIDENCE_2020 = 0.00103
-RURAL_POPULATION = round(EXITED_PEOPLE / (INCIDENCE_AT_REGISTRATION - INCIDENCE_2020))  # 215,974
-REMAINING_PEOPLE = round(RURAL_POPULATION * INCIDENCE_2020)  # 222
+INCIDENCE_END_2019 = 0.00103
+RURAL_POPULATION = round(EXITED_PEOPLE / (INCIDENCE_AT_REGISTRATION - INCIDENCE_END_2019))  # 215,974
+REMAINING_PEOPLE = round(RURAL_POPULATION * INCIDENCE_END_2019)  # 222
 REMAINING_HOUSEHOLDS = round(REMAINING_PEOPLE * EXITED_HOUSEHOLDS / EXITED_PEOPLE)  # 122
 GENERAL_HOUSEHOLD_SIZE = 2.6
 RENOVATED_REGISTERED = 3497  # 危房改造, registered households (article)
@@ -35,9 +37,12 @@ RENOVATED_GENERAL = 9291 - 3497  # the article's other renovated houses
 RELOCATED_REGISTERED = 40  # invented: a few 易地扶贫搬迁 households
 CADRES = 2400
 EDGE_SHARE = 0.025  # general households between 1× and 1.5× the 2020 line (invented share)
-# Share of exited households by exit year; most exit 2016–2019.
-EXIT_YEAR_SHARES: dict[int, float] = {2014: 0.02, 2015: 0.09, 2016: 0.20, 2017: 0.24, 2018: 0.22,
-                                     2019: 0.17, 2020: 0.06}
+# Share of exited households by exit year; most exit 2016–2019. The article (16 April 2020)
+# reports the end of 2019, so its 7,001 households / 12,736 people had all exited by then:
+# no exit is dated 2020, and the 2019 figures are the article's.
+EXIT_YEAR_SHARES: dict[int, float] = {2014: 0.02, 2015: 0.09, 2016: 0.21, 2017: 0.26, 2018: 0.24,
+                                     2019: 0.18}
+ARTICLE_YEAR = 2019  # the year whose end the article's figures describe
 # How a remaining (not exited) household fails the exit standard in 2020. None on housing: the
 # district met the county items, and every registered household needs safe housing (住房安全有保障
 # for all of them, the Jilin pack's county housing item).

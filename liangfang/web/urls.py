@@ -22,6 +22,7 @@ urlpatterns = [
     path("login/", auth.login_view, name="login"),
     path("logout/", auth.logout_view, name="logout"),
     path("region/<str:code>/", dashboard.dashboard_view, name="dashboard"),
+    path("region/<str:code>/reassess/", dashboard.reassess_view, name="reassess"),
     path("households/", households.household_list, name="households"),
     path("households/export.xlsx", households.household_export, name="export"),
     path("households/new/", create.household_new_view, name="household_new"),

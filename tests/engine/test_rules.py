@@ -1,8 +1,11 @@
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
+from liangfang.engine.compiled import CompileError, compile_pack
 from liangfang.engine.rules import RuleError, Scope, check_rule, compile_rule
+from liangfang.policy import load_pack, load_pack_file
 
 PARAMS = {"poverty_line": (Decimal("4000"), "yuan"), "water_litres_min": (Decimal("20"), "litres")}
 HOUSEHOLD = Scope.for_level("household", PARAMS)
@@ -70,3 +73,25 @@ def test_what_a_rule_uses_is_recorded() -> None:
     _, used = check_rule("per_capita_net_income >= poverty_line OR assistance_income > 0", HOUSEHOLD)
     assert used.facts == ["per_capita_net_income", "assistance_income"]
     assert used.parameters == ["poverty_line"]
+
+
+@pytest.mark.parametrize("argument", ["income", "verdict", "roof"])
+def test_percent_members_passing_names_a_per_member_indicator_at_compile_time(tmp_path: Path,
+                                                                             argument: str) -> None:
+    """People are counted only for an indicator judged member by member; any other argument is a
+    compile error with its place, not a missing column when the assessment runs."""
+    pack = tmp_path / "members.yaml"
+    pack.write_text(
+        "pack: members-test\nversion: '1'\nextends: jilin-taobei-2020\ncounty_indicators:\n  medical:\n"
+        f"    rule: percent_members_passing('{argument}') >= county_insured_percent_min\n", encoding="utf-8")
+    with pytest.raises(CompileError) as caught:
+        compile_pack(load_pack_file(pack), 2020)
+    (problem,) = caught.value.problems
+    assert (problem.level, problem.indicator, problem.field) == ("county", "medical", "rule")
+    assert "per: member" in problem.message and (problem.line, problem.column) == (1, 25)
+    assert "medical" in problem.message  # the indicators it may name
+
+
+def test_percent_members_passing_accepts_a_per_member_indicator() -> None:
+    compiled = compile_pack(load_pack("jilin-taobei-2020"), 2020)
+    assert any("pq__medical" in ind.condition.sql("sqlite") for ind in compiled.indicators["county"])

@@ -29,7 +29,9 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "cooperative": ({}, {"members": [NO_LABOUR, NO_LABOUR]}),
     "equity_dividend": ({}, {"general": True}),
     "ecommerce": ({}, {"members": [NO_LABOUR]}),
-    "micro_credit": ({"members": [{"labor_ability": "weak"}]}, {"members": [{"labor_ability": "lost"}]}),
+    # a borrower who can work, within the catalogue's age range; not a 66-year-old who can still work
+    "micro_credit": ({"members": [{"labor_ability": "weak"}]},
+                     {"members": [{"labor_ability": "ordinary", "birth_date": born(66)}]}),
     "relocation": ({"household": {"housing_grade": "D", "housing_safety_via": "not_safe"}},
                    {"household": {"housing_grade": "D", "housing_safety_via": "relocated",
                                   "relocation_mode": "scattered", "relocation_year": 2019}}),

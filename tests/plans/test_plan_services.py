@@ -130,6 +130,20 @@ def test_decisions_need_reasons_and_only_proposed_plans_change(district: dict[st
     assert statuses == {1: "superseded", 2: "accepted"}
 
 
+def test_a_changed_cost_is_what_the_explanation_then_says(district: dict[str, Household]) -> None:
+    plan_area(region=_county(), year=YEAR, budget=None, by="x")
+    measure = Plan.objects.get(household=district["house"]).measures.get(measure="d_rebuild")
+    assert "补助 30,000 元" in measure.reason_zh and "subsidy 30,000 yuan" in measure.reason_en
+    changed = measure_change(measure=measure, by="cadre", note="按实际预算调整", cost=Decimal(28000))
+    stored = PlanMeasure.objects.get(pk=changed.pk)
+    assert stored.reason_zh == "D级危房 → 危房改造（拆除重建），补助 28,000 元"
+    assert "subsidy 28,000 yuan" in stored.reason_en and "30,000" not in stored.reason_en
+    revised = plan_revise(plan=plan_accept(plan=stored.plan, by="township"), by="cadre")
+    copy = revised.measures.get(measure="d_rebuild")
+    measure_change(measure=copy, by="cadre", note="再次调整", cost=Decimal(26000))
+    assert "补助 26,000 元" in PlanMeasure.objects.get(pk=copy.pk).reason_zh
+
+
 @pytest.mark.parametrize("bulk", [False, True], ids=["one_by_one", "batch"])
 def test_delivery_updates_the_registry_and_the_reassessment_lifts_them(district: dict[str, Household],
                                                                       bulk: bool) -> None:

@@ -94,3 +94,58 @@ def test_budget_and_capacity_limits_hold_and_are_named(county: tuple[Run, dict[s
                                                                          "public_welfare_jobs": 0})
     assert all(pr.measure not in ("employment_transfer", "public_welfare_job") for pr in no_jobs.proposals())
     assert yuan(no_jobs.cost) >= yuan(unlimited.cost)
+
+
+@pytest.fixture(scope="module")
+def borrowers() -> tuple[Run, dict[str, int]]:
+    """Households short of income: a 66-year-old who can still work alone, and a 40-year-old with a
+    seriously ill spouse."""
+    r = registry(2020)
+    village = r.village()
+    ids = {
+        "aged_66": r.household(village, members=[{"birth_date": born(66)}], income={"wage_income": 1000})[0],
+        "aged_40": r.household(village, members=[{"birth_date": born(40)},
+                                                 {"relation": "spouse", "sex": "female", "labor_ability": "lost",
+                                                  "health_status": "serious", "birth_date": born(40)}],
+                               income={"wage_income": 3000})[0],
+    }
+    return run(r, load_pack("cn-national")), ids
+
+
+def test_micro_credit_is_never_proposed_to_a_borrower_above_the_catalogues_age_limit(
+        borrowers: tuple[Run, dict[str, int]]) -> None:
+    rx, ids = borrowers
+    aged = rx.needs.households[ids["aged_66"]]
+    assert all("micro_credit" not in m.eligible for m in aged.members)
+    assert "micro_credit" not in aged.eligible
+    p = prescribe(rx.catalogue, rx.needs, budget=None)
+    assert all(pr.measure != "micro_credit" for pr in p.plans[ids["aged_66"]].proposals)
+    younger = rx.needs.households[ids["aged_40"]]
+    assert ["micro_credit" in m.eligible for m in younger.members] == [True, False]
+    assert rx.catalogue.parameters["credit_age_max"][0] == 60
+
+
+def test_micro_credit_is_one_loan_per_household_whoever_borrows() -> None:
+    r = registry(2020)
+    hid = r.household(r.village(), members=[{"birth_date": born(40)},
+                                            {"relation": "spouse", "sex": "female", "birth_date": born(38)}],
+                      income={"wage_income": 1000})[0]
+    rx = run(r, load_pack("cn-national"))
+    p = prescribe(rx.catalogue, rx.needs, budget=None, capacities={"employment_placements": 0,
+                                                                   "public_welfare_jobs": 0,
+                                                                   "ecological_rangers": 0})
+    assert [pr.measure for pr in p.plans[hid].proposals].count("micro_credit") <= 1
+
+
+def test_a_need_the_budget_cannot_fund_is_reported_not_dropped(borrowers: tuple[Run, dict[str, int]]) -> None:
+    rx, ids = borrowers
+    unlimited = prescribe(rx.catalogue, rx.needs, budget=None)
+    ill = [pr for pr in unlimited.plans[ids["aged_40"]].proposals if pr.measure == "serious_illness_relief"]
+    assert len(ill) == 1
+    close = unlimited.selection.cost
+    tight = prescribe(rx.catalogue, rx.needs, budget=close + 1_000_00)  # the closing measures and 1,000 yuan
+    plan = tight.plans[ids["aged_40"]]
+    assert all(pr.measure != "serious_illness_relief" for pr in plan.proposals)
+    left = [r for r in plan.reasons if r.code == "unfunded"]
+    assert any("大病救治" in r.zh and "8,000 元" in r.zh and "预算不足" in r.zh for r in left), left
+    assert any("serious-illness" in r.en and "the budget ran out" in r.en for r in left)

@@ -45,7 +45,7 @@ def test_the_database_holds_exactly_the_generated_district() -> None:
     report = build_district(seed=2020, scale=0.05, by="合成", progress=steps.append)
     assert sum(steps) == 2 * report.households  # generating, then writing
     assert (report.exited_households, report.exited_people, report.poor_villages) == (350, 637, 53)
-    assert (report.incidence_at_registration, report.incidence_2020) == (Decimal("6.001"), Decimal("0.102"))
+    assert (report.incidence_at_registration, report.incidence_end_2019) == (Decimal("6.001"), Decimal("0.102"))
     figures = headline_figures()
     assert (figures.households, figures.people) == (report.households, report.people)
     assert (figures.exited_households, figures.exited_people) == (350, 637)

@@ -21,7 +21,11 @@ from ...domain.money import money
 from ...domain.problems import Problem, RegistryError, ValidationFailed
 from ...domain.text import Text
 from ...engine.assess import compile_for_year
+from ...engine.compiled import PLACEHOLDER
+from ...engine.explain import format_money
 from ...engine.session import dbapi_session
+from ...disclosure import birth_year_of
+from ...ids import mask_resident_id
 from ...policy import load_pack
 from ...registry.models import ChangeRecord, Household, Member, Region
 from ...registry.selectors import significant_prefix
@@ -30,6 +34,7 @@ from ..catalogue import CatalogueError, CompiledCatalogue, catalogue_for, compil
 from ..models import MEASURE_STATUS, Plan, PlanMeasure, PlanRun
 from ..needs import assess, read_needs, release
 from ..prescribe import DraftPlan, Prescription, Proposal, fen, prescribe, yuan
+from ..schema import Measure
 from ..tables import Line, as_json, cost_tables
 from ..wording import STORED_FOR_ALL, render
 
@@ -142,19 +147,37 @@ def _names(draft_plans: Mapping[int, DraftPlan]) -> dict[int, str]:
     return dict(Member.objects.filter(pk__in=ids).values_list("id", "name")) if ids else {}
 
 
+def _quoted(spec: Measure, values: Mapping[str, Any]) -> dict[str, Any]:
+    """The values a measure's explanation quotes (cost and gain aside: they are the measure's own)."""
+    names = {m.group(1) for text in (spec.explain.zh, spec.explain.en) for m in PLACEHOLDER.finditer(text)}
+    quoted = {name: jsonable(values.get(name)) for name in sorted(names - {"cost", "gain", "name"})}
+    if "age" in names:  # the birth year words the age for roles shown birth years only (never the ID)
+        quoted["birth_year"] = birth_year_of(str(values.get("resident_id", "")))
+    if "name" in names:  # the member's name, or the masked ID render would show: never the ID itself
+        quoted["name"] = values.get("name") or mask_resident_id(str(values.get("resident_id", "")))
+    return quoted
+
+
+def explanation(spec: Measure, quoted: Mapping[str, Any], cost: Decimal, gain: Decimal,
+                parameters: Mapping[str, tuple[Decimal, str]], year: int) -> tuple[str, str]:
+    """A measure's explanation (zh, en) from the facts it quotes and its current cost and gain (yuan).
+    The text is stored and read by every role, so ages are worded as ``STORED_FOR_ALL`` may see them."""
+    values = {**quoted, "cost": fen(cost), "gain": fen(gain)}
+    return (render(spec.explain.zh, values, parameters, "zh", year=year, reader=STORED_FOR_ALL)[:300],
+            render(spec.explain.en, values, parameters, "en", year=year, reader=STORED_FOR_ALL)[:300])
+
+
 def _measure(plan: Plan, p: Proposal, area: AreaPlan, names: Mapping[int, str]) -> PlanMeasure:
     spec = area.catalogue.measures[p.measure].spec
-    values = {**p.values, "cost": p.cost, "gain": p.gain}
+    values = dict(p.values)
     if p.member_id is not None:
         values["name"] = names.get(p.member_id, "")
-    params = area.catalogue.parameters
+    quoted = _quoted(spec, values)
+    zh, en = explanation(spec, quoted, yuan(p.cost), yuan(p.gain), area.catalogue.parameters, plan.year)
     return PlanMeasure(plan=plan, measure=p.measure, member_id=p.member_id, stage=p.stage, category=p.category,
                        cost=yuan(p.cost), expected_gain=yuan(p.gain), fund_source=p.fund_source,
                        capacity=spec.capacity or "", fixes=list(p.fixes), due_date=p.due,
-                       reason_zh=render(spec.explain.zh, values, params, "zh", year=plan.year,
-                                        reader=STORED_FOR_ALL)[:300],
-                       reason_en=render(spec.explain.en, values, params, "en", year=plan.year,
-                                        reader=STORED_FOR_ALL)[:300])
+                       reason_zh=zh, reason_en=en, explain_values=quoted)
 
 
 def _save(area: AreaPlan, budget: Decimal | None, capacities: Mapping[str, int], by: str) -> PlanRun:
@@ -306,11 +329,29 @@ def measure_change(*, measure: PlanMeasure, by: str, note: str, cost: Decimal | 
             setattr(measure, name, value)
     measure.status, measure.note = "changed", note.strip()[:200]
     measure.decided_at, measure.decided_by = timezone.now(), by[:80]
+    if "cost" in changes:
+        _explain_again(measure)
     measure.save()
     record_change(by=by, action="measure_changed", entity="plan_measure", entity_id=measure.pk,
                   household_number=measure.plan.household.number,
                   changes={"measure": measure.measure, **changes, "note": measure.note})
     return measure
+
+
+def _explain_again(measure: PlanMeasure) -> None:
+    """The explanation rendered from the measure's current cost and gain, so it never quotes an
+    amount the measure no longer has."""
+    if measure.explain_values is None:  # proposed before the quoted facts were kept: say what changed
+        zh, en = (f"；费用已调整为 {format_money(measure.cost)} 元",
+                  f"; cost changed to {format_money(measure.cost)} yuan")
+        measure.reason_zh = (measure.reason_zh.split("；费用已调整为")[0] + zh)[:300]
+        measure.reason_en = (measure.reason_en.split("; cost changed to")[0] + en)[:300]
+        return
+    catalogue = compile_catalogue(load_pack(measure.plan.pack), measure.plan.year)
+    spec = catalogue.measures[measure.measure].spec
+    measure.reason_zh, measure.reason_en = explanation(spec, measure.explain_values, Decimal(measure.cost),
+                                                       Decimal(measure.expected_gain), catalogue.parameters,
+                                                       measure.plan.year)
 
 
 @transaction.atomic
@@ -410,7 +451,8 @@ def plan_revise(*, plan: Plan, by: str, expected_state: str | None = None) -> Pl
     PlanMeasure.objects.bulk_create([
         PlanMeasure(plan=copy, measure=m.measure, member_id=m.member_id, stage=m.stage, category=m.category,
                     cost=m.cost, expected_gain=m.expected_gain, fund_source=m.fund_source, capacity=m.capacity,
-                    fixes=m.fixes, due_date=m.due_date, reason_zh=m.reason_zh, reason_en=m.reason_en)
+                    fixes=m.fixes, due_date=m.due_date, reason_zh=m.reason_zh, reason_en=m.reason_en,
+                    explain_values=m.explain_values)
         for m in plan.measures.exclude(status="rejected")])
     record_change(by=by, action="revise_plan", entity="plan", entity_id=copy.pk,
                   household_number=plan.household.number,

@@ -4,7 +4,7 @@ from .cadres import Cadre, CadrePairing, Department, DepartmentPairing
 from .changes import ChainHead, ChangeRecord
 from .households import Household
 from .incomes import IncomeRecord
-from .members import Member
+from .members import Member, MemberHealthHistory
 from .regions import Region, VillageFacilities
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "Household",
     "IncomeRecord",
     "Member",
+    "MemberHealthHistory",
     "Region",
     "VillageFacilities",
 ]

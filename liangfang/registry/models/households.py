@@ -97,6 +97,9 @@ class Household(models.Model):
     water_days_without = models.PositiveSmallIntegerField(
         "年断水天数", null=True, blank=True
     )
+    # 2018 准则: fetching water is convenient within 800 m horizontally or 80 m vertically too
+    water_distance_m = models.PositiveIntegerField("取水水平距离（米）", null=True, blank=True)
+    water_vertical_m = models.PositiveIntegerField("取水垂直距离（米）", null=True, blank=True)
     water_surveyed_on = models.DateField(
         "饮水核查日期", null=True, blank=True,
         help_text="在此日期之前的评估不采用这些饮水数据 / assessments before this date do not use this water data",

@@ -16,7 +16,7 @@ from ...domain.fields import HOUSEHOLD_FIELDS, INCOME_FIELDS, MEMBER_FIELDS, Fie
 from ...domain.problems import Conflict, ConflictError, NotFound, Problem, ValidationFailed, resident_id_taken
 from ...domain.text import Text
 from ..governed import GOVERNED_FIELDS, governed_message
-from ..models import ChangeRecord, Household, IncomeRecord, Member, Region
+from ..models import ChangeRecord, Household, IncomeRecord, Member, MemberHealthHistory, Region
 from .changelog import diff, record_change
 from .checks import check_household, check_members
 
@@ -239,9 +239,17 @@ def member_update(*, member: Member, data: Mapping[str, Any], expected_version: 
     changes = diff(before, storable(values))
     if not changes:
         return member
+    history, problems = _health_history(member, values, by)
+    if problems:
+        raise ValidationFailed(problems)
+    if history is not None:
+        values["health_status_on"] = history.valid_to
+        changes = diff(before, storable(values))
     _bump(household, expected_version, {})
     for k, v in storable(values).items():
         setattr(member, k, v)
+    if history is not None:
+        history.save()
     try:
         with transaction.atomic():
             member.save()
@@ -251,6 +259,28 @@ def member_update(*, member: Member, data: Mapping[str, Any], expected_version: 
     record_change(by=by, action="update_member", entity="member", entity_id=member.pk,
                   household_number=household.number, changes=changes)
     return member
+
+
+def _health_history(member: Member, values: Mapping[str, Any], by: str
+                    ) -> tuple[MemberHealthHistory | None, list[Problem]]:
+    """The period the member's old health held, when an update changes it: from the old check date
+    (blank: always) to the new one (health_status_on, today when not given), so that a year before
+    the change still reads the old health."""
+    changed = any(k in values and values[k] != getattr(member, k) for k in ("health_status", "disability_grade"))
+    if not changed:
+        return None, []
+    on = values.get("health_status_on") or timezone.localdate()
+    problems = []
+    if on > timezone.localdate():
+        problems.append(Problem("health_status_on", on, Text("健康状况核实日期不能晚于今天",
+                                                             "the health check date cannot be in the future")))
+    if member.health_status_on is not None and on <= member.health_status_on:
+        problems.append(Problem("health_status_on", on, Text(
+            f"健康状况变化的日期须晚于上次核实日期 {member.health_status_on}",
+            f"a change of health must be dated after the last check ({member.health_status_on})")))
+    return MemberHealthHistory(member=member, health_status=member.health_status,
+                               disability_grade=member.disability_grade, valid_from=member.health_status_on,
+                               valid_to=on, recorded_by=by[:80]), problems
 
 
 @transaction.atomic

@@ -37,6 +37,11 @@ def latest_run() -> AssessmentRun | None:
     return found[0]
 
 
+def forget_latest_run() -> None:
+    """After a run from the web: its pages show it at once, not within the 30 seconds."""
+    cache.delete("liangfang:latest-run")
+
+
 def _names(run: AssessmentRun) -> dict[str, tuple[str, str]]:
     """Household indicator code → (zh, en) name, as the run's pack named them; cached per run."""
     key = f"liangfang:indicators:{run.pk}:{run.started_at.timestamp()}"
@@ -69,28 +74,35 @@ def household_assessment(household: Household, reader: Reader) -> Explanation | 
     return household_explanation(row.run, household, "zh" if is_zh() else "en", row, reader)
 
 
-def failing_households(qs: QuerySet[Household], run_id: int, indicator: str) -> QuerySet[Household]:
-    """Households the run found failing ``indicator`` (no data counts as failing)."""
-    failing = IndicatorResult.objects.filter(run_id=run_id, level="household", indicator=indicator,
-                                             status__in=FAILING).values("subject_id")
-    return qs.filter(pk__in=failing)
+def failing_households(qs: QuerySet[Household], run_id: int, indicator: str,
+                       status: str = "fail") -> QuerySet[Household]:
+    """Households the run found failing ``indicator`` (``status`` 'fail'), or unable to judge it
+    for lack of data ('no_data'): a gap in the data is its own category, never a failure."""
+    if status not in FAILING:
+        raise ValueError(f"status {status!r} is 'fail' or 'no_data'")
+    found = IndicatorResult.objects.filter(run_id=run_id, level="household", indicator=indicator,
+                                           status=status).values("subject_id")
+    return qs.filter(pk__in=found)
 
 
 def failing_indicators(numbers: list[str]) -> dict[str, list[str]]:
-    """Household number → names of the indicators the newest run found it failing (no data counts as
-    failing), for one page of the list: one query whatever the page's size."""
+    """Household number → names of the indicators the newest run found it failing, and of those it
+    could not judge for lack of data (marked so), for one page of the list: one query whatever the
+    page's size."""
     run = latest_run()
     if run is None or not numbers:
         return {}
     names = _names(run)
     number = Subquery(Household.objects.filter(pk=OuterRef("subject_id")).values("number")[:1])
     found: dict[str, list[str]] = {}
-    for household, indicator in (IndicatorResult.objects
+    for household, indicator, status in (IndicatorResult.objects
                                  .filter(run_id=run.pk, level="household", status__in=FAILING,
                                          subject_id__in=Household.objects.filter(number__in=numbers).values("pk"))
                                  .annotate(number=number).order_by("subject_id", "id")
-                                 .values_list("number", "indicator")):
+                                 .values_list("number", "indicator", "status")):
         zh, en = names.get(indicator, (indicator, indicator))
+        if status == "no_data":
+            zh, en = f"{zh}（无法判定）", f"{en} (cannot be judged)"
         found.setdefault(household, []).append(zh if is_zh() else en)
     return found
 

@@ -51,6 +51,7 @@ class ListFilters:
     gap: str = ""
     cadre: str = ""
     failing: str = ""
+    nodata: str = ""  # an indicator the newest run could not judge for lack of data
     sort: str = "number"
 
     @classmethod
@@ -66,7 +67,8 @@ class ListFilters:
             cause=p.choice(params, "cause", code_list("poverty_cause").codes),
             grade=p.choice(params, "grade", code_list("housing_grade").codes),
             gap=p.choice(params, "gap", GAPS), cadre="" if cadre is None else str(cadre),
-            failing=p.text(params, "failing", max_length=60), sort=p.choice(params, "sort", SORTS, "number"))
+            failing=p.text(params, "failing", max_length=60), nodata=p.text(params, "nodata", max_length=60),
+            sort=p.choice(params, "sort", SORTS, "number"))
 
     def query(self, **overrides: str) -> str:
         """The URL query string of these filters (empty values left out)."""
@@ -125,12 +127,15 @@ def _split(viewer: Viewer, f: ListFilters, region: Region | None) -> tuple[tuple
                   ("ages", birth_date_visibility(viewer.role))]
     if f.cadre.isdigit():
         values["cadre_id"] = int(f.cadre)
-    if f.failing:
+    for name in ("failing", "nodata"):
+        indicator = getattr(f, name)
+        if not indicator:
+            continue
         run = latest_run()
         if run is None:
-            shape.append(("failing", "no run"))
+            shape.append((name, "no run"))
         else:
-            values.update(run_id=run.pk, indicator=f.failing)
+            values.update({"run_id": run.pk, f"{name}_indicator": indicator})
     return (*shape, *sorted(values)), values
 
 
@@ -168,10 +173,13 @@ def _build(shape: tuple[Any, ...], values: Mapping[str, Any]) -> QuerySet[Househ
                                                     household=OuterRef("pk"))))
     if "cadre_id" in v:
         qs = qs.filter(pk__in=CadrePairing.objects.filter(cadre_id=v["cadre_id"], end_date=None).values("household_id"))
-    if "failing" in parts:
+    if "failing" in parts or "nodata" in parts:
         qs = qs.none()
-    elif "run_id" in v:
-        qs = failing_households(qs, v["run_id"], v["indicator"])
+    else:
+        if "failing_indicator" in v:
+            qs = failing_households(qs, v["run_id"], v["failing_indicator"])
+        if "nodata_indicator" in v:
+            qs = failing_households(qs, v["run_id"], v["nodata_indicator"], status="no_data")
     if shape[0] in ("people", "-people"):
         qs = qs.annotate(people=Count("members", filter=Q(members__is_active=True)))
     return qs.order_by(*SORTS[shape[0]])

@@ -3,22 +3,29 @@ figure links to the households behind it."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from ... import disclosure
-from ...accounts.roles import Role
+from ...accounts.roles import COUNTY_ADMIN, Role
 from ...assessments.models import AssessmentRun
+from ...assessments.selectors import households_changed_since
+from ...assessments.services import assessment_run
+from ...domain.problems import ValidationFailed
 from ...registry.models import Region
 from ..charts import Bar, bar_chart, line_chart
 from ..links import households_url
 from ..permissions import Viewer, region_for, viewer_required
-from ..selectors.assessments import PassRate, latest_run, pass_rates
+from ..selectors.assessments import PassRate, forget_latest_run, latest_run, pass_rates
 from ..selectors.dashboard import MADE_SAFE, Dashboard, dashboard, poor_villages
 from ..selectors.detail import region_path
 from ..selectors.people import CoveragePolicy
@@ -113,6 +120,33 @@ def _body(region: Region, run: AssessmentRun | None, data: Dashboard, role: Role
     })
 
 
+def can_reassess(viewer: Viewer) -> bool:
+    """Re-running the assessment replaces the stored results of the year: a county administrator's act."""
+    return viewer.role.code == COUNTY_ADMIN and viewer.can_edit
+
+
+@require_POST
+@viewer_required(edit=True)
+def reassess_view(request: HttpRequest, viewer: Viewer, code: str) -> HttpResponse:
+    """Assess again the newest run's year and pack, through the one assessment core (the same as
+    ``liangfang assess``), so that every result reflects the data as it now stands."""
+    region = region_for(viewer, code)
+    if not can_reassess(viewer):
+        raise PermissionDenied
+    run = latest_run()
+    if run is None:
+        messages.error(request, _("Nothing was assessed yet: run the first assessment with liangfang assess."))
+        return redirect(reverse("web:dashboard", args=[region.code]))
+    try:
+        again = assessment_run(year=run.year, pack=run.pack, by=viewer.username)
+    except ValidationFailed as err:
+        messages.error(request, "; ".join(str(p.message) for p in err.problems))
+        return redirect(reverse("web:dashboard", args=[region.code]))
+    forget_latest_run()
+    messages.success(request, _("Assessed again: %(y)s, %(p)s.") % {"y": again.year, "p": again.pack})
+    return redirect(reverse("web:dashboard", args=[region.code]))
+
+
 @viewer_required()
 def dashboard_view(request: HttpRequest, viewer: Viewer, code: str) -> HttpResponse:
     region = region_for(viewer, code)
@@ -129,5 +163,7 @@ def dashboard_view(request: HttpRequest, viewer: Viewer, code: str) -> HttpRespo
         cache.set(key, body, 3600)
     return render(request, "web/dashboard.html", {
         "viewer": viewer, "region": region, "body": mark_safe(body),  # rendered by our own template
+        "run": run, "changed": households_changed_since(run, region) if run is not None else 0,
+        "can_reassess": can_reassess(viewer),
         "path": [r for r in region_path(region, viewer.region) if r.pk != region.pk],
     })

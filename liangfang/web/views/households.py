@@ -147,6 +147,8 @@ def _active_filters(f: ListFilters, region: Region, viewer: Viewer) -> list[tupl
         add("gap", _("Gap"), gaps.get(f.gap, f.gap))
     if f.failing:
         add("failing", _("Failing indicator"), dict(indicator_choices()).get(f.failing, f.failing))
+    if f.nodata:
+        add("nodata", _("Cannot be judged (missing data)"), dict(indicator_choices()).get(f.nodata, f.nodata))
     if f.cadre.isdigit():
         add("cadre", _("Responsible cadre"), Cadre.objects.filter(pk=int(f.cadre)).values_list(
             "name", flat=True).first() or f.cadre)
