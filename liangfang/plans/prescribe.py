@@ -302,8 +302,8 @@ def _partial(catalogue: CompiledCatalogue, need: HouseholdNeed, case: Case, purs
 
 def _unfunded(catalogue: CompiledCatalogue, need: HouseholdNeed, unit: Unit, purse: _Purse) -> Reason:
     member = next((m for m in need.members if m.member_id == unit.subject), None)
-    return unfunded(catalogue.measures[unit.measure].spec.name, unit.cost,
-                    member_label(member) if member is not None else None, purse.shortfall(unit) or "budget")
+    return unfunded(catalogue.measures[unit.measure].spec.name, unit.cost, member, catalogue.year,
+                    purse.shortfall(unit) or "budget")
 
 
 def _accompany(catalogue: CompiledCatalogue, needs: Needs, need: HouseholdNeed, purse: _Purse,

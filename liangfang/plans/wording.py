@@ -61,10 +61,11 @@ def over_budget(cheapest: int) -> Reason:
                   f"the budget is spent: this household needs at least {money(cheapest)} yuan")
 
 
-def unfunded(name: Text, cost: int, who: str | None, why: str) -> Reason:
+def unfunded(name: Text, cost: int, member: MemberNeed | None, year: int, why: str) -> Reason:
     """A need the plan leaves without its measure: the budget or a capacity ran out first."""
     zh_why, en_why = ("预算不足", "the budget ran out") if why == "budget" else ("名额已满", "no place left")
-    zh_who, en_who = (f"（{who}）", f" ({who})") if who else ("", "")
+    zh_who, en_who = ((f"（{member_label(member, year, 'zh')}）", f" ({member_label(member, year, 'en')})")
+                      if member is not None else ("", ""))
     return Reason("unfunded", f"未安排：{name.zh}{zh_who}，需 {money(cost)} 元，{zh_why}",
                   f"not funded: {name.en}{en_who}, {money(cost)} yuan needed; {en_why}")
 

@@ -17,6 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from ...assessments.services import database_dialect
+from ...disclosure import birth_year_of
 from ...domain.money import money
 from ...domain.problems import Problem, RegistryError, ValidationFailed
 from ...domain.text import Text
@@ -24,7 +25,6 @@ from ...engine.assess import compile_for_year
 from ...engine.compiled import PLACEHOLDER
 from ...engine.explain import format_money
 from ...engine.session import dbapi_session
-from ...disclosure import birth_year_of
 from ...ids import mask_resident_id
 from ...policy import load_pack
 from ...registry.models import ChangeRecord, Household, Member, Region
