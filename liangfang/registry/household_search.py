@@ -73,7 +73,11 @@ def search_condition(kind: str, typed: str) -> Q:
     if kind == "resident_id":
         return Q(pk__in=Member.objects.filter(resident_id=typed).values("household_id"))
     if kind == "id_tail":
-        return Q(number__startswith=typed) | Q(members(resident_id__endswith=typed))
+        # the members' stored last four characters, read by their index (LIKE '%1234' reads every member)
+        tail = Member.objects.filter(resident_id_tail=typed[-4:])
+        if len(typed) > 4:
+            tail = tail.filter(resident_id__endswith=typed)
+        return Q(number__startswith=typed) | Q(pk__in=tail.values("household_id"))
     if kind == "digits":
         return Q(number__startswith=typed) | Q(pk__in=Member.objects.filter(
             resident_id__startswith=typed).values("household_id"))

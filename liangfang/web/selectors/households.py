@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.db.models import CharField, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Concat
 
-from ...disclosure import shows_column
+from ...disclosure import searches_resident_ids, shows_column
 from ...domain.codes import code_list
 from ...prepared import NotPreparable, Prepared
 from ...registry.household_search import normalise as normalise_search
@@ -104,10 +104,8 @@ def _split(viewer: Viewer, f: ListFilters, region: Region | None) -> tuple[tuple
     typed = normalise_search(f.q)
     if typed:
         kind = query_kind(typed)
-        if viewer.role.resident_id != "full" and kind in ("id_tail", "digits") and len(typed) != 4:
-            # a role shown masked IDs sees their last four only: other parts of an ID would let a
-            # search confirm the hidden digits, so such digits find household numbers alone
-            kind = "number"
+        if kind != "name" and not searches_resident_ids(viewer.role, kind, typed):
+            kind = "number"  # digits this role may not look people up by find household numbers alone
         shape.append(("q", kind))
         values["q"] = typed
     if f.status in STATUS_GROUPS:
