@@ -253,7 +253,8 @@ def _household(query: str) -> Any:
 @app.command(help=bi("录入县的第三方评估数据（错退率、漏评率、群众认可度），供县级指标使用",
                      "Record a county's third-party verification figures for the county indicators"))
 def verification(
-    county: str = typer.Option(..., "--county", help=bi("县级区划代码", "county code")),
+    county: str = typer.Option(..., "--county", help=bi("县的代码或名称（或名称中唯一的一部分）",
+                                                        "the county's code or name (or a unique part of it)")),
     year: int = typer.Option(..., "--year", help=bi("年度", "year")),
     wrong_exit_rate: Decimal | None = typer.Option(None, "--wrong-exit-rate",
                                                    help=bi("错退率（%）", "wrong-exit rate (%)")),
@@ -269,16 +270,20 @@ def verification(
     from liangfang.assessments.services import verification_record
     from liangfang.domain.problems import ValidationFailed
 
+    from .region_cmds import resolve_region
+
+    region = resolve_region(county, "county")
     try:
-        verification_record(county_code=county, year=year, by="cli", source=source, wrong_exit_rate=wrong_exit_rate,
+        verification_record(county_code=region.code, year=year, by="cli", source=source, wrong_exit_rate=wrong_exit_rate,
                             missed_poor_rate=missed_poor_rate, public_approval=approval,
                             missed_poor_people=missed_people, wrong_exit_people=wrong_exit_people)
     except ValidationFailed as err:
         for p in err.problems:
             console.print(f"[red]✗[/] {p.field} = {p.value}: {said(p.message)}", highlight=False)
         raise fail(bi("未保存", "nothing was saved")) from None
-    console.print(bi(f"已保存 {county} {year} 年第三方评估数据；重新运行 liangfang assess --year {year} 生效",
-                     f"saved; run `liangfang assess --year {year}` again to use them"))
+    console.print(bi(f"已保存 {region.name}（{region.code}）{year} 年第三方评估数据；重新运行 liangfang assess --year {year} 生效",
+                     f"saved for {region.name} ({region.code}) {year}; run `liangfang assess --year {year}` "
+                     "again to use them"))
 
 
 @app.command("export-parquet", help=bi("把登记数据按分析布局导出为 Parquet（供 DuckDB 评估）",

@@ -25,7 +25,8 @@ def _problems(err: Any, message: str) -> typer.Exit:
                      "general households drawn apart); the seed and design are recorded, so the same command draws "
                      "the same sample"))
 def sample(
-    county: str = typer.Option(..., "--county", help=bi("县级区划代码", "county code")),
+    county: str = typer.Option(..., "--county", help=bi("县的代码或名称（或名称中唯一的一部分）",
+                                                        "the county's code or name (or a unique part of it)")),
     year: int = typer.Option(..., "--year", help=bi("评估年度", "year")),
     design: Path = typer.Option(..., "--design", help=bi("抽样设计 YAML：seed、villages_per_township、"
                                                          "households_per_village 或 target",
@@ -36,12 +37,14 @@ def sample(
     from liangfang.assessments.sampling import sample_draw
     from liangfang.domain.problems import ValidationFailed
 
+    from .region_cmds import resolve_region
+
     try:
         text = design.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise fail(bi(f"无法读取 {design}：{err}", f"cannot read {design}: {err}")) from None
     try:
-        record = sample_draw(county_code=county, year=year, design_text=text, source=str(design), by="cli")
+        record = sample_draw(county_code=resolve_region(county, "county").code, year=year, design_text=text, source=str(design), by="cli")
     except ValidationFailed as err:
         raise _problems(err, bi("未抽样", "no sample was drawn")) from None
     rows = list(record.households.values_list("kind", "cluster", "village_id"))

@@ -230,3 +230,24 @@ def test_policy_show_in_chinese_shows_rules_in_words(monkeypatch: pytest.MonkeyP
     with_expressions = runner.invoke(app, ["policy", "show", "cn-national", "--expressions", "--sources"])
     shown = with_expressions.output
     assert "per_capita_net_income > poverty_line" in shown and "commonly" in shown
+
+
+def test_verification_takes_a_county_by_name_or_part_of_it_and_lists_candidates(lang: str) -> None:
+    from liangfang.assessments.models import CountyVerification
+
+    make_regions()
+    args = ["--year", "2020", "--wrong-exit-rate", "0.4", "--source", "评估报告"]
+    for named in ("洮北区", "洮北", "２２０８０２００００００"):
+        done = runner.invoke(app, ["verification", "--county", named, *args])
+        assert done.exit_code == 0, (named, done.output)
+        assert "220802000000" in done.output
+    assert CountyVerification.objects.get().county.code == "220802000000"
+    regions_write_many([{"code": "220803000000", "name": "洮南市", "level": "county", "parent_code": "220800000000"}],
+                       by="t")
+    both = runner.invoke(app, ["verification", "--county", "洮", *args])
+    assert both.exit_code == 1
+    _assert_nothing_cut(both.output)
+    assert "220802000000" in both.output and "220803000000" in both.output
+    assert "洮北区" in both.output and "洮南市" in both.output
+    nothing = runner.invoke(app, ["verification", "--county", "金祥", *args])  # a township, not a county
+    assert nothing.exit_code == 1 and "liangfang region find" in nothing.output
