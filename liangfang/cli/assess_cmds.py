@@ -274,14 +274,16 @@ def verification(
 
     region = resolve_region(county, "county")
     try:
-        verification_record(county_code=region.code, year=year, by="cli", source=source, wrong_exit_rate=wrong_exit_rate,
+        verification_record(county_code=region.code, year=year, by="cli", source=source,
+                            wrong_exit_rate=wrong_exit_rate,
                             missed_poor_rate=missed_poor_rate, public_approval=approval,
                             missed_poor_people=missed_people, wrong_exit_people=wrong_exit_people)
     except ValidationFailed as err:
         for p in err.problems:
             console.print(f"[red]✗[/] {p.field} = {p.value}: {said(p.message)}", highlight=False)
         raise fail(bi("未保存", "nothing was saved")) from None
-    console.print(bi(f"已保存 {region.name}（{region.code}）{year} 年第三方评估数据；重新运行 liangfang assess --year {year} 生效",
+    console.print(bi(f"已保存 {region.name}（{region.code}）{year} 年第三方评估数据；重新运行 "
+                     f"liangfang assess --year {year} 生效",
                      f"saved for {region.name} ({region.code}) {year}; run `liangfang assess --year {year}` "
                      "again to use them"))
 

@@ -44,7 +44,8 @@ def sample(
     except (OSError, UnicodeDecodeError) as err:
         raise fail(bi(f"无法读取 {design}：{err}", f"cannot read {design}: {err}")) from None
     try:
-        record = sample_draw(county_code=resolve_region(county, "county").code, year=year, design_text=text, source=str(design), by="cli")
+        code = resolve_region(county, "county").code
+        record = sample_draw(county_code=code, year=year, design_text=text, source=str(design), by="cli")
     except ValidationFailed as err:
         raise _problems(err, bi("未抽样", "no sample was drawn")) from None
     rows = list(record.households.values_list("kind", "cluster", "village_id"))
