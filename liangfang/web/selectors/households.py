@@ -51,6 +51,7 @@ class ListFilters:
     gap: str = ""
     cadre: str = ""
     failing: str = ""
+    monitoring: str = ""  # "any" or a monitoring object category (monitoring/selectors.py)
     sort: str = "number"
 
     @classmethod
@@ -58,8 +59,12 @@ class ListFilters:
         """The filters of a query string; a value no filter can use is a 400 (``web/params.py``)."""
         from .. import params as p
 
+        from ...monitoring.packs import current_monitoring_pack
+        from ...monitoring.selectors import ANY_CATEGORY
+
         cadre = p.integer(params, "cadre")
-        return cls(
+        monitoring = p.choice(params, "monitoring", {ANY_CATEGORY, *current_monitoring_pack().categories})
+        return cls(monitoring=monitoring,
             q=p.text(params, "q", max_length=60), region=p.text(params, "region", max_length=12),
             status=p.choice(params, "status", {*STATUS_GROUPS, *code_list("household_status").codes}),
             attribute=p.choice(params, "attribute", code_list("poverty_attribute").codes),
@@ -122,6 +127,10 @@ def _split(viewer: Viewer, f: ListFilters, region: Region | None) -> tuple[tuple
         shape += [("gap", f.gap), ("coverage", coverage_policy())]
     if f.cadre.isdigit():
         values["cadre_id"] = int(f.cadre)
+    if f.monitoring == "any":
+        shape.append(("monitoring", "any"))
+    elif f.monitoring:
+        values["monitoring"] = f.monitoring
     if f.failing:
         run = latest_run()
         if run is None:
@@ -163,6 +172,10 @@ def _build(shape: tuple[Any, ...], values: Mapping[str, Any]) -> QuerySet[Househ
                                                     household=OuterRef("pk"))))
     if "cadre_id" in v:
         qs = qs.filter(pk__in=CadrePairing.objects.filter(cadre_id=v["cadre_id"], end_date=None).values("household_id"))
+    if "monitoring" in parts or "monitoring" in v:
+        from ...monitoring.selectors import ANY_CATEGORY, monitored_household_ids
+
+        qs = qs.filter(pk__in=monitored_household_ids(v.get("monitoring", ANY_CATEGORY)))
     if "failing" in parts:
         qs = qs.none()
     elif "run_id" in v:

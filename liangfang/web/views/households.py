@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from markupsafe import Markup
 
 from ...domain.codes import code_labels, code_list
+from ...monitoring.selectors import categories_by_number
 from ...registry.models import Region
 from .. import masking, params
 from ..export import EXPORT_LIMIT, write_export
@@ -61,9 +62,16 @@ def _fixed_options(language: str) -> dict[str, Markup]:
         }.items()}
 
 
+def _monitoring_choices() -> list[tuple[str, str]]:
+    from ...monitoring.selectors import ANY_CATEGORY, category_choices
+
+    return [(ANY_CATEGORY, _("Any monitoring object")), *category_choices("zh" if is_zh() else "en")]
+
+
 def _filter_choices(viewer: Viewer, region: Region) -> dict[str, object]:
     choices = list_choices(viewer.region, region)
     return {
+        "monitoring": _monitoring_choices(),
         **_fixed_options(lang()),
         "regions_html": choices.regions_html,
         "cadres_html": choices.cadres_html,
@@ -78,19 +86,22 @@ def _escaped(value: str) -> str:
     return value if value.isalnum() else escape(value)
 
 
-def _rows_html(rows: list[Row], viewer: Viewer, failing: dict[str, list[str]] | None = None) -> SafeString:
+def _rows_html(rows: list[Row], viewer: Viewer, failing: dict[str, list[str]] | None = None,
+               monitored: dict[str, str] | None = None) -> SafeString:
     """The table body, written in Python with every value escaped: a template loop over 50 rows
     costs more than the query behind it. Values that repeat from row to row (the village, codes
     and their labels, cadres) are escaped once per page. A code missing from its list shows as
     itself, as on the household page."""
     if not rows:
-        return format_html('<tr><td colspan="10">{}</td></tr>', _("No household matches."))
+        return format_html('<tr><td colspan="11">{}</td></tr>', _("No household matches."))
     base = escape(reverse("web:household", args=["0"])[:-2])
     lang = "zh" if is_zh() else "en"
     statuses, attributes, causes = (code_labels(name, lang) for name in
                                     ("household_status", "poverty_attribute", "poverty_cause"))
     role = viewer.role
     repeated: dict[str, str] = {}
+    categories = dict(_monitoring_choices()) if monitored else {}
+    monitored = monitored or {}
 
     def cause(code: str) -> str:
         return causes.get(code, code) if role.health else str(masking.shown(role, "main_cause", code))
@@ -111,7 +122,9 @@ def _rows_html(rows: list[Row], viewer: Viewer, failing: dict[str, list[str]] | 
             f'{once(statuses.get(status, status))}</span></td>'
             f'<td>{once(attributes.get(r.poverty_attribute, r.poverty_attribute))}</td>'
             f'<td>{once(cause(r.main_cause))}</td><td>{once(r.cadre)}</td>'
-            f'<td class="failing">{once("、".join(failing.get(r.number, ())) if failing else "")}</td></tr>')
+            f'<td class="failing">{once("、".join(failing.get(r.number, ())) if failing else "")}</td>'
+            f'<td class="monitoring">{once(categories.get(monitored.get(r.number, ""), monitored.get(r.number, "")))}'
+            '</td></tr>')
     return mark_safe("\n".join(out))
 
 
@@ -146,6 +159,8 @@ def _active_filters(f: ListFilters, region: Region, viewer: Viewer) -> list[tupl
         add("gap", _("Gap"), gaps.get(f.gap, f.gap))
     if f.failing:
         add("failing", _("Failing indicator"), dict(indicator_choices()).get(f.failing, f.failing))
+    if f.monitoring:
+        add("monitoring", _("Monitoring"), dict(_monitoring_choices()).get(f.monitoring, f.monitoring))
     if f.cadre.isdigit():
         add("cadre", _("Responsible cadre"), Cadre.objects.filter(pk=int(f.cadre)).values_list(
             "name", flat=True).first() or f.cadre)
@@ -172,7 +187,8 @@ def household_list(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     rows = list(page.object_list)
     return render(request, "web/household_list.html", {
         "viewer": viewer, "filters": f, "region": region, "page": page,
-        "rows_html": _rows_html(rows, viewer, failing_indicators([r.number for r in rows])),
+        "rows_html": _rows_html(rows, viewer, failing_indicators([r.number for r in rows]),
+                                categories_by_number([r.number for r in rows])),
         "query": f.query(), "sorts": sorts, "choices": _filter_choices(viewer, region), "export_limit": EXPORT_LIMIT,
         "active": _active_filters(f, region, viewer),
         # a search narrowed by other filters can be run over every household of the viewer's region
