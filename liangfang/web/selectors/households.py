@@ -57,10 +57,9 @@ class ListFilters:
     @classmethod
     def from_query(cls, params: Mapping[str, str]) -> ListFilters:
         """The filters of a query string; a value no filter can use is a 400 (``web/params.py``)."""
-        from .. import params as p
-
         from ...monitoring.packs import current_monitoring_pack
         from ...monitoring.selectors import ANY_CATEGORY
+        from .. import params as p
 
         cadre = p.integer(params, "cadre")
         monitoring = p.choice(params, "monitoring", {ANY_CATEGORY, *current_monitoring_pack().categories})
