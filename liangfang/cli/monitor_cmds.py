@@ -10,6 +10,7 @@ import typer
 from rich.markup import escape
 
 from .app import app, console, fail, migrate
+from .output import FORMAT_HELP, Listing, OutputFormat, emit, note, summary
 from .text import bi, language
 
 monitor_app = typer.Typer(help=bi("防止返贫动态监测：排查、月报、部门预警", "Dynamic monitoring: screening, monthly "
@@ -165,11 +166,12 @@ def _interesting():  # type: ignore[no-untyped-def]
 def report(
     region: str = typer.Option(..., "--region", help=bi("区划代码", "region code")),
     month: str = typer.Option(..., "--month", help=bi("月份 YYYY-MM", "month YYYY-MM")),
-    output: Path = typer.Option(..., "-o", "--output", help=bi("输出 .xlsx 文件", "output .xlsx file")),
+    output: Path | None = typer.Option(None, "-o", "--output", help=bi("同时写入 .xlsx 文件（含各户名单）",
+                                                                      "also write an .xlsx file (with the lists)")),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help=FORMAT_HELP),
 ) -> None:
     migrate()
     from liangfang.monitoring.report import write_month_report
-    from liangfang.registry.models import Region
 
     try:
         year, number = (int(part) for part in month.split("-"))
@@ -177,14 +179,49 @@ def report(
     except ValueError:
         raise fail(bi(f"--month {month!r} 须为 YYYY-MM，如 2023-06", f"--month {month!r} must be YYYY-MM, e.g. "
                       "2023-06")) from None
-    if output.suffix.lower() != ".xlsx":
+    if output is not None and output.suffix.lower() != ".xlsx":
         raise fail(bi(f"{output}：输出文件须以 .xlsx 结尾", f"{output}: the output file must end in .xlsx"))
-    found = Region.objects.filter(code=region).first()
-    if found is None:
-        raise fail(bi(f"没有区划代码 {region}", f"no region with code {region}"))
+    from .region_cmds import resolve_region
+
+    found = resolve_region(region)
+    emit(_month_listing(found, year, number), fmt)
+    if output is None:
+        return
     counts = write_month_report(output, found, year, number)
-    console.print(bi(f"已写入 {output}：监测对象 {counts['objects']:,} 户，线索 {counts['leads']:,} 条",
-                     f"written {output}: {counts['objects']:,} objects, {counts['leads']:,} leads"))
+    note(bi(f"已写入 {output}：监测对象 {counts['objects']:,} 户，线索 {counts['leads']:,} 条",
+                     f"written {output}: {counts['objects']:,} objects, {counts['leads']:,} leads"), fmt)
+
+
+def _month_listing(region, year: int, month: int) -> Listing:  # type: ignore[no-untyped-def]
+    """The month's figures (the workbook's first sheet), one a row; the monitoring line says whether
+    it is confirmed."""
+    from liangfang.monitoring.selectors import month_figures
+
+    pack = _pack(None)
+    f = month_figures(region, year, month)
+    listing = summary(bi(f"{region.name}（{region.code}）{year} 年 {month} 月防返贫监测",
+                         f"{region.name} ({region.code}) {year}-{month:02d}: monitoring"))
+    line = pack.monitoring_line_entry(year)
+    listing.add(key="monitoring_line", item=bi("监测线（元）", "monitoring line (yuan)"),
+                value=pack.monitoring_line(year))
+    listing.add(key="monitoring_line_reliability", item=bi("监测线可靠性", "line reliability"),
+                value=line.source.reliability.value)
+    for key, zh, en in (("objects", "月末监测对象（户）", "objects at month end"),
+                        ("people", "月末监测对象（人）", "people in objects"), ("new", "本月新增", "new this month"),
+                        ("eliminated", "本月风险消除", "eliminated this month"),
+                        ("open_leads", "待办线索", "open leads"),
+                        ("overdue_home_checks", "逾期未入户核查", "home checks overdue"),
+                        ("overdue_identifications", "逾期未完成识别", "identifications overdue"),
+                        ("with_development_measure", "有开发式措施的对象", "objects with a development measure"),
+                        ("development_share", "开发式帮扶占比（%）", "share with a development measure (%)")):
+        listing.add(key=key, item=bi(zh, en), value=getattr(f, key))
+    for code, n in f.by_category.items():
+        name = pack.categories[code].name
+        listing.add(key=f"category_{code}", item=bi(f"类别：{name.zh}", f"category: {name.en}"), value=n)
+    for code, n in f.by_risk_type.items():
+        name = pack.risk_types[code].name
+        listing.add(key=f"risk_type_{code}", item=bi(f"风险类型：{name.zh}", f"risk type: {name.en}"), value=n)
+    return listing
 
 
 @monitor_app.command("synth-months", help=bi(
