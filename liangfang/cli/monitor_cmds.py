@@ -50,6 +50,7 @@ def screen(
                                                                      "--record: the date found, YYYY-MM-DD "
                                                                      "(default today)")),
     by: str = typer.Option("cli", help=bi("登记人", "recorded by")),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help=FORMAT_HELP),
 ) -> None:
     from liangfang.policy.monitoring import UnknownYearError
     from liangfang.procedures.workdays import OutsideCalendar
@@ -71,53 +72,63 @@ def screen(
             return
         if engine != "database":
             raise fail(bi(f"未知的引擎 {engine}", f"unknown engine {engine}"))
-        _screen_database(loaded, year, month, region, record, found, by)
+        _screen_database(loaded, year, month, region, record, found, by, fmt)
     except (UnknownYearError, OutsideCalendar) as exc:
         raise fail(str(exc)) from None
 
 
 def _screen_database(pack, year: int, month: int, region_code: str | None, record: bool,  # type: ignore[no-untyped-def]
-                     found: dt.date, by: str) -> None:
+                     found: dt.date, by: str, fmt: OutputFormat = OutputFormat.table) -> None:
     migrate()
     from liangfang.monitoring.screening import run_monitoring_month
     from liangfang.registry.models import Household, Region
 
-    region = None
-    if region_code:
-        region = Region.objects.filter(code=region_code).first()
-        if region is None:
-            raise fail(bi(f"没有区划代码 {region_code}", f"no region with code {region_code}"))
+    from .region_cmds import resolve_region
+
+    region = resolve_region(region_code) if region_code else None
     run = run_monitoring_month(year, month, region=region, pack=pack)
     leads = run.leads()
     lang = _lang()
     explainer = run.explainer
     numbers = dict(Household.objects.filter(id__in=[r.household_id for r in leads]).values_list("id", "number"))
     villages = {v.pk: v for v in Region.objects.filter(id__in={r.village_id for r in leads})}
-    console.print(bi(f"{year}年{month}月排查（收入计算期：之前{pack.whole('income_window_months')}个月；监测线 "
-                     f"{pack.monitoring_line(year):,} 元）：线索 {len(leads):,} 户",
-                     f"screening {year}-{month:02d} (income over the {pack.whole('income_window_months')} months "
-                     f"before; line {pack.monitoring_line(year):,} yuan): {len(leads):,} lead(s)"))
-    for village_id in sorted(villages, key=lambda v: villages[v].code):
-        village = villages[village_id]
-        mine = sorted((r for r in leads if r.village_id == village_id), key=lambda r: numbers[r.household_id])
-        count = bi(f"{len(mine)} 户", f"{len(mine)} lead(s)")
-        console.print(f"\n[bold]{escape(village.name)} {village.code}[/] — {count}")
-        for result in mine:
-            category = pack.categories[result.category].name
-            risks = [pack.risk_types[r].name for r in result.risk_types(pack)]
-            sep = "、" if lang == "zh" else ", "
-            console.print(f"  {numbers[result.household_id]}  {category.zh if lang == 'zh' else category.en}  "
-                          f"{sep.join(r.zh if lang == 'zh' else r.en for r in risks)}", soft_wrap=True)
-            for sentence in explainer.why(result, lang):
-                console.print(f"    · {escape(sentence)}", soft_wrap=True)
+    if fmt is not OutputFormat.table:
+        listing = Listing(bi("线索", "leads"), [
+            ("village", bi("村代码", "village code")), ("village_name", bi("村", "village")),
+            ("household", bi("户编号", "household")), ("category", bi("类别", "category")),
+            ("risk_types", bi("风险类型", "risk types")), ("why", bi("理由", "why"))])
+        for result in sorted(leads, key=lambda r: (villages[r.village_id].code, numbers[r.household_id])):
+            village = villages[result.village_id]
+            listing.add(village=village.code, village_name=village.name, household=numbers[result.household_id],
+                        category=result.category, risk_types=" ".join(result.risk_types(pack)),
+                        why="；".join(explainer.why(result, lang)))
+        emit(listing, fmt)
+    note(bi(f"{year}年{month}月排查（收入计算期：之前{pack.whole('income_window_months')}个月；监测线 "
+            f"{pack.monitoring_line(year):,} 元）：线索 {len(leads):,} 户",
+            f"screening {year}-{month:02d} (income over the {pack.whole('income_window_months')} months "
+            f"before; line {pack.monitoring_line(year):,} yuan): {len(leads):,} lead(s)"), fmt)
+    if fmt is OutputFormat.table:  # (the listing above said it all as data)
+        for village_id in sorted(villages, key=lambda v: villages[v].code):
+            village = villages[village_id]
+            mine = sorted((r for r in leads if r.village_id == village_id), key=lambda r: numbers[r.household_id])
+            count = bi(f"{len(mine)} 户", f"{len(mine)} lead(s)")
+            console.print(f"\n[bold]{escape(village.name)} {village.code}[/] — {count}")
+            for result in mine:
+                category = pack.categories[result.category].name
+                risks = [pack.risk_types[r].name for r in result.risk_types(pack)]
+                sep = "、" if lang == "zh" else ", "
+                console.print(f"  {numbers[result.household_id]}  {category.zh if lang == 'zh' else category.en}  "
+                              f"{sep.join(r.zh if lang == 'zh' else r.en for r in risks)}", soft_wrap=True)
+                for sentence in explainer.why(result, lang):
+                    console.print(f"    · {escape(sentence)}", soft_wrap=True)
     if record:
         from liangfang.monitoring.services.leads import screening_leads
 
         outcome = screening_leads(run, found_on=found, by=by)
-        console.print(bi(f"\n已登记线索 {len(outcome.created):,} 条；跳过 {len(outcome.skipped):,} 户"
-                         "（已是监测对象或已有线索）",
-                         f"\nrecorded {len(outcome.created):,} leads; skipped {len(outcome.skipped):,} households "
-                         "(already objects or with an open lead)"))
+        note(bi(f"\n已登记线索 {len(outcome.created):,} 条；跳过 {len(outcome.skipped):,} 户"
+                "（已是监测对象或已有线索）",
+                f"\nrecorded {len(outcome.created):,} leads; skipped {len(outcome.skipped):,} households "
+                "(already objects or with an open lead)"), fmt)
 
 
 def _screen_duckdb(data: Path, pack, year: int, month: int) -> None:  # type: ignore[no-untyped-def]

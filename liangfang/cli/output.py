@@ -21,6 +21,7 @@ import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from rich.cells import cell_len
@@ -193,6 +194,8 @@ def _text(value: Any, number: bool = False) -> str:
 def _json_value(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | float | str):
         return value
+    if isinstance(value, Decimal) and value.is_finite():  # a number for a script: 7100, 12.5
+        return int(value) if value == value.to_integral_value() else float(value)
     return str(value)
 
 
