@@ -81,6 +81,10 @@ def _county(households: int) -> None:
         Member.objects.bulk_create(members, ignore_conflicts=True)
 
 
+def _load() -> list[str]:
+    return Path("/proc/loadavg").read_text().split()[:3]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--households", type=int, default=100_000)
@@ -95,7 +99,7 @@ def main() -> None:
     from liangfang.registry.models import Household, Member
 
     print(f"{connection.vendor}: {Household.objects.count():,} households, {Member.objects.count():,} members, "
-          f"written in {time.perf_counter() - started:.0f} s; load {open('/proc/loadavg').read().split()[:3]}")
+          f"written in {time.perf_counter() - started:.0f} s; load {_load()}")
     ids = list(Member.objects.values_list("resident_id", flat=True)[:: max(1, Member.objects.count() // 2000)])
     rng = random.Random(11)
     tails = [rid[-rng.choice((4, 5, 6)):] for rid in rng.sample(ids, min(args.searches, len(ids)))]
@@ -121,7 +125,7 @@ def main() -> None:
         ms.sort()
         print(f"  {name:<8} median {statistics.median(ms):8.2f} ms   p90 {ms[int(len(ms) * 0.9)]:8.2f} ms   "
               f"({len(ms)} searches of 4–6 characters)")
-    print(f"load after: {open('/proc/loadavg').read().split()[:3]}")
+    print(f"load after: {_load()}")
 
 
 if __name__ == "__main__":
