@@ -63,14 +63,21 @@ def households_named(name: str, within: QuerySet[Household] | None = None,
     return []
 
 
-def number_starts(typed: str) -> Q:
-    """Household numbers starting with the digits ``typed``, read by the numbers' index: SQLite's LIKE
-    ignores case and so no index serves it, but a range of its binary order does (every text that
-    starts with ``typed`` sorts below ``typed`` + the last code point); PostgreSQL keeps a pattern
-    index for LIKE."""
+def starts(field: str, typed: str) -> Q:
+    """``field`` starts with the digits ``typed``, read by the field's index: SQLite's LIKE ignores
+    case and so no index serves it, but a range of its binary order does (every text that starts
+    with ``typed`` sorts below ``typed`` + the last code point); PostgreSQL keeps a pattern index
+    for LIKE."""
     if connection.vendor == "sqlite":
-        return Q(number__gte=typed, number__lt=typed + "\U0010ffff")
-    return Q(number__startswith=typed)
+        return Q(**{f"{field}__gte": typed, f"{field}__lt": typed + "\U0010ffff"})
+    return Q(**{f"{field}__startswith": typed})
+
+
+def _numbers_or(typed: str, members: QuerySet[Member]) -> Q:
+    """Households whose number starts with ``typed`` or that hold one of ``members``: one UNION of
+    two index reads (an OR of the two conditions made PostgreSQL read every household)."""
+    numbers = Household.objects.filter(starts("number", typed)).order_by().values("pk")
+    return Q(pk__in=members.order_by().values("household_id").union(numbers))
 
 
 def search_condition(kind: str, typed: str) -> Q:
@@ -80,7 +87,7 @@ def search_condition(kind: str, typed: str) -> Q:
         return Exists(Member.objects.filter(household=OuterRef("pk"), **lookup))
 
     if kind == "number":
-        return number_starts(typed)
+        return starts("number", typed)
     if kind == "resident_id":
         return Q(pk__in=Member.objects.filter(resident_id=typed).values("household_id"))
     if kind == "id_tail":
@@ -88,8 +95,7 @@ def search_condition(kind: str, typed: str) -> Q:
         tail = Member.objects.filter(resident_id_tail=typed[-4:])
         if len(typed) > 4:
             tail = tail.filter(resident_id__endswith=typed)
-        return number_starts(typed) | Q(pk__in=tail.values("household_id"))
+        return _numbers_or(typed, tail)
     if kind == "digits":
-        return number_starts(typed) | Q(pk__in=Member.objects.filter(
-            resident_id__startswith=typed).values("household_id"))
+        return _numbers_or(typed, Member.objects.filter(starts("resident_id", typed)))
     return Q(members(name__contains=typed))
