@@ -54,6 +54,10 @@ def _setup(households: int) -> None:
 
     call_command("migrate", verbosity=0)
     _county(households)
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # the statistics a live database has (autovacuum, or ANALYZE)
+        cursor.execute("ANALYZE")
 
 
 def _county(households: int) -> None:
