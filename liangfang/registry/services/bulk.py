@@ -24,7 +24,7 @@ from .checks import check_household, check_members
 from .households import storable
 from .inserts import RowWriter, large_cache
 from .pairings import pairings_follow_households
-from .stale import StaleHouseholds, stale_households
+from .stale import StaleHouseholds, override_reason_checked, stale_households
 
 Progress = Callable[[int], None]
 
@@ -110,12 +110,14 @@ def _held_elsewhere(items: Sequence[HouseholdInput]) -> list[Problem]:
 
 
 def write_many(items: Sequence[HouseholdInput], *, by: str, note: str = "",
-               progress: Progress | None = None, chunk_size: int = 2000, override_stale: bool = False) -> BulkReport:
+               progress: Progress | None = None, chunk_size: int = 2000, override_stale: bool = False,
+               override_reason: str = "") -> BulkReport:
     """Validate the whole batch, then write it in one transaction; raise ValidationFailed
     (nothing written) if any household has a problem. A household whose ``expected_version`` is
     older than its stored one (changed since the file was exported) and that the batch would
     change is refused -- StaleHouseholds, nothing written -- unless ``override_stale``, which is
-    then logged in the household's change record."""
+    then logged in the household's change record with ``by`` and ``override_reason`` (required)."""
+    reason = override_reason_checked(override_reason) if override_stale else ""
     problems = validate_many(items)
     if problems:
         raise ValidationFailed(problems)
@@ -146,9 +148,10 @@ def write_many(items: Sequence[HouseholdInput], *, by: str, note: str = "",
                 raise StaleHouseholds(overwritten, items)
             if overwritten:
                 writer.insert(ChangeRecord, [_log(
-                    by, f"{note} 覆盖导出后的修改 / overwrote changes made after the export"[:200], timezone.now(),
+                    by, f"覆盖导出后的修改 / overwrote changes made after the export: {reason}"[:200], timezone.now(),
                     "import_override_stale", "household", existing[s.number]["id"], s.number,
-                    {"exported_version": s.expected, "current_version": s.current}) for s in overwritten])
+                    {"exported_version": s.expected, "current_version": s.current, "reason": reason,
+                     "source": note}) for s in overwritten])
             writer.finish()
         finally:
             writer.close()
