@@ -221,3 +221,17 @@ def causes_withheld(reader: Reader, counts: dict[str, int]) -> bool:
     """An area's households by cause, withheld whole from ``reader`` when a health cause has a small
     count: the other causes and the area's total would give it back by subtraction."""
     return any(suppressed(reader, n) for cause, n in counts.items() if cause in HEALTH_CAUSES)
+
+
+def searches_resident_ids(reader: Reader, kind: str, typed: str) -> bool:
+    """Whether ``reader`` may find people by the digits ``typed`` as a resident ID search of ``kind``
+    (``registry/household_search.query_kind``). A search that finds a person by digits the reader
+    is not shown confirms them: an oracle that rebuilds the hidden part a guess at a time. So a
+    reader shown masked IDs searches by the last four characters (the mask shows them) or by a
+    whole ID (typed from the person's card; the web counts those per hour), and a reader shown no
+    IDs by none; their digits find household numbers alone."""
+    if reader.resident_id == "full":
+        return True
+    if reader.resident_id == "hidden":
+        return False
+    return kind == "resident_id" or (kind == "id_tail" and len(typed) == 4)

@@ -7,11 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.table import Table
 
 from .app import app, console, fail, migrate, setup_django
-from .output import Listing, emit
-from .output import show as show_table
+from .output import FORMAT_HELP, Listing, OutputFormat, emit, note, summary
 from .progress import progress_bar
 from .text import bi, language, said
 
@@ -27,36 +25,44 @@ def _pct(part: int, whole: int) -> str:
     return f"{part * 100 / whole:.1f}%" if whole else "—"
 
 
-def summary_table(summary: dict[str, Any], year: int, pack: str) -> Table:
+def summary_listing(summary: dict[str, Any], year: int, pack: str) -> Listing:
+    """An assessment's summary, one figure a row (``key`` names it for scripts)."""
     h, v = summary["households"], summary["villages"]
-    table = Table(title=bi(f"{year} 年退出评估（{pack}）", f"{year} exit assessment ({pack})"))
-    table.add_column(bi("项目", "item"))
-    table.add_column(bi("结果", "result"), justify="right")
-    table.add_row(bi("评估户数", "households assessed"), f"{h['assessed']:,}")
-    table.add_row(bi("达到脱贫标准", "meeting the exit standard"),
-                  f"{h['meeting']:,}（{_pct(h['meeting'], h['assessed'])}）")
-    table.add_row(bi("未达标户", "households failing the standard"), f"{h['failing']:,}")
-    table.add_row(bi("数据缺失无法判定户", "households that cannot be judged (data missing)"), f"{h['no_data']:,}")
-    table.add_row(bi("未脱贫户 / 人（按状态，贫困发生率口径）", "poor by status: households / people (incidence)"),
-                  f"{h['poor_households']:,} / {h['poor_population']:,}")
-    table.add_row(bi("应退未退户 / 人（未脱贫但达标）", "meeting the standard, not exited: households / people"),
-                  f"{h['should_exit_households']:,} / {h['should_exit_people']:,}")
-    table.add_row(bi("疑似错退户 / 人（已脱贫但未达标）", "exited but failing the standard: households / people"),
-                  f"{h['suspected_wrong_exit_households']:,} / {h['suspected_wrong_exit_people']:,}")
+    listing = Listing(bi(f"{year} 年退出评估（{pack}）", f"{year} exit assessment ({pack})"),
+                      [("key", bi("代码", "key")), ("item", bi("项目", "item")), ("value", bi("结果", "result"))],
+                      numbers=frozenset({"value"}), machine=frozenset({"key"}))
+    add = listing.add
+    add(key="households_assessed", item=bi("评估户数", "households assessed"), value=h["assessed"])
+    add(key="households_meeting", item=bi("达到脱贫标准", "meeting the exit standard"), value=h["meeting"],
+        _shown={"value": f"{h['meeting']:,}（{_pct(h['meeting'], h['assessed'])}）"})
+    add(key="households_failing", item=bi("未达标户", "households failing the standard"), value=h["failing"])
+    add(key="households_no_data", item=bi("数据缺失无法判定户", "households that cannot be judged (data missing)"),
+        value=h["no_data"])
+    for key, zh, en in (
+            ("poor", "未脱贫{}（按状态，贫困发生率口径）", "poor by status: {} (incidence)"),
+            ("should_exit", "应退未退{}（未脱贫但达标）", "meeting the standard, not exited: {}"),
+            ("suspected_wrong_exit", "疑似错退{}（已脱贫但未达标）", "exited but failing the standard: {}")):
+        households = h["poor_households" if key == "poor" else f"{key}_households"]
+        people = h["poor_population" if key == "poor" else f"{key}_people"]
+        add(key=f"{key}_households", item=bi(zh.format("户"), en.format("households")), value=households)
+        add(key=f"{key}_people", item=bi(zh.format("人口"), en.format("people")), value=people)
     # 出列 applies to poor villages; the others' village indicators are reported, not a verdict
-    table.add_row(bi("贫困村达到出列标准", "poor villages meeting the exit standard"),
-                  f"{v['poor_meeting']:,} / {v['poor_villages']:,}")
+    add(key="poor_villages", item=bi("贫困村", "poor villages"), value=v["poor_villages"])
+    add(key="poor_villages_meeting", item=bi("贫困村达到出列标准", "poor villages meeting the exit standard"),
+        value=v["poor_meeting"])
     for c in summary["counties"]:
         verdict = c["verdict"]
         text = {"pass": bi("达到摘帽标准", "meets the standard"), "fail": bi("未达到", "does not meet"),
                 "no_data": bi("无法判定（缺数据）", "cannot be judged (data missing)"),
                 "pending": bi("计算指标待第三方评估", "awaiting verification")}[verdict]
-        incidence = "—" if c["poverty_incidence"] is None else f"{Decimal(c['poverty_incidence']):.3f}%"
-        table.add_row(bi(f"县 {c['code']} 贫困发生率", f"county {c['code']} poverty incidence"),
-                      f"{incidence}（{c['poor_population']:,} / {c['rural_population']:,}）")
-        table.add_row(bi(f"县 {c['code']} 结论", f"county {c['code']} verdict"),
-                      f"[{VERDICT_STYLE[verdict]}]{text}[/]")
-    return table
+        incidence = None if c["poverty_incidence"] is None else Decimal(c["poverty_incidence"])
+        add(key=f"county_{c['code']}_poverty_incidence",
+            item=bi(f"县 {c['code']} 贫困发生率（%）", f"county {c['code']} poverty incidence (%)"), value=incidence,
+            _shown={"value": f"{'—' if incidence is None else f'{incidence:.3f}%'}（{c['poor_population']:,} / "
+                             f"{c['rural_population']:,}）"})
+        add(key=f"county_{c['code']}_verdict", item=bi(f"县 {c['code']} 结论", f"county {c['code']} verdict"),
+            value=verdict, _shown={"value": text})
+    return listing
 
 
 def _verification_file(path: Path | None) -> tuple[Any, ...]:
@@ -105,16 +111,17 @@ def assess(
         None, "--verification", help=bi("第三方评估数据 YAML（duckdb；数据库模式用 liangfang verification）",
                                          "third-party figures YAML (duckdb; for the database use `liangfang "
                                          "verification`)")),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help=FORMAT_HELP),
 ) -> None:
     if engine not in ("auto", "duckdb"):
         raise fail(bi(f"未知引擎 {engine}（可选 auto、duckdb）", f"unknown engine {engine} (auto or duckdb)"))
     if engine == "duckdb":
-        _assess_duckdb(year, pack, data, out, verification)
+        _assess_duckdb(year, pack, data, out, verification, fmt)
         return
     if data is not None or out is not None:
         raise fail(bi("--data/--out 仅用于 --engine duckdb", "--data/--out are for --engine duckdb only"))
     migrate()
-    assess_database(year, pack, by="cli")
+    assess_database(year, pack, by="cli", fmt=fmt)
 
 
 def _print_problems(err: Any) -> None:
@@ -122,7 +129,7 @@ def _print_problems(err: Any) -> None:
         console.print(f"[red]✗[/] {p.field} = {p.value}: {said(p.message)}", highlight=False)
 
 
-def assess_database(year: int, pack: str, *, by: str) -> None:
+def assess_database(year: int, pack: str, *, by: str, fmt: OutputFormat = OutputFormat.table) -> None:
     """Assess this system's database for ``year``, store the run and print its summary."""
     from liangfang.assessments.services import assessment_run
     from liangfang.domain.problems import ValidationFailed
@@ -133,15 +140,15 @@ def assess_database(year: int, pack: str, *, by: str) -> None:
     except ValidationFailed as err:
         _print_problems(err)
         raise fail(bi("评估未运行，未写入任何结果", "the assessment did not run; nothing was written")) from None
-    show_table(summary_table(run.summary, year, f"{run.pack} {run.pack_version}"))
-    console.print(bi(f"结果已保存（{run.engine}，第 {run.pk} 次评估）；逐户说明：liangfang explain 户编号 "
+    emit(summary_listing(run.summary, year, f"{run.pack} {run.pack_version}"), fmt)
+    note(bi(f"结果已保存（{run.engine}，第 {run.pk} 次评估）；逐户说明：liangfang explain 户编号 "
                      f"--year {year}",
                      f"results stored ({run.engine}, run {run.pk}); explain one: liangfang explain NUMBER "
-                     f"--year {year}"))
+                     f"--year {year}"), fmt)
 
 
 def _assess_duckdb(year: int, pack_name: str, data: Path | None, out: Path | None,
-                   verification: Path | None) -> None:
+                   verification: Path | None, fmt: OutputFormat = OutputFormat.table) -> None:
     from liangfang.domain.problems import ValidationFailed
     from liangfang.engine.duck import assess_parquet
     from liangfang.policy import pack_for_year
@@ -158,8 +165,8 @@ def _assess_duckdb(year: int, pack_name: str, data: Path | None, out: Path | Non
         raise fail(bi("评估未运行，未写入任何结果", "the assessment did not run; nothing was written")) from None
     except FileNotFoundError as err:
         raise fail(str(err)) from None
-    show_table(summary_table(result.summary, year, f"{pack.pack} {pack.version}"))
-    console.print(bi(f"结果已写入 {result.out_dir}", f"results written to {result.out_dir}"))
+    emit(summary_listing(result.summary, year, f"{pack.pack} {pack.version}"), fmt)
+    note(bi(f"结果已写入 {result.out_dir}", f"results written to {result.out_dir}"), fmt)
 
 
 @app.command(help=bi("逐项说明一户（户编号或成员身份证号）、一个村（--village）或县（--county）的评估结果",
@@ -174,6 +181,7 @@ def explain(
                                                             "pack (default: the year's latest run)")),
     village: str | None = typer.Option(None, "--village", help=bi("行政村代码或名称", "village code or name")),
     county: bool = typer.Option(False, "--county", help=bi("说明县级结果", "explain the county result")),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help=FORMAT_HELP),
 ) -> None:
     setup_django()
     from liangfang.assessments import selectors
@@ -197,6 +205,9 @@ def explain(
     except NotFound as err:
         raise fail(said(err.message)) from None
     policy = run.policy()
+    if fmt is not OutputFormat.table:
+        _emit_explanations(run, explanations, lang, fmt)
+        return
     for e in explanations:
         what = {"household": bi("户", "household"), "village": bi("村", "village"), "county": bi("县", "county")}
         console.print(f"[bold]{what[e.level]} {e.subject}[/] — {run.year} {run.pack} {run.pack_version}: "
@@ -215,6 +226,21 @@ def explain(
         note = bi(f"注：{run.year} 年扶贫标准 {entry.amount:,} 元未经核实，仅供参考（{entry.source.note}）",
                   f"note: the {run.year} line of {entry.amount:,} yuan is unconfirmed ({entry.source.note})")
         console.print(f"[yellow]{note}[/]", highlight=False)
+
+
+def _emit_explanations(run: Any, explanations: list[Any], lang: str, fmt: OutputFormat) -> None:
+    """Each indicator line of each explanation as a row, for a script: the subject, its verdict, the
+    line's status and words, and the members it names."""
+    listing = Listing(bi("评估说明", "explanation"), [
+        ("level", bi("层级", "level")), ("subject", bi("对象", "subject")), ("year", bi("年度", "year")),
+        ("pack", bi("政策包", "pack")), ("verdict", bi("结论", "verdict")), ("status", bi("该项", "status")),
+        ("text", bi("说明", "text")), ("members", bi("成员", "members"))])
+    for e in explanations:
+        for line in e.lines:
+            listing.add(level=e.level, subject=e.subject, year=run.year, pack=f"{run.pack} {run.pack_version}",
+                        verdict=e.verdict, status=line.status, text=line.text(lang),
+                        members="；".join(str(m) for m in line.members) or None)
+    emit(listing, fmt)
 
 
 def _household(query: str) -> Any:
@@ -253,7 +279,8 @@ def _household(query: str) -> Any:
 @app.command(help=bi("录入县的第三方评估数据（错退率、漏评率、群众认可度），供县级指标使用",
                      "Record a county's third-party verification figures for the county indicators"))
 def verification(
-    county: str = typer.Option(..., "--county", help=bi("县级区划代码", "county code")),
+    county: str = typer.Option(..., "--county", help=bi("县的代码或名称（或名称中唯一的一部分）",
+                                                        "the county's code or name (or a unique part of it)")),
     year: int = typer.Option(..., "--year", help=bi("年度", "year")),
     wrong_exit_rate: Decimal | None = typer.Option(None, "--wrong-exit-rate",
                                                    help=bi("错退率（%）", "wrong-exit rate (%)")),
@@ -264,21 +291,38 @@ def verification(
     wrong_exit_people: int | None = typer.Option(None, "--wrong-exit-people",
                                                  help=bi("错退人口", "wrongly exited people")),
     source: str = typer.Option("", "--source", help=bi("来源说明", "where the figures come from")),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help=FORMAT_HELP),
 ) -> None:
     migrate()
     from liangfang.assessments.services import verification_record
     from liangfang.domain.problems import ValidationFailed
 
+    from .region_cmds import resolve_region
+
+    region = resolve_region(county, "county")
     try:
-        verification_record(county_code=county, year=year, by="cli", source=source, wrong_exit_rate=wrong_exit_rate,
+        record = verification_record(county_code=region.code, year=year, by="cli", source=source,
+                            wrong_exit_rate=wrong_exit_rate,
                             missed_poor_rate=missed_poor_rate, public_approval=approval,
                             missed_poor_people=missed_people, wrong_exit_people=wrong_exit_people)
     except ValidationFailed as err:
         for p in err.problems:
             console.print(f"[red]✗[/] {p.field} = {p.value}: {said(p.message)}", highlight=False)
         raise fail(bi("未保存", "nothing was saved")) from None
-    console.print(bi(f"已保存 {county} {year} 年第三方评估数据；重新运行 liangfang assess --year {year} 生效",
-                     f"saved; run `liangfang assess --year {year}` again to use them"))
+    listing = summary(bi(f"{region.name}（{region.code}）{year} 年第三方评估数据",
+                         f"{region.name} ({region.code}) {year}: verification figures"))
+    for key, zh, en in (("wrong_exit_rate", "错退率（%）", "wrong-exit rate (%)"),
+                        ("missed_poor_rate", "漏评率（%）", "missed-poor rate (%)"),
+                        ("public_approval", "群众认可度（%）", "public approval (%)"),
+                        ("missed_poor_people", "漏评人口", "missed poor people"),
+                        ("wrong_exit_people", "错退人口", "wrongly exited people")):
+        listing.add(key=key, item=bi(zh, en), value=getattr(record, key))
+    listing.add(key="source", item=bi("来源", "source"), value=record.source)
+    emit(listing, fmt)
+    note(bi(f"已保存 {region.name}（{region.code}）{year} 年第三方评估数据；重新运行 "
+                     f"liangfang assess --year {year} 生效",
+                     f"saved for {region.name} ({region.code}) {year}; run `liangfang assess --year {year}` "
+                     "again to use them"), fmt)
 
 
 @app.command("export-parquet", help=bi("把登记数据按分析布局导出为 Parquet（供 DuckDB 评估）",
@@ -316,6 +360,7 @@ def differences(
     year: int = typer.Option(..., "--year", help=bi("评估年度", "assessment year")),
     pack: str | None = typer.Option(None, "--pack", help=bi("政策包（默认该年最近一次评估）",
                                                             "pack (default: the year's latest run)")),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help=FORMAT_HELP),
 ) -> None:
     setup_django()
     from liangfang.assessments import selectors
@@ -333,6 +378,19 @@ def differences(
         raise fail(str(err)) from None
     found = area_differences(run, area)
     policy = run.policy()
+    indicators = policy.indicators("household")
+    if fmt is not OutputFormat.table:
+        listing = Listing(bi("差异", "differences"), [
+            ("kind", bi("类别", "kind")), ("indicator", bi("指标", "indicator")),
+            ("household", bi("户编号", "household")),
+            ("village", bi("村", "village")), ("people", bi("人数", "people"))])
+        for kind, indicator, rows in (("should_exit", None, found.should_exit),
+                                      ("suspected_wrong_exit", None, found.suspected_wrong_exit),
+                                      *(("data_gap", name, rows) for name, rows in found.data_gaps.items())):
+            for h in rows:
+                listing.add(kind=kind, indicator=indicator, household=h.number, village=h.village, people=h.people)
+        emit(listing, fmt)
+        return
 
     def show(title: str, rows: list[Listed]) -> None:
         console.print(f"[bold]{title}[/]：{len(rows):,}" if lang == "zh" else f"[bold]{title}[/]: {len(rows):,}",
@@ -345,7 +403,6 @@ def differences(
     console.print(bi(f"数据缺失无法判定的户（按指标，共 {found.data_gap_households:,} 户）",
                      f"households lacking data, per indicator ({found.data_gap_households:,} in all)"),
                   highlight=False)
-    indicators = policy.indicators("household")
     for name, rows in found.data_gaps.items():
         label = name if name not in indicators else (
             indicators[name].name.zh if lang == "zh" else indicators[name].name.en)

@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from .app import app, console, fail, setup_django
+from .output import FORMAT_HELP, Listing, OutputFormat, emit
 from .text import bi, language
 
 
@@ -75,6 +76,7 @@ def measures(
     engine: str = typer.Option("auto", "--engine", help=bi("auto：本系统数据库；duckdb：Parquet 数据目录",
                                                            "auto: this system's database; duckdb: a Parquet folder")),
     data: Path | None = typer.Option(None, "--data", help=bi("Parquet 数据目录（duckdb）", "Parquet folder (duckdb)")),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help=FORMAT_HELP),
 ) -> None:
     from liangfang.measures.area import DEFAULT_K, RegionNotFound, area_report
     from liangfang.measures.arguments import MeasureError
@@ -97,7 +99,50 @@ def measures(
                              lang=lang)
     except (RegionNotFound, MeasureError, FileNotFoundError) as err:
         raise fail(str(err)) from None
-    print_report(report)
+    if fmt is OutputFormat.table:
+        print_report(report)
+    else:
+        emit(report_listing(report), fmt)
+
+
+def report_listing(report: Any) -> Listing:
+    """Every estimate of every group as a row, for a script: the group, the measure's key and name, the
+    estimate with its standard error and 95% interval (blank where a measure is not defined)."""
+    from liangfang.measures.arguments import MeasureError
+    from liangfang.measures.estimates import INCOME_MEASURES
+
+    listing = Listing(bi("贫困与不平等指标", "poverty and inequality measures"), [
+        ("region", bi("区划", "region")), ("year", bi("年度", "year")), ("line", bi("贫困线", "line")),
+        ("group", bi("分组", "group")), ("households", bi("户数", "households")), ("measure", bi("代码", "key")),
+        ("name", bi("指标", "measure")), ("estimate", bi("估计值", "estimate")), ("se", bi("标准误", "SE")),
+        ("low", bi("95% 下限", "95% low")), ("high", bi("95% 上限", "95% high")), ("note", bi("说明", "note"))])
+
+    def add(group: Any, key: str, name: str, estimate: Any) -> None:
+        base = dict(region=report.code, year=report.year, line=float(report.line), group=group.key or "all",
+                    households=group.households, measure=key, name=name)
+        if isinstance(estimate, MeasureError):
+            listing.add(**base, note=str(estimate))
+            return
+        listing.add(**base, **{k: None if v is None or math.isnan(v) else v for k, v in (
+            ("estimate", estimate.value), ("se", estimate.se), ("low", estimate.low), ("high", estimate.high))})
+
+    for group in report.measures.groups:
+        for spec in INCOME_MEASURES:
+            add(group, spec.key, bi(spec.zh, spec.en), group.income[spec.key])
+        af = group.alkire_foster
+        if isinstance(af, MeasureError):
+            add(group, "alkire_foster", bi("多维贫困 (Alkire–Foster)", "multidimensional (Alkire–Foster)"), af)
+            continue
+        for key, zh, en, estimate in (("af_H", "多维贫困发生率 H", "multidimensional headcount H", af.H),
+                                      ("af_A", "平均剥夺份额 A", "intensity A", af.A),
+                                      ("af_M0", "多维贫困指数 M0", "adjusted headcount M0", af.M0)):
+            add(group, key, bi(zh, en), estimate)
+        for dim, headcount, share in zip(report.dimensions, af.censored_headcounts, af.contributions, strict=True):
+            add(group, f"af_censored_{dim.name}", bi(f"删减剥夺率：{dim.zh}", f"censored headcount: {dim.en}"),
+                headcount)
+            add(group, f"af_contribution_{dim.name}", bi(f"对 M0 的贡献：{dim.zh}", f"contribution to M0: {dim.en}"),
+                share)
+    return listing
 
 
 def _session(engine: str, data: Path | None) -> Any:

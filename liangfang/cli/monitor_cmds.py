@@ -10,6 +10,7 @@ import typer
 from rich.markup import escape
 
 from .app import app, console, fail, migrate
+from .output import FORMAT_HELP, Listing, OutputFormat, emit, note, summary
 from .text import bi, language
 
 monitor_app = typer.Typer(help=bi("防止返贫动态监测：排查、月报、部门预警", "Dynamic monitoring: screening, monthly "
@@ -49,6 +50,7 @@ def screen(
                                                                      "--record: the date found, YYYY-MM-DD "
                                                                      "(default today)")),
     by: str = typer.Option("cli", help=bi("登记人", "recorded by")),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help=FORMAT_HELP),
 ) -> None:
     from liangfang.policy.monitoring import UnknownYearError
     from liangfang.procedures.workdays import OutsideCalendar
@@ -70,53 +72,63 @@ def screen(
             return
         if engine != "database":
             raise fail(bi(f"未知的引擎 {engine}", f"unknown engine {engine}"))
-        _screen_database(loaded, year, month, region, record, found, by)
+        _screen_database(loaded, year, month, region, record, found, by, fmt)
     except (UnknownYearError, OutsideCalendar) as exc:
         raise fail(str(exc)) from None
 
 
 def _screen_database(pack, year: int, month: int, region_code: str | None, record: bool,  # type: ignore[no-untyped-def]
-                     found: dt.date, by: str) -> None:
+                     found: dt.date, by: str, fmt: OutputFormat = OutputFormat.table) -> None:
     migrate()
     from liangfang.monitoring.screening import run_monitoring_month
     from liangfang.registry.models import Household, Region
 
-    region = None
-    if region_code:
-        region = Region.objects.filter(code=region_code).first()
-        if region is None:
-            raise fail(bi(f"没有区划代码 {region_code}", f"no region with code {region_code}"))
+    from .region_cmds import resolve_region
+
+    region = resolve_region(region_code) if region_code else None
     run = run_monitoring_month(year, month, region=region, pack=pack)
     leads = run.leads()
     lang = _lang()
     explainer = run.explainer
     numbers = dict(Household.objects.filter(id__in=[r.household_id for r in leads]).values_list("id", "number"))
     villages = {v.pk: v for v in Region.objects.filter(id__in={r.village_id for r in leads})}
-    console.print(bi(f"{year}年{month}月排查（收入计算期：之前{pack.whole('income_window_months')}个月；监测线 "
-                     f"{pack.monitoring_line(year):,} 元）：线索 {len(leads):,} 户",
-                     f"screening {year}-{month:02d} (income over the {pack.whole('income_window_months')} months "
-                     f"before; line {pack.monitoring_line(year):,} yuan): {len(leads):,} lead(s)"))
-    for village_id in sorted(villages, key=lambda v: villages[v].code):
-        village = villages[village_id]
-        mine = sorted((r for r in leads if r.village_id == village_id), key=lambda r: numbers[r.household_id])
-        count = bi(f"{len(mine)} 户", f"{len(mine)} lead(s)")
-        console.print(f"\n[bold]{escape(village.name)} {village.code}[/] — {count}")
-        for result in mine:
-            category = pack.categories[result.category].name
-            risks = [pack.risk_types[r].name for r in result.risk_types(pack)]
-            sep = "、" if lang == "zh" else ", "
-            console.print(f"  {numbers[result.household_id]}  {category.zh if lang == 'zh' else category.en}  "
-                          f"{sep.join(r.zh if lang == 'zh' else r.en for r in risks)}", soft_wrap=True)
-            for sentence in explainer.why(result, lang):
-                console.print(f"    · {escape(sentence)}", soft_wrap=True)
+    if fmt is not OutputFormat.table:
+        listing = Listing(bi("线索", "leads"), [
+            ("village", bi("村代码", "village code")), ("village_name", bi("村", "village")),
+            ("household", bi("户编号", "household")), ("category", bi("类别", "category")),
+            ("risk_types", bi("风险类型", "risk types")), ("why", bi("理由", "why"))])
+        for result in sorted(leads, key=lambda r: (villages[r.village_id].code, numbers[r.household_id])):
+            village = villages[result.village_id]
+            listing.add(village=village.code, village_name=village.name, household=numbers[result.household_id],
+                        category=result.category, risk_types=" ".join(result.risk_types(pack)),
+                        why="；".join(explainer.why(result, lang)))
+        emit(listing, fmt)
+    note(bi(f"{year}年{month}月排查（收入计算期：之前{pack.whole('income_window_months')}个月；监测线 "
+            f"{pack.monitoring_line(year):,} 元）：线索 {len(leads):,} 户",
+            f"screening {year}-{month:02d} (income over the {pack.whole('income_window_months')} months "
+            f"before; line {pack.monitoring_line(year):,} yuan): {len(leads):,} lead(s)"), fmt)
+    if fmt is OutputFormat.table:  # (the listing above said it all as data)
+        for village_id in sorted(villages, key=lambda v: villages[v].code):
+            village = villages[village_id]
+            mine = sorted((r for r in leads if r.village_id == village_id), key=lambda r: numbers[r.household_id])
+            count = bi(f"{len(mine)} 户", f"{len(mine)} lead(s)")
+            console.print(f"\n[bold]{escape(village.name)} {village.code}[/] — {count}")
+            for result in mine:
+                category = pack.categories[result.category].name
+                risks = [pack.risk_types[r].name for r in result.risk_types(pack)]
+                sep = "、" if lang == "zh" else ", "
+                console.print(f"  {numbers[result.household_id]}  {category.zh if lang == 'zh' else category.en}  "
+                              f"{sep.join(r.zh if lang == 'zh' else r.en for r in risks)}", soft_wrap=True)
+                for sentence in explainer.why(result, lang):
+                    console.print(f"    · {escape(sentence)}", soft_wrap=True)
     if record:
         from liangfang.monitoring.services.leads import screening_leads
 
         outcome = screening_leads(run, found_on=found, by=by)
-        console.print(bi(f"\n已登记线索 {len(outcome.created):,} 条；跳过 {len(outcome.skipped):,} 户"
-                         "（已是监测对象或已有线索）",
-                         f"\nrecorded {len(outcome.created):,} leads; skipped {len(outcome.skipped):,} households "
-                         "(already objects or with an open lead)"))
+        note(bi(f"\n已登记线索 {len(outcome.created):,} 条；跳过 {len(outcome.skipped):,} 户"
+                "（已是监测对象或已有线索）",
+                f"\nrecorded {len(outcome.created):,} leads; skipped {len(outcome.skipped):,} households "
+                "(already objects or with an open lead)"), fmt)
 
 
 def _screen_duckdb(data: Path, pack, year: int, month: int) -> None:  # type: ignore[no-untyped-def]
@@ -165,11 +177,12 @@ def _interesting():  # type: ignore[no-untyped-def]
 def report(
     region: str = typer.Option(..., "--region", help=bi("区划代码", "region code")),
     month: str = typer.Option(..., "--month", help=bi("月份 YYYY-MM", "month YYYY-MM")),
-    output: Path = typer.Option(..., "-o", "--output", help=bi("输出 .xlsx 文件", "output .xlsx file")),
+    output: Path | None = typer.Option(None, "-o", "--output", help=bi("同时写入 .xlsx 文件（含各户名单）",
+                                                                      "also write an .xlsx file (with the lists)")),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help=FORMAT_HELP),
 ) -> None:
     migrate()
     from liangfang.monitoring.report import write_month_report
-    from liangfang.registry.models import Region
 
     try:
         year, number = (int(part) for part in month.split("-"))
@@ -177,14 +190,49 @@ def report(
     except ValueError:
         raise fail(bi(f"--month {month!r} 须为 YYYY-MM，如 2023-06", f"--month {month!r} must be YYYY-MM, e.g. "
                       "2023-06")) from None
-    if output.suffix.lower() != ".xlsx":
+    if output is not None and output.suffix.lower() != ".xlsx":
         raise fail(bi(f"{output}：输出文件须以 .xlsx 结尾", f"{output}: the output file must end in .xlsx"))
-    found = Region.objects.filter(code=region).first()
-    if found is None:
-        raise fail(bi(f"没有区划代码 {region}", f"no region with code {region}"))
+    from .region_cmds import resolve_region
+
+    found = resolve_region(region)
+    emit(_month_listing(found, year, number), fmt)
+    if output is None:
+        return
     counts = write_month_report(output, found, year, number)
-    console.print(bi(f"已写入 {output}：监测对象 {counts['objects']:,} 户，线索 {counts['leads']:,} 条",
-                     f"written {output}: {counts['objects']:,} objects, {counts['leads']:,} leads"))
+    note(bi(f"已写入 {output}：监测对象 {counts['objects']:,} 户，线索 {counts['leads']:,} 条",
+                     f"written {output}: {counts['objects']:,} objects, {counts['leads']:,} leads"), fmt)
+
+
+def _month_listing(region, year: int, month: int) -> Listing:  # type: ignore[no-untyped-def]
+    """The month's figures (the workbook's first sheet), one a row; the monitoring line says whether
+    it is confirmed."""
+    from liangfang.monitoring.selectors import month_figures
+
+    pack = _pack(None)
+    f = month_figures(region, year, month)
+    listing = summary(bi(f"{region.name}（{region.code}）{year} 年 {month} 月防返贫监测",
+                         f"{region.name} ({region.code}) {year}-{month:02d}: monitoring"))
+    line = pack.monitoring_line_entry(year)
+    listing.add(key="monitoring_line", item=bi("监测线（元）", "monitoring line (yuan)"),
+                value=pack.monitoring_line(year))
+    listing.add(key="monitoring_line_reliability", item=bi("监测线可靠性", "line reliability"),
+                value=line.source.reliability.value)
+    for key, zh, en in (("objects", "月末监测对象（户）", "objects at month end"),
+                        ("people", "月末监测对象（人）", "people in objects"), ("new", "本月新增", "new this month"),
+                        ("eliminated", "本月风险消除", "eliminated this month"),
+                        ("open_leads", "待办线索", "open leads"),
+                        ("overdue_home_checks", "逾期未入户核查", "home checks overdue"),
+                        ("overdue_identifications", "逾期未完成识别", "identifications overdue"),
+                        ("with_development_measure", "有开发式措施的对象", "objects with a development measure"),
+                        ("development_share", "开发式帮扶占比（%）", "share with a development measure (%)")):
+        listing.add(key=key, item=bi(zh, en), value=getattr(f, key))
+    for code, n in f.by_category.items():
+        name = pack.categories[code].name
+        listing.add(key=f"category_{code}", item=bi(f"类别：{name.zh}", f"category: {name.en}"), value=n)
+    for code, n in f.by_risk_type.items():
+        name = pack.risk_types[code].name
+        listing.add(key=f"risk_type_{code}", item=bi(f"风险类型：{name.zh}", f"risk type: {name.en}"), value=n)
+    return listing
 
 
 @monitor_app.command("synth-months", help=bi(

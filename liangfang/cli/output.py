@@ -21,6 +21,7 @@ import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from rich.cells import cell_len
@@ -28,7 +29,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .app import console
+from .app import console, err_console
 from .text import bi
 
 # Cells of these characters stay whole: digits, letters, codes, dates, amounts, percentages.
@@ -142,38 +143,59 @@ def show(table: Table, out: Console | None = None) -> None:
 
 @dataclass
 class Listing:
-    """Rows of one kind: ``columns`` are (key, header) pairs; each row maps keys to plain values."""
+    """Rows of one kind: ``columns`` are (key, header) pairs; each row maps keys to plain values.
+
+    ``numbers`` are right-aligned, an integer among them shown with thousands separators on screen
+    (CSV and JSON get the plain value); ``machine`` columns (codes for scripts) are left out of the
+    table; ``shown`` holds a row's on-screen text of a value where it differs (``add(_shown=...)``)."""
 
     title: str
     columns: Sequence[tuple[str, str]]
     rows: list[dict[str, Any]] = field(default_factory=list)
     styles: dict[str, str] = field(default_factory=dict)
+    numbers: frozenset[str] = frozenset()
+    machine: frozenset[str] = frozenset()
+    shown: list[dict[str, str]] = field(default_factory=list)
 
-    def add(self, **values: Any) -> None:
+    def add(self, _shown: dict[str, str] | None = None, **values: Any) -> None:
         self.rows.append(values)
+        self.shown.append(_shown or {})
 
     def table(self) -> Table:
         table = Table(title=self.title)
         # a column no row fills (a problem none of them has) is left out of the table, not of CSV or JSON
-        columns = [(k, h) for k, h in self.columns if any(row.get(k) is not None for row in self.rows)]
+        columns = [(k, h) for k, h in self.columns
+                   if k not in self.machine and any(row.get(k) is not None for row in self.rows)]
         for key, header in columns:
-            table.add_column(header, style=self.styles.get(key))
-        for row in self.rows:
-            table.add_row(*(Text(_text(row.get(key))) for key, _ in columns))
+            table.add_column(header, style=self.styles.get(key), justify="right" if key in self.numbers else "left")
+        shown = self.shown + [{}] * (len(self.rows) - len(self.shown))
+        for row, texts in zip(self.rows, shown, strict=True):
+            table.add_row(*(Text(texts[key] if key in texts else _text(row.get(key), key in self.numbers))
+                            for key, _ in columns))
         return table
 
 
-def _text(value: Any) -> str:
+def summary(title: str) -> Listing:
+    """A report's figures, one a row: ``key`` (a stable name for scripts), ``item`` and ``value``."""
+    return Listing(title, [("key", bi("代码", "key")), ("item", bi("项目", "item")), ("value", bi("数值", "value"))],
+                   numbers=frozenset({"value"}), machine=frozenset({"key"}))
+
+
+def _text(value: Any, number: bool = False) -> str:
     if value is None:
         return "—"
     if isinstance(value, bool):
         return bi("是", "yes") if value else bi("否", "no")
+    if number and isinstance(value, int):
+        return f"{value:,}"
     return str(value)
 
 
 def _json_value(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | float | str):
         return value
+    if isinstance(value, Decimal) and value.is_finite():  # a number for a script: 7100, 12.5
+        return int(value) if value == value.to_integral_value() else float(value)
     return str(value)
 
 
@@ -196,6 +218,12 @@ def write_json_lines(listings: Sequence[Listing]) -> str:
     lines = [json.dumps({key: _json_value(value) for key, value in row.items()}, ensure_ascii=False)
              for listing in listings for row in listing.rows]
     return "".join(line + "\n" for line in lines)
+
+
+def note(text: str, fmt: OutputFormat | str = OutputFormat.table) -> None:
+    """A line around a listing (a hint, where results went): on standard output with a table, on
+    standard error with CSV or JSON so that the piped data stays data."""
+    (console if OutputFormat(fmt) is OutputFormat.table else err_console).print(text, highlight=False)
 
 
 def emit(listings: Listing | Sequence[Listing], fmt: OutputFormat | str = OutputFormat.table) -> None:

@@ -8,11 +8,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import typer
-from rich.table import Table
 
 from .app import app, console, fail, migrate
-from .output import FORMAT_HELP, Listing, OutputFormat, emit
-from .output import show as show_table
+from .output import FORMAT_HELP, Listing, OutputFormat, emit, note, summary
 from .progress import progress_bar
 from .text import bi, language, said
 
@@ -71,24 +69,29 @@ def _problems(err: Any, what_zh: str, what_en: str) -> typer.Exit:
     return fail(bi(f"{what_zh}，未写入任何内容", f"{what_en}; nothing was written"))
 
 
-def _cost_table(title_zh: str, title_en: str, rows: list[Any], total: Decimal, limit: int, lang: str) -> Table:
-    table = Table(title=bi(title_zh, title_en))
-    table.add_column(bi("项目", "item"))
-    table.add_column(bi("措施数", "measures"), justify="right")
-    table.add_column(bi("户数", "households"), justify="right")
-    table.add_column(bi("费用（元）", "cost (yuan)"), justify="right")
-    table.add_column(bi("占比", "share"), justify="right")
-    shown = rows[:limit]
-    for r in shown:
-        share = f"{r.cost * 100 / total:.1f}%" if total else "—"
-        table.add_row(r.zh if lang == "zh" else r.en, f"{r.units:,}", f"{r.households:,}", _money(r.cost), share)
+def _cost_table(kind: str, title_zh: str, title_en: str, rows: list[Any], total: Decimal, limit: int,
+                lang: str) -> Listing:
+    """Costs by one breakdown (``kind``: measure, fund_source, category, village), the first ``limit``
+    rows, the rest summed, and the total."""
+    listing = Listing(bi(title_zh, title_en), [
+        ("breakdown", bi("分类", "breakdown")), ("item", bi("项目", "item")), ("measures", bi("措施数", "measures")),
+        ("households", bi("户数", "households")), ("cost", bi("费用（元）", "cost (yuan)")),
+        ("share", bi("占比（%）", "share (%)"))],
+        numbers=frozenset({"measures", "households", "cost", "share"}), machine=frozenset({"breakdown"}))
+
+    def add(item: str, units: int | None, households: int | None, cost: Decimal) -> None:
+        share = round(cost * 100 / total, 1) if total else None
+        listing.add(breakdown=kind, item=item, measures=units, households=households, cost=cost, share=share,
+                    _shown={"cost": _money(cost), **({"share": f"{share}%"} if share is not None else {})})
+
+    for r in rows[:limit]:
+        add(r.zh if lang == "zh" else r.en, r.units, r.households, r.cost)
     if len(rows) > limit:
         rest = rows[limit:]
-        cost = sum((r.cost for r in rest), Decimal(0))
-        table.add_row(bi(f"其余 {len(rest)} 项", f"{len(rest)} more"), f"{sum(r.units for r in rest):,}", "",
-                      _money(cost), f"{cost * 100 / total:.1f}%" if total else "—")
-    table.add_row(bi("合计", "total"), "", "", _money(total), "100%" if total else "—", style="bold")
-    return table
+        add(bi(f"其余 {len(rest)} 项", f"{len(rest)} more"), sum(r.units for r in rest), None,
+            sum((r.cost for r in rest), Decimal(0)))
+    add(bi("合计", "total"), None, None, total)
+    return listing
 
 
 @app.command(help=bi("为一个村、乡镇或全县测算帮扶计划：在预算和容量内使最多农户达标、费用最少；按措施、资金来源和村列出费用",
@@ -113,16 +116,17 @@ def plan(
                                                            "also show what the simple greedy rule achieves")),
     show: int = typer.Option(5, "--show", help=bi("列出前 N 户的计划", "list the plans of the first N households")),
     by: str = typer.Option("cli", "--by", help=bi("操作人（写入变更记录）", "who is acting (for the change log)")),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help=FORMAT_HELP),
 ) -> None:
     migrate()
     region = _region(village, township, county, county_code)
     plan_and_report(region, year, _budget(budget), by=by, pack=pack, capacities=_capacities(capacity),
-                    save=not dry_run, greedy=greedy, show=show)
+                    save=not dry_run, greedy=greedy, show=show, fmt=fmt)
 
 
 def plan_and_report(region: Any, year: int, amount: Decimal | None, *, by: str, pack: str = "cn-national",
                     capacities: dict[str, int] | None = None, save: bool = True, greedy: bool = False,
-                    show: int = 5) -> None:
+                    show: int = 5, fmt: OutputFormat = OutputFormat.table) -> None:
     """Propose plans for ``region`` and print the report: summary, cost tables, the first plans."""
     from liangfang.domain.problems import ValidationFailed
     from liangfang.plans.prescribe import yuan
@@ -141,26 +145,30 @@ def plan_and_report(region: Any, year: int, amount: Decimal | None, *, by: str, 
     p = area.prescription
     total = yuan(p.cost)
     tables = cost_tables(area.lines(), area.catalogue.catalogue, area.village_names)
-    show_table(_summary(area, amount))
-    show_table(_cost_table("按措施", "by measure", tables["measure"], total, 30, lang))
-    show_table(_cost_table("按资金来源", "by fund source", tables["fund_source"], total, 20, lang))
-    show_table(_cost_table("按五个一批/类别", "by category", tables["category"], total, 20, lang))
-    show_table(_cost_table("按行政村", "by village", tables["village"], total, 15, lang))
-    _show_plans(area, show, lang)
+    listings = [_summary(area, amount),
+                _cost_table("measure", "按措施", "by measure", tables["measure"], total, 30, lang),
+                _cost_table("fund_source", "按资金来源", "by fund source", tables["fund_source"], total, 20, lang),
+                _cost_table("category", "按五个一批/类别", "by category", tables["category"], total, 20, lang),
+                _cost_table("village", "按行政村", "by village", tables["village"], total, 15, lang)]
+    if fmt is OutputFormat.table:
+        emit(listings)
+        _show_plans(area, show, lang)
+    else:  # the data alone on standard output; what it rests on still said, on standard error
+        emit([*listings, _plans_listing(area, show, lang)], fmt)
     if area.run is not None:
-        console.print(bi(f"已保存为第 {area.run.pk} 次测算，各户为待确认计划；确认：liangfang plan-accept --run "
-                         f"{area.run.pk}", f"saved as run {area.run.pk}; the households' plans await acceptance: "
-                         f"liangfang plan-accept --run {area.run.pk}"))
+        note(bi(f"已保存为第 {area.run.pk} 次测算，各户为待确认计划；确认：liangfang plan-accept --run "
+                f"{area.run.pk}", f"saved as run {area.run.pk}; the households' plans await acceptance: "
+                f"liangfang plan-accept --run {area.run.pk}"), fmt)
     disclaimer = area.catalogue.catalogue.disclaimer
-    console.print(f"[yellow]{disclaimer.zh if lang == 'zh' else disclaimer.en}[/]", highlight=False)
+    note(f"[yellow]{disclaimer.zh if lang == 'zh' else disclaimer.en}[/]", fmt)
     entry = area.catalogue.pack.poverty_lines.years.get(year)
     if entry is not None and entry.source.reliability.value in ("UNCONFIRMED", "ANALOGUE"):
-        note = bi(f"注：{year} 年扶贫标准 {entry.amount:,} 元未经核实（{entry.source.note}）",
-                  f"note: the {year} line of {entry.amount:,} yuan is unconfirmed ({entry.source.note})")
-        console.print(f"[yellow]{note}[/]", highlight=False)
+        unconfirmed = bi(f"注：{year} 年扶贫标准 {entry.amount:,} 元未经核实（{entry.source.note}）",
+                         f"note: the {year} line of {entry.amount:,} yuan is unconfirmed ({entry.source.note})")
+        note(f"[yellow]{unconfirmed}[/]", fmt)
 
 
-def _summary(area: Any, budget: Decimal | None) -> Table:
+def _summary(area: Any, budget: Decimal | None) -> Listing:
     from liangfang.plans.prescribe import yuan
 
     p = area.prescription
@@ -169,21 +177,26 @@ def _summary(area: Any, budget: Decimal | None) -> Table:
         if d.feasible and not d.lifts and d.reasons:
             first = d.reasons[0].code  # the budget when it alone already stops the household
             blocked[first] = blocked.get(first, 0) + 1
-    table = Table(title=bi(f"{area.region.name} {p.year} 年帮扶计划测算（{p.pack}，措施目录 {p.catalogue_version}）",
-                           f"{area.region.name}: {p.year} plan ({p.pack}, catalogue {p.catalogue_version})"))
-    table.add_column(bi("项目", "item"))
-    table.add_column(bi("结果", "result"), justify="right")
-    table.add_row(bi("预算（元）", "budget (yuan)"), bi("不限", "unlimited") if budget is None else _money(budget))
-    table.add_row(bi("未达标户", "households not meeting the standard"), f"{len(p.plans):,}")
-    table.add_row(bi("计划达标户", "households the plan brings to the standard"), f"[green]{p.lifted:,}[/]")
-    table.add_row(bi("措施无法使其达标", "cannot reach the standard by any measure"), f"{len(p.infeasible()):,}")
-    table.add_row(bi("因预算未安排", "left out for the budget"), f"{blocked.get('budget', 0):,}")
-    table.add_row(bi("因容量未安排", "left out for a capacity"), f"{blocked.get('capacity', 0):,}")
-    unfunded = sum(1 for d in p.plans.values() for r in d.reasons if r.code == "unfunded")
-    table.add_row(bi("未安排的措施（预算或名额不足）", "measures needed but not funded (budget or places)"),
-                  f"{unfunded:,}")
-    table.add_row(bi("达标措施费用（元）", "cost of the closing measures (yuan)"), _money(yuan(p.selection.cost)))
-    table.add_row(bi("总费用（元，含配套）", "total cost (yuan, with accompanying measures)"), _money(yuan(p.cost)))
+    table = summary(bi(f"{area.region.name} {p.year} 年帮扶计划测算（{p.pack}，措施目录 {p.catalogue_version}）",
+                         f"{area.region.name}: {p.year} plan ({p.pack}, catalogue {p.catalogue_version})"))
+
+    def row(key: str, item: str, value: Any, shown: str | None = None) -> None:
+        table.add(key=key, item=item, value=value, _shown=None if shown is None else {"value": shown})
+
+    row("budget", bi("预算（元）", "budget (yuan)"), budget,
+        bi("不限", "unlimited") if budget is None else _money(budget))
+    row("households_failing", bi("未达标户", "households not meeting the standard"), len(p.plans))
+    row("households_lifted", bi("计划达标户", "households the plan brings to the standard"), p.lifted)
+    row("households_infeasible", bi("措施无法使其达标", "cannot reach the standard by any measure"),
+        len(p.infeasible()))
+    row("left_out_budget", bi("因预算未安排", "left out for the budget"), blocked.get("budget", 0))
+    row("left_out_capacity", bi("因容量未安排", "left out for a capacity"), blocked.get("capacity", 0))
+    row("measures_unfunded", bi("未安排的措施（预算或名额不足）", "measures needed but not funded (budget or places)"),
+        sum(1 for d in p.plans.values() for r in d.reasons if r.code == "unfunded"))
+    row("closing_cost", bi("达标措施费用（元）", "cost of the closing measures (yuan)"), yuan(p.selection.cost),
+        _money(yuan(p.selection.cost)))
+    row("total_cost", bi("总费用（元，含配套）", "total cost (yuan, with accompanying measures)"), yuan(p.cost),
+        _money(yuan(p.cost)))
     status = {"optimal": bi("已求得最优方案", "the best possible plan"),
               "time_limit": bi(f"时限内找到的最好方案（与最优最多相差 {p.selection.mip_gap}）",
                                f"the best found within the time limit (at most {p.selection.mip_gap} from the best)")}
@@ -191,12 +204,13 @@ def _summary(area: Any, budget: Decimal | None) -> Table:
               "budget_only": bi("仅受预算限制，按每元达标户数安排", "only the budget limits: by households per yuan"),
               "milp": bi("整数规划（HiGHS）", "integer programming (HiGHS)"),
               "greedy": bi("贪心规则", "the greedy rule"), "none": bi("无需安排", "nothing to arrange")}
-    table.add_row(bi("求解", "solver"), bi("，", "; ").join((status.get(p.selection.status, p.selection.status),
-                                                          method.get(p.selection.method, p.selection.method))))
+    row("solver", bi("求解", "solver"), f"{p.selection.status} {p.selection.method}",
+        bi("，", "; ").join((status.get(p.selection.status, p.selection.status),
+                             method.get(p.selection.method, p.selection.method))))
     if p.baseline is not None:
-        table.add_row(bi("贪心规则对比", "greedy rule for comparison"),
-                      bi(f"达标 {p.baseline.lifted:,} 户，费用 {_money(yuan(p.baseline.cost))} 元",
-                         f"{p.baseline.lifted:,} households, {_money(yuan(p.baseline.cost))} yuan"))
+        row("greedy_lifted", bi("贪心规则对比：达标户", "greedy rule for comparison: households"), p.baseline.lifted)
+        row("greedy_cost", bi("贪心规则对比：费用（元）", "greedy rule for comparison: cost (yuan)"),
+            yuan(p.baseline.cost), _money(yuan(p.baseline.cost)))
     return table
 
 
@@ -206,6 +220,31 @@ def _indicator_name(area: Any, code: str, lang: str) -> str:
     if indicator is None:
         return code
     return str(indicator.name.zh if lang == "zh" else indicator.name.en)
+
+
+def _plans_listing(area: Any, show: int, lang: str) -> Listing:
+    """The first ``show`` households' plans, a measure a row, for a script (what ``_show_plans`` prints)."""
+    from liangfang.plans.wording import render
+    from liangfang.registry.models import Household
+
+    p = area.prescription
+    drafts = sorted(p.plans.values(), key=lambda d: (not d.lifts, d.household_id))[:show]
+    numbers = dict(Household.objects.filter(pk__in=[d.household_id for d in drafts]).values_list("id", "number"))
+    listing = Listing(bi("各户计划", "plans"), [
+        ("household", bi("户编号", "household")), ("lifts", bi("可达标", "reaches the standard")),
+        ("gaps", bi("未达标指标", "failing indicators")), ("measure", bi("措施代码", "measure")),
+        ("cost", bi("费用（元）", "cost (yuan)")), ("text", bi("说明", "text"))])
+    for d in drafts:
+        gaps = bi("、", ", ").join(_indicator_name(area, code, lang) for code in d.gaps)
+        base = dict(household=numbers.get(d.household_id), lifts=d.lifts, gaps=gaps)
+        for pr in d.proposals:
+            spec = area.catalogue.measures[pr.measure].spec
+            listing.add(**base, measure=pr.measure, cost=pr.cost, text=render(
+                spec.explain.zh if lang == "zh" else spec.explain.en,
+                {**pr.values, "cost": pr.cost, "gain": pr.gain}, area.catalogue.parameters, lang))
+        for r in d.reasons:
+            listing.add(**base, text=r.text(lang))
+    return listing
 
 
 def _show_plans(area: Any, show: int, lang: str) -> None:
@@ -316,6 +355,7 @@ def pair(
     dry_run: bool = typer.Option(False, "--dry-run", help=bi("只报告，不写入", "report only; write nothing")),
     show: int = typer.Option(20, "--show", help=bi("每类缺口最多列出条数", "list at most N items per gap")),
     by: str = typer.Option("cli", "--by", help=bi("操作人", "who is acting")),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help=FORMAT_HELP),
 ) -> None:
     migrate()
     from liangfang.domain.problems import ValidationFailed
@@ -329,31 +369,34 @@ def pair(
             advance(1)
     except ValidationFailed as err:
         raise _problems(err, "未能结对", "could not pair") from None
-    table = Table(title=bi(f"{region.name} 全覆盖包保（每人最多 {report.maximum} 户）",
-                           f"{region.name}: pairing (at most {report.maximum} households per cadre)"))
-    table.add_column(bi("项目", "item"))
-    table.add_column(bi("数量", "count"), justify="right")
-    table.add_row(bi("建档立卡户", "registered households"), f"{report.households:,}")
-    table.add_row(bi("已有帮扶责任人（保留）", "already paired (kept)"), f"{report.kept:,}")
-    table.add_row(bi("新结对", "newly paired"), f"{len(report.new):,}")
-    table.add_row(bi("其中由包保该村的部门干部", "of which by a partner department of the village"),
-                  f"{report.preferred:,}")
-    rows: list[tuple[str, list[Any]]] = [
-            (bi("缺口：无帮扶责任人的户", "gap: households without a cadre"), report.unpaired),
-            (bi("缺口：无包保部门的贫困村", "gap: poor villages without a partner department"),
-             report.villages_without_department),
-            (bi("缺口：无驻村工作队的贫困村", "gap: poor villages without a work team"),
-             report.villages_without_work_team),
-            (bi("超过上限的干部", "cadres over the maximum"), report.overloaded)]
-    for name, items in rows:
-        table.add_row(name, f"[red]{len(items):,}[/]" if items else "0")
-    show_table(table)
-    for name, items in rows:
+    counts = summary(bi(f"{region.name} 全覆盖包保（每人最多 {report.maximum} 户）",
+                        f"{region.name}: pairing (at most {report.maximum} households per cadre)"))
+    counts.add(key="registered_households", item=bi("建档立卡户", "registered households"), value=report.households)
+    counts.add(key="kept", item=bi("已有帮扶责任人（保留）", "already paired (kept)"), value=report.kept)
+    counts.add(key="new", item=bi("新结对", "newly paired"), value=len(report.new))
+    counts.add(key="preferred", item=bi("其中由包保该村的部门干部", "of which by a partner department of the village"),
+               value=report.preferred)
+    gaps: list[tuple[str, str, list[Any]]] = [
+        ("household_without_cadre", bi("无帮扶责任人的户", "households without a cadre"), report.unpaired),
+        ("village_without_department", bi("无包保部门的贫困村", "poor villages without a partner department"),
+         report.villages_without_department),
+        ("village_without_work_team", bi("无驻村工作队的贫困村", "poor villages without a work team"),
+         report.villages_without_work_team),
+        ("cadre_over_maximum", bi("超过上限的干部", "cadres over the maximum"), report.overloaded)]
+    listed = Listing(bi("缺口", "gaps"), [
+        ("gap", bi("缺口", "gap")), ("item", bi("户编号、村代码或干部", "household, village code or cadre")),
+        ("name", bi("村名或单位", "village or unit")), ("households", bi("户数", "households"))],
+        numbers=frozenset({"households"}))
+    for key, name, items in gaps:
+        counts.add(key=key, item=bi(f"缺口：{name}", f"gap: {name}"), value=len(items))
         for item in items[:show]:
-            text = f"{item.cadre}（{item.unit}）{item.households} 户" if hasattr(item, "cadre") else " ".join(item)
-            console.print(f"  {name.split('：')[-1].split(': ')[-1]} · {text}", highlight=False)
+            if hasattr(item, "cadre"):
+                listed.add(gap=name, item=item.cadre, name=item.unit, households=item.households)
+            else:
+                listed.add(gap=name, item=item[0], name=item[1])
+    emit([counts, listed], fmt)
     if dry_run:
-        console.print(bi("未写入（--dry-run）", "nothing written (--dry-run)"))
+        note(bi("未写入（--dry-run）", "nothing written (--dry-run)"), fmt)
 
 
 @app.command(help=bi("逾期工作：超过走访间隔未走访的户、过了完成期限仍未落实的措施",

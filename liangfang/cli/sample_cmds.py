@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.table import Table
 
 from .app import app, console, fail, migrate
+from .output import FORMAT_HELP, Listing, OutputFormat, emit, note, summary
 from .text import bi
 
 
@@ -25,38 +25,45 @@ def _problems(err: Any, message: str) -> typer.Exit:
                      "general households drawn apart); the seed and design are recorded, so the same command draws "
                      "the same sample"))
 def sample(
-    county: str = typer.Option(..., "--county", help=bi("县级区划代码", "county code")),
+    county: str = typer.Option(..., "--county", help=bi("县的代码或名称（或名称中唯一的一部分）",
+                                                        "the county's code or name (or a unique part of it)")),
     year: int = typer.Option(..., "--year", help=bi("评估年度", "year")),
     design: Path = typer.Option(..., "--design", help=bi("抽样设计 YAML：seed、villages_per_township、"
                                                          "households_per_village 或 target",
                                                          "design YAML: seed, villages_per_township, "
                                                          "households_per_village or target")),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help=FORMAT_HELP),
 ) -> None:
     migrate()
     from liangfang.assessments.sampling import sample_draw
     from liangfang.domain.problems import ValidationFailed
+
+    from .region_cmds import resolve_region
 
     try:
         text = design.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise fail(bi(f"无法读取 {design}：{err}", f"cannot read {design}: {err}")) from None
     try:
-        record = sample_draw(county_code=county, year=year, design_text=text, source=str(design), by="cli")
+        code = resolve_region(county, "county").code
+        record = sample_draw(county_code=code, year=year, design_text=text, source=str(design), by="cli")
     except ValidationFailed as err:
         raise _problems(err, bi("未抽样", "no sample was drawn")) from None
     rows = list(record.households.values_list("kind", "cluster", "village_id"))
-    table = Table(title=bi(f"样本 {record.pk}：{record.county.name} {year} 年",
-                           f"sample {record.pk}: {record.county.name} {year}"))
-    table.add_column(bi("项目", "item"), overflow="fold")
-    table.add_column(bi("数量", "count"), justify="right")
-    table.add_row(bi("抽样框户数", "households in the frame"), f"{record.frame_households:,}")
-    table.add_row(bi("抽中的村", "villages drawn"), f"{len({v for _, _, v in rows}):,}")
-    table.add_row(bi("已脱贫户", "exited households"), f"{sum(k == 'exited' for k, _, _ in rows):,}")
-    table.add_row(bi("一般农户", "general households"), f"{sum(k == 'general' for k, _, _ in rows):,}")
-    table.add_row(bi("随机种子", "seed"), str(record.seed))
-    console.print(table)
-    console.print(bi(f"下一步：liangfang sample-lists --sample {record.pk} --out 目录",
-                     f"next: liangfang sample-lists --sample {record.pk} --out DIR"), highlight=False)
+    listing = summary(bi(f"样本 {record.pk}：{record.county.name} {year} 年",
+                         f"sample {record.pk}: {record.county.name} {year}"))
+    listing.add(key="sample", item=bi("样本编号", "sample number"), value=record.pk)
+    listing.add(key="frame_households", item=bi("抽样框户数", "households in the frame"),
+                value=record.frame_households)
+    listing.add(key="villages", item=bi("抽中的村", "villages drawn"), value=len({v for _, _, v in rows}))
+    listing.add(key="exited_households", item=bi("已脱贫户", "exited households"),
+                value=sum(k == "exited" for k, _, _ in rows))
+    listing.add(key="general_households", item=bi("一般农户", "general households"),
+                value=sum(k == "general" for k, _, _ in rows))
+    listing.add(key="seed", item=bi("随机种子", "seed"), value=str(record.seed))
+    emit(listing, fmt)
+    note(bi(f"下一步：liangfang sample-lists --sample {record.pk} --out 目录",
+            f"next: liangfang sample-lists --sample {record.pk} --out DIR"), fmt)
 
 
 def _sample(sample_id: int) -> Any:
@@ -116,7 +123,10 @@ def sample_results(
                                         "Estimate the wrong-exit rate, missed-poor rate and public approval from the "
                                         "sample (design-based SEs and 95% intervals) and record them as the county's "
                                         "verification figures"))
-def sample_estimate(sample_id: int = typer.Option(..., "--sample", help=bi("样本编号", "sample number"))) -> None:
+def sample_estimate(
+    sample_id: int = typer.Option(..., "--sample", help=bi("样本编号", "sample number")),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help=FORMAT_HELP),
+) -> None:
     migrate()
     from liangfang.assessments.sampling import sample_estimate as estimate
     from liangfang.domain.problems import ValidationFailed
@@ -126,20 +136,22 @@ def sample_estimate(sample_id: int = typer.Option(..., "--sample", help=bi("样�
     except ValidationFailed as err:
         raise _problems(err, bi("未估计", "nothing was estimated")) from None
     e = recorded.estimates
-    table = Table(title=bi(f"样本 {sample_id}：找到 {e.households_found}/{e.households_sampled} 户",
-                           f"sample {sample_id}: {e.households_found}/{e.households_sampled} households found"))
-    for heading in (bi("指标", "figure"), bi("估计值 %", "estimate %"), bi("标准误", "SE"),
-                    bi("95% 置信区间", "95% CI")):
-        table.add_column(heading, overflow="fold")
-    for name, value in ((bi("错退率", "wrong-exit rate"), e.wrong_exit_rate),
-                        (bi("漏评率", "missed-poor rate"), e.missed_poor_rate),
-                        (bi("群众认可度", "public approval"), e.public_approval)):
+    listing = Listing(bi(f"样本 {sample_id}：找到 {e.households_found}/{e.households_sampled} 户",
+                         f"sample {sample_id}: {e.households_found}/{e.households_sampled} households found"), [
+        ("key", bi("代码", "key")), ("figure", bi("指标", "figure")), ("estimate", bi("估计值 %", "estimate %")),
+        ("se", bi("标准误", "SE")), ("low", bi("95% 下限", "95% low")), ("high", bi("95% 上限", "95% high")),
+        ("note", bi("说明", "note"))], numbers=frozenset({"estimate", "se", "low", "high"}),
+        machine=frozenset({"key"}))
+    for key, name, value in (("wrong_exit_rate", bi("错退率", "wrong-exit rate"), e.wrong_exit_rate),
+                             ("missed_poor_rate", bi("漏评率", "missed-poor rate"), e.missed_poor_rate),
+                             ("public_approval", bi("群众认可度", "public approval"), e.public_approval)):
         if value is None:
-            table.add_row(name, "—", "—", bi("样本中无此类户", "no such households in the sample"))
+            listing.add(key=key, figure=name, note=bi("样本中无此类户", "no such households in the sample"))
         else:
-            table.add_row(name, f"{value.value:.3f}", f"{value.se:.3f}", f"[{value.low:.3f}, {value.high:.3f}]")
-    console.print(table)
-    console.print(bi(f"已记为 {recorded.sample.county.name} {recorded.sample.year} 年第三方评估数据；重新运行 "
-                     f"liangfang assess --year {recorded.sample.year} 生效",
-                     f"recorded as the county's verification figures; run `liangfang assess --year "
-                     f"{recorded.sample.year}` again to use them"), highlight=False)
+            listing.add(key=key, figure=name, estimate=round(value.value, 3), se=round(value.se, 3),
+                        low=round(value.low, 3), high=round(value.high, 3))
+    emit(listing, fmt)
+    note(bi(f"已记为 {recorded.sample.county.name} {recorded.sample.year} 年第三方评估数据；重新运行 "
+            f"liangfang assess --year {recorded.sample.year} 生效",
+            f"recorded as the county's verification figures; run `liangfang assess --year "
+            f"{recorded.sample.year}` again to use them"), fmt)

@@ -6,13 +6,12 @@ import os
 import secrets
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from .app import app, console, fail, migrate, setup_django
-from .output import show as show_table
+from .output import FORMAT_HELP, Listing, OutputFormat, emit, summary
 from .text import bi, said
 
 DEMO_USER = "demo"
@@ -44,8 +43,8 @@ def _ensure_user(username: str, password: str, *, by: str, superuser: bool = Fal
         raise fail("; ".join(said(p.message) for p in exc.problems)) from None
 
 
-def figures_table(region_code: str | None = None) -> Table:
-    """The article's headline figures, computed from the registry."""
+def figures_listing(region_code: str | None = None) -> Listing:
+    """The article's headline figures, computed from the registry, one a row."""
     setup_django()
     from liangfang.registry.selectors import headline_figures, top_region
 
@@ -53,35 +52,38 @@ def figures_table(region_code: str | None = None) -> Table:
 
     region = resolve_region(region_code) if region_code else top_region()
     f = headline_figures(region)
-    table = Table(title=bi(f"{f.region_name} 脱贫攻坚主要数字", f"{f.region_name}: headline figures"))
-    table.add_column(bi("指标", "figure"))
-    table.add_column(bi("数值", "value"), justify="right")
-    rows = [
-        (bi("农村人口", "rural population"), f"{f.people:,}（{f.households:,} 户）"),
-        (bi("建档立卡户 / 人", "registered households / people"),
-         f"{f.registered_households:,} / {f.registered_people:,}"),
-        (bi("已脱贫户 / 人", "exited households / people"),
-         f"{f.exited_households:,} / {f.exited_people:,}"),
-        (bi("未脱贫户 / 人", "remaining households / people"),
-         f"{f.remaining_households:,} / {f.remaining_people:,}"),
-        (bi("贫困村 / 已出列", "poor villages / exited"),
-         f"{f.poor_villages} / {f.poor_villages_exited}" if f.poor_villages else "—"),
-        (bi("贫困发生率（建档立卡时）", "poverty incidence at registration"),
-         f"{f.incidence_at_registration}%" if f.people else "—"),
-        (bi("贫困发生率（现在）", "poverty incidence now"), f"{f.incidence_now}%" if f.people else "—"),
+    listing = summary(bi(f"{f.region_name} 脱贫攻坚主要数字", f"{f.region_name}: headline figures"))
+    poor = bool(f.poor_villages)  # 出列 is said of poor villages only: "0 / 0" elsewhere means nothing
+    rows: list[tuple[str, str, Any, str | None]] = [
+        ("people", bi("农村人口", "rural population"), f.people, None),
+        ("households", bi("农村户数", "rural households"), f.households, None),
+        ("registered_households", bi("建档立卡户", "registered households"), f.registered_households, None),
+        ("registered_people", bi("建档立卡人口", "registered people"), f.registered_people, None),
+        ("exited_households", bi("已脱贫户", "exited households"), f.exited_households, None),
+        ("exited_people", bi("已脱贫人口", "exited people"), f.exited_people, None),
+        ("remaining_households", bi("未脱贫户", "remaining households"), f.remaining_households, None),
+        ("remaining_people", bi("未脱贫人口", "remaining people"), f.remaining_people, None),
+        ("poor_villages", bi("贫困村", "poor villages"), f.poor_villages if poor else None, None),
+        ("poor_villages_exited", bi("贫困村已出列", "poor villages exited"), f.poor_villages_exited if poor else None,
+         None),
+        ("incidence_at_registration", bi("贫困发生率（建档立卡时，%）", "poverty incidence at registration (%)"),
+         f.incidence_at_registration if f.people else None, f"{f.incidence_at_registration}%"),
+        ("incidence_now", bi("贫困发生率（现在，%）", "poverty incidence now (%)"),
+         f.incidence_now if f.people else None, f"{f.incidence_now}%"),
     ]
-    for name, value in rows:
-        table.add_row(name, value)
-    return table
+    for key, item, value, text in rows:
+        listing.add(key=key, item=item, value=value, _shown={"value": text} if text and value is not None else None)
+    return listing
 
 
 @app.command(help=bi("显示主要数字（户数、人数、脱贫、贫困村出列、贫困发生率）",
                      "Show the headline figures (households, people, exits, villages, incidence)"))
 def figures(
     region: str = typer.Option("", help=bi("区划代码或名称（默认本县）", "region code or name (default: the county)")),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help=FORMAT_HELP),
 ) -> None:
     migrate()
-    show_table(figures_table(region or None))
+    emit(figures_listing(region or None), fmt)
 
 
 @app.command(help=bi("以生产方式启动网站（gunicorn + 静态文件）", "Serve the web application with gunicorn"))
@@ -231,7 +233,7 @@ def demo(
     else:
         with progress_bar(bi("生成合成数据", "Synthesising the district")) as advance:
             build_district(seed=seed, scale=scale, by="demo", progress=advance)
-    show_table(figures_table())
+    emit(figures_listing())
     _demo_exit_history()
     _demo_assess_and_plan()
     _demo_monitoring()

@@ -8,8 +8,9 @@ import calendar
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from ..plans.models import PlanMeasure
 from ..procedures.models import Step
@@ -97,3 +98,37 @@ def monitored_share_by_year(region: Region | None, years: range) -> dict[int, tu
         people = Member.objects.filter(household_id__in=households, is_active=True).count()
         out[year] = (people, round(people * 100 / population, 3) if population else None)
     return out
+
+
+# -- for other apps' pages: which households are monitoring objects now ----------------------------
+
+ANY_CATEGORY = "any"
+
+
+def open_objects() -> QuerySet[MonitoringObject]:
+    """Monitoring objects whose risk is not (yet) eliminated: at most one per household (a constraint
+    says so)."""
+    return MonitoringObject.objects.filter(eliminated_on__isnull=True)
+
+
+def monitored_household_ids(category: str = ANY_CATEGORY) -> QuerySet[MonitoringObject, Any]:
+    """The ids of the households that are monitoring objects now (of ``category``, or of any), as a
+    subquery for another app's list: ``Household.objects.filter(pk__in=monitored_household_ids())``."""
+    objects = open_objects()
+    if category != ANY_CATEGORY:
+        objects = objects.filter(category=category)
+    return objects.values("household_id")
+
+
+def categories_by_number(numbers: list[str]) -> dict[str, str]:
+    """Household number → the category code of its open monitoring object, for one page of a list."""
+    if not numbers:
+        return {}
+    return dict(open_objects().filter(household__number__in=numbers).values_list("household__number", "category"))
+
+
+def category_choices(lang: str) -> list[tuple[str, str]]:
+    """The monitoring pack's object categories (脱贫不稳定户, 边缘易致贫户, 突发严重困难户) as
+    (code, name) in ``lang``."""
+    return [(code, category.name.zh if lang == "zh" else category.name.en)
+            for code, category in current_monitoring_pack().categories.items()]

@@ -23,16 +23,17 @@ FIND_LIMIT = 50
 class AmbiguousRegion(NotFound):
     """Several regions answer to the name: the message lists them; ``candidates`` holds them."""
 
-    def __init__(self, text: str, candidates: list[Region]) -> None:
+    def __init__(self, text: str, candidates: list[Region], *, part: bool = False) -> None:
         self.candidates = candidates
         listed = "；".join(describe(r) for r in candidates[:10])
         more = f"（另有 {len(candidates) - 10} 个）" if len(candidates) > 10 else ""
         more_en = f" and {len(candidates) - 10} more" if len(candidates) > 10 else ""
+        named, named_en = ("名称含", "have a name containing") if part else ("名为", "are called")
         super().__init__(Text(
-            f"有 {len(candidates)} 个区划名为 {text}：{listed}{more}；请给出代码，或在名称前加上乡镇名"
-            f"（如“乡镇名 {text}”）",
-            f"{len(candidates)} regions are called {text}: {listed}{more_en}; give the code, or the "
-            f"township's name before it"))
+            f"有 {len(candidates)} 个区划{named} {text}：{listed}{more}；请给出代码、完整名称，或在名称前加上"
+            f"上级名称（如“乡镇名 {text}”）",
+            f"{len(candidates)} regions {named_en} {text}: {listed}{more_en}; give the code, the whole name, "
+            f"or the name of the region above before it"))
 
 
 def normalise(text: str) -> str:
@@ -96,6 +97,12 @@ def region_resolve(text: str, level: str | None = None) -> Region:
         candidates = [r for r in candidates if _has_ancestors_named(r, higher)]
     elif not candidates and level in (None, "village", "group"):
         candidates = _joined_with_township(typed, level)
+    if not candidates and len(parts) == 1:  # a unique part of a name will do: 洮北 for 洮北区
+        qs = Region.objects.filter(name__contains=typed).select_related("parent")
+        found = list((qs.filter(level=level) if level else qs).order_by("code")[:FIND_LIMIT + 1])
+        if len(found) > 1:
+            raise AmbiguousRegion(typed, found, part=True)
+        candidates = found
     if not candidates:
         raise NotFound(Text(f"没有名为 {typed} 的{what}；查找：liangfang region find {parts[-1][:4]}",
                             f"no {level or 'region'} called {typed}; search with: liangfang region find "

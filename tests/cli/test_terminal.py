@@ -230,3 +230,93 @@ def test_policy_show_in_chinese_shows_rules_in_words(monkeypatch: pytest.MonkeyP
     with_expressions = runner.invoke(app, ["policy", "show", "cn-national", "--expressions", "--sources"])
     shown = with_expressions.output
     assert "per_capita_net_income > poverty_line" in shown and "commonly" in shown
+
+
+def test_verification_takes_a_county_by_name_or_part_of_it_and_lists_candidates(lang: str) -> None:
+    from liangfang.assessments.models import CountyVerification
+
+    make_regions()
+    args = ["--year", "2020", "--wrong-exit-rate", "0.4", "--source", "评估报告"]
+    for named in ("洮北区", "洮北", "２２０８０２００００００"):
+        done = runner.invoke(app, ["verification", "--county", named, *args])
+        assert done.exit_code == 0, (named, done.output)
+        assert "220802000000" in done.output
+    assert CountyVerification.objects.get().county.code == "220802000000"
+    regions_write_many([{"code": "220803000000", "name": "洮南市", "level": "county", "parent_code": "220800000000"}],
+                       by="t")
+    both = runner.invoke(app, ["verification", "--county", "洮", *args])
+    assert both.exit_code == 1
+    _assert_nothing_cut(both.output)
+    assert "220802000000" in both.output and "220803000000" in both.output
+    assert "洮北区" in both.output and "洮南市" in both.output
+    nothing = runner.invoke(app, ["verification", "--county", "金祥", *args])  # a township, not a county
+    assert nothing.exit_code == 1 and "liangfang region find" in nothing.output
+
+
+REPORTS = [  # (command, the keys every JSON row has)
+    (["figures"], {"key", "item", "value"}),
+    (["assess", "--year", "2020"], {"key", "item", "value"}),
+    (["explain", f"{VILLAGE}0001", "--year", "2020"], {"level", "subject", "verdict", "status", "text"}),
+    (["explain", "--county", "--year", "2020"], {"level", "subject", "verdict", "status", "text"}),
+    (["differences", "220802000000", "--year", "2020"], {"kind", "household", "village", "people"}),
+    (["verification", "--county", "洮北", "--year", "2020", "--approval", "96.5", "--source", "评估报告"],
+     {"key", "item", "value"}),
+    (["measures", "--region", "220802000000", "--year", "2020"], {"group", "measure", "name"}),
+    (["pair", "--county", "--dry-run", "--date", "2020-05-01"], {"item"}),
+    (["plan", "--county", "--year", "2020", "--dry-run"], set()),  # figures, costs and plans: checked below
+    (["monitor", "report", "--region", "洮北区", "--month", "2023-05"], {"key", "item", "value"}),
+]
+
+
+@pytest.fixture
+def assessed() -> list[str]:
+    numbers = _overdue_households()  # three households, each under the 2020 line
+    assert runner.invoke(app, ["assess", "--year", "2020"]).exit_code == 0
+    return numbers
+
+
+@pytest.mark.parametrize("command, keys", REPORTS, ids=[" ".join(c[:2]) for c, _ in REPORTS])
+def test_every_report_writes_json_and_csv_with_nothing_but_data_on_standard_output(
+        assessed: list[str], command: list[str], keys: set[str]) -> None:
+    as_json = runner.invoke(app, [*command, "--format", "json"])
+    assert as_json.exit_code == 0, as_json.output
+    objects = [json.loads(line) for line in as_json.stdout.splitlines()]  # every line is one object
+    assert objects and all(keys <= set(o) for o in objects), objects
+    as_csv = runner.invoke(app, [*command, "--format", "csv"])
+    assert as_csv.exit_code == 0, as_csv.output
+    assert as_csv.stdout.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(as_csv.stdout.lstrip("\ufeff"))))
+    assert len(rows) == len(objects) + 1 and len({len(r) for r in rows}) == 1
+    if "key" in keys:  # a report's figures: its first column names each one, as JSON does
+        assert [r[0] for r in rows[1:]] == [o["key"] for o in objects]
+
+
+@pytest.mark.parametrize("command, keys", REPORTS, ids=[" ".join(c[:2]) for c, _ in REPORTS])
+def test_every_report_as_a_table_cuts_nothing_at_80_columns(assessed: list[str], lang: str, command: list[str],
+                                                           keys: set[str]) -> None:
+    result = runner.invoke(app, command)
+    assert result.exit_code == 0, result.output
+    if command[:2] == ["explain", "--county"]:  # "…" marks an indicator awaiting verification there
+        assert all(len(line) <= 80 for line in result.output.splitlines()), result.output
+    else:
+        _assert_nothing_cut(result.output)
+
+
+def test_figures_as_json_are_numbers_a_script_can_use(assessed: list[str]) -> None:
+    figures = {o["key"]: o["value"] for o in map(json.loads, runner.invoke(
+        app, ["figures", "--format", "json"]).stdout.splitlines())}
+    assert figures["registered_households"] == 3 and figures["households"] == 3
+    assert figures["poor_villages"] == 1 and figures["poor_villages_exited"] == 0
+    shown = runner.invoke(app, ["figures"]).output
+    assert "—" not in shown.split("贫困村")[0]
+
+
+def test_plan_as_json_gives_its_figures_costs_and_plans(assessed: list[str]) -> None:
+    result = runner.invoke(app, ["plan", "--county", "--year", "2020", "--format", "json"])
+    objects = [json.loads(line) for line in result.stdout.splitlines()]
+    figures = {o["key"]: o["value"] for o in objects if "key" in o}
+    assert figures["households_failing"] == 3
+    assert {o["breakdown"] for o in objects if "breakdown" in o} == {"measure", "fund_source", "category", "village"}
+    assert {o["household"] for o in objects if "household" in o} <= set(assessed)
+    assert "liangfang plan-accept" not in result.stdout  # the lines around the data: on standard error
+    assert "liangfang plan-accept" in result.stderr

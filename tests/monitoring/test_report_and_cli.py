@@ -111,3 +111,21 @@ def test_a_lead_found_past_the_holiday_calendar_is_refused_clearly(world: World,
 def test_an_unknown_year_is_refused(world: World) -> None:
     result = runner.invoke(app, ["monitor", "screen", "--year", "2031", "--month", "1"], env=ENV)
     assert result.exit_code == 1 and "2031" in result.output
+
+
+def test_screen_and_report_write_json_for_a_script(world: World, record_months: Callable[..., int]) -> None:
+    import json
+
+    home = world.households[0]
+    record_months(home, 202201, 202305, wage_income="450")
+    screened = runner.invoke(app, ["monitor", "screen", "--year", "2023", "--month", "6", "--format", "json"], env=ENV)
+    assert screened.exit_code == 0, screened.output
+    leads = [json.loads(line) for line in screened.stdout.splitlines()]  # nothing but data on standard output
+    assert [(o["household"], o["category"], o["village"]) for o in leads] == [(home.number, "unstable",
+                                                                              home.village.code)]
+    assert "5,400" in leads[0]["why"] and "线索 1 户" in screened.stderr
+    reported = runner.invoke(app, ["monitor", "report", "--region", COUNTY, "--month", "2023-06", "--format", "json"],
+                             env=ENV)
+    figures = {o["key"]: o["value"] for o in map(json.loads, reported.stdout.splitlines())}
+    assert figures["monitoring_line"] == 7100 and figures["objects"] == 0
+    assert {"category_unstable", "category_edge", "category_sudden_hardship"} <= set(figures)

@@ -147,7 +147,8 @@ LIST_FILTERS = [
     {"region": VILLAGE, "cause": "illness"}, {"region": VILLAGE, "attribute": "general", "grade": "B"},
     {"region": VILLAGE, "status": "remaining", "sort": "-people"}, {"region": VILLAGE, "sort": "-village"},
     {"region": TOWNSHIP, "status": "registered"}, {"q": "2208"}, {"q": "测试"}, {"gap": "pension"},
-    {"region": VILLAGE, "failing": "income"}, {"status": "relapsed"},  # (an unknown status is a 400: test_query_params)
+    {"region": VILLAGE, "failing": "income"}, {"status": "relapsed"}, {"monitoring": "any"},
+    {"region": VILLAGE, "monitoring": "edge"},  # (an unknown status is a 400: test_query_params)
 ]
 
 
@@ -237,6 +238,7 @@ def test_every_value_of_a_row_is_escaped_as_html_escape_escapes_it() -> None:
                 head_name=tricky[(i + 5) % 8], head_resident_id=tricky[(i + 6) % 8] + "1" * 14, people=i,
                 cadre=tricky[(i + 7) % 8]) for i in range(16)]  # every value in every column, most twice
     failing = {tricky[i]: [tricky[(i + 1) % 8], tricky[(i + 2) % 8]] for i in range(0, 8, 2)}  # failing indicators
+    monitored = {tricky[i]: tricky[(i + 3) % 8] for i in range(1, 8, 2)}  # unknown category codes, shown as they are
     for role in ("county_admin", "inspector"):
         viewer = Viewer("u", Region(code="220802000000", name="洮北区", level="county"), ROLES[role])
         labels = [code_labels(n, "zh") for n in ("household_status", "poverty_attribute", "poverty_cause")]
@@ -250,6 +252,7 @@ def test_every_value_of_a_row_is_escaped_as_html_escape_escapes_it() -> None:
             f'<td><span class="status {escape(r.status)}">{escape(labels[0].get(r.status, r.status))}</span></td>'
             f'<td>{escape(labels[1].get(r.poverty_attribute, r.poverty_attribute))}</td>'
             f'<td>{escape(cause(r.main_cause))}</td><td>{escape(r.cadre)}</td>'
-            f'<td class="failing">{escape("、".join(failing.get(r.number, ())))}</td></tr>'
+            f'<td class="failing">{escape("、".join(failing.get(r.number, ())))}</td>'
+            f'<td class="monitoring">{escape(monitored.get(r.number, ""))}</td></tr>'
             for r in rows)
-        assert str(_rows_html(rows, viewer, failing)) == expected
+        assert str(_rows_html(rows, viewer, failing, monitored)) == expected

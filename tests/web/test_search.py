@@ -112,3 +112,54 @@ def test_a_column_says_which_indicators_each_household_fails(world, login) -> No
                                                  subject_id=Household.objects.get(number=number).pk).count()
         assert (len(cell.split("、")) if cell else 0) == failing, number
     assert cells[no_income.number]
+
+
+def test_a_role_shown_masked_ids_finds_people_by_the_four_characters_it_sees_only(world, login) -> None:
+    rid = Member.objects.get(household=world.mine, relation="head").resident_id
+    for persona in ("reviewer", "inspector"):
+        c = login(persona)
+        assert world.mine.number in _numbers(c, q=rid[-4:]), persona
+        for hidden in (rid[-5:], rid[-6:], rid[:10], rid[:14]):  # would confirm digits the mask hides
+            assert world.mine.number not in _numbers(c, q=hidden), (persona, hidden)
+
+
+def test_a_role_shown_no_ids_cannot_search_by_their_digits_at_all(world) -> None:
+    from dataclasses import replace
+
+    from liangfang.accounts.roles import ROLES
+    from liangfang.web.permissions import Viewer
+    from liangfang.web.selectors.households import ListFilters, filtered_households
+
+    rid = Member.objects.get(household=world.mine, relation="head").resident_id
+    blind = Viewer("blind", world.regions[VILLAGE], replace(ROLES["inspector"], resident_id="hidden"))
+    seeing = Viewer("seeing", world.regions[VILLAGE], ROLES["village_cadre"])
+    for typed in (rid, rid[-4:], rid[-6:], rid[:14]):
+        assert world.mine in filtered_households(seeing, ListFilters(q=typed)), typed
+        assert world.mine not in filtered_households(blind, ListFilters(q=typed)), typed
+    # digits still find household numbers
+    assert world.mine in filtered_households(blind, ListFilters(q=world.mine.number))
+
+
+def test_the_list_shows_and_filters_by_monitoring_object_category(world, login) -> None:
+    import datetime as dt
+
+    from liangfang.monitoring.services.objects import object_admit
+
+    object_admit(household=world.mine, on=dt.date(2022, 3, 1), category="unstable", risk_types=["illness"],
+                 case_ref="t", by="t")
+    object_admit(household=world.theirs, on=dt.date(2022, 3, 1), category="sudden_hardship",
+                 risk_types=["accident"], case_ref="t", by="t")
+    c = login("admin")
+    html = c.get("/households/").content.decode()
+    assert "<th>监测对象类型</th>" in html
+    cells = dict(re.findall(r'<tr><td><a href="/households/(\d+)/">.*?<td class="monitoring">(.*?)</td></tr>', html,
+                            re.S))
+    assert cells[world.mine.number] == "脱贫不稳定户" and cells[world.theirs.number] == "突发严重困难户"
+    assert cells[world.mine_exited.number] == ""
+    assert _numbers(c, monitoring="unstable") == {world.mine.number}
+    assert _numbers(c, monitoring="any") == {world.mine.number, world.theirs.number}
+    assert _numbers(c, monitoring="edge") == set()
+    assert _numbers(login("cadre"), monitoring="any") == {world.mine.number}  # within the user's region
+    chips = c.get("/households/", {"monitoring": "unstable"}).content.decode().split('class="active-filters"')[1]
+    assert "脱贫不稳定户" in chips.split("</p>")[0]
+    assert c.get("/households/", {"monitoring": "rich"}).status_code == 400

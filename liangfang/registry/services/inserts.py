@@ -116,7 +116,9 @@ class RowWriter:
         self.written[model] = self.written.get(model, 0) + len(rows)
         pk = model._meta.pk
         # Without keys of its own, a row takes the next key from the table.
-        fields = [f for f in model._meta.concrete_fields if f is not pk or pk.attname in given]
+        # (a generated column is written by the database, never by an INSERT)
+        fields = [f for f in model._meta.concrete_fields
+                  if not f.generated and (f is not pk or pk.attname in given)]
         if self.vendor not in ("sqlite", "postgresql"):
             objects = [model(**{**row, **{k: v[i] for k, v in given.items()}}) for i, row in enumerate(rows)]
             model._default_manager.bulk_create(objects, batch_size=1000)

@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.db.models import CharField, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Concat
 
-from ...disclosure import birth_date_visibility, shows_column
+from ...disclosure import birth_date_visibility, searches_resident_ids, shows_column
 from ...domain.codes import code_list
 from ...prepared import NotPreparable, Prepared
 from ...registry.household_search import normalise as normalise_search
@@ -50,23 +50,29 @@ class ListFilters:
     grade: str = ""
     gap: str = ""
     cadre: str = ""
+    cadre_q: str = ""  # part of a responsible cadre's name, unit (or phone, for roles shown phones)
     failing: str = ""
     nodata: str = ""  # an indicator the newest run could not judge for lack of data
+    monitoring: str = ""  # "any" or a monitoring object category (monitoring/selectors.py)
     sort: str = "number"
 
     @classmethod
     def from_query(cls, params: Mapping[str, str]) -> ListFilters:
         """The filters of a query string; a value no filter can use is a 400 (``web/params.py``)."""
+        from ...monitoring.packs import current_monitoring_pack
+        from ...monitoring.selectors import ANY_CATEGORY
         from .. import params as p
 
         cadre = p.integer(params, "cadre")
-        return cls(
+        monitoring = p.choice(params, "monitoring", {ANY_CATEGORY, *current_monitoring_pack().categories})
+        return cls(monitoring=monitoring,
             q=p.text(params, "q", max_length=60), region=p.text(params, "region", max_length=12),
             status=p.choice(params, "status", {*STATUS_GROUPS, *code_list("household_status").codes}),
             attribute=p.choice(params, "attribute", code_list("poverty_attribute").codes),
             cause=p.choice(params, "cause", code_list("poverty_cause").codes),
             grade=p.choice(params, "grade", code_list("housing_grade").codes),
             gap=p.choice(params, "gap", GAPS), cadre="" if cadre is None else str(cadre),
+            cadre_q=p.text(params, "cadre_q", max_length=40),
             failing=p.text(params, "failing", max_length=60), nodata=p.text(params, "nodata", max_length=60),
             sort=p.choice(params, "sort", SORTS, "number"))
 
@@ -106,10 +112,8 @@ def _split(viewer: Viewer, f: ListFilters, region: Region | None) -> tuple[tuple
     typed = normalise_search(f.q)
     if typed:
         kind = query_kind(typed)
-        if viewer.role.resident_id != "full" and kind in ("id_tail", "digits") and len(typed) != 4:
-            # a role shown masked IDs sees their last four only: other parts of an ID would let a
-            # search confirm the hidden digits, so such digits find household numbers alone
-            kind = "number"
+        if kind != "name" and not searches_resident_ids(viewer.role, kind, typed):
+            kind = "number"  # digits this role may not look people up by find household numbers alone
         shape.append(("q", kind))
         values["q"] = typed
     if f.status in STATUS_GROUPS:
@@ -127,6 +131,14 @@ def _split(viewer: Viewer, f: ListFilters, region: Region | None) -> tuple[tuple
                   ("ages", birth_date_visibility(viewer.role))]
     if f.cadre.isdigit():
         values["cadre_id"] = int(f.cadre)
+    elif normalise_search(f.cadre_q):  # a chosen cadre wins over the text that found them
+        # a phone is searched only by roles shown phones whole: else digits would confirm hidden ones
+        shape.append(("cadre_q", viewer.role.phone == "full"))
+        values["cadre_q"] = normalise_search(f.cadre_q)
+    if f.monitoring == "any":
+        shape.append(("monitoring", "any"))
+    elif f.monitoring:
+        values["monitoring"] = f.monitoring
     for name in ("failing", "nodata"):
         indicator = getattr(f, name)
         if not indicator:
@@ -173,6 +185,13 @@ def _build(shape: tuple[Any, ...], values: Mapping[str, Any]) -> QuerySet[Househ
                                                     household=OuterRef("pk"))))
     if "cadre_id" in v:
         qs = qs.filter(pk__in=CadrePairing.objects.filter(cadre_id=v["cadre_id"], end_date=None).values("household_id"))
+    elif "cadre_q" in parts:
+        cadres = Cadre.objects.filter(cadre_text_condition(v["cadre_q"], phone=parts["cadre_q"]))
+        qs = qs.filter(pk__in=CadrePairing.objects.filter(cadre__in=cadres, end_date=None).values("household_id"))
+    if "monitoring" in parts or "monitoring" in v:
+        from ...monitoring.selectors import ANY_CATEGORY, monitored_household_ids
+
+        qs = qs.filter(pk__in=monitored_household_ids(v.get("monitoring", ANY_CATEGORY)))
     if "failing" in parts or "nodata" in parts:
         qs = qs.none()
     else:
@@ -355,15 +374,17 @@ def _regions_html(scope: Region, listed: Region) -> str:
 
 
 def _cadres_html(region: Region) -> str:
-    """The options of the cadres paired in a region, kept for a minute like the region options
-    (a new pairing shows in the filter within the minute). A village's are one range of the open
-    pairings' index by village and cadre."""
+    """The options of the cadres paired in a region when they are few enough for one drop-down
+    (a village's), else none: the list's cadre filter is then searched by text (``cadre_q``).
+    Kept for a minute like the region options (a new pairing shows within the minute). A village's
+    are one range of the open pairings' index by village and cadre."""
     from ...registry.selectors import significant_prefix
 
     def cadres() -> Iterable[tuple[int, str]]:
         found = (_VILLAGE_CADRES.tuples(village_id=region.pk) if region.level == "village" else _paired_cadres(
-            CadrePairing.objects.filter(village__code__startswith=significant_prefix(region))))
-        return ((pk, f"{name}（{unit}）") for pk, name, unit in found)
+            CadrePairing.objects.filter(village__code__startswith=significant_prefix(region)))[:CADRE_PICKS + 1])
+        listed = [(pk, f"{name}（{unit}）") for pk, name, unit in found]
+        return listed if len(listed) <= CADRE_PICKS else []
 
     return _options_kept(f"liangfang:cadre-options:{region.pk}", cadres)
 
@@ -384,6 +405,34 @@ def list_choices(scope: Region, region: Region) -> ListChoices:
 
 
 CADRE_PICKS = 50
+
+
+def cadre_text_condition(typed: str, *, phone: bool) -> Q:
+    """Cadres whose name or unit (and, when ``phone``, phone number) contains ``typed``."""
+    found = Q(name__contains=typed) | Q(unit_name__contains=typed)
+    return found | Q(phone__contains=typed) if phone else found
+
+
+def list_cadre_choices(viewer: Viewer, region: Region, typed: str, selected: str = "") -> tuple[list[tuple[int, str]],
+                                                                                               int]:
+    """The list's cadre filter searched on the server: the cadres paired in ``region`` whose name,
+    unit (or phone, for roles shown phones) contains ``typed``, at most ``CADRE_PICKS``, with the
+    number that matched; a ``selected`` cadre is always offered."""
+    from ...registry.selectors import significant_prefix
+
+    typed = normalise_search(typed)
+    pairings = CadrePairing.objects.filter(end_date=None)
+    pairings = (pairings.filter(village_id=region.pk) if region.level == "village"
+                else pairings.filter(village__code__startswith=significant_prefix(region)))
+    qs = Cadre.objects.filter(pk__in=pairings.values("cadre_id"))
+    if typed:
+        qs = qs.filter(cadre_text_condition(typed, phone=viewer.role.phone == "full"))
+    total = qs.count()
+    picked = list(qs.order_by("name", "id").values_list("pk", "name", "unit_name")[:CADRE_PICKS])
+    if selected.isdigit() and all(pk != int(selected) for pk, _, _ in picked):
+        picked += list(Cadre.objects.filter(pk=int(selected), pk__in=pairings.values("cadre_id"))
+                       .values_list("pk", "name", "unit_name"))
+    return [(pk, f"{name}（{unit}）") for pk, name, unit in picked], total
 
 
 def cadre_choices(query: str, village: Region, selected: str = "") -> tuple[list[tuple[int, str]], int]:

@@ -18,10 +18,11 @@ from django.utils.translation import gettext as _
 from markupsafe import Markup
 
 from ...domain.codes import code_labels, code_list
+from ...monitoring.selectors import categories_by_number
 from ...registry.models import Region
 from .. import masking, params
 from ..export import EXPORT_LIMIT, write_export
-from ..filters import options_html
+from ..filters import chosen_option, options_html
 from ..id_search import id_search_refused
 from ..id_search import limit as id_search_limit
 from ..permissions import Viewer, household_for, region_for, viewer_required
@@ -29,11 +30,13 @@ from ..selectors.assessments import failing_indicators, household_assessment, in
 from ..selectors.conflicts import history_lines
 from ..selectors.detail import household_page
 from ..selectors.households import (
+    CADRE_PICKS,
     PAGE_SIZE,
     HouseholdList,
     ListFilters,
     Row,
     filtered_households,
+    list_cadre_choices,
     list_choices,
 )
 from ..selectors.monitoring import household_monitoring
@@ -62,14 +65,36 @@ def _fixed_options(language: str) -> dict[str, Markup]:
         }.items()}
 
 
-def _filter_choices(viewer: Viewer, region: Region) -> dict[str, object]:
+def _monitoring_choices() -> list[tuple[str, str]]:
+    from ...monitoring.selectors import ANY_CATEGORY, category_choices
+
+    return [(ANY_CATEGORY, _("Any monitoring object")), *category_choices("zh" if is_zh() else "en")]
+
+
+def _filter_choices(viewer: Viewer, region: Region, f: ListFilters) -> dict[str, object]:
     choices = list_choices(viewer.region, region)
     return {
+        "monitoring": _monitoring_choices(),
         **_fixed_options(lang()),
         "regions_html": choices.regions_html,
-        "cadres_html": choices.cadres_html,
         "indicators": indicator_choices(),
+        **_cadre_filter(viewer, region, f, choices.cadres_html),
     }
+
+
+def _cadre_filter(viewer: Viewer, region: Region, f: ListFilters, few: str) -> dict[str, object]:
+    """The cadre filter: a text searched on the server (a county has thousands of cadres, too many
+    for one drop-down), then a choice among the cadres it found; a village's few cadres are offered
+    at once. Without script: type, Apply, choose, Apply."""
+    if f.cadre_q.strip():
+        found, matched = list_cadre_choices(viewer, region, f.cadre_q, f.cadre)
+        offered = options_html(found)
+    else:
+        matched = None
+        offered = Markup(few) if few or not f.cadre else options_html(
+            list_cadre_choices(viewer, region, "", f.cadre)[0][-1:])
+    return {"cadre_options": chosen_option(offered, f.cadre), "cadres_matched": matched, "cadre_picks": CADRE_PICKS,
+            "cadre_by_phone": viewer.role.phone == "full"}
 
 
 def _escaped(value: str) -> str:
@@ -79,19 +104,22 @@ def _escaped(value: str) -> str:
     return value if value.isalnum() else escape(value)
 
 
-def _rows_html(rows: list[Row], viewer: Viewer, failing: dict[str, list[str]] | None = None) -> SafeString:
+def _rows_html(rows: list[Row], viewer: Viewer, failing: dict[str, list[str]] | None = None,
+               monitored: dict[str, str] | None = None) -> SafeString:
     """The table body, written in Python with every value escaped: a template loop over 50 rows
     costs more than the query behind it. Values that repeat from row to row (the village, codes
     and their labels, cadres) are escaped once per page. A code missing from its list shows as
     itself, as on the household page."""
     if not rows:
-        return format_html('<tr><td colspan="10">{}</td></tr>', _("No household matches."))
+        return format_html('<tr><td colspan="11">{}</td></tr>', _("No household matches."))
     base = escape(reverse("web:household", args=["0"])[:-2])
     lang = "zh" if is_zh() else "en"
     statuses, attributes, causes = (code_labels(name, lang) for name in
                                     ("household_status", "poverty_attribute", "poverty_cause"))
     role = viewer.role
     repeated: dict[str, str] = {}
+    categories = dict(_monitoring_choices()) if monitored else {}
+    monitored = monitored or {}
 
     def cause(code: str) -> str:
         return causes.get(code, code) if role.health else str(masking.shown(role, "main_cause", code))
@@ -112,7 +140,9 @@ def _rows_html(rows: list[Row], viewer: Viewer, failing: dict[str, list[str]] | 
             f'{once(statuses.get(status, status))}</span></td>'
             f'<td>{once(attributes.get(r.poverty_attribute, r.poverty_attribute))}</td>'
             f'<td>{once(cause(r.main_cause))}</td><td>{once(r.cadre)}</td>'
-            f'<td class="failing">{once("、".join(failing.get(r.number, ())) if failing else "")}</td></tr>')
+            f'<td class="failing">{once("、".join(failing.get(r.number, ())) if failing else "")}</td>'
+            f'<td class="monitoring">{once(categories.get(monitored.get(r.number, ""), monitored.get(r.number, "")))}'
+            '</td></tr>')
     return mark_safe("\n".join(out))
 
 
@@ -149,6 +179,10 @@ def _active_filters(f: ListFilters, region: Region, viewer: Viewer) -> list[tupl
         add("failing", _("Failing indicator"), dict(indicator_choices()).get(f.failing, f.failing))
     if f.nodata:
         add("nodata", _("Cannot be judged (missing data)"), dict(indicator_choices()).get(f.nodata, f.nodata))
+    if f.monitoring:
+        add("monitoring", _("Monitoring"), dict(_monitoring_choices()).get(f.monitoring, f.monitoring))
+    if f.cadre_q and not f.cadre.isdigit():
+        add("cadre_q", _("Responsible cadre"), f.cadre_q)
     if f.cadre.isdigit():
         add("cadre", _("Responsible cadre"), Cadre.objects.filter(pk=int(f.cadre)).values_list(
             "name", flat=True).first() or f.cadre)
@@ -175,8 +209,9 @@ def household_list(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     rows = list(page.object_list)
     return render(request, "web/household_list.html", {
         "viewer": viewer, "filters": f, "region": region, "page": page,
-        "rows_html": _rows_html(rows, viewer, failing_indicators([r.number for r in rows])),
-        "query": f.query(), "sorts": sorts, "choices": _filter_choices(viewer, region), "export_limit": EXPORT_LIMIT,
+        "rows_html": _rows_html(rows, viewer, failing_indicators([r.number for r in rows]),
+                                categories_by_number([r.number for r in rows])),
+        "query": f.query(), "sorts": sorts, "choices": _filter_choices(viewer, region, f), "export_limit": EXPORT_LIMIT,
         "active": _active_filters(f, region, viewer),
         # a search narrowed by other filters can be run over every household of the viewer's region
         "search_all": ListFilters(q=f.q).query() if f.q and f != ListFilters(q=f.q, sort=f.sort) else "",
