@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0008_usable_member_joined_reason'),
+        ('registry', '0010_figures_water_distance'),
     ]
 
     operations = [
