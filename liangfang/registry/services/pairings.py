@@ -23,7 +23,7 @@ from ...domain.problems import Problem, ValidationFailed
 from ...domain.text import Text
 from ..models import Cadre, CadrePairing, ChangeRecord, Household
 from .changelog import jsonable
-from .households import _bump
+from .versions import household_claim
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,7 @@ def cadre_pairings_set(items: Sequence[PairingInput], *, by: str,
         raise ValidationFailed(problems)
     for item in changing:
         if item.expected_version is not None:
-            _bump(item.household, item.expected_version, {})
+            household_claim(item.household, item.expected_version, at=timezone.now())
     unchecked = [item.household.pk for item in changing if item.expected_version is None]
     if unchecked:
         Household.objects.filter(pk__in=unchecked).update(version=F("version") + 1, updated_at=timezone.now())
