@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 
+from ...audit.changelog import record_change
 from ...policy.monitoring import MonitoringPack
 from ...procedures.actors import Actor
 from ...procedures.models import Case
 from ...registry.models import Household
-from ...registry.services.changelog import record_change
 from ...registry.services.errors import Problem, ValidationFailed
 from ..codes import CHANNELS
 from ..deadlines import lead_deadlines

@@ -9,8 +9,8 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from ...audit.changelog import record_change
 from ...registry.models import Household
-from ...registry.services.changelog import record_change
 from ...registry.services.errors import Problem, ValidationFailed
 from ..codes import SHOCKS
 from ..models import MONEY_FIELDS, MONTH_MAX, MONTH_MIN, HouseholdMonth

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 
 from django.db import IntegrityError, transaction
 
+from ...audit.changelog import record_change
 from ...registry.models import Household
-from ...registry.services.changelog import record_change
 from ...registry.services.errors import Problem, ValidationFailed
 from ..models import Lead, MonitoringObject
 from ..packs import current_monitoring_pack, monitoring_pack_name

@@ -14,11 +14,11 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from ...audit.changelog import diff, jsonable
 from ...domain.inputs import HouseholdInput
 from ...domain.problems import Problem, ValidationFailed, resident_id_taken
 from ...domain.text import Text
 from ..models import ChangeRecord, Household, IncomeRecord, Member, Region
-from .changelog import diff, jsonable
 from .checks import check_household, check_members
 from .inserts import RowWriter, large_cache
 from .pairings import pairings_follow_households

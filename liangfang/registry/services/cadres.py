@@ -16,12 +16,12 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from ...audit.changelog import diff, jsonable
 from ...domain.codes import code_list
 from ...domain.problems import Problem, ValidationFailed
 from ...domain.text import Text
 from ...ids import ResidentIdError, parse_resident_id
 from ..models import Cadre, CadrePairing, ChangeRecord, Department, DepartmentPairing, Household, Region
-from .changelog import diff, jsonable
 from .pairings import pairing_problems
 
 Row = Mapping[str, Any]

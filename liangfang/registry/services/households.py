@@ -12,6 +12,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from ...audit.changelog import diff
 from ...domain.codes import code_list
 from ...domain.fields import HOUSEHOLD_FIELDS, INCOME_FIELDS, MEMBER_FIELDS, FieldValueError, clean_value
 from ...domain.inputs import HouseholdInput
@@ -20,7 +21,6 @@ from ...domain.text import Text
 from ..governed import GOVERNED_FIELDS, governed_message
 from ..models import Household, IncomeRecord, Member, Region
 from .bulk import storable, write_many
-from .changelog import diff
 from .stale import StaleHouseholds
 from .versions import household_conflict
 

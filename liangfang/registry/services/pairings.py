@@ -19,10 +19,10 @@ from django.db import transaction
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
+from ...audit.changelog import jsonable
 from ...domain.problems import Problem, ValidationFailed
 from ...domain.text import Text
 from ..models import Cadre, CadrePairing, ChangeRecord, Household
-from .changelog import jsonable
 from .versions import household_claim
 
 
