@@ -18,10 +18,10 @@ from ...audit.changelog import diff, jsonable
 from ...domain.inputs import HouseholdInput
 from ...domain.problems import Problem, ValidationFailed, resident_id_taken
 from ...domain.text import Text
+from ...pairing.services import pairings_follow_households
 from ..models import ChangeRecord, Household, IncomeRecord, Member, Region
 from .checks import check_household, check_members
 from .inserts import RowWriter, large_cache
-from .pairings import pairings_follow_households
 from .stale import Stale, StaleHouseholds, stale_households
 from .versions import versions_move
 
