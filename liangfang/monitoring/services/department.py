@@ -14,9 +14,9 @@ from pathlib import Path
 
 from django.db import transaction
 
+from ...domain.problems import ValidationFailed
 from ...registry.importers.readers import ImportFileError, read_file
 from ...registry.models import Household
-from ...registry.services.errors import ValidationFailed
 from ..models import LeadBatch
 from ..packs import current_monitoring_pack
 from .leads import LeadInput, LeadOutcome, lead_record

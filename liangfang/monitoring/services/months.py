@@ -10,8 +10,8 @@ from typing import Any
 from django.db import connection, transaction
 
 from ...audit.changelog import record_change
+from ...domain.problems import Problem, ValidationFailed
 from ...registry.models import Household
-from ...registry.services.errors import Problem, ValidationFailed
 from ..codes import SHOCKS
 from ..models import MONEY_FIELDS, MONTH_MAX, MONTH_MIN, HouseholdMonth
 
