@@ -93,7 +93,7 @@ def department_import(path: Path, *, department: str, by: str) -> DepartmentImpo
     try:
         data = read_file(path)
     except ImportFileError as exc:
-        raise DepartmentFileError([RowError(name, 0, "", "file", name, str(exc))]) from None
+        raise DepartmentFileError([RowError(name, 0, "", "file", name, exc.message)]) from None
     sheet = next(iter(data.sheets.values()), None)
     if sheet is None or not sheet.rows:
         raise DepartmentFileError([RowError(name, 1, "", "header", "", "没有表头行 / no header row")])

@@ -75,7 +75,7 @@ def import_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
         result = import_file(source, by=viewer.username, dry_run=dry_run, errors_to=errors_to, within=viewer.region,
                              removals_allowed=allow_removals or dry_run)
     except ImportFileError as exc:
-        return render(request, "web/import.html", {**context, "problem": shown(str(exc))}, status=400)
+        return render(request, "web/import.html", {**context, "problem": shown(exc.message)}, status=400)
     finally:
         source.unlink(missing_ok=True)
     if result.error_workbook is not None:
