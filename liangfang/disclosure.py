@@ -16,6 +16,11 @@ for ``liangfang export --mask``). From them follow:
   all, nor filters by one), the funds that pay only for illness (医疗救助, 大病兜底), and health
   measures (``HEALTH_MEASURE_CATEGORY``) with their fund and what was typed on them. Area tables
   withhold their health figures from such a reader below ``SMALL_CELL`` households.
+- **Ages are birth dates.** An age on a day ("12 岁" on 31 August), or a count of members within
+  an age band on a day, tells on which side of that day a birthday falls; with the birth year it
+  narrows the masked ID's middle. A reader shown birth years sees the age a person reaches in the
+  year instead ("2020 年满 12 岁", ``age_value``), which the year alone gives, and bands by birth
+  year (``in_age_band``).
 
 No Django here: the registry's exporter and the engine's wording use it too.
 """
@@ -25,7 +30,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal, Protocol
 
-from .ids import mask_resident_id
+from .ids import ResidentIdError, mask_resident_id, parse_resident_id
 
 Visibility = Literal["full", "masked", "hidden"]
 HIDDEN = "—"
@@ -76,6 +81,43 @@ SMALL_CELL = 5
 def birth_date_visibility(reader: Reader) -> Literal["full", "year"]:
     """Full dates only for a reader who sees full resident IDs: the date is the ID's middle."""
     return "full" if reader.resident_id == "full" else "year"
+
+
+def birth_year_of(resident_id: str) -> int | None:
+    """The birth year in a resident ID (the registry keeps the birth date equal to it), or None."""
+    try:
+        return parse_resident_id(resident_id).birth_date.year
+    except (ResidentIdError, ValueError):
+        return None
+
+
+def age_value(reader: Reader, age: object, birth_year: int | None, year: int, lang: str) -> str:
+    """An age for ``reader``, without its unit: the age on the pack's reference day ("12") for a
+    reader who sees birth dates, else the age reached in ``year`` ("2020 年满 12", "12 in 2020"),
+    which the birth year alone gives; "—" when neither is known."""
+    if birth_date_visibility(reader) == "full":
+        return "—" if age is None else str(age)
+    if birth_year is None:
+        return "—"
+    reached = year - birth_year
+    return f"{year} 年满 {reached}" if lang == "zh" else f"{reached} in {year}"
+
+
+def age_phrase(reader: Reader, age: object, birth_year: int | None, year: int, lang: str) -> str:
+    """``age_value`` with its unit: "12 岁", "2020 年满 12 岁"; "age 12", "age 12 in 2020"."""
+    value = age_value(reader, age, birth_year, year, lang)
+    return f"{value} 岁" if lang == "zh" else f"age {value}"
+
+
+def in_age_band(reader: Reader, birth: dt.date, on: dt.date, low: int, high: int) -> bool:
+    """Whether someone born on ``birth`` counts in the band ``low``–``high`` years old on ``on``:
+    by full years on the day for a reader who sees birth dates, else by the age reached in the
+    day's year (the count must not tell a boundary year's birthdays apart)."""
+    if birth_date_visibility(reader) == "full":
+        age = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+    else:
+        age = on.year - birth.year
+    return low <= age <= high
 
 
 def _visibility(reader: Reader, name: str) -> Visibility | None:
@@ -161,6 +203,13 @@ def form_fields_left_out(reader: Reader, *, typing_in: frozenset[str] = frozense
     names = {n for n in (*RESIDENT_ID_FIELDS, *BIRTH_FIELDS, *PHONE_FIELDS, *BANK_FIELDS, *HEALTH_FIELDS,
                          *CAUSE_FIELDS) if not shows_in_full(reader, n)}
     return frozenset(names - typing_in)
+
+
+def monitoring_risks_shown(reader: Reader) -> bool:
+    """A monitoring lead's or object's risk types, the reasons it was raised (近12个月合规自付医疗费用
+    …) and what was typed on it (a dismissal's reason): health facts as a whole, like poverty
+    causes, because 因病 and 因残 are among the risk types and blanking them alone would name them."""
+    return reader.health
 
 
 def suppressed(reader: Reader, households: int) -> bool:

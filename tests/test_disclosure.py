@@ -9,6 +9,7 @@ import pytest
 
 from liangfang import disclosure
 from liangfang.accounts.roles import ROLES
+from liangfang.disclosure import FULL, MASKED
 from liangfang.domain.fields import HOUSEHOLD_FIELDS, MEMBER_FIELDS
 
 
@@ -58,3 +59,17 @@ def test_small_area_health_figures_are_withheld_from_roles_without_health() -> N
     assert disclosure.suppressed(inspector, 1) and disclosure.suppressed(inspector, disclosure.SMALL_CELL - 1)
     assert not disclosure.suppressed(inspector, disclosure.SMALL_CELL)
     assert not disclosure.suppressed(reviewer, 1)
+
+
+def test_ages_for_a_reader_shown_birth_years_follow_from_the_year_alone() -> None:
+    """An age on a reference day tells a birthday's side of it; a reader shown birth years gets
+    the age reached in the year, the same for every day of the birth year."""
+    from liangfang.disclosure import age_value, in_age_band
+
+    day = dt.date(2020, 8, 31)
+    early, late = dt.date(2009, 3, 1), dt.date(2009, 10, 5)
+    assert age_value(FULL, 10, 2009, 2020, "zh") == "10"
+    assert age_value(MASKED, 10, 2009, 2020, "zh") == age_value(MASKED, 11, 2009, 2020, "zh") == "2020 年满 11"
+    assert age_value(MASKED, 10, 2009, 2020, "en") == "11 in 2020"
+    assert in_age_band(FULL, early, day, 11, 15) and not in_age_band(FULL, late, day, 11, 15)
+    assert in_age_band(MASKED, early, day, 11, 15) and in_age_band(MASKED, late, day, 11, 15)

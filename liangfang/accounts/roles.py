@@ -38,6 +38,9 @@ class Role:
     phone: Visibility
     bank_account: Visibility
     health: bool
+    # may import over changes made to households after the file was exported (--override-stale):
+    # the county office, which settles who is right when a file and a page disagree
+    can_override_stale: bool = False
 
     def label(self, lang: str) -> str:
         return self.zh if lang.startswith("zh") else self.en
@@ -52,7 +55,7 @@ ROLES: dict[str, Role] = {
     r.code: r
     for r in (
         Role(COUNTY_ADMIN, "区（县）管理员", "county administrator",
-             ("province", "city", "county"), True, "full", "full", "full", True),
+             ("province", "city", "county"), True, "full", "full", "full", True, can_override_stale=True),
         Role(TOWNSHIP_REVIEWER, "乡镇审核员", "township reviewer",
              ("township",), True, "masked", "full", "masked", True),
         Role(VILLAGE_CADRE, "村干部", "village cadre",

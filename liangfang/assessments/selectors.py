@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from ..disclosure import FULL, Reader
 from ..domain.problems import NotFound
 from ..engine.explain import Explainer, Line
 from ..engine.facts import Level, facts_of
@@ -169,11 +170,13 @@ def household_result(run: AssessmentRun, household: Household,
 
 
 def household_explanation(run: AssessmentRun, household: Household, lang: str = "zh",
-                          row: HouseholdResult | None = None) -> Explanation:
+                          row: HouseholdResult | None = None, reader: Reader = FULL) -> Explanation:
+    """The household's explanation in ``run``, its members' ages as ``reader`` may see them."""
     result, members = household_result(run, household, row)
     ex = explainer(run)
     return Explanation(run, "household", household.number, result.verdict,
-                       ex.verdict_text("household", result, lang), ex.lines("household", result, members, lang),
+                       ex.verdict_text("household", result, lang),
+                       ex.lines("household", result, members, lang, reader),
                        stale=changed_since(run, household))
 
 

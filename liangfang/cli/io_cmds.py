@@ -130,6 +130,9 @@ def import_cmd(
         "覆盖导出后他人所做的修改（默认拒绝导入这些户；覆盖记入变更记录）",
         "overwrite changes made to households after the file was exported (refused by default; an override "
         "is recorded in the change log)")),
+    override_reason: str = typer.Option("", "--override-reason", help=bi(
+        "覆盖的原因（与 --override-stale 同用，必填，记入变更记录）",
+        "why the changes are overwritten (required with --override-stale; recorded in the change log)")),
     allow_removals: bool = typer.Option(False, "--allow-removals", help=bi(
         "允许把文件中缺少的现有成员记为减员（默认列出这些成员并且不写入）",
         "allow current members missing from the file to be marked as left (default: list them, write nothing)")),
@@ -143,7 +146,7 @@ def import_cmd(
                        transient=True) as progress:
         try:
             result = import_file(file, by=actor, dry_run=dry_run, errors_to=errors_to, progress=_Bar(progress),
-                                 override_stale=override_stale,
+                                 override_stale=override_stale, override_reason=override_reason,
                                  removals_allowed=allow_removals or dry_run)
         except ImportFileError as exc:
             progress.stop()

@@ -30,6 +30,9 @@ class Field:
     sensitive: bool = False
     # a fact that has happened: a date no later than today, a year no later than this year
     past: bool = False
+    # a record of the programme's work (an identification, an exit, an income year, a survey): a
+    # date or year within the years the policy packs cover, with a margin (``policy.era``)
+    era: bool = False
     pattern: re.Pattern[str] | None = None  # what a text must look like (the household number)
 
     @property
@@ -71,15 +74,16 @@ HOUSEHOLD_FIELDS: tuple[Field, ...] = (
     Field("main_cause", "主要致贫原因", "main cause", "code", codes="poverty_cause"),
     Field("other_cause_1", "其他致贫原因一", "other cause 1", "code", codes="poverty_cause"),
     Field("other_cause_2", "其他致贫原因二", "other cause 2", "code", codes="poverty_cause"),
-    Field("first_identified_on", "首次识别时间", "first identified on", "date", past=True),
-    Field("exit_year", "脱贫年度", "exit year", "int", minimum=_d("2013"), maximum=_d("2100"), past=True),
+    Field("first_identified_on", "首次识别时间", "first identified on", "date", past=True, era=True),
+    Field("exit_year", "脱贫年度", "exit year", "int", minimum=_d("2013"), maximum=_d("2100"), past=True,
+          era=True),
     Field("phone", "联系电话", "phone", "phone", max_length=20, sensitive=True),
     Field("bank_name", "开户银行", "bank", "text", max_length=40, sensitive=True),
     Field("bank_account", "银行账号", "bank account", "text", max_length=32, sensitive=True),
     Field("housing_area", "住房面积（㎡）", "housing area (m²)", "decimal",
           minimum=_d("0"), maximum=_d("10000")),
     Field("housing_grade", "住房安全等级", "housing grade", "code", codes="housing_grade"),
-    Field("housing_appraised_on", "住房鉴定日期", "housing appraised on", "date"),
+    Field("housing_appraised_on", "住房鉴定日期", "housing appraised on", "date", era=True),
     Field("housing_safety_via", "住房安全保障方式", "housing made safe by", "code",
           codes="housing_safety_via"),
     Field("housing_renovated_year", "危房改造年度", "renovation year", "int",
@@ -95,7 +99,7 @@ HOUSEHOLD_FIELDS: tuple[Field, ...] = (
           minimum=_d("0"), maximum=_d("1440")),
     Field("water_days_without", "年断水天数", "days without water", "int",
           minimum=_d("0"), maximum=_d("366")),
-    Field("water_surveyed_on", "饮水核查日期", "water surveyed on", "date"),
+    Field("water_surveyed_on", "饮水核查日期", "water surveyed on", "date", era=True),
     Field("power_living", "通生活用电", "household power", "bool"),
     Field("power_production", "通生产用电", "production power", "bool"),
     Field("road_type", "入户路类型", "road to the door", "code", codes="road_type"),
@@ -126,7 +130,7 @@ MEMBER_FIELDS: tuple[Field, ...] = (
     Field("school_exemption", "免于入学情形", "school exemption", "code",
           codes="school_exemption"),
     Field("compulsory_completed", "已完成义务教育（初中毕业）", "finished junior secondary school", "bool"),
-    Field("school_status_on", "在校生状况核实日期", "school status checked on", "date"),
+    Field("school_status_on", "在校生状况核实日期", "school status checked on", "date", era=True),
     Field("health_status", "健康状况", "health", "code", codes="health_status", sensitive=True),
     Field("disability_grade", "残疾等级", "disability grade", "code", codes="disability_grade",
           sensitive=True),
@@ -159,7 +163,8 @@ def _money(name: str, zh: str, en: str, maximum: Decimal = HOUSEHOLD_MONEY_MAX) 
 
 
 INCOME_FIELDS: tuple[Field, ...] = (
-    Field("year", "收入年度", "income year", "int", minimum=_d("2000"), maximum=_d("2100"), past=True),
+    Field("year", "收入年度", "income year", "int", minimum=_d("2000"), maximum=_d("2100"), past=True,
+          era=True),
     _money("wage_income", "工资性收入", "wage income"),
     _money("business_income", "生产经营性收入", "business income"),
     _money("property_income", "财产性收入", "property income"),
@@ -277,6 +282,8 @@ def _number(field: Field, value: object) -> int | Decimal:
     if field.kind == "int":
         if field.past and number > dt.date.today().year:
             raise FieldValueError(field, value, _future(field, f"{dt.date.today().year} 年", f"{dt.date.today().year}"))
+        if field.era:
+            _within_era(field, value, int(number))
         return int(number)
     return number.quantize(Decimal("0.01"))
 
@@ -286,12 +293,28 @@ def _future(field: Field, zh: str, en: str) -> Text:
                 f"{field.en} cannot be later than {en}: it has not happened yet; check the value")
 
 
+def _within_era(field: Field, value: object, year: int) -> None:
+    """Refuse a programme record's year outside the years the policy packs cover (with margins)."""
+    from ..policy.era import pack_years, programme_years
+
+    first, last = programme_years()
+    if not first <= year <= last:
+        packs_first, packs_last = pack_years()
+        raise FieldValueError(field, value, Text(
+            f"「{field.zh}」的年份 {year} 不在 {first}–{last} 年之内（政策包覆盖 {packs_first}–{packs_last} 年，"
+            "前后留有余量）；多为年份录错，请核对后重填",
+            f"{field.en}: the year {year} is outside {first}–{last} (the policy packs cover "
+            f"{packs_first}–{packs_last}, with a margin); it is most likely mistyped: check the value"))
+
+
 def _date(field: Field, value: object) -> dt.date:
     day = _parse_date(value)
     if day is not None:
         today = dt.date.today()
         if field.past and day > today:
             raise FieldValueError(field, value, _future(field, f"今天（{today.isoformat()}）", f"today ({today})"))
+        if field.era:
+            _within_era(field, value, day.year)
         return day
     raise FieldValueError(
         field, value, Text(f"「{field.zh}」应为日期，如 2016-03-01", f"{field.en} must be a date " "such as 2016-03-01")

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlglot import exp
 
+from ..disclosure import FULL, Reader, age_phrase, birth_year_of
 from ..domain.codes import code_lists
 from ..ids import mask_resident_id
 from ..policy.schema import Indicator, Pack
@@ -190,12 +191,15 @@ class Explainer:
                 out.append(text)
         return out
 
-    def member_line(self, indicator: Indicator, member: MemberResult, lang: str = "zh") -> str:
+    def member_line(self, indicator: Indicator, member: MemberResult, lang: str = "zh",
+                    reader: Reader = FULL) -> str:
+        """「220802********2490（子女，12 岁）：在校 否」; the age as ``reader`` may see it (an age on the
+        reference day tells the birthday's side of it: ``disclosure.age_phrase``)."""
         facts = facts_of("member")
         relation = format_fact(facts["relation"], "text", member.values.get("relation"), lang)
-        age = member.values.get("age")
-        who = f"{mask_resident_id(member.resident_id)}（{relation}，{age} 岁）" if lang == "zh" else \
-            f"{mask_resident_id(member.resident_id)} ({relation}, age {age})"
+        age = age_phrase(reader, member.values.get("age"), birth_year_of(member.resident_id), self.year, lang)
+        who = f"{mask_resident_id(member.resident_id)}（{relation}，{age}）" if lang == "zh" else \
+            f"{mask_resident_id(member.resident_id)} ({relation}, {age})"
         checked = self._check("member", indicator.rule)
         if isinstance(checked, ValueError):
             raise checked
@@ -203,13 +207,15 @@ class Explainer:
         parts = []
         for name in uses.facts:
             fact = facts[name]
+            if name == "age":  # said once, beside the relation, as the reader may see it
+                continue
             label = fact.zh if lang == "zh" else fact.en
             parts.append(f"{label} {format_fact(fact, fact.kind, member.values.get(name), lang)}")
         sep = "，" if lang == "zh" else ", "
         return f"{who}{'：' if lang == 'zh' else ': '}{sep.join(parts)}"
 
     def lines(self, level: Level, result: SubjectResult, members: Iterable[MemberResult] = (),
-              lang: str = "zh") -> list[Line]:
+              lang: str = "zh", reader: Reader = FULL) -> list[Line]:
         by_indicator: dict[str, list[MemberResult]] = {}
         for m in members:
             by_indicator.setdefault(m.indicator, []).append(m)
@@ -218,7 +224,7 @@ class Explainer:
             indicator = self.pack.indicators(level)[name]
             counts = result.counts.get(name)
             sentence = self.sentence(level, indicator, status, result.values, counts, lang)
-            member_lines = tuple(self.member_line(indicator, m, lang) for m in by_indicator.get(name, []))
+            member_lines = tuple(self.member_line(indicator, m, lang, reader) for m in by_indicator.get(name, []))
             out.append(Line(name, indicator.name.zh if lang == "zh" else indicator.name.en, status, sentence,
                             member_lines, indicator.in_verdict))
         return out

@@ -12,6 +12,7 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 
 from ..assessments.models import AssessmentRun
 from ..assessments.selectors import household_explanation
+from ..disclosure import FULL, Reader, birth_date_visibility, in_age_band
 from ..domain.codes import label
 from ..domain.problems import NotFound
 from ..engine.explain import Line as ExplainLine
@@ -77,10 +78,11 @@ def _join(parts: list[str], lang: str) -> str:
 
 
 def risk_factors(household: Household, year: int, pack: str = "cn-national", *,
-                 members: Sequence[Member] | None = None, incomes: Sequence[IncomeRecord] | None = None
-                 ) -> list[Risk]:
+                 members: Sequence[Member] | None = None, incomes: Sequence[IncomeRecord] | None = None,
+                 reader: Reader = FULL) -> list[Risk]:
     """Causes, labour, health, schooling, housing, water, insurance and the income trend. A page
-    that has read the current ``members`` and the ``incomes`` already passes them in."""
+    that has read the current ``members`` and the ``incomes`` already passes them in. School age
+    is counted as ``reader`` may see ages (``disclosure.in_age_band``)."""
     out: list[Risk] = []
     if household.main_cause:
         others_zh = [label("poverty_cause", c, "zh") for c in household.other_causes]
@@ -92,9 +94,6 @@ def risk_factors(household: Household, year: int, pack: str = "cn-national", *,
     members = list(household.members.filter(is_active=True)) if members is None else list(members)
     ref = load_pack(pack).reference_date
     on = dt.date(year, ref.month, ref.day)
-
-    def age(birth: dt.date) -> int:
-        return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
     labour: dict[str, int] = {}
     for m in members:
@@ -111,11 +110,15 @@ def risk_factors(household: Household, year: int, pack: str = "cn-national", *,
                                                  counts.items()], "zh"),
                         "health: " + _join([f"{n} {label('health_status', k, 'en')}" for k, n in counts.items()],
                                            "en")))
-    school_age = [m for m in members if 6 <= age(m.birth_date) <= 15]
+    school_age = [m for m in members if in_age_band(reader, m.birth_date, on, 6, 15)]
     out_of_school = [m for m in school_age if m.school_status == "not_in_school" and m.school_exemption == "none"]
     if school_age:
-        out.append(Risk("schooling", f"义务教育阶段 {len(school_age)} 人，其中失学辍学 {len(out_of_school)} 人",
-                        f"{len(school_age)} of compulsory-school age, {len(out_of_school)} out of school"))
+        if birth_date_visibility(reader) == "full":
+            who_zh, who_en = "义务教育阶段", "of compulsory-school age"
+        else:  # by birth year: the reader's count must not split a boundary year's birthdays
+            who_zh, who_en = f"{year} 年满 6–15 岁", f"turning 6–15 in {year}"
+        out.append(Risk("schooling", f"{who_zh} {len(school_age)} 人，其中失学辍学 {len(out_of_school)} 人",
+                        f"{len(school_age)} {who_en}, {len(out_of_school)} out of school"))
     grade = household.housing_grade
     out.append(Risk("housing",
                     f"住房：{label('housing_grade', grade, 'zh') if grade else '未鉴定'}"

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from ..disclosure import FULL, MASKED, Reader, age_phrase, age_value, birth_date_visibility, birth_year_of
 from ..engine.compiled import PLACEHOLDER
 from ..engine.explain import Explainer, format_fact, format_money, format_parameter
 from ..engine.facts import facts_of
@@ -22,6 +23,11 @@ from ..policy.schema import Text
 if TYPE_CHECKING:
     from .catalogue import CompiledCatalogue
     from .needs import HouseholdNeed, MemberNeed
+
+
+# Texts stored with a plan are read by every role that sees the household: they disclose no more
+# than the least-entitled of them may read (birth years, masked IDs).
+STORED_FOR_ALL: Reader = MASKED
 
 
 @dataclass(frozen=True)
@@ -60,10 +66,12 @@ def capacity_full(name: Text, region: int, region_names: Mapping[int, str] | Non
     return Reason("capacity", f"{name.zh}已满（{where}）", f"{name.en} full ({where})")
 
 
-def member_label(member: MemberNeed, lang: str = "zh", names: Mapping[int, str] | None = None) -> str:
+def member_label(member: MemberNeed, year: int, lang: str = "zh", names: Mapping[int, str] | None = None) -> str:
+    """A member in a plan's reasons, which every role reads: their age as reached in ``year``
+    ("2020 年满 12 岁"), never on the reference day (``disclosure.age_phrase``)."""
     who = (names or {}).get(member.member_id) or mask_resident_id(member.resident_id)
-    age = member.values.get("age")
-    return f"{who}（{age} 岁）" if lang == "zh" else f"{who} (age {age})"
+    age = age_phrase(STORED_FOR_ALL, member.values.get("age"), birth_year_of(member.resident_id), year, lang)
+    return f"{who}（{age}）" if lang == "zh" else f"{who} ({age})"
 
 
 def no_measure(catalogue: CompiledCatalogue, outcome: Outcome, need: HouseholdNeed, indicator: str,
@@ -79,8 +87,8 @@ def no_measure(catalogue: CompiledCatalogue, outcome: Outcome, need: HouseholdNe
         missing_en = explainer.missing("household", spec, values, "en")
     if member is not None and member.failing.get(indicator) == "no_data":
         missing_zh, missing_en = ["成员数据不全"], ["member data incomplete"]
-    who_zh = f"（{member_label(member, 'zh')}）" if member else ""
-    who_en = f" ({member_label(member, 'en')})" if member else ""
+    who_zh = f"（{member_label(member, catalogue.year, 'zh')}）" if member else ""
+    who_en = f" ({member_label(member, catalogue.year, 'en')})" if member else ""
     zh = f"{spec.name.zh}{who_zh}未达标，目录中没有适用的措施"
     en = f"{spec.name.en}{who_en} not met and no measure in the catalogue applies"
     if missing_zh:
@@ -90,12 +98,16 @@ def no_measure(catalogue: CompiledCatalogue, outcome: Outcome, need: HouseholdNe
 
 
 def render(template: str, values: Mapping[str, Any], parameters: Mapping[str, tuple[Decimal, str]],
-           lang: str = "zh") -> str:
-    """Fill a measure's explanation: facts (in the engine's words), parameters, cost, gain, name."""
+           lang: str = "zh", *, year: int | None = None, reader: Reader = FULL) -> str:
+    """Fill a measure's explanation: facts (in the engine's words), parameters, cost, gain, name.
+    A member's age is shown as ``reader`` may see it in ``year`` (``disclosure.age_value``): a plan's
+    stored text, read by every role, passes ``STORED_FOR_ALL``."""
     level_facts = {**facts_of("household"), **facts_of("member")}
 
     def fill(match: Any) -> str:
         name = match.group(1)
+        if name == "age" and year is not None and birth_date_visibility(reader) != "full":
+            return age_value(reader, values.get("age"), birth_year_of(str(values.get("resident_id", ""))), year, lang)
         if name in ("cost", "gain"):
             return money(int(values.get(name, 0)))
         if name == "name":

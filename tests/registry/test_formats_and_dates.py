@@ -60,3 +60,35 @@ def test_the_service_and_the_import_refuse_them(tmp_path: Path) -> None:
     assert any(h == "户编号" and "只能由字母" in m for (_, h), m in messages.items()), messages
     assert any(h == "首次识别时间" and "尚未发生" in m for (_, h), m in messages.items()), messages
     assert not Household.objects.exists()
+
+
+def test_programme_dates_lie_within_the_years_the_packs_cover() -> None:
+    """A record of the programme's work dated before the packs' years (less a margin) is a typing
+    mistake: refused with the range, the packs' years and what to do. Birth dates are not such
+    records; a date the packs' years do cover passes."""
+    from liangfang.policy.era import MARGIN_BEFORE, pack_years, programme_years
+
+    first, last = programme_years()
+    assert (first, last) == (pack_years()[0] - MARGIN_BEFORE, pack_years()[1] + 1)
+    for field, value in ((H["first_identified_on"], "1014-06-01"),
+                         (H["housing_appraised_on"], dt.date(first - 1, 12, 31)),
+                         (H["water_surveyed_on"], "2001-05-05"), (M["school_status_on"], "1999-09-01")):
+        with pytest.raises(FieldValueError, match=rf"不在 {first}–{last} 年之内.*请核对后重填"):
+            clean_value(field, value)
+    assert clean_value(H["first_identified_on"], f"{first}-01-01") == dt.date(first, 1, 1)
+    assert clean_value(M["birth_date"], "1950-01-01") == dt.date(1950, 1, 1)
+
+
+@pytest.mark.django_db
+def test_the_import_names_row_column_and_value_of_a_date_outside_the_packs(tmp_path: Path) -> None:
+    from liangfang.policy.era import programme_years
+
+    make_regions()
+    rows = household_rows("H3", household={"首次识别时间": "1016-06-01"})
+    result = import_file(save_xlsx(tmp_path / "in.xlsx", rows), by="t")
+    found = [i for i in result.errors if i.header == "首次识别时间"]
+    assert found, [(i.header, i.message) for i in result.errors]
+    issue = found[0]
+    assert issue.sheet and issue.row and issue.column and issue.value == "1016-06-01"
+    assert f"{programme_years()[0]}–{programme_years()[1]}" in issue.message and "请核对" in issue.message
+    assert not Household.objects.exists()

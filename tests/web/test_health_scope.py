@@ -5,6 +5,7 @@ area tables withhold their small health cells from it."""
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
@@ -87,3 +88,40 @@ def test_the_inspector_cannot_group_measures_by_cause(world, login) -> None:
     assert page.status_code == 400
     assert "因病" not in page.content.decode() and 'value="cause"' not in page.content.decode()
     assert login("admin").get(f"/region/{VILLAGE}/measures/", {"by": "cause"}).status_code == 200
+
+
+def _totals_shown(context) -> list[Decimal]:  # type: ignore[no-untyped-def]
+    """Every figure on an area plans page that is (or adds up to) the report's total cost."""
+    report = context["report"]
+    found = [] if report.total is None else [report.total]
+    villages = report.tables["village"]
+    if villages and not any(t.withheld for t in villages):
+        found.append(sum((t.row.cost for t in villages), Decimal(0)))
+    if report.lines and len(report.lines) == report.households and all(line.cost is not None for line in report.lines):
+        found.append(sum((line.cost for line in report.lines), Decimal(0)))
+    found += [r.total_cost for r, whole in context["runs"]
+              if whole and r.region_id == report.scope.pk and r.pk not in context.get("run_totals_withheld", ())]
+    return found
+
+
+def test_no_sum_of_visible_cells_gives_back_a_withheld_one(world, login, plan) -> None:  # noqa: F811
+    """Complementary suppression: a withheld health row must not come back as the total (in any of
+    its forms: the figure, the villages, the households, the run's own total) minus the table's
+    visible rows, nor through the shares (a row's cost over its share is the total)."""
+    checked = 0
+    for persona in ("inspector", "admin"):
+        for code in (VILLAGE, COUNTY):
+            response = login(persona).get(f"/region/{code}/plans/")
+            report = response.context["report"]
+            for key, rows in report.tables.items():
+                hidden = [t for t in rows if t.withheld]
+                if not hidden:
+                    continue
+                assert persona == "inspector"
+                checked += 1
+                assert all(t.share is None for table in report.tables.values() for t in table), key
+                visible = sum((t.row.cost for t in rows if not t.withheld), Decimal(0))
+                secret = sum((t.row.cost for t in hidden), Decimal(0))
+                rebuilt = [total for total in _totals_shown(response.context) if total - visible == secret]
+                assert not rebuilt, f"{code} {key}: total {rebuilt} − visible {visible} = withheld {secret}"
+    assert checked, "no cell was withheld: the test would prove nothing"

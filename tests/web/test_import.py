@@ -97,3 +97,45 @@ def test_a_reimport_lacking_a_member_lists_them_and_asks(world, login, tmp_path:
     allowed = c.post("/import/", {"file": _upload(lacking), "allow_removals": "on"})
     assert allowed.status_code == 200, allowed.content.decode()
     assert not Member.objects.get(name=name).is_active
+
+
+def _stale_export(world, login, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
+    """The county office's export of the list, then a page edit: the file is now stale for it."""
+    from liangfang.registry.services.households import household_update
+
+    path = tmp_path / "old.xlsx"
+    path.write_bytes(login("admin").get("/households/export.xlsx").getvalue())
+    book = load_workbook(path)
+    del book["区划"]  # the export lists the province and city above the county, which no web import may touch
+    book.save(path)
+    h = Household.objects.get(pk=world.mine.pk)
+    household_update(household=h, data={"phone": "13811112222"}, expected_version=h.version, by="网页编辑")
+    return path
+
+
+def test_the_county_office_overrides_a_stale_import_from_the_web(world, login, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from liangfang.registry.models import ChangeRecord
+
+    path = _stale_export(world, login, tmp_path)
+    c = login("admin")
+    assert 'name="override_stale"' in c.get("/import/").content.decode()
+    refused = c.post("/import/", {"file": _upload(path), "allow_removals": "on"})
+    assert refused.status_code == 400 and world.mine.number in refused.content.decode()
+    no_reason = c.post("/import/", {"file": _upload(path), "override_stale": "on", "override_reason": " "})
+    assert no_reason.status_code == 400 and "覆盖原因" in no_reason.content.decode()
+    assert Household.objects.get(pk=world.mine.pk).phone == "13811112222"
+    done = c.post("/import/", {"file": _upload(path), "override_stale": "on", "override_reason": "以乡镇核实表为准"})
+    assert done.status_code == 200, done.content.decode()[:2000]
+    assert Household.objects.get(pk=world.mine.pk).phone == "13812345678"
+    logged = ChangeRecord.objects.get(action="import_override_stale", household_number=world.mine.number)
+    assert logged.actor == "admin" and logged.changes["reason"] == "以乡镇核实表为准"
+
+
+@pytest.mark.parametrize("persona", ["reviewer", "cadre"])
+def test_other_roles_cannot_override_a_stale_import(world, login, tmp_path: Path, persona: str) -> None:  # type: ignore[no-untyped-def]
+    path = _stale_export(world, login, tmp_path)
+    c = login(persona)
+    assert 'name="override_stale"' not in c.get("/import/").content.decode()
+    crafted = c.post("/import/", {"file": _upload(path), "override_stale": "on", "override_reason": "x"})
+    assert crafted.status_code == 403
+    assert Household.objects.get(pk=world.mine.pk).phone == "13811112222"

@@ -71,7 +71,8 @@ def test_the_page_is_in_english_on_request(world, login, plan) -> None:
     page = c.get(f"/households/{world.mine.number}/").content.decode()
     assert "Household plan" in page and "2020 plan, version 1" in page and "awaiting acceptance" in page
     assert "education aid: free tuition, books and living allowance" in page  # the measure's name
-    assert "(age 8) in compulsory schooling → education aid, 1,000 yuan" in page  # its explanation
+    # its explanation; an age in stored text is the one reached in the year, as every role may read it
+    assert "(age 8 in 2020) in compulsory schooling → education aid, 1,000 yuan" in page
     assert "Diagnosis: what the household lacks" in page and "Risk factors" in page
     assert "教育资助" not in page and "待确认" not in page
     area = c.get(f"/region/{VILLAGE}/plans/").content.decode()

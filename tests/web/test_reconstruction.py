@@ -18,10 +18,11 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from liangfang.accounts.roles import ROLES, Role
-from liangfang.ids import check_character
+from liangfang.assessments.services import assessment_run
+from liangfang.ids import age_on, check_character, mask_resident_id
 from liangfang.registry.models import Cadre, Household, Member
-from liangfang.registry.services.households import member_add, member_update
-from tests.factories import member_data
+from liangfang.registry.services.households import household_create, income_set, member_add, member_update
+from tests.factories import VILLAGE, household_data, income_data, member_data
 
 pytestmark = pytest.mark.django_db
 
@@ -90,17 +91,42 @@ def _date_forms(day: dt.date) -> list[str]:
     return [day.isoformat(), day.strftime("%Y%m%d"), day.strftime("%Y/%m/%d"), f"{day.year}年{day.month}月{day.day}日"]
 
 
-def id_candidates(rid: str, texts: list[str]) -> int:
-    """Resident IDs fitting everything read, up to ``AT_LEAST``: the region known (the village
-    says it), the sex known (the page says it), the birth date known if shown anywhere, else its
-    year (shown, or the age)."""
-    known = _known_positions(rid, texts)
+REFERENCE_DAY = dt.date(2020, 8, 31)  # the assessed year's reference day (the pack says it, publicly)
+# An age said of a masked ID: 「220802********2490（之子，10 岁）」, "(son, age 10)"; not an age
+# reached in a year (「2020 年满 11 岁」, "age 11 in 2020"), which the birth year alone gives.
+_AGE_SAID = re.compile(r"(?<!满 )(?<![0-9])([0-9]{1,3}) 岁|age ([0-9]{1,3})(?![0-9]| in [0-9])")
+
+
+def _ages_said(rid: str, texts: list[str]) -> set[int]:
+    """Ages on the reference day said next to the masked form of ``rid``."""
+    masked = mask_resident_id(rid)
+    found: set[int] = set()
+    for text in texts:
+        for at in re.finditer(re.escape(masked), text):
+            said = _AGE_SAID.search(text, at.end(), at.end() + 60)
+            if said:
+                found.add(int(said.group(1) or said.group(2)))
+    return found
+
+
+def birth_days(rid: str, texts: list[str]) -> list[dt.date]:
+    """Birth dates fitting everything read: the date if shown anywhere, else the days of its year
+    (shown, or the age) on which an age said on the reference day holds."""
     born = dt.date(int(rid[6:10]), int(rid[10:12]), int(rid[12:14]))
     if any(form in text for text in texts for form in _date_forms(born)):
-        days = [born]
-    else:
-        start = dt.date(born.year, 1, 1)
-        days = [start + dt.timedelta(n) for n in range((dt.date(born.year + 1, 1, 1) - start).days)]
+        return [born]
+    start = dt.date(born.year, 1, 1)
+    days = [start + dt.timedelta(n) for n in range((dt.date(born.year + 1, 1, 1) - start).days)]
+    for age in _ages_said(rid, texts):
+        days = [d for d in days if age_on(d, REFERENCE_DAY) == age]
+    return days
+
+
+def id_candidates(rid: str, texts: list[str]) -> int:
+    """Resident IDs fitting everything read, up to ``AT_LEAST``: the region known (the village
+    says it), the sex known (the page says it), the birth days that ``birth_days`` leaves."""
+    known = _known_positions(rid, texts)
+    days = birth_days(rid, texts)
     odd = int(rid[16]) % 2
     found = 0
     for day in days:
@@ -160,6 +186,48 @@ def test_no_masked_value_can_be_rebuilt_from_what_the_role_reads(world, login, p
     assert not rebuilt, f"{persona} rebuilds {len(rebuilt)} of {len(values)}: " + "; ".join(rebuilt)
 
 
+@pytest.fixture
+def assessed(world):  # type: ignore[no-untyped-def]
+    """A household of 新建村 whose boy, born in October 2009, is out of school: the 2020 assessment
+    lists him under compulsory schooling, and a page saying "10 岁 on 31 August 2020" beside the
+    birth year 2009 would put his birthday in September–December."""
+    h = household_create(village=world.regions[VILLAGE], data=household_data(), by="setup", members=[
+        member_data(), member_data("son", born=dt.date(2009, 10, 5), school_status="not_in_school",
+                                   school_exemption="none", compulsory_completed=False)])
+    income_set(household=h, year=2020, data={k: str(v) for k, v in income_data(wage_income=20000).items()
+                                             if k != "year"}, expected_version=h.version, by="setup")
+    assessment_run(year=2020, pack="cn-national", by="setup")
+    return h
+
+
+@pytest.mark.parametrize("persona", ["reviewer", "inspector"])
+def test_what_a_role_reads_never_narrows_a_masked_id_s_birth_day(world, login, assessed, persona: str) -> None:
+    """Stricter than a candidate count: for a role shown masked IDs and birth years, nothing it reads
+    (the household pages with their assessment and plans, the list, the export) may rule out a
+    single day of a member's birth year."""
+    client = login(persona)
+    assert ROLES[world.users[persona].account.role].resident_id == "masked"
+    texts = everything_read(client, persona)
+    boy = Member.objects.get(household=assessed, relation="son")
+    page = client.get(f"/households/{assessed.number}/").content.decode()
+    assert mask_resident_id(boy.resident_id) in page  # the explanation names him, masked
+    narrowed = []
+    for m in Member.objects.all():
+        days = birth_days(m.resident_id, texts)
+        year_days = 366 if m.birth_date.year % 4 == 0 else 365
+        if len(days) < year_days:
+            narrowed.append(f"{m.name} born {m.birth_date.year}: {len(days)} of {year_days} days left")
+    assert not narrowed, "; ".join(narrowed)
+
+
+def test_the_attack_reads_an_age_beside_a_masked_id() -> None:
+    rid = "22080220091005003" + check_character("22080220091005003")
+    masked = mask_resident_id(rid)
+    assert len(birth_days(rid, [f"{masked}（之子，10 岁）：在校 否", "2009"])) == 122  # Sep–Dec
+    assert len(birth_days(rid, [f"{masked} (son, age 10): in school no"])) == 122
+    assert len(birth_days(rid, [f"{masked}（之子，2020 年满 11 岁）", f"{masked} (son, age 11 in 2020)"])) == 365
+
+
 def test_the_attack_rebuilds_an_id_shown_beside_its_birth_date() -> None:
     """The attacker is not blind: a masked ID next to the full birth date is one candidate."""
     rid = "22080219600501003" + check_character("22080219600501003")
@@ -168,3 +236,23 @@ def test_the_attack_rebuilds_an_id_shown_beside_its_birth_date() -> None:
     assert id_candidates(rid, [f"<td>{masked}</td><td>1960</td>"]) >= AT_LEAST
     assert number_candidates("13812345678", ["138****5678", "*******5678"]) >= AT_LEAST
     assert number_candidates("13812345678", ["138****5678", "1381234****"]) == 1
+
+
+def test_the_coverage_gap_filter_does_not_split_a_boundary_birth_year(world, login, assessed) -> None:
+    """Two boys of 2004, out of school: on 31 August 2020 the October one is 15 (school age), the
+    March one 16. A role shown birth years must not tell them apart by filtering the list for the
+    schooling gap; the county office, which sees the dates, gets the day's answer."""
+    numbers = {}
+    for born in (dt.date(2004, 3, 1), dt.date(2004, 10, 5)):
+        h = household_create(village=world.regions[VILLAGE], data=household_data(), by="setup", members=[
+            member_data(), member_data("son", born=born, school_status="not_in_school", school_exemption="none",
+                                       compulsory_completed=False)])
+        numbers[born.month] = h.number
+
+    def listed(persona: str) -> set[int]:
+        page = str(login(persona).get("/households/", {"gap": "school"}).context["rows_html"])
+        return {month for month, number in numbers.items() if f">{number}</a>" in page}
+
+    assert listed("admin") == {10}
+    for persona in ("reviewer", "inspector"):
+        assert listed(persona) in (set(), {3, 10}), persona

@@ -31,7 +31,7 @@ from ..models import MEASURE_STATUS, Plan, PlanMeasure, PlanRun
 from ..needs import assess, read_needs, release
 from ..prescribe import DraftPlan, Prescription, Proposal, fen, prescribe, yuan
 from ..tables import Line, as_json, cost_tables
-from ..wording import render
+from ..wording import STORED_FOR_ALL, render
 
 Progress = Callable[[str, int, int], None]
 AREA_LEVELS = ("village", "township", "county")
@@ -151,8 +151,10 @@ def _measure(plan: Plan, p: Proposal, area: AreaPlan, names: Mapping[int, str]) 
     return PlanMeasure(plan=plan, measure=p.measure, member_id=p.member_id, stage=p.stage, category=p.category,
                        cost=yuan(p.cost), expected_gain=yuan(p.gain), fund_source=p.fund_source,
                        capacity=spec.capacity or "", fixes=list(p.fixes), due_date=p.due,
-                       reason_zh=render(spec.explain.zh, values, params, "zh")[:300],
-                       reason_en=render(spec.explain.en, values, params, "en")[:300])
+                       reason_zh=render(spec.explain.zh, values, params, "zh", year=plan.year,
+                                        reader=STORED_FOR_ALL)[:300],
+                       reason_en=render(spec.explain.en, values, params, "en", year=plan.year,
+                                        reader=STORED_FOR_ALL)[:300])
 
 
 def _save(area: AreaPlan, budget: Decimal | None, capacities: Mapping[str, int], by: str) -> PlanRun:

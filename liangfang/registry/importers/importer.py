@@ -22,10 +22,11 @@ from ..models import Region
 from ..services.bulk import BulkReport, HouseholdInput, validate_many, write_many
 from ..services.checks import check_household, check_members
 from ..services.regions import regions_write_many, village_facilities_write_many
+from ..services.stale import override_reason_checked
 from .errorbook import error_workbook_path, write_error_workbook
 from .grouping import HouseholdRows, ParsedFile, parse_file
 from .issues import Issue
-from .readers import FileData, read_file
+from .readers import FileData, ImportFileError, read_file
 from .workbook import (
     FACILITIES_SHEET,
     INCOMES_SHEET,
@@ -85,19 +86,25 @@ class _Rollback(Exception):
 def import_file(path: Path, *, by: str, dry_run: bool = False, errors_to: Path | None = None,
                 write_errors: bool = True, progress: ImportProgress | None = None,
                 override_stale: bool = False, within: Region | None = None,
-                removals_allowed: bool = True) -> ImportResult:
+                removals_allowed: bool = True, override_reason: str = "") -> ImportResult:
     """Import ``path`` (xlsx or csv). Raises ImportFileError when the file as a whole is unusable;
     otherwise returns the result, with every row problem in ``issues`` and nothing written if
     there was any error. An error workbook is written beside the input (or to ``errors_to``).
     A household changed after the file was exported (an export's 版本 sheet) is an error unless
-    ``override_stale`` (then the change log says so).
+    ``override_stale``, which needs ``override_reason`` (then the change log says who and why;
+    ImportFileError before anything is read when the reason is missing).
     ``within``: every household and region row must lie in this region (the web's imports).
     ``removals_allowed=False``: if current members missing from the file would be marked as left
     (减员), write nothing and say who (``removals_refused``, ``report.left``)."""
+    if override_stale:
+        try:
+            override_reason = override_reason_checked(override_reason)
+        except ValidationFailed as exc:
+            raise ImportFileError(exc.problems[0].message) from None
     with _no_cycle_collector():
         return _import(path, by=by, dry_run=dry_run, errors_to=errors_to, write_errors=write_errors,
                        progress=progress or _Quiet(), override_stale=override_stale, within=within,
-                       removals_allowed=removals_allowed)
+                       removals_allowed=removals_allowed, override_reason=override_reason)
 
 
 @contextmanager
@@ -117,7 +124,7 @@ def _no_cycle_collector() -> Iterator[None]:
 
 def _import(path: Path, *, by: str, dry_run: bool, errors_to: Path | None, write_errors: bool,
             progress: ImportProgress, override_stale: bool = False, within: Region | None = None,
-            removals_allowed: bool = True) -> ImportResult:
+            removals_allowed: bool = True, override_reason: str = "") -> ImportResult:
     progress.start("read", 0)
     data = read_file(path)
     sheet = data.sheets.get(MEMBERS_SHEET) or max(data.sheets.values(), key=lambda s: len(s.rows), default=None)
@@ -144,7 +151,8 @@ def _import(path: Path, *, by: str, dry_run: bool, errors_to: Path | None, write
             progress.start("write", len(items))
             try:
                 result.report = write_many(items, by=by, note=f"导入 {path.name}"[:200],
-                                           progress=progress.advance, override_stale=override_stale)
+                                           progress=progress.advance, override_stale=override_stale,
+                                           override_reason=override_reason)
             except ValidationFailed as exc:
                 issues += _map(parsed, groups, exc.problems, region_failed)
                 raise _Rollback from None

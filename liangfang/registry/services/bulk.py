@@ -22,7 +22,7 @@ from ...pairing.services import pairings_follow_households
 from ..models import ChangeRecord, Household, IncomeRecord, Member, Region
 from .checks import check_household, check_members
 from .inserts import RowWriter, large_cache
-from .stale import Stale, StaleHouseholds, stale_households
+from .stale import Stale, StaleHouseholds, override_reason_checked, stale_households
 from .versions import versions_move
 
 Progress = Callable[[int], None]
@@ -132,7 +132,8 @@ def _held_elsewhere(items: Sequence[HouseholdInput]) -> list[Problem]:
 
 
 def write_many(items: Sequence[HouseholdInput], *, by: str, note: str = "",
-               progress: Progress | None = None, chunk_size: int = 2000, override_stale: bool = False) -> BulkReport:
+               progress: Progress | None = None, chunk_size: int = 2000, override_stale: bool = False,
+               override_reason: str = "") -> BulkReport:
     """Validate the whole batch, then write it in one transaction; raise ValidationFailed
     (nothing written) if any household has a problem. This is the one writer of households, their
     members and their incomes: the single-item services (``households.household_update`` and its
@@ -142,7 +143,9 @@ def write_many(items: Sequence[HouseholdInput], *, by: str, note: str = "",
     that someone else changed meanwhile is refused (StaleHouseholds, nothing written). A household
     whose ``expected_version`` (the version its file was exported at, or the form was opened at)
     is not its stored one is refused the same way, unless ``override_stale``, which is then logged
-    in the household's change record. A household the batch leaves as it is is never refused."""
+    in the household's change record with ``by`` and ``override_reason`` (required). A household
+    the batch leaves as it is is never refused."""
+    reason = override_reason_checked(override_reason) if override_stale else ""
     problems = validate_many(items)
     if problems:
         raise ValidationFailed(problems)
@@ -173,9 +176,10 @@ def write_many(items: Sequence[HouseholdInput], *, by: str, note: str = "",
                 raise StaleHouseholds(overwritten, items)
             if overwritten:
                 writer.insert(ChangeRecord, [_log(
-                    by, f"{note} 覆盖导出后的修改 / overwrote changes made after the export"[:200], timezone.now(),
+                    by, f"覆盖导出后的修改 / overwrote changes made after the export: {reason}"[:200], timezone.now(),
                     "import_override_stale", "household", existing[s.number]["id"], s.number,
-                    {"exported_version": s.expected, "current_version": s.current}) for s in overwritten])
+                    {"exported_version": s.expected, "current_version": s.current, "reason": reason,
+                     "source": note}) for s in overwritten])
             writer.drain()
             _versions_move(items, existing, changed)
             writer.finish()

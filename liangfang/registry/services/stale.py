@@ -44,6 +44,23 @@ def stale_households(items: Sequence[HouseholdInput], existing: Mapping[str, Map
     return out
 
 
+OVERRIDE_REASON_MAX = 200
+NO_OVERRIDE_REASON = ("覆盖导出后他人所做的修改必须写明原因（记入变更记录）："
+                      "命令行用 --override-reason，网页填写“覆盖原因” / "
+                      "overwriting changes made after the export needs a reason, recorded in the change log: "
+                      "--override-reason on the command line, the reason field on the web")
+
+
+def override_reason_checked(reason: str) -> str:
+    """The reason given for overriding stale households, trimmed; ValidationFailed when there is
+    none. Every way in (the command line, the web) passes through here and ``write_many``, which
+    writes who overrode, why, and the versions into each overwritten household's change log."""
+    text = " ".join(reason.split())[:OVERRIDE_REASON_MAX]
+    if not text:
+        raise ValidationFailed([Problem("override_reason", reason, NO_OVERRIDE_REASON)])
+    return text
+
+
 class StaleHouseholds(ValidationFailed):
     """Households the batch would change that were changed after its file was exported."""
 
@@ -74,7 +91,9 @@ def _message(s: Stale) -> Text:
                     f"now {now}): {what}. Writing would overwrite those changes, so nothing was "
                     "written; read it again and make the change again")
     return Text(f"农户 {s.number} 在本文件导出（版本 {s.expected}）后已被修改（现为版本 {s.current}）：{what}。"
-                "本次导入会覆盖这些修改，该户未导入；请重新导出后在新文件中修改，或确认要覆盖时加 --override-stale",
+                "本次导入会覆盖这些修改，该户未导入；请重新导出后在新文件中修改，或由区县管理员确认覆盖并写明原因"
+                "（命令行 --override-stale --override-reason，网页勾选“覆盖导出后他人所做的修改”）",
                 f"household {s.number} was changed after this file was exported (version {s.expected}, now "
                 f"{s.current}): {what}. Importing would overwrite those changes, so it was refused; export again "
-                "and make your edits in the new file, or add --override-stale to overwrite them")
+                "and make your edits in the new file, or have the county office overwrite them with a reason "
+                "(--override-stale --override-reason, or the web import's overwrite box)")

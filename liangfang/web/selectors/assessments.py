@@ -13,6 +13,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from ...assessments.models import AssessmentRun, HouseholdResult, IndicatorResult
 from ...assessments.selectors import Explanation, household_explanation
+from ...disclosure import Reader
 from ...prepared import Prepared
 from ...registry.models import Household, Region
 from ...registry.selectors import households_in, percent
@@ -59,12 +60,13 @@ _NEWEST_RESULT = Prepared(lambda household_id: HouseholdResult.objects
                           .order_by("-run__year", "-run__started_at")[:1])
 
 
-def household_assessment(household: Household) -> Explanation | None:
-    """The explanation of the newest run that assessed this household (None when none did)."""
+def household_assessment(household: Household, reader: Reader) -> Explanation | None:
+    """The explanation of the newest run that assessed this household (None when none did), as
+    ``reader`` may read it."""
     row = _NEWEST_RESULT.first(household_id=household.pk)
     if row is None:
         return None
-    return household_explanation(row.run, household, "zh" if is_zh() else "en", row)
+    return household_explanation(row.run, household, "zh" if is_zh() else "en", row, reader)
 
 
 def failing_households(qs: QuerySet[Household], run_id: int, indicator: str) -> QuerySet[Household]:

@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.db.models import CharField, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Concat
 
-from ...disclosure import shows_column
+from ...disclosure import birth_date_visibility, shows_column
 from ...domain.codes import code_list
 from ...prepared import NotPreparable, Prepared
 from ...registry.household_search import normalise as normalise_search
@@ -121,7 +121,8 @@ def _split(viewer: Viewer, f: ListFilters, region: Region | None) -> tuple[tuple
             values[name] = getattr(f, name)
     if f.gap in GAPS:
         # the day and ages of the newest assessment (a frozen, hashable policy: part of the shape)
-        shape += [("gap", f.gap), ("coverage", coverage_policy())]
+        shape += [("gap", f.gap), ("coverage", coverage_policy()),
+                  ("ages", birth_date_visibility(viewer.role))]
     if f.cadre.isdigit():
         values["cadre_id"] = int(f.cadre)
     if f.failing:
@@ -160,7 +161,9 @@ def _build(shape: tuple[Any, ...], values: Mapping[str, Any]) -> QuerySet[Househ
         qs = qs.filter(housing_grade=v["grade"])
     if "gap" in parts:
         policy = parts["coverage"]
-        counted, covered = coverage_conditions(policy)[parts["gap"]]
+        # a reader shown birth years is answered by the ages reached in the year (the day would
+        # tell a boundary year's birthdays apart: liangfang/disclosure.py)
+        counted, covered = coverage_conditions(policy, parts["ages"] == "year")[parts["gap"]]
         qs = qs.filter(Exists(Member.objects.filter(counted, ~covered, members_counted(policy),
                                                     household=OuterRef("pk"))))
     if "cadre_id" in v:

@@ -53,8 +53,12 @@ def coverage_policy() -> CoveragePolicy:
     return found
 
 
-def born_between_ages(low: int, high: int, day: dt.date) -> Q:
-    """Members aged ``low``..``high`` (inclusive) on ``day``."""
+def born_between_ages(low: int, high: int, day: dt.date, by_birth_year: bool = False) -> Q:
+    """Members aged ``low``..``high`` (inclusive) on ``day``; ``by_birth_year``: reaching those ages
+    in the day's year (for a reader shown birth years: the exact day would split a boundary
+    year's birthdays, ``disclosure.in_age_band``)."""
+    if by_birth_year:
+        return Q(birth_date__year__gte=day.year - high, birth_date__year__lte=day.year - low)
     youngest = _years_before(day, low)  # born on or before this date to be at least `low`
     oldest = _years_before(day, high + 1)  # born after this date to be at most `high`
     return Q(birth_date__lte=youngest, birth_date__gt=oldest)
@@ -71,10 +75,13 @@ def _years_before(day: dt.date, years: int) -> dt.date:
 # counted members (on the policy's day) is not covered. The engine's readings: any basic medical
 # scheme from insured_since; finished 初中 is schooling complete; a status checked after the day
 # is unknown (not counted).
-def coverage_conditions(policy: CoveragePolicy) -> dict[str, tuple[Q, Q]]:
+def coverage_conditions(policy: CoveragePolicy, by_birth_year: bool = False) -> dict[str, tuple[Q, Q]]:
+    """``by_birth_year``: ages reached in the policy's year, for a reader shown birth years only."""
     day = policy.day
     low, high = policy.school_ages
-    adult = Q(birth_date__lte=_years_before(day, policy.pension_age)) & Q(school_status="not_in_school")
+    old_enough = (Q(birth_date__year__lte=day.year - policy.pension_age) if by_birth_year
+                  else Q(birth_date__lte=_years_before(day, policy.pension_age)))
+    adult = old_enough & Q(school_status="not_in_school")
     insured = ((Q(medical_insurance=True) | Q(medical_scheme__in=BASIC_MEDICAL_SCHEMES))
                & (Q(insured_since=None) | Q(insured_since__lte=day)))
     status_known = Q(school_status_on=None) | Q(school_status_on__lte=day)
@@ -84,7 +91,7 @@ def coverage_conditions(policy: CoveragePolicy) -> dict[str, tuple[Q, Q]]:
         "medical": (Q(), insured),
         "pension": (adult, Q(pension_insurance=True)),
         "doctor": (Q(), Q(family_doctor=True)),
-        "school": (born_between_ages(low, high, day) & status_known, schooled),
+        "school": (born_between_ages(low, high, day, by_birth_year) & status_known, schooled),
     }
 
 

@@ -194,7 +194,7 @@ def diagnosis_view(household: Household, assessment: Explanation | None, members
     on = assessment.run.year if assessment else (year or dt.date.today().year)
     lang = "zh" if is_zh() else "en"
     risks = []
-    for r in risk_factors(household, on, pack, members=members, incomes=incomes):
+    for r in risk_factors(household, on, pack, members=members, incomes=incomes, reader=role):
         if r.topic in HEALTH_RISK_TOPICS and not role.health:
             risks.append(f"{_('Health') if r.topic == 'health' else _('Main cause')}: {HIDDEN}")
         else:
@@ -275,17 +275,19 @@ def run_visible(run: PlanRun, region: Region) -> bool:
 class TableRow:
     row: Row
     label: str
-    share: Decimal
+    share: Decimal | None  # None: withheld (it gives the total back)
     href: str = ""
     withheld: bool = False  # a health figure of too few households for the role (disclosure.SMALL_CELL)
+    # withheld although not a health figure: with the others it would give one back by subtraction
+    complementary: bool = False
 
 
 @dataclass(frozen=True)
 class HouseholdLine:
     plan: Plan
     head: str
-    measures: int
-    cost: Decimal
+    measures: int | None  # None: withheld (complementary suppression, see area_report)
+    cost: Decimal | None
 
 
 @dataclass
@@ -295,7 +297,7 @@ class AreaReport:
     scope: Region  # the region whose share of the run is shown (the run's own when it lies inside)
     households: int  # plans of the run in the region
     lifted: int
-    total: Decimal
+    total: Decimal | None  # None: withheld, as a small health cell's complement
     tables: dict[str, list[TableRow]]
     lines: list[HouseholdLine]
 
@@ -362,14 +364,49 @@ def area_report(run: PlanRun, region: Region, village_href: dict[str, str], role
         .order_by("household__number")[:HOUSEHOLDS_SHOWN])
     heads = dict(Member.objects.filter(household_id__in=[p.household_id for p in chosen], relation="head",
                                        is_active=True).values_list("household_id", "name"))
+    shown_tables = {key: _for_reader(key, tables[key], total, role, cat, health_households,
+                                     village_href if key == "village" else None)
+                    for key in ("measure", "fund_source", "category", "village")}
+    lines = [HouseholdLine(p, heads.get(p.household_id, ""), p.n_measures,  # type: ignore[attr-defined]
+                           p.cost or Decimal(0)) for p in chosen]  # type: ignore[attr-defined]
+    small = suppressed(role, health_households)
+    if small:
+        shown_tables, lines = _complement(shown_tables, lines)
     return AreaReport(
         run=run, solver=str(SOLVER.get(run.solver_status, run.solver_status)), scope=region,
-        households=counts["n"], lifted=counts["lifted"], total=total,
-        tables={key: _for_reader(key, tables[key], total, role, cat, health_households,
-                                 village_href if key == "village" else None)
-                for key in ("measure", "fund_source", "category", "village")},
-        lines=[HouseholdLine(p, heads.get(p.household_id, ""), p.n_measures,  # type: ignore[attr-defined]
-                             p.cost or Decimal(0)) for p in chosen])  # type: ignore[attr-defined]
+        households=counts["n"], lifted=counts["lifted"], total=None if small else total,
+        tables=shown_tables, lines=lines)
+
+
+def _complement(tables: dict[str, list[TableRow]], lines: list[HouseholdLine]
+                ) -> tuple[dict[str, list[TableRow]], list[HouseholdLine]]:
+    """Complementary suppression around a withheld health cell. Every cost table adds up to the
+    area's total, so the total minus a table's visible rows would give the withheld row back; and
+    the total is itself the sum of the village table, of the households' costs and, through the
+    shares, of any row divided by its share. So every figure that adds up to the total goes: the
+    total, every share, the villages' costs and the households' costs and measure counts. What stays
+    (the other rows' own costs) sums to an unknown total, which no combination of them recovers."""
+    out: dict[str, list[TableRow]] = {}
+    for key, rows in tables.items():
+        if key == "village":  # the villages partition the total: each row is withheld whole
+            out[key] = [replace(t, share=None, withheld=True, complementary=True) for t in rows]
+        else:
+            out[key] = [replace(t, share=None) for t in rows]
+    return out, [replace(line, measures=None, cost=None) for line in lines]
+
+
+def run_totals_withheld(runs: Sequence[PlanRun], role: Role) -> set[int]:
+    """Runs whose own total cost ``role`` may not see: their area's health measures reach fewer than
+    SMALL_CELL households, and the total minus the run's other rows would give them (``_complement``)."""
+    if role.health or not runs:
+        return set()
+    counts = dict(PlanMeasure.objects.filter(plan__run__in=[r.pk for r in runs]).exclude(status="rejected")
+                  .filter(Q(category=HEALTH_MEASURE_CATEGORY) | Q(fund_source__in=HEALTH_FUND_SOURCES))
+                  .values("plan__run_id").annotate(n=Count("plan__household_id", distinct=True))
+                  .values_list("plan__run_id", "n"))
+    return {r.pk for r in runs if suppressed(role, counts.get(r.pk, 0))}
+
+
 
 
 def village_codes(region: Region) -> dict[str, str]:

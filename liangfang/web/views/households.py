@@ -36,6 +36,7 @@ from ..selectors.households import (
     filtered_households,
     list_choices,
 )
+from ..selectors.monitoring import household_monitoring
 from ..selectors.plans import household_plans
 from ..text import is_zh, lang
 
@@ -184,11 +185,12 @@ def household_list(request: HttpRequest, viewer: Viewer) -> HttpResponse:
 def household_detail(request: HttpRequest, viewer: Viewer, number: str) -> HttpResponse:
     household = household_for(viewer, number)
     page = household_page(household, viewer.region)
-    assessment = household_assessment(household)
+    assessment = household_assessment(household, viewer.role)
     return render(request, "web/household_detail.html", {
         "viewer": viewer, "p": page, "h": household, "assessment": assessment,
         "history": history_lines(page.history, viewer.role),
         "plans": household_plans(household, viewer.role, assessment, page.members, page.incomes),
+        "monitoring": household_monitoring(household, viewer.role, "zh" if is_zh() else "en"),
     })
 
 

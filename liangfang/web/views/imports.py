@@ -9,14 +9,16 @@ import time
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from ...domain.text import Text
 from .. import masking
 from ..permissions import Viewer, viewer_required
-from ..text import shown
+from ..text import lang, shown
 
 IMPORT_MAX_BYTES = 50 * 1024 * 1024  # a county's registry workbook is about 10 MB
 SHOWN_ERRORS = 200
@@ -44,12 +46,18 @@ def _forget_old(folder: Path) -> None:
 
 @viewer_required(edit=True)
 def import_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
-    context: dict[str, object] = {"viewer": viewer, "max_mb": IMPORT_MAX_BYTES // (1024 * 1024)}
+    context: dict[str, object] = {"viewer": viewer, "max_mb": IMPORT_MAX_BYTES // (1024 * 1024),
+                                  "t": lambda zh, en: Text(zh, en).render(lang())}
     if request.method != "POST":
         return render(request, "web/import.html", context)
     upload = request.FILES.get("file")
     dry_run = request.POST.get("dry_run") == "on"
     allow_removals = request.POST.get("allow_removals") == "on"
+    override_stale = request.POST.get("override_stale") == "on"
+    override_reason = request.POST.get("override_reason", "")
+    if override_stale and not viewer.role.can_override_stale:
+        raise PermissionDenied  # the box is not offered to this role; a crafted post gets 403
+    context["override_reason"] = override_reason
     problem = None
     if upload is None:
         problem = _("Choose a workbook (.xlsx) or a CSV file to import.")
@@ -73,7 +81,8 @@ def import_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     errors_to = folder / f"{token}.errors.xlsx"
     try:
         result = import_file(source, by=viewer.username, dry_run=dry_run, errors_to=errors_to, within=viewer.region,
-                             removals_allowed=allow_removals or dry_run)
+                             removals_allowed=allow_removals or dry_run, override_stale=override_stale,
+                             override_reason=override_reason)
     except ImportFileError as exc:
         return render(request, "web/import.html", {**context, "problem": shown(exc.message)}, status=400)
     finally:

@@ -46,6 +46,7 @@ from ..selectors.plans import (
     measure_line,
     measure_title,
     run_covers,
+    run_totals_withheld,
     run_visible,
     runs_for,
     village_codes,
@@ -300,6 +301,7 @@ def _area_page(request: HttpRequest, viewer: Viewer, region: Region, form: AreaP
     return render(request, "web/area_plans.html", {
         # A run of an area above the viewer's shows only this area's share: its totals stay hidden.
         "runs": [(r, viewer.covers(r.region)) for r in runs],
+        "run_totals_withheld": run_totals_withheld(runs, viewer.role),
         "whole_run_visible": run is not None and viewer.covers(run.region),
         "viewer": viewer, "region": region, "run": run, "report": report, "form": form,
         "can_plan": can_plan, "follow": follow, "year": year, "today": today,

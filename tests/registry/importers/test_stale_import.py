@@ -74,13 +74,26 @@ def test_a_household_the_import_leaves_as_it_is_is_not_a_conflict(exported: Path
     assert Household.objects.get(number="S2").phone == "13700000000"
 
 
-def test_the_override_overwrites_and_is_logged(exported: Path) -> None:
+def test_the_override_overwrites_and_is_logged_with_who_and_why(exported: Path) -> None:
     _web_edit("S1", phone="13811112222")
-    result = import_file(exported, by="导入员", override_stale=True)
+    result = import_file(exported, by="导入员", override_stale=True, override_reason="  乡镇核实后以此文件为准 ")
     assert result.errors == [] and result.written
     assert Household.objects.get(number="S1").phone == "13900000000"
     logged = ChangeRecord.objects.get(action="import_override_stale", household_number="S1")
-    assert logged.actor == "导入员" and logged.changes == {"exported_version": 1, "current_version": 2}
+    assert logged.actor == "导入员"
+    assert logged.changes == {"exported_version": 1, "current_version": 2, "reason": "乡镇核实后以此文件为准",
+                              "source": "导入 old.xlsx"}
+    assert "乡镇核实后以此文件为准" in logged.note
+
+
+def test_an_override_without_a_reason_writes_nothing(exported: Path) -> None:
+    from liangfang.registry.importers import ImportFileError
+
+    _web_edit("S1", phone="13811112222")
+    with pytest.raises(ImportFileError, match="--override-reason"):
+        import_file(exported, by="导入员", override_stale=True, override_reason="   ")
+    assert Household.objects.get(number="S1").phone == "13811112222"
+    assert not ChangeRecord.objects.filter(action="import_override_stale").exists()
 
 
 def test_the_command_line_flag(exported: Path) -> None:
@@ -89,6 +102,8 @@ def test_the_command_line_flag(exported: Path) -> None:
     _web_edit("S1", phone="13811112222")
     refused = CliRunner().invoke(app, ["import", str(exported)])
     assert refused.exit_code == 1 and "S1" in refused.output
-    done = CliRunner().invoke(app, ["import", str(exported), "--override-stale"])
+    no_reason = CliRunner().invoke(app, ["import", str(exported), "--override-stale"])
+    assert no_reason.exit_code != 0 and "--override-reason" in no_reason.output
+    done = CliRunner().invoke(app, ["import", str(exported), "--override-stale", "--override-reason", "以文件为准"])
     assert done.exit_code == 0, done.output
-    assert ChangeRecord.objects.filter(action="import_override_stale").count() == 1
+    assert ChangeRecord.objects.get(action="import_override_stale").changes["reason"] == "以文件为准"
