@@ -10,7 +10,7 @@ import pytest
 from liangfang import disclosure
 from liangfang.accounts.roles import ROLES
 from liangfang.disclosure import FULL, MASKED
-from liangfang.registry.fields import HOUSEHOLD_FIELDS, MEMBER_FIELDS
+from liangfang.domain.fields import HOUSEHOLD_FIELDS, MEMBER_FIELDS
 
 
 @pytest.mark.parametrize("code", list(ROLES))

@@ -13,7 +13,8 @@ from pathlib import Path
 import liangfang
 
 PACKAGE = Path(liangfang.__file__).parent
-APPS = ("registry", "plans", "assessments", "accounts", "web", "cli", "procedures", "monitoring", "measures")
+APPS = ("registry", "plans", "pairing", "assessments", "accounts", "web", "cli", "procedures", "monitoring", "measures",
+        "audit")
 WITHOUT_DJANGO = ("domain", "engine", "policy")
 # The synth's generators: every synth module but the one that loads a district into the database.
 SYNTH_LOADER = "taobei"

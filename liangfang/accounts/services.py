@@ -10,10 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
 
+from ..audit.changelog import record_change
 from ..domain.problems import Problem, ValidationFailed
 from ..domain.text import Text
 from ..registry.models import Region
-from ..registry.services.changelog import record_change
 from .models import Account
 from .roles import ROLES
 

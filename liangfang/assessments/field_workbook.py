@@ -101,7 +101,7 @@ def import_field_workbook(sample: VerificationSample, path: Path) -> int:
     try:
         data = read_file(path)
     except ImportFileError as error:
-        raise ValidationFailed([Problem(field="file", value=str(path), message=str(error))]) from None
+        raise ValidationFailed([Problem(field="file", value=str(path), message=error.message)]) from None
     sheet = data.sheets.get(SHEET) or next(iter(data.sheets.values()), None)
     if sheet is None or not sheet.rows:
         raise ValidationFailed([Problem(field="file", value=str(path), message=Text("工作簿是空的",

@@ -365,8 +365,8 @@ def differences(
     setup_django()
     from liangfang.assessments import selectors
     from liangfang.assessments.differences import Listed, area_differences
+    from liangfang.domain.problems import NotFound
     from liangfang.registry.models import Region
-    from liangfang.registry.services.errors import NotFound
 
     lang = _lang()
     try:

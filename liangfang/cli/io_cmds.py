@@ -150,7 +150,7 @@ def import_cmd(
                                  removals_allowed=allow_removals or dry_run)
         except ImportFileError as exc:
             progress.stop()
-            raise fail(str(exc)) from None
+            raise fail(said(exc.message)) from None
     _print_result(result, max_errors, dry_run)
     if result.errors:
         raise typer.Exit(1)

@@ -359,7 +359,7 @@ def pair(
 ) -> None:
     migrate()
     from liangfang.domain.problems import ValidationFailed
-    from liangfang.plans.services.pairing import pairing_run
+    from liangfang.pairing.run import pairing_run
 
     region = _region(village, township, county, county_code)
     start = dt.date.fromisoformat(date) if date else dt.date.today()

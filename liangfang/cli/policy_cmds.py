@@ -168,7 +168,7 @@ def check(file: Path = typer.Argument(..., help=bi("政策包 YAML 文件", "pac
     pack, problems = check_pack_file(file)
     if problems:
         for problem in problems:
-            console.print(f"[red]✗[/] {escape(str(problem))}", highlight=False)
+            console.print(f"[red]✗[/] {escape(problem.shown(language()))}", highlight=False)
         raise fail(bi(f"共 {len(problems)} 处问题，请按行号修改后再校验",
                       f"{len(problems)} problem(s); fix them and check again"))
     assert pack is not None

@@ -9,13 +9,13 @@ import typer
 
 from .app import app, console, fail, migrate
 from .output import FORMAT_HELP, Listing, OutputFormat, emit, note, summary
-from .text import bi
+from .text import bi, said
 
 
 def _problems(err: Any, message: str) -> typer.Exit:
     for p in err.problems:
-        where = f"第 {p.item} 行 / row {p.item}, " if p.item is not None else ""
-        console.print(f"[red]✗[/] {where}{p.field} = {p.value!r}: {p.message}", highlight=False)
+        where = bi(f"第 {p.item} 行，", f"row {p.item}, ") if p.item is not None else ""
+        console.print(f"[red]✗[/] {where}{p.field} = {p.value!r}: {said(p.message)}", highlight=False)
     return fail(message)
 
 

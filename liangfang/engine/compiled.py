@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from sqlglot import exp
 
+from ..domain.text import Text, render
 from ..policy.schema import Indicator, Pack
 from .facts import LEVELS, Level, facts_of
 from .rules import AREA_FUNCTIONS, MEMBER_ARGUMENT, VERDICT, Checked, RuleError, Scope, check_rule
@@ -35,7 +36,9 @@ class IndicatorProblem:
 class CompileError(ValueError):
     def __init__(self, problems: list[IndicatorProblem]) -> None:
         self.problems = problems
-        super().__init__("; ".join(f"{p.level}.{p.indicator}.{p.field}: {p.message}" for p in problems))
+        self.message = Text(*("; ".join(f"{p.level}.{p.indicator}.{p.field}: {render(p.message, language)}"
+                                        for p in problems) for language in ("zh", "en")))
+        super().__init__(self.message)
 
 
 @dataclass(frozen=True)
@@ -163,14 +166,15 @@ def _placeholders(spec: Indicator, level: str, fact_level: Level, scope: Scope,
                     func = scope.functions.get(name)
                     verdict_ok = arg == VERDICT and func is not None and func.argument != MEMBER_ARGUMENT
                     if func is None or (not verdict_ok and arg not in lower.get(func.argument, ())):
-                        problems.append((where, f"未知的占位符 / unknown placeholder {{{name}({arg})}}"))
+                        problems.append((where, Text(f"未知的占位符 {{{name}({arg})}}",
+                                                     f"unknown placeholder {{{name}({arg})}}")))
                     else:
                         derived.append((f"{func.prefix}__{arg}", name, arg))
                     continue
                 ok = (name in scope.facts or name in scope.parameters
                       or (spec.per == "member" and name in MEMBER_COUNTS))
                 if not ok:
-                    problems.append((where, f"未知的占位符 / unknown placeholder {{{name}}}"))
+                    problems.append((where, Text(f"未知的占位符 {{{name}}}", f"unknown placeholder {{{name}}}")))
                 elif name not in names:
                     names.append(name)
     return (names, derived), problems

@@ -23,6 +23,7 @@ from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokens import Tokenizer, TokenType
 
 from ..domain.codes import code_lists
+from ..domain.text import Text
 from .facts import Fact, Level, facts_of
 
 Kind = str  # "bool" | "number" | "text" | "null"
@@ -44,7 +45,8 @@ class RuleError(ValueError):
         self.line = line
         self.column = column
         self.rule = rule
-        super().__init__(f"{message}（第 {line} 行第 {column} 列 / line {line}, column {column}）")
+        zh, en = (message.zh, message.en) if isinstance(message, Text) else (message, message)
+        super().__init__(Text(f"{zh}（第 {line} 行第 {column} 列）", f"{en} (line {line}, column {column})"))
 
 
 @dataclass(frozen=True)
@@ -131,9 +133,8 @@ class Checked:
 def _bound_text(text: str) -> None:
     """Length, and nesting of brackets (outside quotes), checked before the parser sees the text."""
     if len(text) > MAX_RULE_CHARS:
-        raise RuleError(f"表达式有 {len(text):,} 个字符，超过上限 {MAX_RULE_CHARS:,}；请拆成几个指标或参数 / "
-                        "the rule has "
-                        f"{len(text):,} characters, over the limit of {MAX_RULE_CHARS:,}; split it",
+        raise RuleError(Text(f"表达式有 {len(text):,} 个字符，超过上限 {MAX_RULE_CHARS:,}；请拆成几个指标或参数",
+                             f"the rule has {len(text):,} characters, over the limit of {MAX_RULE_CHARS:,}; split it"),
                         *_position(text, MAX_RULE_CHARS), text)
     depth, quote = 0, ""
     for i, ch in enumerate(text):
@@ -149,9 +150,9 @@ def _bound_text(text: str) -> None:
             depth -= 1
 
 
-def _too_deep() -> str:
-    return (f"表达式嵌套超过 {MAX_RULE_DEPTH} 层；请简化 / the rule is nested deeper than {MAX_RULE_DEPTH} levels; "
-            "simplify it")
+def _too_deep() -> Text:
+    return Text(f"表达式嵌套超过 {MAX_RULE_DEPTH} 层；请简化",
+                f"the rule is nested deeper than {MAX_RULE_DEPTH} levels; simplify it")
 
 
 def _position(text: str, offset: int) -> tuple[int, int]:
@@ -182,10 +183,10 @@ def parse_rule(text: str) -> exp.Expr:
         first = errors[0]
         line, column = int(first.get("line") or 1), int(first.get("col") or 1)
         desc = first.get("description") or str(err).splitlines()[0]
-        raise RuleError(f"无法解析的表达式 / cannot parse: {desc}", line, column, text) from None
+        raise RuleError(Text(f"无法解析的表达式：{desc}", f"cannot parse: {desc}"), line, column, text) from None
     real = [s for s in statements if s is not None]
     if len(real) != 1:
-        raise RuleError("只能有一个表达式 / exactly one expression is allowed", 1, 1, text)
+        raise RuleError(Text("只能有一个表达式", "exactly one expression is allowed"), 1, 1, text)
     return real[0]
 
 
@@ -209,7 +210,7 @@ class _Checker:
                     return tok.start
         return offset
 
-    def fail(self, node: exp.Expr, message: str) -> RuleError:
+    def fail(self, node: exp.Expr, message: Text) -> RuleError:
         offset = self._offset(node)
         before = self.text[:offset]
         line = before.count("\n") + 1
@@ -220,19 +221,20 @@ class _Checker:
     def check(self, node: exp.Expr) -> tuple[exp.Expr, Kind]:
         handler = _HANDLERS.get(type(node))
         if handler is None:
-            raise self.fail(node, f"不允许的语法 / construct not allowed: {_describe(node)}")
+            what = _describe(node)
+            raise self.fail(node, Text(f"不允许的语法：{what.zh}", f"construct not allowed: {what.en}"))
         return handler(self, node)
 
     def condition(self, node: exp.Expr) -> exp.Expr:
         out, kind = self.check(node)
         if kind not in ("bool", "null"):
-            raise self.fail(node, f"此处需要条件（真/假），得到{_KIND_ZH[kind]} / "
-                                  f"a condition is needed here, got {kind}")
+            raise self.fail(node, Text(f"此处需要条件（真/假），得到{_KIND_ZH[kind]}",
+                                       f"a condition is needed here, got {kind}"))
         return out
 
     def name(self, node: exp.Column) -> tuple[exp.Expr, Kind]:
         if node.table or node.args.get("db") or node.args.get("catalog"):
-            raise self.fail(node, "不允许引用表名 / table-qualified names are not allowed")
+            raise self.fail(node, Text("不允许引用表名", "table-qualified names are not allowed"))
         name = node.name
         fact = self.scope.facts.get(name)
         if fact is not None:
@@ -245,7 +247,8 @@ class _Checker:
                 self.used.parameters.append(name)
             return exp.Literal.number(_plain(value)), "number"
         hint = _hint(name, self.scope)
-        raise self.fail(node, f"未知的事实或参数 {name!r} / unknown fact or parameter {name!r}{hint}")
+        raise self.fail(node, Text(f"未知的事实或参数 {name!r}{hint.zh}",
+                                   f"unknown fact or parameter {name!r}{hint.en}"))
 
     def literal(self, node: exp.Literal) -> tuple[exp.Expr, Kind]:
         if node.is_string:
@@ -253,13 +256,13 @@ class _Checker:
         try:
             number = Decimal(node.this)
         except ArithmeticError:
-            raise self.fail(node, f"不是数字 / not a number: {node.this}") from None
+            raise self.fail(node, Text(f"不是数字：{node.this}", f"not a number: {node.this}")) from None
         digits = len(number.as_tuple().digits)
         if not number.is_finite() or number.copy_abs() > MAX_LITERAL or digits > MAX_LITERAL_DIGITS:
-            raise self.fail(node, f"数值超出范围：{node.this[:40]}（绝对值不超过 {MAX_LITERAL:,.0f}，"
-                                  f"最多 {MAX_LITERAL_DIGITS} 位）/ "
-                                  f"number out of range: {node.this[:40]} (at most {MAX_LITERAL:,.0f} in size, "
-                                  f"{MAX_LITERAL_DIGITS} digits)")
+            raise self.fail(node, Text(f"数值超出范围：{node.this[:40]}（绝对值不超过 {MAX_LITERAL:,.0f}，"
+                                       f"最多 {MAX_LITERAL_DIGITS} 位）",
+                                       f"number out of range: {node.this[:40]} (at most {MAX_LITERAL:,.0f} in size, "
+                                       f"{MAX_LITERAL_DIGITS} digits)"))
         return exp.Literal.number(node.this), "number"
 
     def logic(self, node: exp.Expr) -> tuple[exp.Expr, Kind]:
@@ -289,17 +292,17 @@ class _Checker:
         for k in (lk, hk):
             self._same(node, kind, k)
         if kind != "number":
-            raise self.fail(node, "BETWEEN 只用于数字 / BETWEEN needs numbers")
+            raise self.fail(node, Text("BETWEEN 只用于数字", "BETWEEN needs numbers"))
         return exp.Between(this=value, low=low, high=high), "bool"
 
     def in_list(self, node: exp.In) -> tuple[exp.Expr, Kind]:
         if node.args.get("query") or node.args.get("unnest") or node.args.get("field"):
-            raise self.fail(node, "IN 只能跟值列表，不允许子查询 / IN takes a list of values, not a subquery")
+            raise self.fail(node, Text("IN 只能跟值列表，不允许子查询", "IN takes a list of values, not a subquery"))
         value, kind = self.check(node.this)
         items = []
         for item in node.expressions:
             if not isinstance(item, (exp.Literal, exp.Column, exp.Neg)):
-                raise self.fail(item, "IN 列表只能是值 / IN lists hold plain values")
+                raise self.fail(item, Text("IN 列表只能是值", "IN lists hold plain values"))
             out, ik = self.check(item)
             self._same(item, kind, ik)
             self._codes(node.this, item)
@@ -309,7 +312,7 @@ class _Checker:
     def is_(self, node: exp.Is) -> tuple[exp.Expr, Kind]:
         value, _ = self.check(node.this)
         if not isinstance(node.expression, exp.Null):
-            raise self.fail(node, "只支持 IS NULL / IS NOT NULL / only IS [NOT] NULL is allowed")
+            raise self.fail(node, Text("只支持 IS NULL 或 IS NOT NULL", "only IS [NOT] NULL is allowed"))
         return exp.Is(this=value, expression=exp.Null()), "bool"
 
     def arithmetic(self, node: exp.Expr) -> tuple[exp.Expr, Kind]:
@@ -317,13 +320,13 @@ class _Checker:
         right, rk = self.check(node.expression)
         for k, side in ((lk, node.this), (rk, node.expression)):
             if k not in ("number", "null"):
-                raise self.fail(side, "算术运算只用于数字 / arithmetic needs numbers")
+                raise self.fail(side, Text("算术运算只用于数字", "arithmetic needs numbers"))
         return type(node)(this=left, expression=right), "number"
 
     def neg(self, node: exp.Neg) -> tuple[exp.Expr, Kind]:
         inner, kind = self.check(node.this)
         if kind != "number":
-            raise self.fail(node, "负号只用于数字 / minus needs a number")
+            raise self.fail(node, Text("负号只用于数字", "minus needs a number"))
         return exp.Neg(this=inner), "number"
 
     def constant(self, node: exp.Expr) -> tuple[exp.Expr, Kind]:
@@ -349,10 +352,10 @@ class _Checker:
             checked = []
             for v in values:
                 if not isinstance(v, exp.Expr):
-                    raise self.fail(node, f"不允许的参数 / argument not allowed: {v!r}")
+                    raise self.fail(node, Text(f"不允许的参数：{v!r}", f"argument not allowed: {v!r}"))
                 out, k = self.check(v)
                 if k not in ("number", "null"):
-                    raise self.fail(v, "函数参数须为数字 / the function needs numbers")
+                    raise self.fail(v, Text("函数参数须为数字", "the function needs numbers"))
                 checked.append(out)
             args[key] = checked if isinstance(value, list) else checked[0]
         return type(node)(**args), "number"
@@ -362,20 +365,25 @@ class _Checker:
         func = self.scope.functions.get(name)
         if func is None:
             known = ", ".join(sorted(self.scope.functions)) or "—"
-            raise self.fail(node, f"不允许的函数 {name}() / function {name}() is not allowed (allowed: {known})")
+            raise self.fail(node, Text(f"不允许的函数 {name}()（可用：{known}）",
+                                       f"function {name}() is not allowed (allowed: {known})"))
         args = node.expressions
         if len(args) != 1 or not isinstance(args[0], exp.Literal) or not args[0].is_string:
-            raise self.fail(node, f"{name}() 需要一个指标名（字符串）/ {name}() takes one indicator name in quotes")
+            raise self.fail(node, Text(f"{name}() 需要一个指标名（字符串）",
+                                       f"{name}() takes one indicator name in quotes"))
         indicator = args[0].this
         allowed = self.scope.lower_indicators.get(func.argument, ())
         if func.argument == MEMBER_ARGUMENT:  # people: only an indicator judged member by member
             if indicator not in allowed:
-                raise self.fail(args[0], f"{name}() 需要逐人判定的户级指标（per: member），{indicator!r} 不是 / "
-                                         f"{name}() needs a household indicator judged per member (per: member); "
-                                         f"{indicator!r} is not one (known: {', '.join(allowed) or '—'})")
+                known = ", ".join(allowed) or "—"
+                raise self.fail(args[0], Text(f"{name}() 需要逐人判定的户级指标（per: member），{indicator!r} 不是"
+                                              f"（已有：{known}）",
+                                              f"{name}() needs a household indicator judged per member "
+                                              f"(per: member); {indicator!r} is not one (known: {known})"))
         elif indicator != VERDICT and indicator not in allowed:
-            raise self.fail(args[0], f"{func.argument} 级无指标 {indicator!r} / no {func.argument} indicator "
-                                     f"{indicator!r} (known: {', '.join(allowed) or '—'}, {VERDICT})")
+            known = f"{', '.join(allowed) or '—'}, {VERDICT}"
+            raise self.fail(args[0], Text(f"{func.argument} 级无指标 {indicator!r}（已有：{known}）",
+                                          f"no {func.argument} indicator {indicator!r} (known: {known})"))
         column = f"{func.prefix}__{indicator}"
         self.used.derived.append((column, name, indicator))
         return exp.column(column, table=self.table), func.kind
@@ -384,7 +392,7 @@ class _Checker:
     def _same(self, node: exp.Expr, a: Kind, b: Kind) -> None:
         if "null" in (a, b) or a == b:
             return
-        raise self.fail(node, f"类型不一致：{_KIND_ZH[a]}与{_KIND_ZH[b]} / cannot compare {a} with {b}")
+        raise self.fail(node, Text(f"类型不一致：{_KIND_ZH[a]}与{_KIND_ZH[b]}", f"cannot compare {a} with {b}"))
 
     def _codes(self, named: exp.Expr, value: exp.Expr) -> None:
         """A text fact compared with a quoted code: the code must be in the fact's code list."""
@@ -395,8 +403,8 @@ class _Checker:
             return
         codes = code_lists()[fact.codes].codes
         if value.this not in codes:
-            raise self.fail(value, f"{fact.name} 没有代码 {value.this!r}（可用：{', '.join(codes)}）/ "
-                                   f"{fact.name} has no code {value.this!r}")
+            raise self.fail(value, Text(f"{fact.name} 没有代码 {value.this!r}（可用：{', '.join(codes)}）",
+                                        f"{fact.name} has no code {value.this!r}"))
 
 
 _KIND_ZH = {"bool": "条件", "number": "数字", "text": "文本", "null": "空值"}
@@ -433,24 +441,25 @@ _HANDLERS: dict[type, Callable[[_Checker, exp.Expr], tuple[exp.Expr, Kind]]] = {
 }
 
 
-def _describe(node: exp.Expr) -> str:
+def _describe(node: exp.Expr) -> Text:
     if isinstance(node, (exp.Select, exp.Subquery, exp.Query)):
-        return "子查询 / subquery"
+        return Text("子查询", "subquery")
     if isinstance(node, exp.Func):
-        return f"函数 / function {node.sql_name()}()"
+        return Text(f"函数 {node.sql_name()}()", f"function {node.sql_name()}()")
     if isinstance(node, (exp.Create, exp.Drop, exp.Insert, exp.Update, exp.Delete, exp.Alter)):
-        return f"语句 / statement {node.key.upper()}"
+        return Text(f"语句 {node.key.upper()}", f"statement {node.key.upper()}")
     if isinstance(node, exp.Star):
-        return "*"
-    return node.key.upper()
+        return Text("*", "*")
+    return Text(node.key.upper(), node.key.upper())
 
 
-def _hint(name: str, scope: Scope) -> str:
+def _hint(name: str, scope: Scope) -> Text:
     for level in ("member", "household", "village", "county"):
         if level != scope.level and name in facts_of(level):  # type: ignore[arg-type]
-            return f"; {name} 是{level}级事实 / {name} is a {level} fact"
+            return Text(f"；{name} 是{level}级事实", f"; {name} is a {level} fact")
     close = [n for n in (*scope.facts, *scope.parameters) if n.startswith(name[:4])]
-    return f"; 是否指 / did you mean: {', '.join(close[:3])}" if close else ""
+    names = ", ".join(close[:3])
+    return Text(f"；是否指：{names}", f"; did you mean: {names}") if close else Text("", "")
 
 
 def _plain(value: Decimal) -> str:
@@ -461,7 +470,7 @@ def _plain(value: Decimal) -> str:
 def check_rule(text: str, scope: Scope, table: str = "f") -> tuple[exp.Expr, Checked]:
     """Parse, check and rewrite ``text``; return the condition (over ``table``) and what it uses."""
     if not text.strip():
-        raise RuleError("表达式为空 / the rule is empty", 1, 1, text)
+        raise RuleError(Text("表达式为空", "the rule is empty"), 1, 1, text)
     tree = parse_rule(text)
     checker = _Checker(text, scope, table)
     deepest, at = _depth(tree)

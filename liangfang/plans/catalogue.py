@@ -23,6 +23,7 @@ from pydantic import ValidationError
 from sqlglot import exp
 
 from ..domain.fields import HOUSEHOLD_FIELDS, MEMBER_FIELDS, FieldValueError, clean_value
+from ..domain.text import Text, render
 from ..engine.compiled import PLACEHOLDER, parameters_for
 from ..engine.facts import Level, facts_of
 from ..engine.kleene import evaluate
@@ -186,8 +187,9 @@ def _scope(level: Level, parameters: dict[str, tuple[Decimal, str]]) -> Scope:
 
 def _rule_problem(loaded: LoadedCatalogue, path: tuple[str, ...], err: RuleError) -> CatalogueProblem:
     line = loaded.line_of(*path)
-    at = f"（规则第 {err.line} 行第 {err.column} 列 / rule line {err.line}, column {err.column}）"
-    return CatalogueProblem(loaded.file, line, ".".join(path), f"{err.message}{at}")
+    message = Text(f"{render(err.message, 'zh')}（规则第 {err.line} 行第 {err.column} 列）",
+                   f"{render(err.message, 'en')} (rule line {err.line}, column {err.column})")
+    return CatalogueProblem(loaded.file, line, ".".join(path), message)
 
 
 def _check_effect(loaded: LoadedCatalogue, key: str, m: Measure) -> list[CatalogueProblem]:

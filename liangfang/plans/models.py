@@ -10,8 +10,8 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from ..domain.fields import PLAN_MONEY_FIELDS, fields_by_name
 from ..registry.bounds import range_constraints
-from ..registry.fields import PLAN_MONEY_FIELDS, fields_by_name
 from ..registry.models import Cadre, Household, Member, Region
 
 _MONEY = fields_by_name(PLAN_MONEY_FIELDS)  # the ranges of every amount below, checked by the database too

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..domain.text import Text, render
 from .loader import PackError, PackSource, Problem, read_source, validate_source
 from .schema import Pack
 
@@ -30,7 +31,8 @@ def check_pack(pack: Pack, source: PackSource) -> list[Problem]:
         if year not in pack.poverty_lines.years:
             file, line = source.where(("poverty_lines", "years"))
             problems.append(Problem(file, line, "poverty_lines",
-                                    f"{year} 年无扶贫标准（政策包适用 {first}–{last} 年）/ no poverty line for {year}"))
+                                    Text(f"{year} 年无扶贫标准（政策包适用 {first}–{last} 年）",
+                                         f"no poverty line for {year}")))
     seen: set[tuple[str, str, str, str]] = set()
     for year in range(first, last + 1):
         try:
@@ -45,7 +47,9 @@ def check_pack(pack: Pack, source: PackSource) -> list[Problem]:
                 file, line = source.where(path)
                 if line is not None and p.field in ("rule", "applies"):
                     line += p.line - 1
-                where = f"（表达式第 {p.line} 行第 {p.column} 列 / expression line {p.line}, column {p.column}）" \
-                    if p.field in ("rule", "applies") else ""
-                problems.append(Problem(file, line, ".".join(str(x) for x in path), f"{p.message}{where}"))
+                zh, en = render(p.message, "zh"), render(p.message, "en")
+                if p.field in ("rule", "applies"):
+                    zh += f"（表达式第 {p.line} 行第 {p.column} 列）"
+                    en += f" (expression line {p.line}, column {p.column})"
+                problems.append(Problem(file, line, ".".join(str(x) for x in path), Text(zh, en)))
     return problems

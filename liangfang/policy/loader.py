@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from ..domain.text import render
 from .schema import Pack
 from .yamltext import Path as DataPath
 from .yamltext import read_yaml
@@ -34,9 +35,13 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        return self.shown("both")
+
+    def shown(self, language: str) -> str:
+        """The problem with its message in ``language`` (zh, en; anything else: both)."""
         where = f"{self.file}:{self.line}" if self.line else self.file
         item = f" [{self.item}]" if self.item else ""
-        return f"{where}{item}: {self.message}"
+        return f"{where}{item}: {render(self.message, language)}"
 
 
 class PackError(ValueError):

@@ -13,9 +13,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from ..audit.changelog import record_change
 from ..domain.text import Text
 from ..registry.models import Household, Region
-from ..registry.services.changelog import record_change
 from ..registry.services.status import household_status_decide, households_status_decide
 
 Subject = Household | Region

@@ -16,7 +16,7 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 
-from .fields import Field
+from ..domain.fields import Field
 
 
 def range_constraints(prefix: str, columns: Mapping[str, Field]) -> list[models.BaseConstraint]:

@@ -20,11 +20,11 @@ from typing import Any
 from django.db import transaction
 
 from ..domain.problems import RegistryError
+from ..pairing.services import cadre_pairings_write_many
 from ..registry.models import Household
 from ..registry.selectors import percent
 from ..registry.services.bulk_create import create_many
 from ..registry.services.cadres import (
-    cadre_pairings_write_many,
     cadres_write_many,
     department_pairings_write_many,
     departments_write_many,

@@ -9,11 +9,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from liangfang.domain.problems import ValidationFailed
 from liangfang.monitoring.models import Lead, LeadBatch
 from liangfang.monitoring.services.department import DepartmentFileError, department_import
 from liangfang.monitoring.services.leads import application_record, lead_dismiss
 from liangfang.monitoring.services.months import months_set
-from liangfang.registry.services.errors import ValidationFailed
 
 from .conftest import D, World
 

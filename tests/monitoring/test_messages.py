@@ -8,11 +8,11 @@ from collections.abc import Callable
 
 import pytest
 
+from liangfang.domain.problems import ValidationFailed
 from liangfang.domain.text import Text
 from liangfang.monitoring.services.leads import application_record, lead_dismiss
 from liangfang.monitoring.services.months import months_set
 from liangfang.monitoring.services.objects import object_admit, object_eliminate
-from liangfang.registry.services.errors import ValidationFailed
 
 from .conftest import D, World
 

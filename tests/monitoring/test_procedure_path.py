@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
+from liangfang.domain.problems import ValidationFailed
 from liangfang.monitoring.models import Lead, MonitoringObject
 from liangfang.monitoring.screening import run_monitoring_month
 from liangfang.monitoring.services.leads import leads_to_case, overdue, screening_leads
@@ -17,7 +18,6 @@ from liangfang.plans.services.delivery import delivery_record
 from liangfang.procedures.models import Case
 from liangfang.procedures.services import announce, case_open, notice_post, review_decide, step_record
 from liangfang.registry.models import ChangeRecord, Household
-from liangfang.registry.services.errors import ValidationFailed
 from liangfang.registry.services.households import household_update
 
 from .conftest import D, World, minutes

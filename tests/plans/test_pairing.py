@@ -9,11 +9,11 @@ from collections import Counter
 
 import pytest
 
-from liangfang.plans.pairing import assign
-from liangfang.plans.services.pairing import pairing_run
+from liangfang.pairing.assign import assign
+from liangfang.pairing.run import pairing_run
+from liangfang.pairing.services import cadre_pairings_write_many
 from liangfang.registry.models import CadrePairing, ChangeRecord, Region
 from liangfang.registry.services.cadres import (
-    cadre_pairings_write_many,
     cadres_write_many,
     department_pairings_write_many,
     departments_write_many,

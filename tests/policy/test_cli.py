@@ -33,4 +33,20 @@ def test_check_a_good_and_a_bad_file(tmp_path: Path) -> None:
     result = runner.invoke(app, ["policy", "check", str(bad)], env={"COLUMNS": "250"})
     assert result.exit_code == 1
     assert f"{bad}:7 [village_indicators.road.rule]" in result.output
-    assert "unknown fact or parameter 'hardened_rood'" in result.output
+    assert "unknown fact or parameter 'hardened_rood'" in " ".join(result.output.split())  # however it wraps
+
+
+def test_a_rule_problem_is_said_in_the_language_chosen(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text('pack: mine\nversion: "1"\nextends: cn-national\nname: {zh: 某县, en: a county}\n'
+                   "village_indicators:\n  road:\n    rule: hardened_rood\n", "utf-8")
+    english = runner.invoke(app, ["policy", "check", str(bad)], env={"COLUMNS": "250", "LIANGFANG_LANG": "en"})
+    said = " ".join(english.output.split("[village_indicators.road.rule]")[1].split("\n✗")[0].split())
+    assert "unknown fact or parameter 'hardened_rood'" in said and "(expression line 1, column 1)" in said
+    problem = said.split("Error")[0]
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in problem)  # no Chinese in the English problem
+    chinese = runner.invoke(app, ["policy", "check", str(bad)], env={"COLUMNS": "250", "LIANGFANG_LANG": "zh"})
+    said = " ".join(chinese.output.split("[village_indicators.road.rule]")[1].split())
+    problem = said.split("错误")[0]
+    assert "未知的事实或参数 'hardened_rood'" in problem and "表达式第 1 行第 1 列" in problem
+    assert "unknown" not in problem

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from liangfang.pairing.services import cadre_pairing_set
 from liangfang.plans.models import Plan, PlanMeasure
 from liangfang.procedures.cards import cards_pdf, village_households
 from liangfang.procedures.models import Notice
@@ -13,7 +14,6 @@ from liangfang.procedures.notice_pdf import notice_pdf
 from liangfang.procedures.services import announce, notice_post, review_decide
 from liangfang.registry.models import Cadre, Household, Member
 from liangfang.registry.services.households import income_set
-from liangfang.registry.services.pairings import cadre_pairing_set
 
 from .conftest import D, World
 from .pdftext import assert_free_of, pages

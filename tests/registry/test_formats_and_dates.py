@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from liangfang.registry.fields import HOUSEHOLD_FIELDS, MEMBER_FIELDS, FieldValueError, clean_value, fields_by_name
+from liangfang.domain.fields import HOUSEHOLD_FIELDS, MEMBER_FIELDS, FieldValueError, clean_value, fields_by_name
+from liangfang.domain.problems import ValidationFailed
 from liangfang.registry.importers import import_file
 from liangfang.registry.models import Household
-from liangfang.registry.services.errors import ValidationFailed
 from liangfang.registry.services.households import household_create
 from tests.factories import VILLAGE, household_data, make_regions, member_data
 from tests.registry.importers.builders import household_rows, save_xlsx

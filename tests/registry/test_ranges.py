@@ -12,8 +12,7 @@ from django.db import DataError, IntegrityError, connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from liangfang.registry.bounds import bounded
-from liangfang.registry.fields import (
+from liangfang.domain.fields import (
     HOUSEHOLD_FIELDS,
     INCOME_FIELDS,
     MEMBER_FIELDS,
@@ -22,6 +21,7 @@ from liangfang.registry.fields import (
     FieldValueError,
     clean_value,
 )
+from liangfang.registry.bounds import bounded
 from liangfang.registry.models import Household, IncomeRecord
 from tests.factories import VILLAGE, make_regions
 

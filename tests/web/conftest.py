@@ -12,9 +12,9 @@ from django.core.cache import cache
 from django.test import Client
 
 from liangfang.accounts.services import user_create
+from liangfang.pairing.services import cadre_pairing_set
 from liangfang.registry.models import Cadre, Household, Region
 from liangfang.registry.services.households import household_create, income_set
-from liangfang.registry.services.pairings import cadre_pairing_set
 from tests.factories import (
     COUNTY,
     OTHER_VILLAGE,

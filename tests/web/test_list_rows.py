@@ -11,10 +11,10 @@ import pytest
 from django.db import connection
 
 from liangfang.accounts.roles import ROLES
+from liangfang.pairing.services import cadre_pairing_set
 from liangfang.registry.models import Cadre, Household, Member
 from liangfang.registry.services.bulk import HouseholdInput, write_many
 from liangfang.registry.services.households import member_remove
-from liangfang.registry.services.pairings import cadre_pairing_set
 from liangfang.web import masking
 from liangfang.web.filters import chosen_option, options, options_html
 from liangfang.web.selectors.households import INDENT, page_rows

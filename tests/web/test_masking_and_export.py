@@ -170,7 +170,7 @@ def test_export_outside_the_region_is_refused(world, login) -> None:
 
 
 def test_history_masks_a_cadre_number_logged_by_a_pairing(world, login) -> None:
-    from liangfang.registry.services.changelog import record_change
+    from liangfang.audit.changelog import record_change
 
     record_change(by="import", action="pair_cadre", entity="cadre_pairing", entity_id=None,
                   household_number=world.mine.number, changes={"cadre": "220802198401105705"})

@@ -13,13 +13,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from liangfang.assessments.services import assessment_run
+from liangfang.domain.fields import PLAN_MONEY_FIELDS, fields_by_name
+from liangfang.domain.problems import ValidationFailed
 from liangfang.plans.models import Plan, PlanMeasure, Project
 from liangfang.plans.services.delivery import delivery_record
 from liangfang.plans.services.plans import measure_change, measure_state, plan_accept, plan_area
 from liangfang.plans.services.projects import project_create, project_spend
-from liangfang.registry.fields import PLAN_MONEY_FIELDS, fields_by_name
 from liangfang.registry.models import Region
-from liangfang.registry.services.errors import ValidationFailed
 from tests.factories import COUNTY, VILLAGE
 
 pytestmark = pytest.mark.django_db

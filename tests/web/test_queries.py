@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 from django.core.cache import cache
 
+from liangfang.pairing.services import cadre_pairing_set
 from liangfang.registry.models import Cadre, Household
 from liangfang.registry.services.bulk import HouseholdInput, write_many
-from liangfang.registry.services.pairings import cadre_pairing_set
 from tests.factories import VILLAGE, household_data, member_data
 
 pytestmark = pytest.mark.django_db

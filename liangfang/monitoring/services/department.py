@@ -14,10 +14,10 @@ from pathlib import Path
 
 from django.db import transaction
 
+from ...domain.problems import ValidationFailed
 from ...domain.text import Text, render
 from ...registry.importers.readers import ImportFileError, read_file
 from ...registry.models import Household
-from ...registry.services.errors import ValidationFailed
 from ..models import LeadBatch
 from ..packs import current_monitoring_pack
 from .leads import LeadInput, LeadOutcome, lead_record
@@ -106,7 +106,7 @@ def department_import(path: Path, *, department: str, by: str) -> DepartmentImpo
     try:
         data = read_file(path)
     except ImportFileError as exc:
-        raise DepartmentFileError([RowError(name, 0, "", "file", name, str(exc))]) from None
+        raise DepartmentFileError([RowError(name, 0, "", "file", name, exc.message)]) from None
     sheet = next(iter(data.sheets.values()), None)
     if sheet is None or not sheet.rows:
         raise DepartmentFileError([RowError(name, 1, "", "header", "", Text("没有表头行", "no header row"))])

@@ -11,11 +11,11 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Max
 
+from ...audit.changelog import record_change
 from ...plans.catalogue import catalogue_for
 from ...plans.models import Plan, PlanMeasure
 from ...policy import load_pack
 from ...registry.models import Member
-from ...registry.services.changelog import record_change
 from ..models import MonitoringObject
 from ..packs import current_monitoring_pack
 

@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 
+from ...audit.changelog import record_change
+from ...domain.problems import Problem, ValidationFailed
 from ...domain.text import Text
 from ...policy.monitoring import MonitoringPack
 from ...procedures.actors import Actor
 from ...procedures.models import Case
 from ...registry.models import Household
-from ...registry.services.changelog import record_change
-from ...registry.services.errors import Problem, ValidationFailed
 from ..codes import CHANNELS
 from ..deadlines import lead_deadlines
 from ..models import Lead, LeadBatch, MonitoringObject

@@ -9,10 +9,10 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from ...audit.changelog import record_change
+from ...domain.problems import Problem, ValidationFailed
 from ...domain.text import Text
 from ...registry.models import Household
-from ...registry.services.changelog import record_change
-from ...registry.services.errors import Problem, ValidationFailed
 from ..codes import SHOCKS
 from ..models import MONEY_FIELDS, MONTH_MAX, MONTH_MIN, HouseholdMonth
 

@@ -13,10 +13,10 @@ from collections.abc import Sequence
 
 from django.db import IntegrityError, transaction
 
+from ...audit.changelog import record_change
+from ...domain.problems import Problem, ValidationFailed
 from ...domain.text import Text
 from ...registry.models import Household
-from ...registry.services.changelog import record_change
-from ...registry.services.errors import Problem, ValidationFailed
 from ..models import Lead, MonitoringObject
 from ..packs import current_monitoring_pack, monitoring_pack_name
 from ..screening import MonthRun, run_monitoring_month

@@ -20,13 +20,13 @@ from typing import Any
 
 from django.db import transaction
 
+from ...audit.changelog import jsonable, record_change
 from ...domain.fields import HOUSEHOLD_FIELDS, MEMBER_FIELDS, clean_value
 from ...domain.problems import Problem, ValidationFailed
 from ...domain.text import Text
 from ...policy import load_pack
 from ...registry.models import Cadre, ChangeRecord, Household, Member
 from ...registry.services.bulk import HouseholdInput, write_many
-from ...registry.services.changelog import jsonable, record_change
 from ..catalogue import catalogue_for
 from ..delivery_rules import DELIVERABLE, DeliveryState, delivery_problems, effect_values
 from ..models import Delivery, Plan, PlanMeasure, Visit

@@ -17,6 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from ...assessments.services import database_dialect
+from ...audit.changelog import jsonable, record_change
 from ...disclosure import birth_year_of
 from ...domain.money import money
 from ...domain.problems import Problem, RegistryError, ValidationFailed
@@ -29,7 +30,6 @@ from ...ids import mask_resident_id
 from ...policy import load_pack
 from ...registry.models import ChangeRecord, Household, Member, Region
 from ...registry.selectors import significant_prefix
-from ...registry.services.changelog import jsonable, record_change
 from ..catalogue import CatalogueError, CompiledCatalogue, catalogue_for, compile_catalogue
 from ..models import MEASURE_STATUS, Plan, PlanMeasure, PlanRun
 from ..needs import assess, read_needs, release

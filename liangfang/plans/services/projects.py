@@ -10,13 +10,13 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Sum
 
+from ...audit.changelog import record_change
 from ...domain.money import money
 from ...domain.problems import Problem, ValidationFailed
 from ...domain.text import Text
 from ...policy import load_pack
 from ...registry.models import Household, Region
 from ...registry.selectors import significant_prefix
-from ...registry.services.changelog import record_change
 from ..catalogue import catalogue_for
 from ..models import PROJECT_KINDS, PROJECT_STATUS, Project, ProjectFund, ProjectSpending
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from ...domain.text import Text
 from ..models import VillageFacilities
 from ..services.bulk import HouseholdInput
 from .cells import CellCleaner
@@ -150,9 +151,10 @@ def parse_file(data: FileData, *, progress: Progress | None = None) -> ParsedFil
     return parsed
 
 
-_BLANK_HOUSEHOLD = ("本行的户信息（户编号、行政村代码等）全部为空：每个成员行都要重复填写所在户的户信息；"
-                    "若用了合并单元格，请取消合并并向下填充 / the household columns of this row are blank: "
-                    "repeat the household's columns on every member row")
+_BLANK_HOUSEHOLD = Text("本行的户信息（户编号、行政村代码等）全部为空：每个成员行都要重复填写所在户的户信息；"
+                        "若用了合并单元格，请取消合并并向下填充",
+                        "the household columns of this row are blank: repeat the household's columns on every "
+                        "member row (unmerge merged cells and fill down)")
 
 
 def _parse_members(sheet: _Sheet, progress: Progress | None) -> None:
@@ -250,8 +252,9 @@ def _parse_incomes(sheet: _Sheet) -> None:
             group = parsed.households.get(number) if number else None
             if number and pos not in key_bad and group is None:
                 sheet.error(row, number_column, number,
-                            f"户编号 {number} 不在「成员」表中；年度收入只能随所在户一起导入 / household {number} "
-                            "is not on the member sheet; incomes are imported with their household")
+                            Text(f"户编号 {number} 不在「成员」表中；年度收入只能随所在户一起导入",
+                                 f"household {number} is not on the member sheet; incomes are imported with their "
+                                 "household"))
                 continue
             if group is None:
                 continue
@@ -264,8 +267,8 @@ def _parse_incomes(sheet: _Sheet) -> None:
             first = seen.setdefault((group.number, year), row)
             if first != row:
                 sheet.error(row, year_column, year,
-                            f"户编号 {group.number} 的 {year} 年收入已在第 {first} 行填写，每户每年只填一行 / income "
-                            f"of household {group.number} for {year} is already on row {first}")
+                            Text(f"户编号 {group.number} 的 {year} 年收入已在第 {first} 行填写，每户每年只填一行",
+                                 f"income of household {group.number} for {year} is already on row {first}"))
                 group.bad = True
                 group.failed.add(year_column.key)
                 continue
@@ -294,8 +297,8 @@ def _parse_keyed(sheet: _Sheet, group: str, out: list[dict[str, Any]], rows: lis
             if first != row:
                 column = sheet.columns.spec.column(group, key_names[-1])
                 sheet.error(row, column, key[-1],
-                            f"{' '.join(str(k) for k in key)} 已在第 {first} 行出现，请合并为一行 / the same "
-                            f"{' '.join(key_names)} is already on row {first}")
+                            Text(f"{' '.join(str(k) for k in key)} 已在第 {first} 行出现，请合并为一行",
+                                 f"the same {' '.join(key_names)} is already on row {first}"))
                 continue
             out.append(values)
             rows.append(row)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ...domain.text import Text
 from .issues import Issue, display_value
 from .readers import FileData, ImportFileError, SheetData
 from .workbook import (
@@ -79,21 +80,21 @@ def match_columns(data: FileData) -> tuple[dict[str, SheetColumns], list[Issue]]
     sheet, an empty member sheet or missing required headers (all of them named at once)."""
     found: dict[str, SheetColumns] = {}
     warnings: list[Issue] = []
-    faults: list[str] = []
+    faults: list[Text] = []
     used: set[str] = set()
     for spec in DATA_SHEETS:
         sheet = _find_sheet(data, spec)
         if sheet is None:
             if spec.required:
                 names = "、".join(data.sheets) or "（无）"
-                faults.append(
-                    f"找不到工作表「{spec.name}」（现有：{names}）；请使用 liangfang template 生成的模板 / "
-                    f"no sheet named {spec.name} ({spec.en}); start from the template made by liangfang template")
+                faults.append(Text(
+                    f"找不到工作表「{spec.name}」（现有：{names}）；请使用 liangfang template 生成的模板",
+                    f"no sheet named {spec.name} ({spec.en}); start from the template made by liangfang template"))
             continue
         used.add(sheet.name)
         if not any(any(c not in (None, "") for c in r) for r in sheet.rows[1:]) and spec.required:
-            faults.append(f"工作表「{sheet.name}」没有数据行（只有表头或完全为空）/ sheet {sheet.name} "
-                          "has no data rows")
+            faults.append(Text(f"工作表「{sheet.name}」没有数据行（只有表头或完全为空）",
+                               f"sheet {sheet.name} has no data rows"))
             continue
         if not sheet.rows:
             continue
@@ -106,44 +107,44 @@ def match_columns(data: FileData) -> tuple[dict[str, SheetColumns], list[Issue]]
             column = index.get(norm)
             if column is None:
                 warnings.append(Issue(sheet.name, 1, column_letter(i), display_value(header), header,
-                                      f"未知的列「{display_value(header)}」，已忽略 / unknown column "
-                                      f"{display_value(header)!r} ignored", "warning"))
+                                      Text(f"未知的列「{display_value(header)}」，已忽略",
+                                           f"unknown column {display_value(header)!r} ignored"), "warning"))
             elif column.key in positions:
                 first = column_letter(positions[column.key])
                 again = column_letter(i)
-                faults.append(f"工作表「{sheet.name}」的列「{column.header}」出现两次（{first} 列和 {again} 列）/ "
-                              f"column {column.header} appears twice in {sheet.name}")
+                faults.append(Text(f"工作表「{sheet.name}」的列「{column.header}」出现两次（{first} 列和 {again} 列）",
+                                   f"column {column.header} appears twice in {sheet.name}"))
             elif not column.computed:
                 positions[column.key] = i
         missing = [c.header for c in spec.columns if c.field.required and c.key not in positions]
         if missing:
             below = _header_row_below(sheet.rows, spec)
             if below is not None:
-                faults.append(
+                faults.append(Text(
                     f"工作表「{sheet.name}」的表头在第 {below} 行，而第 1 行应是表头："
-                    f"请删除上方的 {below - 1} 行（标题等）后再导入 / the headers of sheet {sheet.name} are in "
-                    f"row {below}, but row 1 must hold them: "
-                    f"delete the {below - 1} row(s) above (a title) and import again")
+                    f"请删除上方的 {below - 1} 行（标题等）后再导入",
+                    f"the headers of sheet {sheet.name} are in row {below}, but row 1 must hold them: "
+                    f"delete the {below - 1} row(s) above (a title) and import again"))
                 continue
             expected = "、".join(c.header for c in spec.columns if not c.computed)
-            faults.append(
-                f"工作表「{sheet.name}」缺少必填列：{'、'.join(missing)}。应有的列：{expected} / sheet "
-                f"{sheet.name} lacks required columns: {', '.join(missing)}; the expected columns are "
-                "listed above (first row of the sheet)")
+            faults.append(Text(
+                f"工作表「{sheet.name}」缺少必填列：{'、'.join(missing)}。应有的列：{expected}",
+                f"sheet {sheet.name} lacks required columns: {', '.join(missing)}; the expected columns are "
+                f"{expected.replace('、', ', ')} (first row of the sheet)"))
             continue
         found[spec.name] = SheetColumns(spec, sheet, positions)
     if faults:
-        raise ImportFileError("\n".join(faults))
+        raise ImportFileError(Text("\n".join(f.zh for f in faults), "\n".join(f.en for f in faults)))
     readme = data.sheets.get(README_SHEET)
     if readme and any(MASK_MARK in str(c) for r in readme.rows[:5] for c in r):
-        raise ImportFileError(
-            "此文件是隐藏了敏感信息的导出（--mask），身份证号码等已被遮盖，不能导入；请使用未遮盖的导出 / "
+        raise ImportFileError(Text(
+            "此文件是隐藏了敏感信息的导出（--mask），身份证号码等已被遮盖，不能导入；请使用未遮盖的导出",
             "this file was exported with --mask: resident IDs and accounts are hidden, so it cannot "
-            "be imported; use an unmasked export")
+            "be imported; use an unmasked export"))
     for name in data.sheets:
         if name not in used and name not in KNOWN_OTHER_SHEETS:
-            warnings.append(Issue(name, None, "", "", None, f"未知的工作表「{name}」，已忽略 / unknown "
-                                  f"sheet {name} ignored", "warning"))
+            warnings.append(Issue(name, None, "", "", None, Text(f"未知的工作表「{name}」，已忽略",
+                                                                 f"unknown sheet {name} ignored"), "warning"))
     return found, warnings
 
 

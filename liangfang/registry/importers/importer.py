@@ -173,9 +173,9 @@ def _import(path: Path, *, by: str, dry_run: bool, errors_to: Path | None, write
             try:
                 result.error_workbook = write_error_workbook(parsed, result.issues, target)
             except OSError as exc:
-                result.issues.append(Issue("", None, "", "", str(target), f"无法写入错误工作簿 {target}：{exc}"
-                                           f"；可用 --errors 指定其他位置 / cannot write the error workbook: {exc}; "
-                                           "choose another place with --errors", "warning"))
+                result.issues.append(Issue("", None, "", "", str(target), Text(
+                    f"无法写入错误工作簿 {target}：{exc}；可用 --errors 指定其他位置",
+                    f"cannot write the error workbook: {exc}; choose another place with --errors"), "warning"))
     return result
 
 

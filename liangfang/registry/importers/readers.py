@@ -18,6 +18,7 @@ from typing import cast
 
 from python_calamine import CalamineError, CalamineWorkbook
 
+from ...domain.text import Text
 from .limits import FileLimitError, ImportLimits, check_cell, check_csv_text, check_size, check_zip
 from .workbook import MEMBERS_SHEET, column_letter
 
@@ -26,7 +27,11 @@ CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 
 
 class ImportFileError(Exception):
-    """The file as a whole cannot be imported; the message says why and what to do (zh / en)."""
+    """The file as a whole cannot be imported; ``message`` (a Text) says why and what to do."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 @dataclass
@@ -112,7 +117,7 @@ def _utf16(head: bytes) -> str | None:
 def read_file(path: Path) -> FileData:
     """Read ``path`` (xlsx, xls, ods or csv); raise ImportFileError with a user-facing message."""
     if not path.exists():
-        raise ImportFileError(f"找不到文件 {path} / file not found: {path}")
+        raise ImportFileError(Text(f"找不到文件 {path}", f"file not found: {path}"))
     if path.is_dir():
         raise ImportFileError(f"{path} 是文件夹，不是文件 / {path} is a folder, not a file")
     limits = ImportLimits.current()
@@ -181,7 +186,7 @@ def _read_workbook(path: Path, kind: str) -> FileData:
             sheets[name] = SheetData(name, _rectangular(cast(list[list[object]], rows)), merged)
     except (CalamineError, ValueError) as exc:
         raise ImportFileError(
-            f"读取工作簿 {path.name} 时出错：{exc} / cannot read workbook {path.name}: {exc}") from exc
+            Text(f"读取工作簿 {path.name} 时出错：{exc}", f"cannot read workbook {path.name}: {exc}")) from exc
     return FileData(path, "xlsx" if kind == "xlsx" else kind, sheets)
 
 
@@ -218,7 +223,8 @@ def _read_csv(path: Path, limits: ImportLimits) -> FileData:
                 f"{reader.line_num} of {path.name} has a cell of more than {csv.field_size_limit():,} characters "
                 f"(limit {limits.max_cell_chars:,}, LIANGFANG_IMPORT_MAX_CELL_CHARS); remove the excess and "
                 "import again") from None
-        raise ImportFileError(f"CSV 文件 {path.name} 格式有误：{exc} / malformed CSV {path.name}: {exc}") from exc
+        raise ImportFileError(Text(f"CSV 文件 {path.name} 格式有误：{exc}",
+                                   f"malformed CSV {path.name}: {exc}")) from exc
     for number, r in enumerate(rows, start=1):
         if r and max(map(len, r)) > limits.max_cell_chars:
             column = max(range(len(r)), key=lambda i: len(r[i]))

@@ -8,8 +8,8 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import Q
 
+from ...domain.fields import INCOME_FIELDS
 from ..bounds import bounded, range_constraints
-from ..fields import INCOME_FIELDS
 from .households import Household
 
 TRANSFER_ITEMS = (

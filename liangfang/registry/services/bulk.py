@@ -6,27 +6,49 @@ updates in place: households are matched by number, members by resident ID, inco
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import eq
 from typing import Any
 
 from django.db import models, transaction
-from django.db.models import F
 from django.utils import timezone
 
+from ...audit.changelog import diff, jsonable
 from ...domain.inputs import HouseholdInput
 from ...domain.problems import Problem, ValidationFailed, resident_id_taken
 from ...domain.text import Text
+from ...pairing.services import pairings_follow_households
 from ..models import ChangeRecord, Household, IncomeRecord, Member, Region
-from .changelog import diff, jsonable
 from .checks import check_household, check_members
-from .households import storable
 from .inserts import RowWriter, large_cache
-from .pairings import pairings_follow_households
-from .stale import StaleHouseholds, override_reason_checked, stale_households
+from .stale import Stale, StaleHouseholds, override_reason_checked, stale_households
+from .versions import versions_move
 
 Progress = Callable[[int], None]
+
+
+def _not_null_defaults() -> dict[str, Any]:
+    """For each non-nullable model field, what a blank value is stored as ("" or its default)."""
+    out: dict[str, Any] = {}
+    for model in (Household, Member):
+        for f in model._meta.concrete_fields:
+            if f.null or f.primary_key:
+                continue
+            if f.has_default():
+                out.setdefault(f.name, f.get_default())
+            elif f.get_internal_type() == "CharField":
+                out.setdefault(f.name, "")
+    return out
+
+
+_BLANK_AS = _not_null_defaults()
+
+
+def storable(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Map cleaned values to model values: a blank in a non-nullable column becomes "" or the
+    column's default."""
+    return {k: (_BLANK_AS[k] if v is None and k in _BLANK_AS else v) for k, v in values.items()}
 
 
 @dataclass
@@ -113,10 +135,16 @@ def write_many(items: Sequence[HouseholdInput], *, by: str, note: str = "",
                progress: Progress | None = None, chunk_size: int = 2000, override_stale: bool = False,
                override_reason: str = "") -> BulkReport:
     """Validate the whole batch, then write it in one transaction; raise ValidationFailed
-    (nothing written) if any household has a problem. A household whose ``expected_version`` is
-    older than its stored one (changed since the file was exported) and that the batch would
-    change is refused -- StaleHouseholds, nothing written -- unless ``override_stale``, which is
-    then logged in the household's change record with ``by`` and ``override_reason`` (required)."""
+    (nothing written) if any household has a problem. This is the one writer of households, their
+    members and their incomes: the single-item services (``households.household_update`` and its
+    siblings) are batches of one.
+
+    Each household the batch changes moves its version on once, from the version read here; one
+    that someone else changed meanwhile is refused (StaleHouseholds, nothing written). A household
+    whose ``expected_version`` (the version its file was exported at, or the form was opened at)
+    is not its stored one is refused the same way, unless ``override_stale``, which is then logged
+    in the household's change record with ``by`` and ``override_reason`` (required). A household
+    the batch leaves as it is is never refused."""
     reason = override_reason_checked(override_reason) if override_stale else ""
     problems = validate_many(items)
     if problems:
@@ -135,7 +163,7 @@ def write_many(items: Sequence[HouseholdInput], *, by: str, note: str = "",
         try:
             # Members leaving a household first, so a person can move between households.
             for chunk in _chunks(items, chunk_size):
-                changed |= _retire_missing_members(writer, chunk, existing, report, by)
+                changed |= _retire_missing_members(writer, chunk, existing, report, by, note)
             # Keys of the new households, reserved before anything is inserted: members,
             # incomes and the change log point at them without reading them back.
             keys = iter(writer.reserve(Household, sum(item.household["number"] not in existing for item in items)))
@@ -152,10 +180,24 @@ def write_many(items: Sequence[HouseholdInput], *, by: str, note: str = "",
                     "import_override_stale", "household", existing[s.number]["id"], s.number,
                     {"exported_version": s.expected, "current_version": s.current, "reason": reason,
                      "source": note}) for s in overwritten])
+            writer.drain()
+            _versions_move(items, existing, changed)
             writer.finish()
         finally:
             writer.close()
     return report
+
+
+def _versions_move(items: Sequence[HouseholdInput], existing: dict[str, dict[str, Any]], changed: set[str]) -> None:
+    """Move the version of every changed household that existed on by one, from the version read
+    at the start; refuse the batch if someone else moved one meanwhile."""
+    refused = versions_move({existing[n]["id"]: existing[n]["version"] for n in changed if n in existing},
+                            at=timezone.now())
+    if refused:
+        place = {item.household["number"]: (i, item) for i, item in enumerate(items)}
+        numbers = {existing[n]["id"]: n for n in changed if n in existing}
+        raise StaleHouseholds([Stale(place[n][0], place[n][1], n, existing[n]["version"], current, from_file=False)
+                               for pk, current in refused.items() for n in (numbers[pk],)], items)
 
 
 def _log(by: str, note: str, at: Any, action: str, entity: str, entity_id: int, number: str,
@@ -165,10 +207,17 @@ def _log(by: str, note: str, at: Any, action: str, entity: str, entity_id: int, 
             "household_number": number, "changes": changes, "note": note[:200], "at": at}
 
 
+def _grouped(values: dict[int, tuple[str, Any]]) -> dict[tuple[str, Any], list[int]]:
+    out: dict[tuple[str, Any], list[int]] = {}
+    for pk, value in values.items():
+        out.setdefault(value, []).append(pk)
+    return out
+
+
 def _retire_missing_members(writer: RowWriter, chunk: Sequence[HouseholdInput],
-                            existing: dict[str, dict[str, Any]], report: BulkReport, by: str) -> set[str]:
+                            existing: dict[str, dict[str, Any]], report: BulkReport, by: str, note: str) -> set[str]:
     """Members absent from the batch leave their household; returns the households' numbers."""
-    keep = {existing[n]["id"]: (n, {m["resident_id"] for m in item.members})
+    keep = {existing[n]["id"]: (n, {item.renamed.get(m["resident_id"], m["resident_id"]) for m in item.members})
             for item in chunk if (n := item.household["number"]) in existing}
     if not keep:
         return set()
@@ -179,15 +228,21 @@ def _retire_missing_members(writer: RowWriter, chunk: Sequence[HouseholdInput],
         return set()
     report.left += [(number, name, rid) for _, number, name, rid in absent]
     gone = [(pk, number) for pk, number, _, _ in absent]
-    Member.objects.filter(pk__in=[pk for pk, _ in gone]).update(
-        is_active=False, left_reason="other", left_on=timezone.localdate())
-    Household.objects.filter(number__in={number for _, number in gone}).update(version=F("version") + 1)
+    # Absent from the batch, a member leaves for "other" today, unless the item says why and when.
+    today = timezone.localdate()
+    why = {(number, rid): leaving for item in chunk for rid, leaving in item.leaving.items()
+           if (number := item.household["number"]) in existing}
+    how = {pk: why.get((number, rid), ("other", today)) for pk, number, _, rid in absent}
+    for (reason, on), pks in _grouped(how).items():
+        Member.objects.filter(pk__in=pks).update(is_active=False, left_reason=reason, left_on=on)
     report.members_left += len(gone)
     now = timezone.now()
     writer.insert(ChangeRecord, [
-        _log(by, "批量写入时不在名单中 / absent from the batch", now, "remove_member", "member", pk, number,
-             {"left_reason": "other"})
-        for pk, number in gone
+        _log(by, note if (number, rid) in why else "批量写入时不在名单中 / absent from the batch", now,
+             "remove_member", "member", pk, number,
+             {"left_reason": how[pk][0], "left_on": jsonable(how[pk][1])} if (number, rid) in why
+             else {"left_reason": "other"})
+        for pk, number, _, rid in absent
     ])
     writer.drain()  # the next chunk reads members again
     return {number for _, number in gone}
@@ -248,9 +303,8 @@ def _write_chunk(writer: RowWriter, chunk: Sequence[HouseholdInput], known: dict
             delta = _changes(current, values)
         if delta:
             touched.append((current["id"], {k: values[k] for k in delta}, delta))
-    if touched:
-        _update(Household, [(pk, values) for pk, values, _ in touched],
-                version=F("version") + 1, updated_at=now)
+    if touched:  # their versions move on at the end, from the version read (``_versions_move``)
+        _update(Household, [(pk, values) for pk, values, _ in touched])
         pairings_follow_households([pk for pk, values, _ in touched if "village_id" in values])
     n = len(new)
     # The writer maps blanks (None) in NOT NULL columns to the field's default, as ``storable`` does.
@@ -260,20 +314,19 @@ def _write_chunk(writer: RowWriter, chunk: Sequence[HouseholdInput], known: dict
         "version": [1] * n, "created_at": [now] * n, "updated_at": [now] * n,
         "status_via": ["imported" if item.household.get("is_registered") else "" for item in new]})
     by_id = {pk: number for number, pk in ids.items()}
-    changes = [_log(by, note, now, "create", "household", ids[item.household["number"]], item.household["number"], {})
-               for item in new]
-    changes += [_log(by, note, now, "update", "household", pk, by_id[pk], delta) for pk, _, delta in touched]
+    changes = [_log(by, note, now, "create", "household", ids[item.household["number"]], item.household["number"],
+                    {"members": len(item.members)}) for item in new]
+    version = {row["id"]: row["version"] for row in existing.values()}
+    changes += [_log(by, note, now, "update", "household", pk, by_id[pk],
+                     {**delta, "version": [version[pk], version[pk] + 1]}) for pk, _, delta in touched]
     report.households_created += n
     report.households_updated += len(touched)
     old = [ids[number] for number in existing]
     member_changes = _write_members(writer, chunk, ids, old, report, by, note, now)
     income_changes = _write_incomes(writer, chunk, ids, old, report, by, note, now)
     bumped = {by_id[pk] for pk, _, _ in touched}
-    # A member or an income changed is a change of the household, as ``member_update`` and
-    # ``income_set`` count it: its version moves on, so an edit form opened before is refused.
-    others = [ids[number] for number in (member_changes | income_changes) & set(existing) - bumped]
-    if others:
-        Household.objects.filter(pk__in=others).update(version=F("version") + 1, updated_at=now)
+    # A member or an income changed is a change of the household: its version moves on too (at the
+    # end, with the others), so an edit form opened before is refused.
     unchanged = set(existing) - bumped - member_changes - income_changes
     report.households_unchanged += len(unchanged)
     writer.insert(ChangeRecord, changes)
@@ -299,7 +352,8 @@ def _write_members(writer: RowWriter, chunk: Sequence[HouseholdInput], ids: dict
         number = item.household["number"]
         household_id = ids[number]
         for raw in item.members:
-            m = current.get((household_id, raw["resident_id"])) if current else None
+            stored_id = item.renamed.get(raw["resident_id"], raw["resident_id"])
+            m = current.get((household_id, stored_id)) if current else None
             if m is None:
                 new.append(raw)
                 homes.append(household_id)

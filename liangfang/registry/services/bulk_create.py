@@ -115,7 +115,8 @@ def _insert_chunk(writer: RowWriter, keys: _Keys, chunk: Sequence[HouseholdInput
                                               "household_size": sizes}),
         writer.insert(ChangeRecord, [{"household_number": h["number"]} for h in households], {
             "actor": [by[:80]] * n, "action": ["create"] * n, "entity": ["household"] * n,
-            "entity_id": household_ids, "changes": [{}] * n, "note": [note[:200]] * n, "at": [now] * n}),
+            "entity_id": household_ids, "changes": [{"members": len(item.members)} for item in chunk],
+            "note": [note[:200]] * n, "at": [now] * n}),
     ]
     report.households_created += len(households)
     report.members_created += len(members)

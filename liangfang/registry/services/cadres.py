@@ -13,16 +13,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
 
+from ...audit.changelog import diff, jsonable
 from ...domain.codes import code_list
 from ...domain.problems import Problem, ValidationFailed
 from ...domain.text import Text
 from ...ids import ResidentIdError, parse_resident_id
-from ..models import Cadre, CadrePairing, ChangeRecord, Department, DepartmentPairing, Household, Region
-from .changelog import diff, jsonable
-from .pairings import pairing_problems
+from ..models import Cadre, ChangeRecord, Department, DepartmentPairing, Region
 
 Row = Mapping[str, Any]
 _CADRE_FIELDS = ("name", "unit_name", "post", "phone", "unit_level")
@@ -226,114 +223,3 @@ def cadres_write_many(rows: Sequence[Row], *, by: str) -> tuple[int, int]:
                 for c in new]
     ChangeRecord.objects.bulk_create(records)
     return len(new), len(changed)
-
-
-@transaction.atomic
-def cadre_pairings_write_many(rows: Sequence[Row], *, by: str, max_open_per_cadre: int | None = None) -> int:
-    """Pair cadres (by resident ID) with registered households (by number); a household has at
-    most one open pairing. Returns pairings created or changed."""
-    cadres = dict(Cadre.objects.filter(
-        resident_id__in={str(r.get("cadre") or "") for r in rows}).values_list("resident_id", "id"))
-    households: dict[str, tuple[int, bool]] = {}
-    village_of: dict[int, int] = {}
-    # Locked until the pairings are written: an import moving one of these households to another
-    # village waits, then moves the new pairings with it (pairings_follow_households), or runs first
-    # and this reads the new village.
-    for number, pk, registered, village in Household.objects.select_for_update().filter(
-            number__in={str(r.get("household_number") or "") for r in rows}).values_list(
-            "number", "id", "is_registered", "village_id"):
-        households[number] = (pk, registered)
-        village_of[pk] = village
-    problems: list[Problem] = []
-    keys: list[tuple[int, int, dt.date]] = []
-    open_of: dict[int, int] = {}
-    for i, row in enumerate(rows):
-        cadre = cadres.get(str(row.get("cadre") or ""))
-        if cadre is None:
-            problems.append(Problem("cadre", row.get("cadre"), Text("帮扶责任人不存在，请先建立",
-                                                                    "unknown cadre; "
-                                                                    "create the cadre first"), i))
-        number = str(row.get("household_number") or "")
-        household, registered = households.get(number, (None, False))
-        if household is None:
-            problems.append(Problem("household_number", number, Text(f"农户 {number} 不存在", "unknown household"), i))
-        else:
-            problems += pairing_problems(number=number, registered=registered, start_date=None, current_start=None,
-                                         item=i)
-        start, end = _dates(row, i, problems)
-        if household and end is None and open_of.setdefault(household, i) != i:
-            problems.append(Problem("household_number", number, Text(f"农户 {number} 在本批中有两条未结束的结对",
-                                                                     "the household has two open pairings in the "
-                                                                     "batch"), i))
-        keys.append((cadre or 0, household or 0, start or dt.date.min))
-    if not problems:
-        problems += _open_elsewhere(rows, keys, open_of)
-    if not problems and max_open_per_cadre is not None:
-        problems += _overloaded(rows, keys, max_open_per_cadre)
-    if problems:
-        raise ValidationFailed(problems)
-    existing = {(p.cadre_id, p.household_id, p.start_date): p for p in CadrePairing.objects.filter(
-        household_id__in=[k[1] for k in keys])}
-    numbers = {pk: number for number, (pk, _) in households.items()}
-    new, changed, records, created = [], [], [], []
-    for row, key in zip(rows, keys, strict=True):
-        current, end = existing.get(key), row.get("end_date")
-        if current is None:
-            new.append(CadrePairing(cadre_id=key[0], household_id=key[1], village_id=village_of[key[1]],
-                                    start_date=key[2], end_date=end))
-            created.append(_log(by, "pair_cadre", "cadre_pairing", None, numbers[key[1]],
-                                {"cadre": row["cadre"], "start_date": key[2], "end_date": end}))
-        elif current.end_date != end:
-            records.append(_log(by, "update_cadre_pairing", "cadre_pairing", current.pk, numbers[key[1]],
-                                {"end_date": [jsonable(current.end_date), jsonable(end)]}))
-            current.end_date = end
-            changed.append(current)
-    CadrePairing.objects.bulk_create(new)
-    if any(p.pk is None for p in new):  # a database that does not return keys from a bulk insert
-        keys_of = {(p.cadre_id, p.household_id, p.start_date): p.pk for p in CadrePairing.objects.filter(
-            household_id__in=[p.household_id for p in new])}
-        for p in new:
-            p.pk = keys_of[(p.cadre_id, p.household_id, p.start_date)]
-    for pairing, record in zip(new, created, strict=True):
-        record.entity_id = pairing.pk
-    records += created
-    CadrePairing.objects.bulk_update(changed, ["end_date"])
-    # A pairing written is a change of the household, as ``cadre_pairing_set`` counts it.
-    touched = {p.household_id for p in (*new, *changed)}
-    if touched:
-        Household.objects.filter(pk__in=touched).update(version=F("version") + 1, updated_at=timezone.now())
-    ChangeRecord.objects.bulk_create(records)
-    return len(new) + len(changed)
-
-
-def _open_elsewhere(rows: Sequence[Row], keys: Sequence[tuple[int, int, dt.date]],
-                    open_of: Mapping[int, int]) -> list[Problem]:
-    """Open pairings already in the database that the batch would duplicate."""
-    problems = []
-    for cadre, household, start in CadrePairing.objects.filter(
-            household_id__in=list(open_of), end_date__isnull=True).values_list("cadre_id", "household_id",
-                                                                                "start_date"):
-        i = open_of[household]
-        if (cadre, household, start) != keys[i]:
-            problems.append(Problem("household_number", rows[i].get("household_number"),
-                                    Text("该户已有未结束的结对，请先填写原结对的结束日期",
-                                         "the household already has "
-                                         "an open pairing; end it first"), i))
-    return problems
-
-
-def _overloaded(rows: Sequence[Row], keys: Sequence[tuple[int, int, dt.date]], limit: int) -> list[Problem]:
-    counts: dict[int, set[int]] = {}
-    for (cadre, household, _), row in zip(keys, rows, strict=True):
-        if row.get("end_date") is None:
-            counts.setdefault(cadre, set()).add(household)
-    for cadre, household in CadrePairing.objects.filter(
-            cadre_id__in=list(counts), end_date__isnull=True).values_list("cadre_id", "household_id"):
-        counts[cadre].add(household)
-    first_row: dict[int, int] = {}
-    for i, (cadre, _, _) in enumerate(keys):
-        first_row.setdefault(cadre, i)
-    return [Problem("cadre", rows[first_row[c]].get("cadre"), Text(
-                f"帮扶责任人结对 {len(hs)} 户，超过上限 {limit} 户",
-                f"the cadre would have {len(hs)} households, more than {limit}"), first_row[c])
-            for c, hs in counts.items() if len(hs) > limit]

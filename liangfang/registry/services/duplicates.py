@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ...audit.changelog import record_change
+from ...domain.problems import RESIDENT_ID_TAKEN, Problem
 from ..models import ChangeRecord, Member
-from .changelog import record_change
-from .errors import RESIDENT_ID_TAKEN, Problem
 
 ACTION = "duplicate_resident_id"
 

@@ -1,5 +1,7 @@
-"""Services that write one household, its members and its incomes. Each save checks the
-household's version, so two people editing one household never overwrite each other."""
+"""Services that write one household, its members and its incomes: each is a batch of one over the
+registry's one writer (``bulk.write_many``), which validates the whole household, writes it, logs
+the change and moves the household's version on from the one the form was opened at -- so two people
+editing one household never overwrite each other, and a form and an import can never disagree."""
 
 from __future__ import annotations
 
@@ -8,38 +10,22 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
+from ...audit.changelog import diff
 from ...domain.codes import code_list
 from ...domain.fields import HOUSEHOLD_FIELDS, INCOME_FIELDS, MEMBER_FIELDS, FieldValueError, clean_value
-from ...domain.problems import Conflict, ConflictError, NotFound, Problem, ValidationFailed, resident_id_taken
+from ...domain.inputs import HouseholdInput
+from ...domain.problems import Problem, ValidationFailed
 from ...domain.text import Text
 from ..governed import GOVERNED_FIELDS, governed_message
-from ..models import ChangeRecord, Household, IncomeRecord, Member, MemberHealthHistory, Region
-from .changelog import diff, record_change
-from .checks import check_household, check_members
+from ..models import Household, IncomeRecord, Member, MemberHealthHistory, Region
+from .bulk import storable, write_many
+from .stale import StaleHouseholds
+from .versions import household_conflict
 
 _HOUSEHOLD_COLUMNS = tuple(f.name for f in HOUSEHOLD_FIELDS if f.name != "village_code")
 _MEMBER_COLUMNS = tuple(f.name for f in MEMBER_FIELDS)
-_INCOME_COLUMNS = tuple(f.name for f in INCOME_FIELDS if f.name != "year")
-
-
-def _not_null_defaults() -> dict[str, Any]:
-    """For each non-nullable model field, what a blank value is stored as ("" or its default)."""
-    out: dict[str, Any] = {}
-    for model in (Household, Member):
-        for f in model._meta.concrete_fields:
-            if f.null or f.primary_key:
-                continue
-            if f.has_default():
-                out.setdefault(f.name, f.get_default())
-            elif f.get_internal_type() == "CharField":
-                out.setdefault(f.name, "")
-    return out
-
-
-_BLANK_AS = _not_null_defaults()
 
 
 def clean_fields(fields: Sequence[Any], raw: Mapping[str, Any], *, item: int | None = None,
@@ -63,38 +49,39 @@ def clean_fields(fields: Sequence[Any], raw: Mapping[str, Any], *, item: int | N
     return cleaned, problems
 
 
-def storable(values: Mapping[str, Any]) -> dict[str, Any]:
-    """Map cleaned values to model values: a blank in a non-nullable column becomes "" or the
-    column's default."""
-    return {k: (_BLANK_AS[k] if v is None and k in _BLANK_AS else v) for k, v in values.items()}
-
-
 def _snapshot(obj: Any, columns: Sequence[str]) -> dict[str, Any]:
     return {c: getattr(obj, c) for c in columns}
 
 
-def _other_household_holding(resident_ids: Sequence[str], household_id: int | None) -> dict[str,
-                                                                                              str]:
-    qs = Member.objects.filter(resident_id__in=list(resident_ids), is_active=True)
-    if household_id is not None:
-        qs = qs.exclude(household_id=household_id)
-    return dict(qs.values_list("resident_id", "household__number"))
+def _stored(household: Household, members: list[dict[str, Any]] | None = None, **more: Any) -> HouseholdInput:
+    """The household as stored, as a batch item: its fields and its active members (or ``members``)."""
+    return HouseholdInput(household.village.code, {"number": household.number,
+                                                   **_snapshot(household, _HOUSEHOLD_COLUMNS)},
+                          _active_members(household) if members is None else members, **more)
 
 
-def _duplicate_people(members: Sequence[Mapping[str, Any]], household_id: int | None,
-                      item: int | None = None) -> list[Problem]:
-    held = _other_household_holding([m["resident_id"] for m in members if m.get("resident_id")],
-                                    household_id)
-    # Which household holds the person is not said: the editor may not see it (another village or
-    # township). The caller records the case for those who may (duplicates.duplicate_id_report).
-    return [resident_id_taken(m["resident_id"], item, i)
-            for i, m in enumerate(members) if m.get("resident_id") in held]
+def _write_one(item: HouseholdInput, household: Household | None, expected_version: int | None, *, by: str,
+               note: str = "") -> None:
+    """Write one household through the batch writer: a batch of one, with its version check. A
+    refusal for the version is the form's conflict (what changed since it was read)."""
+    item.expected_version = expected_version
+    try:
+        write_many([item], by=by, note=note)
+    except StaleHouseholds as exc:
+        if household is None:
+            raise
+        (stale,) = exc.stale
+        raise household_conflict(household, stale.expected, stale.current) from exc
+    except IntegrityError as exc:  # a concurrent writer took the resident ID, the number or the head role
+        raise ValidationFailed([Problem("resident_id", None, Text(f"保存失败：{exc}", "could not save"))]) from exc
+    if household is not None:
+        household.version = Household.objects.values_list("version", flat=True).get(pk=household.pk)
 
 
 @transaction.atomic
 def household_create(*, village: Region, data: Mapping[str, Any],
                      members: Sequence[Mapping[str, Any]], by: str) -> Household:
-    """Register a household with its members (one of them the head)."""
+    """Register a household with its members (one of them the head): a batch of one."""
     if village.level != "village":
         raise ValidationFailed([Problem("village_code", village.code,
                                         Text("农户必须属于一个行政村", "a household belongs to a village"))])
@@ -104,47 +91,17 @@ def household_create(*, village: Region, data: Mapping[str, Any],
         m, p = clean_fields(MEMBER_FIELDS, raw, member=i)
         cleaned_members.append(m)
         problems += p
-    if not problems:
-        problems += check_household(values) + check_members(cleaned_members)
-        problems += _duplicate_people(cleaned_members, None)
-        if Household.objects.filter(number=values["number"]).exists():
-            problems.append(Problem("number", values["number"],
-                                    Text("户编号已存在", "the household number is taken")))
+    if not problems and Household.objects.filter(number=values["number"]).exists():
+        problems.append(Problem("number", values["number"],
+                                Text("户编号已存在", "the household number is taken")))
     if problems:
         raise ValidationFailed(problems)
     values.pop("village_code")
     # A registered household entered here is a record of a status decided elsewhere (before this
-    # system or outside it): kept as such; from now on only its procedures change it.
-    via = "imported" if values.get("is_registered") else ""
-    household = Household.objects.create(village=village, status_via=via, **storable(values))
-    Member.objects.bulk_create(
-        [Member(household=household, **storable(m)) for m in cleaned_members]
-    )
-    record_change(by=by, action="create", entity="household", entity_id=household.pk,
-                  household_number=household.number,
-                  changes={**diff({}, values), "members": len(cleaned_members)})
-    return household
-
-
-def _bump(household: Household, expected_version: int, fields: Mapping[str, Any]) -> None:
-    """Write ``fields`` only if nobody saved the household since ``expected_version``."""
-    updated = Household.objects.filter(pk=household.pk, version=expected_version).update(
-        **fields, version=F("version") + 1, updated_at=timezone.now()
-    )
-    if not updated:
-        current = Household.objects.filter(pk=household.pk).values_list("version", flat=True)
-        if not current:
-            raise NotFound(Text(f"农户 {household.number} 不存在", "household not found"))
-        since = ChangeRecord.objects.filter(
-            household_number=household.number, at__gte=household.updated_at
-        ).order_by("at", "id")
-        raise ConflictError(Conflict(
-            household_number=household.number, expected_version=expected_version,
-            current_version=current[0],
-            changes=[{"at": r.at.isoformat(), "by": r.actor, "action": r.action,
-                      "entity": r.entity, "changes": r.changes} for r in since],
-        ))
-    household.version = expected_version + 1
+    # system or outside it): kept as such (the writer marks it imported); from now on only its
+    # procedures change it.
+    _write_one(HouseholdInput(village.code, values, cleaned_members), None, None, by=by)
+    return Household.objects.get(number=values["number"])
 
 
 @transaction.atomic
@@ -162,25 +119,15 @@ def household_update(*, household: Household, data: Mapping[str, Any], expected_
             problems.append(Problem(key, data[key], governed_message(key)))
     if problems:
         raise ValidationFailed(problems)
-    before = _snapshot(household, _HOUSEHOLD_COLUMNS)
-    merged = {**before, **{k: v for k, v in values.items()}}
-    problems = check_household(merged)
-    if problems:
-        raise ValidationFailed(problems)
-    changes = diff(before, storable(values))
-    if not changes:
-        return household
-    _bump(household, expected_version, storable(values))
-    for k, v in storable(values).items():
-        setattr(household, k, v)
-    record_change(by=by, action="update", entity="household", entity_id=household.pk,
-                  household_number=household.number,
-                  changes={**changes, "version": [expected_version, expected_version + 1]})
+    item = _stored(household)
+    item.household.update(values)
+    _write_one(item, household, expected_version, by=by)
+    household.refresh_from_db()
     return household
 
 
 def _active_members(household: Household) -> list[dict[str, Any]]:
-    return [_snapshot(m, _MEMBER_COLUMNS) for m in household.members.filter(is_active=True)]
+    return [_snapshot(m, _MEMBER_COLUMNS) for m in household.members.filter(is_active=True).order_by("pk")]
 
 
 @transaction.atomic
@@ -194,18 +141,14 @@ def member_add(*, household: Household, data: Mapping[str, Any], expected_versio
     # the date may come as a field of the member's row (forms, imports) or as the argument
     typed_on = values.pop("joined_on", None)
     joined_on = joined_on if joined_on is not None else typed_on
-    problems = check_members([*_active_members(household), values])
-    problems += _duplicate_people([values], household.pk)
-    problems += _joining_problems(joined_on, joined_reason, values.get("birth_date"))
+    problems = _joining_problems(joined_on, joined_reason, values.get("birth_date"))
     if problems:
         raise ValidationFailed(problems)
-    _bump(household, expected_version, {})
-    member = Member.objects.create(household=household, joined_on=joined_on, joined_reason=joined_reason,
-                                   **storable(values))
     joined = {k: v for k, v in (("joined_on", joined_on), ("joined_reason", joined_reason)) if v}
-    record_change(by=by, action="add_member", entity="member", entity_id=member.pk,
-                  household_number=household.number, changes={**diff({}, values), **diff({}, joined)})
-    return member
+    item = _stored(household)
+    item.members.append({**values, **joined})
+    _write_one(item, household, expected_version, by=by)
+    return Member.objects.get(household=household, resident_id=values["resident_id"], is_active=True)
 
 
 def _joining_problems(on: dt.date | None, reason: str, born: Any) -> list[Problem]:
@@ -232,32 +175,20 @@ def member_update(*, member: Member, data: Mapping[str, Any], expected_version: 
     household = member.household
     before = _snapshot(member, _MEMBER_COLUMNS)
     merged = {**before, **values}
+    # The member is written last, as the form shows it: a second head is the member edited.
     others = [m for m in _active_members(household) if m["resident_id"] != before["resident_id"]]
-    problems = check_members([*others, merged]) + _duplicate_people([merged], household.pk)
-    if problems:
-        raise ValidationFailed(problems)
-    changes = diff(before, storable(values))
-    if not changes:
-        return member
+    # A change of health keeps the period the old health held (registry.MemberHealthHistory).
     history, problems = _health_history(member, values, by)
     if problems:
         raise ValidationFailed(problems)
     if history is not None:
         values["health_status_on"] = history.valid_to
-        changes = diff(before, storable(values))
-    _bump(household, expected_version, {})
-    for k, v in storable(values).items():
-        setattr(member, k, v)
+        merged["health_status_on"] = history.valid_to
+    renamed = {merged["resident_id"]: before["resident_id"]} if merged["resident_id"] != before["resident_id"] else {}
+    _write_one(_stored(household, [*others, merged], renamed=renamed), household, expected_version, by=by)
     if history is not None:
         history.save()
-    try:
-        with transaction.atomic():
-            member.save()
-    except IntegrityError as exc:  # a concurrent writer took the resident ID or the head role
-        raise ValidationFailed([Problem("resident_id", merged.get("resident_id"),
-                                        Text(f"保存失败：{exc}", "could not save"))]) from exc
-    record_change(by=by, action="update_member", entity="member", entity_id=member.pk,
-                  household_number=household.number, changes=changes)
+    member.refresh_from_db()
     return member
 
 
@@ -298,12 +229,11 @@ def member_remove(*, member: Member, reason: str, on: Any, expected_version: int
         raise ValidationFailed([Problem("relation", "head", Text("请先指定新的户主",
                                                                  "name a new head "
                                                                  "before the head leaves"))])
-    _bump(member.household, expected_version, {})
-    member.is_active, member.left_reason, member.left_on = False, code, on
-    member.save(update_fields=["is_active", "left_reason", "left_on"])
-    record_change(by=by, action="remove_member", entity="member", entity_id=member.pk,
-                  household_number=member.household.number,
-                  changes={"left_reason": code, "left_on": on})
+    household = member.household
+    staying = [m for m in _active_members(household) if m["resident_id"] != member.resident_id]
+    _write_one(_stored(household, staying, leaving={member.resident_id: (code, on)}), household,
+               expected_version, by=by)
+    member.refresh_from_db()
     return member
 
 
@@ -315,20 +245,8 @@ def income_set(*, household: Household, year: int, data: Mapping[str, Any],
     values, problems = clean_fields(INCOME_FIELDS, {"year": year, **data})
     if problems:
         raise ValidationFailed(problems)
-    values.pop("year")
     amounts = {k: (v if v is not None else 0) for k, v in values.items()}
-    size = household.members.filter(is_active=True).count()
-    _bump(household, expected_version, {})
-    record, created = IncomeRecord.objects.get_or_create(
-        household=household, year=year, defaults={"household_size": size, **amounts}
-    )
-    before = {} if created else _snapshot(record, _INCOME_COLUMNS)
-    if not created:
-        for k, v in amounts.items():
-            setattr(record, k, v)
-        record.household_size = size
-        record.save()
-    record_change(by=by, action="set_income", entity="income", entity_id=record.pk,
-                  household_number=household.number,
-                  changes={"year": year, **diff(before, amounts)}, note=source)
-    return record
+    item = _stored(household, incomes=[amounts])
+    item.incomes[0]["household_size"] = len(item.members)
+    _write_one(item, household, expected_version, by=by, note=source)
+    return IncomeRecord.objects.get(household=household, year=year)

@@ -7,11 +7,11 @@ from typing import Any
 
 from django.db import transaction
 
+from ...audit.changelog import diff, record_change
 from ...domain.codes import code_list
 from ...domain.problems import Problem, ValidationFailed
 from ...domain.text import Text
 from ..models import Region, VillageFacilities
-from .changelog import diff, record_change
 
 LEVELS = ("province", "city", "county", "township", "village", "group")
 CODE_LENGTH = {"province": 12, "city": 12, "county": 12, "township": 12, "village": 12, "group": 15}

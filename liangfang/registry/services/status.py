@@ -15,12 +15,12 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from ...audit.changelog import diff, jsonable
+from ...domain.problems import Problem, ValidationFailed
 from ...domain.text import Text
 from ..governed import GOVERNED_FIELDS
 from ..models import ChangeRecord, Household
-from .changelog import diff, jsonable
 from .checks import check_household
-from .errors import Problem, ValidationFailed
 from .households import _snapshot
 
 _COLUMNS = ("is_registered", "status", "exit_year", "first_identified_on", "poverty_attribute",

@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 
 from ...domain.fields import HOUSEHOLD_FIELDS, INCOME_FIELDS, MEMBER_FIELDS, Field
 from ...domain.problems import Conflict, ConflictError, Problem, ValidationFailed
+from ...pairing.services import cadre_pairing_set
 from ...registry.governed import GOVERNED_FIELDS
 from ...registry.models import Cadre, Household, IncomeRecord, Member
 from ...registry.services.duplicates import duplicate_id_report
 from ...registry.services.households import household_update, income_set, member_add, member_remove, member_update
-from ...registry.services.pairings import cadre_pairing_set
 from ..forms import (
     FROM_RESIDENT_ID,
     FieldTableForm,

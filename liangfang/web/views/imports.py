@@ -84,7 +84,7 @@ def import_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
                              removals_allowed=allow_removals or dry_run, override_stale=override_stale,
                              override_reason=override_reason)
     except ImportFileError as exc:
-        return render(request, "web/import.html", {**context, "problem": shown(str(exc))}, status=400)
+        return render(request, "web/import.html", {**context, "problem": shown(exc.message)}, status=400)
     finally:
         source.unlink(missing_ok=True)
     if result.error_workbook is not None:

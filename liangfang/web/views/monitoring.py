@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from ...domain.problems import ValidationFailed
 from ...domain.text import Text
 from ...monitoring.codes import CHANNELS
 from ...monitoring.models import Lead, MonitoringObject
@@ -22,7 +23,6 @@ from ...monitoring.selectors import monitored_share_by_year, month_figures
 from ...monitoring.services.leads import lead_dismiss, leads_to_case, overdue
 from ...monitoring.services.objects import earliest_elimination
 from ...procedures.actors import Actor
-from ...registry.services.errors import ValidationFailed
 from ..permissions import Viewer, region_for, viewer_required
 from ..text import is_zh, lang, shown
 

@@ -11,10 +11,10 @@ import pytest
 
 from liangfang.domain.problems import ValidationFailed
 from liangfang.ids import make_resident_id
+from liangfang.pairing.services import PairingInput, cadre_pairing_set, cadre_pairings_set, cadre_pairings_write_many
 from liangfang.registry.models import Cadre, CadrePairing, ChangeRecord, Household
 from liangfang.registry.services.bulk import HouseholdInput, write_many
-from liangfang.registry.services.cadres import cadre_pairings_write_many, cadres_write_many
-from liangfang.registry.services.pairings import PairingInput, cadre_pairing_set, cadre_pairings_set
+from liangfang.registry.services.cadres import cadres_write_many
 from tests.factories import VILLAGE, household_data, make_regions, member_data
 
 pytestmark = pytest.mark.django_db

@@ -11,10 +11,10 @@ import pytest
 from django.db import connection, connections, transaction
 
 from liangfang.ids import make_resident_id
+from liangfang.pairing.services import cadre_pairings_write_many, pairings_follow_households
 from liangfang.registry.models import CadrePairing, Household, Region
 from liangfang.registry.services.bulk import HouseholdInput, write_many
-from liangfang.registry.services.cadres import cadre_pairings_write_many, cadres_write_many
-from liangfang.registry.services.pairings import pairings_follow_households
+from liangfang.registry.services.cadres import cadres_write_many
 from tests.factories import OTHER_VILLAGE, VILLAGE, household_data, make_regions, member_data
 
 pytestmark = [pytest.mark.django_db(transaction=True),

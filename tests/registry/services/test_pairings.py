@@ -11,10 +11,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from liangfang.ids import make_resident_id
+from liangfang.pairing.services import cadre_pairing_set, cadre_pairings_write_many, pairings_follow_households
 from liangfang.registry.models import Cadre, CadrePairing, Household, Region
 from liangfang.registry.services.bulk import HouseholdInput, write_many
-from liangfang.registry.services.cadres import cadre_pairings_write_many, cadres_write_many
-from liangfang.registry.services.pairings import cadre_pairing_set, pairings_follow_households
+from liangfang.registry.services.cadres import cadres_write_many
 from tests.factories import OTHER_VILLAGE, VILLAGE, household_data, make_regions, member_data
 
 pytestmark = pytest.mark.django_db

@@ -1,5 +1,7 @@
 """A household's members and incomes written one at a time or in a batch (an import) count as the
-same change of the household: its version moves on, so a form opened before is refused."""
+same change of the household: its version moves on, so a form opened before is refused. The single
+services are batches of one over the batch writer, and its one version check refuses a stale
+version on both paths."""
 
 from __future__ import annotations
 
@@ -9,9 +11,17 @@ from decimal import Decimal
 
 import pytest
 
+from liangfang.domain.problems import ConflictError
 from liangfang.registry.models import ChangeRecord, Household, IncomeRecord, Member
 from liangfang.registry.services.bulk import HouseholdInput, write_many
-from liangfang.registry.services.households import income_set, member_add, member_update
+from liangfang.registry.services.households import (
+    household_update,
+    income_set,
+    member_add,
+    member_remove,
+    member_update,
+)
+from liangfang.registry.services.stale import StaleHouseholds
 from tests.factories import VILLAGE, household_data, income_data, make_regions, member_data
 
 pytestmark = pytest.mark.django_db
@@ -76,3 +86,63 @@ def test_a_member_added_and_a_new_income_year_are_logged_alike(path: str) -> Non
     assert member_log.changes["relation"] == [None, "daughter"]
     assert (income_log.entity_id, income_log.changes["year"]) == (income.pk, 2021)
     assert Decimal(income_log.changes["wage_income"][1]) == 7000
+
+
+@pytest.mark.parametrize("path", ["one", "batch"])
+def test_a_stale_version_is_refused_on_both_paths_with_what_changed(path: str) -> None:
+    item, household = _stored()
+    household_update(household=Household.objects.get(pk=household.pk), data={"phone": "13811112222"},
+                     expected_version=household.version, by="甲")
+    if path == "one":
+        with pytest.raises(ConflictError) as conflict:
+            household_update(household=household, data={"housing_grade": "D"}, expected_version=1, by="乙")
+        message = str(conflict.value)
+        assert (conflict.value.conflict.expected_version, conflict.value.conflict.current_version) == (1, 2)
+    else:
+        changed = {**item.household, "housing_grade": "D"}
+        with pytest.raises(StaleHouseholds) as stale:
+            write_many([dataclasses.replace(item, household=changed, expected_version=1)], by="乙")
+        message = str(stale.value)
+        assert "甲" in message and "phone" in message
+    assert household.number in message and "版本 1" in message
+    stored = Household.objects.get(pk=household.pk)
+    assert (stored.phone, stored.housing_grade, stored.version) == ("13811112222", "B", 2)  # nothing overwritten
+
+
+def test_a_version_ahead_of_the_stored_one_is_refused_too() -> None:
+    """A version the household never had (a form or file from elsewhere) is not the one stored."""
+    item, household = _stored()
+    changed = {**item.household, "housing_grade": "D"}
+    with pytest.raises(StaleHouseholds):
+        write_many([dataclasses.replace(item, household=changed, expected_version=household.version + 3)], by="t")
+    assert Household.objects.get(pk=household.pk).housing_grade == "B"
+
+
+def test_one_write_moves_the_version_on_once_and_logs_it() -> None:
+    """A batch that removes a member and changes a field is one change of the household, as a form's."""
+    item, household = _stored()
+    changed = {**item.household, "housing_grade": "D"}
+    write_many([dataclasses.replace(item, household=changed, members=item.members[:1])], by="t")
+    stored = Household.objects.get(pk=household.pk)
+    assert stored.version == household.version + 1
+    update = ChangeRecord.objects.get(action="update", household_number=household.number)
+    assert update.changes["version"] == [household.version, household.version + 1]
+
+
+def test_the_single_services_are_batches_of_one() -> None:
+    """A form's member removal says why and when, an ID correction keeps the member's record, and
+    both are validated and logged by the batch writer."""
+    _item, household = _stored()
+    son = household.members.get(relation="son")
+    member_remove(member=son, reason="迁出", on=dt.date(2021, 5, 1), expected_version=household.version, by="t")
+    son.refresh_from_db()
+    assert (son.is_active, son.left_reason, son.left_on) == (False, "moved_out", dt.date(2021, 5, 1))
+    log = ChangeRecord.objects.get(action="remove_member")
+    assert log.changes == {"left_reason": "moved_out", "left_on": "2021-05-01"}
+    head = household.members.get(relation="head")
+    household.refresh_from_db()
+    corrected = member_data(born=head.birth_date)["resident_id"]
+    member_update(member=head, data={"resident_id": corrected}, expected_version=household.version, by="t")
+    head.refresh_from_db()
+    assert head.resident_id == corrected and head.is_active
+    assert Member.objects.filter(household=household, is_active=True).count() == 1

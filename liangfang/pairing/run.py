@@ -1,7 +1,7 @@
 """全覆盖包保: pair every registered household of an area with a responsible cadre and report the
 gaps (a household without a cadre, a poor village without a partner department or work team, a
-cadre over the maximum). Existing pairings are kept; new ones go through the registry's pairing
-services, so they are validated and logged like any other."""
+cadre over the maximum). Existing pairings are kept; new ones go through the pairing
+service (``services.cadre_pairings_set``), so they are validated and logged like any other."""
 
 from __future__ import annotations
 
@@ -11,14 +11,14 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from ...domain.problems import Problem, ValidationFailed
-from ...domain.text import Text
-from ...policy import load_pack
-from ...registry.models import Cadre, CadrePairing, DepartmentPairing, Household, Region, VillageFacilities
-from ...registry.selectors import households_in, significant_prefix
-from ...registry.services.pairings import PairingInput, cadre_pairings_set
-from ..catalogue import catalogue_for
-from ..pairing import assign
+from ..domain.problems import Problem, ValidationFailed
+from ..domain.text import Text
+from ..plans.catalogue import catalogue_for
+from ..policy import load_pack
+from ..registry.models import Cadre, CadrePairing, DepartmentPairing, Household, Region, VillageFacilities
+from ..registry.selectors import households_in, significant_prefix
+from .assign import assign
+from .services import PairingInput, cadre_pairings_set
 
 
 @dataclass(frozen=True)

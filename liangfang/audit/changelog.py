@@ -1,4 +1,7 @@
-"""Writing the change log (who, when, what changed)."""
+"""Writing the change log (who, when, what changed): every app's services call ``record_change``
+(the registry's batch writers insert the same rows, with ``diff`` and ``jsonable``). It lives beside
+the hash chain that seals the log, below the apps that write it; the row is the registry's
+``ChangeRecord`` model."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from ..models import ChangeRecord
+from ..registry.models import ChangeRecord
 
 
 def jsonable(value: Any) -> Any:
