@@ -9,8 +9,8 @@ import re
 
 import pytest
 
+from liangfang.pairing.services import cadre_pairing_set
 from liangfang.registry.models import Cadre, Household
-from liangfang.registry.services.pairings import cadre_pairing_set
 from liangfang.web import selectors
 from tests.web.test_cadre_picker import _offered
 
