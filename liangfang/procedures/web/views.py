@@ -27,7 +27,7 @@ from ..definitions import DEFAULT_PACK
 from ..effects import effect
 from ..errors import CaseConflict, NotFound
 from ..models import Attachment, Case, CaseSubject, Notice, Step
-from ..notice_pdf import notice_pdf
+from ..notice_pdf import notice_pdf, notice_provisional
 from ..selectors import case_lines, cases_in, notice_visible, posted_notices, waiting
 from ..services import (
     Upload,
@@ -279,7 +279,8 @@ def _notice_for(viewer: Viewer, pk: int) -> Notice:
 def notice_view(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponse:
     notice = _notice_for(viewer, pk)
     cases = [c for c in notice.cases.select_related("region") if viewer.covers(c.region)]
-    return render(request, "procedures/notice.html", {"viewer": viewer, "t": t, "notice": notice, "cases": cases})
+    return render(request, "procedures/notice.html", {"viewer": viewer, "t": t, "notice": notice, "cases": cases,
+                                                      "provisional": notice_provisional(notice)})
 
 
 @viewer_required()
