@@ -22,7 +22,7 @@ from ..clock import notice_entries
 from ..definitions import notice_period
 from ..effects import effect
 from ..errors import Problem, StepRefused, ValidationFailed
-from ..models import Case, CaseSubject, Notice, Step
+from ..models import Case, CaseSubject, Notice, Step, case_seal
 from ..workdays import OutsideCalendar, calendar_for
 from .cases import _write, close_ended_notice
 from .guards import EDITING_ROLES, claim, clock_of, dated, definition, expect, role_may, visible
@@ -194,6 +194,7 @@ def objection_resolve(
         if not CaseSubject.objects.filter(case=case, removed_on__isnull=True).exists():
             case.state, case.step = "closed", ""
             case.save(update_fields=["state", "step"])
+        case_seal(case)
     return case
 
 
@@ -226,6 +227,7 @@ def announce(*, cases: Mapping[Case, int], on: dt.date, actor: Actor, title: str
         last_step = clock.step
         case.state, case.step, case.decided_on = "decided", "", on
         case.save(update_fields=["state", "step", "decided_on"])
+        case_seal(case)
         done.append(case)
         kinds.add(proc.name.zh)
     region = actor.region
