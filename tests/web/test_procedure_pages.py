@@ -172,3 +172,29 @@ def test_a_deadline_in_a_year_without_published_holidays_is_marked_provisional( 
     en.cookies["django_language"] = "en"
     assert "to be re-checked once the public holidays of 2027 are published" in en.get(
         f"/procedures/{case.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
+def test_the_procedure_pages_words_come_from_the_catalogues(world, login) -> None:  # type: ignore[no-untyped-def]
+    import re
+    from pathlib import Path
+
+    from django.utils import translation
+
+    import liangfang.procedures
+
+    folder = Path(liangfang.procedures.__file__).parent
+    sources = [p.read_text(encoding="utf-8") for p in (folder / "jinja2" / "procedures").glob("*.html")]
+    sources.append((folder / "web" / "views.py").read_text(encoding="utf-8"))
+    assert not any(re.search(r"\bt\(\"", s) for s in sources), "a bilingual pair outside the catalogues"
+    msgids = {m for s in sources for m in re.findall(r'\b_\("([^"]+)"\)', s)}
+    assert len(msgids) > 60
+    with translation.override("zh-hans"):
+        untranslated = sorted(m for m in msgids if translation.gettext(m) == m and re.search("[A-Za-z]", m))
+    assert not untranslated
+    case = _open(login("cadre"), world)
+    zh = login("cadre").get(f"/procedures/{case.pk}/").content.decode()
+    en_client = login("cadre")
+    en_client.cookies["django_language"] = "en"
+    en = en_client.get(f"/procedures/{case.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "公示栏" in login("cadre").get("/procedures/").content.decode()
+    assert "Due" in en and "期限" in zh
