@@ -90,7 +90,8 @@ def due(
     what = bi(f"{days}个工作日", f"{days} working days") if unit == "working_days" else bi(f"{days}天", f"{days} days")
     console.print(f"{day.isoformat()} + {what} → [bold]{end.isoformat()}[/]", soft_wrap=True)
     if note is not None:
-        console.print(f"[yellow]{bi('暂定', 'provisional')}：{escape(said(note))}[/]", soft_wrap=True)
+        marked = bi(f"暂定：{note.zh}", f"provisional: {note.en}")
+        console.print(f"[yellow]{escape(marked)}[/]", soft_wrap=True)
 
 
 @calendar_app.command("check", help=bi("校验县级节假日表文件", "Check a county holiday table file"))
