@@ -117,6 +117,15 @@ def _screen_database(pack, year: int, month: int, region_code: str | None, recor
                          "（已是监测对象或已有线索）",
                          f"\nrecorded {len(outcome.created):,} leads; skipped {len(outcome.skipped):,} households "
                          "(already objects or with an open lead)"))
+        if outcome.created:
+            from liangfang.monitoring.deadlines import lead_deadlines
+            from liangfang.procedures.workdays import provisional_between
+
+            last = max(lead_deadlines(pack, found))
+            note = provisional_between(found, last)
+            if note is not None:  # counted through a year whose holidays are not published (or confirmed)
+                console.print(f"[yellow]{escape(bi(f'期限暂定：{note.zh}', f'deadlines provisional: {note.en}'))}[/]",
+                              soft_wrap=True)
 
 
 def _screen_duckdb(data: Path, pack, year: int, month: int) -> None:  # type: ignore[no-untyped-def]
