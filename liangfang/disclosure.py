@@ -163,6 +163,13 @@ def form_fields_left_out(reader: Reader, *, typing_in: frozenset[str] = frozense
     return frozenset(names - typing_in)
 
 
+def monitoring_risks_shown(reader: Reader) -> bool:
+    """A monitoring lead's or object's risk types, the reasons it was raised (近12个月合规自付医疗费用
+    …) and what was typed on it (a dismissal's reason): health facts as a whole, like poverty
+    causes, because 因病 and 因残 are among the risk types and blanking them alone would name them."""
+    return reader.health
+
+
 def suppressed(reader: Reader, households: int) -> bool:
     """A health figure of an area covering ``households`` is withheld from ``reader``."""
     return not reader.health and 0 < households < SMALL_CELL

@@ -133,6 +133,53 @@ def _demo_exit_history() -> None:
                      "2014–2020)"), soft_wrap=True)
 
 
+# Villages of the exit sample given monitoring years, taken in turn until they hold this many
+# households (two villages of the full district; more of a smaller one)
+MONITORING_HOUSEHOLDS = 1200
+
+
+def _demo_monitoring() -> None:
+    """Dynamic monitoring from 2021 in a few villages of the exit sample, once: months with shocks,
+    screening twice a year, leads, objects with a plan and help, eliminations and relapses; then the
+    last full month screened and a few cases run through the two monitoring procedures."""
+    import datetime as dt
+
+    from liangfang.monitoring.demo_cases import demo_cases
+    from liangfang.monitoring.history import build_monitoring_history
+    from liangfang.monitoring.models import Lead, MonitoringObject
+    from liangfang.procedures.history import sample_villages
+
+    if MonitoringObject.objects.exists() or Lead.objects.exists():
+        return
+    from liangfang.registry.models import Household
+
+    villages = []
+    households = 0
+    for village in sample_villages(1):
+        if households >= MONITORING_HOUSEHOLDS:
+            break
+        villages.append(village)
+        households += Household.objects.filter(village=village).count()
+    if not villages:
+        return
+    today = dt.date.today()
+    history = build_monitoring_history(seed=2020, by="demo", today=today, villages=[v.pk for v in villages])
+    cases = demo_cases(villages=[v.pk for v in villages], today=today)
+    names = "、".join(v.name for v in villages)
+    console.print(bi(f"防止返贫动态监测（{names}，2021 年起）：{history.households:,} 户的月度收支，"
+                     f"排查 {history.screenings} 次，"
+                     f"纳入监测对象 {history.admitted + cases.identified:,} 户次，风险消除 "
+                     f"{history.eliminated + cases.eliminated:,}，返贫再纳入 {history.relapsed:,}；本月线索 "
+                     f"{cases.leads:,} 条，经识别程序纳入 {cases.identified}，经风险消除程序消除 {cases.eliminated}，"
+                     f"办理中程序 {cases.in_progress} 个",
+                     f"dynamic monitoring ({names}, from 2021): months of {history.households:,} households, "
+                     f"{history.screenings} screenings, {history.admitted + cases.identified:,} admissions, "
+                     f"{history.eliminated + cases.eliminated:,} eliminations, {history.relapsed:,} relapses; this "
+                     f"month {cases.leads:,} leads, {cases.identified} admitted through the identification procedure, "
+                     f"{cases.eliminated} eliminated through the elimination procedure, {cases.in_progress} case(s) "
+                     "open"), soft_wrap=True)
+
+
 def _demo_assess_and_plan() -> None:
     """The rest of the main job on the demo district: assess every household, village and the
     county for the year (dashboard pass rates, each household's explanation), then propose plans
@@ -187,6 +234,7 @@ def demo(
     show_table(figures_table())
     _demo_exit_history()
     _demo_assess_and_plan()
+    _demo_monitoring()
     password = _demo_password()
     _ensure_user(DEMO_USER, password, by="demo")
     from .account_cmds import grant_top_region

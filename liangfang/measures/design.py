@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from scipy import stats
+from statsmodels.stats.proportion import proportion_confint
 
 from .arguments import ArrayLike, Floats, MeasureError, weights_for
 
@@ -127,6 +128,34 @@ class Estimate:
         half = quantile * plain.se / (value * (1 - value))
         low, high = (1 / (1 + math.exp(-(centre + sign * half))) for sign in (-1, 1))
         return cls(value, plain.se, low, high, level)
+
+    @classmethod
+    def of_proportion(cls, value: float, linearised: Floats, design: Design, level: float = 0.95, *,
+                      observations: int | None = None) -> Estimate:
+        """A proportion with the Korn–Graubard interval (Korn & Graubard 1998, Survey Methodology 24:
+        193–201; R survey's ``svyciprop(method="beta")``): the Clopper–Pearson interval of an
+        effective sample size n* = p(1 − p)/SE², shrunk by (t_{n−1}/t_df)² for the design's degrees
+        of freedom. Unlike value ± t·SE it stays inside [0, 1] and keeps its coverage near 0 and 1;
+        at p = 0 or 1 (SE 0) n* is the ``observations`` (the domain's rows; default the design's).
+
+        >>> e = Estimate.of_proportion(0.0, np.zeros(50), Design.of(50))
+        >>> e.low, round(e.high, 4)
+        (0.0, 0.0711)
+        """
+        plain = cls.of(value, linearised, design, level)
+        n = design.size if observations is None else observations
+        if math.isnan(plain.se) or not 0 <= value <= 1 or n < 1:
+            return plain
+        if plain.se > 0 and 0 < value < 1:
+            effective = value * (1 - value) / plain.se**2
+            df = design.degrees_of_freedom()
+            if n > 1:
+                effective *= (float(stats.t.ppf(0.5 + level / 2, n - 1)) / float(stats.t.ppf(0.5 + level / 2, df)))**2
+        else:
+            effective = float(n)
+        # statsmodels' "beta" method is Clopper–Pearson; it takes a fractional count and size.
+        low, high = proportion_confint(value * effective, effective, alpha=1 - level, method="beta")
+        return cls(value, plain.se, float(low), float(high), level)
 
     def scaled(self, factor: float) -> Estimate:
         return Estimate(self.value * factor, self.se * factor, self.low * factor, self.high * factor, self.level)

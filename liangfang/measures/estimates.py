@@ -31,11 +31,13 @@ class MeasureSpec:
     en: str
     value: Value
     linearised: Linearised
+    # a share of people (its interval is a proportion's, ``Estimate.of_proportion``)
+    proportion: bool = False
 
 
 INCOME_MEASURES: tuple[MeasureSpec, ...] = (
     MeasureSpec("fgt0", "贫困发生率 FGT(0)", "headcount ratio FGT(0)",
-                lambda y, z, w: fgt(y, z, 0, w), lambda y, z, w: fgt_linearised(y, z, 0, w)),
+                lambda y, z, w: fgt(y, z, 0, w), lambda y, z, w: fgt_linearised(y, z, 0, w), proportion=True),
     MeasureSpec("fgt1", "贫困距指数 FGT(1)", "poverty gap FGT(1)",
                 lambda y, z, w: fgt(y, z, 1, w), lambda y, z, w: fgt_linearised(y, z, 1, w)),
     MeasureSpec("fgt2", "贫困强度 FGT(2)", "squared poverty gap FGT(2)",
@@ -91,7 +93,11 @@ def income_estimates(y: ArrayLike, z: float, design: Design, rows: npt.NDArray[n
         except MeasureError as error:
             results[spec.key] = error
             continue
-        results[spec.key] = Estimate.of(value, linearised, design, level)
+        if spec.proportion:
+            results[spec.key] = Estimate.of_proportion(value, linearised, design, level,
+                                                       observations=int(mask.sum()))
+        else:
+            results[spec.key] = Estimate.of(value, linearised, design, level)
     return results
 
 
@@ -132,7 +138,11 @@ def alkire_foster_estimates(matrix: ArrayLike | npt.ArrayLike, weights: ArrayLik
     def mean_of(values_: Floats, value: float) -> Estimate:
         return estimate(value, (values_ - value) / population)
 
-    h = mean_of(poor, result.H)
+    def share_of(flags: Floats, value: float) -> Estimate:
+        return Estimate.of_proportion(value, domain_linearised((flags - value) / population, mask), people_design,
+                                      level, observations=int(mask.sum()))
+
+    h = share_of(poor, result.H)
     m0 = mean_of(scores, result.M0)
     poor_people = float(np.dot(row_weight, poor))
     a = estimate(result.A, (scores - result.A * poor) / poor_people if poor_people > 0 else np.zeros_like(poor))
@@ -141,7 +151,7 @@ def alkire_foster_estimates(matrix: ArrayLike | npt.ArrayLike, weights: ArrayLik
         gaps = np.where(censored, d.gaps[mask], 0.0)
         m1 = mean_of(gaps @ d.weights, result.M1)
         m2 = mean_of((gaps**2) @ d.weights, result.M2)
-    headcounts = tuple(mean_of(censored[:, j].astype(np.float64), float(result.censored_headcounts[j]))
+    headcounts = tuple(share_of(censored[:, j].astype(np.float64), float(result.censored_headcounts[j]))
                        for j in range(censored.shape[1]))
     total_m0 = result.M0 * population
     contributions = tuple(

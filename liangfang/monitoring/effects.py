@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ..domain.text import Text
 from ..procedures.effects import Effect, Subject, register_effect
 from ..registry.models import Household
 from .models import Lead, MonitoringObject
@@ -13,10 +14,12 @@ from .models import Lead, MonitoringObject
 def _identification_refusal(subject: Subject, year: int) -> str | None:
     assert isinstance(subject, Household)
     if MonitoringObject.objects.filter(household=subject, eliminated_on__isnull=True).exists():
-        return f"农户 {subject.number} 已是监测对象 / household {subject.number} is already a monitoring object"
+        return Text(f"农户 {subject.number} 已是监测对象",
+                    f"household {subject.number} is already a monitoring object")
     if not Lead.objects.filter(household=subject, status__in=("open", "case")).exists():
-        return (f"农户 {subject.number} 没有待办线索，请先登记申请或排查线索 / household {subject.number} has no "
-                "open lead: record the application or the screening lead first")
+        return Text(f"农户 {subject.number} 没有待办线索，请先登记申请或排查线索",
+                    f"household {subject.number} has no open lead: record the application or the screening lead "
+                    "first")
     return None
 
 
@@ -35,7 +38,8 @@ def _identification_apply(subject: Subject, year: int, on: dt.date, case_ref: st
 def _elimination_refusal(subject: Subject, year: int) -> str | None:
     assert isinstance(subject, Household)
     if not MonitoringObject.objects.filter(household=subject, eliminated_on__isnull=True).exists():
-        return f"农户 {subject.number} 不是监测对象 / household {subject.number} is not a monitoring object"
+        return Text(f"农户 {subject.number} 不是监测对象",
+                    f"household {subject.number} is not a monitoring object")
     return None
 
 

@@ -9,7 +9,8 @@ records would be brought in. The 2014–2020 registry is not touched.
 
 Scope (stated, to keep the demo quick): months are recorded for registered households, for
 general households below ``NEAR_LINE`` a person in 2020, and for a ``SAMPLE`` of the others
-(whom shocks strike as well); the rest have no months, so income rules cannot flag them.
+(whom shocks strike as well); the rest have no months, so income rules cannot flag them. With
+``villages`` (the demo's sample) only those villages' households are written and screened.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -65,14 +66,17 @@ def last_full_month(today: dt.date) -> int:
     return add_months(today.year * 100 + today.month, -1)
 
 
-def _bases(seed: int) -> list[Base]:
+def _bases(seed: int, villages: Collection[int] | None = None) -> list[Base]:
     rng = random.Random(seed)
     incomes: dict[int, dict[str, float]] = {}
     net = (F("wage_income") + F("business_income") + F("property_income") + F("transfer_family_planning")
            + F("transfer_minimum_living") + F("transfer_destitute_support") + F("transfer_pension")
            + F("transfer_eco_compensation") + F("transfer_other") - F("business_expense"))
     registered = set(Household.objects.filter(is_registered=True).values_list("id", flat=True))
-    rows = IncomeRecord.objects.filter(year=2020).annotate(net=net).values()
+    records = IncomeRecord.objects.filter(year=2020)
+    if villages is not None:
+        records = records.filter(household__village_id__in=list(villages))
+    rows = records.annotate(net=net).values()
     for r in rows:
         hid = r["household_id"]
         near = r["net"] / r["household_size"] < NEAR_LINE
@@ -96,8 +100,10 @@ def _write(district: MonthlyDistrict, first: int, last: int, gains: Gains, by: s
 
 
 def build_monitoring_history(*, seed: int = 2020, by: str = "synth", today: dt.date | None = None,
-                             progress: Callable[[str], None] | None = None) -> HistoryReport:
-    """Write the monitoring years into a district built by ``synth.taobei.build_district``."""
+                             progress: Callable[[str], None] | None = None,
+                             villages: Collection[int] | None = None) -> HistoryReport:
+    """Write the monitoring years into a district built by ``synth.taobei.build_district`` (only
+    into ``villages`` when given)."""
     started = time.monotonic()
     say = progress or (lambda text: None)
     report = HistoryReport()
@@ -105,8 +111,9 @@ def build_monitoring_history(*, seed: int = 2020, by: str = "synth", today: dt.d
         return report  # already written
     pack = current_monitoring_pack()
     last = last_full_month(today or dt.date.today())
-    bases = _bases(seed)
+    bases = _bases(seed, villages)
     report.households = len(bases)
+    screened = None if villages is None else [b.household_id for b in bases]
     district = MonthlyDistrict(seed + 17, bases, FIRST_MONTH, last)
     rng = random.Random(seed + 23)
     gains = Gains()
@@ -122,7 +129,8 @@ def build_monitoring_history(*, seed: int = 2020, by: str = "synth", today: dt.d
             report.months += _write(district, add_months(written, 1) if written >= FIRST_MONTH else FIRST_MONTH,
                                     add_months(month, -1), gains, by)
             written = add_months(month, -1)
-            run = run_monitoring_month(year, month % 100, pack=pack, leads_and_objects=True)
+            run = run_monitoring_month(year, month % 100, pack=pack, leads_and_objects=True,
+                                       household_ids=screened)
             report.screenings += 1
             found = add_working_days(dt.date(year, month % 100, 1), 2)
             outcome = screening_leads(run, found_on=found, by=by)
@@ -132,8 +140,8 @@ def build_monitoring_history(*, seed: int = 2020, by: str = "synth", today: dt.d
             decided = add_working_days(found, 15)
             for lead in outcome.created:
                 if rng.random() >= CONFIRMED_AT_HOME:
-                    lead_dismiss(lead=lead, reason="入户核查：实际收支情况好于数据，暂不纳入 / home check: better off "
-                                                   "than the data showed", on=add_working_days(found, 3), by=by)
+                    lead_dismiss(lead=lead, reason="入户核查：实际收支情况好于数据，暂不纳入",
+                                 on=add_working_days(found, 3), by=by)
                     report.dismissed += 1
                     continue
                 obj = object_admit(household=lead.household, on=decided, category=lead.category,

@@ -61,12 +61,18 @@ def bar_chart(bars: Sequence[Bar], *, title: str, maximum: Number | None = None,
 
 
 def line_chart(points: Sequence[tuple[str, Number, str]], *, title: str, unit: str = "%",
-               href: str = "") -> SafeString:
-    """A line over labelled points (label, value, text shown at the point)."""
+               href: str = "", then: Sequence[tuple[str, Number, str]] = (),
+               legend: tuple[str, str] = ("", "")) -> SafeString:
+    """A line over labelled points (label, value, text shown at the point). ``then`` continues the
+    axis with a second, dashed line of another measure (not joined to the first), and ``legend``
+    names the two lines above the plot."""
     width, height, left, right, top, bottom = 540, 230, 64, 30, 26, 32
+    if then:
+        top = 44  # room for the legend
     inner_w, inner_h = width - left - right, height - top - bottom
-    peak = max((float(v) for _, v, _ in points), default=0.0) or 1.0
-    n = max(len(points) - 1, 1)
+    every = [*points, *then]
+    peak = max((float(v) for _, v, _ in every), default=0.0) or 1.0
+    n = max(len(every) - 1, 1)
 
     def xy(i: int, v: Number) -> tuple[float, float]:
         return left + inner_w * i / n, top + inner_h * (1 - float(v) / peak)
@@ -78,16 +84,27 @@ def line_chart(points: Sequence[tuple[str, Number, str]], *, title: str, unit: s
         parts.append(format_html('<line class="grid" x1="{}" y1="{}" x2="{}" y2="{}"></line>'
                                  '<text class="axis" x="{}" y="{}" text-anchor="end">{}{}</text>',
                                  left, _f(y), width - right, _f(y), left - 4, _f(y + 4), f"{peak * frac:.2f}", unit))
-    if points:
-        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in (xy(i, v) for i, (_, v, _) in enumerate(points)))
-        parts.append(format_html('<polyline class="series" points="{}"></polyline>', path))
-    for i, (label, value, text) in enumerate(points):
+    for css, offset, series in (("series", 0, points), ("series then", len(points), then)):
+        if series:
+            path = " ".join(f"{x:.1f},{y:.1f}" for x, y in (xy(offset + i, v) for i, (_, v, _) in enumerate(series)))
+            parts.append(format_html('<polyline class="{}" points="{}"></polyline>', css, path))
+    if points and then:
+        x = (xy(len(points) - 1, 0)[0] + xy(len(points), 0)[0]) / 2
+        parts.append(format_html('<line class="divide" x1="{}" y1="{}" x2="{}" y2="{}"></line>',
+                                 _f(x), top - 6, _f(x), top + inner_h))
+        for i, (css, text) in enumerate((("series", legend[0]), ("series then", legend[1]))):
+            lx = left + i * inner_w / 2
+            parts.append(format_html('<g class="legend"><line class="{}" x1="{}" y1="12" x2="{}" y2="12"></line>'
+                                     '<text x="{}" y="16">{}</text></g>', css, _f(lx), _f(lx + 18), _f(lx + 22), text))
+    for i, (label, value, text) in enumerate(every):
         x, y = xy(i, value)
-        parts.append(format_html('<circle class="point" cx="{}" cy="{}" r="3.5"><title>{} {}</title></circle>'
+        css = "point then" if i >= len(points) else "point"
+        parts.append(format_html('<circle class="{}" cx="{}" cy="{}" r="3.5"><title>{} {}</title></circle>'
                                  '<text class="axis" x="{}" y="{}" text-anchor="middle">{}</text>',
-                                 _f(x), _f(y), label, text, _f(x), height - 10, label))
-        # Values are written where the line changes and at its end, so labels do not pile up.
-        if i == len(points) - 1 or value != points[i - 1][1] if i else True:
+                                 css, _f(x), _f(y), label, text, _f(x), height - 10, label))
+        # Values are written where the line changes, at each line's start and at its end, so labels
+        # do not pile up.
+        if i in (0, len(points), len(every) - 1) or value != every[i - 1][1]:
             parts.append(format_html('<text class="value" x="{}" y="{}" text-anchor="middle">{}</text>',
                                      _f(x), _f(y - 8), text))
     parts.append("</svg>")

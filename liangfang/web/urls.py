@@ -1,6 +1,19 @@
 from django.urls import path
 
-from .views import auth, create, dashboard, edit, households, imports, measures, monitoring, passwords, plans, samples
+from .views import (
+    auth,
+    county,
+    create,
+    dashboard,
+    edit,
+    households,
+    imports,
+    measures,
+    monitoring,
+    passwords,
+    plans,
+    samples,
+)
 
 app_name = "web"
 
@@ -41,6 +54,7 @@ urlpatterns = [
     path("accounts/<str:username>/password/", passwords.reset_password_view, name="reset_password"),
     path("region/<str:code>/measures/", measures.measures_view, name="measures"),
     path("region/<str:code>/samples/", samples.samples_view, name="samples"),
+    path("region/<str:code>/explanation/", county.county_explanation_view, name="county_explanation"),
     path("samples/<int:sample_id>/results/", samples.sample_results_view, name="sample_results"),
     path("samples/<int:sample_id>/<str:kind>/", samples.sample_file_view, name="sample_file"),
 ]

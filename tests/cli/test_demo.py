@@ -12,8 +12,12 @@ from typer.testing import CliRunner
 from liangfang.assessments.models import AssessmentRun
 from liangfang.cli import app
 from liangfang.cli.setup_cmds import DEMO_YEAR
+from liangfang.monitoring.models import Lead, MonitoringObject
 from liangfang.plans.models import Plan, PlanRun
+from liangfang.procedures.models import Case
 from liangfang.registry.models import Household
+from liangfang.registry.selectors import top_region
+from liangfang.web.selectors.dashboard import compute_dashboard
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -30,6 +34,16 @@ def test_demo_assesses_and_plans_once_then_serves(settings, tmp_path, monkeypatc
     assert failing > 0 and plan_run.households_in_need == failing
     assert Plan.objects.filter(year=DEMO_YEAR, status="proposed").count() == failing
     assert "帮扶计划" in result.output and "demo" in result.output
+    # dynamic monitoring from 2021: objects admitted and eliminated, and cases through both procedures
+    assert "防止返贫动态监测" in result.output
+    assert MonitoringObject.objects.filter(eliminated_on__isnull=False).exists()
+    assert MonitoringObject.objects.filter(eliminated_on__isnull=True).exists()
+    announced = set(Case.objects.filter(state="decided").values_list("kind", flat=True))
+    assert {"monitoring_identification", "risk_elimination"} <= announced
+    assert MonitoringObject.objects.filter(entry_case_ref__contains="#").exists()
+    county = top_region()
+    assert county is not None and dict(compute_dashboard(county).monitored_by_year)[2021] > 0
+    monitoring = (MonitoringObject.objects.count(), Lead.objects.count(), Case.objects.count())
     households = Household.objects.count()
     started: list[list[str]] = []
     monkeypatch.setattr(os, "execv", lambda path, args: started.append(args))  # instead of becoming gunicorn
@@ -39,3 +53,4 @@ def test_demo_assesses_and_plans_once_then_serves(settings, tmp_path, monkeypatc
     assert server[server.index("--bind") + 1] == "127.0.0.1:8123"
     assert (server[server.index("--workers") + 1], server[server.index("--threads") + 1]) == ("2", "2")
     assert (Household.objects.count(), AssessmentRun.objects.count(), PlanRun.objects.count()) == (households, 1, 1)
+    assert (MonitoringObject.objects.count(), Lead.objects.count(), Case.objects.count()) == monitoring

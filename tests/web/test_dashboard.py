@@ -4,6 +4,7 @@ households behind it."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
@@ -67,3 +68,24 @@ def test_figures_follow_every_change_to_their_area_and_only_those(world) -> None
                          "parent_code": "220802201000", "is_poor_village": True}], by="t")
     assert dashboard(other).computed_at != first_other.computed_at
     assert dashboard(other).headline.poor_villages == 1
+
+
+def test_incidence_ends_with_the_campaign_and_the_monitored_share_continues_it(world, login) -> None:
+    """Poverty incidence runs to 2020 only; from 2021 a second, dashed line shows the monitored
+    share, labelled as another measure (it is not appended to the incidence series)."""
+    from liangfang.monitoring.services.objects import object_admit
+    from liangfang.registry.models import Member
+
+    county = world.regions[COUNTY]
+    before = compute_dashboard(county)
+    assert max(y for y, _ in before.incidence_by_year) == 2020 and before.monitored_by_year == []
+    object_admit(household=world.mine_exited, on=dt.date(2022, 5, 10), category="unstable", risk_types=["illness"],
+                 case_ref="test", by="test")
+    d = compute_dashboard(county)
+    assert d.incidence_by_year == before.incidence_by_year
+    shares = dict(d.monitored_by_year)
+    assert min(shares) == 2021 and max(shares) == dt.date.today().year
+    people = Member.objects.filter(household=world.mine_exited, is_active=True).count()
+    assert shares[2021] == 0 and shares[2022] == round(Decimal(people * 100) / d.headline.people, 3) > 0
+    body = login("admin").get(f"/region/{COUNTY}/").content.decode()
+    assert 'class="series then"' in body and "监测对象占比（另一指标）" in body and "不是贫困发生率" in body

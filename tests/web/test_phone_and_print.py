@@ -135,3 +135,29 @@ def test_the_household_page_and_its_plan_print_on_a4(phone, browser, live_server
     for name in names:  # each measure of the plan by its name (a long name wraps inside its cell)
         rest = iter(plan_text)
         assert all(ch in rest for ch in "".join(name.split())), name
+
+
+def test_the_county_explanation_fits_a_phone_and_prints_on_a4(phone, live_server, world) -> None:  # type: ignore[no-untyped-def]
+    from pypdf import PdfReader
+
+    assessment_run(year=2020, by="setup")
+    page = phone("admin", 390)
+    page.goto(f"{live_server.url}/region/{COUNTY}/explanation/?year=2020")
+    _fits(page, 390, "county-explanation")
+    assert "计算方法" in page.locator("table.county-measures").inner_text()
+    how = page.locator("table.county-measures td.how").first.bounding_box()
+    assert how is not None and how["height"] > 30  # the long "how" text wraps inside its cell
+    page.emulate_media(media="print")
+    pdf = page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / "print-county-explanation.pdf"
+    path.write_bytes(pdf)
+    for p in PdfReader(io.BytesIO(pdf)).pages:
+        assert abs(float(p.mediabox.width) - 595.3) < 2 and abs(float(p.mediabox.height) - 841.9) < 2
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True,
+                          text=True).stdout
+    flat = "".join(text.split())
+    for words in ("县级指标说明", "依据的数据", "结论", "基尼系数", "95%置信区间", "计算方法"):
+        assert words in flat, words
+    for absent in ("显示", "退出"):  # the year form's button and the log-out: no forms or menus on paper
+        assert absent not in flat, absent

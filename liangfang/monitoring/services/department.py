@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from ...domain.text import Text, render
 from ...registry.importers.readers import ImportFileError, read_file
 from ...registry.models import Household
 from ...registry.services.errors import ValidationFailed
@@ -44,6 +45,16 @@ class RowError:
     def __str__(self) -> str:
         where = f"{self.file} 第 {self.row} 行 / row {self.row}"
         return f"{where}，{self.column}（{self.field}）= {self.value!r}：{self.message}"
+
+    def render(self, language: str) -> str:
+        """The error in one language ("zh…", "en…"; anything else: both, as ``str``)."""
+        if language.startswith("zh"):
+            return f"{self.file} 第 {self.row} 行，{self.column}（{self.field}）= {self.value!r}：" \
+                   f"{render(self.message, 'zh')}"
+        if language.startswith("en"):
+            return f"{self.file} row {self.row}, {self.column} ({self.field}) = {self.value!r}: " \
+                   f"{render(self.message, 'en')}"
+        return str(self)
 
 
 class DepartmentFileError(ValueError):
@@ -85,28 +96,31 @@ def department_import(path: Path, *, department: str, by: str) -> DepartmentImpo
     """Read the department's list; every row is checked before anything is written."""
     name = path.name
     if not department.strip():
-        raise DepartmentFileError([RowError(name, 0, "", "department", department, "须写明部门 / name the department")])
+        raise DepartmentFileError([RowError(name, 0, "", "department", department,
+                                            Text("须写明部门", "name the department"))])
     if path.exists() and path.stat().st_size > MAX_BYTES:
         raise DepartmentFileError([RowError(name, 0, "", "file", path.stat().st_size,
-                                            f"文件超过 {MAX_BYTES // 1024 // 1024} MB，请分批上传 / the file is over "
-                                            f"{MAX_BYTES // 1024 // 1024} MB: upload it in parts")])
+                                            Text(f"文件超过 {MAX_BYTES // 1024 // 1024} MB，请分批上传",
+                                                 f"the file is over {MAX_BYTES // 1024 // 1024} MB: upload it in "
+                                                 "parts"))])
     try:
         data = read_file(path)
     except ImportFileError as exc:
         raise DepartmentFileError([RowError(name, 0, "", "file", name, str(exc))]) from None
     sheet = next(iter(data.sheets.values()), None)
     if sheet is None or not sheet.rows:
-        raise DepartmentFileError([RowError(name, 1, "", "header", "", "没有表头行 / no header row")])
+        raise DepartmentFileError([RowError(name, 1, "", "header", "", Text("没有表头行", "no header row"))])
     if len(sheet.rows) - 1 > MAX_ROWS:
         raise DepartmentFileError([RowError(name, 0, "", "rows", len(sheet.rows) - 1,
-                                            f"超过 {MAX_ROWS:,} 行，请分批上传 / more than {MAX_ROWS:,} rows: "
-                                            "upload it in parts")])
+                                            Text(f"超过 {MAX_ROWS:,} 行，请分批上传",
+                                                 f"more than {MAX_ROWS:,} rows: upload it in parts"))])
     header = sheet.rows[0]
     columns = _header_map(header)
     missing = [f"{zh} / {en}" for key, (zh, en, required) in COLUMNS.items() if required and key not in columns]
     if missing:
         raise DepartmentFileError([RowError(name, 1, "", "header", ", ".join(str(h) for h in header),
-                                            f"缺少列 / missing columns: {'; '.join(missing)}")])
+                                            Text(f"缺少列：{'；'.join(missing)}",
+                                                 f"missing columns: {'; '.join(missing)}"))])
     pack = current_monitoring_pack()
     risk_lookup = {**{k: k for k in pack.risk_types}, **{v.name.zh: k for k, v in pack.risk_types.items()},
                    **{v.name.en.casefold(): k for k, v in pack.risk_types.items()}}
@@ -128,23 +142,26 @@ def department_import(path: Path, *, department: str, by: str) -> DepartmentImpo
         number = str(cell(row, "household") or "").strip()
         household = households.get(number)
         if household is None:
-            err(row_no, "household", number, "系统中没有这个户编号，请核对 / no household with this number: check it")
+            err(row_no, "household", number, Text("系统中没有这个户编号，请核对",
+                                                 "no household with this number: check it"))
         elif number in seen:
-            err(row_no, "household", number, "同一户在表中出现两次，请合并为一行 / the household appears twice: merge "
-                                             "the rows")
+            err(row_no, "household", number, Text("同一户在表中出现两次，请合并为一行",
+                                                  "the household appears twice: merge the rows"))
         seen.add(number)
         warning = str(cell(row, "warning") or "").strip()
         if not warning:
-            err(row_no, "warning", warning, "须写明预警事项 / state the warning")
+            err(row_no, "warning", warning, Text("须写明预警事项", "state the warning"))
         raw_risk = str(cell(row, "risk_type") or "").strip()
         risk = risk_lookup.get(raw_risk) or risk_lookup.get(raw_risk.casefold())
         if risk is None:
-            err(row_no, "risk_type", raw_risk, f"风险类型须为 / risk type must be one of: "
-                                               f"{'、'.join(v.name.zh for v in pack.risk_types.values())}")
+            err(row_no, "risk_type", raw_risk, Text(
+                f"风险类型须为：{'、'.join(v.name.zh for v in pack.risk_types.values())}",
+                f"risk type must be one of: {', '.join(v.name.en for v in pack.risk_types.values())}"))
         found_on = _date(cell(row, "found_on"))
         if found_on is None or not dt.date(2021, 1, 1) <= found_on <= dt.date.today():
-            err(row_no, "found_on", cell(row, "found_on"), "日期须为 YYYY-MM-DD，在 2021 年以后且不晚于今天 / the date "
-                                                           "must be YYYY-MM-DD, from 2021 and not in the future")
+            err(row_no, "found_on", cell(row, "found_on"), Text(
+                "日期须为 YYYY-MM-DD，在 2021 年以后且不晚于今天",
+                "the date must be YYYY-MM-DD, from 2021 and not in the future"))
         if household is not None and risk is not None and found_on is not None and warning:
             category = "unstable" if household.is_registered else "edge"
             items.append(LeadInput(household, "department_warning", department.strip(), found_on, category,

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 
+from ...domain.text import Text
 from ...policy.monitoring import MonitoringPack
 from ...procedures.actors import Actor
 from ...procedures.models import Case
@@ -55,27 +56,31 @@ class LeadOutcome:
 def _problems(item: LeadInput, pack: MonitoringPack, index: int | None) -> list[Problem]:
     out = []
     if item.channel not in CHANNELS:
-        out.append(Problem("channel", item.channel, f"来源渠道须为 / channel must be: {', '.join(CHANNELS)}", index))
+        out.append(Problem("channel", item.channel, Text(f"来源渠道须为：{'、'.join(CHANNELS)}",
+                                                           f"channel must be: {', '.join(CHANNELS)}"), index))
     if item.channel == "self_application" and item.consent_on is None:
-        out.append(Problem("consent_on", None, "农户自主申报须有签署的授权承诺书日期 / a self-application needs the "
-                                               "date of the signed consent to look up the household's data", index))
+        out.append(Problem("consent_on", None, Text("农户自主申报须有签署的授权承诺书日期",
+                                                    "a self-application needs the date of the signed consent to look "
+                                                    "up the household's data"), index))
     if item.category not in pack.categories:
-        out.append(Problem("category", item.category, f"类别须为 / category must be: {', '.join(pack.categories)}",
+        out.append(Problem("category", item.category, Text(f"类别须为：{'、'.join(pack.categories)}",
+                                                             f"category must be: {', '.join(pack.categories)}"),
                            index))
     unknown = [r for r in item.risk_types if r not in pack.risk_types]
     if unknown or not item.risk_types:
         out.append(Problem("risk_types", ", ".join(unknown) or "—",
-                           f"风险类型须为 / risk types must be among: {', '.join(pack.risk_types)}", index))
+                           Text(f"风险类型须为：{'、'.join(pack.risk_types)}",
+                                f"risk types must be among: {', '.join(pack.risk_types)}"), index))
     if not item.source_name.strip():
-        out.append(Problem("source_name", item.source_name, "须写明来源 / name the source", index))
+        out.append(Problem("source_name", item.source_name, Text("须写明来源", "name the source"), index))
     return out
 
 
 def _why_not(household: Household) -> str | None:
     if MonitoringObject.objects.filter(household=household, eliminated_on__isnull=True).exists():
-        return "已是监测对象 / already a monitoring object"
+        return Text("已是监测对象", "already a monitoring object")
     if Lead.objects.filter(household=household, status__in=("open", "case")).exists():
-        return "已有待办线索 / has an open lead"
+        return Text("已有待办线索", "has an open lead")
     return None
 
 
@@ -110,7 +115,8 @@ def lead_record(*, items: Sequence[LeadInput], by: str, batch: LeadBatch | None 
                     created_by=by)
         except IntegrityError:
             raise ValidationFailed([Problem("household", item.household.number,
-                                            "同一农户同时登记了两条线索 / two leads for the same household at once")]) \
+                                            Text("同一农户同时登记了两条线索",
+                                                 "two leads for the same household at once"))]) \
                 from None
         record_change(by=by, action="create", entity="lead", entity_id=lead.pk,
                       household_number=item.household.number,
@@ -152,10 +158,10 @@ def screening_leads(run: MonthRun, *, found_on: dt.date, by: str, lang: str = "z
 def lead_dismiss(*, lead: Lead, reason: str, on: dt.date, by: str) -> Lead:
     """Close a lead without a case: the home check found no risk (the reason is required)."""
     if lead.status not in ("open",):
-        raise ValidationFailed([Problem("status", lead.status, "只能排除待核查的线索 / only an open lead can be "
-                                                               "dismissed")])
+        raise ValidationFailed([Problem("status", lead.status, Text("只能排除待核查的线索",
+                                                                    "only an open lead can be dismissed"))])
     if not reason.strip():
-        raise ValidationFailed([Problem("reason", reason, "须写明排除原因 / give the reason for dismissing")])
+        raise ValidationFailed([Problem("reason", reason, Text("须写明排除原因", "give the reason for dismissing"))])
     lead.status, lead.dismissed_reason, lead.closed_on = "dismissed", reason.strip()[:200], on
     lead.checked_on = lead.checked_on or on
     lead.save(update_fields=["status", "dismissed_reason", "closed_on", "checked_on"])
@@ -181,7 +187,7 @@ def leads_to_case(*, leads: Sequence[Lead], on: dt.date, actor: Actor) -> Case:
     from ...procedures.services.cases import case_open
 
     pack = current_monitoring_pack()
-    problems = [Problem("lead", lead.pk, f"线索 #{lead.pk} 不是待核查状态 / lead #{lead.pk} is not open", i)
+    problems = [Problem("lead", lead.pk, Text(f"线索 #{lead.pk} 不是待核查状态", f"lead #{lead.pk} is not open"), i)
                 for i, lead in enumerate(leads) if lead.status != "open"]
     if problems:
         raise ValidationFailed(problems)

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from ...domain.text import Text
 from ...registry.models import Household
 from ...registry.services.changelog import record_change
 from ...registry.services.errors import Problem, ValidationFailed
@@ -24,7 +25,7 @@ def clean_month(raw: Mapping[str, Any], item: int | None = None) -> tuple[dict[s
     month = raw.get("month")
     if not isinstance(month, int) or isinstance(month, bool) or not (MONTH_MIN <= month <= MONTH_MAX) \
             or not 1 <= month % 100 <= 12:
-        problems.append(Problem("month", month, "月份须为 YYYYMM，如 202103 / month must be YYYYMM, e.g. 202103",
+        problems.append(Problem("month", month, Text("月份须为 YYYYMM，如 202103", "month must be YYYYMM, e.g. 202103"),
                                 item))
     out["month"] = month
     for name in MONEY_FIELDS:
@@ -32,15 +33,17 @@ def clean_month(raw: Mapping[str, Any], item: int | None = None) -> tuple[dict[s
         try:
             amount = Decimal(str(value if value is not None else 0))
         except InvalidOperation:
-            problems.append(Problem(name, value, "须为金额 / must be an amount", item))
+            problems.append(Problem(name, value, Text("须为金额", "must be an amount"), item))
             continue
         if not amount.is_finite() or amount < 0 or amount > AMOUNT_MAX or amount != amount.quantize(Decimal("0.01")):
-            problems.append(Problem(name, value, f"金额须在 0–{AMOUNT_MAX:,} 元之间、最多两位小数 / amount must be "
-                                                 f"0–{AMOUNT_MAX:,} yuan with at most two decimals", item))
+            problems.append(Problem(name, value, Text(f"金额须在 0–{AMOUNT_MAX:,} 元之间、最多两位小数",
+                                                      f"amount must be 0–{AMOUNT_MAX:,} yuan with at most two "
+                                                      "decimals"), item))
         out[name] = amount
     shock = raw.get("shock", "none") or "none"
     if shock not in SHOCKS:
-        problems.append(Problem("shock", shock, f"突发变故须为 / shock must be one of: {', '.join(SHOCKS)}", item))
+        problems.append(Problem("shock", shock, Text(f"突发变故须为：{'、'.join(SHOCKS)}",
+                                                  f"shock must be one of: {', '.join(SHOCKS)}"), item))
     out["shock"] = shock
     return out, problems
 
@@ -79,24 +82,25 @@ def months_write_many(*, columns: Mapping[str, Sequence[Any]], by: str, note: st
 
     missing = [c for c in MONTH_COLUMNS if c not in columns]
     if missing:
-        raise ValidationFailed([Problem("columns", ", ".join(missing), "缺少列 / missing columns")])
+        raise ValidationFailed([Problem("columns", ", ".join(missing), Text("缺少列", "missing columns"))])
     n = len(columns["household_id"])
     if any(len(columns[c]) != n for c in MONTH_COLUMNS):
-        raise ValidationFailed([Problem("columns", n, "各列长度不一 / the columns differ in length")])
+        raise ValidationFailed([Problem("columns", n, Text("各列长度不一", "the columns differ in length"))])
     months = np.asarray(columns["month"], dtype=np.int64)
     bad = np.flatnonzero((months < MONTH_MIN) | (months > MONTH_MAX) | (months % 100 < 1) | (months % 100 > 12))
-    problems = [Problem("month", int(months[bad[0]]), "月份须为 YYYYMM / month must be YYYYMM", int(bad[0]))] \
+    problems = [Problem("month", int(months[bad[0]]), Text("月份须为 YYYYMM", "month must be YYYYMM"), int(bad[0]))] \
         if len(bad) else []
     limit = int(AMOUNT_MAX * 100)
     for name in MONEY_FIELDS:
         fen = np.asarray(columns[name], dtype=np.int64)
         bad = np.flatnonzero((fen < 0) | (fen > limit))
         if len(bad):
-            problems.append(Problem(name, int(fen[bad[0]]), f"金额须在 0–{AMOUNT_MAX:,} 元之间 / amount must be "
-                                                            f"0–{AMOUNT_MAX:,} yuan", int(bad[0])))
+            problems.append(Problem(name, int(fen[bad[0]]), Text(f"金额须在 0–{AMOUNT_MAX:,} 元之间",
+                                                                 f"amount must be 0–{AMOUNT_MAX:,} yuan"), int(bad[0])))
     unknown = sorted(set(columns["shock"]) - set(SHOCKS))
     if unknown:
-        problems.append(Problem("shock", unknown[0], f"突发变故须为 / shock must be one of: {', '.join(SHOCKS)}"))
+        problems.append(Problem("shock", unknown[0], Text(f"突发变故须为：{'、'.join(SHOCKS)}",
+                                                  f"shock must be one of: {', '.join(SHOCKS)}")))
     if problems:
         raise ValidationFailed(problems)
     amounts = {name: np.asarray(columns[name], dtype=np.int64) for name in MONEY_FIELDS}

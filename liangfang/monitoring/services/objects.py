@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from django.db import IntegrityError, transaction
 
+from ...domain.text import Text
 from ...registry.models import Household
 from ...registry.services.changelog import record_change
 from ...registry.services.errors import Problem, ValidationFailed
@@ -37,11 +38,13 @@ def object_admit(*, household: Household, on: dt.date, category: str, risk_types
     pack = current_monitoring_pack()
     problems = []
     if category not in pack.categories:
-        problems.append(Problem("category", category, f"类别须为 / category must be: {', '.join(pack.categories)}"))
+        problems.append(Problem("category", category, Text(f"类别须为：{'、'.join(pack.categories)}",
+                                                                  f"category must be: {', '.join(pack.categories)}")))
     unknown = [r for r in risk_types if r not in pack.risk_types]
     if unknown or not risk_types:
         problems.append(Problem("risk_types", ", ".join(unknown) or "—",
-                                f"风险类型须为 / risk types must be among: {', '.join(pack.risk_types)}"))
+                                Text(f"风险类型须为：{'、'.join(pack.risk_types)}",
+                                     f"risk types must be among: {', '.join(pack.risk_types)}")))
     if problems:
         raise ValidationFailed(problems)
     try:
@@ -50,9 +53,9 @@ def object_admit(*, household: Household, on: dt.date, category: str, risk_types
                                                   risk_types=list(risk_types), entered_on=on,
                                                   entry_case_ref=case_ref, pack=monitoring_pack_name())
     except IntegrityError:
-        raise ValidationFailed([Problem("household", household.number,
-                                        f"农户 {household.number} 已是监测对象 / household {household.number} is "
-                                        "already a monitoring object")]) from None
+        already = Text(f"农户 {household.number} 已是监测对象",
+                       f"household {household.number} is already a monitoring object")
+        raise ValidationFailed([Problem("household", household.number, already)]) from None
     if lead is not None:
         Lead.objects.filter(pk=lead.pk).update(status="admitted", closed_on=on)
     _set_monitoring(household, category, on, case_ref, by)
@@ -65,18 +68,20 @@ def open_object(household: Household) -> MonitoringObject | None:
     return MonitoringObject.objects.filter(household=household, eliminated_on__isnull=True).first()
 
 
-def elimination_check(obj: MonitoringObject, on: dt.date) -> tuple[bool, list[str]]:
+def elimination_check(obj: MonitoringObject, on: dt.date) -> tuple[bool, list[Text]]:
     """Whether every elimination rule is met in the month of ``on``, and the sentences saying why."""
     run = run_monitoring_month(on.year, on.month, household_ids=[obj.household_id])
     return _verdict(run, obj)
 
 
-def _verdict(run: MonthRun, obj: MonitoringObject) -> tuple[bool, list[str]]:
+def _verdict(run: MonthRun, obj: MonitoringObject) -> tuple[bool, list[Text]]:
     result = run.results.get(obj.household_id)
     if result is None:
-        return False, [f"农户 {obj.household.number} 不在本次核查中 / not in this check"]
-    lines = run.explainer.lines(result, "elimination")
-    return result.elimination == "pass", [line.text() for line in lines]
+        return False, [Text(f"农户 {obj.household.number} 不在本次核查中",
+                       f"household {obj.household.number} is not in this check")]
+    explainer = run.explainer
+    lines = zip(explainer.lines(result, "elimination"), explainer.lines(result, "elimination", "en"), strict=True)
+    return result.elimination == "pass", [Text(zh.text(), en.text()) for zh, en in lines]
 
 
 @transaction.atomic
@@ -90,17 +95,20 @@ def objects_eliminate(*, objects: Sequence[MonitoringObject], on: dt.date, case_
     if run is None:
         run = run_monitoring_month(on.year, on.month, household_ids=[o.household_id for o in locked])
     elif (run.compiled.year, run.compiled.month) != (on.year, on.month):
-        raise ValidationFailed([Problem("on", on, "核查月份与消除日期不符 / the check is of another month")])
+        raise ValidationFailed([Problem("on", on, Text("核查月份与消除日期不符",
+                                                        "the check is of another month"))])
     problems = []
     for i, obj in enumerate(locked):
         if obj.eliminated_on is not None:
-            problems.append(Problem("eliminated_on", obj.eliminated_on, f"农户 {obj.household.number} 的风险已消除 / "
-                                    f"household {obj.household.number}'s risk is already eliminated", i))
+            problems.append(Problem("eliminated_on", obj.eliminated_on, Text(
+                f"农户 {obj.household.number} 的风险已消除",
+                f"household {obj.household.number}'s risk is already eliminated"), i))
             continue
         met, lines = _verdict(run, obj)
         if not met:
-            problems.append(Problem("elimination", obj.household.number, "风险消除条件未全部满足 / not every "
-                                    "elimination condition is met: " + "；".join(lines), i))
+            problems.append(Problem("elimination", obj.household.number, Text(
+                "风险消除条件未全部满足：" + "；".join(line.zh for line in lines),
+                "not every elimination condition is met: " + "; ".join(line.en for line in lines)), i))
     if problems:
         raise ValidationFailed(problems)
     for obj in locked:

@@ -63,7 +63,10 @@ class Rate:
 class Dashboard:
     headline: HeadlineFigures
     children: list[ChildFigures] = field(default_factory=list)
-    incidence_by_year: list[tuple[int, Decimal]] = field(default_factory=list)
+    incidence_by_year: list[tuple[int, Decimal]] = field(default_factory=list)  # to the campaign's end
+    # from 2021: people of monitoring objects at each year's end over the rural population, a
+    # different measure that continues the incidence line (never the same series)
+    monitored_by_year: list[tuple[int, Decimal]] = field(default_factory=list)
     causes: list[tuple[str, int]] = field(default_factory=list)
     coverage: list[Rate] = field(default_factory=list)
     housing_grades: list[tuple[str, int]] = field(default_factory=list)
@@ -145,6 +148,7 @@ def compute_dashboard(region: Region, policy: CoveragePolicy | None = None) -> D
         headline=_headline(region, totals),
         children=child_figures(region, totals),
         incidence_by_year=incidence_by_year(ids, sum(n for t in totals.values() for n in t[1].values()), policy),
+        monitored_by_year=monitored_by_year(region),
         causes=list(registered.exclude(main_cause="").values("main_cause").annotate(n=Count("id"))
                     .order_by("-n", "main_cause").values_list("main_cause", "n")),
         coverage=coverage_rates(ids, policy),
@@ -235,18 +239,43 @@ def incidence_by_year(ids: list[int], population: int, policy: CoveragePolicy) -
     groups = list(rows)
     if not groups or not population:
         return []
-    this_year = timezone.localdate().year
-    first = min((g[0] for g in groups if g[0]), default=this_year)
+    last = min(timezone.localdate().year, campaign_last_year())
+    first = min((g[0] for g in groups if g[0]), default=last)
     series = []
-    for year in range(first, this_year + 1):
+    for year in range(first, last + 1):
         poor = 0
         for identified, exit_year, status, n in groups:
             if identified and identified > year:
                 continue
-            if exit_year is None or exit_year > year or (year == this_year and status == "relapsed"):
+            if exit_year is None or exit_year > year or (year == last and status == "relapsed"):
                 poor += n
         series.append((year, percent(poor, population)))
     return series
+
+
+def campaign_last_year() -> int:
+    """The last year of poverty incidence: the household exit procedure's last year (the pack's)."""
+    from ...procedures.definitions import procedure
+
+    last = procedure("household_exit").to_year
+    assert last is not None
+    return last
+
+
+def monitored_by_year(region: Region) -> list[tuple[int, Decimal]]:
+    """The monitored share of the rural population at each year's end, from the monitoring pack's
+    first year to this year (``monitoring.selectors.monitored_share_by_year``); empty when the
+    area has no monitoring object at all."""
+    from ...monitoring.models import MonitoringObject
+    from ...monitoring.packs import current_monitoring_pack
+    from ...monitoring.selectors import monitored_share_by_year
+
+    if not MonitoringObject.objects.filter(household__village_id__in=_village_ids(region)).exists():
+        return []
+    first, last = current_monitoring_pack().years
+    shares = monitored_share_by_year(region, range(first, min(last, timezone.localdate().year) + 1))
+    return [(year, Decimal(str(share)).quantize(Decimal("0.001"))) for year, (_people, share) in shares.items()
+            if share is not None]
 
 
 def coverage_rates(ids: list[int], policy: CoveragePolicy) -> list[Rate]:

@@ -61,6 +61,8 @@ def _charts(data: Dashboard, code: str, role: Role) -> dict[str, object]:
     return {
         "incidence_chart": line_chart(
             [(str(y), v, f"{v}%") for y, v in data.incidence_by_year],
+            then=[(str(y), v, f"{v}%") for y, v in data.monitored_by_year],
+            legend=(_("Poverty incidence"), _("Monitored share (a different measure)")),
             title=_("Poverty incidence by year"), href=households_url(region=code, status="remaining")),
         "children_chart": bar_chart(
             [Bar(c.region.name, c.incidence_now, f"{c.incidence_now}%",

@@ -36,6 +36,7 @@ from ..selectors.households import (
     filtered_households,
     list_choices,
 )
+from ..selectors.monitoring import household_monitoring
 from ..selectors.plans import household_plans
 from ..text import is_zh, lang
 
@@ -189,6 +190,7 @@ def household_detail(request: HttpRequest, viewer: Viewer, number: str) -> HttpR
         "viewer": viewer, "p": page, "h": household, "assessment": assessment,
         "history": history_lines(page.history, viewer.role),
         "plans": household_plans(household, viewer.role, assessment, page.members, page.incomes),
+        "monitoring": household_monitoring(household, viewer.role, "zh" if is_zh() else "en"),
     })
 
 
