@@ -29,7 +29,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DATA = Path("/tmp/procedures/bench-cards")
+DATA = Path(os.environ.get("LIANGFANG_BENCH_DIR", "/tmp/procedures/bench-cards"))
 
 
 def _cpu() -> float:

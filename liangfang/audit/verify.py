@@ -18,7 +18,7 @@ from django.apps import apps
 from django.db import models
 
 from ..domain.text import Text
-from .chain import GENESIS, chain_label, entry_hash
+from .chain import GENESIS, canonical_value, chain_label, entry_hash
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,8 @@ def chained_models() -> list[type[models.Model]]:
     return [m for m in apps.get_models() if hasattr(m, "chain_fields")]
 
 
-_NAMES = {"registry.changerecord": "变更记录 change record", "procedures.step": "程序记录 procedure step"}
+_NAMES = {"registry.changerecord": "变更记录 change record", "procedures.step": "程序记录 procedure step",
+          "procedures.caserecord": "程序案件记录 case record", "procedures.case": "程序案件 case"}
 
 
 def _name(label: str, pk: int | None) -> str:
@@ -127,6 +128,8 @@ def verify_chain() -> Report:
                 )
             )
         prev_hash, expected_seq, last = h, seq + 1, (label, pk)
+    if expected_seq - 1 == head[0] and prev_hash == head[1]:
+        return report(check_cases())
     if expected_seq - 1 != head[0] or prev_hash != head[1]:
         return report(
             Broken(
@@ -142,3 +145,43 @@ def verify_chain() -> Report:
             )
         )
     return report(None)
+
+
+def check_cases() -> Broken | None:
+    """Every case row equals its latest sealed record (``CaseRecord``): a case's state, step, dates
+    or list changed in the database after the services wrote it, a case without a record, or a
+    record whose case is gone, is named. Run after the chain itself is found intact."""
+    if not apps.is_installed("liangfang.procedures"):
+        return None
+    from ..procedures.models import CASE_FIELDS, Case, CaseRecord, subjects_of
+
+    latest: dict[int, dict[str, Any]] = {}
+    for row in CaseRecord.objects.order_by("seq").values("case_id", "seq", *CASE_FIELDS).iterator(chunk_size=5000):
+        latest[row["case_id"]] = row
+    lists = subjects_of()
+    plain = [f for f in CASE_FIELDS if f not in ("region_id_at", "subjects")]
+    seen = set()
+    for row in Case.objects.order_by("id").values("id", "region_id", *plain).iterator(chunk_size=5000):
+        pk = row["id"]
+        seen.add(pk)
+        sealed = latest.get(pk)
+        if sealed is None:
+            return Broken("unsealed", "procedures.case", pk, 0,
+                          Text(f"{_name('procedures.case', pk)} 没有链上的记录：未经程序服务写入",
+                               f"{_name('procedures.case', pk)} has no record on the chain: not written by the "
+                               "procedure services"))
+        now = {**{f: row[f] for f in plain}, "region_id_at": row["region_id"], "subjects": lists.get(pk, [])}
+        changed = [f for f in CASE_FIELDS if canonical_value(now[f]) != canonical_value(sealed[f])]
+        if changed:
+            return Broken("edited", "procedures.case", pk, sealed["seq"],
+                          Text(f"{_name('procedures.case', pk)} 与其最后一条链上记录（链序号 {sealed['seq']}）不符："
+                               f"{'、'.join(changed)} 在写入后被修改",
+                               f"{_name('procedures.case', pk)} differs from its last record on the chain "
+                               f"(seq {sealed['seq']}): {', '.join(changed)} changed after it was written"))
+    gone = sorted(set(latest) - seen)
+    if gone:
+        pk = gone[0]
+        return Broken("deleted", "procedures.case", pk, latest[pk]["seq"],
+                      Text(f"{_name('procedures.case', pk)} 有链上记录，但案件已被删除",
+                           f"{_name('procedures.case', pk)} has records on the chain but was deleted"))
+    return None

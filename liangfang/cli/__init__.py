@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "liangfang.cli.synth_cmds",
     "liangfang.cli.plan_cmds",
     "liangfang.cli.audit_cmds",
+    "liangfang.cli.calendar_cmds",
     "liangfang.cli.monitor_cmds",
     "liangfang.cli.measures_cmds",
     "liangfang.cli.sample_cmds",

@@ -129,6 +129,15 @@ def _screen_database(pack, year: int, month: int, region_code: str | None, recor
                 "（已是监测对象或已有线索）",
                 f"\nrecorded {len(outcome.created):,} leads; skipped {len(outcome.skipped):,} households "
                 "(already objects or with an open lead)"), fmt)
+        if outcome.created:
+            from liangfang.monitoring.deadlines import lead_deadlines
+            from liangfang.procedures.workdays import provisional_between
+
+            last = max(lead_deadlines(pack, found))
+            provisional = provisional_between(found, last)
+            if provisional is not None:  # counted through a year whose holidays are not published (or confirmed)
+                note(f"[yellow]{escape(bi(f'期限暂定：{provisional.zh}', f'deadlines provisional: {provisional.en}'))}[/]",
+                     fmt)
 
 
 def _screen_duckdb(data: Path, pack, year: int, month: int) -> None:  # type: ignore[no-untyped-def]

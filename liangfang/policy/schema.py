@@ -6,6 +6,7 @@ Chinese and English name and a source note with a reliability mark, as in ``POLI
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from decimal import Decimal
 from enum import StrEnum
@@ -107,6 +108,63 @@ class NoticePeriod(_Strict):
     unit: Literal["days", "working_days"] = "days"
     ends_on_working_day: bool = True
     source: Source
+
+
+# Bounds of a holiday table (a year of the State Council's notice has about 30 days off and at most
+# about 8 worked weekend days; the limits leave room and refuse a table that is not one).
+HOLIDAY_YEARS = (2000, 2100)
+MAX_DAYS_OFF = 45
+MAX_WORKING_WEEKENDS = 15
+MAX_HOLIDAY_TABLE_YEARS = 20
+
+
+class HolidayYear(_Strict):
+    """One year's public holidays and adjusted working weekends (调休), as the State Council's notice
+    (国务院办公厅关于某年部分节假日安排的通知) publishes them, for a year ``chinesecalendar`` does not
+    know yet. ``days_off``: the days of the holidays (weekend days inside them may be listed or not);
+    ``working_weekends``: the Saturdays and Sundays worked instead. Only a table whose source is
+    ``CONFIRMED`` makes the year's deadlines final; any other keeps them marked provisional."""
+
+    source: Source
+    days_off: tuple[dt.date, ...] = Field(max_length=MAX_DAYS_OFF)
+    working_weekends: tuple[dt.date, ...] = Field(default=(), max_length=MAX_WORKING_WEEKENDS)
+
+    @model_validator(mode="after")
+    def _days(self) -> HolidayYear:
+        if not self.days_off:
+            raise ValueError("days_off: a year's table lists its holidays / 须列出节假日")
+        for day in self.working_weekends:
+            if day.weekday() < 5:
+                raise ValueError(f"working_weekends: {day} is not a Saturday or Sunday / 调休上班日须为周六或周日")
+        both = set(self.days_off) & set(self.working_weekends)
+        if both:
+            raise ValueError(f"{', '.join(sorted(map(str, both)))} both a day off and a working day / 既放假又上班")
+        if len(set(self.days_off)) != len(self.days_off) or len(set(self.working_weekends)) != len(
+                self.working_weekends):
+            raise ValueError("a day is listed twice / 日期重复")
+        return self
+
+
+def _holiday_years(v: dict[int, HolidayYear]) -> dict[int, HolidayYear]:
+    if len(v) > MAX_HOLIDAY_TABLE_YEARS:
+        raise ValueError(f"at most {MAX_HOLIDAY_TABLE_YEARS} years / 最多 {MAX_HOLIDAY_TABLE_YEARS} 个年度")
+    for year, table in v.items():
+        if not HOLIDAY_YEARS[0] <= year <= HOLIDAY_YEARS[1]:
+            raise ValueError(f"year {year} outside {HOLIDAY_YEARS[0]}–{HOLIDAY_YEARS[1]} / 年度超出范围")
+        for day in (*table.days_off, *table.working_weekends):
+            if day.year != year:
+                raise ValueError(f"{year}: {day} is not in {year} / 日期不在该年度")
+    return v
+
+
+HolidayTables = Annotated[dict[int, HolidayYear], AfterValidator(_holiday_years)]
+
+
+class HolidayFile(_Strict):
+    """A county-maintained holiday table (``LIANGFANG_HOLIDAYS``): the years after the library's."""
+
+    name: Text
+    holidays: HolidayTables
 
 
 StepType = Literal["record", "notice", "review", "announce"]
@@ -230,6 +288,7 @@ class Pack(_Strict):
     village_indicators: dict[str, Indicator] = {}
     county_indicators: dict[str, Indicator] = {}
     procedures: dict[str, Procedure] = {}
+    holidays: HolidayTables = {}
 
     @field_validator("parameters", "notice_periods", "household_indicators", "village_indicators",
                      "county_indicators", "procedures")

@@ -16,7 +16,9 @@ API (keyword-only; every write is a service, every read a selector):
   announcement for a year's batch); each checks the actor's role and region, the order of steps,
   the dates, and ``expected_version`` (one of two concurrent reviewers wins; the other gets
   ``CaseConflict``).
-- ``workdays``: China's working days (``chinesecalendar``); ``OutsideCalendar`` beyond its years.
+- ``workdays``: China's working days (``chinesecalendar``, then a county's or a pack's holiday table,
+  else weekends only with the date marked provisional); ``OutsideCalendar`` outside 2000–2100.
+- ``models.CaseRecord``: what a case is after each change, on the hash chain (``audit verify``).
 - ``selectors``: the clock of a case (what is due, by when, overdue), waiting lists by region.
 - ``notices`` / ``cards``: A4 PDFs (WeasyPrint) of notices and household cards.
 """

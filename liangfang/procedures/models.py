@@ -22,6 +22,12 @@ STEP_ACTIONS = [
 NOTICE_TYPES = [("notice", "公示 public notice"), ("announcement", "公告 announcement")]
 
 
+# The fields of a case the chain seals (``CaseRecord``); the version is left out (it moves on with
+# every action, each of which writes a step of its own).
+CASE_FIELDS = ("kind", "pack", "pack_version", "year", "region_id_at", "state", "step", "clock_from", "opened_on",
+               "opened_by", "decided_on", "subjects")
+
+
 class Case(models.Model):
     kind = models.CharField("程序类型", max_length=40)
     pack = models.CharField("政策包", max_length=300, help_text="随系统提供的政策包名称，或县级政策包文件的路径")
@@ -127,6 +133,71 @@ class Step(models.Model):
         with transaction.atomic():
             seal_objects([self])
             super().save(*args, **kwargs)
+
+
+class CaseRecord(models.Model):
+    """What a case was after it was opened and after each change of its state, step, clock or list:
+    a link of the hash chain. ``audit verify`` checks that each case row still equals its latest
+    record, so a case row edited in the database (its state, step, dates or list) is caught."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="records")
+    kind = models.CharField("程序类型", max_length=40)
+    pack = models.CharField("政策包", max_length=300)
+    pack_version = models.CharField("政策包版本", max_length=40)
+    year = models.PositiveSmallIntegerField("年度")
+    region_id_at = models.BigIntegerField("所属区划")
+    state = models.CharField("状态", max_length=10)
+    step = models.CharField("当前步骤", max_length=40, blank=True)
+    clock_from = models.DateField("计时起点")
+    opened_on = models.DateField("立案日期")
+    opened_by = models.CharField("立案人", max_length=80)
+    decided_on = models.DateField("公告日期", null=True, blank=True)
+    subjects = models.JSONField("名单", default=list, help_text="[农户id, 村id, 移出日期]，按顺序")
+    at = models.DateTimeField("记录时间", default=timezone.now)
+    seq = models.BigIntegerField("链序号", unique=True, editable=False)
+    prev_hash = models.CharField("前一哈希", max_length=64, editable=False)
+    hash = models.CharField("哈希", max_length=64, editable=False)
+
+    chain_fields: Sequence[str] = ("case_id", *CASE_FIELDS, "at")
+
+    class Meta:
+        verbose_name = "程序案件记录 case record"
+        verbose_name_plural = "程序案件记录 case records"
+        ordering = ["case", "seq"]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from ..audit.chain import seal_objects
+
+        if not self._state.adding:
+            raise RuntimeError("a case record is never changed after it was written")
+        with transaction.atomic():
+            seal_objects([self])
+            super().save(*args, **kwargs)
+
+
+def case_state(case: Case) -> dict[str, Any]:
+    """The sealed fields of ``case`` as its row holds them now (its list read from the database)."""
+    return {**{f: getattr(case, f) for f in CASE_FIELDS if f not in ("region_id_at", "subjects")},
+            "region_id_at": case.region_id, "subjects": subjects_of([case.pk]).get(case.pk, [])}
+
+
+def subjects_of(case_ids: Sequence[int] | None = None) -> dict[int, list[list[Any]]]:
+    """Each case's list as sealed: [household id, village id, removed on], in id order."""
+    qs = CaseSubject.objects.order_by("case_id", "id")
+    if case_ids is not None:
+        qs = qs.filter(case_id__in=case_ids)
+    out: dict[int, list[list[Any]]] = {}
+    for case_id, household, village, removed in qs.values_list("case_id", "household_id", "village_id",
+                                                               "removed_on").iterator(chunk_size=5000):
+        out.setdefault(case_id, []).append([household, village, removed.isoformat() if removed else None])
+    return out
+
+
+def case_seal(case: Case) -> CaseRecord:
+    """Seal what ``case`` is now into the chain (in the transaction that changed it)."""
+    record = CaseRecord(case=case, **case_state(case))
+    record.save()
+    return record
 
 
 class Attachment(models.Model):

@@ -5,15 +5,19 @@ household is read here: no resident ID, phone, bank account or health fact can r
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 
+from ..domain.text import Text
+from ..policy.loader import load_pack
 from ..registry.models import Household, Member, Region
 from .definitions import procedure
 from .effects import effect
-from .models import CaseSubject, Notice
+from .models import Case, CaseSubject, Notice
 from .pdf import render_html, render_pdf
+from .workdays import calendar_for
 
 
 @dataclass
@@ -46,6 +50,17 @@ class NoticeSheet:
 
 def _day(d: object) -> str:
     return f"{d:%Y年%m月%d日}"
+
+
+def notice_provisional(notice: Notice, cases: Sequence[Case] | None = None) -> Text | None:
+    """Why the notice's last day is provisional (counted through a year whose holidays are not
+    published or not confirmed, by the calendar of its cases' packs), or None."""
+    if notice.ends_on is None:
+        return None
+    packs = sorted({c.pack for c in (cases if cases is not None else notice.cases.all())})
+    notes = [n for p in packs if (n := calendar_for(load_pack(p)).provisional_between(notice.posted_on,
+                                                                                     notice.ends_on))]
+    return notes[0] if notes else None
 
 
 def notice_sheet(notice: Notice) -> NoticeSheet:
@@ -91,6 +106,9 @@ def notice_sheet(notice: Notice) -> NoticeSheet:
     if notice.type == "notice":
         assert notice.ends_on is not None
         period = f"{_day(notice.posted_on)}至{_day(notice.ends_on)}（遇异议复核时暂停计算，复核后顺延）"
+        note = notice_provisional(notice, cases)
+        if note:  # the end was counted through a year whose holidays are not published (or confirmed)
+            period += f"。截止日期{note.zh}"
         phone = notice.contact or "（未登记）"
         objection = (f"公示期间，对名单有异议的，可以书面或口头向村委会、乡镇人民政府反映，"
                      f"乡镇受理电话：{phone}。异议须说明理由，经复核后答复。")

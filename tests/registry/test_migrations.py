@@ -52,7 +52,7 @@ def test_existing_pairings_get_their_households_village() -> None:
 
 
 CHAIN_BEFORE = [("registry", "0004_cadre_pairing_village")]
-CHAIN_AFTER = [("registry", "0007_procedures_chain_and_status_via"), ("procedures", "0001_procedures_cases")]
+CHAIN_AFTER = [("registry", "0007_procedures_chain_and_status_via"), ("procedures", "0002_case_records_chained")]
 
 
 def test_existing_change_records_are_chained_in_order_and_statuses_marked_imported() -> None:

@@ -137,3 +137,64 @@ def test_the_board_and_the_lists_render_for_every_persona(world, login) -> None:
         assert c.get(f"/procedures/{case.pk}/").status_code == 200
     assert login("other_cadre").get(f"/procedures/board/{world.mine.village.code}/").status_code == 404
     assert login("cadre").get("/procedures/announce/").status_code == 404
+
+
+def test_a_deadline_in_a_year_without_published_holidays_is_marked_provisional(  # type: ignore[no-untyped-def]
+        world, login, tmp_path, monkeypatch) -> None:
+    from liangfang.procedures import workdays
+    from liangfang.procedures.actors import Actor
+    from liangfang.procedures.services import Upload, case_open, notice_post, step_record
+
+    first, _ = workdays._library_years()
+    monkeypatch.setattr(workdays, "_library_years", lambda: (first, 2026))  # as chinesecalendar 1.11.0
+    monkeypatch.delenv("LIANGFANG_HOLIDAYS", raising=False)
+    pack = tmp_path / "county.yaml"
+    pack.write_text("pack: test-county\nversion: '1'\nextends: cn-national\nprocedures:\n  household_exit:\n"
+                    "    to_year: null\nnotice_periods:\n  household_exit:\n    days: 30\n", encoding="utf-8")
+    cadre = Actor("cadre", "village_cadre", world.mine.village)
+    case = case_open(kind="household_exit", year=2026, households=[world.mine], on=dt.date(2026, 11, 20),
+                     actor=cadre, pack=str(pack))
+    case = step_record(case=case, expected_version=case.version, on=dt.date(2026, 11, 23), actor=cadre, outcome="同意",
+                       attachments=[Upload("minutes", "m.png", _png().getvalue())])
+    c = login("cadre")
+    page = c.get(f"/procedures/{case.pk}/").content.decode()
+    assert "按周末推算" not in page, page[page.find("class=\"due\""):][:300]  # due within 2026: final
+    step_record(case=case, expected_version=case.version, on=dt.date(2026, 11, 24), actor=cadre, outcome="认可",
+                attachments=[Upload("consent", "c.png", _png().getvalue())])
+    case.refresh_from_db()
+    notice = notice_post(case=case, expected_version=case.version, on=dt.date(2026, 12, 4), actor=cadre)
+    marked = "按周末推算，待公布2027年节假日安排后复核"
+    for url in (f"/procedures/{case.pk}/", "/procedures/?all=1", f"/procedures/notices/{notice.pk}/",
+                f"/procedures/board/{world.mine.village.code}/"):
+        page = c.get(url).content.decode()
+        assert "2027-01-04" in page and marked in page, url
+    en = login("cadre")
+    en.cookies["django_language"] = "en"
+    assert "to be re-checked once the public holidays of 2027 are published" in en.get(
+        f"/procedures/{case.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
+def test_the_procedure_pages_words_come_from_the_catalogues(world, login) -> None:  # type: ignore[no-untyped-def]
+    import re
+    from pathlib import Path
+
+    from django.utils import translation
+
+    import liangfang.procedures
+
+    folder = Path(liangfang.procedures.__file__).parent
+    sources = [p.read_text(encoding="utf-8") for p in (folder / "jinja2" / "procedures").glob("*.html")]
+    sources.append((folder / "web" / "views.py").read_text(encoding="utf-8"))
+    assert not any(re.search(r"\bt\(\"", s) for s in sources), "a bilingual pair outside the catalogues"
+    msgids = {m for s in sources for m in re.findall(r'\b_\("([^"]+)"\)', s)}
+    assert len(msgids) > 60
+    with translation.override("zh-hans"):
+        untranslated = sorted(m for m in msgids if translation.gettext(m) == m and re.search("[A-Za-z]", m))
+    assert not untranslated
+    case = _open(login("cadre"), world)
+    zh = login("cadre").get(f"/procedures/{case.pk}/").content.decode()
+    en_client = login("cadre")
+    en_client.cookies["django_language"] = "en"
+    en = en_client.get(f"/procedures/{case.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "公示栏" in login("cadre").get("/procedures/").content.decode()
+    assert "Due" in en and "期限" in zh

@@ -21,7 +21,7 @@ from ..actors import Actor
 from ..definitions import DEFAULT_PACK, first_step, procedure, step_after
 from ..effects import effect
 from ..errors import Problem, StepRefused, ValidationFailed
-from ..models import Attachment, Case, CaseSubject, Step
+from ..models import Attachment, Case, CaseSubject, Step, case_seal
 from .attachments import KINDS, Upload, store
 from .guards import claim, clock_of, dated, definition, expect, role_may, visible
 
@@ -186,6 +186,7 @@ def case_open(
             for s in subjects
         ]
     )
+    case_seal(case)
     _write(
         case,
         first,
@@ -238,6 +239,7 @@ def step_record(
     _write(case, clock.step, "done", on, actor, people=people, outcome=outcome, uploads=attachments)
     case.step, case.clock_from = step_after(proc, clock.step), on
     case.save(update_fields=["step", "clock_from"])
+    case_seal(case)
     return case
 
 
@@ -266,6 +268,7 @@ def close_ended_notice(case: Case, actor: Actor, on: dt.date) -> None:
     )
     case.step, case.clock_from = clock.step, clock.notice_ends
     case.save(update_fields=["step", "clock_from"])
+    case_seal(case)
 
 
 @transaction.atomic
@@ -292,4 +295,5 @@ def review_decide(
         case.step = step.send_back_to
     case.clock_from = on
     case.save(update_fields=["step", "clock_from"])
+    case_seal(case)
     return case

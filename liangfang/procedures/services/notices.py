@@ -22,8 +22,8 @@ from ..clock import notice_entries
 from ..definitions import notice_period
 from ..effects import effect
 from ..errors import Problem, StepRefused, ValidationFailed
-from ..models import Case, CaseSubject, Notice, Step
-from ..workdays import OutsideCalendar, period_end
+from ..models import Case, CaseSubject, Notice, Step, case_seal
+from ..workdays import OutsideCalendar, calendar_for
 from .cases import _write, close_ended_notice
 from .guards import EDITING_ROLES, claim, clock_of, dated, definition, expect, role_may, visible
 
@@ -53,18 +53,21 @@ def notice_post(*, case: Case, expected_version: int, on: dt.date, actor: Actor,
     role_may(actor, clock.step, step)
     dated(on, case.clock_from, Text("上一步的日期", "the previous step's date"))
     period = notice_period(pack, step)
+    cal = calendar_for(pack)
     try:
-        ends = period_end(on, period.days, period.unit, ends_on_working_day=period.ends_on_working_day)
+        ends = cal.period_end(on, period.days, period.unit, ends_on_working_day=period.ends_on_working_day)
     except OutsideCalendar as exc:
         raise StepRefused(exc.message) from None
     assert ends is not None
+    provisional = cal.provisional_between(on, ends)
     _write(
         case,
         clock.step,
         "posted",
         on,
         actor,
-        data={"ends_on": ends.isoformat(), "days": period.days, "unit": period.unit},
+        data={"ends_on": ends.isoformat(), "days": period.days, "unit": period.unit,
+              **({"provisional": provisional.zh} if provisional else {})},
     )
     where = case.region
     notice = Notice.objects.create(
@@ -191,6 +194,7 @@ def objection_resolve(
         if not CaseSubject.objects.filter(case=case, removed_on__isnull=True).exists():
             case.state, case.step = "closed", ""
             case.save(update_fields=["state", "step"])
+        case_seal(case)
     return case
 
 
@@ -223,6 +227,7 @@ def announce(*, cases: Mapping[Case, int], on: dt.date, actor: Actor, title: str
         last_step = clock.step
         case.state, case.step, case.decided_on = "decided", "", on
         case.save(update_fields=["state", "step", "decided_on"])
+        case_seal(case)
         done.append(case)
         kinds.add(proc.name.zh)
     region = actor.region

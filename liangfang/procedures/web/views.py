@@ -13,6 +13,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from ...accounts.roles import COUNTY_ADMIN
@@ -27,7 +29,7 @@ from ..definitions import DEFAULT_PACK
 from ..effects import effect
 from ..errors import CaseConflict, NotFound
 from ..models import Attachment, Case, CaseSubject, Notice, Step
-from ..notice_pdf import notice_pdf
+from ..notice_pdf import notice_pdf, notice_provisional
 from ..selectors import case_lines, cases_in, notice_visible, posted_notices, waiting
 from ..services import (
     Upload,
@@ -41,7 +43,6 @@ from ..services import (
 )
 from ..services.attachments import KINDS, max_bytes, path_of
 from .forms import AnnounceForm, ObjectionForm, OpenForm, RecordForm, ResolveForm, ReviewForm
-from .text import t
 
 
 def actor_of(viewer: Viewer) -> Actor:
@@ -67,7 +68,7 @@ def case_list(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     lines = waiting(viewer.region, viewer.role.code if mine else None)
     decided = case_lines(cases_in(viewer.region).exclude(state="open").select_related("region")
                          .order_by("-decided_on", "-pk")[:30])
-    return render(request, "procedures/list.html", {"viewer": viewer, "t": t, "lines": lines, "decided": decided,
+    return render(request, "procedures/list.html", {"viewer": viewer, "lines": lines, "decided": decided,
                                                     "mine": mine, "today": timezone.localdate()})
 
 
@@ -104,10 +105,10 @@ def case_new(request: HttpRequest, viewer: Viewer) -> HttpResponse:
         except RegistryError as err:
             error = _problems(err)
         else:
-            messages.success(request, t(f"已立案 #{case.pk}", f"Case #{case.pk} opened"))
+            messages.success(request, _("Case #%(n)s opened") % {"n": case.pk})
             return redirect(reverse("procedures:case", args=[case.pk]))
     return render(request, "procedures/new.html", {
-        "viewer": viewer, "t": t, "form": form, "region": region, "households": households, "villages": villages,
+        "viewer": viewer, "form": form, "region": region, "households": households, "villages": villages,
         "error": error, "chosen": set(request.POST.getlist("subject"))}, status=400 if error else 200)
 
 
@@ -132,7 +133,7 @@ def _case_page(request: HttpRequest, viewer: Viewer, case: Case, *, error: str =
     open_objections = line.clock.open_objections
     forms = forms or {}
     context = {
-        "viewer": viewer, "t": t, "case": case, "line": line, "proc": proc, "entries": entries,
+        "viewer": viewer, "case": case, "line": line, "proc": proc, "entries": entries,
         "subjects": subjects, "step": step, "acting": acting, "error": error, "kinds": KINDS,
         "attachments": {a.entry_id: a for a in Attachment.objects.filter(case=case)},
         "attachment_list": list(Attachment.objects.filter(case=case).order_by("pk")),
@@ -179,7 +180,7 @@ def case_act(request: HttpRequest, viewer: Viewer, pk: int, action: str) -> Http
             form = RecordForm(request.POST, request.FILES)
             forms["record"] = form
             if not form.is_valid():
-                return _case_page(request, viewer, case, error=t("请检查填写的内容", "Please check the fields"),
+                return _case_page(request, viewer, case, error=_("Please check the fields"),
                                   status=400, forms=forms)
             d = form.cleaned_data
             step_record(case=case, expected_version=d["version"], on=d["on"], actor=actor, people=d["people"],
@@ -191,7 +192,7 @@ def case_act(request: HttpRequest, viewer: Viewer, pk: int, action: str) -> Http
             oform = ObjectionForm(request.POST)
             forms["objection"] = oform
             if not oform.is_valid():
-                return _case_page(request, viewer, case, error=t("请检查填写的内容", "Please check the fields"),
+                return _case_page(request, viewer, case, error=_("Please check the fields"),
                                   status=400, forms=forms)
             d = oform.cleaned_data
             household = (CaseSubject.objects.filter(case=case, household__number=d["household"].strip())
@@ -205,7 +206,7 @@ def case_act(request: HttpRequest, viewer: Viewer, pk: int, action: str) -> Http
             rform = ResolveForm(request.POST)
             if not rform.is_valid():
                 forms[f"resolve{request.POST.get('objection')}"] = rform
-                return _case_page(request, viewer, case, error=t("请检查填写的内容", "Please check the fields"),
+                return _case_page(request, viewer, case, error=_("Please check the fields"),
                                   status=400, forms=forms)
             d = rform.cleaned_data
             objection = Step.objects.filter(case=case, pk=d["objection"], action="objection").first()
@@ -220,7 +221,7 @@ def case_act(request: HttpRequest, viewer: Viewer, pk: int, action: str) -> Http
             vform = ReviewForm(request.POST)
             forms["review"] = vform
             if not vform.is_valid():
-                return _case_page(request, viewer, case, error=t("请检查填写的内容", "Please check the fields"),
+                return _case_page(request, viewer, case, error=_("Please check the fields"),
                                   status=400, forms=forms)
             d = vform.cleaned_data
             review_decide(case=case, expected_version=d["version"], on=d["on"], actor=actor,
@@ -232,13 +233,12 @@ def case_act(request: HttpRequest, viewer: Viewer, pk: int, action: str) -> Http
     except NotFound as err:
         raise Http404 from err
     except ValueError:
-        return _case_page(request, viewer, case, error=t("日期格式应为 年-月-日", "Dates are year-month-day"),
+        return _case_page(request, viewer, case, error=_("Dates are year-month-day"),
                           status=400, forms=forms)
     except RegistryError as err:
-        return _case_page(request, viewer, case, error=_problems(err) or t("所填农户不在名单上",
-                                                                          "That household is not on the list"),
+        return _case_page(request, viewer, case, error=_problems(err) or _("That household is not on the list"),
                           status=400, forms=forms)
-    messages.success(request, t("已保存", "Saved"))
+    messages.success(request, _("Saved"))
     return redirect(reverse("procedures:case", args=[case.pk]))
 
 
@@ -262,9 +262,10 @@ def announce_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
         except RegistryError as err:
             error = _problems(err)
         else:
-            messages.success(request, t(f"已公告 {len(versions)} 个程序", f"{len(versions)} cases announced"))
+            n = len(versions)
+            messages.success(request, ngettext("%(n)s case announced", "%(n)s cases announced", n) % {"n": n})
             return redirect(reverse("procedures:notice", args=[notice.pk]))
-    return render(request, "procedures/announce.html", {"viewer": viewer, "t": t, "lines": lines, "form": form,
+    return render(request, "procedures/announce.html", {"viewer": viewer, "lines": lines, "form": form,
                                                         "error": error}, status=400 if error else 200)
 
 
@@ -279,7 +280,8 @@ def _notice_for(viewer: Viewer, pk: int) -> Notice:
 def notice_view(request: HttpRequest, viewer: Viewer, pk: int) -> HttpResponse:
     notice = _notice_for(viewer, pk)
     cases = [c for c in notice.cases.select_related("region") if viewer.covers(c.region)]
-    return render(request, "procedures/notice.html", {"viewer": viewer, "t": t, "notice": notice, "cases": cases})
+    return render(request, "procedures/notice.html", {"viewer": viewer, "notice": notice, "cases": cases,
+                                                      "provisional": notice_provisional(notice)})
 
 
 @viewer_required()
@@ -292,7 +294,7 @@ def notice_pdf_view(request: HttpRequest, viewer: Viewer, pk: int) -> HttpRespon
 def board_view(request: HttpRequest, viewer: Viewer, code: str) -> HttpResponse:
     region = region_for(viewer, code)
     running, announcements = posted_notices(region)
-    return render(request, "procedures/board.html", {"viewer": viewer, "t": t, "region": region,
+    return render(request, "procedures/board.html", {"viewer": viewer, "region": region,
                                                      "running": running, "announcements": announcements})
 
 

@@ -1,0 +1,54 @@
+"""``liangfang calendar``: a deadline through a year whose holidays are not published says it is
+provisional; the county's holiday table is checked before it is used."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from liangfang.cli.app import app
+from liangfang.procedures import workdays
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def library_to_2026(monkeypatch: pytest.MonkeyPatch) -> None:
+    first, _ = workdays._library_years()
+    monkeypatch.setattr(workdays, "_library_years", lambda: (first, 2026))  # as chinesecalendar 1.11.0
+    monkeypatch.delenv("LIANGFANG_HOLIDAYS", raising=False)
+    monkeypatch.setenv("COLUMNS", "80")
+    workdays._calendar.cache_clear()
+
+
+@pytest.mark.parametrize(("lang", "said"), [("zh", "暂定：按周末推算，待公布2027年节假日安排后复核"),
+                                            ("en", "provisional: counted by weekends only")])
+def test_a_deadline_into_2027_is_given_and_marked_provisional(monkeypatch: pytest.MonkeyPatch, lang: str,
+                                                              said: str) -> None:
+    monkeypatch.setenv("LIANGFANG_LANG", lang)
+    result = runner.invoke(app, ["calendar", "due", "2026-12-20", "20"])
+    assert result.exit_code == 0, result.output
+    assert "2027-01-15" in result.output and said in " ".join(result.output.split())
+    known = runner.invoke(app, ["calendar", "due", "2026-02-13", "2"])
+    assert "2026-02-24" in known.output and "暂定" not in known.output and "provisional" not in known.output
+
+
+def test_the_years_and_a_county_table(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("LIANGFANG_LANG", "zh")
+    years = runner.invoke(app, ["calendar", "years", "--from", "2026", "--to", "2027"])
+    assert "2026  chinesecalendar" in years.output and "2027  仅按周末推算" in years.output
+    table = tmp_path / "holidays.yaml"
+    table.write_text("name: {zh: 测试, en: test}\nholidays:\n  2027:\n    source: {reliability: UNCONFIRMED, "
+                     "note: 测试数据}\n    days_off: [2027-01-01]\n    working_weekends: [2027-01-04]\n",
+                     encoding="utf-8")
+    bad = runner.invoke(app, ["calendar", "check", str(table)])
+    assert bad.exit_code == 1 and "Saturday or Sunday" in bad.output  # 4 Jan 2027 is a Monday
+    table.write_text(table.read_text(encoding="utf-8").replace("\n    working_weekends: [2027-01-04]", ""),
+                     encoding="utf-8")
+    good = runner.invoke(app, ["calendar", "check", str(table)])
+    assert good.exit_code == 0 and "节假日表有效" in good.output, good.output
+    monkeypatch.setenv("LIANGFANG_HOLIDAYS", str(table))
+    due = runner.invoke(app, ["calendar", "due", "2026-12-31", "1"])
+    assert "2027-01-04" in due.output and "未经核实" in due.output  # 1 Jan off by the table; Sat, Sun
