@@ -136,8 +136,8 @@ def _screen_database(pack, year: int, month: int, region_code: str | None, recor
             last = max(lead_deadlines(pack, found))
             provisional = provisional_between(found, last)
             if provisional is not None:  # counted through a year whose holidays are not published (or confirmed)
-                note(f"[yellow]{escape(bi(f'期限暂定：{provisional.zh}', f'deadlines provisional: {provisional.en}'))}[/]",
-                     fmt)
+                said = bi(f"期限暂定：{provisional.zh}", f"deadlines provisional: {provisional.en}")
+                note(f"[yellow]{escape(said)}[/]", fmt)
 
 
 def _screen_duckdb(data: Path, pack, year: int, month: int) -> None:  # type: ignore[no-untyped-def]
