@@ -10,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
+from liangfang.registry.importers.workbook import normalise_header
 from liangfang.registry.models import Household, Member
 from tests.factories import OTHER_VILLAGE, VILLAGE
 from tests.registry.importers.builders import household_rows, save_xlsx
@@ -105,9 +106,6 @@ def _stale_export(world, login, tmp_path: Path) -> Path:  # type: ignore[no-unty
 
     path = tmp_path / "old.xlsx"
     path.write_bytes(login("admin").get("/households/export.xlsx").getvalue())
-    book = load_workbook(path)
-    del book["区划"]  # the export lists the province and city above the county, which no web import may touch
-    book.save(path)
     h = Household.objects.get(pk=world.mine.pk)
     household_update(household=h, data={"phone": "13811112222"}, expected_version=h.version, by="网页编辑")
     return path
@@ -139,3 +137,21 @@ def test_other_roles_cannot_override_a_stale_import(world, login, tmp_path: Path
     crafted = c.post("/import/", {"file": _upload(path), "override_stale": "on", "override_reason": "x"})
     assert crafted.status_code == 403
     assert Household.objects.get(pk=world.mine.pk).phone == "13811112222"
+
+
+def test_the_lists_export_imports_back_but_its_ancestors_stay_as_they_are(world, login, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The export carries the regions above the user's (so it imports into an empty database);
+    read back through the web they are let through unchanged, and refused when edited."""
+    c = login("admin")
+    path = tmp_path / "export.xlsx"
+    path.write_bytes(c.get("/households/export.xlsx").getvalue())
+    back = c.post("/import/", {"file": _upload(path)})
+    assert back.status_code == 200, back.content.decode()
+    book = load_workbook(path)
+    regions = book["区划"]
+    header = [normalise_header(cell.value) for cell in regions[1]]
+    top = next(row for row in regions.iter_rows(min_row=2) if not row[header.index("上级区划代码")].value)
+    top[header.index("名称")].value = "改名省"
+    book.save(path)
+    edited = c.post("/import/", {"file": _upload(path)})
+    assert edited.status_code == 400 and "不在您的区划" in edited.content.decode()

@@ -136,7 +136,7 @@ def _import(path: Path, *, by: str, dry_run: bool, errors_to: Path | None, write
         from ..selectors import significant_prefix
         from .scope import outside_region
 
-        issues += outside_region(parsed, significant_prefix(within), within.name)
+        issues += outside_region(parsed, significant_prefix(within), within.name, within)
     groups = [g for g in parsed.households.values() if not g.bad]
     _roomy_cache()
     try:

@@ -5,16 +5,37 @@ Each refusal is an ordinary import issue naming the sheet, row, column and value
 from __future__ import annotations
 
 from ...domain.text import Text
-from ..models import Household
+from ..models import Household, Region
 from .grouping import ParsedFile
 from .issues import Issue
 from .workbook import MEMBERS_SHEET, REGIONS_SHEET
 
 
-def outside_region(parsed: ParsedFile, prefix: str, region_name: str) -> list[Issue]:
+def _unchanged_ancestors(within: Region) -> dict[str, dict[str, object]]:
+    """The regions above ``within`` as an export writes them (code to values): an export of a region
+    carries its ancestors so that it imports into an empty database, and reading such a file back
+    into the same region must not be refused for them."""
+    out: dict[str, dict[str, object]] = {}
+    node = within.parent
+    while node is not None:
+        out[node.code] = {"name": node.name, "level": node.level,
+                          "parent_code": node.parent.code if node.parent is not None else "",
+                          "is_poor_village": node.is_poor_village, "exit_year": node.exit_year,
+                          "is_western": node.is_western}
+        node = node.parent
+    return out
+
+
+def _same(row: dict[str, object], stored: dict[str, object]) -> bool:
+    return all(str(row.get(k) or "") == str(v or "") for k, v in stored.items())
+
+
+def outside_region(parsed: ParsedFile, prefix: str, region_name: str, within: Region | None = None) -> list[Issue]:
     """Issues for the rows of ``parsed`` that would write outside the region whose codes start with
-    ``prefix``: a household in (or moving from) a village outside it, a region row outside it."""
+    ``prefix``: a household in (or moving from) a village outside it, a region row outside it (a row
+    of one of ``within``'s ancestors exactly as stored is let through: writing it changes nothing)."""
     issues: list[Issue] = []
+    ancestors = _unchanged_ancestors(within) if within is not None else {}
     members = parsed.sheets.get(MEMBERS_SHEET)
     groups = list(parsed.households.values())
     now = dict(Household.objects.filter(number__in=[g.number for g in groups])
@@ -36,6 +57,8 @@ def outside_region(parsed: ParsedFile, prefix: str, region_name: str) -> list[Is
     regions = parsed.sheets.get(REGIONS_SHEET)
     for row, region in zip(parsed.region_rows, parsed.regions, strict=False):
         code = str(region.get("code") or "")
+        if code in ancestors and _same(region, ancestors[code]):
+            continue
         if code and not code.startswith(prefix):
             letter, header = regions.place("region", "code") if regions else ("", "")
             issues.append(Issue(REGIONS_SHEET, row, letter, header, code,
