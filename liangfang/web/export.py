@@ -1,8 +1,8 @@
 """The filtered household list as an xlsx workbook in the one registry layout (``liangfang export``
 writes it and ``liangfang import`` reads it back), with sensitive cells masked or blanked as the
 viewer's role requires (the same rules as the pages), and an overview sheet a leader reads first:
-each household's head, township and village, responsible cadre, latest income per person and the
-indicators it fails. A file with anything masked says so and cannot be imported."""
+each household's head, township and village, responsible cadre, latest income per person, the
+indicators it fails and its monitoring object category (when it is one). A file with anything masked says so and cannot be imported."""
 
 from __future__ import annotations
 
@@ -27,7 +27,8 @@ from ..workbook_writer import WorkbookWriter
 EXPORT_LIMIT = 100_000
 _BATCH = 2000
 
-OVERVIEW_HEADER = ["户编号", "户主", "乡镇", "行政村", "帮扶责任人", "收入年度", "人均纯收入（元）", "未达标指标"]
+OVERVIEW_HEADER = ["户编号", "户主", "乡镇", "行政村", "帮扶责任人", "收入年度", "人均纯收入（元）", "未达标指标",
+                   "监测对象类型"]
 
 
 def hides_anything(role: Role) -> bool:
@@ -64,7 +65,10 @@ def role_masker(role: Role) -> Masker:
 
 def _overview(qs: QuerySet[Household], failing: Callable[[list[str]], dict[str, list[str]]]) -> Callable[
         [WorkbookWriter], None]:
+    from ..monitoring.selectors import categories_by_number, category_choices
+
     def write(wb: WorkbookWriter) -> None:
+        category_names = dict(category_choices("zh"))
         ws = wb.add_sheet(OVERVIEW_SHEET, freeze_header=True)
         ws.append(OVERVIEW_HEADER, "bold")
         ids = list(qs.order_by("number").values_list("pk", flat=True))
@@ -79,13 +83,16 @@ def _overview(qs: QuerySet[Household], failing: Callable[[list[str]], dict[str, 
             incomes: dict[int, IncomeRecord] = {}
             for record in IncomeRecord.objects.filter(household_id__in=batch).order_by("household_id", "-year"):
                 incomes.setdefault(record.household_id, record)
-            fails = failing([number for _, number, _, _ in rows])
+            numbers = [number for _, number, _, _ in rows]
+            fails = failing(numbers)
+            categories = categories_by_number(numbers)
             for pk, number, township, village in rows:
                 income = incomes.get(pk)
                 ws.append([number, heads.get(pk), township, village, cadres.get(pk),
                            income.year if income else None,
                            float(income.per_capita_net_income) if income else None,
-                           "、".join(fails.get(number, ())) or None])
+                           "、".join(fails.get(number, ())) or None,
+                           category_names.get(categories.get(number, ""), categories.get(number))])
     return write
 
 

@@ -138,11 +138,16 @@ def test_the_overview_sheet_says_who_what_and_why(world, login) -> None:
 
     from liangfang.cli import app
 
+    from liangfang.monitoring.selectors import category_choices
+    from liangfang.monitoring.services.objects import object_admit
+
     assert CliRunner().invoke(app, ["assess", "--year", "2020"]).exit_code == 0
+    object_admit(household=world.mine, on=dt.date(2023, 6, 26), category="edge", risk_types=["illness"],
+                 case_ref="程序 #1", by="admin")
     cache.clear()
     overview = _sheets(login("admin").get("/households/export.xlsx"))[OVERVIEW_SHEET]
     assert list(overview[0]) == ["户编号", "户主", "乡镇", "行政村", "帮扶责任人", "收入年度", "人均纯收入（元）",
-                                 "未达标指标"]
+                                 "未达标指标", "监测对象类型"]
     row = next(r for r in overview if r[0] == world.mine.number)
     assert row[1] == _head(world).name and row[2] == "金祥乡" and row[3] == "新建村" and row[4] == "王帮扶"
     assert row[5] == 2020 and row[6] == pytest.approx(float(world.mine.incomes.get(year=2020).per_capita_net_income))
@@ -151,6 +156,8 @@ def test_the_overview_sheet_says_who_what_and_why(world, login) -> None:
     failing = IndicatorResult.objects.filter(level="household", subject_id=world.mine.pk,
                                              status__in=("fail", "no_data")).count()
     assert (len(str(row[7]).split("、")) if row[7] else 0) == failing
+    assert row[8] == dict(category_choices("zh"))["edge"]
+    assert all(r[8] is None for r in overview[1:] if r[0] != world.mine.number)
 
 
 def _as_read(value: object) -> object:
