@@ -137,7 +137,6 @@ def test_the_overview_sheet_says_who_what_and_why(world, login) -> None:
     from typer.testing import CliRunner
 
     from liangfang.cli import app
-
     from liangfang.monitoring.selectors import category_choices
     from liangfang.monitoring.services.objects import object_admit
 
