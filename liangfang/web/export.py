@@ -2,7 +2,8 @@
 writes it and ``liangfang import`` reads it back), with sensitive cells masked or blanked as the
 viewer's role requires (the same rules as the pages), and an overview sheet a leader reads first:
 each household's head, township and village, responsible cadre, latest income per person, the
-indicators it fails and its monitoring object category (when it is one). A file with anything masked says so and cannot be imported."""
+indicators it fails and its monitoring object category (when it is one). A file with anything
+masked says so and cannot be imported."""
 
 from __future__ import annotations
 
