@@ -78,6 +78,7 @@ HOUSEHOLDS = Table("households", "registry_household", (
     ("other_cause_2", pa.string()),
     ("first_identified_on", pa.date32()),
     ("exit_year", pa.int16()),
+    ("status_since", pa.date32()),  # the status's date: a relapse read as of a year needs it
     ("housing_area", pa.decimal128(7, 1)),
     ("housing_grade", pa.string()),
     ("housing_appraised_on", pa.date32()),

@@ -7,7 +7,8 @@ Parquet files of ``liangfang.layout`` under the same names). Only columns of the
 layout are read, so every engine sees the same data. Facts are pinned to the year: members count
 when they were members on the pack's reference date of the year (``member_in_year``), and dated
 facts (school status, medical cover, housing grade, water) are read as of that day; health from
-its history (``registry_memberhealthhistory``) as it was that day.
+its history (``registry_memberhealthhistory``) as it was that day; the household's status and
+registration as they were that day (``status_on``).
 """
 
 from __future__ import annotations
@@ -232,10 +233,45 @@ fact("previous_per_capita_net_income", "household", "money", "上年人均纯收
 fact("assistance_income", "household", "money", "低保及特困供养金", "social assistance income",
      "transfer_minimum_living + transfer_destitute_support of the year's income record",
      _yuan_of_cents("assist_cents", "i"), unit="yuan", **_MISSING_INCOME)
-fact("status", "household", "text", "贫困户状态", "household status", "registry_household.status",
-     _c("status", "h"), codes="household_status")
+
+
+def registered_on(ctx: Context, table: str = "h") -> exp.Expr:
+    """Registered (建档立卡) by the reference date: registered and identified by then (a blank
+    identification date: always so)."""
+    return paren(exp.and_(col("is_registered", table),
+                          known_by(col("first_identified_on", table), ctx.ref_date, ctx.dialect)))
+
+
+def status_on(ctx: Context, table: str = "h") -> exp.Expr:
+    """The household's status on the reference date, read from its dated fields (the same reading
+    as ``registry.selectors.status_on`` in the ORM): general before it was identified
+    (first_identified_on); an exit counts from its exit year on (脱贫年度: the year's figures count the
+    year's exits), so before it the household was not exited; a relapse (返贫) counts from its date
+    (status_since), or without one from the year after its exit."""
+    day = date_literal(ctx.ref_date, ctx.dialect)
+    year = num(ctx.year)
+    status = col("status", table)
+    exited_later = exp.and_(status.copy().isin(text("exited"), text("relapsed")),
+                            exp.GT(this=col("exit_year", table), expression=year))
+    since = col("status_since", table)
+    relapsed_later = exp.and_(
+        exp.EQ(this=status.copy(), expression=text("relapsed")),
+        paren(exp.or_(exp.GT(this=since, expression=day.copy()),
+                      exp.and_(exp.Is(this=since.copy(), expression=exp.Null()),
+                               exp.EQ(this=col("exit_year", table), expression=year.copy())))))
+    return case((exp.EQ(this=status.copy(), expression=text("general")), text("general")),
+                (exp.GT(this=col("first_identified_on", table), expression=day), text("general")),
+                (exited_later, text("not_exited")),
+                (relapsed_later, text("exited")),
+                default=status.copy())
+
+
+fact("status", "household", "text", "贫困户状态", "household status",
+     "registry_household.status as it was on the reference date: general before first_identified_on, not "
+     "exited before the exit year, exited before a relapse (status_since; undated: the year after the exit)",
+     status_on, codes="household_status")
 fact("is_registered", "household", "bool", "建档立卡户", "registered poor household",
-     "registry_household.is_registered", _c("is_registered", "h"))
+     "registry_household.is_registered, identified (first_identified_on) by the reference date", registered_on)
 fact("poverty_attribute", "household", "text", "贫困户属性", "poverty attribute",
      "registry_household.poverty_attribute (blank = none)", _blank("poverty_attribute", "h"),
      codes="poverty_attribute")

@@ -18,7 +18,16 @@ from decimal import Decimal
 from sqlglot import exp
 
 from .compiled import CompiledIndicator, CompiledPack
-from .facts import FACILITIES, Context, Level, facts_of, income_columns, member_aggregates, member_in_year
+from .facts import (
+    FACILITIES,
+    Context,
+    Level,
+    facts_of,
+    income_columns,
+    member_aggregates,
+    member_in_year,
+    registered_on,
+)
 from .sqlparts import Dialect, case, cast, col, count_if, num, paren, percent, text, to_cents
 
 TABLES = {
@@ -198,7 +207,8 @@ class StatementPlanner:
         return query.where(scope) if scope is not None else query
 
     def _in_scope(self, household: str) -> exp.Expr | None:
-        return col("is_registered", household) if self.c.pack.household_scope == "registered" else None
+        """Registered households as of the reference date (a household identified later is not yet one)."""
+        return registered_on(self.ctx, household) if self.c.pack.household_scope == "registered" else None
 
     def member_facts(self, indicators: list[CompiledIndicator]) -> exp.Expr:
         """Facts and per-member statuses of the members (on the reference date) of households in scope."""

@@ -440,6 +440,7 @@ def _households_table(nation: Nation, village: np.ndarray, serial: np.ndarray, h
         "other_cause_2": _cause_strings(h["cause2"]),
         "first_identified_on": dates(h["identified"], registered),
         "exit_year": ints(exit_year, pa.int16(), exit_year > 0),
+        "status_since": pa.nulls(n, pa.date32()),  # no relapse: a status read from its years
         "housing_area": scaled_decimals(h["area"], pa.decimal128(7, 1)),
         "housing_grade": codes(h["grade"], GRADES),
         "housing_safety_via": codes(h["via"], VIA),

@@ -1,5 +1,7 @@
 """A perturbed registry of one county (cn-national, 2020), its figures computed by hand below, run
-through every engine: SQLite, PostgreSQL (when reachable) and DuckDB over Parquet.
+through every engine: SQLite, PostgreSQL (when reachable) and DuckDB over Parquet. Statuses are read
+as they were on 31 August 2020 (issue 14): a household that exited only in 2021 was not exited then,
+and one identified in October 2020 was not yet registered.
 
 Two villages of 50 people each (100 in all). Registered households, with the hand-computed result
 of each indicator (income, food, clothing, education, medical, housing, water):
@@ -14,19 +16,21 @@ village A (a poor village; 32 people in 8 general households of 4)
   H7 relapsed, days without water not recorded (2)                     -> no_data (water)
   H8 exited, D-grade house renovated in 2018, 2019 income on its line -> pass, income not stable
   H9 exited, wage 100 and days without water not recorded (1)          -> fail (income…), no_data (water): 疑似错退
-village B (not poor; 41 people in 20 general households, 2 of them missed poor earning 100 yuan)
+village B (not poor; 37 people in 18 general households, 2 of them missed poor earning 100 yuan)
   H10 not exited, wage 100 (4)                                         -> fail
+  H12 exited in 2021, everything met (2)                               -> pass: not exited in 2020, 应退未退
+  H13 not exited, identified on 15 October 2020, wage 100 (2)          -> not assessed: a general household then
   H11 exited (5 members on 31 August 2020)                             -> pass
       a 15-year-old who finished 初中 and left school; a son in 职工医保 (not 城乡居民医保);
       a grandparent who left on 15 November (counts); an uninsured sibling who left on 1 May,
       an uninsured daughter-in-law who joined on 1 October and a baby born on 1 December (none counts)
 
-Official (status-based) poor: H2 3 + H3 2 + H7 2 = 7 in A (14%), H10 4 in B (8%): 11 / 100 = 11%
-(members on the reference date: H11's 5 and the general households' 41 make B's 50).
-应退未退: H3 (1 household, 2 people). 疑似错退: H4, H5, H9 (3 households, 5 people).
+Official (status-based) poor: H2 3 + H3 2 + H7 2 = 7 in A (14%), H10 4 + H12 2 in B (12%): 13 / 100 = 13%
+(members on the reference date: H11's 5, H12's 2, H13's 2 and the general households' 37 make B's 50).
+应退未退: H3, H12 (2 households, 4 people). 疑似错退: H4, H5, H9 (3 households, 5 people).
 Income stability (reported, not in the verdict): H1 passes, H8 fails, the others have no 2019 record.
 Cannot be judged: H6, H7 (2). Data gaps per indicator: income, food, clothing 1 (H6); water 2 (H7, H9).
-Third-party check: 2 missed poor, 3 wrongly exited: combined (11 + 2 + 3) / 100 = 16%, each person once
+Third-party check: 2 missed poor, 3 wrongly exited: combined (13 + 2 + 3) / 100 = 18%, each person once
 (counting failing verdicts instead would give 3+2+2+2+2+1+4 + 2 + 3 = 21).
 """
 
@@ -66,8 +70,8 @@ def _members(n: int) -> list[dict[str, Any]]:
     return people[:n]
 
 
-# name -> (village, spec, verdict, statuses other than 'pass')
-HOUSEHOLDS: dict[str, tuple[str, dict[str, Any], str, dict[str, str]]] = {
+# name -> (village, spec, verdict (None: not assessed), statuses other than 'pass')
+HOUSEHOLDS: dict[str, tuple[str, dict[str, Any], str | None, dict[str, str]]] = {
     "H1": ("A", {"members": _members(2), "incomes": [{"wage_income": "10000"}, {"year": 2019, "wage_income": "7000"}]},
            "pass", {"income_stable": "pass"}),
     "H2": ("A", {"members": _members(3), "household": NOT_EXITED, "incomes": LOW}, "fail",
@@ -102,17 +106,21 @@ HOUSEHOLDS: dict[str, tuple[str, dict[str, Any], str, dict[str, str]]] = {
          "joined_on": "2020-10-01"},
         {"relation": "grandchild", "birth_date": "2020-12-01", "medical_insurance": False}],
         "incomes": [{"wage_income": "30000", "household_size": 5}]}, "pass", {}),
+    "H12": ("B", {"members": _members(2), "household": {"exit_year": 2021, "status_since": "2021-11-20"}}, "pass",
+            {}),
+    "H13": ("B", {"members": _members(2), "household": {**NOT_EXITED, "first_identified_on": "2020-10-15"},
+                  "incomes": LOW}, None, {}),
 }
 VERIFICATION = {"missed_poor_people": 2, "wrong_exit_people": 3}
 EXPECTED_AREAS = {
     # fact -> (village A, village B, county)
     "rural_population": (50, 50, 100),
-    "poor_population": (7, 4, 11),
-    "poor_households": (3, 1, 4),
-    "poverty_incidence": (Decimal(14), Decimal(8), Decimal(11)),
-    "assessed_households": (9, 2, 11),
-    "should_exit_households": (1, 0, 1),
-    "should_exit_people": (2, 0, 2),
+    "poor_population": (7, 6, 13),
+    "poor_households": (3, 2, 5),
+    "poverty_incidence": (Decimal(14), Decimal(12), Decimal(13)),
+    "assessed_households": (9, 3, 12),
+    "should_exit_households": (1, 1, 2),
+    "should_exit_people": (2, 2, 4),
     "suspected_wrong_exit_households": (3, 0, 3),
     "suspected_wrong_exit_people": (5, 0, 5),
     "data_gap_households": (2, 0, 2),
@@ -136,7 +144,7 @@ def build() -> tuple[dict[str, list[dict[str, Any]]], dict[str, int], dict[str, 
     villages = {"A": b.village(county_id, county_code, 1, poor=True),
                 "B": b.village(county_id, county_code, 2, poor=False)}
     b.population(villages["A"], [{"count": 8, "size": 4}])
-    b.population(villages["B"], [{"count": 18, "size": 2}, {"count": 1, "size": 3},
+    b.population(villages["B"], [{"count": 16, "size": 2}, {"count": 1, "size": 3},
                                  {"count": 1, "size": 2, "incomes": LOW}])  # the last: missed poor
     ids = {name: b.household(villages[v], spec) for name, (v, spec, _, _) in HOUSEHOLDS.items()}
     return b.reg.rows, ids, {**villages, "county": county_id}, county_code
@@ -192,9 +200,22 @@ def outcome(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Outcome, di
 def test_every_household_indicator_and_verdict(outcome: tuple[Outcome, dict[str, Any]]) -> None:
     result, _ = outcome
     _, ids, _, _ = build()
-    got = {name: (result.households[ids[name]].verdict, result.households[ids[name]].statuses) for name in ids}
-    expected = {name: (verdict, {**ALL_MET, **statuses}) for name, (_, _, verdict, statuses) in HOUSEHOLDS.items()}
+    got = {name: (result.households[ids[name]].verdict, result.households[ids[name]].statuses)
+           for name in ids if ids[name] in result.households}
+    expected = {name: (verdict, {**ALL_MET, **statuses}) for name, (_, _, verdict, statuses) in HOUSEHOLDS.items()
+                if verdict is not None}
     assert got == expected
+
+
+def test_statuses_are_those_of_the_reference_date(outcome: tuple[Outcome, dict[str, Any]]) -> None:
+    """H13, identified in October 2020, was not yet registered on 31 August 2020: not assessed, not poor;
+    H12, exited in 2021, was not exited then: poor, and meeting the standard, 应退未退 (village B)."""
+    result, _ = outcome
+    _, ids, areas, _ = build()
+    assert ids["H13"] not in result.households
+    assert result.households[ids["H12"]].verdict == "pass"
+    b = result.villages[areas["B"]].values
+    assert (b["poor_households"], b["poor_population"], b["should_exit_households"], b["he__verdict"]) == (2, 6, 1, 1)
 
 
 def test_incidence_differences_and_data_gaps_per_area(outcome: tuple[Outcome, dict[str, Any]]) -> None:
@@ -209,14 +230,14 @@ def test_combined_incidence_counts_each_person_once(outcome: tuple[Outcome, dict
     result, summary = outcome
     _, _, areas, _ = build()
     county = result.counties[areas["county"]]
-    assert county.values["combined_poverty_incidence"] == Decimal(16)
+    assert county.values["combined_poverty_incidence"] == Decimal(18)
     assert (county.statuses["incidence"], county.statuses["combined_incidence"]) == ("fail", "fail")
     households = summary["households"]
     assert (households["assessed"], households["meeting"], households["failing"], households["no_data"]) == \
-        (11, 4, 5, 2)
+        (12, 5, 5, 2)
     assert (households["poor_population"], households["should_exit_people"],
-            households["suspected_wrong_exit_people"]) == (11, 2, 5)
-    assert summary["counties"][0]["poverty_incidence"] == "11.000000000"
+            households["suspected_wrong_exit_people"]) == (13, 4, 5)
+    assert summary["counties"][0]["poverty_incidence"] == "13.000000000"
 
 
 def test_a_household_that_cannot_be_judged_says_what_is_missing(outcome: tuple[Outcome, dict[str, Any]]) -> None:
