@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 import sys
@@ -43,16 +44,27 @@ def _ensure_user(username: str, password: str, *, by: str, superuser: bool = Fal
         raise fail("; ".join(said(p.message) for p in exc.problems)) from None
 
 
-def figures_listing(region_code: str | None = None) -> Listing:
-    """The article's headline figures, computed from the registry, one a row."""
+def figures_listing(region_code: str | None = None, year: int | None = None, pack: str = "cn-national") -> Listing:
+    """The article's headline figures, computed from the registry, one a row: as the registry
+    stands today, or for ``year`` as it was on the pack's reference date of that year (statuses,
+    members and poor villages' exits of that day, as the year's assessment reads them)."""
     setup_django()
     from liangfang.registry.selectors import headline_figures, top_region
 
     from .region_cmds import resolve_region
 
     region = resolve_region(region_code) if region_code else top_region()
-    f = headline_figures(region)
-    listing = summary(bi(f"{f.region_name} 脱贫攻坚主要数字", f"{f.region_name}: headline figures"))
+    day = None
+    if year:
+        from liangfang.policy import load_pack
+
+        ref = load_pack(pack).reference_date
+        day = dt.date(year, ref.month, ref.day)
+    f = headline_figures(region, on=day)
+    title = (bi(f"{f.region_name} 脱贫攻坚主要数字", f"{f.region_name}: headline figures") if day is None else
+             bi(f"{f.region_name} {year} 年主要数字（{day.isoformat()} 的状况）",
+                f"{f.region_name}: headline figures of {year} (as on {day.isoformat()})"))
+    listing = summary(title)
     poor = bool(f.poor_villages)  # 出列 is said of poor villages only: "0 / 0" elsewhere means nothing
     rows: list[tuple[str, str, Any, str | None]] = [
         ("people", bi("农村人口", "rural population"), f.people, None),
@@ -80,10 +92,14 @@ def figures_listing(region_code: str | None = None) -> Listing:
                      "Show the headline figures (households, people, exits, villages, incidence)"))
 def figures(
     region: str = typer.Option("", help=bi("区划代码或名称（默认本县）", "region code or name (default: the county)")),
+    year: int = typer.Option(0, "--year", help=bi("年度：按该年基准日（政策包，默认8月31日）的状况计算（默认今天）",
+                                                   "year: figures as on its reference date (the pack's, 31 "
+                                                   "August by default); default: today")),
+    pack: str = typer.Option("cn-national", "--pack", help=bi("政策包（基准日）", "policy pack (its reference date)")),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help=FORMAT_HELP),
 ) -> None:
     migrate()
-    emit(figures_listing(region or None), fmt)
+    emit(figures_listing(region or None, year or None, pack), fmt)
 
 
 @app.command(help=bi("以生产方式启动网站（gunicorn + 静态文件）", "Serve the web application with gunicorn"))

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from ..engine.statements import REMAINING_STATUSES
@@ -84,6 +84,29 @@ REGISTERED = ("not_exited", "exited", "relapsed")
 REMAINING = REMAINING_STATUSES  # poor by status: the official incidence, as the engine counts it
 
 
+def status_on(day: dt.date, prefix: str = "") -> Case:
+    """The household's status on ``day``, from its dated fields: general before it was identified
+    (first_identified_on); not exited before its exit year (an exit counts for the whole of its
+    year, as the year's figures count it); exited before a relapse (status_since; undated: the
+    year after the exit). The same reading as the engine's ``engine.facts.status_on`` (its SQL), so
+    figures of a year and that year's assessment count the same households as poor."""
+    def q(**kw: object) -> Q:
+        return Q(**{f"{prefix}{k}": v for k, v in kw.items()})
+    return Case(
+        When(q(status="general"), then=Value("general")),
+        When(q(first_identified_on__gt=day), then=Value("general")),
+        When(q(status__in=("exited", "relapsed"), exit_year__gt=day.year), then=Value("not_exited")),
+        When(q(status="relapsed") & (q(status_since__gt=day) | q(status_since=None, exit_year=day.year)),
+             then=Value("exited")),
+        default=F(f"{prefix}status"), output_field=CharField())
+
+
+def registered_on(day: dt.date, prefix: str = "") -> Q:
+    """Households registered (建档立卡) by ``day``: registered and identified by then (blank: always)."""
+    return (Q(**{f"{prefix}is_registered": True})
+            & (Q(**{f"{prefix}first_identified_on": None}) | Q(**{f"{prefix}first_identified_on__lte": day})))
+
+
 def headline_from_counts(region_name: str, households: Mapping[str, int], people: Mapping[str, int],
                          poor_villages: tuple[int, int]) -> HeadlineFigures:
     """The headline figures from households and members counted by household status, and the
@@ -109,28 +132,32 @@ def headline_from_counts(region_name: str, households: Mapping[str, int], people
     )
 
 
-def poor_village_counts(region: Region | None) -> tuple[int, int]:
-    """The poor villages (贫困村) of ``region``: how many, and how many have exited (出列)."""
+def poor_village_counts(region: Region | None, on: dt.date | None = None) -> tuple[int, int]:
+    """The poor villages (贫困村) of ``region``: how many, and how many had exited (出列) by the year
+    of ``on`` (any year when None)."""
     villages = Region.objects.filter(level="village", is_poor_village=True)
     if region is not None:
         villages = villages.filter(code__startswith=significant_prefix(region))
-    counts = villages.aggregate(all=Count("id"), exited=Count("id", filter=~Q(exit_year=None)))
+    exited = ~Q(exit_year=None) if on is None else Q(exit_year__lte=on.year)
+    counts = villages.aggregate(all=Count("id"), exited=Count("id", filter=exited))
     return counts["all"], counts["exited"]
 
 
 def headline_figures(region: Region | None = None, on: dt.date | None = None) -> HeadlineFigures:
-    """The figures by household status, counting the members on ``on`` (today by default)."""
+    """The figures by household status on ``on`` (today by default): the status each household had
+    that day (``status_on``), counting the members of that day."""
+    day = on or timezone.localdate()
     households = households_in(region)
-    people = Member.objects.filter(member_on(on or timezone.localdate()), household__in=households)
+    people = Member.objects.filter(member_on(day), household__in=households)
     by_status = dict(
-        households.values("status").annotate(n=Count("id")).values_list("status", "n")
+        households.annotate(then=status_on(day)).values("then").annotate(n=Count("id")).values_list("then", "n")
     )
     people_by_status = dict(
-        people.values("household__status").annotate(n=Count("id"))
-        .values_list("household__status", "n")
+        people.annotate(then=status_on(day, "household__")).values("then").annotate(n=Count("id"))
+        .values_list("then", "n")
     )
     return headline_from_counts(region.name if region else "全部 / all", by_status, people_by_status,
-                                poor_village_counts(region))
+                                poor_village_counts(region, day))
 
 
 def top_region() -> Region | None:

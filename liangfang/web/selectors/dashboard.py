@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
@@ -24,7 +24,9 @@ from ...registry.selectors import (
     households_in,
     percent,
     poor_village_counts,
+    registered_on,
     significant_prefix,
+    status_on,
 )
 from .people import GAPS, CoveragePolicy, coverage_conditions, coverage_policy, members_counted
 
@@ -143,9 +145,9 @@ def compute_dashboard(region: Region, policy: CoveragePolicy | None = None) -> D
     policy = policy or coverage_policy()
     ids = _village_ids(region)
     totals = _village_totals(ids, policy)
-    registered = _households(ids).filter(status__in=REGISTERED)
+    registered = _households(ids).filter(registered_on(policy.day))
     return Dashboard(
-        headline=_headline(region, totals),
+        headline=_headline(region, totals, policy),
         children=child_figures(region, totals),
         incidence_by_year=incidence_by_year(ids, sum(n for t in totals.values() for n in t[1].values()), policy),
         monitored_by_year=monitored_by_year(region),
@@ -178,20 +180,20 @@ Totals = dict[int, tuple[dict[str, int], dict[str, int]]]  # village id -> (hous
 
 
 def _village_totals(ids: list[int], policy: CoveragePolicy) -> Totals:
-    """Households and members (on the policy's day) of each village by household status: two
-    grouped queries."""
+    """Households and members (on the policy's day) of each village by the household's status on
+    that day (``registry.selectors.status_on``): two grouped queries."""
     totals: Totals = defaultdict(lambda: (defaultdict(int), defaultdict(int)))
-    for vid, status, n in _households(ids).values("village_id", "status").annotate(
-            n=Count("id")).values_list("village_id", "status", "n"):
+    for vid, status, n in _households(ids).annotate(then=status_on(policy.day)).values("village_id", "then").annotate(
+            n=Count("id")).values_list("village_id", "then", "n"):
         totals[vid][0][status] += n
-    for vid, status, n in Member.objects.filter(members_counted(policy), household__village_id__in=ids).values(
-            "household__village_id", "household__status").annotate(n=Count("id")).values_list(
-            "household__village_id", "household__status", "n"):
+    for vid, status, n in Member.objects.filter(members_counted(policy), household__village_id__in=ids).annotate(
+            then=status_on(policy.day, "household__")).values("household__village_id", "then").annotate(
+            n=Count("id")).values_list("household__village_id", "then", "n"):
         totals[vid][1][status] += n
     return totals
 
 
-def _headline(region: Region, totals: Totals) -> HeadlineFigures:
+def _headline(region: Region, totals: Totals, policy: CoveragePolicy) -> HeadlineFigures:
     """The article's figures (``registry.selectors.headline_from_counts``), from the per-village
     totals already read."""
     hh: dict[str, int] = defaultdict(int)
@@ -201,7 +203,7 @@ def _headline(region: Region, totals: Totals) -> HeadlineFigures:
             hh[status] += n
         for status, n in p.items():
             people[status] += n
-    return headline_from_counts(region.name, hh, people, poor_village_counts(region))
+    return headline_from_counts(region.name, hh, people, poor_village_counts(region, policy.day))
 
 
 def child_figures(region: Region, totals: Totals) -> list[ChildFigures]:
@@ -228,29 +230,20 @@ def child_figures(region: Region, totals: Totals) -> list[ChildFigures]:
 
 
 def incidence_by_year(ids: list[int], population: int, policy: CoveragePolicy) -> list[tuple[int, Decimal]]:
-    """Poverty incidence at the end of each year since registration: people of households
-    identified by then and not exited by then, over the population on the policy's day (members
-    on that day: the registry keeps no past household sizes before joining and leaving dates)."""
-    rows = (Member.objects.filter(members_counted(policy), household__village_id__in=ids,
-                                  household__status__in=REGISTERED)
-            .annotate(identified=ExtractYear("household__first_identified_on"))
-            .values("identified", "household__exit_year", "household__status").annotate(n=Count("id"))
-            .values_list("identified", "household__exit_year", "household__status", "n"))
-    groups = list(rows)
-    if not groups or not population:
+    """Poverty incidence at the end of each year since registration: people of households poor by
+    their status on 31 December of the year (``registry.selectors.status_on``: identified by then,
+    not exited by then or relapsed), over the population on the policy's day (members on that day:
+    the registry keeps no past household sizes before joining and leaving dates). One query."""
+    members = Member.objects.filter(members_counted(policy), household__village_id__in=ids,
+                                    household__status__in=REGISTERED)
+    first = members.aggregate(y=Min(ExtractYear("household__first_identified_on")))["y"]
+    if not population or not members.exists():
         return []
     last = min(timezone.localdate().year, campaign_last_year())
-    first = min((g[0] for g in groups if g[0]), default=last)
-    series = []
-    for year in range(first, last + 1):
-        poor = 0
-        for identified, exit_year, status, n in groups:
-            if identified and identified > year:
-                continue
-            if exit_year is None or exit_year > year or (year == last and status == "relapsed"):
-                poor += n
-        series.append((year, percent(poor, population)))
-    return series
+    years = range(min(first or last, last), last + 1)
+    counts = members.annotate(**{f"s{y}": status_on(dt.date(y, 12, 31), "household__") for y in years}).aggregate(
+        **{f"p{y}": Count("id", filter=Q(**{f"s{y}__in": REMAINING})) for y in years})
+    return [(y, percent(counts[f"p{y}"], population)) for y in years]
 
 
 def campaign_last_year() -> int:
@@ -282,8 +275,8 @@ def coverage_rates(ids: list[int], policy: CoveragePolicy) -> list[Rate]:
     """Shares of registered households' members (on the policy's day) covered: basic medical
     cover, pension insurance (from the pack's age, not in school), family-doctor contract,
     schooling at the pack's school ages; read as the assessment reads them."""
-    members = Member.objects.filter(members_counted(policy), household__village_id__in=ids,
-                                    household__status__in=REGISTERED)
+    members = Member.objects.filter(members_counted(policy), registered_on(policy.day, "household__"),
+                                    household__village_id__in=ids)
     conditions = coverage_conditions(policy)
     aggregates = {}
     for gap in GAPS:
