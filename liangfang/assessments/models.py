@@ -49,6 +49,9 @@ class HouseholdResult(models.Model):
     verdict = models.CharField("结论", max_length=8, choices=VERDICT_CHOICES)
     # the household's status when assessed: with the verdict it finds 应退未退 and 疑似错退
     status = models.CharField("农户状态", max_length=12, blank=True, default="")
+    # when the household alone was assessed again after a change to its data (services.households_reassess);
+    # blank: with the run. The area figures stay the run's until the area is assessed again.
+    assessed_at = models.DateTimeField("单户重新评估时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "农户评估结果 household result"

@@ -177,13 +177,17 @@ def household_explanation(run: AssessmentRun, household: Household, lang: str = 
     return Explanation(run, "household", household.number, result.verdict,
                        ex.verdict_text("household", result, lang),
                        ex.lines("household", result, members, lang, reader),
-                       stale=changed_since(run, household))
+                       stale=changed_since(run, household, row))
 
 
-def changed_since(run: AssessmentRun, household: Household) -> bool:
+def changed_since(run: AssessmentRun, household: Household, row: HouseholdResult | None = None) -> bool:
     """Whether the household (its own data, members, incomes, deliveries: every write goes through
-    a service that records a change with its household number) changed after the run started."""
-    return ChangeRecord.objects.filter(household_number=household.number, at__gt=run.started_at).exists()
+    a service that records a change with its household number) changed after its result was
+    computed: by the run, or by its own assessment after a save (``HouseholdResult.assessed_at``)."""
+    if row is None:
+        row = HouseholdResult.objects.filter(run=run, household_id=household.pk).first()
+    since = max(run.started_at, row.assessed_at) if row is not None and row.assessed_at else run.started_at
+    return ChangeRecord.objects.filter(household_number=household.number, at__gt=since).exists()
 
 
 def area_explanation(run: AssessmentRun, region: Region, lang: str = "zh") -> Explanation:

@@ -6,8 +6,9 @@ are written with INSERT … SELECT: nothing passes through Python row by row.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -101,6 +102,64 @@ def assessment_run(*, year: int, pack: str = "cn-national", by: str = "",
 def _drop_work_tables(session: Session) -> None:
     for statement in drop_all():
         session.execute(statement)
+
+
+ONLY = "lf_only"  # the households re-assessed (household_id), a temporary table
+
+
+def households_reassess(household_ids: Collection[int]) -> int:
+    """Assess ``household_ids`` again in every stored run (its year and its pack snapshot), through
+    the same engine (``engine.assess.assess`` with ``only``), and replace their stored results:
+    the household page then shows a verdict of the data as saved. The area figures stay the run's
+    (they need every household): the dashboard says how many households changed since, and an
+    administrator assesses the area again. One engine run per stored run whatever the number of
+    households; returns the number of household results written."""
+    ids = sorted({int(i) for i in household_ids})
+    runs = list(AssessmentRun.objects.filter(finished_at__isnull=False).order_by("year", "pack"))
+    if not ids or not runs:
+        return 0
+    dialect = database_dialect()
+    now = timezone.now()
+    written = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        session = dbapi_session(connection, dialect)
+        cursor.execute(f"DROP TABLE IF EXISTS {ONLY}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {ONLY} (household_id BIGINT PRIMARY KEY)")
+        for start in range(0, len(ids), 5000):
+            cursor.executemany(f"INSERT INTO {ONLY} (household_id) VALUES (%s)",
+                               [(i,) for i in ids[start:start + 5000]])
+        try:
+            for run in runs:
+                _clear_households(cursor, run.pk)
+                compiled = compile_for_year(run.policy(), run.year)
+                assess(session, compiled, only=ONLY, sinks=sql_sink(compiled, targets(), run.pk, households_only=True))
+                written += _mark_reassessed(cursor, run.pk, now)
+        finally:
+            _drop_work_tables(session)
+            cursor.execute(f"DROP TABLE IF EXISTS {ONLY}")
+    return written
+
+
+def _clear_households(cursor: Any, run_id: int) -> None:
+    """Delete the stored results of the households in ``ONLY`` from run ``run_id`` (their members'
+    values first: they are found through the member results)."""
+    chosen = f"(SELECT household_id FROM {ONLY})"
+    values, members = FactValue._meta.db_table, MemberResult._meta.db_table
+    cursor.execute(f"DELETE FROM {values} WHERE run_id = %s AND level = 'member' AND subject_id IN "
+                   f"(SELECT member_id FROM {members} WHERE run_id = %s AND household_id IN {chosen})",
+                   [run_id, run_id])
+    cursor.execute(f"DELETE FROM {values} WHERE run_id = %s AND level = 'household' AND subject_id IN {chosen}",
+                   [run_id])
+    cursor.execute(f"DELETE FROM {IndicatorResult._meta.db_table} WHERE run_id = %s AND level = 'household' "
+                   f"AND subject_id IN {chosen}", [run_id])
+    for model in (MemberResult, HouseholdResult):
+        cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE run_id = %s AND household_id IN {chosen}", [run_id])
+
+
+def _mark_reassessed(cursor: Any, run_id: int, now: Any) -> int:
+    cursor.execute(f"UPDATE {HouseholdResult._meta.db_table} SET assessed_at = %s WHERE run_id = %s "
+                   f"AND household_id IN (SELECT household_id FROM {ONLY})", [now, run_id])
+    return int(cursor.rowcount)
 
 
 def verification_record(*, county_code: str, year: int, by: str = "", source: str = "",

@@ -26,8 +26,10 @@ def compile_for_year(pack: str | Pack, year: int) -> CompiledPack:
 
 
 def assess(session: Session, compiled: CompiledPack, *, verification: tuple[Verification, ...] = (),
-           lazy: frozenset[str] | None = None, sinks: Sequence[Step] = (), progress: Progress | None = None) -> None:
+           lazy: frozenset[str] | None = None, sinks: Sequence[Step] = (), progress: Progress | None = None,
+           only: str | None = None) -> None:
     """Run the assessment of ``compiled`` in ``session`` (results in its ``lf_`` relations), then
-    ``sinks`` (statements that store them)."""
-    steps = StatementPlanner(compiled, session.dialect, verification, lazy).steps()
+    ``sinks`` (statements that store them). ``only``: a table (``household_id``) of the households
+    to assess, alone: their results without any area's (``sql_sink(households_only=True)``)."""
+    steps = StatementPlanner(compiled, session.dialect, verification, lazy, only).steps()
     run_steps(session, [*steps, *sinks], progress)

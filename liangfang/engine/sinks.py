@@ -53,8 +53,11 @@ def _value_select(level: str, key_expr: exp.Expr, source: exp.Select, value: Val
             .where(exp.Not(this=exp.Is(this=column.copy(), expression=exp.Null())), copy=False))
 
 
-def sql_sink(compiled: CompiledPack, targets: SqlTargets, run_id: int) -> list[Step]:
+def sql_sink(compiled: CompiledPack, targets: SqlTargets, run_id: int, households_only: bool = False) -> list[Step]:
+    """Statements storing a run's results; ``households_only``: those of households and their
+    members alone (a run of ``assess(only=...)``, which computes no area)."""
     steps: list[Step] = []
+    levels = ("household",) if households_only else ("household", "village", "county")
     run = num(run_id)
     hh = exp.select(run, col("household_id"), col("village_id"), col("people"),
                     status_text(col("verdict")), exp.Coalesce(this=col("status"), expressions=[text("")]),
@@ -62,13 +65,15 @@ def sql_sink(compiled: CompiledPack, targets: SqlTargets, run_id: int) -> list[S
     steps.append(Step("写入农户结果 / household results", None, _insert(
         targets.households, ["run_id", "household_id", "village_id", "people", "verdict", "status"], hh)))
     for level, parent in (("village", "county_id"), ("county", None)):
+        if level not in levels:
+            continue
         eval_table, _, key = SOURCES[level]
         area = exp.select(run.copy(), text(level), col(key), col(parent) if parent else exp.Null(), col("people"),
                           status_text(col("verdict"))).from_(eval_table)
         steps.append(Step(f"写入{level}结果 / {level} results", None, _insert(
             targets.areas, ["run_id", "level", "region_id", "parent_id", "people", "verdict"], area)))
     indicator_cols = ["run_id", "level", "subject_id", "indicator", "status", "applicable", "failing"]
-    for level in ("household", "village", "county"):
+    for level in levels:
         eval_table, _, key = SOURCES[level]
         for ind in compiled.of(level):  # type: ignore[arg-type]
             counted = level == "household" and ind.per_member
@@ -78,7 +83,7 @@ def sql_sink(compiled: CompiledPack, targets: SqlTargets, run_id: int) -> list[S
             steps.append(Step(f"写入指标 / indicator {level}.{ind.name}", None,
                               _insert(targets.indicators, indicator_cols, query)))
     value_cols = ["run_id", "level", "subject_id", "name", "number", "text"]
-    for level in ("household", "village", "county"):
+    for level in levels:
         _, fact_table, key = SOURCES[level]
         source = exp.select().from_(_t(fact_table, "f"))
         for value in value_columns(compiled, level):  # type: ignore[arg-type]

@@ -153,11 +153,15 @@ class StatementPlanner:
     """Plans the SQL statements of one assessment (a pack compiled for a year) for a dialect."""
 
     def __init__(self, compiled: CompiledPack, dialect: Dialect,
-                 verification: tuple[Verification, ...] = (), lazy: frozenset[str] | None = None) -> None:
+                 verification: tuple[Verification, ...] = (), lazy: frozenset[str] | None = None,
+                 only: str | None = None) -> None:
         self.c = compiled
         self.dialect = dialect
         self.verification = verification
         self.lazy = views(dialect) if lazy is None else lazy
+        # a table whose household_id column names the only households to assess (re-assessing a few
+        # on save): their facts and results, no area figures (those need every household)
+        self.only = only
         ref = compiled.pack.reference_date
         self.ctx = Context(dialect, compiled.year, ref.month, ref.day)
 
@@ -207,8 +211,15 @@ class StatementPlanner:
         return query.where(scope) if scope is not None else query
 
     def _in_scope(self, household: str) -> exp.Expr | None:
-        """Registered households as of the reference date (a household identified later is not yet one)."""
-        return registered_on(self.ctx, household) if self.c.pack.household_scope == "registered" else None
+        """Registered households as of the reference date (a household identified later is not yet one);
+        of those, only the households of ``only`` when it is given."""
+        conditions = []
+        if self.c.pack.household_scope == "registered":
+            conditions.append(registered_on(self.ctx, household))
+        if self.only is not None:
+            chosen = exp.select(col("household_id")).from_(_t(self.only))
+            conditions.append(exp.In(this=col("id", household), query=exp.Subquery(this=chosen)))
+        return exp.and_(*conditions) if conditions else None
 
     def member_facts(self, indicators: list[CompiledIndicator]) -> exp.Expr:
         """Facts and per-member statuses of the members (on the reference date) of households in scope."""
@@ -543,9 +554,11 @@ class StatementPlanner:
             steps.append(Step("未达标成员 / members not passing", "lf_member_out",
                               create("lf_member_out", self.member_out(per_member))))
         steps.append(Step("农户事实 / household facts", "lf_household", create("lf_household", self.household_facts())))
+        steps.append(Step("农户指标 / household indicators", "lf_household_eval",
+                          create("lf_household_eval", self.household_eval(hh))))
+        if self.only is not None:
+            return steps
         steps += [
-            Step("农户指标 / household indicators", "lf_household_eval",
-                 create("lf_household_eval", self.household_eval(hh))),
             *self._perfect_grouping(True),
             Step("村级事实 / village facts", "lf_village", create("lf_village", self.village_facts())),
             *self._perfect_grouping(False),

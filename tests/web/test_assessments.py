@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from liangfang.assessments.models import IndicatorResult
+from liangfang.assessments.models import HouseholdResult, IndicatorResult
 from liangfang.assessments.services import assessment_run
 from liangfang.registry.models import Household
 from tests.factories import COUNTY, TOWNSHIP, VILLAGE
@@ -89,3 +89,23 @@ def test_only_a_county_administrator_may_assess_again(world, login, assessed, pe
     assert "/reassess/" not in c.get(f"/region/{region}/").content.decode()
     assert c.post(f"/region/{region}/reassess/").status_code == 403
     assert AssessmentRun.objects.get().pk == assessed.pk
+
+
+def test_a_saved_change_shows_a_fresh_verdict_on_the_household_page(world, login, assessed,
+                                                                    django_capture_on_commit_callbacks) -> None:
+    """The save assesses the household again once it commits (issue 14, finding 10): no result
+    marked out of date, and the verdict of the data as saved."""
+    from liangfang.registry.services.households import income_set
+
+    c = login("cadre")
+    before = HouseholdResult.objects.get(run=assessed, household_id=world.mine.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        income_set(household=world.mine, year=2020, data={"wage_income": "100"},
+                   expected_version=world.mine.version, by="cadre")
+    after = HouseholdResult.objects.get(run=assessed, household_id=world.mine.pk)
+    assert (after.verdict, after.assessed_at is not None) == ("fail", True)
+    assert IndicatorResult.objects.get(run=assessed, level="household", subject_id=world.mine.pk,
+                                       indicator="income").status == "fail"
+    page = c.get(f"/households/{world.mine.number}/").content.decode()
+    assert 'class="warn stale"' not in page
+    assert before.pk != after.pk

@@ -20,6 +20,7 @@ from ...domain.problems import Problem, ValidationFailed, resident_id_taken
 from ...domain.text import Text
 from ...pairing.services import pairings_follow_households
 from ..models import ChangeRecord, Household, IncomeRecord, Member, Region
+from .after_save import households_changed
 from .checks import check_household, check_members
 from .inserts import RowWriter, large_cache
 from .stale import Stale, StaleHouseholds, override_reason_checked, stale_households
@@ -185,6 +186,8 @@ def write_many(items: Sequence[HouseholdInput], *, by: str, note: str = "",
             writer.finish()
         finally:
             writer.close()
+        # the changed and the new households' results are assessed again once this commits
+        households_changed(changed | {n for item in items if (n := item.household["number"]) not in existing})
     return report
 
 

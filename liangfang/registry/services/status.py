@@ -20,6 +20,7 @@ from ...domain.problems import Problem, ValidationFailed
 from ...domain.text import Text
 from ..governed import GOVERNED_FIELDS
 from ..models import ChangeRecord, Household
+from .after_save import households_changed
 from .checks import check_household
 from .households import _snapshot
 
@@ -59,6 +60,7 @@ def households_status_decide(*, households: Sequence[Household], values: Mapping
         for k, v in fields.items():
             setattr(h, k, v)
         h.version += 1
+    households_changed(h.number for h in current)  # their results are assessed again once this commits
     return list(households)
 
 
