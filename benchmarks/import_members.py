@@ -9,6 +9,11 @@ same run: a bare python-calamine read of the file (the floor: no import can be f
 reading it), the import (read, check, write in one transaction), a second import of the same
 file (everything unchanged) and an export. Wall and CPU seconds are both printed: on a shared
 machine other work stretches wall time. Prints figures; asserts nothing.
+
+--reassess then runs the 2020 assessment and times what a save adds once assessments are stored
+(issue 14, finding 10): households_reassess of every household (an import that changes them all
+re-assesses them after its commit, in one engine run per stored run), of one household, and one
+household's income saved through the service, the re-assessment included.
 """
 
 from __future__ import annotations
@@ -142,6 +147,8 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="profile the import with pyinstrument")
     parser.add_argument("--keep", type=Path, help="build in this folder and keep the files")
     parser.add_argument("--book", type=Path, help="import this workbook instead of building one")
+    parser.add_argument("--reassess", action="store_true",
+                        help="then assess 2020 and time re-assessing every household and a single save")
     parser.add_argument("--postgres", metavar="URL",
                         help="import into this EMPTY PostgreSQL database instead of a fresh SQLite file")
     args = parser.parse_args()
@@ -213,6 +220,8 @@ def main() -> None:
     out, out_cpu = time.perf_counter() - started, time.process_time() - cpu
     print(f"export    {out:.2f} s (CPU {out_cpu:.2f} s)  {exported.members:,} members, {exported.households:,} "
           f"households, {exported.incomes:,} incomes to {exported.path.name}")
+    if args.reassess:
+        _time_reassessment()
     print(f"yardstick: 10M Python additions took {yardstick:.2f} s of CPU before the runs, "
           f"{python_speed():.2f} s after (an idle core of this machine: about 0.4 s)")
     print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
@@ -223,6 +232,42 @@ def main() -> None:
         for f in folder.iterdir():  # only files this script made in its own temporary folder
             f.unlink()
         folder.rmdir()
+
+
+def _timed(label: str, call: object) -> float:
+    started, cpu = time.perf_counter(), time.process_time()
+    out = call()  # type: ignore[operator]
+    elapsed = time.perf_counter() - started
+    print(f"{label}: {elapsed:.3f} s (CPU {time.process_time() - cpu:.3f} s) -> {out}")
+    return elapsed
+
+
+def _time_reassessment() -> None:
+    from statistics import median
+
+    from liangfang.assessments.services import assessment_run, households_reassess
+    from liangfang.registry.models import Household, IncomeRecord
+    from liangfang.registry.services.households import income_set
+
+    _timed("assess 2020 (the whole registry, stored)", lambda: assessment_run(year=2020, by="benchmark").summary[
+        "households"]["assessed"])
+    ids = list(Household.objects.values_list("id", flat=True))
+    _timed(f"re-assess all {len(ids):,} households (what an import changing each adds after its commit)",
+           lambda: households_reassess(ids))
+    one = Household.objects.filter(is_registered=True).order_by("id").first()
+    assert one is not None
+    singles = [_timed(f"re-assess one household ({one.number}), try {i + 1}", lambda: households_reassess([one.pk]))
+               for i in range(5)]
+    print(f"re-assess one household: median {median(singles):.3f} s")
+    record = IncomeRecord.objects.get(household=one, year=2020)
+    saves = []
+    for i in range(5):
+        h = Household.objects.get(pk=one.pk)
+        wage = record.wage_income + i + 1
+        saves.append(_timed(f"income saved through income_set, re-assessment on commit included, try {i + 1}",
+                            lambda h=h, wage=wage: income_set(household=h, year=2020, data={"wage_income": wage},
+                                                              expected_version=h.version, by="benchmark").pk))
+    print(f"single save with its re-assessment: median {median(saves):.3f} s")
 
 
 if __name__ == "__main__":

@@ -89,5 +89,8 @@ def test_figures_of_a_year_agree_with_that_years_assessment_and_dashboard() -> N
     poor = FactValue.objects.get(run=run, level="county", subject_id=county.pk, name="poor_population").number
     assessed = FactValue.objects.get(run=run, level="county", subject_id=county.pk, name="assessed_households").number
     listing = {row["key"]: row["value"] for row in figures_listing(county.code, 2016).rows}
-    assert poor == listing["remaining_people"] == compute_dashboard(county).headline.remaining_people == 5
+    dashboard = compute_dashboard(county)
+    assert poor == listing["remaining_people"] == dashboard.headline.remaining_people == 5
     assert assessed == listing["registered_households"] == 3
+    # coverage counts the members of the households registered then: not C's, identified in 2019
+    assert {r.code: r.counted for r in dashboard.coverage}["medical"] == 6
