@@ -158,7 +158,15 @@ MEMBER_HEALTH = Table("member_health", "registry_memberhealthhistory", (
     ("valid_to", pa.date32()),
 ), order=("member_id", "valid_to"))
 
-TABLES: tuple[Table, ...] = (REGIONS, VILLAGE_FACILITIES, HOUSEHOLDS, MEMBERS, INCOMES, MEMBER_HEALTH)
+# A household's status over a period its dated fields no longer tell (a relapse before a later exit).
+HOUSEHOLD_STATUS = Table("household_status", "registry_householdstatushistory", (
+    ("household_id", pa.int64()),
+    ("status", pa.string()),
+    ("valid_from", pa.date32()),
+    ("valid_to", pa.date32()),
+), order=("household_id", "valid_to"))
+
+TABLES: tuple[Table, ...] = (REGIONS, VILLAGE_FACILITIES, HOUSEHOLDS, MEMBERS, INCOMES, MEMBER_HEALTH, HOUSEHOLD_STATUS)
 TABLES_BY_NAME = {t.name: t for t in TABLES}
 
 

@@ -242,12 +242,27 @@ def registered_on(ctx: Context, table: str = "h") -> exp.Expr:
                           known_by(col("first_identified_on", table), ctx.ref_date, ctx.dialect)))
 
 
+STATUS_HISTORY = "registry_householdstatushistory"
+
+
 def status_on(ctx: Context, table: str = "h") -> exp.Expr:
-    """The household's status on the reference date, read from its dated fields (the same reading
-    as ``registry.selectors.status_on`` in the ORM): general before it was identified
-    (first_identified_on); an exit counts from its exit year on (脱贫年度: the year's figures count the
-    year's exits), so before it the household was not exited; a relapse (返贫) counts from its date
-    (status_since), or without one from the year after its exit."""
+    """The household's status on the reference date (the same reading as
+    ``registry.selectors.status_on`` in the ORM): the status history's period holding that day
+    (``registry_householdstatushistory``: what the dated fields no longer tell), else the dated
+    fields: general before it was identified (first_identified_on); an exit counts from its exit
+    year on (脱贫年度: the year's figures count the year's exits), so before it the household was not
+    exited; a relapse (返贫) counts from its date (status_since), or without one from the year after
+    its exit."""
+    day = date_literal(ctx.ref_date, ctx.dialect)
+    period = exp.and_(exp.EQ(this=col("household_id", "hs"), expression=col("id", table)),
+                      known_by(col("valid_from", "hs"), ctx.ref_date, ctx.dialect),
+                      exp.GT(this=col("valid_to", "hs"), expression=day.copy()))
+    then = (exp.select(exp.Max(this=col("status", "hs"))).from_(exp.to_table(STATUS_HISTORY).as_("hs"))
+            .where(period))
+    return exp.Coalesce(this=exp.Subquery(this=then), expressions=[_status_from_fields(ctx, table)])
+
+
+def _status_from_fields(ctx: Context, table: str) -> exp.Expr:
     day = date_literal(ctx.ref_date, ctx.dialect)
     year = num(ctx.year)
     status = col("status", table)
@@ -267,8 +282,9 @@ def status_on(ctx: Context, table: str = "h") -> exp.Expr:
 
 
 fact("status", "household", "text", "贫困户状态", "household status",
-     "registry_household.status as it was on the reference date: general before first_identified_on, not "
-     "exited before the exit year, exited before a relapse (status_since; undated: the year after the exit)",
+     "registry_household.status as it was on the reference date: the status history's period holding it, "
+     "else general before first_identified_on, not exited before the exit year, exited before a relapse "
+     "(status_since; undated: the year after the exit)",
      status_on, codes="household_status")
 fact("is_registered", "household", "bool", "建档立卡户", "registered poor household",
      "registry_household.is_registered, identified (first_identified_on) by the reference date", registered_on)

@@ -7,11 +7,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ..engine.statements import REMAINING_STATUSES
-from .models import Household, Member, Region
+from .models import Household, HouseholdStatusHistory, Member, Region
 
 
 @dataclass(frozen=True)
@@ -84,12 +85,24 @@ REGISTERED = ("not_exited", "exited", "relapsed")
 REMAINING = REMAINING_STATUSES  # poor by status: the official incidence, as the engine counts it
 
 
-def status_on(day: dt.date, prefix: str = "") -> Case:
-    """The household's status on ``day``, from its dated fields: general before it was identified
+def status_on(day: dt.date, prefix: str = "") -> Case | Coalesce:
+    """The household's status on ``day``: the status history's period holding it (what the dated
+    fields no longer tell), else its dated fields: general before it was identified
     (first_identified_on); not exited before its exit year (an exit counts for the whole of its
     year, as the year's figures count it); exited before a relapse (status_since; undated: the
     year after the exit). The same reading as the engine's ``engine.facts.status_on`` (its SQL), so
-    figures of a year and that year's assessment count the same households as poor."""
+    figures of a year and that year's assessment count the same households as poor. ``prefix``
+    reaches the household from the rows read (``household__`` from members)."""
+    fields = _status_from_fields(day, prefix)
+    if not HouseholdStatusHistory.objects.exists():  # no history yet: no lookup for each row
+        return fields
+    outer = OuterRef(f"{prefix[:-2]}_id" if prefix else "pk")
+    period = (HouseholdStatusHistory.objects.filter(household_id=outer, valid_to__gt=day)
+              .filter(Q(valid_from=None) | Q(valid_from__lte=day)).order_by().values("status")[:1])
+    return Coalesce(Subquery(period), fields, output_field=CharField())
+
+
+def _status_from_fields(day: dt.date, prefix: str) -> Case:
     def q(**kw: object) -> Q:
         return Q(**{f"{prefix}{k}": v for k, v in kw.items()})
     return Case(

@@ -30,6 +30,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..layout import (
+    HOUSEHOLD_STATUS,
     HOUSEHOLDS,
     INCOMES,
     MEMBER_HEALTH,
@@ -140,8 +141,8 @@ def write_national(out: Path, *, households: int, seed: int = 2020, lines: Mappi
     pq.write_table(nation.regions, out / f"{REGIONS.name}.parquet", **parquet_options(REGIONS))
     pq.write_table(nation.facilities, out / f"{VILLAGE_FACILITIES.name}.parquet", **parquet_options(VILLAGE_FACILITIES))
     # health is generated as it stands, with no earlier status: an empty history
-    pq.write_table(MEMBER_HEALTH.schema.empty_table(), out / f"{MEMBER_HEALTH.name}.parquet",
-                   **parquet_options(MEMBER_HEALTH))
+    for empty in (MEMBER_HEALTH, HOUSEHOLD_STATUS):  # no history: every status read from its dated fields
+        pq.write_table(empty.schema.empty_table(), out / f"{empty.name}.parquet", **parquet_options(empty))
     partial = {t.name: out / f"{t.name}.parquet.partial" for t in (HOUSEHOLDS, MEMBERS, INCOMES)}
     writers = {t.name: pq.ParquetWriter(partial[t.name], t.schema, **parquet_options(t))
                for t in (HOUSEHOLDS, MEMBERS, INCOMES)}

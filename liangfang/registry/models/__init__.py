@@ -2,7 +2,7 @@
 
 from .cadres import Cadre, CadrePairing, Department, DepartmentPairing
 from .changes import ChainHead, ChangeRecord
-from .households import Household
+from .households import Household, HouseholdStatusHistory
 from .incomes import IncomeRecord
 from .members import Member, MemberHealthHistory
 from .regions import Region, VillageFacilities
@@ -15,6 +15,7 @@ __all__ = [
     "Department",
     "DepartmentPairing",
     "Household",
+    "HouseholdStatusHistory",
     "IncomeRecord",
     "Member",
     "MemberHealthHistory",

@@ -19,7 +19,7 @@ from ...audit.changelog import diff, jsonable
 from ...domain.problems import Problem, ValidationFailed
 from ...domain.text import Text
 from ..governed import GOVERNED_FIELDS
-from ..models import ChangeRecord, Household
+from ..models import ChangeRecord, Household, HouseholdStatusHistory
 from .after_save import households_changed
 from .checks import check_household
 from .households import _snapshot
@@ -49,6 +49,8 @@ def households_status_decide(*, households: Sequence[Household], values: Mapping
     if problems:
         raise ValidationFailed(problems)
     fields = {**values, "status_via": "procedure", "status_since": on}
+    HouseholdStatusHistory.objects.bulk_create(
+        [period for h in current for period in overwritten_periods(h, befores[h.pk], values, by)])
     Household.objects.filter(pk__in=ids).update(**fields, version=F("version") + 1, updated_at=timezone.now())
     ChangeRecord.objects.bulk_create([
         ChangeRecord(actor=by[:80], action="procedure_decision", entity="household", entity_id=h.pk,
@@ -62,6 +64,33 @@ def households_status_decide(*, households: Sequence[Household], values: Mapping
         h.version += 1
     households_changed(h.number for h in current)  # their results are assessed again once this commits
     return list(households)
+
+
+def overwritten_periods(household: Household, before: Mapping[str, Any], values: Mapping[str, Any],
+                        by: str) -> list[HouseholdStatusHistory]:
+    """The periods of the household's status that the decision's values would leave its dated fields
+    unable to tell (``HouseholdStatusHistory``). A relapsed household exiting again loses its
+    earlier exit year and relapse date: its exit (from the start of its exit year) and its relapse
+    (from status_since; undated: the year after the exit) are kept up to the start of the new exit
+    year, from which the new exit counts. Every other decision leaves them readable from the new
+    fields: an identification dates itself (first_identified_on), an exit counts from its year."""
+    new_year = values.get("exit_year")
+    if before["status"] != "relapsed" or values.get("status") != "exited" or not new_year:
+        return []
+    old_year = before["exit_year"]
+    exited_from = dt.date(old_year, 1, 1) if old_year else None
+    relapsed_from = household.status_since or (dt.date(old_year + 1, 1, 1) if old_year else None)
+    end = dt.date(new_year, 1, 1)
+    kept = HouseholdStatusHistory.objects.filter(household=household).order_by("-valid_to").first()
+    floors = [d for d in (before["first_identified_on"], kept.valid_to if kept else None) if d is not None]
+    out = []
+    for status, start, stop in (("exited", exited_from, relapsed_from), ("relapsed", relapsed_from, end)):
+        low = max([*floors, *([start] if start else [])], default=None)
+        high = min(stop, end) if stop else None
+        if high is not None and (low is None or low < high):
+            out.append(HouseholdStatusHistory(household=household, status=status, valid_from=low, valid_to=high,
+                                              recorded_by=by[:80]))
+    return out
 
 
 def household_status_decide(*, household: Household, values: Mapping[str, Any], on: dt.date, case_ref: str,
