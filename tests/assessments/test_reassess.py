@@ -101,3 +101,25 @@ def test_without_a_commit_nothing_is_assessed_and_the_page_says_the_result_may_b
     income_set(household=poor, year=2020, data={"wage_income": 20000}, expected_version=poor.version, by="test")
     assert HouseholdResult.objects.get(run=run, household_id=poor.pk).verdict == "fail"
     assert household_explanation(run, poor).stale is True
+
+
+def test_a_batch_of_a_large_share_of_the_registry_runs_the_assessment_again_whole(
+        django_capture_on_commit_callbacks: Capture, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An import changing many households: each stored run's year and pack assessed again whole,
+    area figures included (cheaper than replacing so many results one household at a time)."""
+    first = assessment_run(year=2020, pack="cn-national", by="test")
+    people = AreaResult.objects.get(run=first, level="county").people
+    monkeypatch.setattr(services, "WHOLE_RUN_FROM", 2)
+    monkeypatch.setattr(services, "WHOLE_RUN_SHARE", 0.05)  # 2 of the 22 households
+    poor = Household.objects.get(number="H-POOR")
+    items = [HouseholdInput(village_code=VILLAGE, household=household_data("H-POOR"),
+                            members=[member_data(), member_data("spouse", sex="female")],
+                            incomes=[income_data(2020, wage_income=30000)]),
+             HouseholdInput(village_code=VILLAGE, household=household_data("H-NEW"), members=[member_data()],
+                            incomes=[income_data(2020, wage_income=100)])]
+    with django_capture_on_commit_callbacks(execute=True):
+        write_many(items, by="test", override_stale=True, override_reason="test")
+    again = AssessmentRun.objects.get(year=2020)
+    assert again.pk != first.pk and again.run_by.startswith("重新评估")
+    assert HouseholdResult.objects.get(run=again, household_id=poor.pk).verdict == "pass"
+    assert AreaResult.objects.get(run=again, level="county").people > people  # H-NEW's head among them
