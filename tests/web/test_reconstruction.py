@@ -256,3 +256,64 @@ def test_the_coverage_gap_filter_does_not_split_a_boundary_birth_year(world, log
     assert listed("admin") == {10}
     for persona in ("reviewer", "inspector"):
         assert listed(persona) in (set(), {3, 10}), persona
+
+
+def _old_form(plan) -> tuple[Member, str]:  # type: ignore[no-untyped-def]
+    """Put the plan's texts back as they were stored before ages were worded as reached in the year:
+    the son's age on 31 August beside his masked ID, in a measure's explanation and a reason."""
+    from liangfang.plans.models import PlanMeasure
+
+    son = Member.objects.get(household=plan.household_id, relation="son")
+    age = age_on(son.birth_date, REFERENCE_DAY)
+    masked = mask_resident_id(son.resident_id)
+    m = PlanMeasure.objects.filter(plan=plan, member=son).order_by("id").first()
+    assert m is not None
+    PlanMeasure.objects.filter(pk=m.pk).update(
+        reason_zh=f"{masked}（{age} 岁）义务教育阶段 → 教育资助（两免一补），1,000 元",
+        reason_en=f"{masked} (age {age}) in compulsory schooling → education aid, 1,000 yuan",
+        explain_values={"age": age, "name": masked})
+    plan.reasons = [{"code": "unfunded", "zh": f"未安排：雨露计划（{masked}（{age} 岁）），需 3,000.00 元，预算不足",
+                     "en": f"not funded: rain and dew plan ({masked} (age {age})), 3,000.00 yuan needed; "
+                           "the budget ran out"}]
+    plan.save(update_fields=["reasons"])
+    return son, masked
+
+
+def test_plan_texts_stored_in_the_old_form_narrow_no_birth_day_once_migrated(world, login) -> None:
+    """Texts stored before 4 December said "10 岁" (on 31 August) beside a masked ID; with the birth
+    year the reviewer reads, that halves the son's birth days. The data migration plans 0004
+    rewrites them from the member's birth year; a later cost change renders the same words."""
+    import importlib
+
+    from django.apps import apps
+
+    from liangfang.plans.models import Plan, PlanMeasure
+    from liangfang.plans.services.plans import measure_change, plan_area
+    from liangfang.registry.models import Region
+    from tests.factories import COUNTY
+
+    assessment_run(year=2020, pack="cn-national", by="setup")
+    plan_area(region=Region.objects.get(code=COUNTY), year=2020, budget=None, by="setup")
+    plan = Plan.objects.get(household=world.mine, year=2020)
+    son, masked = _old_form(plan)
+    year_days = 366  # 2012
+
+    def days_left() -> int:
+        page = login("reviewer").get(f"/households/{world.mine.number}/").content.decode()
+        assert masked in page
+        return len(birth_days(son.resident_id, [page, str(son.birth_date.year)]))
+
+    assert days_left() < year_days  # the old form narrows: the test can fail
+    importlib.import_module("liangfang.plans.migrations.0004_stored_texts_age_reached").rewrite(apps, None)
+    assert days_left() == year_days
+    m = PlanMeasure.objects.filter(plan=plan, member=son).order_by("id").first()
+    assert m is not None
+    reached = 2020 - son.birth_date.year
+    assert f"（2020 年满 {reached} 岁）" in m.reason_zh and f"(age {reached} in 2020)" in m.reason_en
+    assert (m.explain_values or {}).get("birth_year") == son.birth_date.year
+    plan.refresh_from_db()
+    assert f"{masked}（2020 年满 {reached} 岁）" in plan.reasons[0]["zh"]
+    assert f"{masked} (age {reached} in 2020)" in plan.reasons[0]["en"]
+    measure_change(measure=m, by="setup", note="按实际", cost=m.cost + 1)  # rendered again from kept values
+    m.refresh_from_db()
+    assert f"2020 年满 {reached} 岁" in m.reason_zh and days_left() == year_days
