@@ -317,3 +317,41 @@ def test_plan_texts_stored_in_the_old_form_narrow_no_birth_day_once_migrated(wor
     measure_change(measure=m, by="setup", note="按实际", cost=m.cost + 1)  # rendered again from kept values
     m.refresh_from_db()
     assert f"2020 年满 {reached} 岁" in m.reason_zh and days_left() == year_days
+
+
+def _fitting(region: str, seq: str, days: list[dt.date]) -> dict[str, int]:
+    """Birth days among ``days`` that fit each check character, for IDs of ``region`` and ``seq``
+    (a masked ID shows both and the check character; only the eight date digits are hidden)."""
+    found: dict[str, int] = {}
+    for day in days:
+        check = check_character(region + day.strftime("%Y%m%d") + seq)
+        found[check] = found.get(check, 0) + 1
+    return found
+
+
+def _fewest(year: int, first: dt.date, last: dt.date) -> int:
+    """The fewest candidates left for any masked ID of ``year`` born between ``first`` and ``last``."""
+    days = [first + dt.timedelta(n) for n in range((last - first).days + 1)]
+    return min(n for seq in range(1000) for n in _fitting("220802", f"{seq:03d}", days).values())
+
+
+@pytest.mark.parametrize("year", [2004, 2014, 2020])  # 16 and 6 in 2020 (school age), and born that year
+def test_the_reference_day_bit_leaves_no_masked_id_rebuilt(year: int) -> None:
+    """What the age-bounded counts still tell a role shown birth years (docs/security.md): whether a
+    member of a boundary birth year was born by the reference day, 31 August. With the year, the
+    last four characters and the check character, every masked ID keeps at least 32 candidates;
+    with that one bit at least 20 (born by the day) or 10 (after it): not below ``AT_LEAST``, so not
+    rebuilt by this test's criterion. A birth month (a count on each month's first day, compared
+    month by month) would leave 2 to 4: such counts must never reach a role shown masked IDs."""
+    start, end, day = dt.date(year, 1, 1), dt.date(year, 12, 31), REFERENCE_DAY.replace(year=year)
+    assert _fewest(year, start, end) >= 32
+    assert _fewest(year, start, day) >= 20
+    assert _fewest(year, day + dt.timedelta(1), end) >= AT_LEAST
+    october = [dt.date(year, 10, 1) + dt.timedelta(n) for n in range(31)]
+    assert max(n for seq in range(0, 1000, 37) for n in _fitting("220802", f"{seq:03d}", october).values()) <= 4
+    if year < REFERENCE_DAY.year:  # the attack's own count agrees: an age on the day is that bit
+        rid = f"220802{year}1005003"
+        rid += check_character(rid)
+        said = [f"{mask_resident_id(rid)}（之子，{age_on(dt.date(year, 10, 5), REFERENCE_DAY)} 岁）", str(year)]
+        assert len(birth_days(rid, said)) == (end - day).days
+        assert id_candidates(rid, said) >= AT_LEAST
