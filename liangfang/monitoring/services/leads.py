@@ -191,8 +191,8 @@ def leads_to_case(*, leads: Sequence[Lead], on: dt.date, actor: Actor) -> Case:
                 for i, lead in enumerate(leads) if lead.status != "open"]
     if problems:
         raise ValidationFailed(problems)
-    case = case_open(kind=pack.procedures.identification, year=on.year, on=on, actor=actor,
-                     households=[lead.household for lead in leads], pack=pack.procedures.pack,
+    case = case_open(kind=pack.procedure_kinds.identification, year=on.year, on=on, actor=actor,
+                     households=[lead.household for lead in leads],
                      note="；".join(f"{lead.household.number} {lead.get_channel_display()}" for lead in leads))
     Lead.objects.filter(pk__in=[lead.pk for lead in leads]).update(status="case", case=case)
     for lead in leads:
