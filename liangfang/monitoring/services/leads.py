@@ -104,14 +104,14 @@ def lead_record(*, items: Sequence[LeadInput], by: str, batch: LeadBatch | None 
     if problems:
         raise ValidationFailed(problems)
     for item in keep:
-        home_due, identification_due = lead_deadlines(pack, item.found_on)
+        due = lead_deadlines(pack, item.found_on)
         try:
             with transaction.atomic():
                 lead = Lead.objects.create(
                     household=item.household, channel=item.channel, source_name=item.source_name[:60],
                     source_ref=item.source_ref[:60], batch=batch, found_on=item.found_on, month=item.month,
                     consent_on=item.consent_on, category=item.category, risk_types=list(item.risk_types),
-                    reasons=list(item.reasons), home_check_due=home_due, identification_due=identification_due,
+                    reasons=list(item.reasons), home_check_due=due.home_check, identification_due=due.identification,
                     created_by=by)
         except IntegrityError:
             raise ValidationFailed([Problem("household", item.household.number,
