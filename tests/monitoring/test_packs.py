@@ -96,3 +96,22 @@ def test_a_monitoring_pack_whose_step_names_no_notice_period_is_refused(tmp_path
                       "procedure_kinds:\n  elimination: risk_removal\n", encoding="utf-8")
     with pytest.raises(PackError, match="risk_removal"):
         load_monitoring_pack(county)
+
+
+def test_a_monitoring_notice_over_the_2026_spring_festival_ends_on_the_first_working_day_after_it(
+        world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LIANGFANG_MONITORING_PACK", raising=False)
+    monkeypatch.delenv("LIANGFANG_HOLIDAYS", raising=False)
+    _object(world)
+    case = case_open(kind="risk_elimination", year=2026, households=[world.households[0]], on=D(2026, 2, 9),
+                     actor=world.cadre)
+    for on in (D(2026, 2, 10), D(2026, 2, 11)):
+        case.refresh_from_db()
+        case = step_record(case=case, expected_version=case.version, on=on, actor=world.cadre, outcome="属实",
+                           attachments=[minutes()] if case.step == "deliberation" else [])
+    notice = notice_post(case=case, expected_version=case.version, on=D(2026, 2, 12), actor=world.cadre)
+    # five days end on Tue 17 Feb, the first day of the year; the holiday runs to Mon 23 Feb
+    assert notice.ends_on == D(2026, 2, 24)
+    line = case_lines([case], D(2026, 2, 20))[0]
+    assert (line.clock.phase, line.clock.notice_ends, line.clock.provisional) == ("notice_running", D(2026, 2, 24),
+                                                                                  None)
