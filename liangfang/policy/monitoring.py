@@ -1,5 +1,7 @@
 """Monitoring packs (防止返贫动态监测, 2021 on): monitoring lines by year with their history,
-object categories, risk types, screening and elimination rules in the rule language, deadlines.
+object categories, risk types, screening and elimination rules in the rule language, deadlines,
+and the two procedures (identification, risk elimination) with their notice periods, which the
+procedures app reads through its pack lookup.
 
 A monitoring pack is a file of its own kind (``policy/monitoring_packs/*.yaml``), read by the same
 loader as the exit packs (``extends:`` merges a province's or county's file over its base; every
