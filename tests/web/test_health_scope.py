@@ -221,3 +221,26 @@ def test_no_output_of_a_household_holds_a_health_fact_for_a_role_without_them(wo
         assert any(a in page for a in _amounts(treated["visible_total"])), treated["visible_total"]
         for m in treated["health"]:
             assert login(persona).get(f"/households/{world.mine.number}/measures/{m.pk}/").status_code == 404
+
+
+def test_the_history_leaves_a_health_measure_out_of_counts_and_entries(world) -> None:
+    """A plan's count of measures holds its health measures (the count minus the lines shown would
+    give how many there are), and a health measure's own entries name it by being there."""
+    from liangfang.accounts.roles import ROLES
+    from liangfang.web.masking import HIDDEN
+    from liangfang.web.selectors.conflicts import change_lines
+
+    entries = [{"at": "2020-09-01T08:00:00+08:00", "by": "区扶贫办", "action": "propose_plan", "entity": "plan",
+                "changes": {"year": 2020, "version": 1, "measures": 4}},
+               {"at": "2020-09-02T08:00:00+08:00", "by": "村干部", "action": "deliver_measure", "entity": "delivery",
+                "changes": {"measure": "serious_illness_relief", "amount": "8765.43",
+                            "fund_source": "serious_illness_fund"}},
+               {"at": "2020-09-03T08:00:00+08:00", "by": "村干部", "action": "measure_changed",
+                "entity": "plan_measure", "changes": {"measure": "home_teaching", "cost": ["2000", "2400"]}}]
+    for code, role in ROLES.items():
+        lines = change_lines(entries, role)
+        shown = {label: after for line in lines for label, _, after in line.changes}
+        if role.health:
+            assert len(lines) == 3 and "4" in shown.values() and "8765.43" in shown.values(), code
+        else:
+            assert len(lines) == 1 and HIDDEN in shown.values() and "4" not in shown.values(), code
