@@ -255,6 +255,7 @@ def test_verification_takes_a_county_by_name_or_part_of_it_and_lists_candidates(
 
 REPORTS = [  # (command, the keys every JSON row has)
     (["figures"], {"key", "item", "value"}),
+    (["figures", "--year", "2019"], {"key", "item", "value"}),  # as on 31 August 2019
     (["assess", "--year", "2020"], {"key", "item", "value"}),
     (["explain", f"{VILLAGE}0001", "--year", "2020"], {"level", "subject", "verdict", "status", "text"}),
     (["explain", "--county", "--year", "2020"], {"level", "subject", "verdict", "status", "text"}),
