@@ -15,11 +15,12 @@ from .plan import MonitorPlanner
 from .results import HouseholdScreen, collect_monitoring
 
 
-def run_month(session: Session, pack: MonitoringPack, year: int, month: int,
-              where: exp.Expr | None = None) -> tuple[CompiledMonitoring, dict[int, HouseholdScreen]]:
-    """Screen every household and check every open object for one month; the results by household."""
+def run_month(session: Session, pack: MonitoringPack, year: int, month: int, where: exp.Expr | None = None,
+              scope: exp.Expr | None = None) -> tuple[CompiledMonitoring, dict[int, HouseholdScreen]]:
+    """Screen every household (of ``scope``, from ``plan.scope_of``, when given) and check every
+    open object for one month; the results by household (those matching ``where``)."""
     compiled = compile_monitoring(pack, year, month)
-    run_steps(session, MonitorPlanner(compiled, session.dialect).steps())
+    run_steps(session, MonitorPlanner(compiled, session.dialect, scope).steps())
     return compiled, collect_monitoring(session, compiled, where)
 
 
