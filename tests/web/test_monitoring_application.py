@@ -183,6 +183,8 @@ def test_a_cadre_screens_the_month_for_the_village_and_sees_why(world: World, lo
     assert "近12个月人均纯收入" in page and world.mine.number in page
     again = cadre.post(f"/region/{VILLAGE}/monitoring/screen/", {"month": "2023-06"}, follow=True)
     assert "触发 1 户，登记线索 0 条，1 户已在跟进" in again.content.decode()
+    inspector = login("inspector").get(f"/region/{VILLAGE}/monitoring/?month=2023-06").content.decode()
+    assert world.mine.number in inspector and "近12个月人均纯收入" not in inspector  # why: withheld with health
 
 
 def test_screening_is_refused_above_a_township_and_for_a_read_only_role(world: World, login: Login) -> None:

@@ -71,6 +71,7 @@ class MonitoringHistory:
     objects: list[ObjectLine]
     cases: list[CaseLine]
     risks_shown: bool
+    min_months: int = 0  # months as an object before the risk may be eliminated (the pack's)
 
     def __bool__(self) -> bool:
         return bool(self.leads or self.objects or self.cases)
@@ -165,4 +166,4 @@ def household_monitoring(household: Household, role: Role, language: str) -> Mon
                 name += f"（{zh_label}）" if zh else f" ({en_label or zh_label})"
             steps.append((name, s.on))
         cases.append(CaseLine(case.pk, _zh(proc.name, language), case.state, case.opened_on, case.decided_on, steps))
-    return MonitoringHistory(leads, lines, cases, shown)
+    return MonitoringHistory(leads, lines, cases, shown, pack.whole("min_months_as_object"))

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ... import disclosure
 from ...domain.problems import ValidationFailed
 from ...domain.text import Text
 from ...monitoring.codes import CHANNELS
@@ -69,6 +70,7 @@ def monitoring_view(request: HttpRequest, viewer: Viewer, code: str) -> HttpResp
     first, last = pack.years
     language = "zh" if zh else "en"
     helped = objects_help(objects, viewer.role, language)
+    risks_shown = disclosure.monitoring_risks_shown(viewer.role)  # a lead's why is a health fact
     return render(request, "web/monitoring.html", {
         "viewer": viewer, "region": region, "year": year, "month": month, "figures": figures,
         "categories": [(name(pack.categories[c].name), n) for c, n in figures.by_category.items()],
@@ -77,7 +79,8 @@ def monitoring_view(request: HttpRequest, viewer: Viewer, code: str) -> HttpResp
         else None,
         "shares": monitored_share_by_year(region, range(first, min(last, today.year) + 1)),
         "leads": [(lead, CHANNELS[lead.channel][0 if zh else 1], overdue(lead, today),
-                   [Text(r.get("zh", ""), r.get("en", "")).render(lang()) for r in lead.reasons]) for lead in leads],
+                   [Text(r.get("zh", ""), r.get("en", "")).render(lang()) for r in lead.reasons]
+                   if risks_shown else [disclosure.HIDDEN]) for lead in leads],
         "objects": [(o, name(pack.categories[o.category].name) if o.category in pack.categories else o.category,
                      helped[o.pk], earliest_elimination(o)) for o in objects],
         "can_act": viewer.can_edit and viewer.role.code == "village_cadre",
