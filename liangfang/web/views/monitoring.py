@@ -20,6 +20,7 @@ from ... import disclosure
 from ...domain.problems import ValidationFailed
 from ...domain.text import Text
 from ...monitoring.codes import CHANNELS
+from ...monitoring.deadlines import stored_deadlines
 from ...monitoring.models import Lead, MonitoringObject
 from ...monitoring.packs import current_monitoring_pack
 from ...monitoring.screening import run_monitoring_month, villages_under
@@ -80,7 +81,7 @@ def monitoring_view(request: HttpRequest, viewer: Viewer, code: str) -> HttpResp
         "shares": monitored_share_by_year(region, range(first, min(last, today.year) + 1)),
         "leads": [(lead, CHANNELS[lead.channel][0 if zh else 1], overdue(lead, today),
                    [Text(r.get("zh", ""), r.get("en", "")).render(lang()) for r in lead.reasons]
-                   if risks_shown else [disclosure.HIDDEN]) for lead in leads],
+                   if risks_shown else [disclosure.HIDDEN], stored_deadlines(pack, lead)) for lead in leads],
         "objects": [(o, name(pack.categories[o.category].name) if o.category in pack.categories else o.category,
                      helped[o.pk], earliest_elimination(o)) for o in objects],
         "can_act": viewer.can_edit and viewer.role.code == "village_cadre",

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('monitoring', '0001_monitoring_initial'),
+        ('monitoring', '0002_object_pack_names_a_county_file'),
     ]
 
     operations = [
