@@ -110,8 +110,10 @@ def _apply_on_a_phone(browser, live_server, home: Household, scans: dict[str, Pa
     try:
         phone = logged_in(context, live_server.url, "cadre")
         phone.goto(f"{live_server.url}/region/{VILLAGE}/monitoring/")
+        _fits(phone, 390)
         phone.fill("#apply-q", home.number)
         phone.click("form.picker button[type=submit]")
+        _fits(phone, 390)
         phone.click(f"ul.pick-list a[href='/households/{home.number}/monitoring/apply/']")
         assert "登记农户自主申报" in phone.locator("h1").inner_text()
         _fits(phone, 390)
