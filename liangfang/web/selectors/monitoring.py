@@ -22,7 +22,7 @@ from ...plans.models import Delivery, PlanMeasure
 from ...procedures.definitions import procedure
 from ...procedures.models import STEP_ACTIONS, Case
 from ...registry.models import Household
-from .plans import catalogue, measure_title
+from .plans import catalogue, measure_title, measure_withheld
 
 ACTIONS = dict(STEP_ACTIONS)  # "张贴公示 posted"
 Help = list[tuple[str, str, dt.date | None]]  # measure, kind, delivered on
@@ -108,6 +108,8 @@ def objects_help(objects: list[MonitoringObject], role: Role, language: str) -> 
         for m in by_household.get(obj.household_id, []):
             if m.due_date < obj.entered_on or (until is not None and m.due_date >= until):
                 continue
+            if measure_withheld(role, m.plan.pack, m.measure, m.category, m.fund_source):
+                continue  # a health measure is left out whole, as on the plan (disclosure.withholds_measure)
             kind = ("开发式帮扶", "development") if m.category in development else ("兜底保障", "safety net")
             lines.append((measure_title(catalogue(m.plan.pack), m.measure, role), kind[0 if language == "zh" else 1],
                           delivered.get(m.pk)))
