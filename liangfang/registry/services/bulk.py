@@ -19,8 +19,9 @@ from ...domain.inputs import HouseholdInput
 from ...domain.problems import Problem, ValidationFailed, resident_id_taken
 from ...domain.text import Text
 from ...pairing.services import pairings_follow_households
-from ..models import ChangeRecord, Household, IncomeRecord, Member, Region
+from ..models import ChangeRecord, Household, IncomeRecord, Member, MemberHealthHistory, Region
 from .checks import check_household, check_members
+from .health import HEALTH_FIELDS, health_period
 from .inserts import RowWriter, large_cache
 from .stale import Stale, StaleHouseholds, override_reason_checked, stale_households
 from .versions import versions_move
@@ -167,10 +168,17 @@ def write_many(items: Sequence[HouseholdInput], *, by: str, note: str = "",
             # Keys of the new households, reserved before anything is inserted: members,
             # incomes and the change log point at them without reading them back.
             keys = iter(writer.reserve(Household, sum(item.household["number"] not in existing for item in items)))
-            for chunk in _chunks(items, chunk_size):
-                changed |= _write_chunk(writer, chunk, existing, keys, village_ids, report, by, note)
+            # Problems only the stored rows reveal (a change of health dated before the last check)
+            # are found while writing; any of them refuses the whole batch, as validation does.
+            refused: list[Problem] = []
+            for first in range(0, len(items), chunk_size):
+                chunk = items[first:first + chunk_size]
+                changed |= _write_chunk(writer, chunk, first, existing, keys, village_ids, report, by, note,
+                                        refused)
                 if progress:
                     progress(len(chunk))
+            if refused:
+                raise ValidationFailed(refused)
             overwritten = [s for s in stale if s.item.household["number"] in changed]
             if overwritten and not override_stale:
                 raise StaleHouseholds(overwritten, items)
@@ -275,12 +283,13 @@ def _changes(stored: dict[str, Any], values: dict[str, Any]) -> dict[str, list[A
     return diff({k: stored[k] for k in values}, values)
 
 
-def _write_chunk(writer: RowWriter, chunk: Sequence[HouseholdInput], known: dict[str, dict[str, Any]],
+def _write_chunk(writer: RowWriter, chunk: Sequence[HouseholdInput], first: int, known: dict[str, dict[str, Any]],
                  keys: Iterator[int], village_ids: dict[str, int], report: BulkReport, by: str,
-                 note: str) -> set[str]:
-    """Update the chunk's existing households in place and insert its new ones. Updates and
-    reads run here, on the connection, after the writer has finished what it was given; inserts
-    go to the writer (on PostgreSQL it runs them while the next chunk is prepared)."""
+                 note: str, refused: list[Problem]) -> set[str]:
+    """Update the chunk's existing households in place and insert its new ones (``first``: the
+    batch's index of the chunk's first household). Updates and reads run here, on the connection,
+    after the writer has finished what it was given; inserts go to the writer (on PostgreSQL it
+    runs them while the next chunk is prepared). Problems found against stored rows go to ``refused``."""
     existing = {n: known[n] for item in chunk if (n := item.household["number"]) in known}
     if existing:
         writer.drain()
@@ -322,7 +331,7 @@ def _write_chunk(writer: RowWriter, chunk: Sequence[HouseholdInput], known: dict
     report.households_created += n
     report.households_updated += len(touched)
     old = [ids[number] for number in existing]
-    member_changes = _write_members(writer, chunk, ids, old, report, by, note, now)
+    member_changes = _write_members(writer, chunk, first, ids, old, report, by, note, now, refused)
     income_changes = _write_incomes(writer, chunk, ids, old, report, by, note, now)
     bumped = {by_id[pk] for pk, _, _ in touched}
     # A member or an income changed is a change of the household: its version moves on too (at the
@@ -333,11 +342,13 @@ def _write_chunk(writer: RowWriter, chunk: Sequence[HouseholdInput], known: dict
     return set(existing) - unchanged
 
 
-def _write_members(writer: RowWriter, chunk: Sequence[HouseholdInput], ids: dict[str, int], old: list[int],
-                   report: BulkReport, by: str, note: str, now: Any) -> set[str]:
+def _write_members(writer: RowWriter, chunk: Sequence[HouseholdInput], first: int, ids: dict[str, int],
+                   old: list[int], report: BulkReport, by: str, note: str, now: Any,
+                   refused: list[Problem]) -> set[str]:
     """Create and update the chunk's members; ``old`` are the households that existed before. A
     member added to a household that existed is logged as ``member_add`` logs it (a new household's
-    members are in its ``create`` record)."""
+    members are in its ``create`` record). A member whose health changes keeps the period the old
+    health held (``health.health_period``)."""
     current = {(m["household_id"], m["resident_id"]): m for m in Member.objects.filter(
         household_id__in=old, is_active=True).values(*_MEMBER_READ)} if old else {}
     existed = set(old)
@@ -347,11 +358,12 @@ def _write_members(writer: RowWriter, chunk: Sequence[HouseholdInput], ids: dict
     changed: list[tuple[int, dict[str, Any]]] = []
     former_heads: list[tuple[int, dict[str, Any]]] = []
     records: list[dict[str, Any]] = []
+    periods: list[dict[str, Any]] = []
     touched: set[str] = set()
-    for item in chunk:
+    for i, item in enumerate(chunk, start=first):
         number = item.household["number"]
         household_id = ids[number]
-        for raw in item.members:
+        for j, raw in enumerate(item.members):
             stored_id = item.renamed.get(raw["resident_id"], raw["resident_id"])
             m = current.get((household_id, stored_id)) if current else None
             if m is None:
@@ -362,6 +374,13 @@ def _write_members(writer: RowWriter, chunk: Sequence[HouseholdInput], ids: dict
                 continue
             values = storable(raw)
             delta = _changes(m, values)
+            if delta.keys() & HEALTH_FIELDS:
+                period, problems = health_period(m, values, delta, by=by, at=now, item=i, member=j)
+                if problems:  # the batch is refused at the end of the write
+                    refused += problems
+                else:
+                    periods.append(period)
+                delta = _changes(m, values)  # with the date of the change
             if delta:
                 if m["relation"] == "head" and values.get("relation") != "head":
                     former_heads.append((m["id"], {"relation": values["relation"]}))
@@ -377,6 +396,7 @@ def _write_members(writer: RowWriter, chunk: Sequence[HouseholdInput], ids: dict
     records += [_log(by, note, now, "add_member", "member", key, number, diff({}, storable(raw)))
                 for raw, home, key, number in zip(new, homes, keys, numbers, strict=True) if home in existed]
     writer.insert(ChangeRecord, records)
+    writer.insert(MemberHealthHistory, periods)
     report.members_created += len(new)
     report.members_updated += len(changed)
     return touched
