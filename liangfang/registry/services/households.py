@@ -10,10 +10,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from ...audit.changelog import diff
-from ...domain.codes import code_list
 from ...domain.fields import HOUSEHOLD_FIELDS, INCOME_FIELDS, MEMBER_FIELDS, FieldValueError, clean_value
 from ...domain.inputs import HouseholdInput
 from ...domain.problems import Problem, ValidationFailed
@@ -141,29 +139,12 @@ def member_add(*, household: Household, data: Mapping[str, Any], expected_versio
     # the date may come as a field of the member's row (forms, imports) or as the argument
     typed_on = values.pop("joined_on", None)
     joined_on = joined_on if joined_on is not None else typed_on
-    problems = _joining_problems(joined_on, joined_reason, values.get("birth_date"))
-    if problems:
-        raise ValidationFailed(problems)
+    # the batch writer checks when and why, as it does for a member joining by import
     joined = {k: v for k, v in (("joined_on", joined_on), ("joined_reason", joined_reason)) if v}
     item = _stored(household)
     item.members.append({**values, **joined})
     _write_one(item, household, expected_version, by=by)
     return Member.objects.get(household=household, resident_id=values["resident_id"], is_active=True)
-
-
-def _joining_problems(on: dt.date | None, reason: str, born: Any) -> list[Problem]:
-    problems = []
-    if reason and reason not in code_list("member_joined_reason").codes:
-        allowed = "、".join(code_list("member_joined_reason").codes)
-        problems.append(Problem("joined_reason", reason, Text(f"增员原因应为：{allowed}",
-                                                              f"the reason for joining is one of {allowed}")))
-    if on is not None and on > timezone.localdate():
-        problems.append(Problem("joined_on", on, Text("增员日期不能晚于今天",
-                                                      "the joining date cannot be in the future")))
-    if on is not None and isinstance(born, dt.date) and on < born:
-        problems.append(Problem("joined_on", on, Text("增员日期不能早于出生日期",
-                                                      "the joining date cannot be before the birth date")))
-    return problems
 
 
 @transaction.atomic
