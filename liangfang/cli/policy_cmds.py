@@ -9,6 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from ..domain.text import message_of
 from .app import app, console, fail
 from .output import FORMAT_HELP, Listing, OutputFormat, emit
 from .output import show as show_table
@@ -69,7 +70,7 @@ def show(
     try:
         pack = load_pack(name)
     except PackError as err:
-        raise fail(str(err)) from None
+        raise fail(message_of(err)) from None
     notes = sources if sources is not None else language() != "zh"
 
     def note(source: object) -> str:
