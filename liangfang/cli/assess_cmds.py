@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from ..domain.text import message_of
+from ..domain.text import Text, message_of
 from .app import app, console, fail, migrate, setup_django
 from .output import FORMAT_HELP, Listing, OutputFormat, emit, note, summary
 from .progress import progress_bar
@@ -374,7 +374,8 @@ def differences(
         run = selectors.run_for(year, pack)
         area = Region.objects.filter(code=region).first()
         if area is None:
-            raise NotFound(f"找不到区划 {region} / no region {region}")
+            raise NotFound(Text(f"找不到区划 {region}",
+                                f"no region {region}"))
     except NotFound as err:
         raise fail(message_of(err)) from None
     found = area_differences(run, area)

@@ -66,7 +66,7 @@ def _district(seed: int, scale: float, pack: str, by: str) -> None:
     if not 0 < scale <= 4:
         raise fail(bi(f"--scale {scale} 应在 0 到 4 之间", f"--scale {scale} must be between 0 and 4"))
     if Household.objects.exists():
-        raise fail(str(DistrictNotEmpty(Household.objects.count())))
+        raise fail(message_of(DistrictNotEmpty(Household.objects.count())))
     try:
         with progress_bar(bi("生成合成数据", "Synthesising the district")) as advance:
             report = build_district(seed=seed, scale=scale, by=by, progress=advance, lines=lines)
