@@ -177,7 +177,8 @@ def import_field_workbook(sample: VerificationSample, path: Path) -> int:
                 raise InvalidOperation
             row.income_per_capita = amount.quantize(Decimal("0.01"))
         except (InvalidOperation, ValueError):
-            bad(columns["income_per_capita"], income, "填 −1,000,000 到 10,000,000 之间的金额（元）/ an amount in yuan")
+            bad(columns["income_per_capita"], income, Text("填 −1,000,000 到 10,000,000 之间的金额（元）",
+                                                           "an amount in yuan from −1,000,000 to 10,000,000"))
         for column in ITEM_COLUMNS:
             try:
                 setattr(row, column.key, _choice(cell(column.key), YES, NO))

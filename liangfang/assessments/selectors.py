@@ -158,9 +158,9 @@ def household_result(run: AssessmentRun, household: Household,
     if row is None:
         row = HouseholdResult.objects.filter(run=run, household_id=household.pk).first()
     if row is None:
-        raise NotFound(f"农户 {household.number} 不在 {run.year} 年 {run.pack} 评估范围内（非建档立卡户？）/ "
-                       f"household {household.number} was not assessed in {run.year} ({run.pack}); "
-                       "is it a registered household?")
+        raise NotFound(Text(f"农户 {household.number} 不在 {run.year} 年 {run.pack} 评估范围内（非建档立卡户？）",
+                            f"household {household.number} was not assessed in {run.year} ({run.pack}); "
+                            "is it a registered household?"))
     rows = _MEMBER_RESULTS.tuples(run_id=run.pk, household_id=household.pk)
     values = _household_values(run, household.pk)
     result = _subject(run, "household", household.pk, row.verdict, row.people, row.village_id,

@@ -133,7 +133,7 @@ def read_file(path: Path) -> FileData:
                  f"unsupported file type {suffix or '(no extension)'}: give an .xlsx workbook or a .csv file"))
     kind = sniff(path)
     if kind == "empty":
-        raise ImportFileError(f"文件 {path.name} 是空的（0 字节）/ {path.name} is empty (0 bytes)")
+        raise ImportFileError(Text(f"文件 {path.name} 是空的（0 字节）", f"{path.name} is empty (0 bytes)"))
     if kind in _NOT_A_WORKBOOK:
         zh, en = _NOT_A_WORKBOOK[kind]
         raise ImportFileError(
@@ -171,8 +171,8 @@ def _read_workbook(path: Path, kind: str) -> FileData:
     except (CalamineError, OSError, ValueError) as exc:
         if kind == "xls":
             raise ImportFileError(
-                f"文件 {path.name} 是旧式 Office 文件，但不是可读的 Excel 工作簿（可能是 Word .doc）/ "
-                f"{path.name} is an old Office file but not a readable Excel workbook (a Word .doc?)") from exc
+                Text(f"文件 {path.name} 是旧式 Office 文件，但不是可读的 Excel 工作簿（可能是 Word .doc）",
+                     f"{path.name} is an old Office file but not a readable Excel workbook (a Word .doc?)")) from exc
         raise ImportFileError(
             Text(f"无法读取工作簿 {path.name}：{exc}；文件可能已损坏，请在 Excel 中打开后另存为 .xlsx",
                  f"cannot read workbook {path.name}: {exc}; the file may be damaged, open it in Excel "
