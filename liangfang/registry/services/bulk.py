@@ -19,6 +19,7 @@ from ...domain.inputs import HouseholdInput
 from ...domain.problems import Problem, ValidationFailed, resident_id_taken
 from ...domain.text import Text
 from ...pairing.services import pairings_follow_households
+from ..governed import decided_message
 from ..models import ChangeRecord, Household, IncomeRecord, Member, MemberHealthHistory, Region
 from .checks import check_household, check_members
 from .health import HEALTH_FIELDS, health_period
@@ -168,8 +169,9 @@ def write_many(items: Sequence[HouseholdInput], *, by: str, note: str = "",
             # Keys of the new households, reserved before anything is inserted: members,
             # incomes and the change log point at them without reading them back.
             keys = iter(writer.reserve(Household, sum(item.household["number"] not in existing for item in items)))
-            # Problems only the stored rows reveal (a change of health dated before the last check)
-            # are found while writing; any of them refuses the whole batch, as validation does.
+            # Problems only the stored rows reveal (a change of health dated before the last check, a
+            # status a procedure decided) are found while writing; any of them refuses the whole batch,
+            # as validation does, after the version checks (a stale form is told what changed first).
             refused: list[Problem] = []
             for first in range(0, len(items), chunk_size):
                 chunk = items[first:first + chunk_size]
@@ -177,8 +179,6 @@ def write_many(items: Sequence[HouseholdInput], *, by: str, note: str = "",
                                         refused)
                 if progress:
                     progress(len(chunk))
-            if refused:
-                raise ValidationFailed(refused)
             overwritten = [s for s in stale if s.item.household["number"] in changed]
             if overwritten and not override_stale:
                 raise StaleHouseholds(overwritten, items)
@@ -190,6 +190,8 @@ def write_many(items: Sequence[HouseholdInput], *, by: str, note: str = "",
                      "source": note}) for s in overwritten])
             writer.drain()
             _versions_move(items, existing, changed)
+            if refused:
+                raise ValidationFailed(refused)
             writer.finish()
         finally:
             writer.close()
@@ -263,7 +265,8 @@ def _update(model: type[models.Model], changes: Sequence[tuple[int, dict[str, An
 
 
 _SKIP = {"village_code"}
-# Governed by procedures (registry.governed); an import may still bring them, marked as imported.
+# Governed by procedures (registry.governed); an import may still bring them, marked as imported, for a
+# household whose status no procedure of this system has decided.
 _STATUS_FIELDS = {"is_registered", "status", "exit_year", "first_identified_on"}
 
 
@@ -297,7 +300,7 @@ def _write_chunk(writer: RowWriter, chunk: Sequence[HouseholdInput], first: int,
     new: list[HouseholdInput] = []
     touched: list[tuple[int, dict[str, Any], dict[str, Any]]] = []
     ids = {number: row["id"] for number, row in existing.items()}
-    for item in chunk:
+    for i, item in enumerate(chunk, start=first):
         number = item.household["number"]
         current = existing.get(number)
         if current is None:
@@ -307,7 +310,10 @@ def _write_chunk(writer: RowWriter, chunk: Sequence[HouseholdInput], first: int,
         values = storable({k: v for k, v in item.household.items() if k not in _SKIP})
         values["village_id"] = village_ids[item.village_code]
         delta = _changes(current, values)
-        if delta.keys() & _STATUS_FIELDS:  # a historic status brought in from another system
+        governed = sorted(delta.keys() & _STATUS_FIELDS)
+        if governed and current["status_via"] == "procedure":  # decided here: only a procedure changes it
+            refused += [Problem(k, values[k], decided_message(k, current["status_since"]), i) for k in governed]
+        if governed:  # a historic status brought in from another system
             values.update(status_via="imported", status_since=None)
             delta = _changes(current, values)
         if delta:

@@ -14,10 +14,12 @@ import liangfang
 from liangfang.audit.verify import verify_chain
 from liangfang.domain.problems import ConflictError, ValidationFailed
 from liangfang.domain.text import Text
+from liangfang.registry.importers import import_file
 from liangfang.registry.models import ChangeRecord, Household
 from liangfang.registry.services.households import household_create, household_update
 from liangfang.registry.services.status import household_status_decide, households_status_decide
 from tests.factories import VILLAGE, household_data, make_regions, member_data
+from tests.registry.importers.builders import household_rows, save_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -64,3 +66,20 @@ def test_only_procedures_decide_governed_fields() -> None:
                      if re.search(r"services\.status import|households?_status_decide\(", p.read_text("utf-8"))
                      and p.name != "status.py")
     assert callers == ["procedures/effects.py"]
+
+
+def test_an_import_cannot_undo_what_a_procedure_decided(tmp_path: Path) -> None:
+    """A historic status comes in by import only where no procedure of this system decided it: an
+    old file cannot silently undo an exit, as no form can."""
+    make_regions()
+    rows = household_rows("H1", size=1)
+    assert import_file(save_xlsx(tmp_path / "h1.xlsx", rows), by="test").written
+    household = Household.objects.get(number="H1")
+    household_status_decide(household=household, values=_EXIT, on=dt.date(2020, 11, 30), case_ref="退出 #3",
+                            by="县")
+    result = import_file(save_xlsx(tmp_path / "h1.xlsx", rows), by="test", write_errors=False)  # still 未脱贫
+    assert not result.written
+    assert {(e.row, e.header) for e in result.errors} >= {(2, "贫困户状态")}
+    assert any("已由程序" in e.message and "2020-11-30" in e.message for e in result.errors)
+    stored = Household.objects.get(pk=household.pk)
+    assert (stored.status, stored.exit_year, stored.status_via) == ("exited", 2020, "procedure")
