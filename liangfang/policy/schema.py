@@ -271,7 +271,7 @@ class Indicator(_Strict):
     @model_validator(mode="after")
     def _applies_only_per_member(self) -> Indicator:
         if self.applies is not None and self.per != "member":
-            raise ValueError("'applies' is only for per: member / 仅逐人指标可设 applies")
+            raise ValueError(Bilingual("仅逐人指标（per: member）可设 applies", "'applies' is only for per: member"))
         return self
 
 

@@ -161,7 +161,7 @@ class WorkCalendar:
 
         Counted day by day: periods are short (at most a few months) and each day is a set probe."""
         if n < 1:
-            raise ValueError("a period counts at least one day / 期间至少一天")
+            raise ValueError(Text("期间至少一天", "a period counts at least one day"))
         day, counted = start, 0
         while counted < n:
             day += dt.timedelta(days=1)

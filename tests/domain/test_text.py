@@ -12,7 +12,8 @@ import liangfang
 from liangfang.domain.text import Text, joined, lines, message_of
 
 ROOT = Path(liangfang.__file__).parent
-BILINGUAL_LITERAL = re.compile(r"[\u4e00-\u9fa5][^\n]*?[ ）]/ [A-Za-z{(]")
+# "中文 / English", and "English / 中文" as some validators wrote it
+BILINGUAL_LITERAL = re.compile(r"[\u4e00-\u9fa5][^\n]*?[ ）]/ [A-Za-z{(]|[A-Za-z)'][^\n]* / [\u4e00-\u9fa5]")
 
 # Literals that join two languages on purpose, each with why; anything else is a message to write as Text.
 ALLOWED: dict[str, tuple[str, ...]] = {
