@@ -47,7 +47,7 @@ def list_packs(fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", 
         try:
             pack = load_pack(name)
         except PackError as err:
-            listing.add(name=name, problem=str(err.problems[0]))
+            listing.add(name=name, problem=err.problems[0].shown(language()))
             continue
         counts = pack.indicator_counts()
         listing.add(name=name, version=pack.version, jurisdiction=_t(pack.jurisdiction),
