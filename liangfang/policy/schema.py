@@ -362,7 +362,7 @@ class Pack(_Strict):
         counts = " + ".join(str(len(self.deciding(lvl))) for lvl in ("household", "village", "county"))
         levels = ("household", "village", "county")
         reported = sum(len(self.indicators(lvl)) - len(self.deciding(lvl)) for lvl in levels)
-        return f"{counts}（+{reported} 参考 / reported）" if reported else counts
+        return Bilingual(f"{counts}（+{reported} 参考）", f"{counts} (+{reported} reported)") if reported else counts
 
     def indicators_for_year(self, level: str, year: int) -> dict[str, Indicator]:
         return {k: v for k, v in self.indicators(level).items()
