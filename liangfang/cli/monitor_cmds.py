@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 
+from ..domain.text import message_of
 from .app import app, console, fail, migrate
 from .output import FORMAT_HELP, Listing, OutputFormat, emit, note, summary
 from .text import bi, language
@@ -30,7 +31,7 @@ def _pack(name: str | None):  # type: ignore[no-untyped-def]
     try:
         return load_monitoring_pack(name) if name else current_monitoring_pack()
     except (PackError, FileNotFoundError) as exc:
-        raise fail(str(exc)) from None
+        raise fail(message_of(exc)) from None
 
 
 @monitor_app.command("screen", help=bi(
@@ -74,7 +75,7 @@ def screen(
             raise fail(bi(f"未知的引擎 {engine}", f"unknown engine {engine}"))
         _screen_database(loaded, year, month, region, record, found, by, fmt)
     except (UnknownYearError, OutsideCalendar) as exc:
-        raise fail(str(exc)) from None
+        raise fail(message_of(exc)) from None
 
 
 def _screen_database(pack, year: int, month: int, region_code: str | None, record: bool,  # type: ignore[no-untyped-def]
@@ -151,7 +152,7 @@ def _screen_duckdb(data: Path, pack, year: int, month: int) -> None:  # type: ig
     try:
         monitoring_parquet_views(session, data)
     except FileNotFoundError as exc:
-        raise fail(str(exc)) from None
+        raise fail(message_of(exc)) from None
     compiled, results = run_month(session, pack, year, month,
                                   where=_interesting())
     leads = [r for r in results.values() if r.is_lead]
