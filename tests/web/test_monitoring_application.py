@@ -80,6 +80,10 @@ def test_a_valid_application_becomes_an_open_lead_with_its_consent_stored(world:
     consent = cadre.get(f"/households/{world.mine.number}/leads/{lead.pk}/consent/")
     assert consent.status_code == 200 and b"".join(consent.streaming_content) == signed_consent.content  # type: ignore[attr-defined]
     assert f"/leads/{lead.pk}/consent/" in page
+    # the scan shows the full ID and the illness: not opened by the read-only inspector, nor linked
+    inspector = login("inspector")
+    assert inspector.get(f"/households/{world.mine.number}/leads/{lead.pk}/consent/").status_code == 403
+    assert f"/leads/{lead.pk}/consent/" not in inspector.get(response["Location"]).content.decode()
 
 
 @pytest.mark.parametrize(("change", "field", "says"), [

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -211,6 +212,8 @@ def application_view(request: HttpRequest, viewer: Viewer, number: str) -> HttpR
 def consent_view(request: HttpRequest, viewer: Viewer, number: str, lead_id: int) -> FileResponse:
     """The signed consent of an application, for those who see the household (404 otherwise)."""
     household = household_for(viewer, number)
+    if not disclosure.opens_scans(viewer.role):
+        raise PermissionDenied
     lead = Lead.objects.filter(pk=lead_id, household=household).exclude(consent_sha256="").first()
     if lead is None:
         raise Http404
