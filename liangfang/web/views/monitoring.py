@@ -20,7 +20,7 @@ from ...monitoring.deadlines import stored_deadlines
 from ...monitoring.models import Lead, MonitoringObject
 from ...monitoring.packs import current_monitoring_pack
 from ...monitoring.screening import villages_under
-from ...monitoring.selectors import monitored_share_by_year, month_figures
+from ...monitoring.selectors import lead_reasons, monitored_share_by_year, month_figures
 from ...monitoring.services.leads import lead_dismiss, leads_to_case, overdue
 from ...monitoring.services.objects import earliest_elimination
 from ...procedures.actors import Actor
@@ -63,7 +63,7 @@ def monitoring_view(request: HttpRequest, viewer: Viewer, code: str) -> HttpResp
         else None,
         "shares": monitored_share_by_year(region, range(first, min(last, today.year) + 1)),
         "leads": [(lead, CHANNELS[lead.channel][0 if zh else 1], overdue(lead, today),
-                   [Text(r.get("zh", ""), r.get("en", "")).render(lang()) for r in lead.reasons],
+                   [r.render(lang()) for r in lead_reasons(viewer.role, pack, lead) or []],
                    stored_deadlines(pack, lead)) for lead in leads],
         "objects": [(o, earliest_elimination(o)) for o in objects],
         "can_act": viewer.can_edit and viewer.role.code == "village_cadre",
