@@ -140,15 +140,15 @@ def main() -> None:
         print(f"built {args.households:,} households in {time.perf_counter() - started:.1f} s")
     village = Region.objects.get(code="220802201001")
     households = village_households(village.pk)
-    cadre = ROLES[VILLAGE_CADRE]  # cards are printed by the village's cadres
+    printer = ROLES[VILLAGE_CADRE]  # cards are printed by the village's cadres
     print(f"python speed {python_speed():.2f} s; {len(households):,} households")
     print(f"{'':<52}{'pages':>7}{'wall s':>9}{'cpu s':>9}{'pages/s':>11}{'MB':>8}")
-    _timed(f"cards of the village, one PDF ({len(households):,})", lambda: cards_pdf(households, 2020, cadre))
+    _timed(f"cards of the village, one PDF ({len(households):,})", lambda: cards_pdf(households, 2020, printer))
 
     def plain() -> bytes:
         writer = PdfWriter()
         for h in households[:args.plain]:
-            for page in PdfReader(io.BytesIO(cards_pdf([h], 2020, cadre))).pages:
+            for page in PdfReader(io.BytesIO(cards_pdf([h], 2020, printer))).pages:
                 writer.add_page(page)
         out = io.BytesIO()
         writer.write(out)
