@@ -22,7 +22,10 @@ for ``liangfang export --mask``). From them follow:
   an age band on a day, tells on which side of that day a birthday falls; with the birth year it
   narrows the masked ID's middle. A reader shown birth years sees the age a person reaches in the
   year instead ("2020 年满 12 岁", ``age_value``), which the year alone gives, and bands by birth
-  year (``in_age_band``).
+  year (``in_age_band``). A count taken on each month's first day (monitoring's school-age children
+  out of school) is worse: compared month to month it gives the birth month, which with the year and
+  the mask leaves 2 to 4 IDs. Such a reader is not shown those counts, nor the outcome of a rule
+  that reads one, in any explanation (``monthly_ages_shown``).
 
 No Django here: the registry's exporter and the engine's wording use it too.
 """
@@ -121,6 +124,13 @@ def in_age_band(reader: Reader, birth: dt.date, on: dt.date, low: int, high: int
     else:
         age = on.year - birth.year
     return low <= age <= high
+
+
+def monthly_ages_shown(reader: Reader) -> bool:
+    """Whether ``reader`` may read what is counted by members' ages on each month's first day (a
+    monitoring explanation's "适龄失学 1 人" and its rule's outcome): only with full birth dates, since
+    the month in which such a count changes is a member's birth month."""
+    return birth_date_visibility(reader) == "full"
 
 
 def _visibility(reader: Reader, name: str) -> Visibility | None:

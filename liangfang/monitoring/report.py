@@ -1,13 +1,16 @@
 """The monthly monitoring report of an area as a workbook (streaming writer): the figures, objects
 by category and risk type, the objects open at the month's end, and the leads with their deadlines
 (a deadline counted through a year whose holidays are not published is marked provisional, as on
-the page). No resident IDs, phones or health facts: the household number identifies a row."""
+the page). No resident IDs or phones: the household number identifies a row. A file to hand on, its
+leads' reasons are those ``reader`` may read (``selectors.lead_reasons``; by default
+``disclosure.MASKED``, as ``export --mask``: a count by age in the month is left out)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
 
+from ..disclosure import MASKED, Reader
 from ..domain.text import Text
 from ..registry.models import Household, Region
 from ..workbook_writer import WorkbookWriter
@@ -16,7 +19,7 @@ from .deadlines import stored_deadlines
 from .models import Lead, MonitoringObject
 from .packs import current_monitoring_pack
 from .screening import villages_under
-from .selectors import month_bounds, month_figures, open_at
+from .selectors import lead_reasons, month_bounds, month_figures, open_at
 from .services.objects import earliest_elimination
 
 SUMMARY_SHEET = "汇总 summary"
@@ -25,7 +28,7 @@ LEADS_SHEET = "线索 leads"
 
 
 def write_month_report(path: Path, region: Region, year: int, month: int,
-                       today: dt.date | None = None) -> dict[str, int]:
+                       today: dt.date | None = None, reader: Reader = MASKED) -> dict[str, int]:
     pack = current_monitoring_pack()
     figures = month_figures(region, year, month, today)
     first, last = month_bounds(year, month)
@@ -77,7 +80,7 @@ def write_month_report(path: Path, region: Region, year: int, month: int,
             sheet.append([lead.household.number, names.get(lead.household.village_id, ""),
                           CHANNELS[lead.channel][0], lead.source_name, lead.found_on, lead.home_check_due,
                           lead.identification_due, _provisional(due.provisional), LEAD_STATUSES[lead.status][0],
-                          "；".join(r.get("zh", "") for r in lead.reasons)])
+                          "；".join(r.zh for r in lead_reasons(reader, pack, lead) or [])])
     return {"objects": len(objects), "leads": len(leads), "households": Household.objects.filter(
         village_id__in=villages).count()}
 

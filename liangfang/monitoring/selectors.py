@@ -1,6 +1,7 @@
 """Monitoring figures for an area and a month (reads only): objects by category and risk type,
 new and eliminated in the month, overdue leads, the share of objects with a development measure,
-and the monitored share of the rural population by year (the dashboard's line from 2021)."""
+and the monitored share of the rural population by year (the dashboard's line from 2021); a lead's
+reasons as a reader may read them."""
 
 from __future__ import annotations
 
@@ -12,12 +13,27 @@ from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
+from .. import disclosure
+from ..domain.text import Text
+from ..engine.monitor.results import withheld_reason
 from ..plans.models import PlanMeasure
+from ..policy.monitoring import MonitoringPack
 from ..procedures.models import Step
 from ..registry.models import Member, Region
 from .models import Lead, MonitoringObject
 from .packs import current_monitoring_pack
 from .screening import villages_under
+
+
+def lead_reasons(reader: disclosure.Reader, pack: MonitoringPack, lead: Lead) -> list[Text] | None:
+    """The reasons stored on ``lead`` as ``reader`` may read them: none without health facts
+    (``disclosure.monitoring_risks_shown``), and a rule counting members by their age in the month
+    by its name only for a reader shown birth years (``engine.monitor.results.withheld_reason``).
+    The monitoring page, the household page and the monthly workbook all read them here."""
+    if not disclosure.monitoring_risks_shown(reader):
+        return None
+    shown = [withheld_reason(reader, pack, r) for r in lead.reasons if isinstance(r, dict)]
+    return [Text(r.get("zh", ""), r.get("en", "")) for r in shown]
 
 
 def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from liangfang.accounts.roles import ROLES, VILLAGE_CADRE
 from liangfang.pairing.services import cadre_pairing_set
 from liangfang.plans.models import Plan, PlanMeasure
 from liangfang.procedures.cards import cards_pdf, village_households
@@ -81,7 +82,7 @@ def test_household_cards_show_masked_ids_the_cadre_policies_measures_and_income(
                                    stage="close", status="accepted", category=category, cost=Decimal(cost),
                                    fund_source="fiscal", due_date=dt.date(2020, 10, 31), reason_zh="x", reason_en="x")
     households = village_households(world.regions[h.village.code].pk)
-    pdf = cards_pdf(households, 2020)
+    pdf = cards_pdf(households, 2020, ROLES[VILLAGE_CADRE])
     assert pages(pdf) == len(households) == 3
     found = assert_free_of(pdf, _secrets(households))
     rid = Member.objects.get(household=h, relation="head").resident_id
@@ -99,7 +100,7 @@ def test_a_long_run_of_cards_is_laid_out_in_parts_and_joined_in_order(world: Wor
     monkeypatch.setattr(cards, "PART", 1)
     settings.LIANGFANG_PDF_WORKERS = 2
     households = village_households(world.households[0].village_id)
-    pdf = cards_pdf(households, 2020)
+    pdf = cards_pdf(households, 2020, ROLES[VILLAGE_CADRE])
     assert pages(pdf) == 3
     found = assert_free_of(pdf, _secrets(households))
     assert found.index(households[0].number) < found.index(households[1].number) < found.index(households[2].number)

@@ -244,3 +244,18 @@ def test_the_history_leaves_a_health_measure_out_of_counts_and_entries(world) ->
             assert len(lines) == 3 and "4" in shown.values() and "8765.43" in shown.values(), code
         else:
             assert len(lines) == 1 and HIDDEN in shown.values() and "4" not in shown.values(), code
+
+
+def test_the_monitoring_page_gives_a_lead_s_reasons_only_to_roles_with_health_facts(world, login,
+                                                                                    signed_consent) -> None:
+    """A lead's reasons say why it was raised (近12个月合规自付医疗费用 …, or the household's own
+    statement of an illness): health facts whole, like its risk types (disclosure.monitoring_risks_shown)."""
+    from liangfang.monitoring.services.leads import application_record
+
+    application_record(household=world.mine, found_on=dt.date(2023, 5, 8), consent_on=dt.date(2023, 5, 8),
+                       risk_types=["illness"], statement="住院治疗尿毒症", consent=signed_consent,
+                       by="t")
+    for persona, shown in (("cadre", True), ("admin", True), ("reviewer", True), ("inspector", False)):
+        page = login(persona).get(f"/region/{VILLAGE}/monitoring/", {"month": "2023-05"}).content.decode()
+        assert world.mine.number in page, persona
+        assert ("住院治疗尿毒症" in page) is shown, persona

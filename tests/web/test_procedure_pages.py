@@ -132,6 +132,45 @@ def test_cards_of_a_village_are_one_page_per_household_and_free_of_private_facts
     assert "王帮扶" in found and "13900001111" in found
 
 
+def _plan_with_a_health_measure(household: Household) -> None:
+    """An accepted 2020 plan: 庭院经济 3,000 for the household, 大病救治 8,000 for the head."""
+    from decimal import Decimal
+
+    from liangfang.plans.models import Plan, PlanMeasure
+
+    plan = Plan.objects.create(household=household, year=2020, version=1, status="accepted", pack="cn-national",
+                               created_by="setup")
+    head = Member.objects.get(household=household, relation="head")
+    for code, category, cost, fund in (("courtyard_economy", "industry", "3000", "fiscal_poverty_fund"),
+                                       ("serious_illness_relief", "health", "8000", "serious_illness_fund")):
+        PlanMeasure.objects.create(plan=plan, measure=code, member=head if category == "health" else None,
+                                   stage="close", status="accepted", category=category, cost=Decimal(cost),
+                                   fund_source=fund, due_date=dt.date(2020, 10, 31), reason_zh="x", reason_en="x")
+
+
+@pytest.mark.parametrize("path", ["household", "village"])
+def test_a_card_leaves_health_measures_out_whole_for_a_role_without_health_facts(world, login, path) -> None:  # type: ignore[no-untyped-def]
+    """The inspector's card, like the household page, has no health measure: no line, no cost, no
+    fund, and a total without it (11,000 less 3,000 would give it back). The cadre, who hands the
+    card to the family, prints the household's own health measure by its line (健康扶贫)."""
+    _plan_with_a_health_measure(world.mine)
+    url = (f"/procedures/cards/household/{world.mine.number}/?year=2020" if path == "household"
+           else f"/procedures/cards/village/{world.mine.village.code}/?year=2020")
+    secrets = _secrets(*Household.objects.filter(village=world.mine.village))
+    health = ["健康扶贫", "8,000.00", "11,000.00", "大病", "医疗救助", "大病兜底"]
+    seen = {}
+    for persona in ("inspector", "cadre", "reviewer", "admin"):
+        r = login(persona).get(url)
+        assert r.status_code == 200, persona
+        seen[persona] = assert_free_of(r.content, secrets)
+        assert "庭院经济" in seen[persona] and "3,000.00" in seen[persona], persona
+    assert_free_of(login("inspector").get(url).content, health)
+    assert "措施合计：3,000.00元" in seen["inspector"]
+    for persona in ("cadre", "reviewer", "admin"):
+        assert "健康扶贫" in seen[persona] and "8,000.00" in seen[persona], persona
+        assert "措施合计：11,000.00元" in seen[persona] and "大病救治" not in seen[persona], persona
+
+
 def test_the_board_and_the_lists_render_for_every_persona(world, login) -> None:  # type: ignore[no-untyped-def]
     case = _open(login("cadre"), world)
     for persona in ("admin", "reviewer", "cadre", "inspector"):

@@ -4,10 +4,17 @@ pack's words: 「近12个月人均纯收入 5,480 元 < 监测线 6,000 元 — 
 A screening rule *holds* (status ``pass``) when its risk condition is true: the household is then
 a lead (if it is not already an object), with the rule's risk type. An elimination rule holds when
 its condition for risk elimination is met; an object may be eliminated when every one holds.
+
+A fact counted by members' ages on the month's first day (``MONTH_AGE_FACTS``) changes in the month
+of a birthday: a reader shown birth years only (``disclosure.monthly_ages_shown``) reads a rule that
+names one by its name alone, without its values or outcome, here and in the reasons stored on leads
+(``withheld_reason``), so that one household's explanations compared month to month give no birth
+month. The figures and outcomes themselves are the official ones, unchanged.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -15,6 +22,7 @@ from typing import Any
 
 from sqlglot import exp
 
+from ...disclosure import FULL, Reader, monthly_ages_shown
 from ...policy.monitoring import MonitoringPack
 from ...policy.schema import Indicator
 from ..compiled import PLACEHOLDER
@@ -33,6 +41,32 @@ OUTCOME: dict[str, dict[str, tuple[str, str]]] = {
     "elimination": {"pass": ("满足", "met"), "fail": ("不满足", "not met"),
                     "no_data": ("不满足（无数据）", "not met (no data)"), "pending": ("待核查", "pending")},
 }
+
+
+# Facts counted by members' ages on the month's first day (``facts.py``: school age is the age on
+# that day); ``tests/engine/monitor`` checks that every member count reading a birth date is here.
+MONTH_AGE_FACTS = frozenset({"children_out_of_school"})
+WITHHELD = "withheld"  # a RuleLine's status for a reader not shown it
+
+
+def rule_reads_month_ages(rule: str) -> bool:
+    """Whether a rule's condition names a fact counted by ages on the month's first day."""
+    return bool(set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", rule)) & MONTH_AGE_FACTS)
+
+
+def withheld_sentence(title: str, lang: str) -> str:
+    """What a reader shown birth years only reads of such a rule: its name, and why no more."""
+    return (f"{title}：按当月年龄计数，不向本角色显示" if lang == "zh"
+            else f"{title}: counted by age in the month, not shown to this role")
+
+
+def withheld_reason(reader: Reader, pack: MonitoringPack, reason: Mapping[str, str]) -> Mapping[str, str]:
+    """A reason stored on a lead ({rule, zh, en}) as ``reader`` may read it."""
+    rule = pack.screening_rules.get(reason.get("rule", ""))
+    if rule is None or monthly_ages_shown(reader) or not rule_reads_month_ages(rule.rule):
+        return reason
+    return {"rule": reason.get("rule", ""), "zh": withheld_sentence(rule.name.zh, "zh"),
+            "en": withheld_sentence(rule.name.en, "en")}
 
 
 @dataclass
@@ -133,16 +167,22 @@ class MonitorExplainer:
         template = texts.zh if lang == "zh" else texts.en
         return PLACEHOLDER.sub(lambda m: self._value(m.group(1), values, lang), template)
 
-    def line(self, kind: RuleSet, name: str, status: str, values: Mapping[str, Any], lang: str = "zh") -> RuleLine:
+    def line(self, kind: RuleSet, name: str, status: str, values: Mapping[str, Any], lang: str = "zh",
+             reader: Reader = FULL) -> RuleLine:
+        """A rule's line for ``reader``: withheld whole (status ``WITHHELD``, no values, no outcome)
+        when it reads a count by age in the month that ``reader`` is not shown."""
         spec = next(r.spec for r in self.c.of(kind) if r.name == name)
         assert spec is not None
+        title = spec.name.zh if lang == "zh" else spec.name.en
+        if not monthly_ages_shown(reader) and rule_reads_month_ages(spec.rule):
+            return RuleLine(name, title, WITHHELD, withheld_sentence(title, lang), "—")
         zh, en = OUTCOME[kind][status]
-        return RuleLine(name, spec.name.zh if lang == "zh" else spec.name.en, status,
-                        self.sentence(kind, name, status, values, lang), zh if lang == "zh" else en)
+        return RuleLine(name, title, status, self.sentence(kind, name, status, values, lang),
+                        zh if lang == "zh" else en)
 
-    def lines(self, result: HouseholdScreen, kind: RuleSet, lang: str = "zh") -> list[RuleLine]:
+    def lines(self, result: HouseholdScreen, kind: RuleSet, lang: str = "zh", reader: Reader = FULL) -> list[RuleLine]:
         statuses = result.screening if kind == "screening" else result.eliminating
-        return [self.line(kind, name, status, result.values, lang) for name, status in statuses.items()]
+        return [self.line(kind, name, status, result.values, lang, reader) for name, status in statuses.items()]
 
     def why(self, result: HouseholdScreen, lang: str = "zh") -> list[str]:
         """The sentences of the screening rules that raised the lead."""

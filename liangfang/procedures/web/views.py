@@ -320,7 +320,7 @@ def _card_year(request: HttpRequest) -> int:
 @viewer_required()
 def card_view(request: HttpRequest, viewer: Viewer, number: str) -> HttpResponse:
     household = household_for(viewer, number)
-    return _pdf(cards_pdf([household], _card_year(request)), f"card-{household.number}.pdf")
+    return _pdf(cards_pdf([household], _card_year(request), viewer.role), f"card-{household.number}.pdf")
 
 
 @viewer_required()
@@ -328,5 +328,6 @@ def village_cards_view(request: HttpRequest, viewer: Viewer, code: str) -> HttpR
     region = region_for(viewer, code)
     if region.level != "village":
         raise Http404
-    return _pdf(cards_pdf(village_households(region.pk), _card_year(request), title=f"{region.name} 帮扶明白卡"),
+    return _pdf(cards_pdf(village_households(region.pk), _card_year(request), viewer.role,
+                          title=f"{region.name} 帮扶明白卡"),
                 f"cards-{region.code}.pdf")

@@ -13,10 +13,10 @@ from django.db.models import Exists, OuterRef
 
 from ... import disclosure
 from ...accounts.roles import Role
-from ...domain.text import Text
 from ...monitoring.codes import CHANNELS, LEAD_STATUSES
 from ...monitoring.models import Lead, MonitoringObject
 from ...monitoring.packs import current_monitoring_pack
+from ...monitoring.selectors import lead_reasons
 from ...monitoring.services.objects import earliest_elimination
 from ...plans.models import Delivery, PlanMeasure
 from ...procedures.definitions import procedure
@@ -142,7 +142,8 @@ def household_monitoring(household: Household, role: Role, language: str) -> Mon
         found_on=lead.found_on, channel=CHANNELS[lead.channel][0 if zh else 1], source=lead.source_name,
         status=LEAD_STATUSES[lead.status][0 if zh else 1], category=category(lead.category),
         risks=risks(lead.risk_types),
-        reasons=[Text(r.get("zh", ""), r.get("en", "")).render(language) for r in lead.reasons] if shown else None,
+        reasons=[r.render(language) for r in reasons] if (reasons := lead_reasons(role, pack, lead)) is not None
+        else None,
         dismissed=(lead.dismissed_reason if shown else disclosure.HIDDEN) if lead.dismissed_reason else "",
         closed_on=lead.closed_on) for lead in Lead.objects.filter(household=household).order_by("found_on", "id")]
     objects = list(MonitoringObject.objects.filter(household=household).order_by("entered_on", "id"))

@@ -8,7 +8,6 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from functools import lru_cache
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
@@ -22,7 +21,6 @@ from ...disclosure import (
     HEALTH_RISK_TOPICS,
     is_health_measure,
     suppressed,
-    withholds_measure,
 )
 from ...engine.explain import Line as ExplainLine
 from ...plans.catalogue import catalogue_for
@@ -32,6 +30,7 @@ from ...plans.selectors import Overdue, Rollup, overdue, risk_factors, rollup, r
 from ...plans.services.delivery import DELIVERABLE
 from ...plans.services.plans import measure_state, plan_state
 from ...plans.tables import Row
+from ...plans.withheld import health_measure_codes, measure_withheld
 from ...policy import load_pack
 from ...prepared import Prepared
 from ...registry.models import Household, IncomeRecord, Member, Region
@@ -88,22 +87,10 @@ def measure_title(cat: Catalogue, code: str, role: Role) -> str:
     return measure_name(cat, code)
 
 
-@lru_cache(maxsize=16)
-def health_measure_codes(pack: str) -> frozenset[str]:
-    """The catalogue's measures that are health facts whole (``disclosure.is_health_measure``)."""
-    return frozenset(code for code, spec in catalogue(pack).measures.items()
-                     if is_health_measure(spec.category, spec.fund_source, eligible=spec.eligible))
-
-
 def health_measure_q(pack: str) -> Q:
     """The plan measures of ``pack`` that are health facts, as a query condition."""
     return (Q(category=HEALTH_MEASURE_CATEGORY) | Q(fund_source__in=HEALTH_FUND_SOURCES)
             | Q(measure__in=health_measure_codes(pack)))
-
-
-def measure_withheld(role: Role, pack: str, code: str, category: str, fund_source: str = "") -> bool:
-    """Whether ``role`` is shown nothing of this measure (``disclosure.withholds_measure``)."""
-    return withholds_measure(role, category, fund_source) or (not role.health and code in health_measure_codes(pack))
 
 
 def names_withheld_measure(text: str, pack: str, role: Role) -> bool:

@@ -25,7 +25,7 @@ from ...monitoring.deadlines import stored_deadlines
 from ...monitoring.models import Lead, MonitoringObject
 from ...monitoring.packs import current_monitoring_pack
 from ...monitoring.screening import run_monitoring_month, villages_under
-from ...monitoring.selectors import monitored_share_by_year, month_figures
+from ...monitoring.selectors import lead_reasons, monitored_share_by_year, month_figures
 from ...monitoring.services.leads import application_record, lead_dismiss, leads_to_case, overdue, screening_leads
 from ...monitoring.services.objects import earliest_elimination
 from ...policy.monitoring import UnknownYearError
@@ -72,7 +72,6 @@ def monitoring_view(request: HttpRequest, viewer: Viewer, code: str) -> HttpResp
     first, last = pack.years
     language = "zh" if zh else "en"
     helped = objects_help(objects, viewer.role, language)
-    risks_shown = disclosure.monitoring_risks_shown(viewer.role)  # a lead's why is a health fact
     return render(request, "web/monitoring.html", {
         "viewer": viewer, "region": region, "year": year, "month": month, "figures": figures,
         "categories": [(name(pack.categories[c].name), n) for c, n in figures.by_category.items()],
@@ -81,8 +80,8 @@ def monitoring_view(request: HttpRequest, viewer: Viewer, code: str) -> HttpResp
         else None,
         "shares": monitored_share_by_year(region, range(first, min(last, today.year) + 1)),
         "leads": [(lead, CHANNELS[lead.channel][0 if zh else 1], overdue(lead, today),
-                   [Text(r.get("zh", ""), r.get("en", "")).render(lang()) for r in lead.reasons]
-                   if risks_shown else [disclosure.HIDDEN], stored_deadlines(pack, lead)) for lead in leads],
+                   [r.render(lang()) for r in reasons] if (reasons := lead_reasons(viewer.role, pack, lead)) is not None
+                   else [disclosure.HIDDEN], stored_deadlines(pack, lead)) for lead in leads],
         "objects": [(o, name(pack.categories[o.category].name) if o.category in pack.categories else o.category,
                      helped[o.pk], earliest_elimination(o)) for o in objects],
         "can_act": viewer.can_edit and viewer.role.code == "village_cadre",
