@@ -22,7 +22,7 @@ from ...plans.models import Delivery, PlanMeasure
 from ...procedures.definitions import procedure
 from ...procedures.models import STEP_ACTIONS, Case
 from ...registry.models import Household
-from .plans import catalogue, measure_title
+from .plans import catalogue, measure_title, measure_withheld
 
 ACTIONS = dict(STEP_ACTIONS)  # "张贴公示 posted"
 
@@ -117,6 +117,8 @@ def household_monitoring(household: Household, role: Role, language: str) -> Mon
         for m in measures:  # an object's plan is made at its admission, due within months
             if m.due_date < obj.entered_on or (until is not None and m.due_date >= until):
                 continue
+            if measure_withheld(role, m.plan.pack, m.measure, m.category, m.fund_source):
+                continue  # a health measure is left out whole, as on the plan (disclosure.withholds_measure)
             kind = ("开发式帮扶", "development") if m.category in development else ("兜底保障", "safety net")
             help_lines.append((measure_title(catalogue(m.plan.pack), m.measure, role), kind[0 if zh else 1],
                                delivered.get(m.pk)))
@@ -125,7 +127,7 @@ def household_monitoring(household: Household, role: Role, language: str) -> Mon
             eliminated_on=obj.eliminated_on,
             earliest_elimination=earliest_elimination(obj) if obj.eliminated_on is None else None,
             entry_case=obj.entry_case_ref, elimination_case=obj.elimination_case_ref, help=help_lines))
-    kinds = (pack.procedures.identification, pack.procedures.elimination)
+    kinds = (pack.procedure_kinds.identification, pack.procedure_kinds.elimination)
     cases = []
     for case in (Case.objects.filter(kind__in=kinds, subjects__household=household).distinct()
                  .prefetch_related("steps").order_by("opened_on", "id")):
