@@ -26,14 +26,14 @@ from ..engine.statements import DUCKDB_PERFECT_DEFAULT, PERFECT_BITS, STATUS_COD
 from ..policy.schema import Pack
 from .frames import DIMENSIONS
 
-# Three reads, each one row per household, fetched as arrays indexed by household id (the ids are
-# dense: a registry's ids run from its first to its last household), so no 30-million-row join or
-# hash table is built. Active members are counted per household with DuckDB's perfect hash table (an
+# Three reads, each one row per household, fetched into arrays indexed by household id (a registry's
+# ids run from its first to its last household with few gaps), so no 30-million-row join or hash
+# table is built. Active members are counted per household with DuckDB's perfect hash table (an
 # array over the id range, see ``liangfang.engine.statements.PERFECT_BITS``). Income per person is the
 # record's net income in whole fen (integers: no decimal arithmetic) over its household size, as a
 # double: (fen / 100) / size, the same double as the exact amount divided by the size.
 MEMBERS = """
-SELECT household_id - $low AS i, count(*)::UTINYINT AS w FROM registry_member
+SELECT household_id - $low AS i, count(*)::USMALLINT AS w FROM registry_member
 WHERE is_active AND household_id BETWEEN $low AND $high GROUP BY household_id
 """
 INCOMES = """
@@ -82,7 +82,7 @@ def fgt_gini_by_county(con: duckdb.DuckDBPyConnection, data: Path, year: int, li
         members = con.execute(MEMBERS, ids).fetchnumpy()
     finally:
         con.execute(PERFECT_OFF)
-    w = np.zeros(n, dtype=np.uint8)
+    w = np.zeros(n, dtype=np.uint16)
     w[members["i"]] = members["w"]
     del members
     incomes = con.execute(INCOMES, {**ids, "year": year}).fetchnumpy()
@@ -97,7 +97,7 @@ def fgt_gini_by_county(con: duckdb.DuckDBPyConnection, data: Path, year: int, li
     return _county_frame(counties["code"], *_measures(county, w, y, len(counties["id"]), float(line), threads))
 
 
-def _measures(county: npt.NDArray[np.int16], w: npt.NDArray[np.uint8], y: npt.NDArray[np.float64], counties: int,
+def _measures(county: npt.NDArray[np.int16], w: npt.NDArray[np.uint16], y: npt.NDArray[np.float64], counties: int,
               line: float, threads: int = 1) -> tuple[npt.NDArray[np.float64], ...]:
     """Per county: people, Σ w·y, the FGT sums and the Gini's Σ wᵢyᵢ(2Cᵢ + wᵢ), from one array entry per
     household (county number or −1, active members, per-capita income or NaN). Households are put in
