@@ -341,6 +341,74 @@ class StatementPlanner:
             columns.append(status.as_(f"s_{ind.name}"))
         return exp.select(*columns).from_(facts.subquery("f"))
 
+    def household_statuses_by_table(self, names: Sequence[str]) -> dict[str, exp.Select] | None:
+        """``household_statuses`` as one statement per table, none joined, for a caller that puts them
+        together by household id: ``members`` (household_id, people, the per-member indicators' statuses,
+        for households with members on the reference date), ``households`` (household_id, village_id,
+        the statuses of indicators reading household columns only, every household in scope),
+        ``income`` (household_id, the statuses of indicators reading the year's income record only) and
+        ``no_income`` (one row: those statuses for a household without a record, the facts unknown).
+        A household missing from ``members`` has no people and passes the per-member indicators (no
+        member fails). None when a named indicator reads facts of more than one table, or of another."""
+        by_name = {i.name: i for i in self.c.of("household")}
+        unknown = [name for name in names if name not in by_name]
+        if unknown:
+            raise ValueError(f"no household indicator {', '.join(unknown)} in {self.c.pack.pack} for {self.c.year}")
+        chosen = [by_name[name] for name in dict.fromkeys(names)]
+        catalogue = facts_of("household")
+        table_of: dict[str, list[CompiledIndicator]] = {"h": [], "i": []}
+        for ind in chosen:
+            if ind.per_member:
+                continue
+            read = {c.table for name in ind.uses.facts for c in catalogue[name].sql(self.ctx).find_all(exp.Column)}
+            if len(read) != 1 or next(iter(read)) not in table_of:
+                return None
+            table_of[next(iter(read))].append(ind)
+        per_member = [i for i in chosen if i.per_member]
+        member_facts = {f for i in per_member for f in i.uses.facts}
+        # per household, each per-member indicator's worst standing among the members it applies to:
+        # fail, then no data, then pending, then pass (the order of ``_member_status``'s tallies); one
+        # small number per household instead of three counts keeps the grouping's table small
+        rank = {"pass": 0, "pending": 1, "no_data": 2, "fail": 3}
+        worst: list[exp.Expr] = []
+        status_of_rank: dict[str, exp.Expr] = {}
+        for ind in per_member:
+            standing = exp.Case(this=col(f"s_{ind.name}"))
+            back = exp.Case(this=exp.Coalesce(this=col(f"w_{ind.name}", "g"), expressions=[num(0)]))
+            for status, number in rank.items():
+                standing = standing.when(code(status), num(number))
+                back = back.when(num(number), code(status))
+            applies = exp.EQ(this=col(f"a_{ind.name}"), expression=num(1))
+            worst.append(exp.Max(this=cast(case((applies, standing)), "TINYINT")).as_(f"w_{ind.name}"))
+            status_of_rank[ind.name] = back
+        count = [a for a in member_aggregates() if a.alias == "members"]
+        tallies = (exp.select(col("household_id"), *count, *worst)
+                   .from_(self.member_facts(per_member, member_facts).subquery("lm")).group_by(col("household_id")))
+        members = exp.select(col("household_id", "g"), col("members", "g").as_("people"),
+                             *[status_of_rank[i.name].as_(f"s_{i.name}") for i in per_member]
+                             ).from_(tallies.subquery("g"))
+
+        def statuses(indicators: list[CompiledIndicator], source: exp.Expr, key: exp.Expr,
+                     extra: list[exp.Expr], where: exp.Expr | None = None) -> exp.Select:
+            facts = sorted({f for i in indicators for f in i.uses.facts})
+            inner = exp.select(key.as_("household_id"), *extra,
+                               *[catalogue[f].sql(self.ctx).as_(f) for f in facts]).from_(source)
+            if where is not None:
+                inner = inner.where(where)
+            outer: list[exp.Expr] = [col("household_id", "f"), *[col(e.alias, "f") for e in extra]]
+            outer += [status_expr(i.condition, i.spec.when_no_data).as_(f"s_{i.name}") for i in indicators]
+            return exp.select(*outer).from_(inner.subquery("f"))
+
+        households = statuses(table_of["h"], _t(TABLES["household"], "h"), col("id", "h"),
+                              [col("village_id", "h").as_("village_id")], self._in_scope("h"))
+        income = statuses(table_of["i"], self._income_of(self.c.year).subquery("i"), col("household_id", "i"), [])
+
+        def unknown_facts(node: exp.Expr) -> exp.Expr:
+            return exp.Null() if isinstance(node, exp.Column) and node.table == "f" else node
+        no_income = exp.select(*[status_expr(i.condition.transform(unknown_facts), i.spec.when_no_data)
+                                 .as_(f"s_{i.name}") for i in table_of["i"]] or [num(0).as_("none")])
+        return {"members": members, "households": households, "income": income, "no_income": no_income}
+
     def grouping_by_household(self, on: bool) -> list[Step]:
         """Before (``on``) and after a statement grouping every household's members: on DuckDB, the
         perfect hash table of ``_perfect_grouping``."""

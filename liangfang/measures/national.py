@@ -20,6 +20,7 @@ from typing import Any
 import duckdb
 import numpy as np
 import numpy.typing as npt
+from sqlglot import exp
 
 from ..engine.session import duckdb_session, parquet_views
 from ..engine.statements import DUCKDB_PERFECT_DEFAULT, PERFECT_BITS, STATUS_CODE
@@ -152,7 +153,11 @@ def _county_frame(codes: Any, people: npt.NDArray[np.float64], amount: npt.NDArr
 
 
 def alkire_foster_by_county(con: duckdb.DuckDBPyConnection, data: Path, pack: Pack, year: int, k: float) -> Any:
-    """A pandas frame per county: people, H, A, M0 over the pack's 两不愁三保障 indicators (equal weights)."""
+    """A pandas frame per county: people, H, A, M0 over the pack's 两不愁三保障 indicators (equal weights).
+
+    The statuses are the engine's (``StatementPlanner``): when each indicator reads one table, one
+    statement per table (``household_statuses_by_table``), put together by household id in arrays as
+    the FGT's reads are; otherwise one statement joining them (``household_statuses``)."""
     from ..engine.compiled import compile_pack
     from ..engine.statements import StatementPlanner
 
@@ -163,17 +168,103 @@ def alkire_foster_by_county(con: duckdb.DuckDBPyConnection, data: Path, pack: Pa
     names = [i.name for i in planner.c.of("household") if i.name in DIMENSIONS]
     if not names:
         raise ValueError(f"pack {pack.pack} has no 两不愁三保障 indicators in {year}")
-    statuses = planner.household_statuses(names).sql("duckdb")
-    # Only names from the fixed DIMENSIONS tuple, the engine's integer status codes and the statement the
-    # planner rendered from the pack's compiled rules enter the text below; values (k, the number of
-    # dimensions) are bound as parameters.
-    failing = f"({STATUS_CODE['fail']}, {STATUS_CODE['no_data']})"
     # the score is a count of deprived dimensions over their number; compared with k·d in whole counts,
     # so no floating-point tolerance is needed here
-    count = " + ".join(f"(CASE WHEN s_{name} IN {failing} THEN 1 ELSE 0 END)" for name in names)
+    need = math.ceil(k * len(names) - 1e-9)
+    grouping = planner.grouping_by_household
+    for step in grouping(True):
+        session.execute(step.statement)
+    try:
+        tables = planner.household_statuses_by_table(names)
+        if tables is not None:
+            result = _alkire_foster_by_table(con, tables, need, len(names))
+        else:
+            result = _alkire_foster_joined(con, planner.household_statuses(names).sql("duckdb"), names, need)
+    finally:
+        for step in grouping(False):
+            session.execute(step.statement)
+    result["A"] = (result["M0"] / result["H"]).where(result["H"] > 0, 0.0)
+    return result
+
+
+# Only names from the fixed DIMENSIONS tuple, the engine's integer status codes and statements the planner
+# rendered from the pack's compiled rules enter the texts below; values are bound as parameters.
+_FAILING = f"({STATUS_CODE['fail']}, {STATUS_CODE['no_data']})"
+
+
+def _deprived(columns: list[str]) -> str:
+    """SQL: how many of the status columns fail or lack data."""
+    return " + ".join(f"(CASE WHEN {c} IN {_FAILING} THEN 1 ELSE 0 END)" for c in columns) or "0"
+
+
+def _statuses_of(statement: exp.Select) -> list[str]:
+    return [e.alias_or_name for e in statement.expressions if e.alias_or_name.startswith("s_")]
+
+
+def _alkire_foster_by_table(con: duckdb.DuckDBPyConnection, tables: dict[str, exp.Select], need: int,
+                            dimensions: int) -> Any:
+    import pandas as pd
+
+    counties = con.execute(COUNTIES).fetchnumpy()
+    if len(counties["id"]) > MAX_COUNTIES:
+        raise ValueError(f"{len(counties['id'])} counties: more than the {MAX_COUNTIES} this measure numbers")
+    row = con.execute("SELECT min(id), max(id) FROM registry_household").fetchone()
+    low, high = row or (None, None)
+    empty = pd.DataFrame({"county": pd.Series(dtype=object), "people": pd.Series(dtype=float),
+                          "H": pd.Series(dtype=float), "M0": pd.Series(dtype=float)})
+    if low is None or high is None:
+        return empty
+    ids = {"low": int(low), "high": int(high)}
+    n = int(high) - int(low) + 1
+    sql = {name: statement.sql("duckdb") for name, statement in tables.items()}
+    within = "household_id BETWEEN $low AND $high"
+    households = con.execute(f"""
+        SELECT s.household_id - $low AS i, k.n::SMALLINT AS c, {_deprived(_statuses_of(tables['households']))} AS d
+        FROM ({sql['households']}) s
+        JOIN registry_region v ON v.id = s.village_id JOIN registry_region t ON t.id = v.parent_id
+        JOIN (SELECT id, row_number() OVER (ORDER BY code) - 1 AS n FROM registry_region WHERE level = 'county') k
+          ON k.id = t.parent_id
+        WHERE s.{within}""", ids).fetchnumpy()
+    county = np.full(n, -1, dtype=np.int16)
+    county[households["i"]] = households["c"]
+    deprived = np.zeros(n, dtype=np.int16)
+    deprived[households["i"]] = households["d"]
+    del households
+    members = con.execute(f"""
+        SELECT household_id - $low AS i, people::USMALLINT AS w, {_deprived(_statuses_of(tables['members']))} AS d
+        FROM ({sql['members']}) s WHERE {within}""", ids).fetchnumpy()
+    people = np.zeros(n, dtype=np.uint16)  # no member on the reference date: no people, no member fails
+    people[members["i"]] = members["w"]
+    deprived[members["i"]] += members["d"].astype(np.int16)
+    del members
+    income_statuses = _statuses_of(tables["income"])
+    if income_statuses:
+        missing = con.execute(f"SELECT {_deprived(income_statuses)} FROM ({sql['no_income']}) s").fetchone()
+        by_income = np.full(n, int(missing[0]) if missing else 0, dtype=np.int16)
+        income = con.execute(f"""
+            SELECT household_id - $low AS i, {_deprived(income_statuses)} AS d
+            FROM ({sql['income']}) s WHERE {within}""", ids).fetchnumpy()
+        by_income[income["i"]] = income["d"]
+        deprived += by_income
+        del income, by_income
+    held = np.flatnonzero(county >= 0)
+    c, w, d = county[held], people[held].astype(np.float64), deprived[held]
+    poor = d >= need
+    k = len(counties["id"])
+    total = np.bincount(c, w, k)
+    households_in = np.bincount(c, minlength=k) > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        h = np.bincount(c, np.where(poor, w, 0.0), k) / total
+        m0 = np.bincount(c, np.where(poor, w * d, 0.0), k) / dimensions / total
+    frame = pd.DataFrame({"county": counties["code"], "people": total, "H": h, "M0": m0})
+    return frame[households_in].reset_index(drop=True)
+
+
+def _alkire_foster_joined(con: duckdb.DuckDBPyConnection, statuses: str, names: list[str], need: int) -> Any:
     query = f"""
     WITH scored AS (
-        SELECT e.village_id, e.people::DOUBLE AS w, {count} AS deprived FROM ({statuses}) e
+        SELECT e.village_id, e.people::DOUBLE AS w, {_deprived([f"s_{name}" for name in names])} AS deprived
+        FROM ({statuses}) e
     )
     SELECT c.code AS county, sum(w) AS people,
            sum(CASE WHEN deprived >= $need THEN w ELSE 0 END) / sum(w) AS H,
@@ -182,14 +273,4 @@ def alkire_foster_by_county(con: duckdb.DuckDBPyConnection, data: Path, pack: Pa
     JOIN registry_region c ON c.id = t.parent_id
     GROUP BY c.code ORDER BY c.code
     """
-    need = math.ceil(k * len(names) - 1e-9)
-    grouping = planner.grouping_by_household
-    for step in grouping(True):
-        session.execute(step.statement)
-    try:
-        result = con.execute(query, {"need": need, "d": float(len(names))}).df()
-    finally:
-        for step in grouping(False):
-            session.execute(step.statement)
-    result["A"] = (result["M0"] / result["H"]).where(result["H"] > 0, 0.0)
-    return result
+    return con.execute(query, {"need": need, "d": float(len(names))}).df()

@@ -62,6 +62,44 @@ def test_the_named_statuses_are_the_assessments(session: Session, scope: str, na
     assert len(rows) == len(expected) == len([h for h in households if h["is_registered"] or scope == "all"])
 
 
+@pytest.mark.parametrize("scope", ["registered", "all"])
+@pytest.mark.parametrize("names", [n for n in SETS if "income_stable" not in n])
+def test_the_statuses_by_table_put_together_are_the_assessments(session: Session, scope: str,
+                                                                names: tuple[str, ...]) -> None:
+    pack = load_pack(PACK).model_copy(update={"household_scope": scope})
+    planner = StatementPlanner(compile_pack(pack, YEAR), session.dialect)
+    expected = whole_plan(session, planner, names)
+
+    tables = planner.household_statuses_by_table(list(names))
+
+    assert tables is not None
+    results = {name: session.query(statement) for name, statement in tables.items()}
+    rows = {name: {r[0]: dict(zip(columns, r, strict=True)) for r in found}
+            for name, (columns, found) in results.items() if name != "no_income"}
+    columns, found = results["no_income"]
+    no_income = dict(zip(columns, found[0], strict=True))
+    pass_code = 1  # a household without members on the reference date: no member fails
+    got = set()
+    for household, row in rows["households"].items():
+        members = rows["members"].get(household, {})
+        income = rows["income"].get(household, no_income)
+        statuses = {**row, **income, **{k: v for k, v in members.items() if k.startswith("s_")}}
+        got.add((household, row["village_id"], members.get("people", 0),
+                 *[statuses.get(f"s_{name}", pass_code) for name in names]))
+    assert got == expected
+    assert len(rows["households"]) == len(expected)
+
+
+def test_statuses_by_table_only_when_each_indicator_reads_one_table() -> None:
+    planner = StatementPlanner(compile_pack(load_pack(PACK), YEAR), "duckdb")
+    assert planner.household_statuses_by_table(["income_stable"]) is None  # the previous year's record
+    tables = planner.household_statuses_by_table(["food", "education", "water"])
+    assert tables is not None
+    assert "s_food" in tables["income"].sql() and "s_food" in tables["no_income"].sql()
+    assert "s_water" in tables["households"].sql() and "s_education" in tables["members"].sql()
+    assert "registry_member" not in tables["households"].sql()
+
+
 def test_only_the_facts_the_named_indicators_read() -> None:
     planner = StatementPlanner(compile_pack(load_pack(PACK), YEAR), "duckdb")
 
