@@ -6,7 +6,7 @@ Each measurement runs in its own process (peak RSS and CPU of that process alone
 - ``fgt``: FGT(0, 1, 2) and Gini by county, all counties (``liangfang.measures.national``);
 - ``plain-fgt``: pyarrow + pandas + ``liangfang.measures.fgt``/``gini`` per county, on a subset of counties;
 - ``raw-af``: DuckDB reading and summing the columns the Alkire–Foster index reads;
-- ``af``: the Alkire–Foster index by county, all counties (the engine's statuses, one statement);
+- ``af``: the Alkire–Foster index by county, all counties (the engine's statuses of its six indicators);
 - ``plain-af``: the registry narrowed to the subset's villages, the engine's full assessment plan for
   its households (``liangfang.measures.frames.household_frame``), ``liangfang.measures.alkire_foster``
   per county.

@@ -1,9 +1,12 @@
 """Measures by county over a national Parquet registry: FGT(0, 1, 2) and Gini from DuckDB's reads of the
 registry as arrays by household id, then one sort per county in numpy; the Alkire–Foster index from the
-engine's own statuses of the six 两不愁三保障 indicators, computed in one statement over every household
-(``StatementPlanner.household_statuses``) and summed per county in DuckDB.
+engine's own statuses of the six 两不愁三保障 indicators of every household, compiled by the planner for
+those indicators only (``StatementPlanner.household_statuses_by_table``: one statement per table, put
+together by household id in the same way; ``household_statuses``: one joined statement, when an
+indicator reads two tables).
 
-The SQL is fixed text with bound parameters ($year, $low, $high, $need, $d): no value is pasted into it.
+The SQL is fixed text or the planner's rendering of the compiled rules, with bound parameters ($year,
+$low, $high, $need, $d): no value is pasted into it.
 Income per person is the household's per-capita net income (the income record's net income over its
 household size, not rounded), each household weighted by its active members (``is_active``).
 The Gini coefficient is the weighted pairwise form of ``liangfang.measures.gini``, computed from each
