@@ -230,6 +230,15 @@ def monitoring_risks_shown(reader: Reader) -> bool:
     return reader.health
 
 
+def opens_scans(reader: Reader) -> bool:
+    """Whether ``reader`` may open a scanned document (a procedure's minutes or photos, a household's
+    signed consent). A scan cannot be masked: it shows full resident IDs, signatures and often an
+    illness, so it opens only for the roles that act on cases and see health facts (the township
+    reviewer among them, who sees IDs masked on pages but must check the papers to review); a
+    read-only inspector sees that a document exists, its kind, name and hash, not its content."""
+    return reader.health
+
+
 def suppressed(reader: Reader, households: int) -> bool:
     """A health figure of an area covering ``households`` is withheld from ``reader``."""
     return not reader.health and 0 < households < SMALL_CELL

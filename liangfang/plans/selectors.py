@@ -15,6 +15,7 @@ from ..assessments.selectors import household_explanation
 from ..disclosure import FULL, HEALTH_MEASURE_CATEGORY, Reader, birth_date_visibility, in_age_band
 from ..domain.codes import label
 from ..domain.problems import NotFound
+from ..domain.text import render
 from ..engine.explain import Line as ExplainLine
 from ..engine.explain import format_money
 from ..policy import load_pack
@@ -65,7 +66,7 @@ def diagnosis(household: Household, *, year: int | None = None, pack: str = "cn-
         try:
             explanation = household_explanation(run, household, lang)
         except NotFound as err:
-            out.note_zh = out.note_en = str(err)
+            out.note_zh, out.note_en = render(err.message, "zh"), render(err.message, "en")
         else:
             out.verdict = explanation.verdict
             out.failing = [line for line in explanation.lines if line.status in FAILING and line.in_verdict]

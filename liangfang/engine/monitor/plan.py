@@ -7,10 +7,14 @@ member counts the facts need), ``lf_mon_months`` (per household: the income wind
 entry), ``lf_mon_household`` (every household's facts: the whole rural population is screened)
 and ``lf_mon_eval`` (status codes per rule, the category a lead would take, the elimination
 verdict). On DuckDB the household facts are a view, read once by the evaluation.
+
+A scope (``scope_of``: some villages, some households) narrows every work relation to those
+households: a village's screening reads its own rows, not the whole registry's.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlglot import exp
@@ -45,14 +49,32 @@ def _create(name: str, query: exp.Expr, view: bool) -> exp.Create:
                       properties=exp.Properties(expressions=[exp.TemporaryProperty()]))
 
 
+def scope_of(*, villages: Sequence[int] | None = None, households: Sequence[int] | None = None) -> exp.Expr | None:
+    """The condition on the household table (alias ``h``) for these villages and/or households;
+    None (every household) when neither is given. An empty list screens nobody."""
+    parts: list[exp.Expr] = []
+    for column, ids in (("village_id", villages), ("id", households)):
+        if ids is not None:
+            parts.append(col(column, "h").isin(*[num(i) for i in ids]) if ids else exp.false())
+    return exp.and_(*parts) if parts else None
+
+
 class MonitorPlanner:
-    def __init__(self, compiled: CompiledMonitoring, dialect: Dialect) -> None:
+    def __init__(self, compiled: CompiledMonitoring, dialect: Dialect, scope: exp.Expr | None = None) -> None:
         self.c = compiled
         self.dialect = dialect
+        self.scope = scope  # from ``scope_of``; None: the whole registry
         self.ctx = compiled.context(dialect)
         self.month = self.ctx.month_number
         self.end = add_months(self.month, -1)  # the window's last month
         self.view = frozenset({"lf_mon_household"}) if dialect == "duckdb" else frozenset()
+
+    def _in_scope(self, query: exp.Select, household_id: exp.Expr) -> exp.Select:
+        """``query`` kept to the scope's households (by a subquery on the household table)."""
+        if self.scope is None:
+            return query
+        ids = exp.select(col("id", "h")).from_(_t(TABLES["household"], "h")).where(self.scope.copy())
+        return query.where(exp.In(this=household_id, query=exp.Subquery(this=ids)))
 
     def _between(self, first: int, last: int) -> exp.Expr:
         return exp.Between(this=col("month"), low=num(first), high=num(last))
@@ -73,8 +95,8 @@ class MonitorPlanner:
                    count_if(exp.EQ(this=col("health_status"), expression=text("serious"))).as_("seriously_ill"),
                    count_if(col("disability_grade").isin(text("1"), text("2"))).as_("severely_disabled"),
                    count_if(out_of_school).as_("out_of_school")]
-        return (exp.select(*columns).from_(_t(TABLES["member"])).where(col("is_active"))
-                .group_by(col("household_id")))
+        query = exp.select(*columns).from_(_t(TABLES["member"])).where(col("is_active"))
+        return self._in_scope(query, col("household_id")).group_by(col("household_id"))
 
     def _month_rows(self, first: int) -> exp.Select:
         """Each month's amounts turned into whole fen once (the windows' sums add integers)."""
@@ -83,9 +105,10 @@ class MonitorPlanner:
                          "transfer_other"], d, minus=("business_expense",))
         med, school, assist = (cents_sum([name], d) for name in ("medical_cost", "schooling_cost",
                                                                    "transfer_assistance"))
-        return (exp.select(col("household_id"), col("month"), col("shock"), net.as_("net"), med.as_("med"),
-                           school.as_("school"), assist.as_("assist"))
-                .from_(_t(HOUSEHOLD_MONTHS.db_table)).where(self._between(first, self.end)))
+        query = (exp.select(col("household_id"), col("month"), col("shock"), net.as_("net"), med.as_("med"),
+                            school.as_("school"), assist.as_("assist"))
+                 .from_(_t(HOUSEHOLD_MONTHS.db_table)).where(self._between(first, self.end)))
+        return self._in_scope(query, col("household_id"))
 
     def months(self) -> exp.Expr:
         """Per household: the income window's and the window before's sums, the window's shocks."""
@@ -131,13 +154,14 @@ class MonitorPlanner:
         entered_month = paren(exp.Mod(this=int_div(entered.copy(), num(100)), expression=num(100)))
         entered_index = paren(exp.Add(this=exp.Mul(this=entered_year, expression=num(12)), expression=entered_month))
         months_in = exp.Sub(this=num(self.ctx.year * 12 + self.ctx.month), expression=entered_index)
-        return (exp.select(col("household_id", "o"), exp.Max(this=col("category", "o")).as_("category"),
-                           exp.Max(this=months_in).as_("months_in"),
-                           exp.Count(this=col("household_id", "d")).as_("delivered"),
-                           count_if(col("category", "d").isin(*development)).as_("development"))
-                .from_(_t(MONITORING_OBJECTS.db_table, "o"))
-                .join(_t(MEASURE_DELIVERIES.db_table, "d"), on=joined, join_type="left")
-                .where(is_open).group_by(col("household_id", "o")))
+        query = (exp.select(col("household_id", "o"), exp.Max(this=col("category", "o")).as_("category"),
+                            exp.Max(this=months_in).as_("months_in"),
+                            exp.Count(this=col("household_id", "d")).as_("delivered"),
+                            count_if(col("category", "d").isin(*development)).as_("development"))
+                 .from_(_t(MONITORING_OBJECTS.db_table, "o"))
+                 .join(_t(MEASURE_DELIVERIES.db_table, "d"), on=joined, join_type="left")
+                 .where(is_open))
+        return self._in_scope(query, col("household_id", "o")).group_by(col("household_id", "o"))
 
     def household(self) -> exp.Expr:
         old = Context(self.dialect, self.ctx.year - 1)
@@ -155,12 +179,13 @@ class MonitorPlanner:
         def on(alias: str) -> exp.Expr:
             return exp.EQ(this=col("household_id", alias), expression=col("id", "h"))
 
-        return (exp.select(*columns).from_(_t(TABLES["household"], "h"))
-                .join(_t("lf_mon_members", "ma"), on=on("ma"), join_type="left")
-                .join(_t("lf_mon_months", "mm"), on=on("mm"), join_type="left")
-                .join(_t("lf_mon_stable", "ms"), on=on("ms"), join_type="left")
-                .join(_t("lf_mon_objects", "ob"), on=on("ob"), join_type="left")
-                .join(income.subquery("i"), on=on("i"), join_type="left"))
+        query = (exp.select(*columns).from_(_t(TABLES["household"], "h"))
+                 .join(_t("lf_mon_members", "ma"), on=on("ma"), join_type="left")
+                 .join(_t("lf_mon_months", "mm"), on=on("mm"), join_type="left")
+                 .join(_t("lf_mon_stable", "ms"), on=on("ms"), join_type="left")
+                 .join(_t("lf_mon_objects", "ob"), on=on("ob"), join_type="left")
+                 .join(income.subquery("i"), on=on("i"), join_type="left"))
+        return query if self.scope is None else query.where(self.scope.copy())
 
     def evaluation(self) -> exp.Expr:
         columns: list[exp.Expr] = [col("household_id"), col("village_id")]

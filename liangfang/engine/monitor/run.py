@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlglot import exp
 
+from ...domain.text import Text
 from ...layout_monitoring import MONITORING_TABLES
 from ...policy.monitoring import MonitoringPack
 from ..session import Session, parquet_views, run_steps
@@ -15,11 +16,12 @@ from .plan import MonitorPlanner
 from .results import HouseholdScreen, collect_monitoring
 
 
-def run_month(session: Session, pack: MonitoringPack, year: int, month: int,
-              where: exp.Expr | None = None) -> tuple[CompiledMonitoring, dict[int, HouseholdScreen]]:
-    """Screen every household and check every open object for one month; the results by household."""
+def run_month(session: Session, pack: MonitoringPack, year: int, month: int, where: exp.Expr | None = None,
+              scope: exp.Expr | None = None) -> tuple[CompiledMonitoring, dict[int, HouseholdScreen]]:
+    """Screen every household (of ``scope``, from ``plan.scope_of``, when given) and check every
+    open object for one month; the results by household (those matching ``where``)."""
     compiled = compile_monitoring(pack, year, month)
-    run_steps(session, MonitorPlanner(compiled, session.dialect).steps())
+    run_steps(session, MonitorPlanner(compiled, session.dialect, scope).steps())
     return compiled, collect_monitoring(session, compiled, where)
 
 
@@ -31,8 +33,8 @@ def monitoring_parquet_views(session: Session, directory: Path) -> list[str]:
         if not path.exists():
             folder = directory / table.name
             if not folder.is_dir():
-                raise FileNotFoundError(f"{path}: 缺少监测 Parquet 文件 / missing monitoring Parquet file "
-                                        f"for {table.db_table}")
+                raise FileNotFoundError(Text(f"{path}：缺少监测 Parquet 文件（{table.db_table}）",
+                                             f"{path}: missing monitoring Parquet file for {table.db_table}"))
             path = folder / "*.parquet"
         source = exp.func("read_parquet", exp.Literal.string(str(path)))
         session.execute(exp.Create(this=exp.to_table(table.db_table), kind="VIEW", replace=True,
