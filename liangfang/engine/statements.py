@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from sqlglot import exp
 
+from ..domain.text import Text
 from .compiled import CompiledIndicator, CompiledPack
 from .facts import FACILITIES, Context, Level, facts_of, income_columns, member_aggregates, member_in_year
 from .sqlparts import Dialect, case, cast, col, count_if, num, paren, percent, text, to_cents
@@ -300,6 +301,14 @@ class StatementPlanner:
                                join_type="left")
         return exp.select(exp.Star(), verdict_expr(statuses).as_("verdict")).from_(query.subquery("x"))
 
+    def _named(self, names: Sequence[str]) -> list[CompiledIndicator]:
+        by_name = {i.name: i for i in self.c.of("household")}
+        unknown = ", ".join(name for name in names if name not in by_name)
+        if unknown:
+            raise ValueError(Text(f"{self.c.pack.pack} 在 {self.c.year} 年没有农户指标 {unknown}",
+                                  f"no household indicator {unknown} in {self.c.pack.pack} for {self.c.year}"))
+        return [by_name[name] for name in dict.fromkeys(names)]
+
     @staticmethod
     def _member_status(ind: CompiledIndicator, tallies: str) -> exp.Case:
         """A per-member indicator's household status from its members' tallies (alias ``tallies``):
@@ -319,11 +328,7 @@ class StatementPlanner:
         grouped by household once, households and the year's income read once, no work tables.
         The conditions and facts are the assessment's own, so the statuses are those of
         ``lf_household_eval``: for measures that need a few indicators of every household."""
-        by_name = {i.name: i for i in self.c.of("household")}
-        unknown = [name for name in names if name not in by_name]
-        if unknown:
-            raise ValueError(f"no household indicator {', '.join(unknown)} in {self.c.pack.pack} for {self.c.year}")
-        chosen = [by_name[name] for name in dict.fromkeys(names)]
+        chosen = self._named(names)
         per_member = [i for i in chosen if i.per_member]
         member_facts = {f for i in per_member for f in i.uses.facts}
         household_facts = {"household_size"} | {f for i in chosen if not i.per_member for f in i.uses.facts}
@@ -350,11 +355,7 @@ class StatementPlanner:
         ``no_income`` (one row: those statuses for a household without a record, the facts unknown).
         A household missing from ``members`` has no people and passes the per-member indicators (no
         member fails). None when a named indicator reads facts of more than one table, or of another."""
-        by_name = {i.name: i for i in self.c.of("household")}
-        unknown = [name for name in names if name not in by_name]
-        if unknown:
-            raise ValueError(f"no household indicator {', '.join(unknown)} in {self.c.pack.pack} for {self.c.year}")
-        chosen = [by_name[name] for name in dict.fromkeys(names)]
+        chosen = self._named(names)
         catalogue = facts_of("household")
         table_of: dict[str, list[CompiledIndicator]] = {"h": [], "i": []}
         for ind in chosen:

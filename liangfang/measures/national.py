@@ -25,6 +25,7 @@ import numpy as np
 import numpy.typing as npt
 from sqlglot import exp
 
+from ..domain.text import Text
 from ..engine.session import duckdb_session, parquet_views
 from ..engine.statements import DUCKDB_PERFECT_DEFAULT, PERFECT_BITS, STATUS_CODE
 from ..policy.schema import Pack
@@ -67,14 +68,20 @@ PERFECT_ON = f"SET perfect_ht_threshold = {PERFECT_BITS}"
 PERFECT_OFF = f"SET perfect_ht_threshold = {DUCKDB_PERFECT_DEFAULT}"
 
 
+def _counties(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    counties = con.execute(COUNTIES).fetchnumpy()
+    if len(counties["id"]) > MAX_COUNTIES:
+        raise ValueError(Text(f"县级区划 {len(counties['id'])} 个，超过本测算可编号的 {MAX_COUNTIES} 个",
+                              f"{len(counties['id'])} counties: more than the {MAX_COUNTIES} this measure numbers"))
+    return counties
+
+
 def fgt_gini_by_county(con: duckdb.DuckDBPyConnection, data: Path, year: int, line: float) -> Any:
     """A pandas frame per county (code order): people, FGT(0), FGT(1), FGT(2) and Gini, over the persons
     of households with active members and an income record for ``year`` (each household's persons share
     its per-capita income). DuckDB reads the registry; numpy sorts each county once."""
     parquet_views(duckdb_session(con), data)
-    counties = con.execute(COUNTIES).fetchnumpy()
-    if len(counties["id"]) > MAX_COUNTIES:
-        raise ValueError(f"{len(counties['id'])} counties: more than the {MAX_COUNTIES} this measure numbers")
+    counties = _counties(con)
     row = con.execute("SELECT min(id), max(id) FROM registry_household").fetchone()
     low, high = row or (None, None)
     if low is None or high is None:
@@ -170,7 +177,8 @@ def alkire_foster_by_county(con: duckdb.DuckDBPyConnection, data: Path, pack: Pa
     planner = StatementPlanner(compile_pack(wide, year), "duckdb")
     names = [i.name for i in planner.c.of("household") if i.name in DIMENSIONS]
     if not names:
-        raise ValueError(f"pack {pack.pack} has no 两不愁三保障 indicators in {year}")
+        raise ValueError(Text(f"政策包 {pack.pack} 在 {year} 年没有两不愁三保障指标",
+                              f"pack {pack.pack} has no 两不愁三保障 indicators in {year}"))
     # the score is a count of deprived dimensions over their number; compared with k·d in whole counts,
     # so no floating-point tolerance is needed here
     need = math.ceil(k * len(names) - 1e-9)
@@ -208,9 +216,7 @@ def _alkire_foster_by_table(con: duckdb.DuckDBPyConnection, tables: dict[str, ex
                             dimensions: int) -> Any:
     import pandas as pd
 
-    counties = con.execute(COUNTIES).fetchnumpy()
-    if len(counties["id"]) > MAX_COUNTIES:
-        raise ValueError(f"{len(counties['id'])} counties: more than the {MAX_COUNTIES} this measure numbers")
+    counties = _counties(con)
     row = con.execute("SELECT min(id), max(id) FROM registry_household").fetchone()
     low, high = row or (None, None)
     empty = pd.DataFrame({"county": pd.Series(dtype=object), "people": pd.Series(dtype=float),
