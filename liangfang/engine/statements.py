@@ -12,11 +12,13 @@ the ``verdict``, as small integer codes (``STATUS``): a national run keeps 30 mi
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlglot import exp
 
+from ..domain.text import Text
 from .compiled import CompiledIndicator, CompiledPack
 from .facts import (
     FACILITIES,
@@ -182,33 +184,44 @@ class StatementPlanner:
             columns.append(status_expr(ind.condition, ind.spec.when_no_data).as_(f"s_{ind.name}"))
         return columns
 
-    def household_facts(self) -> exp.Expr:
-        def income_of(year: int) -> exp.Select:
-            income = (exp.select(*income_columns(self.dialect)).from_(_t(TABLES["income"]))
-                      .where(exp.EQ(this=col("year"), expression=num(year))))
-            scope = self._in_scope("hh")
-            if scope is not None:
-                # amounts are turned into fen only for the households assessed
-                in_scope = exp.select(col("id", "hh")).from_(_t(TABLES["household"], "hh")).where(scope)
-                income = income.where(exp.In(this=col("household_id"), query=exp.Subquery(this=in_scope)))
-            return income
-        income = income_of(self.c.year)
+    def household_facts(self, members: exp.Expr | None = None, facts: Collection[str] | None = None,
+                        carry: Sequence[str] = ()) -> exp.Select:
+        """Household facts of the households in scope, joined to their members' tallies (``members``,
+        aliased ``ma``; default the work table ``lf_member_agg``). With ``facts``, only those facts
+        and the joins they read; ``carry`` names further columns of ``ma`` passed through."""
+        income = self._income_of(self.c.year)
         columns = [col("id", "h").as_("household_id"), col("village_id", "h").as_("village_id")]
         previous = "previous_per_capita_net_income" in self.c.value_facts("household")
-        columns += [f.sql(self.ctx).as_(name) for name, f in facts_of("household").items()
-                    if previous or name != "previous_per_capita_net_income"]
-        query = (exp.select(*columns).from_(_t(TABLES["household"], "h"))
-                 .join(_t("lf_member_agg", "ma"), on=exp.EQ(this=col("household_id", "ma"),
-                                                             expression=col("id", "h")),
-                       join_type="left")
-                 .join(income.subquery("i"), on=exp.EQ(this=col("household_id", "i"), expression=col("id", "h")),
-                       join_type="left"))
-        if "previous_per_capita_net_income" in self.c.value_facts("household"):
+        chosen = {name: f.sql(self.ctx) for name, f in facts_of("household").items()
+                  if (facts is None and (previous or name != "previous_per_capita_net_income"))
+                  or (facts is not None and name in facts)}
+        columns += [sql.as_(name) for name, sql in chosen.items()]
+        columns += [col(name, "ma").as_(name) for name in carry]
+        read = {c.table for sql in chosen.values() for c in sql.find_all(exp.Column)} if facts is not None else None
+        query = exp.select(*columns).from_(_t(TABLES["household"], "h"))
+        if read is None or "ma" in read or carry:
+            query = query.join(members.copy() if members is not None else _t("lf_member_agg", "ma"),
+                               on=exp.EQ(this=col("household_id", "ma"), expression=col("id", "h")), join_type="left")
+        if read is None or "i" in read:
+            query = query.join(income.subquery("i"), on=exp.EQ(this=col("household_id", "i"),
+                                                               expression=col("id", "h")), join_type="left")
+        if (previous and read is None) or (read is not None and "ip" in read):
             # the previous year's record only when a rule reads it (income stability)
-            query = query.join(income_of(self.c.year - 1).subquery("ip"),
+            query = query.join(self._income_of(self.c.year - 1).subquery("ip"),
                                on=exp.EQ(this=col("household_id", "ip"), expression=col("id", "h")), join_type="left")
         scope = self._in_scope("h")
         return query.where(scope) if scope is not None else query
+
+    def _income_of(self, year: int) -> exp.Select:
+        """The year's income records (alias i in the household facts), of households in scope."""
+        income = (exp.select(*income_columns(self.dialect)).from_(_t(TABLES["income"]))
+                  .where(exp.EQ(this=col("year"), expression=num(year))))
+        scope = self._in_scope("hh")
+        if scope is not None:
+            # amounts are turned into fen only for the households assessed
+            in_scope = exp.select(col("id", "hh")).from_(_t(TABLES["household"], "hh")).where(scope)
+            income = income.where(exp.In(this=col("household_id"), query=exp.Subquery(this=in_scope)))
+        return income
 
     def _in_scope(self, household: str) -> exp.Expr | None:
         """Registered households as of the reference date (a household identified later is not yet one);
@@ -221,18 +234,23 @@ class StatementPlanner:
             conditions.append(exp.In(this=col("id", household), query=exp.Subquery(this=chosen)))
         return exp.and_(*conditions) if conditions else None
 
-    def member_facts(self, indicators: list[CompiledIndicator]) -> exp.Expr:
-        """Facts and per-member statuses of the members (on the reference date) of households in scope."""
-        columns = [col("id", "m").as_("member_id"), col("household_id", "m").as_("household_id"),
-                   *self._member_fact_columns()]
-        facts = exp.select(*columns).from_(_t(TABLES["member"], "m")).where(member_in_year(self.ctx, "m"))
+    def member_facts(self, indicators: list[CompiledIndicator], facts: Collection[str] | None = None) -> exp.Select:
+        """Facts and per-member statuses of the members (on the reference date) of households in scope;
+        with ``facts``, only those facts are computed and kept."""
+        if facts is None:
+            fact_columns = self._member_fact_columns()
+        else:
+            fact_columns = [f.sql(self.ctx).as_(name) for name, f in facts_of("member").items() if name in facts]
+        columns = [col("id", "m").as_("member_id"), col("household_id", "m").as_("household_id"), *fact_columns]
+        query = exp.select(*columns).from_(_t(TABLES["member"], "m")).where(member_in_year(self.ctx, "m"))
         scope = self._in_scope("hh")
         if scope is not None:
             # a semi-join: every engine then reads members through the household index / hash
             in_scope = exp.select(col("id", "hh")).from_(_t(TABLES["household"], "hh")).where(scope)
-            facts = facts.where(exp.In(this=col("household_id", "m"), query=exp.Subquery(this=in_scope)))
-        names = [exp.column(name, table="f") for name in ("member_id", "household_id", *self.member_kept())]
-        return exp.select(*names, *self._member_statuses(indicators)).from_(facts.subquery("f"))
+            query = query.where(exp.In(this=col("household_id", "m"), query=exp.Subquery(this=in_scope)))
+        kept = self.member_kept() if facts is None else [name for name in facts_of("member") if name in facts]
+        names = [exp.column(name, table="f") for name in ("member_id", "household_id", *kept)]
+        return exp.select(*names, *self._member_statuses(indicators)).from_(query.subquery("f"))
 
     def member_kept(self) -> list[str]:
         """Member facts kept in ``lf_member``: those the tallies count (``member_aggregates``) and
@@ -241,16 +259,20 @@ class StatementPlanner:
         names = ["labor_ability", "medical_insurance", *self.c.value_facts("member"), "age", "relation"]
         return [name for name in dict.fromkeys(names) if name in facts_of("member")]
 
-    def member_agg(self, indicators: list[CompiledIndicator]) -> exp.Expr:
-        """Per household in scope: active-member counts and each per-member indicator's tallies."""
-        columns: list[exp.Expr] = [col("household_id"), *member_aggregates()]
+    def member_agg(self, indicators: list[CompiledIndicator], source: exp.Expr | None = None,
+                   counts: Collection[str] | None = None) -> exp.Select:
+        """Per household in scope: active-member counts and each per-member indicator's tallies, from
+        ``source`` (default the work relation ``lf_member``); with ``counts``, only those counts."""
+        aggregates = [a for a in member_aggregates() if counts is None or a.alias in counts]
+        columns: list[exp.Expr] = [col("household_id"), *aggregates]
         for ind in indicators:
             applies = exp.EQ(this=col(f"a_{ind.name}"), expression=num(1))
             columns.append(count_if(applies.copy()).as_(f"n_{ind.name}"))
             for status, prefix in (("fail", "f"), ("no_data", "d"), ("pending", "p")):
                 cond = exp.and_(applies.copy(), exp.EQ(this=col(f"s_{ind.name}"), expression=code(status)))
                 columns.append(count_if(cond).as_(f"{prefix}_{ind.name}"))
-        return exp.select(*columns).from_(_t("lf_member")).group_by(col("household_id"))
+        return exp.select(*columns).from_(source.copy() if source is not None else _t("lf_member")).group_by(
+            col("household_id"))
 
     def member_out(self, indicators: list[CompiledIndicator]) -> exp.Expr:
         """Members an indicator applies to and who do not pass it (kept for the results). Only
@@ -284,19 +306,12 @@ class StatementPlanner:
             if ind.per_member:
                 has_members = True
                 zero = [num(0)]
-                fails = exp.Coalesce(this=col(f"f_{ind.name}", "g"), expressions=zero)
-                status = case(
-                    (exp.GT(this=fails, expression=num(0)), code("fail")),
-                    (exp.GT(this=exp.Coalesce(this=col(f"d_{ind.name}", "g"), expressions=zero),
-                            expression=num(0)), code("no_data")),
-                    (exp.GT(this=exp.Coalesce(this=col(f"p_{ind.name}", "g"), expressions=zero),
-                            expression=num(0)), code("pending")),
-                    default=code("pass"))
-                inner.append(status.as_(f"s_{ind.name}"))
+                inner.append(self._member_status(ind, "g").as_(f"s_{ind.name}"))
                 inner.append(exp.Coalesce(this=col(f"n_{ind.name}", "g"), expressions=zero).as_(f"n_{ind.name}"))
-                failing = exp.Add(this=exp.Add(this=fails.copy(), expression=exp.Coalesce(
-                    this=col(f"d_{ind.name}", "g"), expressions=zero)),
-                    expression=exp.Coalesce(this=col(f"p_{ind.name}", "g"), expressions=zero))
+                failing = exp.Add(this=exp.Add(this=exp.Coalesce(this=col(f"f_{ind.name}", "g"), expressions=zero),
+                                               expression=exp.Coalesce(this=col(f"d_{ind.name}", "g"),
+                                                                       expressions=zero)),
+                                  expression=exp.Coalesce(this=col(f"p_{ind.name}", "g"), expressions=zero))
                 inner.append(failing.as_(f"x_{ind.name}"))
             else:
                 inner.append(status_expr(ind.condition, ind.spec.when_no_data).as_(f"s_{ind.name}"))
@@ -306,6 +321,120 @@ class StatementPlanner:
                                on=exp.EQ(this=col("household_id", "g"), expression=col("household_id", "f")),
                                join_type="left")
         return exp.select(exp.Star(), verdict_expr(statuses).as_("verdict")).from_(query.subquery("x"))
+
+    def _named(self, names: Sequence[str]) -> list[CompiledIndicator]:
+        by_name = {i.name: i for i in self.c.of("household")}
+        unknown = ", ".join(name for name in names if name not in by_name)
+        if unknown:
+            raise ValueError(Text(f"{self.c.pack.pack} 在 {self.c.year} 年没有农户指标 {unknown}",
+                                  f"no household indicator {unknown} in {self.c.pack.pack} for {self.c.year}"))
+        return [by_name[name] for name in dict.fromkeys(names)]
+
+    @staticmethod
+    def _member_status(ind: CompiledIndicator, tallies: str) -> exp.Case:
+        """A per-member indicator's household status from its members' tallies (alias ``tallies``):
+        'fail' when a member it applies to fails, else 'no_data', else 'pending', else 'pass'."""
+        zero = [num(0)]
+
+        def some(prefix: str) -> exp.Expr:
+            return exp.GT(this=exp.Coalesce(this=col(f"{prefix}_{ind.name}", tallies), expressions=zero),
+                          expression=num(0))
+        return case((some("f"), code("fail")), (some("d"), code("no_data")), (some("p"), code("pending")),
+                    default=code("pass"))
+
+    def household_statuses(self, names: Sequence[str]) -> exp.Select:
+        """One statement giving, per household in scope, its village, its people (active members,
+        ``household_size``) and the status ``s_<name>`` of each named household indicator, in the
+        order named: only those indicators' compiled conditions and the facts they read, members
+        grouped by household once, households and the year's income read once, no work tables.
+        The conditions and facts are the assessment's own, so the statuses are those of
+        ``lf_household_eval``: for measures that need a few indicators of every household."""
+        chosen = self._named(names)
+        per_member = [i for i in chosen if i.per_member]
+        member_facts = {f for i in per_member for f in i.uses.facts}
+        household_facts = {"household_size"} | {f for i in chosen if not i.per_member for f in i.uses.facts}
+        catalogue = facts_of("household")
+        counts = {c.name for name in household_facts if name in catalogue
+                  for c in catalogue[name].sql(self.ctx).find_all(exp.Column) if c.table == "ma"}
+        members = self.member_agg(per_member, self.member_facts(per_member, member_facts).subquery("lm"), counts)
+        carry = [f"{prefix}_{i.name}" for i in per_member for prefix in ("f", "d", "p")]
+        facts = self.household_facts(members.subquery("ma"), household_facts, carry)
+        columns: list[exp.Expr] = [col("household_id", "f"), col("village_id", "f"),
+                                   col("household_size", "f").as_("people")]
+        for ind in chosen:
+            status = (self._member_status(ind, "f") if ind.per_member
+                      else status_expr(ind.condition, ind.spec.when_no_data))
+            columns.append(status.as_(f"s_{ind.name}"))
+        return exp.select(*columns).from_(facts.subquery("f"))
+
+    def household_statuses_by_table(self, names: Sequence[str]) -> dict[str, exp.Select] | None:
+        """``household_statuses`` as one statement per table, none joined, for a caller that puts them
+        together by household id: ``members`` (household_id, people, the per-member indicators' statuses,
+        for households with members on the reference date), ``households`` (household_id, village_id,
+        the statuses of indicators reading household columns only, every household in scope),
+        ``income`` (household_id, the statuses of indicators reading the year's income record only) and
+        ``no_income`` (one row: those statuses for a household without a record, the facts unknown).
+        A household missing from ``members`` has no people and passes the per-member indicators (no
+        member fails). None when a named indicator reads facts of more than one table, or of another."""
+        chosen = self._named(names)
+        catalogue = facts_of("household")
+        table_of: dict[str, list[CompiledIndicator]] = {"h": [], "i": []}
+        for ind in chosen:
+            if ind.per_member:
+                continue
+            read = {c.table for name in ind.uses.facts for c in catalogue[name].sql(self.ctx).find_all(exp.Column)}
+            if len(read) != 1 or next(iter(read)) not in table_of:
+                return None
+            table_of[next(iter(read))].append(ind)
+        per_member = [i for i in chosen if i.per_member]
+        member_facts = {f for i in per_member for f in i.uses.facts}
+        # per household, each per-member indicator's worst standing among the members it applies to:
+        # fail, then no data, then pending, then pass (the order of ``_member_status``'s tallies); one
+        # small number per household instead of three counts keeps the grouping's table small
+        rank = {"pass": 0, "pending": 1, "no_data": 2, "fail": 3}
+        worst: list[exp.Expr] = []
+        status_of_rank: dict[str, exp.Expr] = {}
+        for ind in per_member:
+            standing = exp.Case(this=col(f"s_{ind.name}"))
+            back = exp.Case(this=exp.Coalesce(this=col(f"w_{ind.name}", "g"), expressions=[num(0)]))
+            for status, number in rank.items():
+                standing = standing.when(code(status), num(number))
+                back = back.when(num(number), code(status))
+            applies = exp.EQ(this=col(f"a_{ind.name}"), expression=num(1))
+            worst.append(exp.Max(this=cast(case((applies, standing)), "TINYINT")).as_(f"w_{ind.name}"))
+            status_of_rank[ind.name] = back
+        count = [a for a in member_aggregates() if a.alias == "members"]
+        tallies = (exp.select(col("household_id"), *count, *worst)
+                   .from_(self.member_facts(per_member, member_facts).subquery("lm")).group_by(col("household_id")))
+        members = exp.select(col("household_id", "g"), col("members", "g").as_("people"),
+                             *[status_of_rank[i.name].as_(f"s_{i.name}") for i in per_member]
+                             ).from_(tallies.subquery("g"))
+
+        def statuses(indicators: list[CompiledIndicator], source: exp.Expr, key: exp.Expr,
+                     extra: list[exp.Expr], where: exp.Expr | None = None) -> exp.Select:
+            facts = sorted({f for i in indicators for f in i.uses.facts})
+            inner = exp.select(key.as_("household_id"), *extra,
+                               *[catalogue[f].sql(self.ctx).as_(f) for f in facts]).from_(source)
+            if where is not None:
+                inner = inner.where(where)
+            outer: list[exp.Expr] = [col("household_id", "f"), *[col(e.alias, "f") for e in extra]]
+            outer += [status_expr(i.condition, i.spec.when_no_data).as_(f"s_{i.name}") for i in indicators]
+            return exp.select(*outer).from_(inner.subquery("f"))
+
+        households = statuses(table_of["h"], _t(TABLES["household"], "h"), col("id", "h"),
+                              [col("village_id", "h").as_("village_id")], self._in_scope("h"))
+        income = statuses(table_of["i"], self._income_of(self.c.year).subquery("i"), col("household_id", "i"), [])
+
+        def unknown_facts(node: exp.Expr) -> exp.Expr:
+            return exp.Null() if isinstance(node, exp.Column) and node.table == "f" else node
+        no_income = exp.select(*[status_expr(i.condition.transform(unknown_facts), i.spec.when_no_data)
+                                 .as_(f"s_{i.name}") for i in table_of["i"]] or [num(0).as_("none")])
+        return {"members": members, "households": households, "income": income, "no_income": no_income}
+
+    def grouping_by_household(self, on: bool) -> list[Step]:
+        """Before (``on``) and after a statement grouping every household's members: on DuckDB, the
+        perfect hash table of ``_perfect_grouping``."""
+        return self._perfect_grouping(on)
 
     # -- villages ----------------------------------------------------------------------------------
     def _household_rollup(self, group: str, source: str, household_indicators: list[str]) -> exp.Select:

@@ -14,6 +14,7 @@ import pytest
 
 from liangfang.engine.duck import connect
 from liangfang.engine.session import duckdb_session, parquet_views
+from liangfang.engine.statements import StatementPlanner
 from liangfang.measures import alkire_foster, fgt, gini
 from liangfang.measures.frames import household_frame
 from liangfang.measures.national import alkire_foster_by_county, fgt_gini_by_county
@@ -32,6 +33,39 @@ def national(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.fixture(scope="module")
+def edited(national: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same registry with gaps the generator does not make: members who left (inactive), households
+    without a 2020 income record or with a record of household size 0 or missing amounts, households
+    removed (ids no longer dense) whose members and incomes stay behind."""
+    import shutil
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    out = tmp_path_factory.mktemp("edited")
+    for name in ("regions", "village_facilities", "member_health"):
+        shutil.copy(national / f"{name}.parquet", out / f"{name}.parquet")
+    households = pq.read_table(national / "households.parquet")
+    gone = households["id"].to_numpy()[::97]
+    households = households.filter(pa.compute.invert(pa.compute.is_in(households["id"], pa.array(gone))))
+    pq.write_table(households, out / "households.parquet")
+    members = pq.read_table(national / "members.parquet")
+    active = members["is_active"].to_numpy(zero_copy_only=False).copy()
+    active[::3] = False
+    members = members.set_column(members.schema.get_field_index("is_active"), "is_active", pa.array(active))
+    pq.write_table(members, out / "members.parquet")
+    incomes = pq.read_table(national / "incomes.parquet").to_pandas()
+    incomes = incomes.drop(incomes.index[(incomes.year == 2020) & (incomes.household_id % 11 == 0)])
+    size = incomes.household_size.to_numpy().copy()
+    size[(incomes.year == 2020).to_numpy() & (incomes.household_id % 13 == 0).to_numpy()] = 0
+    incomes["household_size"] = size
+    incomes.loc[incomes.household_id % 7 == 0, "wage_income"] = None
+    pq.write_table(pa.Table.from_pandas(incomes, schema=pq.read_schema(national / "incomes.parquet"),
+                                        preserve_index=False), out / "incomes.parquet")
+    return out
+
+
 @pytest.fixture
 def con() -> duckdb.DuckDBPyConnection:
     return connect(threads=2)
@@ -45,9 +79,11 @@ def county_of_village(data: Path) -> dict[int, str]:
     return {int(v): code[parent[parent[v]]] for v in villages}
 
 
-@pytest.mark.parametrize("households_per_range", [3_000_000, 777])
-def test_fgt_and_gini_by_county_are_the_library_measures_per_county(national: Path, con: duckdb.DuckDBPyConnection,
-                                                                    households_per_range: int) -> None:
+@pytest.mark.parametrize(("which", "threads"), [("generated", 2), ("edited", 2), ("edited", 1)])
+def test_fgt_and_gini_by_county_are_the_library_measures_per_county(national: Path, edited: Path, which: str,
+                                                                    threads: int) -> None:
+    national = national if which == "generated" else edited
+    con = connect(threads=threads)  # the per-county sums share DuckDB's threads
     members = pd.read_parquet(national / "members.parquet", columns=["household_id", "is_active"])
     people = members[members.is_active].groupby("household_id").size().rename("w")
     incomes = pd.read_parquet(national / "incomes.parquet")
@@ -58,8 +94,7 @@ def test_fgt_and_gini_by_county_are_the_library_measures_per_county(national: Pa
     frame = households.join(people, how="inner").join(incomes.y, how="inner").dropna(subset=["y"])
     frame["county"] = frame.village_id.map(county_of_village(national))
 
-    result = fgt_gini_by_county(con, national, 2020, LINE,
-                                households_per_range=households_per_range).set_index("county")
+    result = fgt_gini_by_county(con, national, 2020, LINE).set_index("county")
 
     assert sorted(result.index) == sorted(frame.county.unique())
     assert result.people.sum() == frame.w.sum()
@@ -73,9 +108,12 @@ def test_fgt_and_gini_by_county_are_the_library_measures_per_county(national: Pa
     assert (result.fgt0 > 0).any() and (result.gini > 0).all()
 
 
-@pytest.mark.parametrize("k", [1 / 6, 1 / 3, 1.0])
+@pytest.mark.parametrize(("k", "by_table"), [(1 / 6, True), (1 / 3, True), (1.0, True), (1 / 3, False)])
 def test_alkire_foster_by_county_is_the_library_index_per_county(national: Path, con: duckdb.DuckDBPyConnection,
-                                                                 k: float) -> None:
+                                                                 k: float, by_table: bool,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    if not by_table:  # as for a pack whose indicator reads two tables: the one joined statement
+        monkeypatch.setattr(StatementPlanner, "household_statuses_by_table", lambda self, names: None)
     pack = load_pack("cn-national")
     village_county = county_of_village(national)
     session = duckdb_session(con)
