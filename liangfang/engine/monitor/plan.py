@@ -2,20 +2,35 @@
 
 Work relations, temporary and prefixed ``lf_mon_``: ``lf_mon_members`` (per household: the
 member counts the facts need), ``lf_mon_months`` (per household: the income window's sums, the
-``stable_months`` windows counted back, the window before, shock counts), ``lf_mon_objects``
+window before, shock counts), ``lf_mon_stable`` (for open objects: the windows counted back from
+each earlier month of the stable period), ``lf_mon_objects``
 (the monitoring object open on the month's first day, with the measures delivered since its
 entry), ``lf_mon_household`` (every household's facts: the whole rural population is screened)
 and ``lf_mon_eval`` (status codes per rule, the category a lead would take, the elimination
 verdict). On DuckDB the household facts are a view, read once by the evaluation.
+
+The months come either as month rows (``household_months``, the operational database: each
+window is summed) or as running totals (``household_month_totals``, the Parquet layout: each
+window is the difference of two months' totals); DuckDB reads the totals, SQLite and PostgreSQL
+the rows unless told otherwise. Both give the same columns, so the facts and rules are shared.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from sqlglot import exp
 
-from ...layout_monitoring import HOUSEHOLD_MONTHS, MEASURE_DELIVERIES, MONITORING_OBJECTS, add_months
+from ...layout_monitoring import (
+    HOUSEHOLD_MONTH_TOTALS,
+    HOUSEHOLD_MONTHS,
+    MEASURE_DELIVERIES,
+    MONITORING_OBJECTS,
+    TOTALLED_AMOUNTS,
+    TOTALLED_SHOCKS,
+    add_months,
+)
 from ..facts import Context, facts_of, income_columns, member_aggregates
 from ..sqlparts import Dialect, age_on, case, cast, cents_sum, col, count_if, int_div, num, paren, text, ymd
 from ..statements import TABLES, code, status_expr, verdict_expr
@@ -23,7 +38,10 @@ from .compiled import CompiledMonitoring
 from .facts import monitoring_facts
 
 WORK = ("lf_mon_members", "lf_mon_months", "lf_mon_objects", "lf_mon_stable", "lf_mon_household", "lf_mon_eval")
-SHOCKS = ("illness", "disability", "disaster", "job_loss", "crop_failure", "accident")
+SHOCKS = TOTALLED_SHOCKS
+MonthsLayout = Literal["rows", "totals"]
+# the window sums a fact reads, and the running total each comes from
+_TOTALS = dict(zip(("net", "med", "school", "assist"), TOTALLED_AMOUNTS, strict=True))
 
 
 @dataclass(frozen=True)
@@ -46,9 +64,10 @@ def _create(name: str, query: exp.Expr, view: bool) -> exp.Create:
 
 
 class MonitorPlanner:
-    def __init__(self, compiled: CompiledMonitoring, dialect: Dialect) -> None:
+    def __init__(self, compiled: CompiledMonitoring, dialect: Dialect, months: MonthsLayout | None = None) -> None:
         self.c = compiled
         self.dialect = dialect
+        self.layout: MonthsLayout = months or ("totals" if dialect == "duckdb" else "rows")
         self.ctx = compiled.context(dialect)
         self.month = self.ctx.month_number
         self.end = add_months(self.month, -1)  # the window's last month
@@ -89,6 +108,8 @@ class MonitorPlanner:
 
     def months(self) -> exp.Expr:
         """Per household: the income window's and the window before's sums, the window's shocks."""
+        if self.layout == "totals":
+            return self._months_from_totals()
         first, last = self._window(0)
         p_first, p_last = self._window(self.ctx.window_months)
         columns: list[exp.Expr] = [col("household_id"), num(self.ctx.window_months).as_("window_months"),
@@ -102,9 +123,59 @@ class MonitorPlanner:
             columns.append(count_if(hit).as_(f"shock__{shock}"))
         return exp.select(*columns).from_(self._month_rows(p_first).subquery("r")).group_by(col("household_id"))
 
+    def _totals_at(self, month: int, names: list[str]) -> exp.Select:
+        return (exp.select(col("household_id"), *[col(n) for n in names])
+                .from_(_t(HOUSEHOLD_MONTH_TOTALS.db_table)).where(exp.EQ(this=col("month"), expression=num(month))))
+
+    def _months_from_totals(self) -> exp.Expr:
+        """The same columns from running totals: the totals at the window's last month less those
+        at the month before the window (and so for the window before). A household without a row
+        at the window's last month has no months recorded (the feed carries totals to its last month)."""
+        w = self.ctx.window_months
+        names = ["months_recorded", *TOTALLED_AMOUNTS, *[f"shock_{s}" for s in SHOCKS]]
+
+        def diff(name: str, late: str, early: str) -> exp.Expr:
+            before = exp.Coalesce(this=col(name, early), expressions=[num(0)])
+            later = col(name, late) if late == "e" else exp.Coalesce(this=col(name, late), expressions=[num(0)])
+            return cast(exp.Sub(this=later, expression=before), "BIGINT")
+
+        columns: list[exp.Expr] = [col("household_id", "e"), num(w).as_("window_months"),
+                                   diff("months_recorded", "e", "a").as_("n0")]
+        columns += [diff(total, "e", "a").as_(f"{short}0") for short, total in _TOTALS.items()]
+        columns += [diff("months_recorded", "a", "b").as_("np"), diff("net_income", "a", "b").as_("netp")]
+        columns += [diff(f"shock_{s}", "e", "a").as_(f"shock__{s}") for s in SHOCKS]
+
+        def on(alias: str) -> exp.Expr:
+            return exp.EQ(this=col("household_id", alias), expression=col("household_id", "e"))
+
+        return (exp.select(*columns).from_(self._totals_at(self.end, names).subquery("e"))
+                .join(self._totals_at(add_months(self.end, -w), names).subquery("a"), on=on("a"), join_type="left")
+                .join(self._totals_at(add_months(self.end, -2 * w), ["months_recorded", "net_income"]).subquery("b"),
+                      on=on("b"), join_type="left"))
+
+    def _stable_from_totals(self) -> exp.Expr:
+        w = self.ctx.window_months
+        wanted: list[int] = []
+        columns: list[exp.Expr] = [col("household_id"), num(w).as_("window_months")]
+        for k in range(1, self.ctx.stable_months):
+            last, before = add_months(self.end, -k), add_months(self.end, -k - w)
+            wanted += [last, before]
+            for name, total in ((f"n{k}", "months_recorded"), (f"net{k}", "net_income")):
+                signed = case((exp.EQ(this=col("month"), expression=num(last)), col(total)),
+                              (exp.EQ(this=col("month"), expression=num(before)),
+                               exp.Neg(this=col(total))))
+                columns.append(cast(exp.Sum(this=signed), "BIGINT").as_(name))
+        objects = exp.select(col("household_id")).from_(_t("lf_mon_objects"))
+        where = exp.and_(col("month").isin(*[num(m) for m in sorted(set(wanted))]),
+                         exp.In(this=col("household_id"), query=exp.Subquery(this=objects)))
+        return (exp.select(*columns).from_(_t(HOUSEHOLD_MONTH_TOTALS.db_table)).where(where)
+                .group_by(col("household_id")))
+
     def stable(self) -> exp.Expr:
         """The windows counted back from each earlier month of the stable period, for the open
         objects only (elimination is checked for them alone; they are a few per cent of households)."""
+        if self.layout == "totals":
+            return self._stable_from_totals()
         first = self._window(self.ctx.stable_months - 1)[0]
         objects = exp.select(col("household_id")).from_(_t("lf_mon_objects"))
         rows = self._month_rows(first).where(exp.In(this=col("household_id"), query=exp.Subquery(this=objects)))

@@ -1,5 +1,6 @@
 """Differential test: screening and elimination of the golden registry and of a random one give
-identical results on SQLite, PostgreSQL (when reachable) and DuckDB over the Parquet files."""
+identical results on SQLite, PostgreSQL (when reachable) and DuckDB over the Parquet files, and
+from month rows (summing each window) as from the Parquet layout's running totals."""
 
 from __future__ import annotations
 
@@ -70,6 +71,12 @@ def _sqlite(rows: dict[str, list[dict[str, Any]]], year: int, month: int) -> dic
     return run_month(dbapi_session(connection, "sqlite"), load_monitoring_pack(PACK), year, month)[1]
 
 
+def _sqlite_totals(rows: dict[str, list[dict[str, Any]]], year: int, month: int) -> dict[int, HouseholdScreen]:
+    connection = sqlite3.connect(":memory:")
+    load_all(connection, "sqlite", rows, totals=True)
+    return run_month(dbapi_session(connection, "sqlite"), load_monitoring_pack(PACK), year, month, months="totals")[1]
+
+
 def _duckdb(rows: dict[str, list[dict[str, Any]]], year: int, month: int, folder: Path) -> dict[int, HouseholdScreen]:
     write_all_parquet(folder, rows)
     session = duckdb_session(duckdb.connect())
@@ -109,6 +116,7 @@ def test_all_engines_agree(source: str, tmp_path: Path) -> None:
     assert {r.is_lead for r in reference.values()} == {True, False}
     # an elimination rule lacking data makes the verdict "cannot be judged" (no_data), never a pass
     assert {r.elimination for r in reference.values()} == {None, "pass", "fail", "no_data"}
+    assert _sqlite_totals(rows, year, month) == reference, "running totals differ from month rows"
     assert _duckdb(rows, year, month, tmp_path / "parquet") == reference, "DuckDB differs from SQLite"
     other = _postgres(rows, year, month)
     if other is None:
