@@ -7,7 +7,8 @@ each earlier month of the stable period), ``lf_mon_objects``
 (the monitoring object open on the month's first day, with the measures delivered since its
 entry), ``lf_mon_household`` (every household's facts: the whole rural population is screened)
 and ``lf_mon_eval`` (status codes per rule, the category a lead would take, the elimination
-verdict). On DuckDB the household facts are a view, read once by the evaluation.
+verdict). On DuckDB the member counts, the months and the household facts are views, read once
+by the evaluation.
 
 The months come either as month rows (``household_months``, the operational database: each
 window is summed) or as running totals (``household_month_totals``, the Parquet layout: each
@@ -71,7 +72,10 @@ class MonitorPlanner:
         self.ctx = compiled.context(dialect)
         self.month = self.ctx.month_number
         self.end = add_months(self.month, -1)  # the window's last month
-        self.view = frozenset({"lf_mon_household"}) if dialect == "duckdb" else frozenset()
+        # on DuckDB the per-household relations are views, read once by the evaluation (nothing is
+        # materialised but the objects and their stable period)
+        self.view = frozenset({"lf_mon_members", "lf_mon_months", "lf_mon_household"}) if dialect == "duckdb" \
+            else frozenset()
 
     def _between(self, first: int, last: int) -> exp.Expr:
         return exp.Between(this=col("month"), low=num(first), high=num(last))
@@ -86,8 +90,9 @@ class MonitorPlanner:
     def members(self) -> exp.Expr:
         age = age_on(col("birth_date"), self.ctx.year, self.ctx.month, 1, self.dialect)
         school_age = exp.Between(this=age, low=num(self.ctx.school_age_min), high=num(self.ctx.school_age_max))
-        out_of_school = exp.and_(school_age, exp.EQ(this=col("school_status"), expression=text("not_in_school")),
-                                 exp.EQ(this=col("school_exemption"), expression=text("none")))
+        # the codes first: most members are in school or past it, and their age is then never worked out
+        out_of_school = exp.and_(exp.EQ(this=col("school_status"), expression=text("not_in_school")),
+                                 exp.EQ(this=col("school_exemption"), expression=text("none")), school_age)
         columns = [col("household_id"), *member_aggregates(),
                    count_if(exp.EQ(this=col("health_status"), expression=text("serious"))).as_("seriously_ill"),
                    count_if(col("disability_grade").isin(text("1"), text("2"))).as_("severely_disabled"),
