@@ -95,7 +95,10 @@ def measure_duckdb(args: argparse.Namespace) -> dict[str, Any]:
     from liangfang.engine.monitor.run import monitoring_parquet_views
     from liangfang.engine.session import duckdb_session, run_steps
 
-    session = duckdb_session(connect(args.threads, args.memory_limit))
+    con = connect(args.threads, args.memory_limit)
+    if args.temp_directory:  # where DuckDB spills what exceeds memory_limit
+        con.execute(f"SET temp_directory = '{args.temp_directory}'")
+    session = duckdb_session(con)
     started = time.perf_counter()
     monitoring_parquet_views(session, args.data)
     steps: list[tuple[str, float]] = []
@@ -134,7 +137,8 @@ def _timed(cmd: list[str], kind: str) -> tuple[str, dict[str, Any]]:
 
 def run_child(kind: str, args: argparse.Namespace) -> dict[str, Any]:
     cmd = [sys.executable, __file__, "--child", kind, "--data", str(args.data), "--year", str(args.year),
-           "--month", str(args.month), "--threads", str(args.threads), "--memory-limit", args.memory_limit]
+           "--month", str(args.month), "--threads", str(args.threads), "--memory-limit", args.memory_limit,
+           *(["--temp-directory", str(args.temp_directory)] if args.temp_directory else [])]
     output, figures = _timed(cmd, kind)
     result: dict[str, Any] = json.loads(output.strip().splitlines()[-1])
     result.update(figures)
@@ -167,6 +171,7 @@ def main() -> None:
     parser.add_argument("--month", type=int, default=12)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--memory-limit", default="5GB")
+    parser.add_argument("--temp-directory", type=Path, help="where DuckDB spills (default: its own)")
     parser.add_argument("--child", choices=sorted(CHILDREN))
     args = parser.parse_args()
     if args.child:
