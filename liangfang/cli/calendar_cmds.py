@@ -10,6 +10,7 @@ import typer
 from rich.markup import escape
 
 from .app import app, console, fail, setup_django
+from .output import FORMAT_HELP, Listing, OutputFormat, emit
 from .text import bi, said
 
 calendar_app = typer.Typer(help=bi("工作日历：各年节假日来源、期限推算、县级节假日表校验",
@@ -44,16 +45,26 @@ def years(
     first: int = typer.Option(dt.date.today().year - 1, "--from", help=bi("起始年度", "first year")),
     last: int = typer.Option(dt.date.today().year + 2, "--to", help=bi("截止年度", "last year")),
     pack: str | None = typer.Option(None, help=PACK_HELP),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help=FORMAT_HELP),
 ) -> None:
     cal = _calendar(pack)
     if not 0 <= last - first <= 50:
         raise fail(bi("年度范围须在 50 年以内", "give at most 50 years"))
+    listing = Listing(bi("各年度节假日来源", "where each year's holidays come from"), [
+        ("year", bi("年度", "year")), ("source_code", bi("来源代码", "source code")),
+        ("source", bi("来源", "source")), ("note", bi("说明", "note"))], machine=frozenset({"source_code"}))
     for year in range(first, last + 1):
         source = cal.source(year)
         zh, en = _SOURCES[source]
         table = cal.tables.get(year)
-        where = f" — {escape(table.source.note)}" if table is not None and source != "library" else ""
-        console.print(f"{year}  {bi(zh, en)}{where}", soft_wrap=True)
+        note = table.source.note if table is not None and source != "library" else ""
+        if fmt is OutputFormat.table:
+            # one line a year: short enough never to be cut, and soft-wrapped when it is long
+            where = f" — {escape(note)}" if note else ""
+            console.print(f"{year}  {bi(zh, en)}{where}", soft_wrap=True)
+        listing.add(year=year, source_code=source, source=bi(zh, en), note=note)
+    if fmt is not OutputFormat.table:
+        emit(listing, fmt)
 
 
 @calendar_app.command("due", help=bi(

@@ -131,10 +131,8 @@ def _screen_database(pack, year: int, month: int, region_code: str | None, recor
                 "(already objects or with an open lead)"), fmt)
         if outcome.created:
             from liangfang.monitoring.deadlines import lead_deadlines
-            from liangfang.procedures.workdays import provisional_between
 
-            last = max(lead_deadlines(pack, found))
-            provisional = provisional_between(found, last)
+            provisional = lead_deadlines(pack, found).provisional
             if provisional is not None:  # counted through a year whose holidays are not published (or confirmed)
                 said = bi(f"期限暂定：{provisional.zh}", f"deadlines provisional: {provisional.en}")
                 note(f"[yellow]{escape(said)}[/]", fmt)

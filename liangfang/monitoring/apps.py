@@ -8,6 +8,9 @@ class MonitoringConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from ..procedures.packs import register_pack_finder
         from .effects import register
+        from .packs import FINDER
 
         register()
+        register_pack_finder(FINDER)

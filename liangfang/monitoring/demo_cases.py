@@ -115,8 +115,9 @@ def demo_cases(*, villages: Sequence[int], today: dt.date, by: str = "demo") -> 
                 if (r := run.results.get(o.household_id)) is not None and r.elimination == "pass"]
     for village_id, objects in sorted(_by_village([o.household for o in eligible]).items())[:1]:
         village = regions[village_id]
-        case = case_open(kind=pack.procedures.elimination, year=year, on=found, actor=_actors(village)["village_cadre"],
-                         households=objects[:PER_CASE], pack=pack.procedures.pack, note="风险消除（演示）")
+        case = case_open(kind=pack.procedure_kinds.elimination, year=year, on=found,
+                         actor=_actors(village)["village_cadre"], households=objects[:PER_CASE],
+                         note="风险消除（演示）")
         if walk(case, village, add_working_days(found, 1), today):
             report.eliminated += len(objects[:PER_CASE])
         else:

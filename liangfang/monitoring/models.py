@@ -131,7 +131,8 @@ class MonitoringObject(models.Model):
     eliminated_on = models.DateField("风险消除日期", null=True, blank=True)
     entry_case_ref = models.CharField("识别程序", max_length=200, blank=True)
     elimination_case_ref = models.CharField("风险消除程序", max_length=200, blank=True)
-    pack = models.CharField("监测政策包", max_length=60)
+    pack = models.CharField("监测政策包", max_length=300,
+                            help_text="随系统提供的监测政策包名称，或县级政策包文件的路径")
 
     class Meta:
         verbose_name = "监测对象 monitoring object"

@@ -1,15 +1,18 @@
 """The monthly monitoring report of an area as a workbook (streaming writer): the figures, objects
-by category and risk type, the objects open at the month's end, and the leads with their deadlines.
-No resident IDs, phones or health facts: the household number identifies a row."""
+by category and risk type, the objects open at the month's end, and the leads with their deadlines
+(a deadline counted through a year whose holidays are not published is marked provisional, as on
+the page). No resident IDs, phones or health facts: the household number identifies a row."""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
 
+from ..domain.text import Text
 from ..registry.models import Household, Region
 from ..workbook_writer import WorkbookWriter
 from .codes import CHANNELS, LEAD_STATUSES
+from .deadlines import stored_deadlines
 from .models import Lead, MonitoringObject
 from .packs import current_monitoring_pack
 from .screening import villages_under
@@ -67,12 +70,18 @@ def write_month_report(path: Path, region: Region, year: int, month: int,
                           obj.entered_on, earliest_elimination(obj)])
         sheet = book.add_sheet(LEADS_SHEET, freeze_header=True)
         sheet.append(["户编号 household", "行政村 village", "渠道 channel", "来源 source", "发现日期 found",
-                      "入户核查期限 home check due", "识别期限 identification due", "状态 status",
-                      "依据 why"], "bold")
+                      "入户核查期限 home check due", "识别期限 identification due",
+                      "期限暂定 provisional deadlines", "状态 status", "依据 why"], "bold")
         for lead in leads:
+            due = stored_deadlines(pack, lead)
             sheet.append([lead.household.number, names.get(lead.household.village_id, ""),
                           CHANNELS[lead.channel][0], lead.source_name, lead.found_on, lead.home_check_due,
-                          lead.identification_due, LEAD_STATUSES[lead.status][0],
+                          lead.identification_due, _provisional(due.provisional), LEAD_STATUSES[lead.status][0],
                           "；".join(r.get("zh", "") for r in lead.reasons)])
     return {"objects": len(objects), "leads": len(leads), "households": Household.objects.filter(
         village_id__in=villages).count()}
+
+
+def _provisional(note: Text | None) -> str:
+    """The mark of a provisional deadline in both languages (a cell of the workbook), or ""."""
+    return f"暂定：{note.zh}（provisional: {note.en}）" if note is not None else ""

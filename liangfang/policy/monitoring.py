@@ -1,5 +1,7 @@
 """Monitoring packs (防止返贫动态监测, 2021 on): monitoring lines by year with their history,
-object categories, risk types, screening and elimination rules in the rule language, deadlines.
+object categories, risk types, screening and elimination rules in the rule language, deadlines,
+and the two procedures (identification, risk elimination) with their notice periods, which the
+procedures app reads through its pack lookup.
 
 A monitoring pack is a file of its own kind (``policy/monitoring_packs/*.yaml``), read by the same
 loader as the exit packs (``extends:`` merges a province's or county's file over its base; every
@@ -20,7 +22,19 @@ from pathlib import Path
 from pydantic import Field, field_validator, model_validator
 
 from .loader import PackError, Problem, read_source, validated
-from .schema import NAME_PATTERN, Indicator, LineTable, LineYear, Parameter, Source, Text, _Strict
+from .schema import (
+    NAME_PATTERN,
+    HolidayTables,
+    Indicator,
+    LineTable,
+    LineYear,
+    NoticePeriod,
+    Parameter,
+    Procedure,
+    Source,
+    Text,
+    _Strict,
+)
 
 PACKS_PACKAGE = "liangfang.policy.monitoring_packs"
 
@@ -90,12 +104,11 @@ class HelpMeasures(_Strict):
     source: Source
 
 
-class ProcedureNames(_Strict):
-    """The procedures that move a household in and out of monitoring, in the procedures pack."""
+class ProcedureKinds(_Strict):
+    """Which of the pack's ``procedures`` moves a household into monitoring and which out of it."""
 
     identification: str = Field(pattern=NAME_PATTERN)
     elimination: str = Field(pattern=NAME_PATTERN)
-    pack: str = "cn-national"
 
 
 class MonitoringPack(_Strict):
@@ -110,10 +123,14 @@ class MonitoringPack(_Strict):
     monitoring_lines: MonitoringLineTable
     parameters: dict[str, Parameter] = {}
     deadlines: dict[str, Deadline] = {}
-    notice_periods: dict[str, Deadline] = {}
+    notice_periods: dict[str, NoticePeriod] = {}
     measure_kinds: MeasureKinds
     help_measures: HelpMeasures
-    procedures: ProcedureNames
+    # The two procedures (steps, roles, notices, working-day deadlines), read by the procedures app
+    # through its pack lookup; ``procedure_kinds`` names which is which.
+    procedures: dict[str, Procedure]
+    procedure_kinds: ProcedureKinds
+    holidays: HolidayTables = {}
     categories: dict[str, Category]
     risk_types: dict[str, Coded]
     shock_risk_types: dict[str, str] = {}  # shock code -> risk type
@@ -121,7 +138,7 @@ class MonitoringPack(_Strict):
     elimination_rules: dict[str, Indicator]
 
     @field_validator("parameters", "deadlines", "notice_periods", "categories", "risk_types",
-                     "screening_rules", "elimination_rules")
+                     "screening_rules", "elimination_rules", "procedures")
     @classmethod
     def _names(cls, v: dict[str, object]) -> dict[str, object]:
         import re
@@ -142,6 +159,15 @@ class MonitoringPack(_Strict):
         for shock, risk in self.shock_risk_types.items():
             if risk not in self.risk_types:
                 raise ValueError(f"shock_risk_types.{shock}: unknown risk type {risk!r} / 未知的风险类型")
+        for role, kind in self.procedure_kinds:
+            if kind not in self.procedures:
+                raise ValueError(f"procedure_kinds.{role}: no procedure named {kind!r} / 无此程序"
+                                 f"（有：{', '.join(self.procedures)}）")
+        for key, proc in self.procedures.items():
+            for step_key, step in proc.steps.items():
+                if step.notice_period is not None and step.notice_period not in self.notice_periods:
+                    raise ValueError(f"procedures.{key}.steps.{step_key}.notice_period: no notice period "
+                                     f"named {step.notice_period!r} / 无此公示期")
         if "other" not in self.risk_types:
             raise ValueError("risk_types: 'other' is required / 须有 other（其他）")
         if self.years[0] > self.years[1]:

@@ -3,9 +3,11 @@ defines (the monitoring kinds come from their own pack).
 
 API (keyword-only; every write is a service, every read a selector):
 
-- Definitions come from the policy pack: ``definitions.procedure(kind, pack)`` →
-  ``policy.schema.Procedure`` (steps in order, role, notice period, working-day deadline,
-  attachments, source). A county overrides items in its own pack (``extends:``).
+- Definitions come from the policy pack that defines the kind: ``definitions.procedure(kind, pack)``
+  → ``policy.schema.Procedure`` (steps in order, role, notice period, working-day deadline,
+  attachments, source). A county overrides items in its own pack (``extends:``). Which pack:
+  ``packs`` — a ``PackFinder`` per family, registered like an effect (national kinds from the
+  year's assessment pack; the monitoring app's kinds from the monitoring pack current on the date).
 - Effects: ``effects.register_effect(name, Effect(...))`` — what a decided case does to each of its
   subjects (through the registry services, in the case's transaction) and what a subject must be
   for a case to open. The pack's ``effect:`` names one. No if-chain on kinds anywhere.

@@ -9,3 +9,6 @@ class ProceduresConfig(AppConfig):
 
     def ready(self) -> None:
         from . import effects  # noqa: F401  (registers the built-in effects)
+        from .packs import NATIONAL, register_pack_finder
+
+        register_pack_finder(NATIONAL)

@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, Protocol
 
 from ..domain.text import Text
-from ..policy.schema import Pack, Procedure, ProcedureStep
+from ..policy.schema import Procedure, ProcedureStep
 
 if TYPE_CHECKING:
     from .models import Step
 from .definitions import notice_period, step_after
+from .packs import ProcedurePack
 from .workdays import OutsideCalendar, Pause, WorkCalendar, calendar_for
 
 Phase = Literal["todo", "notice_running", "notice_paused", "notice_ended", "decided", "closed"]
@@ -66,7 +67,7 @@ def pauses(entries: Sequence[Step]) -> tuple[list[Pause], list[Step]]:
     return out, open_
 
 
-def notice_end(posted: dt.date, step: ProcedureStep, pack: Pack, entries: Sequence[Step],
+def notice_end(posted: dt.date, step: ProcedureStep, pack: ProcedurePack, entries: Sequence[Step],
                calendar: WorkCalendar | None = None) -> dt.date | None:
     """The notice's last day with the objections' pauses; None while one is open."""
     period = notice_period(pack, step)
@@ -75,7 +76,7 @@ def notice_end(posted: dt.date, step: ProcedureStep, pack: Pack, entries: Sequen
                                                        ends_on_working_day=period.ends_on_working_day, pauses=ps)
 
 
-def case_clock(case: CaseLike, entries: Sequence[Step], proc: Procedure, pack: Pack,
+def case_clock(case: CaseLike, entries: Sequence[Step], proc: Procedure, pack: ProcedurePack,
                today: dt.date) -> Clock:
     if case.state != "open":
         return Clock(step="", phase="decided" if case.state == "decided" else "closed")
@@ -90,7 +91,7 @@ def case_clock(case: CaseLike, entries: Sequence[Step], proc: Procedure, pack: P
     return clock
 
 
-def _clock(case: CaseLike, entries: Sequence[Step], proc: Procedure, step: ProcedureStep, pack: Pack,
+def _clock(case: CaseLike, entries: Sequence[Step], proc: Procedure, step: ProcedureStep, pack: ProcedurePack,
            today: dt.date, cal: WorkCalendar) -> tuple[Clock, dt.date]:
     """The clock of an open case, and the day its dates are counted from."""
     if step.type != "notice":

@@ -1,18 +1,20 @@
-"""Procedure definitions, read from the policy pack (``procedures:`` in a pack file)."""
+"""Procedure definitions, read from the pack that defines the kind (``procedures:`` in a pack file;
+which pack: ``packs``, the lookup hook)."""
 
 from __future__ import annotations
 
 from ..domain.problems import Problem, ValidationFailed
 from ..domain.text import Text
-from ..policy.loader import load_pack
-from ..policy.schema import NoticePeriod, Pack, Procedure, ProcedureStep
+from ..policy.schema import NoticePeriod, Procedure, ProcedureStep
+from .packs import DEFAULT_PACK, ProcedurePack, pack_named
 
-DEFAULT_PACK = "cn-national"
+__all__ = ["DEFAULT_PACK", "first_step", "notice_period", "procedure", "step_after"]
 
 
-def procedure(kind: str, pack: str | Pack = DEFAULT_PACK, *, year: int | None = None) -> Procedure:
-    """The definition of ``kind`` in ``pack``; refused when the pack has none (or not for ``year``)."""
-    p = load_pack(pack) if isinstance(pack, str) else pack
+def procedure(kind: str, pack: str | ProcedurePack, *, year: int | None = None) -> Procedure:
+    """The definition of ``kind`` in ``pack`` (a loaded pack, or a name read by the family that
+    defines ``kind``); refused when the pack has none (or not for ``year``)."""
+    p = pack_named(kind, pack) if isinstance(pack, str) else pack
     proc = p.procedures.get(kind)
     if proc is None:
         raise ValidationFailed(
@@ -55,7 +57,6 @@ def first_step(proc: Procedure) -> str:
     return next(iter(proc.steps))
 
 
-def notice_period(pack: str | Pack, step: ProcedureStep) -> NoticePeriod:
-    p = load_pack(pack) if isinstance(pack, str) else pack
+def notice_period(pack: ProcedurePack, step: ProcedureStep) -> NoticePeriod:
     assert step.notice_period is not None
-    return p.notice_periods[step.notice_period]
+    return pack.notice_periods[step.notice_period]

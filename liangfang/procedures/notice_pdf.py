@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 
 from ..domain.text import Text
-from ..policy.loader import load_pack
 from ..registry.models import Household, Member, Region
 from .definitions import procedure
 from .effects import effect
 from .models import Case, CaseSubject, Notice
+from .packs import pack_named
 from .pdf import render_html, render_pdf
 from .workdays import calendar_for
 
@@ -57,9 +57,9 @@ def notice_provisional(notice: Notice, cases: Sequence[Case] | None = None) -> T
     published or not confirmed, by the calendar of its cases' packs), or None."""
     if notice.ends_on is None:
         return None
-    packs = sorted({c.pack for c in (cases if cases is not None else notice.cases.all())})
-    notes = [n for p in packs if (n := calendar_for(load_pack(p)).provisional_between(notice.posted_on,
-                                                                                     notice.ends_on))]
+    packs = sorted({(c.kind, c.pack) for c in (cases if cases is not None else notice.cases.all())})
+    notes = [n for kind, p in packs if (n := calendar_for(pack_named(kind, p)).provisional_between(
+        notice.posted_on, notice.ends_on))]
     return notes[0] if notes else None
 
 

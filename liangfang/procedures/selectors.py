@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from ..policy.loader import load_pack
 from ..policy.schema import Procedure
 from ..registry.models import Region
 from ..registry.selectors import significant_prefix
 from .clock import Clock, case_clock
 from .definitions import procedure
 from .models import Case, CaseSubject, Notice, Step
+from .packs import pack_named
 
 
 @dataclass
@@ -57,7 +57,7 @@ def case_lines(cases: Iterable[Case], today: dt.date | None = None) -> list[Case
                   .annotate(n=Count("id")).values_list("case_id", "n"))
     lines = []
     for case in cases:
-        pack = load_pack(case.pack)
+        pack = pack_named(case.kind, case.pack)
         proc = procedure(case.kind, pack)
         lines.append(CaseLine(case, proc, case_clock(case, steps.get(case.pk, []), proc, pack, today),
                               counts.get(case.pk, 0)))

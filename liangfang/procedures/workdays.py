@@ -34,7 +34,8 @@ from typing import Literal
 import chinese_calendar
 
 from ..domain.text import Text
-from ..policy.schema import HOLIDAY_YEARS, HolidayFile, HolidayYear, Pack, Reliability
+from ..policy.schema import HOLIDAY_YEARS, HolidayFile, HolidayYear, Reliability
+from .packs import ProcedurePack
 
 Unit = Literal["days", "working_days"]
 Source = Literal["library", "table", "unconfirmed_table", "weekends"]
@@ -220,8 +221,9 @@ def _calendar(path: str | None, mtime: float, pack_tables: tuple[tuple[int, Holi
     return WorkCalendar(tables)
 
 
-def calendar_for(pack: Pack | None = None) -> WorkCalendar:
-    """The calendar the system counts with: the library, the pack's tables, the county's file."""
+def calendar_for(pack: ProcedurePack | None = None) -> WorkCalendar:
+    """The calendar the system counts with: the library, the pack's tables, the county's file
+    (an exit pack's or a monitoring pack's ``holidays:``)."""
     path = holidays_path()
     mtime = path.stat().st_mtime if path is not None and path.exists() else 0.0
     tables = tuple(sorted(pack.holidays.items())) if pack is not None else ()

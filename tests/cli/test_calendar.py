@@ -3,6 +3,7 @@ provisional; the county's holiday table is checked before it is used."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -52,3 +53,15 @@ def test_the_years_and_a_county_table(monkeypatch: pytest.MonkeyPatch, tmp_path:
     monkeypatch.setenv("LIANGFANG_HOLIDAYS", str(table))
     due = runner.invoke(app, ["calendar", "due", "2026-12-31", "1"])
     assert "2027-01-04" in due.output and "未经核实" in due.output  # 1 Jan off by the table; Sat, Sun
+
+
+def test_the_years_as_csv_and_json(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LIANGFANG_LANG", "en")
+    as_csv = runner.invoke(app, ["calendar", "years", "--from", "2026", "--to", "2027", "--format", "csv"])
+    assert as_csv.exit_code == 0, as_csv.output
+    lines = as_csv.output.lstrip("\ufeff").splitlines()
+    assert lines[0] == "year,source code,source,note"
+    assert lines[1].startswith("2026,library,") and lines[2].startswith("2027,weekends,")
+    as_json = runner.invoke(app, ["calendar", "years", "--from", "2027", "--to", "2027", "--format", "json"])
+    row = json.loads(as_json.output.strip())
+    assert row["year"] == 2027 and row["source_code"] == "weekends"

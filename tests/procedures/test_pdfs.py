@@ -15,7 +15,7 @@ from liangfang.procedures.services import announce, notice_post, review_decide
 from liangfang.registry.models import Cadre, Household, Member
 from liangfang.registry.services.households import income_set
 
-from .conftest import D, World
+from .conftest import D, World, minutes
 from .pdftext import assert_free_of, pages
 from .test_cases import _to_notice
 
@@ -103,3 +103,29 @@ def test_a_long_run_of_cards_is_laid_out_in_parts_and_joined_in_order(world: Wor
     assert pages(pdf) == 3
     found = assert_free_of(pdf, _secrets(households))
     assert found.index(households[0].number) < found.index(households[1].number) < found.index(households[2].number)
+
+
+def test_a_monitoring_notice_and_its_announcement_are_free_of_private_facts(world: World) -> None:
+    from liangfang.monitoring.services.leads import application_record, leads_to_case
+    from liangfang.procedures.services import step_record
+
+    homes = world.households[:2]
+    Household.objects.filter(pk__in=[h.pk for h in homes]).update(bank_account="6228480012345678")
+    leads = [application_record(household=h, found_on=D(2023, 6, 5), consent_on=D(2023, 6, 5),
+                                risk_types=["illness", "disability"], statement="住院治疗尿毒症", by="cadre")
+             for h in homes]
+    case = leads_to_case(leads=leads, on=D(2023, 6, 5), actor=world.cadre)
+    for on, files in ((D(2023, 6, 6), [minutes("consent.png", "consent")]), (D(2023, 6, 7), []),
+                      (D(2023, 6, 8), [minutes()])):
+        case = step_record(case=case, expected_version=case.version, on=on, actor=world.cadre, outcome="属实",
+                           attachments=files)
+    notice = notice_post(case=case, expected_version=case.version, on=D(2023, 6, 9), actor=world.cadre)
+    secrets = [*_secrets([Household.objects.get(pk=h.pk) for h in homes]), "尿毒症", "因病", "因残"]
+    found = assert_free_of(notice_pdf(notice), secrets)
+    assert "共2户2人" in found and "监测" in found
+    case.refresh_from_db()
+    for actor, on in ((world.reviewer, D(2023, 6, 19)), (world.admin, D(2023, 6, 20))):
+        case = review_decide(case=case, expected_version=case.version, on=on, actor=actor, approve=True)
+    announcement = announce(cases={case: case.version}, on=D(2023, 6, 21), actor=world.admin)
+    found = assert_free_of(notice_pdf(announcement), secrets)
+    assert "共2户2人" in found and "公告" in found

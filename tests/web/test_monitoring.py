@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+import pytest
 from django.test import Client
 
 from liangfang.monitoring.models import Lead
@@ -56,3 +57,25 @@ def test_another_villages_cadre_cannot_act(world: World, login: Callable[[str], 
     assert Lead.objects.get(pk=lead.pk).status == "open"
     assert login("inspector").post(f"/region/{COUNTY}/monitoring/leads/{lead.pk}/", {"action": "case"}
                                    ).status_code == 403
+
+
+def test_a_lead_deadline_in_a_year_without_published_holidays_is_marked_provisional(
+        world: World, login: Callable[[str], Client], monkeypatch: pytest.MonkeyPatch) -> None:
+    from liangfang.procedures import workdays
+
+    first, _ = workdays._library_years()
+    monkeypatch.setattr(workdays, "_library_years", lambda: (first, 2026))  # as chinesecalendar 1.11.0
+    monkeypatch.delenv("LIANGFANG_HOLIDAYS", raising=False)
+    monkeypatch.delenv("LIANGFANG_MONITORING_PACK", raising=False)
+    lead = application_record(household=world.mine, found_on=D(2026, 12, 4), consent_on=D(2026, 12, 4),
+                              risk_types=["accident"], statement="车祸", by="t")
+    assert (lead.home_check_due, lead.identification_due) == (D(2026, 12, 11), D(2027, 1, 1))
+    marked = "按周末推算，待公布2027年节假日安排后复核"
+    page = login("cadre").get(f"/region/{VILLAGE}/monitoring/?month=2026-12").content.decode()
+    assert "2027-01-01" in page and page.count(marked) == 1  # the identification due; the home check is final
+    assert "暂定期限" in page
+    en = login("cadre")
+    en.cookies["django_language"] = "en"
+    page = en.get(f"/region/{VILLAGE}/monitoring/?month=2026-12", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert page.count("to be re-checked once the public holidays of 2027 are published") == 1
+    assert "provisional deadline" in page and marked not in page

@@ -17,6 +17,7 @@ import pytest
 from PIL import Image
 
 from liangfang.monitoring.models import Lead, MonitoringObject
+from liangfang.monitoring.packs import monitoring_pack_name
 from liangfang.monitoring.services.leads import application_record
 from liangfang.monitoring.services.months import months_set
 from liangfang.plans.models import Plan
@@ -63,7 +64,7 @@ def _records(page, steps, scans) -> None:  # type: ignore[no-untyped-def]
 def _open(page, kind: str, year: str, on: str, number: str) -> Case:  # type: ignore[no-untyped-def]
     page.click("nav.main >> text=程序")
     page.click("text=立案")
-    page.select_option("#id_kind", f"cn-national|{kind}")
+    page.select_option("#id_kind", f"{monitoring_pack_name()}|{kind}")
     page.fill("#id_year", year)
     page.fill("#id_on", on)
     page.check(f'input[name=subject][value="{number}"]')

@@ -1,8 +1,8 @@
 """Phones and paper in a real browser (Debian's chromium through Playwright): the household page, the
 list, the forms and the dashboard at 360 and 390 px wide never make the page wider than the screen
-and keep the menu and the log-out button usable; the household page with its plan prints on A4 with
-no menus or buttons and every table whole, read back from chromium's PDF. Screenshots and PDFs are
-saved under artifacts/web/ (git-ignored)."""
+and keep the menu and the log-out button usable; the household page with its plan, the list and the
+dashboard print on A4 with no menus or buttons and every table whole, read back from chromium's PDF.
+Screenshots and PDFs are saved under artifacts/web/ (git-ignored)."""
 
 from __future__ import annotations
 
@@ -161,3 +161,46 @@ def test_the_county_explanation_fits_a_phone_and_prints_on_a4(phone, live_server
         assert words in flat, words
     for absent in ("显示", "退出"):  # the year form's button and the log-out: no forms or menus on paper
         assert absent not in flat, absent
+
+
+def _printed(page, name: str) -> tuple[list[str], str]:  # type: ignore[no-untyped-def]
+    """The page in print media as chromium's A4 PDF, read back: its lines and its text without spaces."""
+    from pypdf import PdfReader
+
+    page.emulate_media(media="print")
+    pdf = page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"print-{name}.pdf"
+    path.write_bytes(pdf)
+    for p in PdfReader(io.BytesIO(pdf)).pages:
+        assert abs(float(p.mediabox.width) - 595.3) < 2 and abs(float(p.mediabox.height) - 841.9) < 2, name
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True,
+                          text=True).stdout
+    return text.splitlines(), "".join(text.split())
+
+
+def test_the_list_and_the_dashboard_print_on_a4(phone, live_server, world) -> None:  # type: ignore[no-untyped-def]
+    page = phone("admin", 1280)
+    page.goto(f"{live_server.url}/households/?status=registered")
+    numbers = [n.strip() for n in page.locator("table.households tbody tr td:first-child").all_inner_texts()]
+    headers = [h.strip() for h in page.locator("table.households thead th").all_inner_texts() if h.strip()]
+    assert world.mine.number in numbers and headers
+    lines, flat = _printed(page, "list")
+    for number in numbers:  # every household of the page, its number whole on one line
+        assert any(number in line for line in lines), number
+    # the last column is on the paper, not cut at the edge (its header may wrap inside its cell)
+    rest = iter(flat)
+    assert all(ch in rest for ch in "".join(headers[-1].split())), headers[-1]
+    for absent in ("退出", "筛选", "导出"):  # log-out, the filter form's button, the export link
+        assert absent not in flat, absent
+    page.goto(f"{live_server.url}/region/{COUNTY}/")
+    figures = [[line.strip() for line in t.splitlines() if line.strip()]
+               for t in page.locator(".figure").all_inner_texts()]
+    assert figures
+    _, flat = _printed(page, "dashboard")
+    for figure in figures:  # each headline figure: its label, number and note, each line in order
+        for line in figure:  # (figures side by side share the PDF's text lines)
+            rest = iter(flat)
+            assert all(ch in rest for ch in "".join(line.split())), line
+    assert "分区划" in flat and "历年贫困发生率" in flat
+    assert "退出" not in flat

@@ -104,14 +104,14 @@ def lead_record(*, items: Sequence[LeadInput], by: str, batch: LeadBatch | None 
     if problems:
         raise ValidationFailed(problems)
     for item in keep:
-        home_due, identification_due = lead_deadlines(pack, item.found_on)
+        due = lead_deadlines(pack, item.found_on)
         try:
             with transaction.atomic():
                 lead = Lead.objects.create(
                     household=item.household, channel=item.channel, source_name=item.source_name[:60],
                     source_ref=item.source_ref[:60], batch=batch, found_on=item.found_on, month=item.month,
                     consent_on=item.consent_on, category=item.category, risk_types=list(item.risk_types),
-                    reasons=list(item.reasons), home_check_due=home_due, identification_due=identification_due,
+                    reasons=list(item.reasons), home_check_due=due.home_check, identification_due=due.identification,
                     created_by=by)
         except IntegrityError:
             raise ValidationFailed([Problem("household", item.household.number,
@@ -191,8 +191,8 @@ def leads_to_case(*, leads: Sequence[Lead], on: dt.date, actor: Actor) -> Case:
                 for i, lead in enumerate(leads) if lead.status != "open"]
     if problems:
         raise ValidationFailed(problems)
-    case = case_open(kind=pack.procedures.identification, year=on.year, on=on, actor=actor,
-                     households=[lead.household for lead in leads], pack=pack.procedures.pack,
+    case = case_open(kind=pack.procedure_kinds.identification, year=on.year, on=on, actor=actor,
+                     households=[lead.household for lead in leads],
                      note="；".join(f"{lead.household.number} {lead.get_channel_display()}" for lead in leads))
     Lead.objects.filter(pk__in=[lead.pk for lead in leads]).update(status="case", case=case)
     for lead in leads:

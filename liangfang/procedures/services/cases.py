@@ -15,13 +15,13 @@ from collections.abc import Sequence
 from django.db import transaction
 
 from ...domain.text import Text
-from ...policy.loader import load_pack
 from ...registry.models import Household, Region
 from ..actors import Actor
-from ..definitions import DEFAULT_PACK, first_step, procedure, step_after
+from ..definitions import first_step, procedure, step_after
 from ..effects import effect
 from ..errors import Problem, StepRefused, ValidationFailed
 from ..models import Attachment, Case, CaseSubject, Step, case_seal
+from ..packs import pack_in_force, pack_named
 from .attachments import KINDS, Upload, store
 from .guards import claim, clock_of, dated, definition, expect, role_may, visible
 
@@ -125,12 +125,14 @@ def case_open(
     actor: Actor,
     households: Sequence[Household] = (),
     villages: Sequence[Region] = (),
-    pack: str = DEFAULT_PACK,
+    pack: str | None = None,
     note: str = "",
 ) -> Case:
     """Open one case for a list of households of one village (or villages of one township): the
-    way a village posts one list. The first step's role opens it."""
-    p = load_pack(pack)
+    way a village posts one list. The first step's role opens it. The definition comes from
+    ``pack`` (a shipped name or a county's file), else from the pack in force for ``kind`` in
+    ``year`` on ``on`` (the lookup hook, ``packs``); the case records which."""
+    pack, p = (pack, pack_named(kind, pack)) if pack else pack_in_force(kind, year, on)
     proc = procedure(kind, p, year=year)
     eff = effect(proc.effect)
     if not (households if eff.subject == "household" else villages):

@@ -9,13 +9,13 @@ from django.db.models import F
 from django.utils import timezone
 
 from ...domain.text import Text
-from ...policy.loader import load_pack
-from ...policy.schema import Pack, Procedure, ProcedureStep
+from ...policy.schema import Procedure, ProcedureStep
 from ..actors import Actor
 from ..clock import Clock, case_clock
 from ..definitions import procedure
 from ..errors import CaseConflict, NotFound, StepRefused
 from ..models import Case, Step
+from ..packs import ProcedurePack, pack_named
 
 ROLE_NAMES = {
     "village_cadre": "村干部 village cadre",
@@ -31,8 +31,9 @@ def visible(case: Case, actor: Actor) -> None:
         raise NotFound(Text(f"程序 #{case.pk} 不存在", f"case #{case.pk} not found"))
 
 
-def definition(case: Case) -> tuple[Pack, Procedure]:
-    pack = load_pack(case.pack)
+def definition(case: Case) -> tuple[ProcedurePack, Procedure]:
+    """The pack the case records and its kind's definition there."""
+    pack = pack_named(case.kind, case.pack)
     return pack, procedure(case.kind, pack)
 
 

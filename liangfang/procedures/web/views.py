@@ -19,7 +19,6 @@ from django.views.decorators.http import require_POST
 
 from ...accounts.roles import COUNTY_ADMIN
 from ...domain.problems import RegistryError, ValidationFailed
-from ...policy.loader import load_pack, shipped_pack_names
 from ...registry.models import Household, Region
 from ...web.permissions import Viewer, household_for, region_for, viewer_required
 from ...web.text import shown as pick
@@ -30,6 +29,7 @@ from ..effects import effect
 from ..errors import CaseConflict, NotFound
 from ..models import Attachment, Case, CaseSubject, Notice, Step
 from ..notice_pdf import notice_pdf, notice_provisional
+from ..packs import offered_kinds
 from ..selectors import case_lines, cases_in, notice_visible, posted_notices, waiting
 from ..services import (
     Upload,
@@ -73,13 +73,9 @@ def case_list(request: HttpRequest, viewer: Viewer) -> HttpResponse:
 
 
 def _kinds() -> list[tuple[str, str]]:
-    """Every procedure of every shipped pack, as "pack|kind" (a county's pack repeats the national
-    kinds with its own periods)."""
-    out = []
-    for name in shipped_pack_names():
-        pack = load_pack(name)
-        out += [(f"{name}|{k}", f"{p.name.zh} {p.name.en}（{name}）") for k, p in pack.procedures.items()]
-    return out
+    """Every procedure a user may open, as "pack|kind": the shipped exit packs' national kinds (a
+    county's pack repeats them with its own periods) and the monitoring pack's kinds."""
+    return [(f"{ref}|{k}", f"{p.name.zh} {p.name.en}（{ref}）") for ref, k, p in offered_kinds()]
 
 
 @viewer_required(edit=True)

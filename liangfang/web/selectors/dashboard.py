@@ -255,9 +255,9 @@ def incidence_by_year(ids: list[int], population: int, policy: CoveragePolicy) -
 
 def campaign_last_year() -> int:
     """The last year of poverty incidence: the household exit procedure's last year (the pack's)."""
-    from ...procedures.definitions import procedure
+    from ...procedures.definitions import DEFAULT_PACK, procedure
 
-    last = procedure("household_exit").to_year
+    last = procedure("household_exit", DEFAULT_PACK).to_year
     assert last is not None
     return last
 

@@ -125,7 +125,7 @@ def household_monitoring(household: Household, role: Role, language: str) -> Mon
             eliminated_on=obj.eliminated_on,
             earliest_elimination=earliest_elimination(obj) if obj.eliminated_on is None else None,
             entry_case=obj.entry_case_ref, elimination_case=obj.elimination_case_ref, help=help_lines))
-    kinds = (pack.procedures.identification, pack.procedures.elimination)
+    kinds = (pack.procedure_kinds.identification, pack.procedure_kinds.elimination)
     cases = []
     for case in (Case.objects.filter(kind__in=kinds, subjects__household=household).distinct()
                  .prefetch_related("steps").order_by("opened_on", "id")):

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from ...domain.problems import ValidationFailed
 from ...domain.text import Text
 from ...monitoring.codes import CHANNELS
+from ...monitoring.deadlines import stored_deadlines
 from ...monitoring.models import Lead, MonitoringObject
 from ...monitoring.packs import current_monitoring_pack
 from ...monitoring.screening import villages_under
@@ -62,7 +63,8 @@ def monitoring_view(request: HttpRequest, viewer: Viewer, code: str) -> HttpResp
         else None,
         "shares": monitored_share_by_year(region, range(first, min(last, today.year) + 1)),
         "leads": [(lead, CHANNELS[lead.channel][0 if zh else 1], overdue(lead, today),
-                   [Text(r.get("zh", ""), r.get("en", "")).render(lang()) for r in lead.reasons]) for lead in leads],
+                   [Text(r.get("zh", ""), r.get("en", "")).render(lang()) for r in lead.reasons],
+                   stored_deadlines(pack, lead)) for lead in leads],
         "objects": [(o, earliest_elimination(o)) for o in objects],
         "can_act": viewer.can_edit and viewer.role.code == "village_cadre",
         "t": lambda zh, en: Text(zh, en).render(lang()),
