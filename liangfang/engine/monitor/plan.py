@@ -142,7 +142,9 @@ class MonitorPlanner:
         def diff(name: str, late: str, early: str) -> exp.Expr:
             before = exp.Coalesce(this=col(name, early), expressions=[num(0)])
             later = col(name, late) if late == "e" else exp.Coalesce(this=col(name, late), expressions=[num(0)])
-            return cast(exp.Sub(this=later, expression=before), "BIGINT")
+            step = exp.Sub(this=later, expression=before)
+            # amounts in fen may exceed 32 bits; month and shock counts stay narrow (a narrower join)
+            return cast(step, "BIGINT") if name in TOTALLED_AMOUNTS else paren(step)
 
         columns: list[exp.Expr] = [col("household_id", "e"), num(w).as_("window_months"),
                                    diff("months_recorded", "e", "a").as_("n0")]
