@@ -18,6 +18,7 @@ the rows unless told otherwise. Both give the same columns, so the facts and rul
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
@@ -33,7 +34,7 @@ from ...layout_monitoring import (
     add_months,
 )
 from ..facts import Context, facts_of, income_columns, member_aggregates
-from ..sqlparts import Dialect, age_on, case, cast, cents_sum, col, count_if, int_div, num, paren, text, ymd
+from ..sqlparts import Dialect, case, cast, cents_sum, col, count_if, date_literal, int_div, num, paren, text, ymd
 from ..statements import TABLES, code, status_expr, verdict_expr
 from .compiled import CompiledMonitoring
 from .facts import monitoring_facts
@@ -88,9 +89,13 @@ class MonitorPlanner:
         return cast(exp.Sum(this=case((self._between(first, last), cents))), "BIGINT")
 
     def members(self) -> exp.Expr:
-        age = age_on(col("birth_date"), self.ctx.year, self.ctx.month, 1, self.dialect)
-        school_age = exp.Between(this=age, low=num(self.ctx.school_age_min), high=num(self.ctx.school_age_max))
-        # the codes first: most members are in school or past it, and their age is then never worked out
+        # of school age on the month's first day: full years between the pack's bounds, that is born
+        # after the first of the month (max + 1) years back and on or before it (min) years back
+        y, m, d = self.ctx.year, self.ctx.month, self.dialect
+        oldest = date_literal(dt.date(y - self.ctx.school_age_max - 1, m, 1), d)  # born after this day
+        youngest = date_literal(dt.date(y - self.ctx.school_age_min, m, 1), d)  # born on or before this day
+        school_age = exp.and_(exp.GT(this=col("birth_date"), expression=oldest),
+                              exp.LTE(this=col("birth_date"), expression=youngest))
         out_of_school = exp.and_(exp.EQ(this=col("school_status"), expression=text("not_in_school")),
                                  exp.EQ(this=col("school_exemption"), expression=text("none")), school_age)
         columns = [col("household_id"), *member_aggregates(),
