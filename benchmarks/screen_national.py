@@ -92,7 +92,7 @@ def measure_floor(args: argparse.Namespace) -> dict[str, Any]:
 
 def measure_duckdb(args: argparse.Namespace) -> dict[str, Any]:
     from liangfang.engine.duck import connect
-    from liangfang.engine.monitor.run import monitoring_parquet_views
+    from liangfang.engine.monitor.run import monitoring_parquet_views, month_steps
     from liangfang.engine.session import duckdb_session, run_steps
 
     con = connect(args.threads, args.memory_limit)
@@ -109,7 +109,7 @@ def measure_duckdb(args: argparse.Namespace) -> dict[str, Any]:
         steps.append((label, now - last[0]))
         last[0] = now
 
-    run_steps(session, _plan(args.year, args.month).steps(), progress)
+    run_steps(session, month_steps(session, _plan(args.year, args.month).c, batch=args.batch), progress)
     _, rows = session.query("SELECT count(*), sum(is_lead), count(*) FILTER (WHERE is_monitoring_object), "
                             "count(*) FILTER (WHERE elimination = 1) FROM lf_mon_eval")
     households, leads, objects, eliminable = rows[0]
@@ -138,6 +138,7 @@ def _timed(cmd: list[str], kind: str) -> tuple[str, dict[str, Any]]:
 def run_child(kind: str, args: argparse.Namespace) -> dict[str, Any]:
     cmd = [sys.executable, __file__, "--child", kind, "--data", str(args.data), "--year", str(args.year),
            "--month", str(args.month), "--threads", str(args.threads), "--memory-limit", args.memory_limit,
+           *(["--batch", str(args.batch)] if args.batch else []),
            *(["--temp-directory", str(args.temp_directory)] if args.temp_directory else [])]
     output, figures = _timed(cmd, kind)
     result: dict[str, Any] = json.loads(output.strip().splitlines()[-1])
@@ -171,6 +172,7 @@ def main() -> None:
     parser.add_argument("--month", type=int, default=12)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--memory-limit", default="5GB")
+    parser.add_argument("--batch", type=int, help="run the plan in rounds of about this many households")
     parser.add_argument("--temp-directory", type=Path, help="where DuckDB spills (default: its own)")
     parser.add_argument("--child", choices=sorted(CHILDREN))
     args = parser.parse_args()
@@ -185,7 +187,8 @@ def main() -> None:
     duck = run_child("duckdb", args)
     print(_line("monitoring plan", duck), f" ({duck['households']:,} households: leads {duck['leads']:,}, "
           f"objects {duck['objects']:,}, eliminable {duck['eliminable']:,})")
-    print(f"screening {args.year}-{args.month:02d}, DuckDB {args.threads} threads, memory_limit {args.memory_limit}; "
+    print(f"screening {args.year}-{args.month:02d}, DuckDB {args.threads} threads, memory_limit {args.memory_limit}, "
+          f"rounds of {args.batch or 'all'} households; "
           f"slowest steps (wall s):", ", ".join(f"{label} {t}" for label, t in duck["steps"]))
 
 

@@ -66,8 +66,10 @@ def _create(name: str, query: exp.Expr, view: bool) -> exp.Create:
 
 
 class MonitorPlanner:
-    def __init__(self, compiled: CompiledMonitoring, dialect: Dialect, months: MonthsLayout | None = None) -> None:
+    def __init__(self, compiled: CompiledMonitoring, dialect: Dialect, months: MonthsLayout | None = None,
+                 ids: tuple[int, int] | None = None) -> None:
         self.c = compiled
+        self.ids = ids  # a batch: the households whose ids lie in this range (all when None)
         self.dialect = dialect
         self.layout: MonthsLayout = months or ("totals" if dialect == "duckdb" else "rows")
         self.ctx = compiled.context(dialect)
@@ -77,6 +79,12 @@ class MonitorPlanner:
         # materialised but the objects and their stable period)
         self.view = frozenset({"lf_mon_members", "lf_mon_months", "lf_mon_household"}) if dialect == "duckdb" \
             else frozenset()
+
+    def _only(self, query: exp.Select, household: exp.Expr) -> exp.Select:
+        """``query`` restricted to this batch's households."""
+        if self.ids is None:
+            return query
+        return query.where(exp.Between(this=household, low=num(self.ids[0]), high=num(self.ids[1])))
 
     def _between(self, first: int, last: int) -> exp.Expr:
         return exp.Between(this=col("month"), low=num(first), high=num(last))
@@ -102,8 +110,8 @@ class MonitorPlanner:
                    count_if(exp.EQ(this=col("health_status"), expression=text("serious"))).as_("seriously_ill"),
                    count_if(col("disability_grade").isin(text("1"), text("2"))).as_("severely_disabled"),
                    count_if(out_of_school).as_("out_of_school")]
-        return (exp.select(*columns).from_(_t(TABLES["member"])).where(col("is_active"))
-                .group_by(col("household_id")))
+        return self._only(exp.select(*columns).from_(_t(TABLES["member"])).where(col("is_active"))
+                          .group_by(col("household_id")), col("household_id"))
 
     def _month_rows(self, first: int) -> exp.Select:
         """Each month's amounts turned into whole fen once (the windows' sums add integers)."""
@@ -112,9 +120,10 @@ class MonitorPlanner:
                          "transfer_other"], d, minus=("business_expense",))
         med, school, assist = (cents_sum([name], d) for name in ("medical_cost", "schooling_cost",
                                                                    "transfer_assistance"))
-        return (exp.select(col("household_id"), col("month"), col("shock"), net.as_("net"), med.as_("med"),
-                           school.as_("school"), assist.as_("assist"))
-                .from_(_t(HOUSEHOLD_MONTHS.db_table)).where(self._between(first, self.end)))
+        return self._only(exp.select(col("household_id"), col("month"), col("shock"), net.as_("net"), med.as_("med"),
+                                     school.as_("school"), assist.as_("assist"))
+                          .from_(_t(HOUSEHOLD_MONTHS.db_table)).where(self._between(first, self.end)),
+                          col("household_id"))
 
     def months(self) -> exp.Expr:
         """Per household: the income window's and the window before's sums, the window's shocks."""
@@ -134,8 +143,9 @@ class MonitorPlanner:
         return exp.select(*columns).from_(self._month_rows(p_first).subquery("r")).group_by(col("household_id"))
 
     def _totals_at(self, month: int, names: list[str]) -> exp.Select:
-        return (exp.select(col("household_id"), *[col(n) for n in names])
-                .from_(_t(HOUSEHOLD_MONTH_TOTALS.db_table)).where(exp.EQ(this=col("month"), expression=num(month))))
+        return self._only(exp.select(col("household_id"), *[col(n) for n in names])
+                          .from_(_t(HOUSEHOLD_MONTH_TOTALS.db_table))
+                          .where(exp.EQ(this=col("month"), expression=num(month))), col("household_id"))
 
     def _months_from_totals(self) -> exp.Expr:
         """The same columns from running totals: the totals at the window's last month less those
@@ -180,8 +190,8 @@ class MonitorPlanner:
         objects = exp.select(col("household_id")).from_(_t("lf_mon_objects"))
         where = exp.and_(col("month").isin(*[num(m) for m in sorted(set(wanted))]),
                          exp.In(this=col("household_id"), query=exp.Subquery(this=objects)))
-        return (exp.select(*columns).from_(_t(HOUSEHOLD_MONTH_TOTALS.db_table)).where(where)
-                .group_by(col("household_id")))
+        return self._only(exp.select(*columns).from_(_t(HOUSEHOLD_MONTH_TOTALS.db_table)).where(where)
+                          .group_by(col("household_id")), col("household_id"))
 
     def stable(self) -> exp.Expr:
         """The windows counted back from each earlier month of the stable period, for the open
@@ -214,18 +224,19 @@ class MonitorPlanner:
         entered_month = paren(exp.Mod(this=int_div(entered.copy(), num(100)), expression=num(100)))
         entered_index = paren(exp.Add(this=exp.Mul(this=entered_year, expression=num(12)), expression=entered_month))
         months_in = exp.Sub(this=num(self.ctx.year * 12 + self.ctx.month), expression=entered_index)
-        return (exp.select(col("household_id", "o"), exp.Max(this=col("category", "o")).as_("category"),
-                           exp.Max(this=months_in).as_("months_in"),
-                           exp.Count(this=col("household_id", "d")).as_("delivered"),
-                           count_if(col("category", "d").isin(*development)).as_("development"))
-                .from_(_t(MONITORING_OBJECTS.db_table, "o"))
-                .join(_t(MEASURE_DELIVERIES.db_table, "d"), on=joined, join_type="left")
-                .where(is_open).group_by(col("household_id", "o")))
+        query = (exp.select(col("household_id", "o"), exp.Max(this=col("category", "o")).as_("category"),
+                            exp.Max(this=months_in).as_("months_in"),
+                            exp.Count(this=col("household_id", "d")).as_("delivered"),
+                            count_if(col("category", "d").isin(*development)).as_("development"))
+                 .from_(_t(MONITORING_OBJECTS.db_table, "o"))
+                 .join(_t(MEASURE_DELIVERIES.db_table, "d"), on=joined, join_type="left")
+                 .where(is_open).group_by(col("household_id", "o")))
+        return self._only(query, col("household_id", "o"))
 
     def household(self) -> exp.Expr:
         old = Context(self.dialect, self.ctx.year - 1)
-        income = (exp.select(*income_columns(self.dialect)).from_(_t(TABLES["income"]))
-                  .where(exp.EQ(this=col("year"), expression=num(self.ctx.year - 1))))
+        income = self._only(exp.select(*income_columns(self.dialect)).from_(_t(TABLES["income"]))
+                            .where(exp.EQ(this=col("year"), expression=num(self.ctx.year - 1))), col("household_id"))
         columns = [col("id", "h").as_("household_id"), col("village_id", "h").as_("village_id")]
         # the previous year's income needs a second income join (the exit plan's "ip"); monitoring
         # judges income over months instead and never reads it
@@ -238,12 +249,12 @@ class MonitorPlanner:
         def on(alias: str) -> exp.Expr:
             return exp.EQ(this=col("household_id", alias), expression=col("id", "h"))
 
-        return (exp.select(*columns).from_(_t(TABLES["household"], "h"))
-                .join(_t("lf_mon_members", "ma"), on=on("ma"), join_type="left")
-                .join(_t("lf_mon_months", "mm"), on=on("mm"), join_type="left")
-                .join(_t("lf_mon_stable", "ms"), on=on("ms"), join_type="left")
-                .join(_t("lf_mon_objects", "ob"), on=on("ob"), join_type="left")
-                .join(income.subquery("i"), on=on("i"), join_type="left"))
+        return self._only(exp.select(*columns).from_(_t(TABLES["household"], "h"))
+                          .join(_t("lf_mon_members", "ma"), on=on("ma"), join_type="left")
+                          .join(_t("lf_mon_months", "mm"), on=on("mm"), join_type="left")
+                          .join(_t("lf_mon_stable", "ms"), on=on("ms"), join_type="left")
+                          .join(_t("lf_mon_objects", "ob"), on=on("ob"), join_type="left")
+                          .join(income.subquery("i"), on=on("i"), join_type="left"), col("id", "h"))
 
     def evaluation(self) -> exp.Expr:
         columns: list[exp.Expr] = [col("household_id"), col("village_id")]
@@ -271,12 +282,24 @@ class MonitorPlanner:
         verdict = case((col("is_monitoring_object"), verdict_expr(elimination)))
         return exp.select(exp.Star(), lead.as_("is_lead"), verdict.as_("elimination")).from_(inner.subquery("x"))
 
-    def steps(self) -> list[Step]:
+    def steps(self, append: bool = False) -> list[Step]:
+        """The statements; with ``append`` (a later batch) the evaluation adds its rows to ``lf_mon_eval``."""
+        kept = ("lf_mon_eval",) if append else ()
         out = [Step(name, exp.Drop(tables=[exp.to_table(name)], kind="VIEW" if name in self.view else "TABLE",
-                                   exists=True)) for name in reversed(WORK)]
+                                   exists=True)) for name in reversed(WORK) if name not in kept]
         for name, query in (("lf_mon_members", self.members()), ("lf_mon_months", self.months()),
                             ("lf_mon_objects", self.objects()), ("lf_mon_stable", self.stable()),
                             ("lf_mon_household", self.household()),
                             ("lf_mon_eval", self.evaluation())):
-            out.append(Step(name, _create(name, query, name in self.view)))
+            statement = exp.Insert(this=exp.to_table(name), expression=query) if name in kept \
+                else _create(name, query, name in self.view)
+            out.append(Step(name, statement))
         return out
+
+
+def batch_ranges(low: int, high: int, households: int, batch: int) -> list[tuple[int, int]]:
+    """Ranges of household ids from ``low`` to ``high``, about ``batch`` of the ``households`` each
+    (ids are dense enough in every layout for equal ranges to hold about equal numbers)."""
+    parts = max(1, -(-households // max(1, batch)))
+    width = -(-(high - low + 1) // parts)
+    return [(start, min(high, start + width - 1)) for start in range(low, high + 1, width)]
