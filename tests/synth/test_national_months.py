@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import duckdb
@@ -72,6 +73,16 @@ def test_the_command_line(registry: Path) -> None:
                                  "--month", "12"], env={"COLUMNS": "80"})
     assert result.exit_code == 0, result.output
     assert "收入低于监测线" in result.output
+    rounds = runner.invoke(app, ["monitor", "screen", "--engine", "duckdb", "--data", str(registry), "--year", "2021",
+                                 "--month", "12", "--batch", "1500"], env={"COLUMNS": "80"})
+    assert rounds.exit_code == 0, rounds.output
+
+    def figures(output: str) -> tuple[list[str], list[str]]:
+        return (re.findall(r"([\d,]+) (?:leads|objects)", output.replace("\n", " ")),
+                [line for line in output.splitlines() if line.startswith("  ")])
+
+    assert figures(rounds.output) == figures(result.output), "the same leads, objects and rules in rounds"
+    assert len(figures(result.output)[0]) == 2 and figures(result.output)[1]
     missing = runner.invoke(app, ["monitor", "screen", "--engine", "duckdb", "--data", str(registry / "nowhere"),
                                   "--year", "2021"], env={"COLUMNS": "80"})
     assert missing.exit_code == 1
