@@ -14,8 +14,10 @@ for ``liangfang export --mask``). From them follow:
   poverty causes (因病 and 因残 are two of them: a cause shown for every other value and blanked
   for these would say "health" by its blank, so a reader without health facts sees no cause at
   all, nor filters by one), the funds that pay only for illness (医疗救助, 大病兜底), and health
-  measures (``HEALTH_MEASURE_CATEGORY``) with their fund and what was typed on them. Area tables
-  withhold their health figures from such a reader below ``SMALL_CELL`` households.
+  measures (``HEALTH_MEASURE_CATEGORY``, an illness fund, or a rule that reads a health field)
+  with their fund and what was typed on them. A household's outputs leave such a measure out whole
+  for that reader, costs and counts included (``withholds_measure``); area tables withhold their
+  health figures from such a reader below ``SMALL_CELL`` households.
 - **Ages are birth dates.** An age on a day ("12 岁" on 31 August), or a count of members within
   an age band on a day, tells on which side of that day a birthday falls; with the birth year it
   narrows the masked ID's middle. A reader shown birth years sees the age a person reaches in the
@@ -28,6 +30,7 @@ No Django here: the registry's exporter and the engine's wording use it too.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, Literal, Protocol
 
 from .ids import ResidentIdError, mask_resident_id, parse_resident_id
@@ -156,9 +159,24 @@ def is_health_value(name: str, value: object) -> bool:
             or (name == "fund_source" and str(value) in HEALTH_FUND_SOURCES))
 
 
-def is_health_measure(category: str, fund_source: str = "") -> bool:
-    """A measure whose name, fund and notes are health facts."""
-    return category == HEALTH_MEASURE_CATEGORY or fund_source in HEALTH_FUND_SOURCES
+def rule_reads_health(rule: str) -> bool:
+    """Whether an eligibility rule reads a health field: a measure given only to the seriously ill
+    or disabled (送教上门) says so by being given."""
+    return bool(set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", rule)) & HEALTH_FIELDS)
+
+
+def is_health_measure(category: str, fund_source: str = "", *, eligible: str = "") -> bool:
+    """A measure that is a health fact whole: of the health line (健康扶贫), paid from an illness
+    fund, or given by a rule (``eligible``) that reads a health field."""
+    return category == HEALTH_MEASURE_CATEGORY or fund_source in HEALTH_FUND_SOURCES or rule_reads_health(eligible)
+
+
+def withholds_measure(reader: Reader, category: str, fund_source: str = "", *, eligible: str = "") -> bool:
+    """Whether ``reader`` is not shown a measure of a household at all: a health measure, for a
+    reader without health facts. Whole: its line, person, cost, fund, delivery, what was typed on
+    it, its change-log entries and its part of any household's count or total (a total that kept
+    it, beside the lines shown, would give its cost back by subtraction)."""
+    return not reader.health and is_health_measure(category, fund_source, eligible=eligible)
 
 
 def shows_column(reader: Reader, name: str) -> bool:
@@ -209,6 +227,15 @@ def monitoring_risks_shown(reader: Reader) -> bool:
     """A monitoring lead's or object's risk types, the reasons it was raised (近12个月合规自付医疗费用
     …) and what was typed on it (a dismissal's reason): health facts as a whole, like poverty
     causes, because 因病 and 因残 are among the risk types and blanking them alone would name them."""
+    return reader.health
+
+
+def opens_scans(reader: Reader) -> bool:
+    """Whether ``reader`` may open a scanned document (a procedure's minutes or photos, a household's
+    signed consent). A scan cannot be masked: it shows full resident IDs, signatures and often an
+    illness, so it opens only for the roles that act on cases and see health facts (the township
+    reviewer among them, who sees IDs masked on pages but must check the papers to review); a
+    read-only inspector sees that a document exists, its kind, name and hash, not its content."""
     return reader.health
 
 

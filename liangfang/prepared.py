@@ -125,6 +125,10 @@ class Prepared(Generic[M]):
             raise NotPreparable("composite primary keys are not supported")
         by_value = {v: k for k, v in stand_ins.items()}
         slots = [(i, by_value[p]) for i, p in enumerate(params) if _hashable(p) and p in by_value]
+        texts = [v for v in stand_ins.values() if isinstance(v, str)]
+        if any(isinstance(p, str) and p not in by_value and any(t in p for t in texts) for p in params):
+            # e.g. SQLite's prefix range: the upper bound is the value plus a character, kept as a constant
+            raise NotPreparable("a parameter reaches the SQL changed as well as as it is (a range built from it)")
         missing = set(stand_ins) - {name for _, name in slots}
         if missing:
             raise NotPreparable(f"parameter(s) {sorted(missing)} do not reach the SQL as they are (a lookup "

@@ -73,3 +73,16 @@ def test_ages_for_a_reader_shown_birth_years_follow_from_the_year_alone() -> Non
     assert age_value(MASKED, 10, 2009, 2020, "en") == "11 in 2020"
     assert in_age_band(FULL, early, day, 11, 15) and not in_age_band(FULL, late, day, 11, 15)
     assert in_age_band(MASKED, early, day, 11, 15) and in_age_band(MASKED, late, day, 11, 15)
+
+
+@pytest.mark.parametrize("code", list(ROLES))
+def test_a_health_measure_is_withheld_whole_from_a_role_without_health_facts(code: str) -> None:
+    role = ROLES[code]
+    health = [("health", ""), ("education", "serious_illness_fund"), ("social_assistance", "medical_aid")]
+    for category, fund in health:
+        assert disclosure.withholds_measure(role, category, fund) is not role.health, (category, fund)
+    # 送教上门 is an education measure given only to the seriously ill or disabled: its existence says so
+    rule = "age BETWEEN 6 AND 15 AND health_status IN ('serious', 'disabled')"
+    assert disclosure.withholds_measure(role, "education", "education_aid", eligible=rule) is not role.health
+    assert not disclosure.withholds_measure(role, "education", "education_aid", eligible="age BETWEEN 6 AND 15")
+    assert not disclosure.rule_reads_health("healthy_meals > 0")  # a word, not the field

@@ -72,3 +72,18 @@ def test_write_private_never_replaces_a_file(tmp_path: Path) -> None:
     else:
         raise AssertionError("an existing file was overwritten")
     assert path.read_text() == "one"
+
+
+def test_the_demo_password_is_written_private_under_a_loose_umask(tmp_path: Path, settings) -> None:  # type: ignore[no-untyped-def]
+    """`liangfang demo` keeps its login's password in the data folder: the server user's alone from
+    the moment it exists, whatever the umask of the shell that ran it, and read back, not replaced."""
+    from liangfang.cli.setup_cmds import _demo_password
+
+    settings.VAR_DIR = tmp_path
+    old = os.umask(0o022)
+    try:
+        password = _demo_password()
+    finally:
+        os.umask(old)
+    assert _mode(tmp_path / "demo_password") == 0o600
+    assert (tmp_path / "demo_password").read_text() == password and _demo_password() == password

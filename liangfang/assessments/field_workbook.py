@@ -140,21 +140,25 @@ def import_field_workbook(sample: VerificationSample, path: Path) -> int:
             continue
         row = by_number.get(number)
         if row is None:
-            bad(GIVEN[0], number, "不是这个样本的户 / not a household of this sample")
+            bad(GIVEN[0], number, Text("不是这个样本的户",
+                                       "not a household of this sample"))
             continue
         if number in seen:
-            bad(GIVEN[0], number, f"与第 {seen[number]} 行重复 / repeats row {seen[number]}")
+            bad(GIVEN[0], number, Text(f"与第 {seen[number]} 行重复",
+                                       f"repeats row {seen[number]}"))
             continue
         seen[number] = excel_row
         columns = {c.key: c for c in COLUMNS}
         try:
             row.found = _choice(cell("found"), YES, NO)
         except ValueError:
-            bad(columns["found"], cell("found"), "填 是 或 否 / write 是 (yes) or 否 (no)")
+            bad(columns["found"], cell("found"), Text("填 是 或 否",
+                                                      "write 是 (yes) or 否 (no)"))
             continue
         row.notes = cell("notes")
         if len(row.notes) > 500:
-            bad(columns["notes"], row.notes[:20] + "…", "备注最多 500 字 / notes of at most 500 characters")
+            bad(columns["notes"], row.notes[:20] + "…", Text("备注最多 500 字",
+                                                             "notes of at most 500 characters"))
         if not row.found:
             for key in ("people", "income_per_capita", *(c.key for c in (*ITEM_COLUMNS, *APPROVAL_COLUMNS))):
                 setattr(row, key, None)
@@ -162,7 +166,8 @@ def import_field_workbook(sample: VerificationSample, path: Path) -> int:
             continue
         people = cell("people")
         if not people.isdigit() or not 1 <= int(people) <= 30:
-            bad(columns["people"], people, "填 1–30 的整数 / a whole number from 1 to 30")
+            bad(columns["people"], people, Text("填 1–30 的整数",
+                                                "a whole number from 1 to 30"))
         else:
             row.people = int(people)
         income = cell("income_per_capita")
@@ -172,12 +177,14 @@ def import_field_workbook(sample: VerificationSample, path: Path) -> int:
                 raise InvalidOperation
             row.income_per_capita = amount.quantize(Decimal("0.01"))
         except (InvalidOperation, ValueError):
-            bad(columns["income_per_capita"], income, "填 −1,000,000 到 10,000,000 之间的金额（元）/ an amount in yuan")
+            bad(columns["income_per_capita"], income, Text("填 −1,000,000 到 10,000,000 之间的金额（元）",
+                                                           "an amount in yuan from −1,000,000 to 10,000,000"))
         for column in ITEM_COLUMNS:
             try:
                 setattr(row, column.key, _choice(cell(column.key), YES, NO))
             except ValueError:
-                bad(column, cell(column.key), "填 是 或 否 / write 是 (yes) or 否 (no)")
+                bad(column, cell(column.key), Text("填 是 或 否",
+                                                   "write 是 (yes) or 否 (no)"))
         for column in APPROVAL_COLUMNS:
             value = cell(column.key)
             if not value:
@@ -186,13 +193,15 @@ def import_field_workbook(sample: VerificationSample, path: Path) -> int:
             try:
                 setattr(row, column.key, _choice(value, APPROVE, DISAPPROVE))
             except ValueError:
-                bad(column, value, "填 认可 或 不认可，未问则留空 / write 认可 or 不认可, or leave it empty")
+                bad(column, value, Text("填 认可 或 不认可，未问则留空",
+                                        "write 认可 or 不认可, or leave it empty"))
         updates.append(row)
     for number in by_number:
         if number not in seen:
             problems.append(Problem(field=GIVEN[0].header, value=number, message=(
-                "样本户缺少结果行：找不到的户也要填 否 / a sampled household has no row: write 否 for those not "
-                "found")))
+                Text("样本户缺少结果行：找不到的户也要填 否",
+                     "a sampled household has no row: write 否 for those not "
+                     "found"))))
     if problems:
         raise ValidationFailed(problems)
     fields = ["found", "people", "income_per_capita", *(c.key for c in ITEM_COLUMNS),

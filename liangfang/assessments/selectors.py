@@ -12,6 +12,7 @@ from django.db.models import Q
 
 from ..disclosure import FULL, Reader
 from ..domain.problems import NotFound
+from ..domain.text import Text
 from ..engine.explain import Explainer, Line
 from ..engine.facts import Level, facts_of
 from ..engine.results import MemberResult as EngineMember
@@ -29,8 +30,8 @@ def run_for(year: int, pack: str | None = None) -> AssessmentRun:
     run = runs.order_by("-started_at").first()
     if run is None:
         which = f"（{pack}）" if pack else ""
-        raise NotFound(f"{year} 年尚无评估结果{which}，请先运行 liangfang assess --year {year} / "
-                       f"no assessment for {year}{' with ' + pack if pack else ''}; run `liangfang assess` first")
+        raise NotFound(Text(f"{year} 年尚无评估结果{which}，请先运行 liangfang assess --year {year}",
+                            f"no assessment for {year}{' with ' + pack if pack else ''}; run `liangfang assess` first"))
     return run
 
 
@@ -44,7 +45,8 @@ def find_household(query: str) -> Household:
               .first())
     if member is not None:
         return member.household
-    raise NotFound(f"找不到户编号或身份证号为 {query} 的农户 / no household with number or resident ID {query}")
+    raise NotFound(Text(f"找不到户编号或身份证号为 {query} 的农户",
+                        f"no household with number or resident ID {query}"))
 
 
 def _kind(level: str, name: str) -> str:
@@ -156,9 +158,9 @@ def household_result(run: AssessmentRun, household: Household,
     if row is None:
         row = HouseholdResult.objects.filter(run=run, household_id=household.pk).first()
     if row is None:
-        raise NotFound(f"农户 {household.number} 不在 {run.year} 年 {run.pack} 评估范围内（非建档立卡户？）/ "
-                       f"household {household.number} was not assessed in {run.year} ({run.pack}); "
-                       "is it a registered household?")
+        raise NotFound(Text(f"农户 {household.number} 不在 {run.year} 年 {run.pack} 评估范围内（非建档立卡户？）",
+                            f"household {household.number} was not assessed in {run.year} ({run.pack}); "
+                            "is it a registered household?"))
     rows = _MEMBER_RESULTS.tuples(run_id=run.pk, household_id=household.pk)
     values = _household_values(run, household.pk)
     result = _subject(run, "household", household.pk, row.verdict, row.people, row.village_id,
@@ -190,8 +192,8 @@ def area_explanation(run: AssessmentRun, region: Region, lang: str = "zh") -> Ex
     level: Level = "village" if region.level == "village" else "county"
     row = AreaResult.objects.filter(run=run, level=level, region_id=region.pk).first()
     if row is None:
-        raise NotFound(f"{region.name}（{region.code}）不在 {run.year} 年评估结果中 / "
-                       f"{region.code} has no result in the {run.year} assessment")
+        raise NotFound(Text(f"{region.name}（{region.code}）不在 {run.year} 年评估结果中",
+                            f"{region.code} has no result in the {run.year} assessment"))
     result = _subject(run, level, region.pk, row.verdict, row.people, row.parent_id)
     ex = explainer(run)
     return Explanation(run, level, f"{region.name}（{region.code}）", result.verdict,
@@ -202,7 +204,8 @@ def find_region(code: str, level: str) -> Region:
     region = Region.objects.filter(code=code.strip(), level=level).first()
     if region is None:
         what = "行政村" if level == "village" else "县"
-        raise NotFound(f"没有代码为 {code} 的{what} / no {level} with code {code}")
+        raise NotFound(Text(f"没有代码为 {code} 的{what}",
+                            f"no {level} with code {code}"))
     return region
 
 

@@ -113,9 +113,10 @@ def verification_record(*, county_code: str, year: int, by: str = "", source: st
     standard errors and intervals; hand entry replaces them only with a reason (``source``)."""
     problems = []
     if not source.strip():
-        problems.append(Problem(field="source", value=source, message=(
-            "手工录入须说明理由或来源（如评估报告文号）/ hand entry needs a reason or source (e.g. the evaluation "
-            "report); figures from a sample come from `liangfang sample-estimate`")))
+        problems.append(Problem(field="source", value=source, message=Text(
+            "手工录入须说明理由或来源（如评估报告文号）；抽样得到的数字由 liangfang sample-estimate 录入",
+            "hand entry needs a reason or source (e.g. the evaluation report); figures from a sample come from "
+            "`liangfang sample-estimate`")))
     county = Region.objects.filter(code=county_code, level="county").first()
     if county is None:
         problems.append(Problem(field="county", value=county_code,

@@ -9,7 +9,7 @@ import typer.rich_utils
 from rich.console import Console
 from rich.text import Text
 
-from .text import bi
+from .text import bi, said
 
 app = typer.Typer(
     name="liangfang",
@@ -67,6 +67,6 @@ def migrate(verbosity: int = 0) -> None:
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
-    """Print an error for a user and return the exit to raise."""
-    err_console.print(f"[bold red]{bi('错误', 'Error')}:[/] {message}")
+    """Print an error for a user (a Text in the chosen language) and return the exit to raise."""
+    err_console.print(f"[bold red]{bi('错误', 'Error')}:[/] {said(message)}")
     return typer.Exit(code)

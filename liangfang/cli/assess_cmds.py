@@ -8,6 +8,7 @@ from typing import Any
 
 import typer
 
+from ..domain.text import Text, message_of
 from .app import app, console, fail, migrate, setup_django
 from .output import FORMAT_HELP, Listing, OutputFormat, emit, note, summary
 from .progress import progress_bar
@@ -164,7 +165,7 @@ def _assess_duckdb(year: int, pack_name: str, data: Path | None, out: Path | Non
         _print_problems(err)
         raise fail(bi("评估未运行，未写入任何结果", "the assessment did not run; nothing was written")) from None
     except FileNotFoundError as err:
-        raise fail(str(err)) from None
+        raise fail(message_of(err)) from None
     emit(summary_listing(result.summary, year, f"{pack.pack} {pack.version}"), fmt)
     note(bi(f"结果已写入 {result.out_dir}", f"results written to {result.out_dir}"), fmt)
 
@@ -373,9 +374,10 @@ def differences(
         run = selectors.run_for(year, pack)
         area = Region.objects.filter(code=region).first()
         if area is None:
-            raise NotFound(f"找不到区划 {region} / no region {region}")
+            raise NotFound(Text(f"找不到区划 {region}",
+                                f"no region {region}"))
     except NotFound as err:
-        raise fail(str(err)) from None
+        raise fail(message_of(err)) from None
     found = area_differences(run, area)
     policy = run.policy()
     indicators = policy.indicators("household")

@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 
+from ..domain.text import message_of
 from .app import app, console, fail, setup_django
 from .output import FORMAT_HELP, Listing, OutputFormat, emit
 from .text import bi, said
@@ -34,7 +35,7 @@ def _calendar(pack: str | None):  # type: ignore[no-untyped-def]
     try:
         return calendar_for(load_pack(pack) if pack else None)
     except (PackError, HolidayTableError, FileNotFoundError) as exc:
-        raise fail(str(exc)) from None
+        raise fail(message_of(exc)) from None
 
 
 PACK_HELP = bi("政策包名称或文件（其 holidays: 节假日表）", "pack name or file (its holidays: tables)")
@@ -112,7 +113,7 @@ def check(path: Path = typer.Argument(..., help=bi("节假日表 YAML 文件", "
     try:
         table = read_holiday_file(path)
     except HolidayTableError as exc:
-        raise fail(str(exc)) from None
+        raise fail(message_of(exc)) from None
     first, last = library_years()
     for year, entry in sorted(table.holidays.items()):
         used = not first <= year <= last

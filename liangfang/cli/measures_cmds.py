@@ -9,6 +9,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
+from ..domain.text import message_of
 from .app import app, console, fail, setup_django
 from .output import FORMAT_HELP, Listing, OutputFormat, emit
 from .text import bi, language
@@ -91,14 +92,14 @@ def measures(
     try:
         policy = load_pack(pack)
     except PackError as err:
-        raise fail(str(err)) from None
+        raise fail(message_of(err)) from None
     lang = "en" if language() == "en" else "zh"
     try:
         session = _session(engine, data)
         report = area_report(session, policy, year, region, line=line, by=by, k=DEFAULT_K if k is None else k,
                              lang=lang)
     except (RegionNotFound, MeasureError, FileNotFoundError) as err:
-        raise fail(str(err)) from None
+        raise fail(message_of(err)) from None
     if fmt is OutputFormat.table:
         print_report(report)
     else:

@@ -1,4 +1,4 @@
-"""``liangfang monitor screen|report|warnings``: dynamic monitoring from the command line (the same
+"""``liangfang monitor screen|apply|report``: dynamic monitoring from the command line (the same
 engine and services as the web pages)."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 
+from ..domain.text import message_of
 from .app import app, console, fail, migrate
 from .output import FORMAT_HELP, Listing, OutputFormat, emit, note, summary
 from .text import bi, language
@@ -30,7 +31,7 @@ def _pack(name: str | None):  # type: ignore[no-untyped-def]
     try:
         return load_monitoring_pack(name) if name else current_monitoring_pack()
     except (PackError, FileNotFoundError) as exc:
-        raise fail(str(exc)) from None
+        raise fail(message_of(exc)) from None
 
 
 @monitor_app.command("screen", help=bi(
@@ -77,7 +78,7 @@ def screen(
             raise fail(bi(f"未知的引擎 {engine}", f"unknown engine {engine}"))
         _screen_database(loaded, year, month, region, record, found, by, fmt)
     except (UnknownYearError, OutsideCalendar) as exc:
-        raise fail(str(exc)) from None
+        raise fail(message_of(exc)) from None
 
 
 def _screen_database(pack, year: int, month: int, region_code: str | None, record: bool,  # type: ignore[no-untyped-def]
@@ -155,7 +156,7 @@ def _screen_duckdb(data: Path, pack, year: int, month: int,  # type: ignore[no-u
     try:
         monitoring_parquet_views(session, data)
     except FileNotFoundError as exc:
-        raise fail(str(exc)) from None
+        raise fail(message_of(exc)) from None
     compiled, results = run_month(session, pack, year, month, where=_interesting(), batch=batch)
     leads = [r for r in results.values() if r.is_lead]
     eliminable = [r for r in results.values() if r.elimination == "pass"]
@@ -179,6 +180,60 @@ def _interesting():  # type: ignore[no-untyped-def]
 
     return exp.or_(exp.EQ(this=exp.column("is_lead"), expression=exp.Literal.number(1)),
                    exp.column("is_monitoring_object"))
+
+
+def _day(option: str, text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise fail(bi(f"{option} {text!r} 须为 YYYY-MM-DD", f"{option} {text!r} must be YYYY-MM-DD")) from None
+
+
+@monitor_app.command("apply", help=bi(
+    "登记农户自主申报：申请日期、授权承诺书（签署日期和扫描件）、风险类型、申请理由；成为待核查线索",
+    "Record a household's own application: its date, the signed consent (date and scan), risk types, what "
+    "the household says; it becomes an open lead"))
+def apply(
+    number: str = typer.Argument(..., help=bi("户编号", "household number")),
+    on: str = typer.Option(..., "--date", help=bi("申请日期 YYYY-MM-DD", "date of the application, YYYY-MM-DD")),
+    consent_on: str = typer.Option(..., "--consent-date", help=bi("授权承诺书签署日期 YYYY-MM-DD",
+                                                                  "date the consent was signed, YYYY-MM-DD")),
+    consent: Path = typer.Option(..., "--consent", help=bi("签署的授权承诺书（PDF、JPEG 或 PNG）",
+                                                           "the signed consent (PDF, JPEG or PNG)")),
+    risk: list[str] = typer.Option(..., "--risk", help=bi("风险类型代码（可重复）", "risk type code (repeatable)")),
+    statement: str = typer.Option(..., "--statement", help=bi("申请理由（农户所述的困难）",
+                                                              "why the household applies, in its words")),
+    by: str = typer.Option("cli", help=bi("登记人", "recorded by")),
+) -> None:
+    migrate()
+    from liangfang.domain.problems import ValidationFailed
+    from liangfang.monitoring.services.leads import application_record
+    from liangfang.procedures.services.attachments import Upload, max_bytes
+    from liangfang.registry.models import Household
+
+    from .text import said
+
+    found, signed = _day("--date", on), _day("--consent-date", consent_on)
+    household = Household.objects.filter(number=number.strip()).first()
+    if household is None:
+        raise fail(bi(f"没有户编号为 {number} 的农户", f"no household numbered {number}"))
+    try:
+        with consent.open("rb") as f:
+            content = f.read(max_bytes() + 1)  # bounded: a larger file is then refused by its size
+    except OSError as exc:
+        raise fail(bi(f"无法读取 {consent}：{exc.strerror}", f"cannot read {consent}: {exc.strerror}")) from None
+    try:
+        lead = application_record(household=household, found_on=found, consent_on=signed, risk_types=risk,
+                                  statement=statement, consent=Upload("consent", consent.name, content), by=by)
+    except ValidationFailed as err:
+        for p in err.problems:
+            console.print(f"[red]✗[/] {p.field} = {escape(str(p.value))}: {escape(said(p.message))}",
+                          highlight=False)
+        raise fail(bi("未登记", "nothing was recorded")) from None
+    console.print(bi(f"已登记农户 {household.number} 的申请（线索 #{lead.pk}）：入户核查期限 {lead.home_check_due}，"
+                     f"识别办结期限 {lead.identification_due}",
+                     f"recorded household {household.number}'s application (lead #{lead.pk}): home check due "
+                     f"{lead.home_check_due}, identification due {lead.identification_due}"), highlight=False)
 
 
 @monitor_app.command("report", help=bi("月报：某区划某月的监测对象、新增、消除、逾期线索、开发式帮扶占比（Excel）",

@@ -9,10 +9,11 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from ..domain.text import message_of
 from .app import app, console, fail
 from .output import FORMAT_HELP, Listing, OutputFormat, emit
 from .output import show as show_table
-from .text import bi, language
+from .text import bi, language, said
 
 if TYPE_CHECKING:
     from liangfang.policy.schema import Text
@@ -46,9 +47,9 @@ def list_packs(fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", 
         try:
             pack = load_pack(name)
         except PackError as err:
-            listing.add(name=name, problem=str(err.problems[0]))
+            listing.add(name=name, problem=err.problems[0].shown(language()))
             continue
-        counts = pack.indicator_counts()
+        counts = said(pack.indicator_counts())
         listing.add(name=name, version=pack.version, jurisdiction=_t(pack.jurisdiction),
                     years=f"{pack.years[0]}–{pack.years[1]}", indicators=counts, extends=pack.extends)
     emit(listing, fmt)
@@ -69,7 +70,7 @@ def show(
     try:
         pack = load_pack(name)
     except PackError as err:
-        raise fail(str(err)) from None
+        raise fail(message_of(err)) from None
     notes = sources if sources is not None else language() != "zh"
 
     def note(source: object) -> str:
@@ -172,6 +173,6 @@ def check(file: Path = typer.Argument(..., help=bi("政策包 YAML 文件", "pac
         raise fail(bi(f"共 {len(problems)} 处问题，请按行号修改后再校验",
                       f"{len(problems)} problem(s); fix them and check again"))
     assert pack is not None
-    counts = pack.indicator_counts().replace(" ", "")
+    counts = said(pack.indicator_counts()).replace(" + ", "+")
     console.print(f"[green]✓[/] {file}: " + bi(f"政策包 {pack.pack} {pack.version} 有效（指标 {counts}）",
                                                 f"pack {pack.pack} {pack.version} is valid ({counts} indicators)"))

@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from ..domain.text import message_of
 from .app import app, console, fail, migrate
 from .output import show as show_table
 from .text import bi
@@ -65,12 +66,12 @@ def _district(seed: int, scale: float, pack: str, by: str) -> None:
     if not 0 < scale <= 4:
         raise fail(bi(f"--scale {scale} 应在 0 到 4 之间", f"--scale {scale} must be between 0 and 4"))
     if Household.objects.exists():
-        raise fail(str(DistrictNotEmpty(Household.objects.count())))
+        raise fail(message_of(DistrictNotEmpty(Household.objects.count())))
     try:
         with progress_bar(bi("生成合成数据", "Synthesising the district")) as advance:
             report = build_district(seed=seed, scale=scale, by=by, progress=advance, lines=lines)
     except DistrictNotEmpty as exc:
-        raise fail(str(exc)) from None
+        raise fail(message_of(exc)) from None
     table = Table(title=bi(f"合成区已写入（种子 {seed}，规模 {scale}，{report.seconds} 秒）",
                            f"synthetic district written (seed {seed}, scale {scale}, {report.seconds} s)"))
     table.add_column(bi("项目", "item"))

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlglot import exp
 
+from ..domain.text import Text
 from ..layout import TABLES as LAYOUT_TABLES
 from .sqlparts import Dialect
 
@@ -89,7 +90,8 @@ def parquet_views(session: Session, directory: Path) -> list[str]:
             if folder.is_dir():
                 path = folder / "*.parquet"
             else:
-                raise FileNotFoundError(f"{path}: 缺少 Parquet 文件 / missing Parquet file for {table.db_table}")
+                raise FileNotFoundError(Text(f"{path}：缺少 Parquet 文件（{table.db_table}）",
+                                             f"{path}: missing Parquet file for {table.db_table}"))
         source = exp.func("read_parquet", exp.Literal.string(str(path)))
         view = exp.Create(this=exp.to_table(table.db_table), kind="VIEW", replace=True,
                           expression=exp.select(exp.Star()).from_(source))

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..domain.codes import label as code_label
+from ..domain.text import Text
 from ..engine.session import Session
 from ..policy.schema import Pack
 from .arguments import Floats, MeasureError
@@ -58,19 +59,20 @@ def area_report(session: Session, pack: Pack, year: int, region_code: str, *, li
     all_regions = regions(session)
     region = next((r for r in all_regions.values() if r.code == region_code), None)
     if region is None:
-        raise RegionNotFound(f"没有代码为 {region_code} 的区划 / no region with code {region_code}")
+        raise RegionNotFound(Text(f"没有代码为 {region_code} 的区划", f"no region with code {region_code}"))
     villages = villages_under(all_regions, region)
     if line is None:
         entry = pack.poverty_lines.years.get(year)
         if entry is None:
-            raise MeasureError("line", f"政策包 {pack.pack} 没有 {year} 年扶贫标准，请用 --line 给出 / "
-                                       f"pack {pack.pack} has no poverty line for {year}: give --line")
+            raise MeasureError("line", Text(f"政策包 {pack.pack} 没有 {year} 年扶贫标准，请用 --line 给出",
+                                            f"pack {pack.pack} has no poverty line for {year}: give --line"))
         amount, reliability = float(entry.amount), entry.source.reliability.value
     else:
         amount, reliability = float(line), ""
     frame = household_frame(session, pack, year, villages)
     if len(frame) == 0:
-        raise MeasureError("region", f"{region.name}（{region.code}）没有农户 / has no households")
+        raise MeasureError("region", Text(f"{region.name}（{region.code}）没有农户",
+                                          f"{region.name} ({region.code}) has no households"))
     groups = None
     labels: dict[str, dict[str, str]] = {}
     if by in ("township", "village"):

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
+from ..domain.text import joined
+
 ArrayLike = Sequence[float] | npt.NDArray[np.floating] | npt.NDArray[np.integer] | npt.NDArray[np.bool_]
 Floats = npt.NDArray[np.float64]
 
@@ -19,8 +21,8 @@ class MeasureError(ValueError):
 
     def __init__(self, argument: str, problem: str) -> None:
         self.argument = argument
-        self.problem = problem
-        super().__init__(f"{argument}: {problem}")
+        self.problem = problem  # a Text when it is said in both languages
+        super().__init__(joined(f"{argument}: ", problem))
 
 
 def values(y: ArrayLike, name: str = "y") -> Floats:

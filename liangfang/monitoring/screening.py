@@ -11,7 +11,7 @@ from sqlglot import exp
 
 from ..assessments.services import database_dialect
 from ..engine.monitor.compiled import CompiledMonitoring
-from ..engine.monitor.plan import WORK
+from ..engine.monitor.plan import WORK, scope_of
 from ..engine.monitor.results import HouseholdScreen, MonitorExplainer
 from ..engine.monitor.run import run_month
 from ..engine.session import dbapi_session
@@ -46,30 +46,22 @@ def villages_under(region: Region | None) -> list[int] | None:
     return list(Region.objects.filter(id__in=ids, level="village").values_list("id", flat=True))
 
 
-def _numbers(ids: list[int]) -> list[exp.Expr]:
-    return [exp.Literal.number(i) for i in ids] or [exp.Literal.number(-1)]  # -1: no row has it
-
-
 def run_monitoring_month(year: int, month: int, *, region: Region | None = None,
                          household_ids: list[int] | None = None, pack: MonitoringPack | None = None,
                          leads_and_objects: bool = False) -> MonthRun:
-    """Screen and check one month; results only for ``region`` / ``household_ids`` when given, and
-    only for leads and open objects with ``leads_and_objects``."""
+    """Screen and check one month; only the households of ``region`` / ``household_ids`` when
+    given (the engine reads their rows alone), and results only for leads and open objects with
+    ``leads_and_objects``."""
     dialect = database_dialect()
     session = dbapi_session(connection, dialect)
     where: exp.Expr | None = None
     villages = villages_under(region)
-    if villages is not None:
-        where = exp.column("village_id").isin(*_numbers(villages))
-    if household_ids is not None:
-        ids = exp.column("household_id").isin(*_numbers(household_ids))
-        where = ids if where is None else exp.and_(where, ids)
     if leads_and_objects:
-        some = exp.or_(exp.EQ(this=exp.column("is_lead"), expression=exp.Literal.number(1)),
-                       exp.column("is_monitoring_object"))
-        where = some if where is None else exp.and_(where, some)
+        where = exp.or_(exp.EQ(this=exp.column("is_lead"), expression=exp.Literal.number(1)),
+                        exp.column("is_monitoring_object"))
     try:
-        compiled, results = run_month(session, pack or current_monitoring_pack(), year, month, where)
+        compiled, results = run_month(session, pack or current_monitoring_pack(), year, month, where,
+                                      scope_of(villages=villages, households=household_ids))
     finally:
         for name in reversed(WORK):
             session.execute(exp.Drop(tables=[exp.to_table(name)], kind="TABLE", exists=True))

@@ -23,7 +23,7 @@ from pydantic import ValidationError
 from sqlglot import exp
 
 from ..domain.fields import HOUSEHOLD_FIELDS, MEMBER_FIELDS, FieldValueError, clean_value
-from ..domain.text import Text, render
+from ..domain.text import Text, joined, lines, message_of, render
 from ..engine.compiled import PLACEHOLDER, parameters_for
 from ..engine.facts import Level, facts_of
 from ..engine.kleene import evaluate
@@ -45,14 +45,20 @@ class CatalogueProblem:
     message: str
 
     def __str__(self) -> str:
+        return str(self.text())
+
+    def text(self) -> str:
+        """Where and what, a Text when the message is one."""
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where} [{self.item}]: {self.message}" if self.item else f"{where}: {self.message}"
+        return joined(where, f" [{self.item}]" if self.item else "", ": ", self.message)
 
 
 class CatalogueError(ValueError):
+    """Problems of a catalogue, one per line; raised with a Text, so a face shows one language."""
+
     def __init__(self, problems: list[CatalogueProblem]) -> None:
         self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
+        super().__init__(lines(p.text() for p in problems))
 
 
 @dataclass(frozen=True)
@@ -113,24 +119,26 @@ def read_catalogue(path: Path) -> LoadedCatalogue:
     try:
         document = read_yaml(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise CatalogueError([CatalogueProblem(name, None, "", f"无法读取文件 / cannot read file: {exc.strerror}")]) \
-            from None
+        raise CatalogueError([CatalogueProblem(name, None, "", Text(f"无法读取文件：{exc.strerror}",
+                                                                    f"cannot read file: {exc.strerror}"))]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise CatalogueError([CatalogueProblem(name, mark.line + 1 if mark else None, "",
-                                               f"YAML 格式错误 / malformed YAML: {getattr(exc, 'problem', exc)}")]) \
-            from None
+                                               joined(Text("YAML 格式错误：", "malformed YAML: "),
+                                                      getattr(exc, "problem", None) or message_of(exc)))]) from None
     try:
         catalogue = Catalogue.model_validate(document.data)
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
             loc = tuple(err["loc"])
-            message = str(err.get("msg", "")).removeprefix("Value error, ")
+            raised = (err.get("ctx") or {}).get("error")
+            message = (message_of(raised) if isinstance(raised, ValueError)
+                       else str(err.get("msg", "")).removeprefix("Value error, "))
             if err.get("type") == "missing":
-                message = "缺少必填项 / required item missing"
+                message = Text("缺少必填项", "required item missing")
             elif err.get("type") == "extra_forbidden":
-                message = "未知的项（拼写错误？）/ unknown item (misspelt?)"
+                message = Text("未知的项（拼写错误？）", "unknown item (misspelt?)")
             problems.append(CatalogueProblem(name, document.line_of(loc), ".".join(map(str, loc)), message))
         raise CatalogueError(problems) from None
     loaded = LoadedCatalogue(catalogue, name, document)
@@ -145,18 +153,20 @@ def _references(loaded: LoadedCatalogue) -> list[CatalogueProblem]:
     cat = loaded.catalogue
     problems = []
     for key, m in cat.measures.items():
-        for attr, known, what in (("category", cat.categories, "类别 / category"),
-                                  ("fund_source", cat.fund_sources, "资金来源 / fund source"),
-                                  ("capacity", cat.capacities, "容量 / capacity")):
+        for attr, known, zh, en in (("category", cat.categories, "类别", "category"),
+                                    ("fund_source", cat.fund_sources, "资金来源", "fund source"),
+                                    ("capacity", cat.capacities, "容量", "capacity")):
             value = getattr(m, attr)
             if value is not None and value not in known:
+                allowed = ", ".join(known)
                 problems.append(CatalogueProblem(loaded.file, loaded.line_of("measures", key, attr),
                                                  f"measures.{key}.{attr}",
-                                                 f"未知的{what} {value!r}（可用：{', '.join(known)}）"))
+                                                 Text(f"未知的{zh} {value!r}（可用：{allowed}）",
+                                                      f"unknown {en} {value!r} (known: {allowed})")))
         if m.level == "household" and m.effect.member:
             problems.append(CatalogueProblem(loaded.file, loaded.line_of("measures", key, "effect", "member"),
                                              f"measures.{key}.effect.member",
-                                             "户级措施不能修改成员 / a household measure changes no member"))
+                                             Text("户级措施不能修改成员", "a household measure changes no member")))
     return problems
 
 
@@ -176,9 +186,10 @@ def catalogue_for(pack: Pack) -> LoadedCatalogue:
         if _shipped_path(probe.pack) is not None:
             return _shipped(probe.pack)
         probe = load_pack(probe.extends) if probe.extends else None
-    raise CatalogueError([CatalogueProblem(pack.pack, None, "", (
-        f"政策包 {' → '.join(seen)} 没有帮扶措施目录 / no intervention catalogue for pack {' → '.join(seen)}; "
-        f"available: {', '.join(shipped_catalogue_names())}"))])
+    packs, known = " → ".join(seen), ", ".join(shipped_catalogue_names())
+    raise CatalogueError([CatalogueProblem(pack.pack, None, "", Text(
+        f"政策包 {packs} 没有帮扶措施目录；已有：{known}",
+        f"no intervention catalogue for pack {packs}; available: {known}"))])
 
 
 def _scope(level: Level, parameters: dict[str, tuple[Decimal, str]]) -> Scope:
@@ -201,18 +212,20 @@ def _check_effect(loaded: LoadedCatalogue, key: str, m: Measure) -> list[Catalog
             spec = known.get(name)
             if spec is None or name in ("number", "village_code", "resident_id"):
                 problems.append(CatalogueProblem(loaded.file, loaded.line_of(*where), ".".join(where),
-                                                 f"不能由措施修改的字段 / not a field a measure may set: {name}"))
+                                                 Text(f"不能由措施修改的字段：{name}",
+                                                      f"not a field a measure may set: {name}")))
                 continue
             if value == YEAR_TOKEN:
                 if spec.kind != "int":
                     problems.append(CatalogueProblem(loaded.file, loaded.line_of(*where), ".".join(where),
-                                                     f"{YEAR_TOKEN} 只用于年度字段 / {YEAR_TOKEN} is for year fields"))
+                                                     Text(f"{YEAR_TOKEN} 只用于年度字段",
+                                                          f"{YEAR_TOKEN} is for year fields")))
                 continue
             try:
                 clean_value(spec, value)
             except FieldValueError as exc:
                 problems.append(CatalogueProblem(loaded.file, loaded.line_of(*where), ".".join(where),
-                                                 f"{value!r}: {exc}"))
+                                                 joined(f"{value!r}: ", exc.message)))
     return problems
 
 
@@ -226,7 +239,8 @@ def _check_explain(loaded: LoadedCatalogue, key: str, m: Measure, level: Level,
                                                   or name in parameters):
                 where = ("measures", key, "explain", lang)
                 problems.append(CatalogueProblem(loaded.file, loaded.line_of(*where), ".".join(where),
-                                                 f"未知的占位符 / unknown placeholder {match.group(0)}"))
+                                                 Text(f"未知的占位符 {match.group(0)}",
+                                                      f"unknown placeholder {match.group(0)}")))
     return problems
 
 
@@ -241,9 +255,9 @@ def _income_target(rule: str, parameters: dict[str, tuple[Decimal, str]]) -> Dec
                 and condition.this.name == "per_capita_net_income")
     value = evaluate(condition.expression, {})[0] if shape_ok else None
     if not isinstance(value, Decimal):
-        raise RuleError("收入目标须写成 per_capita_net_income > 金额 或 >= 金额（不依赖农户数据）/ write the income "
-                        "target as per_capita_net_income > (or >=) an amount that does not depend on the household",
-                        1, 1, rule)
+        raise RuleError(Text("收入目标须写成 per_capita_net_income > 金额 或 >= 金额（不依赖农户数据）",
+                             "write the income target as per_capita_net_income > (or >=) an amount that does not "
+                             "depend on the household"), 1, 1, rule)
     return value + Decimal("0.01") if isinstance(condition, exp.GT) else value
 
 
@@ -256,7 +270,8 @@ def compile_catalogue(pack: Pack, year: int, loaded: LoadedCatalogue | None = No
     for name, p in cat.parameters.items():
         if name in parameters:
             problems.append(CatalogueProblem(loaded.file, loaded.line_of("parameters", name), f"parameters.{name}",
-                                             f"与政策包参数重名 / the pack already has a parameter {name}"))
+                                             Text(f"与政策包参数 {name} 重名",
+                                                  f"the pack already has a parameter {name}")))
         parameters[name] = (p.value, p.unit)
     indicators = pack.indicators_for_year("household", year)
     per_member = tuple(k for k, v in indicators.items() if v.per == "member")
@@ -267,8 +282,9 @@ def compile_catalogue(pack: Pack, year: int, loaded: LoadedCatalogue | None = No
     for name in cat.income_gap.indicators:
         if name not in per_household:
             problems.append(CatalogueProblem(loaded.file, loaded.line_of("income_gap", "indicators"),
-                                             "income_gap.indicators", f"政策包 {year} 年无户级指标 {name} / the pack "
-                                             f"has no household indicator {name} in {year}"))
+                                             "income_gap.indicators", Text(
+                                                 f"政策包 {year} 年无户级指标 {name}",
+                                                 f"the pack has no household indicator {name} in {year}")))
     try:
         out.income_target = _income_target(cat.income_gap.rule, parameters) * (
             1 + cat.income_gap.margin_percent / 100)
@@ -287,8 +303,8 @@ def compile_catalogue(pack: Pack, year: int, loaded: LoadedCatalogue | None = No
                 what = "逐人" if level == "member" else "户级"
                 problems.append(CatalogueProblem(
                     loaded.file, loaded.line_of("measures", key, "fixes"), f"measures.{key}.fixes",
-                    f"政策包无{what}指标 {name}（可用：{', '.join(allowed) or '—'}）/ the pack has no {level}-level "
-                    f"indicator {name}"))
+                    Text(f"政策包无{what}指标 {name}（可用：{', '.join(allowed) or '—'}）",
+                         f"the pack has no {level}-level indicator {name} (known: {', '.join(allowed) or '—'})")))
         problems += _check_effect(loaded, key, m)
         problems += _check_explain(loaded, key, m, level, parameters)
         active = per_member if level == "member" else per_household

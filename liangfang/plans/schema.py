@@ -15,6 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ..domain.text import Text as Bilingual
 from ..policy.schema import Parameter, Source, Text
 
 NAME = r"^[a-z][a-z0-9_]*$"
@@ -62,7 +63,7 @@ class Amount(_Strict):
     @classmethod
     def _whole_fen(cls, v: Decimal) -> Decimal:
         if v != v.quantize(Decimal("0.01")):
-            raise ValueError("amount has more than two decimal places / 金额最多两位小数")
+            raise ValueError(Bilingual("金额最多两位小数", "amount has more than two decimal places"))
         return v
 
 
@@ -111,11 +112,14 @@ class Measure(_Strict):
     @model_validator(mode="after")
     def _does_something(self) -> Measure:
         if self.role == "close" and not self.fixes and (self.income_gain is None or self.income_gain.amount == 0):
-            raise ValueError("a closing measure must fix an indicator or bring income / 帮扶措施须解决指标或增加收入")
+            raise ValueError(Bilingual("帮扶措施须解决指标或增加收入",
+                                       "a closing measure must fix an indicator or bring income"))
         if self.income_gain is not None and self.income_gain.amount > 0 and self.effect.income is None:
-            raise ValueError("effect.income must name the income item the gain goes to / 须指明增收计入的收入项")
+            raise ValueError(Bilingual("effect.income 须指明增收计入的收入项",
+                                       "effect.income must name the income item the gain goes to"))
         if self.once_per_household and self.level != "member":
-            raise ValueError("once_per_household is for member measures / 每户一次只用于成员措施")
+            raise ValueError(Bilingual("once_per_household（每户一次）只用于成员措施",
+                                       "once_per_household is for member measures"))
         return self
 
 
@@ -162,7 +166,8 @@ class Catalogue(_Strict):
     def _names(cls, v: dict[str, object]) -> dict[str, object]:
         for key in v:
             if not re.match(NAME, str(key)):
-                raise ValueError(f"name {key!r} must be lower_snake_case / 名称须为小写字母、数字、下划线")
+                raise ValueError(Bilingual(f"名称 {key!r} 须为小写字母、数字、下划线",
+                                           f"name {key!r} must be lower_snake_case"))
         return v
 
     def measures_of(self, role: str) -> dict[str, Measure]:

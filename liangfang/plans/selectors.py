@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.db.models import Count, Max, Q, QuerySet, Sum
 
 from ..assessments.models import AssessmentRun
 from ..assessments.selectors import household_explanation
-from ..disclosure import FULL, Reader, birth_date_visibility, in_age_band
+from ..disclosure import FULL, HEALTH_MEASURE_CATEGORY, Reader, birth_date_visibility, in_age_band
 from ..domain.codes import label
 from ..domain.problems import NotFound
+from ..domain.text import render
 from ..engine.explain import Line as ExplainLine
 from ..engine.explain import format_money
 from ..policy import load_pack
@@ -65,7 +66,7 @@ def diagnosis(household: Household, *, year: int | None = None, pack: str = "cn-
         try:
             explanation = household_explanation(run, household, lang)
         except NotFound as err:
-            out.note_zh = out.note_en = str(err)
+            out.note_zh, out.note_en = render(err.message, "zh"), render(err.message, "en")
         else:
             out.verdict = explanation.verdict
             out.failing = [line for line in explanation.lines if line.status in FAILING and line.in_verdict]
@@ -161,9 +162,13 @@ def plan_of_record(household: Household, year: int) -> Plan | None:
     return household.plans.filter(year=year, status="accepted").first()
 
 
-def run_tables(run: PlanRun, region: Region | None = None) -> dict[str, list[Row]]:
+def run_tables(run: PlanRun, region: Region | None = None, *,
+               as_health: frozenset[str] = frozenset()) -> dict[str, list[Row]]:
     """The cost tables of a stored run, from its plans' measures (rejected ones left out); with
-    ``region``, only its households' measures (a village's share of a county run)."""
+    ``region``, only its households' measures (a village's share of a county run). Measures in
+    ``as_health`` count under the health line and a health fund in every table (for a reader who
+    sees them only together: 送教上门's cost left under education would come back as the education
+    row minus its measures shown)."""
     chosen = PlanMeasure.objects.filter(plan__run=run)
     if region is not None and region.pk != run.region_id:
         chosen = chosen.filter(plan__household__in=households_in(region))
@@ -171,6 +176,9 @@ def run_tables(run: PlanRun, region: Region | None = None) -> dict[str, list[Row
                 .values_list("plan__household_id", "plan__household__village_id", "measure", "category",
                              "fund_source", "stage", "cost"))
     lines = [Line(*row) for row in measures]
+    if as_health:
+        lines = [replace(line, category=HEALTH_MEASURE_CATEGORY, fund_source=HEALTH_MEASURE_CATEGORY)
+                 if line.measure in as_health else line for line in lines]
     names = dict(Region.objects.filter(pk__in={line.village_id for line in lines}).values_list("id", "name"))
     return cost_tables(lines, catalogue_for(load_pack(run.pack)).catalogue, names)
 

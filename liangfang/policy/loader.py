@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from ..domain.text import render
+from ..domain.text import Text, joined, lines, message_of, render
 from .schema import Pack
 from .yamltext import Path as DataPath
 from .yamltext import read_yaml
@@ -37,17 +37,23 @@ class Problem:
     def __str__(self) -> str:
         return self.shown("both")
 
-    def shown(self, language: str) -> str:
-        """The problem with its message in ``language`` (zh, en; anything else: both)."""
+    def text(self) -> str:
+        """Where and what, a Text when the message is one."""
         where = f"{self.file}:{self.line}" if self.line else self.file
         item = f" [{self.item}]" if self.item else ""
-        return f"{where}{item}: {render(self.message, language)}"
+        return joined(where, item, ": ", self.message)
+
+    def shown(self, language: str) -> str:
+        """The problem with its message in ``language`` (zh, en; anything else: both)."""
+        return render(self.text(), language)
 
 
 class PackError(ValueError):
+    """Problems of a pack, one per line; raised with a Text, so a face shows one language."""
+
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
+        super().__init__(lines(p.text() for p in problems))
 
 
 @dataclass
@@ -112,20 +118,23 @@ def read_source(path: Path, _seen: tuple[Path, ...] = (), package: str = PACKS_P
     raise PackError on unreadable YAML."""
     name = str(path)
     if path.resolve() in _seen:
-        raise PackError([Problem(name, None, "extends", "循环继承 / extends forms a cycle")])
+        raise PackError([Problem(name, None, "extends", Text("循环继承", "extends forms a cycle"))])
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise PackError([Problem(name, None, "", f"无法读取文件 / cannot read file: {exc.strerror}")]) from None
+        raise PackError([Problem(name, None, "", Text(f"无法读取文件：{exc.strerror}",
+                                                      f"cannot read file: {exc.strerror}"))]) from None
     try:
         doc = read_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise PackError([Problem(name, line, "", f"YAML 格式错误 / malformed YAML: {problem}")]) from None
+        problem = getattr(exc, "problem", None) or message_of(exc)
+        # the reader's own refusals (yamltext) are Text already
+        raise PackError([Problem(name, line, "", joined(Text("YAML 格式错误：", "malformed YAML: "),
+                                                        problem))]) from None
     if not isinstance(doc.data, dict):
-        raise PackError([Problem(name, 1, "", "政策包须为键值映射 / a pack must be a YAML mapping")])
+        raise PackError([Problem(name, 1, "", Text("政策包须为键值映射", "a pack must be a YAML mapping"))])
     own_origins = {p: (name, pos[0]) for p, pos in doc.positions.items()}
     ref = doc.data.get("extends")
     if not ref:
@@ -134,7 +143,7 @@ def read_source(path: Path, _seen: tuple[Path, ...] = (), package: str = PACKS_P
         base_path = _resolve(str(ref), path, package)
     except FileNotFoundError:
         raise PackError([Problem(name, doc.line_of(("extends",)), "extends",
-                                 f"找不到被继承的政策包 {ref!r} / extended pack {ref!r} not found")]) from None
+                                 Text(f"找不到被继承的政策包 {ref!r}", f"extended pack {ref!r} not found"))]) from None
     base = read_source(base_path, (*_seen, path.resolve()), package)
     merged = _merge({k: v for k, v in base.data.items() if k != "extends"}, doc.data)
     origins = dict(base.origins)
@@ -168,9 +177,12 @@ def validated(model: type[M], source: PackSource) -> M:
 def _message(err: Any) -> str:
     kind = err.get("type", "")
     if kind == "missing":
-        return "缺少必填项 / required item missing"
+        return Text("缺少必填项", "required item missing")
     if kind == "extra_forbidden":
-        return "未知的项（拼写错误？）/ unknown item (misspelt?)"
+        return Text("未知的项（拼写错误？）", "unknown item (misspelt?)")
+    raised = (err.get("ctx") or {}).get("error")
+    if isinstance(raised, ValueError):  # a validator's own message: a Text when it says one
+        return message_of(raised)
     msg = str(err.get("msg", ""))
     return msg.removeprefix("Value error, ")
 
@@ -183,9 +195,9 @@ def load_pack_file(path: str | Path) -> Pack:
 def _load_shipped(name: str) -> Pack:
     path = _shipped_path(name)
     if path is None:
-        raise PackError([Problem(name, None, "",
-                                 f"没有名为 {name!r} 的政策包 / no shipped pack named {name!r}; "
-                                 f"可用 / available: {', '.join(shipped_pack_names())}")])
+        known = ", ".join(shipped_pack_names())
+        raise PackError([Problem(name, None, "", Text(f"没有名为 {name!r} 的政策包；可用：{known}",
+                                                      f"no shipped pack named {name!r}; available: {known}"))])
     return load_pack_file(path)
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from pydantic import Field, field_validator, model_validator
 
+from ..domain.text import Text as Bilingual
 from .loader import PackError, Problem, read_source, validated
 from .schema import (
     NAME_PATTERN,
@@ -145,33 +146,40 @@ class MonitoringPack(_Strict):
 
         for key in v:
             if not re.match(NAME_PATTERN, str(key)):
-                raise ValueError(f"name {key!r} must be lower_snake_case / 名称须为小写字母、数字、下划线")
+                raise ValueError(Bilingual(f"名称 {key!r} 须为小写字母、数字、下划线",
+                                           f"name {key!r} must be lower_snake_case"))
         return v
 
     @model_validator(mode="after")
     def _references(self) -> MonitoringPack:
         for key, rule in self.screening_rules.items():
             if rule.risk_type != "from_shock" and rule.risk_type not in self.risk_types:
-                raise ValueError(f"screening_rules.{key}.risk_type: unknown risk type {rule.risk_type!r} / "
-                                 f"未知的风险类型（可用：{', '.join(self.risk_types)}, from_shock）")
+                known = f"{', '.join(self.risk_types)}, from_shock"
+                raise ValueError(Bilingual(
+                    f"screening_rules.{key}.risk_type：未知的风险类型 {rule.risk_type!r}（可用：{known}）",
+                    f"screening_rules.{key}.risk_type: unknown risk type {rule.risk_type!r} (known: {known})"))
             if rule.per != "household":
-                raise ValueError(f"screening_rules.{key}: rules are per household / 筛查规则按户")
+                raise ValueError(Bilingual(f"screening_rules.{key}：筛查规则按户",
+                                           f"screening_rules.{key}: rules are per household"))
         for shock, risk in self.shock_risk_types.items():
             if risk not in self.risk_types:
-                raise ValueError(f"shock_risk_types.{shock}: unknown risk type {risk!r} / 未知的风险类型")
+                raise ValueError(Bilingual(f"shock_risk_types.{shock}：未知的风险类型 {risk!r}",
+                                           f"shock_risk_types.{shock}: unknown risk type {risk!r}"))
         for role, kind in self.procedure_kinds:
             if kind not in self.procedures:
-                raise ValueError(f"procedure_kinds.{role}: no procedure named {kind!r} / 无此程序"
-                                 f"（有：{', '.join(self.procedures)}）")
+                known = ", ".join(self.procedures)
+                raise ValueError(Bilingual(f"procedure_kinds.{role}：无此程序 {kind!r}（有：{known}）",
+                                           f"procedure_kinds.{role}: no procedure named {kind!r} (known: {known})"))
         for key, proc in self.procedures.items():
             for step_key, step in proc.steps.items():
                 if step.notice_period is not None and step.notice_period not in self.notice_periods:
-                    raise ValueError(f"procedures.{key}.steps.{step_key}.notice_period: no notice period "
-                                     f"named {step.notice_period!r} / 无此公示期")
+                    where = f"procedures.{key}.steps.{step_key}.notice_period"
+                    raise ValueError(Bilingual(f"{where}：无名为 {step.notice_period!r} 的公示期",
+                                               f"{where}: no notice period named {step.notice_period!r}"))
         if "other" not in self.risk_types:
-            raise ValueError("risk_types: 'other' is required / 须有 other（其他）")
+            raise ValueError(Bilingual("risk_types：须有 other（其他）", "risk_types: 'other' is required"))
         if self.years[0] > self.years[1]:
-            raise ValueError("years: first year after last / 起始年度晚于截止年度")
+            raise ValueError(Bilingual("years：起始年度晚于截止年度", "years: first year after last"))
         return self
 
     def monitoring_line_entry(self, year: int) -> MonitoringLineYear:
@@ -179,9 +187,10 @@ class MonitoringPack(_Strict):
             return self.monitoring_lines.years[year]
         except KeyError:
             known = ", ".join(str(y) for y in self.monitoring_lines.years)
-            raise UnknownYearError(f"监测政策包 {self.pack} 无 {year} 年监测线（已有：{known}）/ monitoring pack "
-                           f"{self.pack} has no monitoring line for {year} (known: {known}); "
-                           f"请在政策包中加入该年度 / add the year to the pack") from None
+            raise UnknownYearError(Bilingual(
+                f"监测政策包 {self.pack} 无 {year} 年监测线（已有：{known}）；请在政策包中加入该年度",
+                f"monitoring pack {self.pack} has no monitoring line for {year} (known: {known}); "
+                "add the year to the pack")) from None
 
     def monitoring_line(self, year: int) -> Decimal:
         """The year's monitoring line; UnknownYearError naming the pack and known years when unknown."""
@@ -207,9 +216,9 @@ def load_monitoring_pack_file(path: str | Path) -> MonitoringPack:
 def _shipped(name: str) -> MonitoringPack:
     candidate = resources.files(PACKS_PACKAGE).joinpath(f"{name}.yaml")
     if not candidate.is_file():
-        raise PackError([Problem(name, None, "",
-                                 f"没有名为 {name!r} 的监测政策包 / no monitoring pack named {name!r}; "
-                                 f"可用 / available: {', '.join(shipped_monitoring_pack_names())}")])
+        known = ", ".join(shipped_monitoring_pack_names())
+        raise PackError([Problem(name, None, "", Bilingual(f"没有名为 {name!r} 的监测政策包；可用：{known}",
+                                                           f"no monitoring pack named {name!r}; available: {known}"))])
     return load_monitoring_pack_file(Path(str(candidate)))
 
 

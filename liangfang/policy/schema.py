@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ..domain.text import Text as Bilingual
 from .yamltext import MAX_DIGITS, MAX_NUMBER
 
 NAME_PATTERN = r"^[a-z][a-z0-9_]*$"
@@ -22,8 +23,8 @@ NAME_PATTERN = r"^[a-z][a-z0-9_]*$"
 def _in_range(v: Decimal) -> Decimal:
     """A number given as text ("1e999999999" is a string to YAML) gets the YAML reader's bounds."""
     if not v.is_finite() or v.copy_abs() > MAX_NUMBER or len(v.as_tuple().digits) > MAX_DIGITS:
-        raise ValueError(f"数值超出范围（绝对值不超过 {MAX_NUMBER:,.0f}，最多 {MAX_DIGITS} 位）/ number out of range: "
-                         f"at most {MAX_NUMBER:,.0f} in size and {MAX_DIGITS} digits")
+        raise ValueError(Bilingual(f"数值超出范围（绝对值不超过 {MAX_NUMBER:,.0f}，最多 {MAX_DIGITS} 位）",
+                                   f"number out of range: at most {MAX_NUMBER:,.0f} in size and {MAX_DIGITS} digits"))
     return v
 
 
@@ -67,7 +68,7 @@ class LineYear(_Strict):
     @classmethod
     def _cents(cls, v: Decimal) -> Decimal:
         if v != v.quantize(Decimal("0.01")):
-            raise ValueError("amount has more than two decimal places / 金额最多两位小数")
+            raise ValueError(Bilingual("金额最多两位小数", "amount has more than two decimal places"))
         return v
 
 
@@ -82,7 +83,7 @@ class LineTable(_Strict):
     def _years(cls, v: dict[int, LineYear]) -> dict[int, LineYear]:
         for year in v:
             if not 1978 <= year <= 2100:
-                raise ValueError(f"year {year} out of range / 年度超出范围")
+                raise ValueError(Bilingual(f"年度 {year} 超出范围", f"year {year} out of range"))
         return dict(sorted(v.items()))
 
 
@@ -132,28 +133,32 @@ class HolidayYear(_Strict):
     @model_validator(mode="after")
     def _days(self) -> HolidayYear:
         if not self.days_off:
-            raise ValueError("days_off: a year's table lists its holidays / 须列出节假日")
+            raise ValueError(Bilingual("days_off：须列出节假日", "days_off: a year's table lists its holidays"))
         for day in self.working_weekends:
             if day.weekday() < 5:
-                raise ValueError(f"working_weekends: {day} is not a Saturday or Sunday / 调休上班日须为周六或周日")
+                raise ValueError(Bilingual(f"working_weekends：{day} 不是周六或周日，调休上班日须为周六或周日",
+                                           f"working_weekends: {day} is not a Saturday or Sunday"))
         both = set(self.days_off) & set(self.working_weekends)
         if both:
-            raise ValueError(f"{', '.join(sorted(map(str, both)))} both a day off and a working day / 既放假又上班")
+            days = ", ".join(sorted(map(str, both)))
+            raise ValueError(Bilingual(f"{days} 既放假又上班", f"{days} both a day off and a working day"))
         if len(set(self.days_off)) != len(self.days_off) or len(set(self.working_weekends)) != len(
                 self.working_weekends):
-            raise ValueError("a day is listed twice / 日期重复")
+            raise ValueError(Bilingual("日期重复", "a day is listed twice"))
         return self
 
 
 def _holiday_years(v: dict[int, HolidayYear]) -> dict[int, HolidayYear]:
     if len(v) > MAX_HOLIDAY_TABLE_YEARS:
-        raise ValueError(f"at most {MAX_HOLIDAY_TABLE_YEARS} years / 最多 {MAX_HOLIDAY_TABLE_YEARS} 个年度")
+        raise ValueError(Bilingual(f"最多 {MAX_HOLIDAY_TABLE_YEARS} 个年度",
+                                   f"at most {MAX_HOLIDAY_TABLE_YEARS} years"))
     for year, table in v.items():
         if not HOLIDAY_YEARS[0] <= year <= HOLIDAY_YEARS[1]:
-            raise ValueError(f"year {year} outside {HOLIDAY_YEARS[0]}–{HOLIDAY_YEARS[1]} / 年度超出范围")
+            raise ValueError(Bilingual(f"年度 {year} 超出 {HOLIDAY_YEARS[0]}–{HOLIDAY_YEARS[1]}",
+                                       f"year {year} outside {HOLIDAY_YEARS[0]}–{HOLIDAY_YEARS[1]}"))
         for day in (*table.days_off, *table.working_weekends):
             if day.year != year:
-                raise ValueError(f"{year}: {day} is not in {year} / 日期不在该年度")
+                raise ValueError(Bilingual(f"{year}：{day} 不在该年度", f"{year}: {day} is not in {year}"))
     return v
 
 
@@ -190,10 +195,10 @@ class ProcedureStep(_Strict):
     @model_validator(mode="after")
     def _fields_of_type(self) -> ProcedureStep:
         if (self.type == "notice") != (self.notice_period is not None):
-            raise ValueError("notice_period is required on a notice step and only there / "
-                             "公示步骤须有且仅有 notice_period")
+            raise ValueError(Bilingual("公示步骤须有且仅有 notice_period",
+                                       "notice_period is required on a notice step and only there"))
         if self.send_back_to is not None and self.type != "review":
-            raise ValueError("send_back_to is only for a review step / 仅审核步骤可退回")
+            raise ValueError(Bilingual("仅审核步骤可退回（send_back_to）", "send_back_to is only for a review step"))
         return self
 
 
@@ -212,18 +217,20 @@ class Procedure(_Strict):
     def _steps(self) -> Procedure:
         keys = list(self.steps)
         if not keys:
-            raise ValueError("a procedure needs at least one step / 程序至少一步")
+            raise ValueError(Bilingual("程序至少一步", "a procedure needs at least one step"))
         for key in keys:
             if not re.match(NAME_PATTERN, key):
-                raise ValueError(f"step name {key!r} must be lower_snake_case / 步骤名须为小写字母、数字、下划线")
+                raise ValueError(Bilingual(f"步骤名 {key!r} 须为小写字母、数字、下划线",
+                                           f"step name {key!r} must be lower_snake_case"))
         for i, (key, step) in enumerate(self.steps.items()):
             if step.send_back_to is not None and step.send_back_to not in keys[:i]:
-                raise ValueError(f"steps.{key}.send_back_to: {step.send_back_to!r} is not an earlier "
-                                 "step / 退回的步骤须在本步之前")
+                where = f"steps.{key}.send_back_to"
+                raise ValueError(Bilingual(f"{where}：{step.send_back_to!r} 不在本步之前，退回的步骤须在本步之前",
+                                           f"{where}: {step.send_back_to!r} is not an earlier step"))
         if self.steps[keys[-1]].type != "announce":
-            raise ValueError("the last step must be of type announce / 最后一步须为公告")
+            raise ValueError(Bilingual("最后一步须为公告（announce）", "the last step must be of type announce"))
         if any(s.type == "announce" for s in list(self.steps.values())[:-1]):
-            raise ValueError("only the last step may announce / 仅最后一步为公告")
+            raise ValueError(Bilingual("仅最后一步为公告", "only the last step may announce"))
         return self
 
 
@@ -264,7 +271,7 @@ class Indicator(_Strict):
     @model_validator(mode="after")
     def _applies_only_per_member(self) -> Indicator:
         if self.applies is not None and self.per != "member":
-            raise ValueError("'applies' is only for per: member / 仅逐人指标可设 applies")
+            raise ValueError(Bilingual("仅逐人指标（per: member）可设 applies", "'applies' is only for per: member"))
         return self
 
 
@@ -296,29 +303,33 @@ class Pack(_Strict):
     def _names(cls, v: dict[str, object]) -> dict[str, object]:
         for key in v:
             if not re.match(NAME_PATTERN, str(key)):
-                raise ValueError(f"name {key!r} must be lower_snake_case / 名称须为小写字母、数字、下划线")
+                raise ValueError(Bilingual(f"名称 {key!r} 须为小写字母、数字、下划线",
+                                           f"name {key!r} must be lower_snake_case"))
         return v
 
     @field_validator("years")
     @classmethod
     def _year_range(cls, v: tuple[int, int]) -> tuple[int, int]:
         if v[0] > v[1]:
-            raise ValueError("years: first year after last / 起始年度晚于截止年度")
+            raise ValueError(Bilingual("years：起始年度晚于截止年度", "years: first year after last"))
         return v
 
     @model_validator(mode="after")
     def _levels(self) -> Pack:
         for key, ind in self.village_indicators.items():
             if ind.per != "household":
-                raise ValueError(f"village_indicators.{key}: per: member only for households")
+                raise ValueError(Bilingual(f"village_indicators.{key}：per: member 仅用于户级指标",
+                                           f"village_indicators.{key}: per: member only for households"))
         for key, ind in self.county_indicators.items():
             if ind.per != "household":
-                raise ValueError(f"county_indicators.{key}: per: member only for households")
+                raise ValueError(Bilingual(f"county_indicators.{key}：per: member 仅用于户级指标",
+                                           f"county_indicators.{key}: per: member only for households"))
         for key, proc in self.procedures.items():
             for step_key, step in proc.steps.items():
                 if step.notice_period is not None and step.notice_period not in self.notice_periods:
-                    raise ValueError(f"procedures.{key}.steps.{step_key}.notice_period: no notice period "
-                                     f"named {step.notice_period!r} / 无此公示期")
+                    where = f"procedures.{key}.steps.{step_key}.notice_period"
+                    raise ValueError(Bilingual(f"{where}：无名为 {step.notice_period!r} 的公示期",
+                                               f"{where}: no notice period named {step.notice_period!r}"))
         return self
 
     # -- lines -------------------------------------------------------------------------------
@@ -326,9 +337,8 @@ class Pack(_Strict):
         try:
             return self.poverty_lines.years[year]
         except KeyError:
-            raise KeyError(
-                f"政策包 {self.pack} 无 {year} 年扶贫标准 / pack {self.pack} has no poverty line for {year}"
-            ) from None
+            raise KeyError(Bilingual(f"政策包 {self.pack} 无 {year} 年扶贫标准",
+                                     f"pack {self.pack} has no poverty line for {year}")) from None
 
     def poverty_line(self, year: int) -> Decimal:
         """The national (or pack) poverty line in yuan per person per year; KeyError if none."""
@@ -352,7 +362,7 @@ class Pack(_Strict):
         counts = " + ".join(str(len(self.deciding(lvl))) for lvl in ("household", "village", "county"))
         levels = ("household", "village", "county")
         reported = sum(len(self.indicators(lvl)) - len(self.deciding(lvl)) for lvl in levels)
-        return f"{counts}（+{reported} 参考 / reported）" if reported else counts
+        return Bilingual(f"{counts}（+{reported} 参考）", f"{counts} (+{reported} reported)") if reported else counts
 
     def indicators_for_year(self, level: str, year: int) -> dict[str, Indicator]:
         return {k: v for k, v in self.indicators(level).items()

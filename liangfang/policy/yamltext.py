@@ -20,6 +20,8 @@ from yaml.composer import ComposerError
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.events import AliasEvent, CollectionStartEvent
 
+from ..domain.text import Text
+
 Path = tuple[str | int, ...]
 
 MAX_CHARS = 1_000_000
@@ -57,8 +59,9 @@ class _Constructor(SafeConstructor):
 
 def _bounded(node: yaml.Node, number: Decimal) -> Decimal:
     if not number.is_finite() or number.copy_abs() > MAX_NUMBER or len(number.as_tuple().digits) > MAX_DIGITS:
-        raise ConstructorError(None, None, f"数值超出范围（绝对值不超过 {MAX_NUMBER:,.0f}，最多 {MAX_DIGITS} 位）"
-                               f"/ number out of range: at most {MAX_NUMBER:,.0f} in size and {MAX_DIGITS} digits",
+        raise ConstructorError(None, None, Text(f"数值超出范围（绝对值不超过 {MAX_NUMBER:,.0f}，最多 {MAX_DIGITS} 位）",
+                                                f"number out of range: at most {MAX_NUMBER:,.0f} in size and "
+                                                f"{MAX_DIGITS} digits"),
                                node.start_mark)
     return number
 
@@ -94,13 +97,15 @@ class _BoundedLoader(yaml.SafeLoader):
     def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:  # type: ignore[override]
         if self.check_event(AliasEvent):
             event = self.peek_event()
-            raise ComposerError(None, None, "不允许使用别名（*name）；请直接写出内容 / aliases (*name) are not "
-                                "allowed in a pack; write the value out", event.start_mark)
+            raise ComposerError(None, None, Text("不允许使用别名（*name）；请直接写出内容",
+                                                 "aliases (*name) are not allowed in a pack; write the value out"),
+                                event.start_mark)
         collection = self.check_event(CollectionStartEvent)
         if collection:
             self._depth += 1
             if self._depth > MAX_DEPTH:
-                raise ComposerError(None, None, f"嵌套超过 {MAX_DEPTH} 层 / nested deeper than {MAX_DEPTH} levels",
+                raise ComposerError(None, None, Text(f"嵌套超过 {MAX_DEPTH} 层",
+                                                     f"nested deeper than {MAX_DEPTH} levels"),
                                     self.peek_event().start_mark)
         try:
             return super().compose_node(parent, index)  # type: ignore[no-any-return, arg-type]
@@ -115,8 +120,8 @@ def read_yaml(text: str) -> YamlDocument:
     Raises ``yaml.YAMLError`` (with ``problem_mark``) on malformed YAML.
     """
     if len(text) > MAX_CHARS:
-        raise yaml.YAMLError(f"文件有 {len(text):,} 个字符，超过上限 {MAX_CHARS:,} / the file has {len(text):,} "
-                             f"characters, over the limit of {MAX_CHARS:,}")
+        raise yaml.YAMLError(Text(f"文件有 {len(text):,} 个字符，超过上限 {MAX_CHARS:,}",
+                                  f"the file has {len(text):,} characters, over the limit of {MAX_CHARS:,}"))
     node = yaml.compose(text, Loader=_BoundedLoader)
     doc = YamlDocument(data=None)
     if node is None:

@@ -33,7 +33,7 @@ from typing import Literal
 
 import chinese_calendar
 
-from ..domain.text import Text
+from ..domain.text import Text, message_of
 from ..policy.schema import HOLIDAY_YEARS, HolidayFile, HolidayYear, Reliability
 from .packs import ProcedurePack
 
@@ -161,7 +161,7 @@ class WorkCalendar:
 
         Counted day by day: periods are short (at most a few months) and each day is a set probe."""
         if n < 1:
-            raise ValueError("a period counts at least one day / 期间至少一天")
+            raise ValueError(Text("期间至少一天", "a period counts at least one day"))
         day, counted = start, 0
         while counted < n:
             day += dt.timedelta(days=1)
@@ -205,12 +205,13 @@ def read_holiday_file(path: Path) -> HolidayFile:
 
     try:
         if path.stat().st_size > 64 * 1024:
-            raise HolidayTableError(f"{path}: 节假日表不超过 64 KB / a holiday table is at most 64 KB")
+            raise HolidayTableError(Text(f"{path}：节假日表不超过 64 KB", f"{path}: a holiday table is at most 64 KB"))
         return validated(HolidayFile, read_source(path))
     except OSError as exc:
-        raise HolidayTableError(f"{path}: 无法读取 / cannot read: {exc.strerror}") from None
+        raise HolidayTableError(Text(f"{path}：无法读取：{exc.strerror}",
+                                     f"{path}: cannot read: {exc.strerror}")) from None
     except PackError as exc:
-        raise HolidayTableError(str(exc)) from None
+        raise HolidayTableError(message_of(exc)) from None
 
 
 @cache

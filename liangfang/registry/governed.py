@@ -1,6 +1,7 @@
 """The household fields that a procedure governs (DESIGN: procedures govern status). Services and
 forms refuse to set them; they change only through ``services.status.household_status_decide``,
-which a procedure's decision calls, or by an import of historic records (marked ``imported``).
+which a procedure's decision calls, or by an import of historic records (marked ``imported``) for a
+household whose status no procedure has decided here: once one has, only another procedure changes it.
 
 A new procedure kind that governs another field adds it here (e.g. the monitoring type)."""
 
@@ -17,6 +18,14 @@ GOVERNED_FIELDS: dict[str, str] = {
     "status_since": "程序 procedure",
     "monitoring": "监测对象识别纳入或风险消除 monitoring identification or risk elimination",
 }
+
+
+def decided_message(field: str, since: object) -> Text:
+    """Why a batch (an import) may not change ``field``: a procedure of this system decided it."""
+    zh, en = GOVERNED_FIELDS[field].split(" ", 1)
+    return Text(f"「{field}」已由程序（{zh}）于 {since} 决定，导入不能修改：请在“程序”中办理",
+                f"{field} was decided by a procedure ({en}) on {since}; an import cannot change it: open a case "
+                "under Procedures")
 
 
 def governed_message(field: str) -> Text:

@@ -27,6 +27,8 @@ from decimal import Decimal
 
 import numpy as np
 
+from ..domain.text import Text
+
 ITEMS = (
     "wage_income", "business_income", "property_income", "transfer_family_planning",
     "transfer_minimum_living", "transfer_destitute_support", "transfer_pension",
@@ -64,7 +66,8 @@ class IncomeInputs:
 def line_array(lines: Mapping[int, Decimal], years: Sequence[int]) -> np.ndarray:
     missing = [y for y in years if y not in lines]
     if missing:
-        raise ValueError(f"没有 {missing} 年的扶贫标准 / no poverty line for {missing}")
+        raise ValueError(Text(f"没有 {missing} 年的扶贫标准",
+                              f"no poverty line for {missing}"))
     return np.array([float(lines[y]) for y in years])
 
 

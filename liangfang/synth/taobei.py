@@ -20,6 +20,7 @@ from typing import Any
 from django.db import transaction
 
 from ..domain.problems import RegistryError
+from ..domain.text import Text
 from ..pairing.services import cadre_pairings_write_many
 from ..registry.models import Household
 from ..registry.selectors import percent
@@ -43,9 +44,10 @@ class DistrictNotEmpty(RegistryError):
     def __init__(self, households: int) -> None:
         self.households = households
         super().__init__(
-            f"数据库中已有 {households} 户农户，合成数据只能写入空库；请换一个数据库（LIANGFANG_DB 或 DATABASE_URL）"
-            f"或先清空 / the database already holds {households} households; synthetic data goes only into an "
-            "empty registry: point LIANGFANG_DB or DATABASE_URL at another database, or empty this one")
+            Text(f"数据库中已有 {households} 户农户，合成数据只能写入空库；"
+                 "请换一个数据库（LIANGFANG_DB 或 DATABASE_URL）或先清空",
+                 f"the database already holds {households} households; synthetic data goes only into an "
+                 "empty registry: point LIANGFANG_DB or DATABASE_URL at another database, or empty this one"))
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,8 @@ def test_the_years_and_a_county_table(monkeypatch: pytest.MonkeyPatch, tmp_path:
                      "note: 测试数据}\n    days_off: [2027-01-01]\n    working_weekends: [2027-01-04]\n",
                      encoding="utf-8")
     bad = runner.invoke(app, ["calendar", "check", str(table)])
-    assert bad.exit_code == 1 and "Saturday or Sunday" in bad.output  # 4 Jan 2027 is a Monday
+    # 4 Jan 2027 is a Monday; said in Chinese only, as LIANGFANG_LANG=zh chooses
+    assert bad.exit_code == 1 and "2027-01-04 不是周六或周日" in bad.output and "Saturday" not in bad.output
     table.write_text(table.read_text(encoding="utf-8").replace("\n    working_weekends: [2027-01-04]", ""),
                      encoding="utf-8")
     good = runner.invoke(app, ["calendar", "check", str(table)])

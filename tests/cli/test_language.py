@@ -3,7 +3,10 @@ its own text and the problems services report (``Text``) alike."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -50,3 +53,43 @@ def test_an_error_from_a_service_is_said_in_the_chosen_language(tmp_path: Path, 
     result = runner.invoke(app, ["export", "--region", "220802999999", "-o", str(tmp_path / "x.xlsx")],
                            env={"COLUMNS": "200", "LIANGFANG_LANG": lang})
     assert result.exit_code == 1 and said in result.output and unsaid not in result.output
+
+
+def _piped(env: dict[str, str], *args: str) -> str:
+    """A real process with its output piped, as a script or a log would read it."""
+    done = subprocess.run([sys.executable, "-m", "liangfang", *args], capture_output=True, env=env,
+                          cwd=Path(__file__).parents[2], timeout=180, check=False)
+    return (done.stdout + done.stderr).decode("utf-8")
+
+
+@pytest.fixture(scope="module")
+def piped_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Its own SQLite file (never the database the suite was given), created once."""
+    folder = tmp_path_factory.mktemp("piped")
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "DATABASE_URL", "LIANGFANG_LANG")}
+    env.update(LIANGFANG_DB=str(folder / "db.sqlite3"), LIANGFANG_VAR=str(folder))
+    _piped(env, "init")
+    (folder / "bad.yaml").write_text('pack: mine\nversion: "1"\nextends: cn-national\nname: {zh: 某县, en: a county}\n'
+                                     "years: [2020, 2014]\n", "utf-8")
+    return env
+
+
+@pytest.mark.parametrize(("lang", "said", "unsaid"), [
+    ("zh", ["没有名为 'nosuch' 的政策包", "[years]: years：起始年度晚于截止年度", "没有代码为 220802999999 的区划"],
+     ["no shipped pack", "first year after last", "no region"]),
+    ("en", ["no shipped pack named 'nosuch'", "[years]: years: first year after last",
+            "no region with code 220802999999"], []),
+])
+def test_pack_and_region_errors_are_said_in_one_language_when_piped(piped_env: dict[str, str], lang: str,
+                                                                    said: list[str], unsaid: list[str]) -> None:
+    """A pack the loader cannot find, a pack a validator refuses (its message passes through the
+    schema library) and a region the measures do not know: each in the language chosen."""
+    env = {**piped_env, "LIANGFANG_LANG": lang}
+    bad = str(Path(piped_env["LIANGFANG_VAR"]) / "bad.yaml")
+    out = "\n".join([_piped(env, "policy", "show", "nosuch"), _piped(env, "policy", "check", bad),
+                     _piped(env, "measures", "--region", "220802999999", "--year", "2020")])
+    flat = " ".join(out.split())
+    assert all(s in flat for s in said), out
+    assert not any(u in flat for u in unsaid), out
+    if lang == "en":
+        assert not CJK.search(out), out

@@ -7,10 +7,16 @@ from collections.abc import Callable
 import pytest
 
 from liangfang.monitoring.services.months import months_set
+from liangfang.procedures.services import Upload
 from liangfang.registry.models import Household
 from tests.procedures.conftest import D, World, minutes, world
 
-__all__ = ["D", "World", "minutes", "world"]
+__all__ = ["D", "World", "minutes", "signed_consent", "world"]
+
+
+def signed_consent() -> Upload:
+    """A household's signed consent to look up its data, scanned (a small PNG)."""
+    return minutes("授权承诺书.png", "consent")
 
 
 def months_of(first: int, last: int, **amounts: object) -> list[dict[str, object]]:

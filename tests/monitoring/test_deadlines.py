@@ -18,7 +18,7 @@ from liangfang.policy.monitoring import load_monitoring_pack
 from liangfang.procedures import workdays
 from tests.factories import COUNTY
 
-from .conftest import D, World
+from .conftest import D, World, signed_consent
 
 MARK = "按周末推算，待公布2027年节假日安排后复核"
 
@@ -55,7 +55,7 @@ def test_the_packs_holiday_table_moves_and_confirms_the_deadline(calendar_to_202
 
 def _lead(world: World):  # type: ignore[no-untyped-def]
     return application_record(household=world.households[0], found_on=D(2026, 12, 4), consent_on=D(2026, 12, 4),
-                              risk_types=["illness"], statement="住院", by="cadre")
+                              risk_types=["illness"], statement="住院", consent=signed_consent(), by="cadre")
 
 
 def test_a_recorded_leads_deadlines_keep_the_calendars_answer(world: World, calendar_to_2026: None) -> None:

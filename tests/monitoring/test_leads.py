@@ -3,6 +3,8 @@ nothing, row errors), months validation."""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,8 +16,11 @@ from liangfang.monitoring.models import Lead, LeadBatch
 from liangfang.monitoring.services.department import DepartmentFileError, department_import
 from liangfang.monitoring.services.leads import application_record, lead_dismiss
 from liangfang.monitoring.services.months import months_set
+from liangfang.procedures.services import Upload
+from liangfang.procedures.services.attachments import path_of
+from liangfang.registry.models import ChangeRecord
 
-from .conftest import D, World
+from .conftest import D, World, signed_consent
 
 
 def _workbook(path: Path, rows: list[list[object]]) -> Path:
@@ -32,18 +37,52 @@ def _workbook(path: Path, rows: list[list[object]]) -> Path:
 def test_an_application_needs_the_signed_consent_and_gets_working_day_deadlines(world: World) -> None:
     home = world.households[0]
     lead = application_record(household=home, found_on=D(2023, 9, 28), consent_on=D(2023, 9, 28),
-                              risk_types=["illness"], statement="户主住院，自付医疗费约3万元", by="cadre")
+                              risk_types=["illness"], statement="户主住院，自付医疗费约3万元",
+                              consent=signed_consent(), by="cadre")
     # 中秋、国庆 29 Sep – 6 Oct; 7 and 8 Oct were working days
     assert (lead.home_check_due, lead.identification_due) == (D(2023, 10, 11), D(2023, 11, 1))
     assert lead.channel == "self_application" and lead.category == "unstable"
     with pytest.raises(ValidationFailed, match="已有待办线索"):
         application_record(household=home, found_on=D(2023, 10, 8), consent_on=D(2023, 10, 8),
-                           risk_types=["illness"], statement="再次申请", by="cadre")
+                           risk_types=["illness"], statement="再次申请",
+                           consent=signed_consent(), by="cadre")
+
+
+def test_the_signed_consent_is_stored_by_its_hash_and_named_in_the_record(world: World) -> None:
+    scan = signed_consent()
+    lead = application_record(household=world.households[0], found_on=D(2023, 6, 5), consent_on=D(2023, 6, 5),
+                              risk_types=["illness"], statement="住院", consent=scan, by="cadre")
+    digest = hashlib.sha256(scan.content).hexdigest()
+    assert (lead.consent_sha256, lead.consent_type, lead.consent_size) == (digest, "image/png", len(scan.content))
+    assert lead.consent_name == "授权承诺书.png" and path_of(digest).read_bytes() == scan.content
+    change = ChangeRecord.objects.filter(entity="lead", entity_id=lead.pk).get()
+    assert change.changes["consent"] == {"name": "授权承诺书.png", "sha256": digest}
+
+
+@pytest.mark.parametrize(("change", "field", "says"), [
+    ({"consent": None}, "consent_file", "授权承诺书"),
+    ({"consent": Upload("consent", "scan.png", b"not a picture")}, "consent_file", "不是可读的"),
+    ({"consent_on": None}, "consent_on", "授权承诺书日期"),
+    ({"found_on": D(2020, 12, 31)}, "found_on", "2021-01-01"),
+    ({"consent_on": dt.date.today() + dt.timedelta(days=1)}, "consent_on", "至今天"),
+    ({"statement": "  "}, "reasons", "依据"),
+    ({"risk_types": []}, "risk_types", "风险类型"),
+])
+def test_an_application_is_refused_with_the_field_that_is_wrong(world: World, settings, change: dict[str, object],
+                                                              field: str, says: str) -> None:
+    args: dict[str, object] = {"household": world.households[0], "found_on": D(2023, 6, 5),
+                               "consent_on": D(2023, 6, 5), "risk_types": ["illness"], "statement": "住院",
+                               "consent": signed_consent(), "by": "cadre", **change}
+    with pytest.raises(ValidationFailed) as err:
+        application_record(**args)  # type: ignore[arg-type]
+    assert [(p.field, says in p.message) for p in err.value.problems] == [(field, True)]
+    assert not Lead.objects.exists() and not (Path(settings.VAR_DIR) / "attachments").exists()
 
 
 def test_a_lead_is_dismissed_only_with_a_reason(world: World) -> None:
     lead = application_record(household=world.households[1], found_on=D(2023, 3, 1), consent_on=D(2023, 3, 1),
-                              risk_types=["disaster"], statement="冰雹", by="cadre")
+                              risk_types=["disaster"], statement="冰雹",
+                              consent=signed_consent(), by="cadre")
     with pytest.raises(ValidationFailed, match="排除原因"):
         lead_dismiss(lead=lead, reason="  ", on=D(2023, 3, 3), by="cadre")
     lead_dismiss(lead=lead, reason="入户核查：保险已赔付，收入高于监测线", on=D(2023, 3, 3), by="cadre")

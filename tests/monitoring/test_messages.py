@@ -14,7 +14,7 @@ from liangfang.monitoring.services.leads import application_record, lead_dismiss
 from liangfang.monitoring.services.months import months_set
 from liangfang.monitoring.services.objects import object_admit, object_eliminate
 
-from .conftest import D, World
+from .conftest import D, World, signed_consent
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -27,7 +27,8 @@ def _message(err: pytest.ExceptionInfo[ValidationFailed]) -> Text:
 
 def test_a_refused_dismissal_says_why_in_the_chosen_language(world: World) -> None:
     lead = application_record(household=world.households[0], found_on=D(2023, 6, 5), consent_on=D(2023, 6, 5),
-                              risk_types=["illness"], statement="住院", by="cadre")
+                              risk_types=["illness"], statement="住院",
+                              consent=signed_consent(), by="cadre")
     with pytest.raises(ValidationFailed) as err:
         lead_dismiss(lead=lead, reason=" ", on=D(2023, 6, 6), by="cadre")
     message = _message(err)

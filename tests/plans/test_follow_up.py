@@ -50,6 +50,16 @@ def test_diagnosis_names_failing_indicators_and_risks_in_plain_words(household: 
     assert "长期慢性病 1 人" in risks["health"]
 
 
+def test_a_household_the_assessment_left_out_is_said_in_each_language(household: Household) -> None:
+    assessment_run(year=YEAR, by="t")
+    later = household_create(village=Region.objects.get(code=VILLAGE), data=household_data(),
+                             members=[member_data()], by="t")
+    d = diagnosis(later, year=YEAR)
+    assert d.verdict is None
+    assert d.note_zh.endswith("评估范围内（非建档立卡户？）") and "assessed" not in d.note_zh
+    assert d.note_en.startswith(f"household {later.number} was not assessed") and "评估" not in d.note_en
+
+
 def test_visits_are_checked_and_overdue_work_is_listed(household: Household) -> None:
     with pytest.raises(ValidationFailed) as caught:
         visit_record(household=household, date=dt.date(2015, 6, 1), findings=" ", by="t")

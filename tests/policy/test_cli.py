@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 import liangfang.cli.policy_cmds  # noqa: F401  (registers the commands)
@@ -14,6 +15,13 @@ def test_list_shows_both_packs() -> None:
     result = runner.invoke(app, ["policy", "list"], env={"COLUMNS": "200"})
     assert result.exit_code == 0
     assert "cn-national" in result.output and "jilin-taobei-2020" in result.output and "7 + 16 + 12" in result.output
+
+
+@pytest.mark.parametrize(("lang", "said", "unsaid"), [("en", "7 + 16 + 12 (+1 reported)", "参考"),
+                                                      ("zh", "7 + 16 + 12（+1 参考）", "reported")])
+def test_list_counts_reported_indicators_in_the_chosen_language(lang: str, said: str, unsaid: str) -> None:
+    result = runner.invoke(app, ["policy", "list"], env={"COLUMNS": "200", "LIANGFANG_LANG": lang})
+    assert result.exit_code == 0 and said in result.output and unsaid not in result.output
 
 
 def test_show_marks_unconfirmed_lines() -> None:

@@ -112,7 +112,8 @@ def test_a_monitoring_notice_and_its_announcement_are_free_of_private_facts(worl
     homes = world.households[:2]
     Household.objects.filter(pk__in=[h.pk for h in homes]).update(bank_account="6228480012345678")
     leads = [application_record(household=h, found_on=D(2023, 6, 5), consent_on=D(2023, 6, 5),
-                                risk_types=["illness", "disability"], statement="住院治疗尿毒症", by="cadre")
+                                risk_types=["illness", "disability"], statement="住院治疗尿毒症",
+                                consent=minutes("授权承诺书.png", "consent"), by="cadre")
              for h in homes]
     case = leads_to_case(leads=leads, on=D(2023, 6, 5), actor=world.cadre)
     for on, files in ((D(2023, 6, 6), [minutes("consent.png", "consent")]), (D(2023, 6, 7), []),

@@ -13,6 +13,7 @@ from django.test import Client
 
 from liangfang.accounts.services import user_create
 from liangfang.pairing.services import cadre_pairing_set
+from liangfang.procedures.services import Upload
 from liangfang.registry.models import Cadre, Household, Region
 from liangfang.registry.services.households import household_create, income_set
 from tests.factories import (
@@ -25,6 +26,7 @@ from tests.factories import (
     make_regions,
     member_data,
 )
+from tests.procedures.conftest import minutes
 
 PASSWORD = "a-long-test-password-1"
 
@@ -99,3 +101,10 @@ def login(world: World):  # type: ignore[no-untyped-def]
         return client
 
     return as_
+
+
+@pytest.fixture
+def signed_consent(settings, tmp_path) -> Upload:  # type: ignore[no-untyped-def]
+    """A household's signed consent, scanned (a small PNG); stored files go to this test's folder."""
+    settings.VAR_DIR = tmp_path
+    return minutes("授权承诺书.png", "consent")

@@ -4,7 +4,9 @@ area tables withhold their small health cells from it."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -125,3 +127,120 @@ def test_no_sum_of_visible_cells_gives_back_a_withheld_one(world, login, plan) -
                 rebuilt = [total for total in _totals_shown(response.context) if total - visible == secret]
                 assert not rebuilt, f"{code} {key}: total {rebuilt} − visible {visible} = withheld {secret}"
     assert checked, "no cell was withheld: the test would prove nothing"
+
+
+# -- a household's own outputs: its page (printed as it is), plan, measures, deliveries, history -----------
+HEALTH_COST = Decimal("8765.43")  # an amount no other figure of the registry has: found, it was leaked
+HEALTH_NOTE = "肺结核复查"  # typed on the health measure's delivery: names the illness
+
+
+def _catalogue(pack: str):  # type: ignore[no-untyped-def]
+    from liangfang.plans.catalogue import catalogue_for
+    from liangfang.policy import load_pack
+
+    return catalogue_for(load_pack(pack)).catalogue
+
+
+def _health_codes(pack: str) -> set[str]:
+    """Measures that are health facts, by the test's own reading of the catalogue: of the health
+    line, paid from an illness fund, or given by a rule that reads health (送教上门)."""
+    return {code for code, spec in _catalogue(pack).measures.items()
+            if spec.category == "health" or spec.fund_source in ("medical_aid", "serious_illness_fund")
+            or re.search(r"\b(health_status|disability_grade)\b", spec.eligible)}
+
+
+def _amounts(value: Decimal) -> tuple[str, ...]:
+    return (f"{value:,.2f}", f"{value:.2f}", f"{value:,.0f}", f"{value:.0f}")
+
+
+@pytest.fixture
+def treated(world, plan):  # type: ignore[no-untyped-def]  # noqa: F811
+    """The plan of 新建村's household with each health measure at its own cost, then accepted; the
+    first health measure delivered with a note that names the illness. Returns the health measures'
+    costs, and each plan total that holds them (the total minus the lines shown gives them back)."""
+    from liangfang.plans.models import PlanMeasure
+    from liangfang.plans.services.delivery import delivery_record
+    from liangfang.plans.services.plans import measure_change, plan_accept
+
+    codes = _health_codes(plan.pack)
+    health = list(PlanMeasure.objects.filter(plan=plan, measure__in=codes).order_by("id"))
+    assert health, "the plan has no health measure: the test would prove nothing"
+    for i, m in enumerate(health):
+        measure_change(measure=m, by="setup", note="按实际调整", cost=HEALTH_COST + i)
+    plan_accept(plan=plan, by="setup")
+    first = PlanMeasure.objects.get(pk=health[0].pk)
+    delivery_record(measure=first, date=dt.date(plan.year, 9, 1),
+                    proof_note=HEALTH_NOTE, by="setup", amount=HEALTH_COST)
+    costs = [HEALTH_COST + i for i in range(len(health))]
+    others = sum((m.cost for m in PlanMeasure.objects.filter(plan=plan).exclude(measure__in=codes)), Decimal(0))
+    secret = {a for c in costs for a in _amounts(c)} | set(_amounts(others + sum(costs, Decimal(0))))
+    cache.clear()
+    return {"plan": plan, "health": health, "secret": secret, "visible_total": others}
+
+
+def _household_outputs(client, world, treated) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Every output of one household a role may read: its page (which is also the printed plan:
+    the print stylesheet hides nothing), each measure's page, the area plans pages (households,
+    overdue work), and the list's export."""
+    number = world.mine.number
+    out = {"household page": client.get(f"/households/{number}/").content.decode()}
+    for m in treated["plan"].measures.all():
+        r = client.get(f"/households/{number}/measures/{m.pk}/")
+        out[f"measure page {m.measure}"] = r.content.decode() if r.status_code == 200 else ""
+    out["village plans"] = client.get(f"/region/{VILLAGE}/plans/").content.decode()
+    out["county plans"] = client.get(f"/region/{COUNTY}/plans/").content.decode()
+    out["export"] = "\n".join(_export_cells(client))
+    return out
+
+
+@pytest.mark.parametrize("persona", ["admin", "reviewer", "cadre", "inspector"])
+def test_no_output_of_a_household_holds_a_health_fact_for_a_role_without_them(world, login, treated,
+                                                                               persona: str) -> None:
+    """Persona × output: for a role without health access, no output of the household holds a health
+    measure's cost, its delivery, what was typed on it, or a total that still counts it; for a role
+    with health access the same outputs do hold them (else the test would prove nothing)."""
+    from liangfang.accounts.roles import ROLES
+
+    role = ROLES[world.users[persona].account.role]
+    seen = _household_outputs(login(persona), world, treated)
+    cat = _catalogue(treated["plan"].pack)
+    names = [n for code in _health_codes(treated["plan"].pack)
+             for n in (cat.measures[code].name.zh, cat.measures[code].name.en)]
+    # 家庭医生签约 alone is also the coverage field (yes/no, as for insurance) every role reads
+    facts = [*treated["secret"], HEALTH_NOTE, *names, *(w for w in HEALTH_WORDS if w != "家庭医生签约")]
+    found = [f"{fact} in {where}" for where, text in seen.items() for fact in facts if fact in text]
+    if role.health:
+        assert any(a in seen["household page"] for a in _amounts(HEALTH_COST)), persona
+        assert HEALTH_NOTE in seen["household page"], persona
+        assert "已落实" in seen["household page"] or "2020-09-01" in seen["household page"]
+    else:
+        assert not found, found
+        page = seen["household page"]
+        assert "健康扶贫措施涉及病情，对您的角色不显示" in page  # said whether or not the household has one
+        # the plan's total is the lines shown: nothing to subtract
+        assert any(a in page for a in _amounts(treated["visible_total"])), treated["visible_total"]
+        for m in treated["health"]:
+            assert login(persona).get(f"/households/{world.mine.number}/measures/{m.pk}/").status_code == 404
+
+
+def test_the_history_leaves_a_health_measure_out_of_counts_and_entries(world) -> None:
+    """A plan's count of measures holds its health measures (the count minus the lines shown would
+    give how many there are), and a health measure's own entries name it by being there."""
+    from liangfang.accounts.roles import ROLES
+    from liangfang.web.masking import HIDDEN
+    from liangfang.web.selectors.conflicts import change_lines
+
+    entries = [{"at": "2020-09-01T08:00:00+08:00", "by": "区扶贫办", "action": "propose_plan", "entity": "plan",
+                "changes": {"year": 2020, "version": 1, "measures": 4}},
+               {"at": "2020-09-02T08:00:00+08:00", "by": "村干部", "action": "deliver_measure", "entity": "delivery",
+                "changes": {"measure": "serious_illness_relief", "amount": "8765.43",
+                            "fund_source": "serious_illness_fund"}},
+               {"at": "2020-09-03T08:00:00+08:00", "by": "村干部", "action": "measure_changed",
+                "entity": "plan_measure", "changes": {"measure": "home_teaching", "cost": ["2000", "2400"]}}]
+    for code, role in ROLES.items():
+        lines = change_lines(entries, role)
+        shown = {label: after for line in lines for label, _, after in line.changes}
+        if role.health:
+            assert len(lines) == 3 and "4" in shown.values() and "8765.43" in shown.values(), code
+        else:
+            assert len(lines) == 1 and HIDDEN in shown.values() and "4" not in shown.values(), code

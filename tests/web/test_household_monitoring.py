@@ -26,13 +26,14 @@ DISMISSAL = "入户核查：已获大病保险报销"
 
 
 @pytest.fixture
-def history(world):  # type: ignore[no-untyped-def]
+def history(world, signed_consent):  # type: ignore[no-untyped-def]
     home = world.mine
     first = application_record(household=home, found_on=D(2022, 3, 1), consent_on=D(2022, 3, 1),
-                               risk_types=["illness"], statement=STATEMENT, by="cadre")
+                               risk_types=["illness"], statement=STATEMENT, consent=signed_consent, by="cadre")
     lead_dismiss(lead=first, reason=DISMISSAL, on=D(2022, 3, 3), by="cadre")
     lead = application_record(household=home, found_on=D(2023, 6, 5), consent_on=D(2023, 6, 5),
-                              risk_types=["illness", "unstable_work"], statement=STATEMENT, by="cadre")
+                              risk_types=["illness", "unstable_work"], statement=STATEMENT, consent=signed_consent,
+                              by="cadre")
     cadre = Actor("cadre", "village_cadre", world.regions[VILLAGE])
     case = leads_to_case(leads=[lead], on=D(2023, 6, 5), actor=cadre)
     step_record(case=case, expected_version=case.version, on=D(2023, 6, 7), actor=cadre, people="村两委",

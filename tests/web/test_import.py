@@ -155,3 +155,15 @@ def test_the_lists_export_imports_back_but_its_ancestors_stay_as_they_are(world,
     book.save(path)
     edited = c.post("/import/", {"file": _upload(path)})
     assert edited.status_code == 400 and "不在您的区划" in edited.content.decode()
+
+
+@pytest.mark.parametrize(("language", "said", "unsaid"), [("en", "must be a date such as 2016-03-01", "应为日期"),
+                                                          ("zh-hans", "应为日期", "must be a date")])
+def test_a_cells_problem_is_shown_in_the_sessions_language(world, login, tmp_path: Path, language: str,  # type: ignore[no-untyped-def]
+                                                           said: str, unsaid: str) -> None:
+    rows = household_rows("2208022010019001")
+    rows[1]["出生日期"] = "1960-13-45"
+    c = login("admin")
+    c.cookies["django_language"] = language
+    html = c.post("/import/", {"file": _upload(save_xlsx(tmp_path / "bad.xlsx", rows))}).content.decode()
+    assert said in html and unsaid not in html

@@ -43,3 +43,13 @@ def test_bad_values_get_a_message(world: Any, login: Any, query: str, words: str
     response = login("admin").get(f"/region/{COUNTY}/measures/?{query}")
     assert response.status_code == 400
     assert words in response.content.decode()
+
+
+@pytest.mark.parametrize(("language", "said", "unsaid"), [("en", "year: not a number: 'abc'", "不是数字"),
+                                                          ("zh-hans", "year: 不是数字：'abc'", "not a number")])
+def test_a_bad_value_is_said_in_the_sessions_language(world: Any, login: Any, language: str, said: str,
+                                                      unsaid: str) -> None:
+    client = login("admin")
+    client.cookies["django_language"] = language
+    html = client.get(f"/region/{COUNTY}/measures/?year=abc").content.decode()
+    assert said.replace("'", "&#39;") in html and unsaid not in html

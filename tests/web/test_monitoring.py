@@ -12,6 +12,7 @@ from django.test import Client
 from liangfang.monitoring.models import Lead
 from liangfang.monitoring.services.leads import application_record
 from liangfang.monitoring.services.objects import object_admit
+from liangfang.procedures.services import Upload
 from tests.factories import COUNTY, VILLAGE
 
 from .conftest import World
@@ -19,15 +20,17 @@ from .conftest import World
 D = dt.date
 
 
-def _setup(world: World) -> Lead:
+def _setup(world: World, consent: Upload) -> Lead:
     object_admit(household=world.mine_exited, on=D(2023, 5, 29), category="unstable", risk_types=["illness"],
                  case_ref="t", by="t")
     return application_record(household=world.mine, found_on=D(2023, 5, 8), consent_on=D(2023, 5, 8),
-                              risk_types=["accident"], statement="车祸住院 / in hospital after an accident", by="t")
+                              risk_types=["accident"], statement="车祸住院 / in hospital after an accident",
+                              consent=consent, by="t")
 
 
-def test_the_county_sees_the_months_figures(world: World, login: Callable[[str], Client]) -> None:
-    _setup(world)
+def test_the_county_sees_the_months_figures(world: World, login: Callable[[str], Client],
+        signed_consent: Upload) -> None:
+    _setup(world, signed_consent)
     page = login("admin").get(f"/region/{COUNTY}/monitoring/?month=2023-05")
     assert page.status_code == 200
     text = page.content.decode()
@@ -39,9 +42,9 @@ def test_the_county_sees_the_months_figures(world: World, login: Callable[[str],
     assert "13812345678" not in text
 
 
-def test_a_cadre_dismisses_a_lead_with_a_reason_or_opens_a_case(world: World,
-                                                                login: Callable[[str], Client]) -> None:
-    lead = _setup(world)
+def test_a_cadre_dismisses_a_lead_with_a_reason_or_opens_a_case(world: World, login: Callable[[str], Client],
+        signed_consent: Upload) -> None:
+    lead = _setup(world, signed_consent)
     cadre = login("cadre")
     url = f"/region/{VILLAGE}/monitoring/leads/{lead.pk}/"
     cadre.post(url, {"action": "dismiss", "reason": " "})
@@ -51,8 +54,9 @@ def test_a_cadre_dismisses_a_lead_with_a_reason_or_opens_a_case(world: World,
     assert lead.status == "case" and lead.case is not None and lead.case.kind == "monitoring_identification"
 
 
-def test_another_villages_cadre_cannot_act(world: World, login: Callable[[str], Client]) -> None:
-    lead = _setup(world)
+def test_another_villages_cadre_cannot_act(world: World, login: Callable[[str], Client],
+        signed_consent: Upload) -> None:
+    lead = _setup(world, signed_consent)
     login("other_cadre").post(f"/region/{VILLAGE}/monitoring/leads/{lead.pk}/", {"action": "case"})
     assert Lead.objects.get(pk=lead.pk).status == "open"
     assert login("inspector").post(f"/region/{COUNTY}/monitoring/leads/{lead.pk}/", {"action": "case"}
@@ -60,7 +64,7 @@ def test_another_villages_cadre_cannot_act(world: World, login: Callable[[str], 
 
 
 def test_a_lead_deadline_in_a_year_without_published_holidays_is_marked_provisional(
-        world: World, login: Callable[[str], Client], monkeypatch: pytest.MonkeyPatch) -> None:
+        world: World, login: Callable[[str], Client], monkeypatch: pytest.MonkeyPatch, signed_consent: Upload) -> None:
     from liangfang.procedures import workdays
 
     first, _ = workdays._library_years()
@@ -68,7 +72,7 @@ def test_a_lead_deadline_in_a_year_without_published_holidays_is_marked_provisio
     monkeypatch.delenv("LIANGFANG_HOLIDAYS", raising=False)
     monkeypatch.delenv("LIANGFANG_MONITORING_PACK", raising=False)
     lead = application_record(household=world.mine, found_on=D(2026, 12, 4), consent_on=D(2026, 12, 4),
-                              risk_types=["accident"], statement="车祸", by="t")
+                              risk_types=["accident"], statement="车祸", consent=signed_consent, by="t")
     assert (lead.home_check_due, lead.identification_due) == (D(2026, 12, 11), D(2027, 1, 1))
     marked = "按周末推算，待公布2027年节假日安排后复核"
     page = login("cadre").get(f"/region/{VILLAGE}/monitoring/?month=2026-12").content.decode()

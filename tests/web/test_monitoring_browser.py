@@ -1,6 +1,8 @@
-"""Dynamic monitoring in a real browser (Playwright driving Debian's chromium): a household's own
-application is on record with its months; the village cadre sees the lead with its deadlines on
-the monitoring page and opens the identification case, records the home check (signed consent),
+"""Dynamic monitoring in a real browser (Playwright driving Debian's chromium): a village cadre on a
+phone (390 px) finds the household from the monitoring page and records its own application with
+the signed consent through the web form (refused first without the scan, the error beside the
+field); the cadre sees the lead with its deadlines on the monitoring page and opens the
+identification case, records the home check (signed consent),
 the data comparison and the community review, posts the notice; the township reviews, the county
 approves and announces; the household is a monitoring object with a plan; its measure is
 delivered; six months on the risk-elimination procedure runs to its announcement, and the
@@ -18,7 +20,6 @@ from PIL import Image
 
 from liangfang.monitoring.models import Lead, MonitoringObject
 from liangfang.monitoring.packs import monitoring_pack_name
-from liangfang.monitoring.services.leads import application_record
 from liangfang.monitoring.services.months import months_set
 from liangfang.plans.models import Plan
 from liangfang.plans.services.delivery import delivery_record
@@ -26,7 +27,7 @@ from liangfang.procedures.models import Case
 from liangfang.registry.models import Household
 from tests.factories import VILLAGE
 from tests.monitoring.conftest import months_of
-from tests.web.test_browser import CHROMIUM, browser, open_as, shot  # noqa: F401  (fixtures)
+from tests.web.test_browser import CHROMIUM, browser, logged_in, open_as, shot  # noqa: F401  (fixtures)
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -95,14 +96,57 @@ def _through_county(open_as, live_server, case: Case, cadre, notice_on: str, tow
     assert "/procedures/notices/" in admin.url
 
 
-def test_an_application_to_an_object_to_its_risk_eliminated(open_as, live_server, world, scans) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def _fits(page, width: int) -> None:  # type: ignore[no-untyped-def]
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    for field in page.locator("form.edit input, form.edit textarea, form.edit button").all():
+        box = field.bounding_box()
+        assert box is None or box["x"] + box["width"] <= width, field.get_attribute("name")
+
+
+def _apply_on_a_phone(browser, live_server, home: Household, scans: dict[str, Path]) -> Lead:  # type: ignore[no-untyped-def]  # noqa: F811
+    """The village cadre, on a 390 px phone, finds the household and records its application."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True,
+                                  has_touch=True, device_scale_factor=2)
+    try:
+        phone = logged_in(context, live_server.url, "cadre")
+        phone.goto(f"{live_server.url}/region/{VILLAGE}/monitoring/")
+        _fits(phone, 390)
+        phone.fill("#apply-q", home.number)
+        phone.click("form.picker button[type=submit]")
+        _fits(phone, 390)
+        phone.click(f"ul.pick-list a[href='/households/{home.number}/monitoring/apply/']")
+        assert "登记农户自主申报" in phone.locator("h1").inner_text()
+        _fits(phone, 390)
+        form = phone.locator("form.edit")
+        form.locator("#id_found_on").fill("2023-06-05")
+        form.locator("#id_consent_on").fill("2023-06-05")
+        form.locator("input[name=risk_types][value=unstable_work]").check()
+        form.locator("#id_statement").fill("务工收入中断，近12个月收入低于监测线")
+        form.locator("button[type=submit]").click()  # no scan yet: refused, said beside the file field
+        phone.wait_for_load_state()
+        assert "须附签署的授权承诺书" in phone.locator("#consent_file-error").inner_text()
+        assert phone.locator("#id_statement").input_value() == "务工收入中断，近12个月收入低于监测线"
+        _fits(phone, 390)
+        shot(phone, "monitoring-application-phone")
+        phone.locator("#id_consent_file").set_input_files(str(scans["consent"]))
+        phone.locator("form.edit button[type=submit]").click()
+        phone.wait_for_load_state()
+        assert phone.url.endswith(f"/households/{home.number}/#monitoring")
+        assert "申请已登记" in phone.locator("body").inner_text()
+        assert "授权承诺书" in phone.locator("section#monitoring").inner_text()
+    finally:
+        context.close()
+    lead = Lead.objects.get(household=home)
+    assert (lead.channel, lead.risk_types, lead.consent_name) == ("self_application", ["unstable_work"], "consent.png")
+    return lead
+
+
+def test_an_application_to_an_object_to_its_risk_eliminated(browser, open_as, live_server, world, scans) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     home = world.mine
     Household.objects.filter(pk=home.pk).update(water_quality="safe", water_days_without=0)
     months_set(household=home, months=months_of(202201, 202212, wage_income="500")
                + months_of(202301, 202305, wage_income="3000"), by="test")
-    lead = application_record(household=home, found_on=D(2023, 6, 5), consent_on=D(2023, 6, 5),
-                              risk_types=["unstable_work"], statement="务工收入中断，近12个月收入低于监测线",
-                              by="cadre")
+    lead = _apply_on_a_phone(browser, live_server, home, scans)
 
     cadre = open_as("cadre")
     cadre.goto(f"{live_server.url}/region/{VILLAGE}/monitoring/?month=2023-06")

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 READ_VIEWS = ["/households/{n}/"]
 EDIT_VIEWS = ["/households/{n}/edit/", "/households/{n}/members/add/", "/households/{n}/members/{m}/edit/",
               "/households/{n}/members/{m}/remove/", "/households/{n}/incomes/add/",
-              "/households/{n}/incomes/2020/", "/households/{n}/cadre/"]
+              "/households/{n}/incomes/2020/", "/households/{n}/cadre/", "/households/{n}/monitoring/apply/"]
 
 
 def _urls(household: Household, views: list[str]) -> list[str]:

@@ -95,6 +95,11 @@ def test_a_case_of_another_village_is_not_found(world, login) -> None:  # type: 
     a = Attachment.objects.get()
     assert other.get(f"/procedures/attachments/{a.pk}/").status_code == 404
     assert login("reviewer").get(f"/procedures/attachments/{a.pk}/").status_code == 200
+    # a scan cannot be masked: the read-only inspector sees that it exists, not what it holds
+    inspector = login("inspector")
+    assert inspector.get(f"/procedures/attachments/{a.pk}/").status_code == 403
+    page = inspector.get(f"/procedures/{case.pk}/").content.decode()
+    assert a.name in page and f"/procedures/attachments/{a.pk}/" not in page
     assert other.get(f"/procedures/cards/household/{world.mine.number}/").status_code == 404
 
 

@@ -256,3 +256,102 @@ def test_the_coverage_gap_filter_does_not_split_a_boundary_birth_year(world, log
     assert listed("admin") == {10}
     for persona in ("reviewer", "inspector"):
         assert listed(persona) in (set(), {3, 10}), persona
+
+
+def _old_form(plan) -> tuple[Member, str]:  # type: ignore[no-untyped-def]
+    """Put the plan's texts back as they were stored before ages were worded as reached in the year:
+    the son's age on 31 August beside his masked ID, in a measure's explanation and a reason."""
+    from liangfang.plans.models import PlanMeasure
+
+    son = Member.objects.get(household=plan.household_id, relation="son")
+    age = age_on(son.birth_date, REFERENCE_DAY)
+    masked = mask_resident_id(son.resident_id)
+    m = PlanMeasure.objects.filter(plan=plan, member=son).order_by("id").first()
+    assert m is not None
+    PlanMeasure.objects.filter(pk=m.pk).update(
+        reason_zh=f"{masked}（{age} 岁）义务教育阶段 → 教育资助（两免一补），1,000 元",
+        reason_en=f"{masked} (age {age}) in compulsory schooling → education aid, 1,000 yuan",
+        explain_values={"age": age, "name": masked})
+    plan.reasons = [{"code": "unfunded", "zh": f"未安排：雨露计划（{masked}（{age} 岁）），需 3,000.00 元，预算不足",
+                     "en": f"not funded: rain and dew plan ({masked} (age {age})), 3,000.00 yuan needed; "
+                           "the budget ran out"}]
+    plan.save(update_fields=["reasons"])
+    return son, masked
+
+
+def test_plan_texts_stored_in_the_old_form_narrow_no_birth_day_once_migrated(world, login) -> None:
+    """Texts stored before 4 December said "10 岁" (on 31 August) beside a masked ID; with the birth
+    year the reviewer reads, that halves the son's birth days. The data migration plans 0004
+    rewrites them from the member's birth year; a later cost change renders the same words."""
+    import importlib
+
+    from django.apps import apps
+
+    from liangfang.plans.models import Plan, PlanMeasure
+    from liangfang.plans.services.plans import measure_change, plan_area
+    from liangfang.registry.models import Region
+    from tests.factories import COUNTY
+
+    assessment_run(year=2020, pack="cn-national", by="setup")
+    plan_area(region=Region.objects.get(code=COUNTY), year=2020, budget=None, by="setup")
+    plan = Plan.objects.get(household=world.mine, year=2020)
+    son, masked = _old_form(plan)
+    year_days = 366  # 2012
+
+    def days_left() -> int:
+        page = login("reviewer").get(f"/households/{world.mine.number}/").content.decode()
+        assert masked in page
+        return len(birth_days(son.resident_id, [page, str(son.birth_date.year)]))
+
+    assert days_left() < year_days  # the old form narrows: the test can fail
+    importlib.import_module("liangfang.plans.migrations.0004_stored_texts_age_reached").rewrite(apps, None)
+    assert days_left() == year_days
+    m = PlanMeasure.objects.filter(plan=plan, member=son).order_by("id").first()
+    assert m is not None
+    reached = 2020 - son.birth_date.year
+    assert f"（2020 年满 {reached} 岁）" in m.reason_zh and f"(age {reached} in 2020)" in m.reason_en
+    assert (m.explain_values or {}).get("birth_year") == son.birth_date.year
+    plan.refresh_from_db()
+    assert f"{masked}（2020 年满 {reached} 岁）" in plan.reasons[0]["zh"]
+    assert f"{masked} (age {reached} in 2020)" in plan.reasons[0]["en"]
+    measure_change(measure=m, by="setup", note="按实际", cost=m.cost + 1)  # rendered again from kept values
+    m.refresh_from_db()
+    assert f"2020 年满 {reached} 岁" in m.reason_zh and days_left() == year_days
+
+
+def _fitting(region: str, seq: str, days: list[dt.date]) -> dict[str, int]:
+    """Birth days among ``days`` that fit each check character, for IDs of ``region`` and ``seq``
+    (a masked ID shows both and the check character; only the eight date digits are hidden)."""
+    found: dict[str, int] = {}
+    for day in days:
+        check = check_character(region + day.strftime("%Y%m%d") + seq)
+        found[check] = found.get(check, 0) + 1
+    return found
+
+
+def _fewest(year: int, first: dt.date, last: dt.date) -> int:
+    """The fewest candidates left for any masked ID of ``year`` born between ``first`` and ``last``."""
+    days = [first + dt.timedelta(n) for n in range((last - first).days + 1)]
+    return min(n for seq in range(1000) for n in _fitting("220802", f"{seq:03d}", days).values())
+
+
+@pytest.mark.parametrize("year", [2004, 2014, 2020])  # 16 and 6 in 2020 (school age), and born that year
+def test_the_reference_day_bit_leaves_no_masked_id_rebuilt(year: int) -> None:
+    """What the age-bounded counts still tell a role shown birth years (docs/security.md): whether a
+    member of a boundary birth year was born by the reference day, 31 August. With the year, the
+    last four characters and the check character, every masked ID keeps at least 32 candidates;
+    with that one bit at least 20 (born by the day) or 10 (after it): not below ``AT_LEAST``, so not
+    rebuilt by this test's criterion. A birth month (a count on each month's first day, compared
+    month by month) would leave 2 to 4: such counts must never reach a role shown masked IDs."""
+    start, end, day = dt.date(year, 1, 1), dt.date(year, 12, 31), REFERENCE_DAY.replace(year=year)
+    assert _fewest(year, start, end) >= 32
+    assert _fewest(year, start, day) >= 20
+    assert _fewest(year, day + dt.timedelta(1), end) >= AT_LEAST
+    october = [dt.date(year, 10, 1) + dt.timedelta(n) for n in range(31)]
+    assert max(n for seq in range(0, 1000, 37) for n in _fitting("220802", f"{seq:03d}", october).values()) <= 4
+    if year < REFERENCE_DAY.year:  # the attack's own count agrees: an age on the day is that bit
+        rid = f"220802{year}1005003"
+        rid += check_character(rid)
+        said = [f"{mask_resident_id(rid)}（之子，{age_on(dt.date(year, 10, 5), REFERENCE_DAY)} 岁）", str(year)]
+        assert len(birth_days(rid, said)) == (end - day).days
+        assert id_candidates(rid, said) >= AT_LEAST

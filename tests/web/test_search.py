@@ -58,6 +58,15 @@ def test_full_width_digits_typed_with_a_chinese_input_method(world, login) -> No
     assert world.mine.number in _numbers(c, q=world.mine.number.translate(FULL_WIDTH))
 
 
+def test_a_village_cadre_finds_a_household_by_its_number_or_first_digits(world, login) -> None:
+    """The village's list runs as kept SQL; a number's prefix range must not be kept with the
+    first search's bounds (it found nothing)."""
+    c = login("cadre")
+    assert _numbers(c, q=world.mine.number) == {world.mine.number}
+    assert world.mine.number in _numbers(c, q=world.mine.number[:14])
+    assert _numbers(c, q=world.theirs.number) == set()
+
+
 def test_a_name_matches_anywhere_in_it(world, login) -> None:
     c = login("admin")
     spouse = Member.objects.get(household=world.mine, relation="spouse")

@@ -10,6 +10,7 @@ from typing import Literal
 
 from sqlglot import exp
 
+from ...domain.text import Text
 from ...policy.monitoring import MonitoringPack
 from ...policy.schema import Indicator
 from ..compiled import PLACEHOLDER, CompileError, IndicatorProblem
@@ -71,7 +72,7 @@ def monitoring_scope(params: dict[str, tuple[Decimal, str]]) -> Scope:
 
 def compile_monitoring(pack: MonitoringPack, year: int, month: int) -> CompiledMonitoring:
     if not 1 <= month <= 12:
-        raise ValueError(f"月份须为 1–12 / month must be 1–12, got {month}")
+        raise ValueError(Text(f"月份须为 1–12，而不是 {month}", f"month must be 1–12, got {month}"))
     params = monitoring_parameters(pack, year)
     scope = monitoring_scope(params)
     out = CompiledMonitoring(pack, year, month, params)
@@ -97,7 +98,8 @@ def compile_monitoring(pack: MonitoringPack, year: int, month: int) -> CompiledM
                             holder = match.group(1)
                             if match.group(2) is not None or (holder not in scope.facts
                                                               and holder not in params):
-                                message = f"未知的占位符 / unknown placeholder {match.group(0)}"
+                                message = Text(f"未知的占位符 {match.group(0)}",
+                                               f"unknown placeholder {match.group(0)}")
                                 problems.append(IndicatorProblem(kind, name, f"explain.{outcome}.{lang}", message))
                             elif holder not in holders:
                                 holders.append(holder)

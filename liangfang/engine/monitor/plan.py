@@ -14,11 +14,15 @@ The months come either as month rows (``household_months``, the operational data
 window is summed) or as running totals (``household_month_totals``, the Parquet layout: each
 window is the difference of two months' totals); DuckDB reads the totals, SQLite and PostgreSQL
 the rows unless told otherwise. Both give the same columns, so the facts and rules are shared.
+
+A scope (``scope_of``: some villages, some households) narrows every work relation to those
+households: a village's screening reads its own rows, not the whole registry's.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -65,13 +69,24 @@ def _create(name: str, query: exp.Expr, view: bool) -> exp.Create:
                       properties=exp.Properties(expressions=[exp.TemporaryProperty()]))
 
 
+def scope_of(*, villages: Sequence[int] | None = None, households: Sequence[int] | None = None) -> exp.Expr | None:
+    """The condition on the household table (alias ``h``) for these villages and/or households;
+    None (every household) when neither is given. An empty list screens nobody."""
+    parts: list[exp.Expr] = []
+    for column, ids in (("village_id", villages), ("id", households)):
+        if ids is not None:
+            parts.append(col(column, "h").isin(*[num(i) for i in ids]) if ids else exp.false())
+    return exp.and_(*parts) if parts else None
+
+
 class MonitorPlanner:
-    def __init__(self, compiled: CompiledMonitoring, dialect: Dialect, months: MonthsLayout | None = None,
-                 ids: tuple[int, int] | None = None) -> None:
+    def __init__(self, compiled: CompiledMonitoring, dialect: Dialect, scope: exp.Expr | None = None,
+                 months: MonthsLayout | None = None, ids: tuple[int, int] | None = None) -> None:
         self.c = compiled
         self.ids = ids  # a batch: the households whose ids lie in this range (all when None)
         self.dialect = dialect
         self.layout: MonthsLayout = months or ("totals" if dialect == "duckdb" else "rows")
+        self.scope = scope  # from ``scope_of``; None: the whole registry
         self.ctx = compiled.context(dialect)
         self.month = self.ctx.month_number
         self.end = add_months(self.month, -1)  # the window's last month
@@ -80,11 +95,22 @@ class MonitorPlanner:
         self.view = frozenset({"lf_mon_members", "lf_mon_months", "lf_mon_household"}) if dialect == "duckdb" \
             else frozenset()
 
-    def _only(self, query: exp.Select, household: exp.Expr) -> exp.Select:
-        """``query`` restricted to this batch's households."""
+    def _in_range(self, query: exp.Select, household: exp.Expr) -> exp.Select:
+        """``query`` kept to this round's households (those whose ids lie in its range)."""
         if self.ids is None:
             return query
-        return query.where(exp.Between(this=household, low=num(self.ids[0]), high=num(self.ids[1])))
+        return query.where(exp.Between(this=household.copy(), low=num(self.ids[0]), high=num(self.ids[1])))
+
+    def _only(self, query: exp.Select, household: exp.Expr) -> exp.Select:
+        """``query`` kept to the scope's households and this round's."""
+        return self._in_range(self._in_scope(query, household), household)
+
+    def _in_scope(self, query: exp.Select, household_id: exp.Expr) -> exp.Select:
+        """``query`` kept to the scope's households (by a subquery on the household table)."""
+        if self.scope is None:
+            return query
+        ids = exp.select(col("id", "h")).from_(_t(TABLES["household"], "h")).where(self.scope.copy())
+        return query.where(exp.In(this=household_id, query=exp.Subquery(this=ids)))
 
     def _between(self, first: int, last: int) -> exp.Expr:
         return exp.Between(this=col("month"), low=num(first), high=num(last))
@@ -110,8 +136,8 @@ class MonitorPlanner:
                    count_if(exp.EQ(this=col("health_status"), expression=text("serious"))).as_("seriously_ill"),
                    count_if(col("disability_grade").isin(text("1"), text("2"))).as_("severely_disabled"),
                    count_if(out_of_school).as_("out_of_school")]
-        return self._only(exp.select(*columns).from_(_t(TABLES["member"])).where(col("is_active"))
-                          .group_by(col("household_id")), col("household_id"))
+        query = exp.select(*columns).from_(_t(TABLES["member"])).where(col("is_active"))
+        return self._only(query, col("household_id")).group_by(col("household_id"))
 
     def _month_rows(self, first: int) -> exp.Select:
         """Each month's amounts turned into whole fen once (the windows' sums add integers)."""
@@ -120,10 +146,10 @@ class MonitorPlanner:
                          "transfer_other"], d, minus=("business_expense",))
         med, school, assist = (cents_sum([name], d) for name in ("medical_cost", "schooling_cost",
                                                                    "transfer_assistance"))
-        return self._only(exp.select(col("household_id"), col("month"), col("shock"), net.as_("net"), med.as_("med"),
-                                     school.as_("school"), assist.as_("assist"))
-                          .from_(_t(HOUSEHOLD_MONTHS.db_table)).where(self._between(first, self.end)),
-                          col("household_id"))
+        query = (exp.select(col("household_id"), col("month"), col("shock"), net.as_("net"), med.as_("med"),
+                            school.as_("school"), assist.as_("assist"))
+                 .from_(_t(HOUSEHOLD_MONTHS.db_table)).where(self._between(first, self.end)))
+        return self._only(query, col("household_id"))
 
     def months(self) -> exp.Expr:
         """Per household: the income window's and the window before's sums, the window's shocks."""
@@ -230,13 +256,14 @@ class MonitorPlanner:
                             count_if(col("category", "d").isin(*development)).as_("development"))
                  .from_(_t(MONITORING_OBJECTS.db_table, "o"))
                  .join(_t(MEASURE_DELIVERIES.db_table, "d"), on=joined, join_type="left")
-                 .where(is_open).group_by(col("household_id", "o")))
-        return self._only(query, col("household_id", "o"))
+                 .where(is_open))
+        return self._only(query, col("household_id", "o")).group_by(col("household_id", "o"))
 
     def household(self) -> exp.Expr:
         old = Context(self.dialect, self.ctx.year - 1)
-        income = self._only(exp.select(*income_columns(self.dialect)).from_(_t(TABLES["income"]))
-                            .where(exp.EQ(this=col("year"), expression=num(self.ctx.year - 1))), col("household_id"))
+        income = (exp.select(*income_columns(self.dialect)).from_(_t(TABLES["income"]))
+                  .where(exp.EQ(this=col("year"), expression=num(self.ctx.year - 1))))
+        income = self._in_range(income, col("household_id"))
         columns = [col("id", "h").as_("household_id"), col("village_id", "h").as_("village_id")]
         # the previous year's income needs a second income join (the exit plan's "ip"); monitoring
         # judges income over months instead and never reads it
@@ -249,12 +276,14 @@ class MonitorPlanner:
         def on(alias: str) -> exp.Expr:
             return exp.EQ(this=col("household_id", alias), expression=col("id", "h"))
 
-        return self._only(exp.select(*columns).from_(_t(TABLES["household"], "h"))
-                          .join(_t("lf_mon_members", "ma"), on=on("ma"), join_type="left")
-                          .join(_t("lf_mon_months", "mm"), on=on("mm"), join_type="left")
-                          .join(_t("lf_mon_stable", "ms"), on=on("ms"), join_type="left")
-                          .join(_t("lf_mon_objects", "ob"), on=on("ob"), join_type="left")
-                          .join(income.subquery("i"), on=on("i"), join_type="left"), col("id", "h"))
+        query = (exp.select(*columns).from_(_t(TABLES["household"], "h"))
+                 .join(_t("lf_mon_members", "ma"), on=on("ma"), join_type="left")
+                 .join(_t("lf_mon_months", "mm"), on=on("mm"), join_type="left")
+                 .join(_t("lf_mon_stable", "ms"), on=on("ms"), join_type="left")
+                 .join(_t("lf_mon_objects", "ob"), on=on("ob"), join_type="left")
+                 .join(income.subquery("i"), on=on("i"), join_type="left"))
+        query = query if self.scope is None else query.where(self.scope.copy())
+        return self._in_range(query, col("id", "h"))
 
     def evaluation(self) -> exp.Expr:
         columns: list[exp.Expr] = [col("household_id"), col("village_id")]

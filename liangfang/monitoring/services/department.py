@@ -15,7 +15,7 @@ from pathlib import Path
 from django.db import transaction
 
 from ...domain.problems import ValidationFailed
-from ...domain.text import Text, render
+from ...domain.text import Text, lines, render
 from ...registry.importers.readers import ImportFileError, read_file
 from ...registry.models import Household
 from ..models import LeadBatch
@@ -43,7 +43,7 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.file} 第 {self.row} 行 / row {self.row}"
+        where = Text(f"{self.file} 第 {self.row} 行", f"row {self.row}")  # both: "x.xlsx 第 3 行 / row 3"
         return f"{where}，{self.column}（{self.field}）= {self.value!r}：{self.message}"
 
     def render(self, language: str) -> str:
@@ -56,12 +56,18 @@ class RowError:
                    f"{render(self.message, 'en')}"
         return str(self)
 
+    def text(self) -> Text:
+        return Text(self.render("zh"), self.render("en"), str(self))
+
 
 class DepartmentFileError(ValueError):
+    """The rows refused (the first 50 said); raised with a Text, so a face shows one language."""
+
     def __init__(self, errors: list[RowError]) -> None:
         self.errors = errors
-        super().__init__("\n".join(str(e) for e in errors[:50]) + (
-            f"\n……另有 {len(errors) - 50} 处 / and {len(errors) - 50} more" if len(errors) > 50 else ""))
+        more = len(errors) - 50
+        super().__init__(lines([e.text() for e in errors[:50]]
+                               + ([Text(f"……另有 {more} 处", f"and {more} more")] if more > 0 else [])))
 
 
 @dataclass

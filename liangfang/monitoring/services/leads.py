@@ -1,8 +1,9 @@
 """Leads (线索): recording them from any of the three channels, through one core, and closing them.
 
-``lead_record`` is the one core: an application (with its signed consent), a cadre's screening
-list and a department's warning (an uploaded workbook now, an API later: the same fields, a
-different ``source_name``/``source_ref``) all pass through it. Deadlines come from the pack.
+``lead_record`` is the one core: an application (with its signed consent, a scan stored like a
+procedure's attachments), a cadre's screening list and a department's warning (an uploaded
+workbook now, an API later: the same fields, a different ``source_name``/``source_ref``) all pass
+through it. Deadlines come from the pack.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from ...domain.text import Text
 from ...policy.monitoring import MonitoringPack
 from ...procedures.actors import Actor
 from ...procedures.models import Case
+from ...procedures.services.attachments import Upload, check, store
 from ...registry.models import Household
 from ..codes import CHANNELS
 from ..deadlines import lead_deadlines
@@ -39,6 +41,7 @@ class LeadInput:
     source_ref: str = ""
     consent_on: dt.date | None = None
     month: int | None = None
+    consent: Upload | None = None  # the signed consent (a self-application's is required)
 
 
 @dataclass
@@ -53,8 +56,15 @@ class LeadOutcome:
     skipped: list[Skipped] = field(default_factory=list)
 
 
-def _problems(item: LeadInput, pack: MonitoringPack, index: int | None) -> list[Problem]:
+def _problems(item: LeadInput, pack: MonitoringPack, index: int | None, today: dt.date) -> list[Problem]:
     out = []
+    first = dt.date(pack.years[0], 1, 1)  # monitoring began with the pack's first year
+    for name, day in (("found_on", item.found_on), ("consent_on", item.consent_on)):
+        if day is not None and not first <= day <= today:
+            out.append(Problem(name, day, Text(f"日期 {day} 须在 {first} 至今天之间",
+                                               f"the date {day} must fall between {first} and today"), index))
+    if not item.reasons or any(not str(r.get("zh", "")).strip() for r in item.reasons):
+        out.append(Problem("reasons", "", Text("须写明依据（为什么是线索）", "say why this is a lead"), index))
     if item.channel not in CHANNELS:
         out.append(Problem("channel", item.channel, Text(f"来源渠道须为：{'、'.join(CHANNELS)}",
                                                            f"channel must be: {', '.join(CHANNELS)}"), index))
@@ -62,6 +72,13 @@ def _problems(item: LeadInput, pack: MonitoringPack, index: int | None) -> list[
         out.append(Problem("consent_on", None, Text("农户自主申报须有签署的授权承诺书日期",
                                                     "a self-application needs the date of the signed consent to look "
                                                     "up the household's data"), index))
+    if item.channel == "self_application" and item.consent is None:
+        out.append(Problem("consent_file", None, Text("农户自主申报须附签署的授权承诺书（扫描件或照片）",
+                                                      "a self-application needs the signed consent (a scan or "
+                                                      "photo)"), index))
+    if item.consent is not None:
+        # the attachment's own checks (type read in full, size), said of this field
+        out += [Problem("consent_file", p.value, p.message, index) for p in check(item.consent)[1]]
     if item.category not in pack.categories:
         out.append(Problem("category", item.category, Text(f"类别须为：{'、'.join(pack.categories)}",
                                                              f"category must be: {', '.join(pack.categories)}"),
@@ -90,7 +107,8 @@ def lead_record(*, items: Sequence[LeadInput], by: str, batch: LeadBatch | None 
     """Record leads, all or nothing. A household already an object or with an open lead is an
     error, or skipped (with why) when ``skip_known`` (a screening list run again)."""
     pack = pack or current_monitoring_pack()
-    problems = [p for i, item in enumerate(items) for p in _problems(item, pack, i)]
+    today = dt.date.today()
+    problems = [p for i, item in enumerate(items) for p in _problems(item, pack, i, today)]
     out = LeadOutcome()
     keep: list[LeadInput] = []
     for i, item in enumerate(items):
@@ -105,6 +123,7 @@ def lead_record(*, items: Sequence[LeadInput], by: str, batch: LeadBatch | None 
         raise ValidationFailed(problems)
     for item in keep:
         due = lead_deadlines(pack, item.found_on)
+        doc = store([item.consent])[0] if item.consent is not None else None
         try:
             with transaction.atomic():
                 lead = Lead.objects.create(
@@ -112,7 +131,8 @@ def lead_record(*, items: Sequence[LeadInput], by: str, batch: LeadBatch | None 
                     source_ref=item.source_ref[:60], batch=batch, found_on=item.found_on, month=item.month,
                     consent_on=item.consent_on, category=item.category, risk_types=list(item.risk_types),
                     reasons=list(item.reasons), home_check_due=due.home_check, identification_due=due.identification,
-                    created_by=by)
+                    created_by=by, consent_name=doc.name if doc else "", consent_type=doc.content_type if doc else "",
+                    consent_size=doc.size if doc else None, consent_sha256=doc.sha256 if doc else "")
         except IntegrityError:
             raise ValidationFailed([Problem("household", item.household.number,
                                             Text("同一农户同时登记了两条线索",
@@ -120,19 +140,22 @@ def lead_record(*, items: Sequence[LeadInput], by: str, batch: LeadBatch | None 
                 from None
         record_change(by=by, action="create", entity="lead", entity_id=lead.pk,
                       household_number=item.household.number,
-                      changes={"channel": item.channel, "risk_types": list(item.risk_types)})
+                      changes={"channel": item.channel, "risk_types": list(item.risk_types),
+                               **({"consent": {"name": doc.name, "sha256": doc.sha256}} if doc else {})})
         out.created.append(lead)
     return out
 
 
-def application_record(*, household: Household, found_on: dt.date, consent_on: dt.date, risk_types: Sequence[str],
-                       statement: str, by: str) -> Lead:
-    """农户自主申报: the household's own application with its signed consent."""
+def application_record(*, household: Household, found_on: dt.date, consent_on: dt.date | None,
+                       risk_types: Sequence[str], statement: str, consent: Upload | None, by: str) -> Lead:
+    """农户自主申报: the household's own application, what it says, and its signed consent (the date
+    and the scan). The web form and ``liangfang monitor apply`` call this."""
     pack = current_monitoring_pack()
     category = "unstable" if household.is_registered else "edge"
+    statement = statement.strip()
     item = LeadInput(household, "self_application", f"农户申请 {household.number}", found_on, category,
                      tuple(risk_types), ({"rule": "application", "zh": statement, "en": statement},),
-                     consent_on=consent_on)
+                     consent_on=consent_on, consent=consent)
     return lead_record(items=[item], by=by, pack=pack).created[0]
 
 

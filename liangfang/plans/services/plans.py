@@ -68,7 +68,7 @@ def compiled_for(pack: str, year: int) -> tuple[Any, CompiledCatalogue]:
     try:
         return compiled, compile_catalogue(compiled.pack, year)
     except CatalogueError as err:
-        raise ValidationFailed([Problem("catalogue", pack, str(p)) for p in err.problems]) from None
+        raise ValidationFailed([Problem("catalogue", pack, p.text()) for p in err.problems]) from None
 
 
 def villages_of(region: Region) -> dict[int, str]:

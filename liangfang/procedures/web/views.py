@@ -9,6 +9,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from ...accounts.roles import COUNTY_ADMIN
+from ...disclosure import opens_scans
 from ...domain.problems import RegistryError, ValidationFailed
 from ...registry.models import Household, Region
 from ...web.permissions import Viewer, household_for, region_for, viewer_required
@@ -133,6 +135,7 @@ def _case_page(request: HttpRequest, viewer: Viewer, case: Case, *, error: str =
         "subjects": subjects, "step": step, "acting": acting, "error": error, "kinds": KINDS,
         "attachments": {a.entry_id: a for a in Attachment.objects.filter(case=case)},
         "attachment_list": list(Attachment.objects.filter(case=case).order_by("pk")),
+        "opens_scans": opens_scans(viewer.role),
         "notices": list(case.notices.order_by("posted_on", "pk")),
         "record_form": forms.get("record") or RecordForm(initial=initial),
         "review_form": forms.get("review") or ReviewForm(initial=initial),
@@ -299,6 +302,8 @@ def attachment_view(request: HttpRequest, viewer: Viewer, pk: int) -> FileRespon
     attachment = Attachment.objects.select_related("case__region").filter(pk=pk).first()
     if attachment is None or not viewer.covers(attachment.case.region):
         raise Http404
+    if not opens_scans(viewer.role):
+        raise PermissionDenied
     path = path_of(attachment.sha256)
     if not path.exists():
         raise Http404

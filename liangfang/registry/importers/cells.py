@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 from ...domain.fields import Field, FieldValueError, clean_value
+from ...domain.text import Text, message_of
 from ...formula_guard import undo_inert
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -20,14 +21,14 @@ _EXCEL_DIGITS = 1e15  # Excel keeps 15 significant digits; longer numbers lose t
 
 
 class CellError(ValueError):
-    """A cell that does not fit its field; the message says what to do (zh / en)."""
+    """A cell that does not fit its field; the message (a Text) says what to do."""
 
 
 def _too_long_number(field: Field) -> str:
-    return (f"「{field.zh}」在 Excel 中被存成了数字，超过 15 位的数字已丢失末几位；"
-            "请把该列设置为“文本”格式后重新填写 / "
-            f"{field.en} was stored as a number in Excel, which keeps only 15 digits; format the "
-            "column as Text and type the value again")
+    return Text(f"「{field.zh}」在 Excel 中被存成了数字，超过 15 位的数字已丢失末几位；"
+                "请把该列设置为“文本”格式后重新填写",
+                f"{field.en} was stored as a number in Excel, which keeps only 15 digits; format the column as "
+                "Text and type the value again")
 
 
 def _prepare(field: Field, raw: object) -> object:
@@ -91,7 +92,7 @@ class CellCleaner:
         try:
             return clean_value(field, _prepare(field, raw))
         except (FieldValueError, CellError) as exc:
-            return _Bad(str(exc))
+            return _Bad(message_of(exc))  # the Text, so that each face says it in its language
 
     def clean(self, key: str, field: Field, raw: object) -> Any:
         """The typed value of one cell; raise CellError with the reason if it does not fit."""

@@ -203,9 +203,9 @@ def _parse_members(sheet: _Sheet, progress: Progress | None) -> None:
                 if first[0] != row:
                     where = "同一户" if first[1] == number else f"户编号 {first[1]}"
                     sheet.error(row, rid_column, cells[rid_index],
-                                f"身份证号码 {rid} 已在第 {first[0]} 行（{where}）出现，一人只能登记一次 / "
-                                f"resident ID {rid} already appears on row {first[0]} (household {first[1]}); "
-                                "a person is registered once")
+                                Text(f"身份证号码 {rid} 已在第 {first[0]} 行（{where}）出现，一人只能登记一次",
+                                     f"resident ID {rid} already appears on row {first[0]} (household {first[1]}); "
+                                     "a person is registered once"))
                     group.bad = True
                     group.failed.add(rid_column.key)
             group.rows.append(row)
@@ -230,9 +230,10 @@ def _agree(sheet: _Sheet, group: HouseholdRows, values: tuple[Any, ...], row: in
         mine = display_value(raw) or "（空）"
         theirs = display_value(sheet.columns.raw(group.first_row, "household", column.field.name)) or "（空）"
         sheet.error(row, column, raw,
-                    f"「{column.header}」为 {mine}，与同户第 {group.first_row} 行的 {theirs} 不一致；"
-                    f"同一户的户信息在每行必须相同 / {column.field.en} differs from row {group.first_row} of the "
-                    "same household; household columns must agree on every row")
+                    Text(f"「{column.header}」为 {mine}，与同户第 {group.first_row} 行的 {theirs} 不一致；"
+                         f"同一户的户信息在每行必须相同",
+                         f"{column.field.en} differs from row {group.first_row} of the "
+                         "same household; household columns must agree on every row"))
     return agree
 
 

@@ -23,13 +23,15 @@ from pathlib import Path
 
 from django.conf import settings
 
+from ...domain.text import Text
+
 _CHUNK = 8 << 20
 _TAG = 256  # longer than any start tag the pattern looks into
 _SCANNED = re.compile(r"^(xl/worksheets/[^/]+\.xml|xl/sharedStrings\.xml)$")
 
 
 class FileLimitError(ValueError):
-    """The file is past a limit; the message names the file, the limit and what to do (zh / en)."""
+    """The file is past a limit; the message (a Text) names the file, the limit and what to do."""
 
 
 @dataclass(frozen=True)
@@ -56,9 +58,10 @@ def check_size(path: Path, limits: ImportLimits) -> None:
     size = path.stat().st_size
     if size > limits.max_bytes:
         raise FileLimitError(
-            f"文件 {path.name} 有 {_mb(size)}，超过导入上限 {_mb(limits.max_bytes)}（LIANGFANG_IMPORT_MAX_BYTES）；"
-            f"请按乡镇或行政村分成几个文件导入 / {path.name} is {_mb(size)}, over the import limit of "
-            f"{_mb(limits.max_bytes)} (LIANGFANG_IMPORT_MAX_BYTES); split it by township or village")
+            Text(f"文件 {path.name} 有 {_mb(size)}，超过导入上限 {_mb(limits.max_bytes)}"
+                 "（LIANGFANG_IMPORT_MAX_BYTES）；请按乡镇或行政村分成几个文件导入",
+                 f"{path.name} is {_mb(size)}, over the import limit of "
+                 f"{_mb(limits.max_bytes)} (LIANGFANG_IMPORT_MAX_BYTES); split it by township or village"))
 
 
 def check_csv_text(path: Path, text: str, limits: ImportLimits) -> None:
@@ -76,17 +79,18 @@ def check_cell(path: Path, sheet: str, row: int, column: str, text: str, limits:
 def _too_many_rows(name: str, where: tuple[str, ...], rows: int, limits: ImportLimits) -> str:
     """``where``: "" or (zh, en) of a sheet and cell."""
     zh, en = (f" 的工作表 {where[0]}", f", sheet {where[1]}") if where else ("", "")
-    return (f"文件 {name}{zh} 有 {rows:,} 行，超过上限 {limits.max_rows:,} 行（LIANGFANG_IMPORT_MAX_ROWS）；"
-            f"请分成几个文件导入 / {name}{en} has {rows:,} rows, over the limit of {limits.max_rows:,} "
-            "(LIANGFANG_IMPORT_MAX_ROWS); split it into several files")
+    return (Text(f"文件 {name}{zh} 有 {rows:,} 行，超过上限 {limits.max_rows:,} 行（LIANGFANG_IMPORT_MAX_ROWS）；"
+                 f"请分成几个文件导入",
+                 f"{name}{en} has {rows:,} rows, over the limit of {limits.max_rows:,} "
+                 "(LIANGFANG_IMPORT_MAX_ROWS); split it into several files"))
 
 
 def _too_long(name: str, where: tuple[str, str], chars: int, limits: ImportLimits) -> str:
     """``where``: (zh, en) of the cell."""
-    return (f"文件 {name} {where[0]}有一个单元格有 {chars:,} 个字符，超过上限 {limits.max_cell_chars:,}"
-            f"（LIANGFANG_IMPORT_MAX_CELL_CHARS）；请删去多余内容后再导入 / a cell {where[1]} of {name} holds "
-            f"{chars:,} characters, over the limit of {limits.max_cell_chars:,} (LIANGFANG_IMPORT_MAX_CELL_CHARS); "
-            "remove the excess and import again")
+    return (Text(f"文件 {name} {where[0]}有一个单元格有 {chars:,} 个字符，超过上限 {limits.max_cell_chars:,}"
+                 f"（LIANGFANG_IMPORT_MAX_CELL_CHARS）；请删去多余内容后再导入",
+                 f"a cell {where[1]} of {name} holds {chars:,} characters, over the limit of "
+                 f"{limits.max_cell_chars:,} (LIANGFANG_IMPORT_MAX_CELL_CHARS); remove the excess and import again"))
 
 
 def _column_letters(index: int) -> str:
@@ -169,11 +173,12 @@ def check_zip(path: Path, limits: ImportLimits) -> None:
                 ratio = info.file_size // max(info.compress_size, 1)
                 if info.file_size > 1 << 20 and ratio > limits.max_ratio:
                     raise FileLimitError(
-                        f"文件 {path.name} 中的 {info.filename} 压缩了 {ratio:,} 倍（上限 {limits.max_ratio} 倍，"
-                        "LIANGFANG_IMPORT_MAX_RATIO），像是“压缩炸弹”，不予读取；请在 Excel 中打开原表另存为 .xlsx / "
-                        f"part {info.filename} of {path.name} expands {ratio:,} times (limit {limits.max_ratio}, "
-                        "LIANGFANG_IMPORT_MAX_RATIO), as a zip bomb does; it is not read. Open the table in "
-                        "Excel and save it again as .xlsx")
+                        Text(f"文件 {path.name} 中的 {info.filename} 压缩了 {ratio:,} 倍（上限 {limits.max_ratio} 倍，"
+                             "LIANGFANG_IMPORT_MAX_RATIO），像是“压缩炸弹”，不予读取；"
+                             "请在 Excel 中打开原表另存为 .xlsx",
+                             f"part {info.filename} of {path.name} expands {ratio:,} times (limit {limits.max_ratio}, "
+                             "LIANGFANG_IMPORT_MAX_RATIO), as a zip bomb does; it is not read. Open the table in "
+                             "Excel and save it again as .xlsx"))
             patterns = _patterns(limits)
             budget = limits.max_uncompressed_bytes
             for info in infos:
@@ -193,15 +198,17 @@ def check_zip(path: Path, limits: ImportLimits) -> None:
         raise FileLimitError(_expands(path.name, exc.seen, limits)) from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, NotImplementedError) as exc:
         raise FileLimitError(
-            f"文件 {path.name} 已损坏（{exc}），请在 Excel 中打开后另存为 .xlsx / {path.name} is damaged "
-            f"({exc}); open it in Excel and save it again as .xlsx") from None
+            Text(f"文件 {path.name} 已损坏（{exc}），请在 Excel 中打开后另存为 .xlsx",
+                 f"{path.name} is damaged "
+                 f"({exc}); open it in Excel and save it again as .xlsx")) from None
 
 
 def _expands(name: str, size: int, limits: ImportLimits) -> str:
-    return (f"文件 {name} 解压后超过 {_mb(size)}，超过上限 {_mb(limits.max_uncompressed_bytes)}"
-            f"（LIANGFANG_IMPORT_MAX_UNCOMPRESSED_BYTES）；请分成几个文件导入 / {name} expands to more than "
-            f"{_mb(size)}, over the limit of {_mb(limits.max_uncompressed_bytes)} "
-            "(LIANGFANG_IMPORT_MAX_UNCOMPRESSED_BYTES); split it into several files")
+    return (Text(f"文件 {name} 解压后超过 {_mb(size)}，超过上限 {_mb(limits.max_uncompressed_bytes)}"
+                 f"（LIANGFANG_IMPORT_MAX_UNCOMPRESSED_BYTES）；请分成几个文件导入",
+                 f"{name} expands to more than "
+                 f"{_mb(size)}, over the limit of {_mb(limits.max_uncompressed_bytes)} "
+                 "(LIANGFANG_IMPORT_MAX_UNCOMPRESSED_BYTES); split it into several files"))
 
 
 def _refuse(name: str, part: str, found: re.Match[bytes], limits: ImportLimits) -> None:
@@ -211,21 +218,23 @@ def _refuse(name: str, part: str, found: re.Match[bytes], limits: ImportLimits) 
         ref = found["wide"].decode()
         letters = ref.rstrip("0123456789")
         raise FileLimitError(
-            f"文件 {name} 的工作表 {sheet} 有单元格 {ref}（第 {_column_number(letters):,} 列），超过上限 "
-            f"{limits.max_columns:,} 列（LIANGFANG_IMPORT_MAX_COLUMNS）；请删除多余的列后另存再导入 / sheet {sheet} of "
-            f"{name} has a cell at {ref} (column {_column_number(letters):,}), past the limit of "
-            f"{limits.max_columns:,} columns (LIANGFANG_IMPORT_MAX_COLUMNS); delete the extra columns, save and "
-            "import again")
+            Text(f"文件 {name} 的工作表 {sheet} 有单元格 {ref}（第 {_column_number(letters):,} 列），超过上限 "
+                 f"{limits.max_columns:,} 列（LIANGFANG_IMPORT_MAX_COLUMNS）；请删除多余的列后另存再导入",
+                 f"sheet {sheet} of "
+                 f"{name} has a cell at {ref} (column {_column_number(letters):,}), past the limit of "
+                 f"{limits.max_columns:,} columns (LIANGFANG_IMPORT_MAX_COLUMNS); delete the extra columns, save and "
+                 "import again"))
     if found.groupdict().get("deep") or found.groupdict().get("row"):
         at = (found["deep"] or found["row"]).decode()
         row = int(at.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
         raise FileLimitError(_too_many_rows(name, (f"{sheet}（{at}）", f"{sheet} ({at})"), row, limits))
     if found.groupdict().get("bare"):
         raise FileLimitError(
-            f"文件 {name} 的工作表 {sheet} 有不以位置（r=）开头的单元格或行，不是 Excel 或 WPS 保存的格式；"
-            f"请在 Excel 中打开后另存为 .xlsx / sheet {sheet} of {name} has cells or rows without a "
-            "reference as their first attribute, which Excel and WPS always write; open it in Excel and save "
-            "it again as .xlsx")
+            Text(f"文件 {name} 的工作表 {sheet} 有不以位置（r=）开头的单元格或行，不是 Excel 或 WPS 保存的格式；"
+                 f"请在 Excel 中打开后另存为 .xlsx",
+                 f"sheet {sheet} of {name} has cells or rows without a "
+                 "reference as their first attribute, which Excel and WPS always write; open it in Excel and save "
+                 "it again as .xlsx"))
     text = found.groupdict().get("text") or b""
     chars = len(text.decode("utf-8", "replace"))
     if chars > limits.max_cell_chars:

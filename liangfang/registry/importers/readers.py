@@ -18,7 +18,7 @@ from typing import cast
 
 from python_calamine import CalamineError, CalamineWorkbook
 
-from ...domain.text import Text
+from ...domain.text import Text, message_of
 from .limits import FileLimitError, ImportLimits, check_cell, check_csv_text, check_size, check_zip
 from .workbook import MEMBERS_SHEET, column_letter
 
@@ -119,41 +119,42 @@ def read_file(path: Path) -> FileData:
     if not path.exists():
         raise ImportFileError(Text(f"找不到文件 {path}", f"file not found: {path}"))
     if path.is_dir():
-        raise ImportFileError(f"{path} 是文件夹，不是文件 / {path} is a folder, not a file")
+        raise ImportFileError(Text(f"{path} 是文件夹，不是文件",
+                                   f"{path} is a folder, not a file"))
     limits = ImportLimits.current()
     try:
         check_size(path, limits)
     except FileLimitError as exc:
-        raise ImportFileError(str(exc)) from None
+        raise ImportFileError(message_of(exc)) from None
     suffix = path.suffix.lower()
     if suffix not in WORKBOOK_SUFFIXES + CSV_SUFFIXES:
         raise ImportFileError(
-            f"不支持的文件类型 {suffix or '（无扩展名）'}：请提供 .xlsx 工作簿或 .csv 文件 / "
-            f"unsupported file type {suffix or '(no extension)'}: give an .xlsx workbook or a .csv file")
+            Text(f"不支持的文件类型 {suffix or '（无扩展名）'}：请提供 .xlsx 工作簿或 .csv 文件",
+                 f"unsupported file type {suffix or '(no extension)'}: give an .xlsx workbook or a .csv file"))
     kind = sniff(path)
     if kind == "empty":
-        raise ImportFileError(f"文件 {path.name} 是空的（0 字节）/ {path.name} is empty (0 bytes)")
+        raise ImportFileError(Text(f"文件 {path.name} 是空的（0 字节）", f"{path.name} is empty (0 bytes)"))
     if kind in _NOT_A_WORKBOOK:
         zh, en = _NOT_A_WORKBOOK[kind]
         raise ImportFileError(
-            f"文件 {path.name} 的内容是{zh}，不是 Excel 工作簿或 CSV；请在 Excel 中打开原表另存为 .xlsx / "
-            f"{path.name} contains {en}, not an Excel workbook or CSV; open the table in Excel and "
-            "save it as .xlsx")
+            Text(f"文件 {path.name} 的内容是{zh}，不是 Excel 工作簿或 CSV；请在 Excel 中打开原表另存为 .xlsx",
+                 f"{path.name} contains {en}, not an Excel workbook or CSV; open the table in Excel and "
+                 "save it as .xlsx"))
     if kind == "text":
         if suffix in WORKBOOK_SUFFIXES:
             raise ImportFileError(
-                f"文件 {path.name} 的扩展名是 {suffix}，内容却是纯文本；如果它是 CSV，请把扩展名改为 .csv / "
-                f"{path.name} is named {suffix} but holds plain text; if it is a CSV file, rename it to .csv")
+                Text(f"文件 {path.name} 的扩展名是 {suffix}，内容却是纯文本；如果它是 CSV，请把扩展名改为 .csv",
+                     f"{path.name} is named {suffix} but holds plain text; if it is a CSV file, rename it to .csv"))
         return _read_csv(path, limits)
     if suffix in CSV_SUFFIXES:
         raise ImportFileError(
-            f"文件 {path.name} 的扩展名是 {suffix}，内容却是 Excel 工作簿；请把扩展名改为 .xlsx / "
-            f"{path.name} is named {suffix} but is an Excel workbook; rename it to .xlsx")
+            Text(f"文件 {path.name} 的扩展名是 {suffix}，内容却是 Excel 工作簿；请把扩展名改为 .xlsx",
+                 f"{path.name} is named {suffix} but is an Excel workbook; rename it to .xlsx"))
     if kind in ("xlsx", "ods"):
         try:
             check_zip(path, limits)
         except FileLimitError as exc:
-            raise ImportFileError(str(exc)) from None
+            raise ImportFileError(message_of(exc)) from None
     return _read_workbook(path, "xls" if kind == "ole" else kind)
 
 
@@ -170,12 +171,12 @@ def _read_workbook(path: Path, kind: str) -> FileData:
     except (CalamineError, OSError, ValueError) as exc:
         if kind == "xls":
             raise ImportFileError(
-                f"文件 {path.name} 是旧式 Office 文件，但不是可读的 Excel 工作簿（可能是 Word .doc）/ "
-                f"{path.name} is an old Office file but not a readable Excel workbook (a Word .doc?)") from exc
+                Text(f"文件 {path.name} 是旧式 Office 文件，但不是可读的 Excel 工作簿（可能是 Word .doc）",
+                     f"{path.name} is an old Office file but not a readable Excel workbook (a Word .doc?)")) from exc
         raise ImportFileError(
-            f"无法读取工作簿 {path.name}：{exc}；文件可能已损坏，请在 Excel 中打开后另存为 .xlsx / "
-            f"cannot read workbook {path.name}: {exc}; the file may be damaged, open it in Excel "
-            "and save it again as .xlsx") from exc
+            Text(f"无法读取工作簿 {path.name}：{exc}；文件可能已损坏，请在 Excel 中打开后另存为 .xlsx",
+                 f"cannot read workbook {path.name}: {exc}; the file may be damaged, open it in Excel "
+                 "and save it again as .xlsx")) from exc
     sheets: dict[str, SheetData] = {}
     try:
         for name in wb.sheet_names:
@@ -198,18 +199,19 @@ def _decode(path: Path, raw: bytes) -> tuple[str, str]:
         except UnicodeDecodeError:
             continue
     raise ImportFileError(
-        f"无法识别文件 {path.name} 的文字编码（支持 UTF-8、GB18030/GBK 和 UTF-16），或文件不是文本 / "
-        f"cannot decode {path.name}: it is not UTF-8, GB18030/GBK or UTF-16 text")
+        Text(f"无法识别文件 {path.name} 的文字编码（支持 UTF-8、GB18030/GBK 和 UTF-16），或文件不是文本",
+             f"cannot decode {path.name}: it is not UTF-8, GB18030/GBK or UTF-16 text"))
 
 
 def _read_csv(path: Path, limits: ImportLimits) -> FileData:
     text, encoding = _decode(path, path.read_bytes())
     if not text.strip():
-        raise ImportFileError(f"文件 {path.name} 没有内容 / {path.name} holds no data")
+        raise ImportFileError(Text(f"文件 {path.name} 没有内容",
+                                   f"{path.name} holds no data"))
     try:
         check_csv_text(path, text, limits)
     except FileLimitError as exc:
-        raise ImportFileError(str(exc)) from None
+        raise ImportFileError(message_of(exc)) from None
     first_line = text.split("\n", 1)[0]
     delimiter = max((",", "\t", ";"), key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -218,11 +220,12 @@ def _read_csv(path: Path, limits: ImportLimits) -> FileData:
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):  # past csv's own limit (131,072), so past ours
             raise ImportFileError(
-                f"文件 {path.name} 第 {reader.line_num} 行有一个单元格超过 {csv.field_size_limit():,} 个字符（上限 "
-                f"{limits.max_cell_chars:,}，LIANGFANG_IMPORT_MAX_CELL_CHARS）；请删去多余内容后再导入 / line "
-                f"{reader.line_num} of {path.name} has a cell of more than {csv.field_size_limit():,} characters "
-                f"(limit {limits.max_cell_chars:,}, LIANGFANG_IMPORT_MAX_CELL_CHARS); remove the excess and "
-                "import again") from None
+                Text(f"文件 {path.name} 第 {reader.line_num} 行有一个单元格超过 {csv.field_size_limit():,} "
+                     f"个字符（上限 {limits.max_cell_chars:,}，LIANGFANG_IMPORT_MAX_CELL_CHARS）；"
+                     "请删去多余内容后再导入",
+                     f"line {reader.line_num} of {path.name} has a cell of more than {csv.field_size_limit():,} "
+                     f"characters (limit {limits.max_cell_chars:,}, LIANGFANG_IMPORT_MAX_CELL_CHARS); remove the "
+                     "excess and import again")) from None
         raise ImportFileError(Text(f"CSV 文件 {path.name} 格式有误：{exc}",
                                    f"malformed CSV {path.name}: {exc}")) from exc
     for number, r in enumerate(rows, start=1):
@@ -231,7 +234,7 @@ def _read_csv(path: Path, limits: ImportLimits) -> FileData:
             try:
                 check_cell(path, MEMBERS_SHEET, number, column_letter(column), r[column], limits)
             except FileLimitError as exc:
-                raise ImportFileError(str(exc)) from None
+                raise ImportFileError(message_of(exc)) from None
     cells: list[list[object]] = _rectangular([[c if c.strip() else None for c in r] for r in rows])
     return FileData(path, "csv", {MEMBERS_SHEET: SheetData(MEMBERS_SHEET, cells)}, encoding)
 

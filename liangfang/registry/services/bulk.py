@@ -19,8 +19,10 @@ from ...domain.inputs import HouseholdInput
 from ...domain.problems import Problem, ValidationFailed, resident_id_taken
 from ...domain.text import Text
 from ...pairing.services import pairings_follow_households
-from ..models import ChangeRecord, Household, IncomeRecord, Member, Region
+from ..governed import decided_message
+from ..models import ChangeRecord, Household, IncomeRecord, Member, MemberHealthHistory, Region
 from .checks import check_household, check_members
+from .health import HEALTH_FIELDS, health_period
 from .inserts import RowWriter, large_cache
 from .stale import Stale, StaleHouseholds, override_reason_checked, stale_households
 from .versions import versions_move
@@ -167,8 +169,14 @@ def write_many(items: Sequence[HouseholdInput], *, by: str, note: str = "",
             # Keys of the new households, reserved before anything is inserted: members,
             # incomes and the change log point at them without reading them back.
             keys = iter(writer.reserve(Household, sum(item.household["number"] not in existing for item in items)))
-            for chunk in _chunks(items, chunk_size):
-                changed |= _write_chunk(writer, chunk, existing, keys, village_ids, report, by, note)
+            # Problems only the stored rows reveal (a change of health dated before the last check, a
+            # status a procedure decided) are found while writing; any of them refuses the whole batch,
+            # as validation does, after the version checks (a stale form is told what changed first).
+            refused: list[Problem] = []
+            for first in range(0, len(items), chunk_size):
+                chunk = items[first:first + chunk_size]
+                changed |= _write_chunk(writer, chunk, first, existing, keys, village_ids, report, by, note,
+                                        refused)
                 if progress:
                     progress(len(chunk))
             overwritten = [s for s in stale if s.item.household["number"] in changed]
@@ -182,6 +190,8 @@ def write_many(items: Sequence[HouseholdInput], *, by: str, note: str = "",
                      "source": note}) for s in overwritten])
             writer.drain()
             _versions_move(items, existing, changed)
+            if refused:
+                raise ValidationFailed(refused)
             writer.finish()
         finally:
             writer.close()
@@ -255,7 +265,8 @@ def _update(model: type[models.Model], changes: Sequence[tuple[int, dict[str, An
 
 
 _SKIP = {"village_code"}
-# Governed by procedures (registry.governed); an import may still bring them, marked as imported.
+# Governed by procedures (registry.governed); an import may still bring them, marked as imported, for a
+# household whose status no procedure of this system has decided.
 _STATUS_FIELDS = {"is_registered", "status", "exit_year", "first_identified_on"}
 
 
@@ -275,12 +286,13 @@ def _changes(stored: dict[str, Any], values: dict[str, Any]) -> dict[str, list[A
     return diff({k: stored[k] for k in values}, values)
 
 
-def _write_chunk(writer: RowWriter, chunk: Sequence[HouseholdInput], known: dict[str, dict[str, Any]],
+def _write_chunk(writer: RowWriter, chunk: Sequence[HouseholdInput], first: int, known: dict[str, dict[str, Any]],
                  keys: Iterator[int], village_ids: dict[str, int], report: BulkReport, by: str,
-                 note: str) -> set[str]:
-    """Update the chunk's existing households in place and insert its new ones. Updates and
-    reads run here, on the connection, after the writer has finished what it was given; inserts
-    go to the writer (on PostgreSQL it runs them while the next chunk is prepared)."""
+                 note: str, refused: list[Problem]) -> set[str]:
+    """Update the chunk's existing households in place and insert its new ones (``first``: the
+    batch's index of the chunk's first household). Updates and reads run here, on the connection,
+    after the writer has finished what it was given; inserts go to the writer (on PostgreSQL it
+    runs them while the next chunk is prepared). Problems found against stored rows go to ``refused``."""
     existing = {n: known[n] for item in chunk if (n := item.household["number"]) in known}
     if existing:
         writer.drain()
@@ -288,7 +300,7 @@ def _write_chunk(writer: RowWriter, chunk: Sequence[HouseholdInput], known: dict
     new: list[HouseholdInput] = []
     touched: list[tuple[int, dict[str, Any], dict[str, Any]]] = []
     ids = {number: row["id"] for number, row in existing.items()}
-    for item in chunk:
+    for i, item in enumerate(chunk, start=first):
         number = item.household["number"]
         current = existing.get(number)
         if current is None:
@@ -298,7 +310,10 @@ def _write_chunk(writer: RowWriter, chunk: Sequence[HouseholdInput], known: dict
         values = storable({k: v for k, v in item.household.items() if k not in _SKIP})
         values["village_id"] = village_ids[item.village_code]
         delta = _changes(current, values)
-        if delta.keys() & _STATUS_FIELDS:  # a historic status brought in from another system
+        governed = sorted(delta.keys() & _STATUS_FIELDS)
+        if governed and current["status_via"] == "procedure":  # decided here: only a procedure changes it
+            refused += [Problem(k, values[k], decided_message(k, current["status_since"]), i) for k in governed]
+        if governed:  # a historic status brought in from another system
             values.update(status_via="imported", status_since=None)
             delta = _changes(current, values)
         if delta:
@@ -322,7 +337,7 @@ def _write_chunk(writer: RowWriter, chunk: Sequence[HouseholdInput], known: dict
     report.households_created += n
     report.households_updated += len(touched)
     old = [ids[number] for number in existing]
-    member_changes = _write_members(writer, chunk, ids, old, report, by, note, now)
+    member_changes = _write_members(writer, chunk, first, ids, old, report, by, note, now, refused)
     income_changes = _write_incomes(writer, chunk, ids, old, report, by, note, now)
     bumped = {by_id[pk] for pk, _, _ in touched}
     # A member or an income changed is a change of the household: its version moves on too (at the
@@ -333,11 +348,13 @@ def _write_chunk(writer: RowWriter, chunk: Sequence[HouseholdInput], known: dict
     return set(existing) - unchanged
 
 
-def _write_members(writer: RowWriter, chunk: Sequence[HouseholdInput], ids: dict[str, int], old: list[int],
-                   report: BulkReport, by: str, note: str, now: Any) -> set[str]:
+def _write_members(writer: RowWriter, chunk: Sequence[HouseholdInput], first: int, ids: dict[str, int],
+                   old: list[int], report: BulkReport, by: str, note: str, now: Any,
+                   refused: list[Problem]) -> set[str]:
     """Create and update the chunk's members; ``old`` are the households that existed before. A
     member added to a household that existed is logged as ``member_add`` logs it (a new household's
-    members are in its ``create`` record)."""
+    members are in its ``create`` record). A member whose health changes keeps the period the old
+    health held (``health.health_period``)."""
     current = {(m["household_id"], m["resident_id"]): m for m in Member.objects.filter(
         household_id__in=old, is_active=True).values(*_MEMBER_READ)} if old else {}
     existed = set(old)
@@ -347,11 +364,12 @@ def _write_members(writer: RowWriter, chunk: Sequence[HouseholdInput], ids: dict
     changed: list[tuple[int, dict[str, Any]]] = []
     former_heads: list[tuple[int, dict[str, Any]]] = []
     records: list[dict[str, Any]] = []
+    periods: list[dict[str, Any]] = []
     touched: set[str] = set()
-    for item in chunk:
+    for i, item in enumerate(chunk, start=first):
         number = item.household["number"]
         household_id = ids[number]
-        for raw in item.members:
+        for j, raw in enumerate(item.members):
             stored_id = item.renamed.get(raw["resident_id"], raw["resident_id"])
             m = current.get((household_id, stored_id)) if current else None
             if m is None:
@@ -362,6 +380,13 @@ def _write_members(writer: RowWriter, chunk: Sequence[HouseholdInput], ids: dict
                 continue
             values = storable(raw)
             delta = _changes(m, values)
+            if delta.keys() & HEALTH_FIELDS:
+                period, problems = health_period(m, values, delta, by=by, at=now, item=i, member=j)
+                if problems:  # the batch is refused at the end of the write
+                    refused += problems
+                else:
+                    periods.append(period)
+                delta = _changes(m, values)  # with the date of the change
             if delta:
                 if m["relation"] == "head" and values.get("relation") != "head":
                     former_heads.append((m["id"], {"relation": values["relation"]}))
@@ -377,6 +402,7 @@ def _write_members(writer: RowWriter, chunk: Sequence[HouseholdInput], ids: dict
     records += [_log(by, note, now, "add_member", "member", key, number, diff({}, storable(raw)))
                 for raw, home, key, number in zip(new, homes, keys, numbers, strict=True) if home in existed]
     writer.insert(ChangeRecord, records)
+    writer.insert(MemberHealthHistory, periods)
     report.members_created += len(new)
     report.members_updated += len(changed)
     return touched

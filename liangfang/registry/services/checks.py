@@ -1,12 +1,17 @@
 """Rules on a household and its members that need no database: the importer runs them on
-rows before anything is written, and the services run them on every save."""
+rows before anything is written, and the batch writer (every save: a form's is a batch of one)
+runs them again."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.utils import timezone
+
+from ...domain.codes import code_list
 from ...domain.problems import Problem
 from ...domain.text import Text
 from ...ids import parse_resident_id
@@ -67,9 +72,32 @@ def check_household(data: Mapping[str, Any], *, item: int | None = None) -> list
     return problems
 
 
+def joining_problems(data: Mapping[str, Any], *, item: int | None = None,
+                     member: int | None = None) -> list[Problem]:
+    """When and why a member joined (增员): a known reason, a date neither in the future nor before
+    the member's birth."""
+    on, reason, born = data.get("joined_on"), data.get("joined_reason"), data.get("birth_date")
+    problems = []
+    if reason and reason not in code_list("member_joined_reason").codes:
+        allowed = "、".join(code_list("member_joined_reason").codes)
+        problems.append(Problem("joined_reason", reason, Text(f"增员原因应为：{allowed}",
+                                                              f"the reason for joining is one of {allowed}"),
+                                item, member))
+    if on is not None and on > timezone.localdate():
+        problems.append(Problem("joined_on", on, Text("增员日期不能晚于今天",
+                                                      "the joining date cannot be in the future"), item, member))
+    if on is not None and isinstance(born, dt.date) and on < born:
+        problems.append(Problem("joined_on", on, Text("增员日期不能早于出生日期",
+                                                      "the joining date cannot be before the birth date"),
+                                item, member))
+    return problems
+
+
 def check_member(data: Mapping[str, Any], *, item: int | None = None,
                  member: int | None = None) -> list[Problem]:
     problems: list[Problem] = []
+    if data.get("joined_on") is not None or data.get("joined_reason"):  # most members have neither
+        problems += joining_problems(data, item=item, member=member)
     rid = data.get("resident_id")
     if not rid:
         return problems

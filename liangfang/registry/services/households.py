@@ -10,16 +10,14 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from ...audit.changelog import diff
-from ...domain.codes import code_list
 from ...domain.fields import HOUSEHOLD_FIELDS, INCOME_FIELDS, MEMBER_FIELDS, FieldValueError, clean_value
 from ...domain.inputs import HouseholdInput
 from ...domain.problems import Problem, ValidationFailed
 from ...domain.text import Text
 from ..governed import GOVERNED_FIELDS, governed_message
-from ..models import Household, IncomeRecord, Member, MemberHealthHistory, Region
+from ..models import Household, IncomeRecord, Member, Region
 from .bulk import storable, write_many
 from .stale import StaleHouseholds
 from .versions import household_conflict
@@ -141,9 +139,7 @@ def member_add(*, household: Household, data: Mapping[str, Any], expected_versio
     # the date may come as a field of the member's row (forms, imports) or as the argument
     typed_on = values.pop("joined_on", None)
     joined_on = joined_on if joined_on is not None else typed_on
-    problems = _joining_problems(joined_on, joined_reason, values.get("birth_date"))
-    if problems:
-        raise ValidationFailed(problems)
+    # the batch writer checks when and why, as it does for a member joining by import
     joined = {k: v for k, v in (("joined_on", joined_on), ("joined_reason", joined_reason)) if v}
     item = _stored(household)
     item.members.append({**values, **joined})
@@ -151,24 +147,11 @@ def member_add(*, household: Household, data: Mapping[str, Any], expected_versio
     return Member.objects.get(household=household, resident_id=values["resident_id"], is_active=True)
 
 
-def _joining_problems(on: dt.date | None, reason: str, born: Any) -> list[Problem]:
-    problems = []
-    if reason and reason not in code_list("member_joined_reason").codes:
-        allowed = "、".join(code_list("member_joined_reason").codes)
-        problems.append(Problem("joined_reason", reason, Text(f"增员原因应为：{allowed}",
-                                                              f"the reason for joining is one of {allowed}")))
-    if on is not None and on > timezone.localdate():
-        problems.append(Problem("joined_on", on, Text("增员日期不能晚于今天",
-                                                      "the joining date cannot be in the future")))
-    if on is not None and isinstance(born, dt.date) and on < born:
-        problems.append(Problem("joined_on", on, Text("增员日期不能早于出生日期",
-                                                      "the joining date cannot be before the birth date")))
-    return problems
-
-
 @transaction.atomic
 def member_update(*, member: Member, data: Mapping[str, Any], expected_version: int,
                   by: str) -> Member:
+    """Change some fields of a member. A change of health keeps the period the old health held, as
+    the batch writer records it for every path (``health.health_period``)."""
     values, problems = clean_fields(MEMBER_FIELDS, data, partial=True)
     if problems:
         raise ValidationFailed(problems)
@@ -177,41 +160,10 @@ def member_update(*, member: Member, data: Mapping[str, Any], expected_version: 
     merged = {**before, **values}
     # The member is written last, as the form shows it: a second head is the member edited.
     others = [m for m in _active_members(household) if m["resident_id"] != before["resident_id"]]
-    # A change of health keeps the period the old health held (registry.MemberHealthHistory).
-    history, problems = _health_history(member, values, by)
-    if problems:
-        raise ValidationFailed(problems)
-    if history is not None:
-        values["health_status_on"] = history.valid_to
-        merged["health_status_on"] = history.valid_to
     renamed = {merged["resident_id"]: before["resident_id"]} if merged["resident_id"] != before["resident_id"] else {}
     _write_one(_stored(household, [*others, merged], renamed=renamed), household, expected_version, by=by)
-    if history is not None:
-        history.save()
     member.refresh_from_db()
     return member
-
-
-def _health_history(member: Member, values: Mapping[str, Any], by: str
-                    ) -> tuple[MemberHealthHistory | None, list[Problem]]:
-    """The period the member's old health held, when an update changes it: from the old check date
-    (blank: always) to the new one (health_status_on, today when not given), so that a year before
-    the change still reads the old health."""
-    changed = any(k in values and values[k] != getattr(member, k) for k in ("health_status", "disability_grade"))
-    if not changed:
-        return None, []
-    on = values.get("health_status_on") or timezone.localdate()
-    problems = []
-    if on > timezone.localdate():
-        problems.append(Problem("health_status_on", on, Text("健康状况核实日期不能晚于今天",
-                                                             "the health check date cannot be in the future")))
-    if member.health_status_on is not None and on <= member.health_status_on:
-        problems.append(Problem("health_status_on", on, Text(
-            f"健康状况变化的日期须晚于上次核实日期 {member.health_status_on}",
-            f"a change of health must be dated after the last check ({member.health_status_on})")))
-    return MemberHealthHistory(member=member, health_status=member.health_status,
-                               disability_grade=member.disability_grade, valid_from=member.health_status_on,
-                               valid_to=on, recorded_by=by[:80]), problems
 
 
 @transaction.atomic

@@ -45,10 +45,10 @@ def stale_households(items: Sequence[HouseholdInput], existing: Mapping[str, Map
 
 
 OVERRIDE_REASON_MAX = 200
-NO_OVERRIDE_REASON = ("覆盖导出后他人所做的修改必须写明原因（记入变更记录）："
-                      "命令行用 --override-reason，网页填写“覆盖原因” / "
-                      "overwriting changes made after the export needs a reason, recorded in the change log: "
-                      "--override-reason on the command line, the reason field on the web")
+NO_OVERRIDE_REASON = (Text("覆盖导出后他人所做的修改必须写明原因（记入变更记录）："
+                           "命令行用 --override-reason，网页填写“覆盖原因”",
+                           "overwriting changes made after the export needs a reason, recorded in the change log: "
+                           "--override-reason on the command line, the reason field on the web"))
 
 
 def override_reason_checked(reason: str) -> str:

@@ -1,5 +1,16 @@
 """The one writer of procedure-governed fields (``registry.governed``): a procedure's decision.
-The single-household call is a batch of one.
+The single-household call is a batch of one; ``procedures.effects`` is its only caller.
+
+Why this is not ``bulk.write_many``: a decision is a different action from an edit. It sets only
+the governed columns, which every edit path refuses (forms) or marks as a historic record
+(imports: ``status_via="imported"``), and it sets them as decided by a procedure, on a date, under a
+case reference. It holds no copy of the household's other data, so it neither re-validates nor
+rewrites the members and incomes (a decision on a village's list of households must not fail on
+one member's unrelated data). What it shares with the writer of edits is everything that makes a
+write safe: the same household rules (``checks.check_household`` on the values after the decision),
+the same version move (``versions.versions_move``, from the version read under a row lock: a form
+opened before the decision is then refused) and the same change log on the hash chain
+(``ChangeRecord``'s manager seals every record it writes).
 
 >>> households_status_decide(households=[h1, h2], values={"status": "exited", "exit_year": 2020},
 ...                          on=date(2020, 11, 30), case_ref="退出 #12", by="county")  # doctest: +SKIP
@@ -12,7 +23,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from ...audit.changelog import diff, jsonable
@@ -22,6 +32,7 @@ from ..governed import GOVERNED_FIELDS
 from ..models import ChangeRecord, Household
 from .checks import check_household
 from .households import _snapshot
+from .versions import household_conflict, versions_move
 
 _COLUMNS = ("is_registered", "status", "exit_year", "first_identified_on", "poverty_attribute",
             "identification_standard", "main_cause", "other_cause_1", "other_cause_2")
@@ -43,23 +54,36 @@ def households_status_decide(*, households: Sequence[Household], values: Mapping
     befores = {}
     for i, h in enumerate(current):
         befores[h.pk] = _snapshot(h, _COLUMNS)
-        problems += [Problem(p.field, p.value, f"{h.number}: {p.message}", i)
+        problems += [Problem(p.field, p.value, _of_household(h.number, p.message), i)
                      for p in check_household({**befores[h.pk], **values})]
     if problems:
         raise ValidationFailed(problems)
+    read = {h.pk: h.version for h in current}
+    refused = versions_move(read, at=timezone.now())
+    if refused:  # only where rows cannot be locked (SQLite): someone wrote between the read and here
+        h = next(h for h in current if h.pk in refused)
+        raise household_conflict(h, read[h.pk], refused[h.pk])
     fields = {**values, "status_via": "procedure", "status_since": on}
-    Household.objects.filter(pk__in=ids).update(**fields, version=F("version") + 1, updated_at=timezone.now())
+    Household.objects.filter(pk__in=ids).update(**fields)
     ChangeRecord.objects.bulk_create([
         ChangeRecord(actor=by[:80], action="procedure_decision", entity="household", entity_id=h.pk,
                      household_number=h.number, note=case_ref[:200],
                      changes={k: jsonable(v) for k, v in {**diff(befores[h.pk], dict(values)),
                                                           "status_since": on}.items()})
         for h in current])
-    for h in households:
+    for h in households:  # the caller's objects, as stored now (they may have been read long before)
         for k, v in fields.items():
             setattr(h, k, v)
-        h.version += 1
+        if h.pk in read:
+            h.version = read[h.pk] + 1
     return list(households)
+
+
+def _of_household(number: str, message: str) -> str:
+    """A problem's message prefixed with the household it concerns, in each language."""
+    if isinstance(message, Text):
+        return Text(f"{number}：{message.zh}", f"{number}: {message.en}")
+    return f"{number}: {message}"
 
 
 def household_status_decide(*, household: Household, values: Mapping[str, Any], on: dt.date, case_ref: str,

@@ -77,11 +77,11 @@ def change_lines(entries: Iterable[Mapping[str, object]], role: Role) -> list[Ch
         plan_entry = entity in PLAN_ENTITIES
         table = {} if plan_entry else _TABLES.get(entity, _ANY)
         pairs = []
+        if plan_entry and isinstance(raw, dict) and _withheld(raw, role):
+            continue  # a health measure's decisions, changes and delivery: left out whole, as on the plan
         if isinstance(raw, dict):
-            # The note on a health measure names the illness, as the measure's name does.
-            hide_note = plan_entry and not role.health and _is_health(str(raw.get("measure", "")))
             for name, value in raw.items():
-                if hide_note and name == "note" and value:
+                if plan_entry and name == "measures" and not role.health:  # the count holds the health measures
                     pairs.append((str(OTHER_LABELS[name]), "", masking.HIDDEN))
                     continue
                 if plan_entry and name == "replaces" and isinstance(value, list):  # versions, not before → after
@@ -134,11 +134,16 @@ def _applied(applied: Mapping[str, object], role: Role) -> str:
     return "；".join(parts) if is_zh() else "; ".join(parts)
 
 
-def _is_health(code: str) -> bool:
-    from .plans import DEFAULT_PACK, catalogue
+def _withheld(changes: Mapping[str, object], role: Role) -> bool:
+    """A change-log entry of a measure ``role`` is not shown (``disclosure.withholds_measure``)."""
+    from .plans import DEFAULT_PACK, measure_withheld
 
-    spec = catalogue(DEFAULT_PACK).measures.get(code)
-    return spec is not None and spec.category == "health"
+    code = changes.get("measure")
+    if not code or role.health:
+        return False
+    fund = changes.get("fund_source")
+    funds = fund if isinstance(fund, list) else [fund]
+    return any(measure_withheld(role, DEFAULT_PACK, str(code), "", str(f or "")) for f in funds)
 
 
 def _shown(field: Field | None, name: str, value: object, role: Role) -> str:

@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import lru_cache
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
@@ -21,6 +22,7 @@ from ...disclosure import (
     HEALTH_RISK_TOPICS,
     is_health_measure,
     suppressed,
+    withholds_measure,
 )
 from ...engine.explain import Line as ExplainLine
 from ...plans.catalogue import catalogue_for
@@ -84,6 +86,33 @@ def measure_title(cat: Catalogue, code: str, role: Role) -> str:
         category = cat.categories.get(spec.category)
         return _name(category.name) if category else HIDDEN
     return measure_name(cat, code)
+
+
+@lru_cache(maxsize=16)
+def health_measure_codes(pack: str) -> frozenset[str]:
+    """The catalogue's measures that are health facts whole (``disclosure.is_health_measure``)."""
+    return frozenset(code for code, spec in catalogue(pack).measures.items()
+                     if is_health_measure(spec.category, spec.fund_source, eligible=spec.eligible))
+
+
+def health_measure_q(pack: str) -> Q:
+    """The plan measures of ``pack`` that are health facts, as a query condition."""
+    return (Q(category=HEALTH_MEASURE_CATEGORY) | Q(fund_source__in=HEALTH_FUND_SOURCES)
+            | Q(measure__in=health_measure_codes(pack)))
+
+
+def measure_withheld(role: Role, pack: str, code: str, category: str, fund_source: str = "") -> bool:
+    """Whether ``role`` is shown nothing of this measure (``disclosure.withholds_measure``)."""
+    return withholds_measure(role, category, fund_source) or (not role.health and code in health_measure_codes(pack))
+
+
+def names_withheld_measure(text: str, pack: str, role: Role) -> bool:
+    """Whether a stored text (a plan's reason: "未安排：健康扶贫：…") names a measure ``role`` is not shown."""
+    if role.health:
+        return False
+    cat = catalogue(pack)
+    return any(name and name in text for code in health_measure_codes(pack)
+               for name in (cat.measures[code].name.zh, cat.measures[code].name.en))
 
 
 SOLVER = {"optimal": gettext_lazy("optimal (proven)"), "time_limit": gettext_lazy("best found within the time limit")}
@@ -229,13 +258,16 @@ def household_plans(household: Household, role: Role, assessment: Explanation | 
         measures = by_plan[plan.pk]
         for m in measures:
             m.plan = plan
-        lines = [measure_line(m, cat, role, delivered.get(m.pk)) for m in measures]
+        # a health measure is left out whole for a role without health facts, from the total too
+        visible = [m for m in measures if not measure_withheld(role, plan.pack, m.measure, m.category, m.fund_source)]
+        lines = [measure_line(m, cat, role, delivered.get(m.pk)) for m in visible]
+        reasons = [str(r.get("zh" if is_zh() else "en", "")) for r in plan.reasons]
         views.append(PlanView(
             plan=plan, lines=lines, versions=sum(1 for p in plans if p.year == plan.year),
             status_label=str(PLAN_STATUS.get(plan.status, plan.status)),
             state=plan_state(plan, (m.decided_at for m in measures)),
-            total=sum((m.cost for m in measures if m.status != "rejected"), Decimal(0)),
-            reasons=[str(r.get("zh" if is_zh() else "en", "")) for r in plan.reasons],
+            total=sum((m.cost for m in visible if m.status != "rejected"), Decimal(0)),
+            reasons=[r for r in reasons if not names_withheld_measure(r, plan.pack, role)],
             has_newer=any(p.year == plan.year and p.status == "proposed" and p.version > plan.version for p in plans)))
     year = plans[0].year if plans else None
     return HouseholdPlans(
@@ -328,9 +360,9 @@ def _for_reader(key: str, rows: list[Row], total: Decimal, role: Role, cat: Cata
     def is_health(r: Row) -> bool:
         if key == "measure":
             spec = cat.measures.get(r.key)
-            return spec is not None and is_health_measure(spec.category)
+            return spec is not None and is_health_measure(spec.category, spec.fund_source, eligible=spec.eligible)
         if key == "fund_source":
-            return is_health_measure("", r.key)
+            return r.key == HEALTH_MEASURE_CATEGORY or is_health_measure("", r.key)
         return r.key == HEALTH_MEASURE_CATEGORY
 
     health = [r for r in rows if is_health(r)]
@@ -349,18 +381,21 @@ def area_report(run: PlanRun, region: Region, village_href: dict[str, str], role
     tables and the households (the first HOUSEHOLDS_SHOWN); a fixed number of queries."""
     if not run_covers(run, region):  # a run inside the region: all of it is shown
         region = run.region
-    tables = run_tables(run, region)
+    tables = run_tables(run, region, as_health=frozenset() if role.health else health_measure_codes(run.pack))
     total = sum((r.cost for r in tables["measure"]), Decimal(0))
     plans = _plans_in(run, region)
     health_households = 0 if role.health else (
         PlanMeasure.objects.filter(plan__in=plans).exclude(status="rejected")
-        .filter(Q(category=HEALTH_MEASURE_CATEGORY) | Q(fund_source__in=HEALTH_FUND_SOURCES))
-        .values("plan__household_id").distinct().count())
+        .filter(health_measure_q(run.pack)).values("plan__household_id").distinct().count())
     cat = catalogue(run.pack)
     counts = plans.aggregate(n=Count("id"), lifted=Count("id", filter=Q(lifts=True)))
+    # a household's count and cost leave out what its page leaves out (the difference would be its health cost)
+    counted = ~Q(measures__status="rejected")
+    if not role.health:
+        counted &= ~Q(measures__category=HEALTH_MEASURE_CATEGORY) & ~Q(measures__fund_source__in=HEALTH_FUND_SOURCES) \
+            & ~Q(measures__measure__in=health_measure_codes(run.pack))
     chosen = list(plans.select_related("household__village").annotate(
-        n_measures=Count("measures", filter=~Q(measures__status="rejected")),
-        cost=Sum("measures__cost", filter=~Q(measures__status="rejected")))
+        n_measures=Count("measures", filter=counted), cost=Sum("measures__cost", filter=counted))
         .order_by("household__number")[:HOUSEHOLDS_SHOWN])
     heads = dict(Member.objects.filter(household_id__in=[p.household_id for p in chosen], relation="head",
                                        is_active=True).values_list("household_id", "name"))
@@ -400,8 +435,11 @@ def run_totals_withheld(runs: Sequence[PlanRun], role: Role) -> set[int]:
     SMALL_CELL households, and the total minus the run's other rows would give them (``_complement``)."""
     if role.health or not runs:
         return set()
+    health = Q()
+    for pack in {r.pack for r in runs}:
+        health |= Q(plan__run__pack=pack) & health_measure_q(pack)
     counts = dict(PlanMeasure.objects.filter(plan__run__in=[r.pk for r in runs]).exclude(status="rejected")
-                  .filter(Q(category=HEALTH_MEASURE_CATEGORY) | Q(fund_source__in=HEALTH_FUND_SOURCES))
+                  .filter(health)
                   .values("plan__run_id").annotate(n=Count("plan__household_id", distinct=True))
                   .values_list("plan__run_id", "n"))
     return {r.pk for r in runs if suppressed(role, counts.get(r.pk, 0))}

@@ -17,6 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from markupsafe import Markup
 
+from ... import disclosure
 from ...domain.codes import code_labels, code_list
 from ...monitoring.selectors import categories_by_number
 from ...registry.models import Region
@@ -228,6 +229,7 @@ def household_detail(request: HttpRequest, viewer: Viewer, number: str) -> HttpR
         "history": history_lines(page.history, viewer.role),
         "plans": household_plans(household, viewer.role, assessment, page.members, page.incomes),
         "monitoring": household_monitoring(household, viewer.role, "zh" if is_zh() else "en"),
+        "opens_scans": disclosure.opens_scans(viewer.role),
     })
 
 

@@ -12,6 +12,7 @@ from django.shortcuts import render
 
 from ...assessments.services import database_dialect
 from ...disclosure import shows_column
+from ...domain.text import Text, message_of
 from ...engine.session import dbapi_session
 from ...measures.area import DEFAULT_K, area_report
 from ...measures.arguments import MeasureError
@@ -22,7 +23,7 @@ from ...policy import load_pack
 from ..charts import curve_chart
 from ..permissions import Viewer, region_for, viewer_required
 from ..selectors.detail import region_path
-from ..text import is_zh
+from ..text import is_zh, shown
 
 DEFAULT_PACK = "cn-national"
 GROUP_NAMES = {"township": ("乡镇", "township"), "village": ("村", "village"), "sex": ("性别", "sex"),
@@ -35,7 +36,8 @@ def _t(zh: str, en: str) -> str:
 
 def _row(name: str, estimate: Estimate | MeasureError) -> dict[str, str]:
     if isinstance(estimate, MeasureError):
-        return {"name": name, "value": "—", "se": "—", "ci": _t(f"无法计算：{estimate}", f"not defined: {estimate}")}
+        why = _t("无法计算：", "not defined: ") + shown(message_of(estimate))
+        return {"name": name, "value": "—", "se": "—", "ci": why}
     ci = "—" if math.isnan(estimate.low) else f"[{estimate.low:.4f}, {estimate.high:.4f}]"
     se = "—" if math.isnan(estimate.se) else f"{estimate.se:.4f}"
     return {"name": name, "value": f"{estimate.value:.4f}", "se": se, "ci": ci}
@@ -45,7 +47,7 @@ def _group_rows(report: Any, group: Any) -> list[dict[str, str]]:
     rows = [_row(_t(spec.zh, spec.en), group.income[spec.key]) for spec in INCOME_MEASURES]
     af = group.alkire_foster
     if isinstance(af, MeasureError):
-        rows.append({"name": "Alkire–Foster", "value": "—", "se": "—", "ci": str(af)})
+        rows.append({"name": "Alkire–Foster", "value": "—", "se": "—", "ci": shown(message_of(af))})
         return rows
     k = report.measures.k
     rows += [_row(_t(f"多维贫困发生率 H（k={k:.3g}）", f"multidimensional headcount H (k={k:.3g})"), af.H),
@@ -63,9 +65,9 @@ def _number(raw: str | None, name: str, kind: type = float) -> Any:
     try:
         value = kind(raw)
     except ValueError:
-        raise MeasureError(name, f"不是数字 / not a number: {raw!r}") from None
+        raise MeasureError(name, Text(f"不是数字：{raw!r}", f"not a number: {raw!r}")) from None
     if isinstance(value, float) and not math.isfinite(value):
-        raise MeasureError(name, f"不是有限数字 / not a finite number: {raw!r}")
+        raise MeasureError(name, Text(f"不是有限数字：{raw!r}", f"not a finite number: {raw!r}"))
     return value
 
 
@@ -95,7 +97,7 @@ def measures_view(request: HttpRequest, viewer: Viewer, code: str) -> HttpRespon
         report = area_report(session, pack, year, region.code, line=line, by=by, k=DEFAULT_K if k is None else k,
                              lang="zh" if is_zh() else "en")
     except MeasureError as error:
-        context["error"] = str(error)
+        context["error"] = shown(message_of(error))
         return render(request, "web/measures.html", context, status=400)
     context.update(
         report=report,

@@ -45,6 +45,7 @@ from ..selectors.plans import (
     fund_choices,
     measure_line,
     measure_title,
+    measure_withheld,
     run_covers,
     run_totals_withheld,
     run_visible,
@@ -59,10 +60,13 @@ def _show(form: Any, problems: list[Problem]) -> None:
         form.add_error(p.field if p.field in form.fields else None, shown(p.message))
 
 
-def _measure_of(household: Household, measure_id: int) -> PlanMeasure:
+def _measure_of(viewer: Viewer, household: Household, measure_id: int) -> PlanMeasure:
+    """A measure of the household that the viewer is shown (a health measure is not, to a role
+    without health facts: its page answers as if it did not exist); 404 otherwise."""
     measure = (PlanMeasure.objects.select_related("plan", "member")
                .filter(pk=measure_id, plan__household=household).first())
-    if measure is None:
+    if measure is None or measure_withheld(viewer.role, measure.plan.pack, measure.measure, measure.category,
+                                           measure.fund_source):
         raise Http404
     measure.plan.household = household
     return measure
@@ -106,14 +110,14 @@ def _measure_page(request: HttpRequest, viewer: Viewer, household: Household, me
 @viewer_required()
 def measure_view(request: HttpRequest, viewer: Viewer, number: str, measure_id: int) -> HttpResponse:
     household = household_for(viewer, number)
-    return _measure_page(request, viewer, household, _measure_of(household, measure_id))
+    return _measure_page(request, viewer, household, _measure_of(viewer, household, measure_id))
 
 
 @require_POST
 @viewer_required(edit=True)
 def measure_decide_view(request: HttpRequest, viewer: Viewer, number: str, measure_id: int) -> HttpResponse:
     household = household_for(viewer, number)
-    measure = _measure_of(household, measure_id)
+    measure = _measure_of(viewer, household, measure_id)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         return _measure_page(request, viewer, household, measure, decision=form, status=400)
@@ -137,7 +141,7 @@ def measure_decide_view(request: HttpRequest, viewer: Viewer, number: str, measu
 @viewer_required(edit=True)
 def measure_change_view(request: HttpRequest, viewer: Viewer, number: str, measure_id: int) -> HttpResponse:
     household = household_for(viewer, number)
-    measure = _measure_of(household, measure_id)
+    measure = _measure_of(viewer, household, measure_id)
     form = ChangeForm(request.POST, funds=fund_choices(measure.plan.pack))
     if not form.is_valid():
         return _measure_page(request, viewer, household, measure, change=form, status=400)
@@ -220,7 +224,7 @@ def _edit_page(request: HttpRequest, viewer: Viewer, household: Household, form:
 @viewer_required(edit=True)
 def delivery_view(request: HttpRequest, viewer: Viewer, number: str, measure_id: int) -> HttpResponse:
     household = household_for(viewer, number)
-    measure = _measure_of(household, measure_id)
+    measure = _measure_of(viewer, household, measure_id)
     funds = fund_choices(measure.plan.pack)
     line = measure_line(measure, catalogue(measure.plan.pack), viewer.role, None)
     title = _("Record delivery: %(m)s") % {"m": line.name}
@@ -296,6 +300,8 @@ def _area_page(request: HttpRequest, viewer: Viewer, region: Region, form: AreaP
     follow = follow_up(region, year, pack, today)
     cat = catalogue(pack)
     can_plan = viewer.can_edit and region.level in WEB_AREA_LEVELS
+    # a household's overdue health measure is a health fact of that household
+    overdue_measures = [m for m in follow.overdue.measures if not measure_withheld(viewer.role, pack, m.measure, "")]
     if form is None and can_plan:
         form = AreaPlanForm(initial={"year": AreaPlanForm.initial_year(assessed.year if assessed else None)})
     return render(request, "web/area_plans.html", {
@@ -306,8 +312,8 @@ def _area_page(request: HttpRequest, viewer: Viewer, region: Region, form: AreaP
         "viewer": viewer, "region": region, "run": run, "report": report, "form": form,
         "can_plan": can_plan, "follow": follow, "year": year, "today": today,
         "visits_due": follow.overdue.visits[:OVERDUE_SHOWN],
-        "measures_due": [(m, measure_title(cat, m.measure, viewer.role))
-                         for m in follow.overdue.measures[:OVERDUE_SHOWN]],
+        "measures_due": [(m, measure_title(cat, m.measure, viewer.role)) for m in overdue_measures[:OVERDUE_SHOWN]],
+        "measures_overdue": len(overdue_measures),
         "overdue_shown": OVERDUE_SHOWN,
         "small_cell": SMALL_CELL,
         "medical_withheld": suppressed(viewer.role, follow.rollup.medical_households),

@@ -13,7 +13,9 @@ from typing import Any
 
 import duckdb
 import pytest
+from sqlglot import exp
 
+from liangfang.engine.monitor.plan import scope_of
 from liangfang.engine.monitor.results import HouseholdScreen
 from liangfang.engine.monitor.run import monitoring_parquet_views, run_month
 from liangfang.engine.session import dbapi_session, duckdb_session
@@ -66,10 +68,11 @@ def random_cases(seed: int, count: int) -> list[MonitorCase]:
 
 
 def _sqlite(rows: dict[str, list[dict[str, Any]]], year: int, month: int,
-            batch: int | None = None) -> dict[int, HouseholdScreen]:
+            scope: exp.Expr | None = None, batch: int | None = None) -> dict[int, HouseholdScreen]:
     connection = sqlite3.connect(":memory:")
     load_all(connection, "sqlite", rows)
-    return run_month(dbapi_session(connection, "sqlite"), load_monitoring_pack(PACK), year, month, batch=batch)[1]
+    return run_month(dbapi_session(connection, "sqlite"), load_monitoring_pack(PACK), year, month, scope=scope,
+                     batch=batch)[1]
 
 
 def _sqlite_totals(rows: dict[str, list[dict[str, Any]]], year: int, month: int) -> dict[int, HouseholdScreen]:
@@ -79,11 +82,11 @@ def _sqlite_totals(rows: dict[str, list[dict[str, Any]]], year: int, month: int)
 
 
 def _duckdb(rows: dict[str, list[dict[str, Any]]], year: int, month: int, folder: Path,
-            batch: int | None = None) -> dict[int, HouseholdScreen]:
+            scope: exp.Expr | None = None, batch: int | None = None) -> dict[int, HouseholdScreen]:
     write_all_parquet(folder, rows)
     session = duckdb_session(duckdb.connect())
     monitoring_parquet_views(session, folder)
-    return run_month(session, load_monitoring_pack(PACK), year, month, batch=batch)[1]
+    return run_month(session, load_monitoring_pack(PACK), year, month, scope=scope, batch=batch)[1]
 
 
 def _postgres(rows: dict[str, list[dict[str, Any]]], year: int, month: int) -> dict[int, HouseholdScreen] | None:
@@ -128,3 +131,27 @@ def test_all_engines_agree(source: str, tmp_path: Path) -> None:
     if other is None:
         pytest.skip("PostgreSQL not reachable for the comparison")
     assert other == reference, "PostgreSQL differs from SQLite"
+
+
+def test_a_scoped_run_gives_its_households_the_same_results(tmp_path: Path) -> None:
+    """Screening some villages or households reads only their rows, and finds for each what the
+    whole registry's run finds."""
+    cases = random_cases(23, 120)
+    rows = build(2021, 6, cases).rows
+    whole = _sqlite(rows, 2021, 6)
+    some = sorted(whole)[::3]
+    village = rows["households"][0]["village_id"]
+    assert {r.is_lead for r in whole.values()} == {True, False}
+    for scope, expected in ((scope_of(households=some), {h: whole[h] for h in some}),
+                            (scope_of(villages=[village]), whole), (scope_of(villages=[village + 999]), {}),
+                            (scope_of(villages=[village], households=some[:5]), {h: whole[h] for h in some[:5]})):
+        assert _sqlite(rows, 2021, 6, scope) == expected
+    assert _duckdb(rows, 2021, 6, tmp_path / "parquet", scope_of(households=some)) == {h: whole[h] for h in some}
+    assert _duckdb(rows, 2021, 6, tmp_path / "rounds", scope_of(households=some), batch=40) == \
+        {h: whole[h] for h in some}, "a scope in rounds"
+    connection = sqlite3.connect(":memory:")
+    load_all(connection, "sqlite", rows)
+    run_month(dbapi_session(connection, "sqlite"), load_monitoring_pack(PACK), 2021, 6, scope=scope_of(households=some))
+    for table in ("lf_mon_members", "lf_mon_months", "lf_mon_objects", "lf_mon_household"):
+        read = {h for (h,) in connection.execute(f"SELECT household_id FROM {table}")}
+        assert read and read <= set(some), table

@@ -144,6 +144,29 @@ def test_an_over_long_cell_is_refused_in_a_workbook_and_in_a_csv(tmp_path: Path)
     assert "huge.csv" in message and "LIANGFANG_IMPORT_MAX_CELL_CHARS" in message
 
 
+def test_a_seventy_million_character_cell_is_refused_by_what_it_is(tmp_path: Path) -> None:
+    """The finding's own file (issue 13, low): one cell of 70,000,000 characters. Made here in
+    pieces, read in the capped child: a workbook is refused as the zip bomb it is (70 KB that
+    expand a thousand times), or, with that limit lifted, by the cell's length; a CSV by the
+    cell's length, on its line. Never a memory error or a message about something else."""
+    size = 70_000_000
+    body = (HEAD + HEADER_ROW + '<row r="2"><c r="B2" t="inlineStr"><is><t>').encode() + b"x" * size \
+        + ("</t></is></c></row>" + TAIL).encode()
+    path = workbook(tmp_path / "seventy.xlsx", body)
+    del body
+    message = str(read_in_child(path)["refused"])
+    assert "seventy.xlsx" in message and "LIANGFANG_IMPORT_MAX_RATIO" in message
+    message = str(read_in_child(path, max_ratio=5000)["refused"])
+    assert "seventy.xlsx" in message and "LIANGFANG_IMPORT_MAX_CELL_CHARS" in message
+    with (tmp_path / "seventy.csv").open("wb") as f:
+        f.write("户编号,姓名\nH1,".encode())
+        for _ in range(size // 1_000_000):
+            f.write(b"x" * 1_000_000)
+        f.write(b"\n")
+    message = str(read_in_child(tmp_path / "seventy.csv")["refused"])
+    assert "seventy.csv" in message and "LIANGFANG_IMPORT_MAX_CELL_CHARS" in message and "line 2" in message
+
+
 def test_a_file_past_the_size_limit_is_refused_before_it_is_opened(tmp_path: Path) -> None:
     (tmp_path / "big.csv").write_text("户编号,姓名\n" + "H1,张三\n" * 2000, encoding="utf-8")
     message = str(read_in_child(tmp_path / "big.csv", max_bytes=1000)["refused"])

@@ -8,10 +8,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
-from liangfang.domain.problems import ConflictError
+from liangfang.domain.problems import ConflictError, ValidationFailed
+from liangfang.registry.importers import import_file
 from liangfang.registry.models import ChangeRecord, Household, IncomeRecord, Member
 from liangfang.registry.services.bulk import HouseholdInput, write_many
 from liangfang.registry.services.households import (
@@ -23,6 +26,7 @@ from liangfang.registry.services.households import (
 )
 from liangfang.registry.services.stale import StaleHouseholds
 from tests.factories import VILLAGE, household_data, income_data, make_regions, member_data
+from tests.registry.importers.builders import household_rows, save_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -146,3 +150,33 @@ def test_the_single_services_are_batches_of_one() -> None:
     head.refresh_from_db()
     assert head.resident_id == corrected and head.is_active
     assert Member.objects.filter(household=household, is_active=True).count() == 1
+
+
+_BORN = dt.date(2015, 5, 5)
+
+
+@pytest.mark.parametrize("path", ["form", "import"])
+@pytest.mark.parametrize(("joined", "words"), [
+    (dt.date(2015, 1, 1), "增员日期不能早于出生日期"),
+    ("tomorrow", "增员日期不能晚于今天"),
+])
+def test_a_joining_date_is_checked_on_both_paths(tmp_path: Path, path: str, joined: object, words: str) -> None:
+    """A member's joining date (增员日期) is when the engine counts them in the household: the form
+    and an import refuse the same impossible dates."""
+    on = timezone.localdate() + dt.timedelta(days=1) if joined == "tomorrow" else joined
+    newborn = member_data("daughter", born=_BORN, sex="female", joined_on=on)
+    if path == "form":
+        _item, household = _stored()
+        with pytest.raises(ValidationFailed) as refused:
+            member_add(household=household, data=newborn, expected_version=household.version, by="t")
+        assert [p.field for p in refused.value.problems] == ["joined_on"]
+        assert words in refused.value.problems[0].message
+    else:
+        make_regions()
+        rows = household_rows("H1", size=1)
+        rows.append({**rows[0], "身份证号码": newborn["resident_id"], "姓名": "新生儿", "性别": "女",
+                     "出生日期": _BORN, "与户主关系": "之女", "增员日期": on})
+        result = import_file(save_xlsx(tmp_path / "in.xlsx", rows), by="t", write_errors=False)
+        assert [(e.row, e.header) for e in result.errors] == [(3, "增员日期")]
+        assert words in result.errors[0].message
+    assert not Member.objects.filter(resident_id=newborn["resident_id"]).exists()
