@@ -2,13 +2,14 @@
 DuckDB (the engine's monitoring plan, every household), side by side with a raw DuckDB scan of
 the columns that plan reads (the floor).
 
-Prints its figures; asserts nothing. Each measurement runs in its own process, so its peak
-resident memory (ru_maxrss) is its own.
+Prints its figures (wall and CPU seconds, peak resident memory, load average); asserts nothing.
+Each measurement runs in its own process, so its peak resident memory (ru_maxrss) and CPU time
+are its own.
 
-    .venv/bin/python benchmarks/screen_national.py --data /tmp/monitoring/nat1m --households 1000000
+    .venv/bin/python benchmarks/screen_national.py --data /tmp/screen/n1m --households 1000000
 
 When DIR has no registry it is generated first (``liangfang synth --households N --out DIR``, then
-``liangfang monitor synth-months --data DIR``).
+``liangfang monitor synth-months --data DIR``), each step timed.
 """
 
 from __future__ import annotations
@@ -36,12 +37,26 @@ def _plan(year: int, month: int) -> Any:
     return MonitorPlanner(compile_monitoring(load_monitoring_pack("cn-monitoring-2021"), year, month), "duckdb")
 
 
+def months_read(year: int, month: int) -> list[int]:
+    """The months of running totals the plan reads (the windows' ends)."""
+    from sqlglot import exp
+
+    found: set[int] = set()
+    for step in _plan(year, month).steps():
+        for node in step.statement.find_all(exp.EQ, exp.In):
+            column = node.this
+            if isinstance(column, exp.Column) and column.name == "month":
+                values = [node.expression] if isinstance(node, exp.EQ) else node.expressions
+                found.update(int(v.this) for v in values if isinstance(v, exp.Literal))
+    return sorted(found)
+
+
 def columns_read(year: int, month: int) -> dict[str, list[str]]:
     """Layout columns the plan mentions, per table (a slight over-count)."""
     from sqlglot import exp
 
     from liangfang.layout import TABLES
-    from liangfang.layout_monitoring import MONITORING_TABLES
+    from liangfang.layout_monitoring import PARQUET_MONITORING_TABLES
 
     names: set[str] = set()
     tables: set[str] = set()
@@ -49,7 +64,7 @@ def columns_read(year: int, month: int) -> dict[str, list[str]]:
         names.update(c.name for c in step.statement.find_all(exp.Column))
         tables.update(t.name for t in step.statement.find_all(exp.Table))
     return {t.name: [c for c in t.column_names if c in names or c == "id"]
-            for t in (*TABLES, *MONITORING_TABLES) if t.db_table in tables}
+            for t in (*TABLES, *PARQUET_MONITORING_TABLES) if t.db_table in tables}
 
 
 def _source(data: Path, name: str) -> str:
@@ -59,15 +74,14 @@ def _source(data: Path, name: str) -> str:
 
 def measure_floor(args: argparse.Namespace) -> dict[str, Any]:
     from liangfang.engine.duck import connect
-    from liangfang.layout_monitoring import add_months
 
     con = connect(args.threads, args.memory_limit)
-    first = add_months(args.year * 100 + args.month, -30)
+    months = ", ".join(str(m) for m in months_read(args.year, args.month))
     started = time.perf_counter()
     rows = 0
     for name, cols in columns_read(args.year, args.month).items():
         parts = [f"count({c})" for c in cols]
-        where = f" WHERE month >= {first}" if name == "household_months" else ""
+        where = f" WHERE month IN ({months})" if name == "household_month_totals" else ""
         # benchmark-only SQL over the layout's own names (not user input)
         result = con.execute(f"SELECT count(*), {', '.join(parts)} FROM read_parquet('{_source(args.data, name)}')"
                              f"{where}").fetchone()
@@ -78,10 +92,13 @@ def measure_floor(args: argparse.Namespace) -> dict[str, Any]:
 
 def measure_duckdb(args: argparse.Namespace) -> dict[str, Any]:
     from liangfang.engine.duck import connect
-    from liangfang.engine.monitor.run import monitoring_parquet_views
+    from liangfang.engine.monitor.run import monitoring_parquet_views, month_steps
     from liangfang.engine.session import duckdb_session, run_steps
 
-    session = duckdb_session(connect(args.threads, args.memory_limit))
+    con = connect(args.threads, args.memory_limit)
+    if args.temp_directory:  # where DuckDB spills what exceeds memory_limit
+        con.execute(f"SET temp_directory = '{args.temp_directory}'")
+    session = duckdb_session(con)
     started = time.perf_counter()
     monitoring_parquet_views(session, args.data)
     steps: list[tuple[str, float]] = []
@@ -92,7 +109,7 @@ def measure_duckdb(args: argparse.Namespace) -> dict[str, Any]:
         steps.append((label, now - last[0]))
         last[0] = now
 
-    run_steps(session, _plan(args.year, args.month).steps(), progress)
+    run_steps(session, month_steps(session, _plan(args.year, args.month).c, batch=args.batch), progress)
     _, rows = session.query("SELECT count(*), sum(is_lead), count(*) FILTER (WHERE is_monitoring_object), "
                             "count(*) FILTER (WHERE elimination = 1) FROM lf_mon_eval")
     households, leads, objects, eliminable = rows[0]
@@ -104,30 +121,47 @@ def measure_duckdb(args: argparse.Namespace) -> dict[str, Any]:
 CHILDREN = {"floor": measure_floor, "duckdb": measure_duckdb}
 
 
-def run_child(kind: str, args: argparse.Namespace) -> dict[str, Any]:
-    cmd = [sys.executable, __file__, "--child", kind, "--data", str(args.data), "--year", str(args.year),
-           "--month", str(args.month), "--threads", str(args.threads), "--memory-limit", args.memory_limit]
+def _timed(cmd: list[str], kind: str) -> tuple[str, dict[str, Any]]:
+    """Run ``cmd``; its output, wall and CPU seconds, peak resident memory and load averages."""
+    load = os.getloadavg()[0]
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, cwd=ROOT)
     assert proc.stdout is not None
     output = proc.stdout.read()
     _, status, usage = os.wait4(proc.pid, 0)
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{kind} failed")
+    return output, {"wall": time.perf_counter() - started, "cpu": usage.ru_utime + usage.ru_stime,
+                    "peak_rss": usage.ru_maxrss * 1024, "load": (load, os.getloadavg()[0])}
+
+
+def run_child(kind: str, args: argparse.Namespace) -> dict[str, Any]:
+    cmd = [sys.executable, __file__, "--child", kind, "--data", str(args.data), "--year", str(args.year),
+           "--month", str(args.month), "--threads", str(args.threads), "--memory-limit", args.memory_limit,
+           *(["--batch", str(args.batch)] if args.batch else []),
+           *(["--temp-directory", str(args.temp_directory)] if args.temp_directory else [])]
+    output, figures = _timed(cmd, kind)
     result: dict[str, Any] = json.loads(output.strip().splitlines()[-1])
-    result["wall"] = time.perf_counter() - started
-    result["peak_rss"] = usage.ru_maxrss * 1024
+    result.update(figures)
     return result
 
 
+def _line(label: str, f: dict[str, Any]) -> str:
+    return (f"{label:28}{f['wall']:>9.1f}{f['cpu']:>9.1f}{f['peak_rss'] / GiB:>10.2f}"
+            f"   {f['load'][0]:.1f} → {f['load'][1]:.1f}")
+
+
 def ensure_data(args: argparse.Namespace) -> None:
+    steps = []
     if not (args.data / "households.parquet").exists():
-        subprocess.run([sys.executable, "-m", "liangfang", "synth", "--households", str(args.households), "--out",
-                        str(args.data)], check=True, cwd=ROOT)
-    if not (args.data / "household_months").is_dir():
-        subprocess.run([sys.executable, "-m", "liangfang", "monitor", "synth-months", "--data", str(args.data),
-                        "--first", f"{args.year - 2}-{args.month:02d}", "--last", f"{args.year}-{args.month:02d}"],
-                       check=True, cwd=ROOT)
+        steps.append(("synth", ["synth", "--households", str(args.households), "--out", str(args.data)]))
+    if not (args.data / "household_month_totals").is_dir():
+        steps.append(("monitor synth-months", ["monitor", "synth-months", "--data", str(args.data), "--first",
+                                               f"{args.year - 2}-{args.month:02d}", "--last",
+                                               f"{args.year}-{args.month:02d}"]))
+    for label, cmd in steps:
+        _, figures = _timed([sys.executable, "-m", "liangfang", *cmd], label)
+        print(_line(f"generation: {label}", figures), flush=True)
 
 
 def main() -> None:
@@ -138,22 +172,24 @@ def main() -> None:
     parser.add_argument("--month", type=int, default=12)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--memory-limit", default="5GB")
+    parser.add_argument("--batch", type=int, help="run the plan in rounds of about this many households")
+    parser.add_argument("--temp-directory", type=Path, help="where DuckDB spills (default: its own)")
     parser.add_argument("--child", choices=sorted(CHILDREN))
     args = parser.parse_args()
     if args.child:
         print(json.dumps(CHILDREN[args.child](args)))
         return
+    print(f"{'':28}{'wall s':>9}{'CPU s':>9}{'peak GiB':>10}   load average (1 min, before → after)")
     ensure_data(args)
     floor = run_child("floor", args)
+    print(_line("raw scan of its columns", floor), f" ({floor['rows']:,} rows; months "
+          f"{', '.join(str(m) for m in months_read(args.year, args.month))})", flush=True)
     duck = run_child("duckdb", args)
-    print(f"screening {args.year}-{args.month:02d}, {duck['households']:,} households, DuckDB {args.threads} threads, "
-          f"memory_limit {args.memory_limit}")
-    print(f"{'':24}{'seconds':>10}{'peak GiB':>10}")
-    print(f"{'raw scan of its columns':24}{floor['seconds']:>10.1f}{floor['peak_rss'] / GiB:>10.2f}  "
-          f"({floor['rows']:,} rows)")
-    print(f"{'monitoring plan':24}{duck['seconds']:>10.1f}{duck['peak_rss'] / GiB:>10.2f}  "
-          f"(leads {duck['leads']:,}, objects {duck['objects']:,}, eliminable {duck['eliminable']:,})")
-    print("slowest steps:", ", ".join(f"{label} {t}s" for label, t in duck["steps"]))
+    print(_line("monitoring plan", duck), f" ({duck['households']:,} households: leads {duck['leads']:,}, "
+          f"objects {duck['objects']:,}, eliminable {duck['eliminable']:,})")
+    print(f"screening {args.year}-{args.month:02d}, DuckDB {args.threads} threads, memory_limit {args.memory_limit}, "
+          f"rounds of {args.batch or 'all'} households; "
+          f"slowest steps (wall s):", ", ".join(f"{label} {t}" for label, t in duck["steps"]))
 
 
 if __name__ == "__main__":

@@ -47,6 +47,9 @@ def screen(
     record: bool = typer.Option(False, "--record", help=bi("登记为线索", "record the leads")),
     engine: str = typer.Option("database", help=bi("database 或 duckdb", "database or duckdb")),
     data: Path | None = typer.Option(None, "--data", help=bi("duckdb：Parquet 目录", "duckdb: the Parquet folder")),
+    batch: int | None = typer.Option(None, "--batch", min=1, help=bi(
+        "duckdb：按农户编号分批运行，每批约此户数（全国规模时可减少内存溢写）",
+        "duckdb: run in rounds of about this many households by id (at national scale, less spilling)")),
     found_on: str | None = typer.Option(None, "--found-on", help=bi("--record：发现日期 YYYY-MM-DD（默认今天）",
                                                                      "--record: the date found, YYYY-MM-DD "
                                                                      "(default today)")),
@@ -69,7 +72,7 @@ def screen(
         if engine == "duckdb":
             if data is None:
                 raise fail(bi("--engine duckdb 需要 --data 目录", "--engine duckdb needs --data FOLDER"))
-            _screen_duckdb(data, loaded, year, month)
+            _screen_duckdb(data, loaded, year, month, batch)
             return
         if engine != "database":
             raise fail(bi(f"未知的引擎 {engine}", f"unknown engine {engine}"))
@@ -139,7 +142,8 @@ def _screen_database(pack, year: int, month: int, region_code: str | None, recor
                 note(f"[yellow]{escape(said)}[/]", fmt)
 
 
-def _screen_duckdb(data: Path, pack, year: int, month: int) -> None:  # type: ignore[no-untyped-def]
+def _screen_duckdb(data: Path, pack, year: int, month: int,  # type: ignore[no-untyped-def]
+                   batch: int | None = None) -> None:
     import time
 
     import duckdb
@@ -153,8 +157,7 @@ def _screen_duckdb(data: Path, pack, year: int, month: int) -> None:  # type: ig
         monitoring_parquet_views(session, data)
     except FileNotFoundError as exc:
         raise fail(message_of(exc)) from None
-    compiled, results = run_month(session, pack, year, month,
-                                  where=_interesting())
+    compiled, results = run_month(session, pack, year, month, where=_interesting(), batch=batch)
     leads = [r for r in results.values() if r.is_lead]
     eliminable = [r for r in results.values() if r.elimination == "pass"]
     by_rule: dict[str, int] = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import duckdb
@@ -30,19 +31,29 @@ def registry(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def test_every_household_has_every_month_in_row_groups_by_month(registry: Path) -> None:
-    files = sorted((registry / "household_months").glob("*.parquet"))
+def test_every_household_has_running_totals_for_every_month_in_row_groups_by_month(registry: Path) -> None:
+    files = sorted((registry / "household_month_totals").glob("*.parquet"))
     assert len(files) >= 2  # one per row group of 2020 incomes (registered and others apart)
     meta = pq.ParquetFile(files[0]).metadata
     assert meta.num_row_groups == 24
     stats = meta.row_group(3).column(1).statistics
     assert (stats.min, stats.max) == (202004, 202004)
+    ids = pq.ParquetFile(files[0]).read_row_group(3, columns=["household_id"])["household_id"].to_numpy()
+    assert (ids[1:] > ids[:-1]).all()
     con = duckdb.connect()
-    count, households, shocks = con.execute(
-        f"SELECT COUNT(*), COUNT(DISTINCT household_id), COUNT(*) FILTER (WHERE shock <> 'none') "
-        f"FROM read_parquet('{registry}/household_months/*.parquet')").fetchone()  # type: ignore[misc]
-    assert (count, households) == (4000 * 24, 4000)
-    assert 0 < shocks < count * 0.02
+    source = f"read_parquet('{registry}/household_month_totals/*.parquet')"
+    count, households, recorded, shocks = con.execute(
+        f"SELECT COUNT(*), COUNT(DISTINCT household_id), max(months_recorded), "
+        f"sum(shock_illness + shock_disability + shock_job_loss + shock_crop_failure) FILTER (WHERE month = 202112) "
+        f"FROM {source}").fetchone()  # type: ignore[misc]
+    assert (count, households, recorded) == (4000 * 24, 4000, 24)
+    assert 0 < shocks < 4000 * 24 * 0.02
+    # each month adds one recorded month and a cost that is never negative
+    steps = con.execute(
+        f"SELECT count(*), count(*) FILTER (WHERE n = 1 AND med >= 0), count(*) FILTER (WHERE med > 0) FROM "
+        f"(SELECT months_recorded - lag(months_recorded) OVER w AS n, medical_cost - lag(medical_cost) OVER w AS med "
+        f"FROM {source} WINDOW w AS (PARTITION BY household_id ORDER BY month)) WHERE n IS NOT NULL").fetchone()
+    assert steps is not None and steps[0] == steps[1] == 4000 * 23 and steps[2] > 0
 
 
 def test_duckdb_screens_and_checks_elimination_over_the_national_files(registry: Path) -> None:
@@ -62,6 +73,16 @@ def test_the_command_line(registry: Path) -> None:
                                  "--month", "12"], env={"COLUMNS": "80"})
     assert result.exit_code == 0, result.output
     assert "收入低于监测线" in result.output
+    rounds = runner.invoke(app, ["monitor", "screen", "--engine", "duckdb", "--data", str(registry), "--year", "2021",
+                                 "--month", "12", "--batch", "1500"], env={"COLUMNS": "80"})
+    assert rounds.exit_code == 0, rounds.output
+
+    def figures(output: str) -> tuple[list[str], list[str]]:
+        return (re.findall(r"([\d,]+) (?:leads|objects)", output.replace("\n", " ")),
+                sorted(line for line in output.splitlines() if line.startswith("  ")))
+
+    assert figures(rounds.output) == figures(result.output), "the same leads, objects and rules in rounds"
+    assert len(figures(result.output)[0]) == 2 and figures(result.output)[1]
     missing = runner.invoke(app, ["monitor", "screen", "--engine", "duckdb", "--data", str(registry / "nowhere"),
                                   "--year", "2021"], env={"COLUMNS": "80"})
     assert missing.exit_code == 1

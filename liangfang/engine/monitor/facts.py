@@ -2,8 +2,9 @@
 household facts of ``liangfang.engine.facts``, each defined once with a doc line.
 
 They are computed for one month M (the month screened or checked) from the layout's monitoring
-tables (``liangfang.layout_monitoring``): a household's months (alias ``mm``, aggregated by
-``MonitorPlanner.months``; the stable period's earlier windows, for open objects only, ``ms``),
+tables (``liangfang.layout_monitoring``): a household's months (alias ``mm``, the windows' sums
+by ``MonitorPlanner.months``, from month rows or from the Parquet layout's running totals; the
+stable period's earlier windows, for open objects only, ``ms``),
 its active members (``ma``, ``MonitorPlanner.members``) and its open monitoring object with the
 measures delivered since it entered (``ob``). The income window is the
 ``income_window_months`` months before M; income facts are unknown (no data) unless every month

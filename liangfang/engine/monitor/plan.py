@@ -2,11 +2,18 @@
 
 Work relations, temporary and prefixed ``lf_mon_``: ``lf_mon_members`` (per household: the
 member counts the facts need), ``lf_mon_months`` (per household: the income window's sums, the
-``stable_months`` windows counted back, the window before, shock counts), ``lf_mon_objects``
+window before, shock counts), ``lf_mon_stable`` (for open objects: the windows counted back from
+each earlier month of the stable period), ``lf_mon_objects``
 (the monitoring object open on the month's first day, with the measures delivered since its
 entry), ``lf_mon_household`` (every household's facts: the whole rural population is screened)
 and ``lf_mon_eval`` (status codes per rule, the category a lead would take, the elimination
-verdict). On DuckDB the household facts are a view, read once by the evaluation.
+verdict). On DuckDB the member counts, the months and the household facts are views, read once
+by the evaluation.
+
+The months come either as month rows (``household_months``, the operational database: each
+window is summed) or as running totals (``household_month_totals``, the Parquet layout: each
+window is the difference of two months' totals); DuckDB reads the totals, SQLite and PostgreSQL
+the rows unless told otherwise. Both give the same columns, so the facts and rules are shared.
 
 A scope (``scope_of``: some villages, some households) narrows every work relation to those
 households: a village's screening reads its own rows, not the whole registry's.
@@ -14,20 +21,33 @@ households: a village's screening reads its own rows, not the whole registry's.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from sqlglot import exp
 
-from ...layout_monitoring import HOUSEHOLD_MONTHS, MEASURE_DELIVERIES, MONITORING_OBJECTS, add_months
+from ...layout_monitoring import (
+    HOUSEHOLD_MONTH_TOTALS,
+    HOUSEHOLD_MONTHS,
+    MEASURE_DELIVERIES,
+    MONITORING_OBJECTS,
+    TOTALLED_AMOUNTS,
+    TOTALLED_SHOCKS,
+    add_months,
+)
 from ..facts import Context, facts_of, income_columns, member_aggregates
-from ..sqlparts import Dialect, age_on, case, cast, cents_sum, col, count_if, int_div, num, paren, text, ymd
+from ..sqlparts import Dialect, case, cast, cents_sum, col, count_if, date_literal, int_div, num, paren, text, ymd
 from ..statements import TABLES, code, status_expr, verdict_expr
 from .compiled import CompiledMonitoring
 from .facts import monitoring_facts
 
 WORK = ("lf_mon_members", "lf_mon_months", "lf_mon_objects", "lf_mon_stable", "lf_mon_household", "lf_mon_eval")
-SHOCKS = ("illness", "disability", "disaster", "job_loss", "crop_failure", "accident")
+SHOCKS = TOTALLED_SHOCKS
+MonthsLayout = Literal["rows", "totals"]
+# the window sums a fact reads, and the running total each comes from
+_TOTALS = dict(zip(("net", "med", "school", "assist"), TOTALLED_AMOUNTS, strict=True))
 
 
 @dataclass(frozen=True)
@@ -60,14 +80,30 @@ def scope_of(*, villages: Sequence[int] | None = None, households: Sequence[int]
 
 
 class MonitorPlanner:
-    def __init__(self, compiled: CompiledMonitoring, dialect: Dialect, scope: exp.Expr | None = None) -> None:
+    def __init__(self, compiled: CompiledMonitoring, dialect: Dialect, scope: exp.Expr | None = None,
+                 months: MonthsLayout | None = None, ids: tuple[int, int] | None = None) -> None:
         self.c = compiled
+        self.ids = ids  # a batch: the households whose ids lie in this range (all when None)
         self.dialect = dialect
+        self.layout: MonthsLayout = months or ("totals" if dialect == "duckdb" else "rows")
         self.scope = scope  # from ``scope_of``; None: the whole registry
         self.ctx = compiled.context(dialect)
         self.month = self.ctx.month_number
         self.end = add_months(self.month, -1)  # the window's last month
-        self.view = frozenset({"lf_mon_household"}) if dialect == "duckdb" else frozenset()
+        # on DuckDB the per-household relations are views, read once by the evaluation (nothing is
+        # materialised but the objects and their stable period)
+        self.view = frozenset({"lf_mon_members", "lf_mon_months", "lf_mon_household"}) if dialect == "duckdb" \
+            else frozenset()
+
+    def _in_range(self, query: exp.Select, household: exp.Expr) -> exp.Select:
+        """``query`` kept to this round's households (those whose ids lie in its range)."""
+        if self.ids is None:
+            return query
+        return query.where(exp.Between(this=household.copy(), low=num(self.ids[0]), high=num(self.ids[1])))
+
+    def _only(self, query: exp.Select, household: exp.Expr) -> exp.Select:
+        """``query`` kept to the scope's households and this round's."""
+        return self._in_range(self._in_scope(query, household), household)
 
     def _in_scope(self, query: exp.Select, household_id: exp.Expr) -> exp.Select:
         """``query`` kept to the scope's households (by a subquery on the household table)."""
@@ -87,16 +123,21 @@ class MonitorPlanner:
         return cast(exp.Sum(this=case((self._between(first, last), cents))), "BIGINT")
 
     def members(self) -> exp.Expr:
-        age = age_on(col("birth_date"), self.ctx.year, self.ctx.month, 1, self.dialect)
-        school_age = exp.Between(this=age, low=num(self.ctx.school_age_min), high=num(self.ctx.school_age_max))
-        out_of_school = exp.and_(school_age, exp.EQ(this=col("school_status"), expression=text("not_in_school")),
-                                 exp.EQ(this=col("school_exemption"), expression=text("none")))
+        # of school age on the month's first day: full years between the pack's bounds, that is born
+        # after the first of the month (max + 1) years back and on or before it (min) years back
+        y, m, d = self.ctx.year, self.ctx.month, self.dialect
+        oldest = date_literal(dt.date(y - self.ctx.school_age_max - 1, m, 1), d)  # born after this day
+        youngest = date_literal(dt.date(y - self.ctx.school_age_min, m, 1), d)  # born on or before this day
+        school_age = exp.and_(exp.GT(this=col("birth_date"), expression=oldest),
+                              exp.LTE(this=col("birth_date"), expression=youngest))
+        out_of_school = exp.and_(exp.EQ(this=col("school_status"), expression=text("not_in_school")),
+                                 exp.EQ(this=col("school_exemption"), expression=text("none")), school_age)
         columns = [col("household_id"), *member_aggregates(),
                    count_if(exp.EQ(this=col("health_status"), expression=text("serious"))).as_("seriously_ill"),
                    count_if(col("disability_grade").isin(text("1"), text("2"))).as_("severely_disabled"),
                    count_if(out_of_school).as_("out_of_school")]
         query = exp.select(*columns).from_(_t(TABLES["member"])).where(col("is_active"))
-        return self._in_scope(query, col("household_id")).group_by(col("household_id"))
+        return self._only(query, col("household_id")).group_by(col("household_id"))
 
     def _month_rows(self, first: int) -> exp.Select:
         """Each month's amounts turned into whole fen once (the windows' sums add integers)."""
@@ -108,10 +149,12 @@ class MonitorPlanner:
         query = (exp.select(col("household_id"), col("month"), col("shock"), net.as_("net"), med.as_("med"),
                             school.as_("school"), assist.as_("assist"))
                  .from_(_t(HOUSEHOLD_MONTHS.db_table)).where(self._between(first, self.end)))
-        return self._in_scope(query, col("household_id"))
+        return self._only(query, col("household_id"))
 
     def months(self) -> exp.Expr:
         """Per household: the income window's and the window before's sums, the window's shocks."""
+        if self.layout == "totals":
+            return self._months_from_totals()
         first, last = self._window(0)
         p_first, p_last = self._window(self.ctx.window_months)
         columns: list[exp.Expr] = [col("household_id"), num(self.ctx.window_months).as_("window_months"),
@@ -125,9 +168,62 @@ class MonitorPlanner:
             columns.append(count_if(hit).as_(f"shock__{shock}"))
         return exp.select(*columns).from_(self._month_rows(p_first).subquery("r")).group_by(col("household_id"))
 
+    def _totals_at(self, month: int, names: list[str]) -> exp.Select:
+        return self._only(exp.select(col("household_id"), *[col(n) for n in names])
+                          .from_(_t(HOUSEHOLD_MONTH_TOTALS.db_table))
+                          .where(exp.EQ(this=col("month"), expression=num(month))), col("household_id"))
+
+    def _months_from_totals(self) -> exp.Expr:
+        """The same columns from running totals: the totals at the window's last month less those
+        at the month before the window (and so for the window before). A household without a row
+        at the window's last month has no months recorded (the feed carries totals to its last month)."""
+        w = self.ctx.window_months
+        names = ["months_recorded", *TOTALLED_AMOUNTS, *[f"shock_{s}" for s in SHOCKS]]
+
+        def diff(name: str, late: str, early: str) -> exp.Expr:
+            before = exp.Coalesce(this=col(name, early), expressions=[num(0)])
+            later = col(name, late) if late == "e" else exp.Coalesce(this=col(name, late), expressions=[num(0)])
+            step = exp.Sub(this=later, expression=before)
+            # amounts in fen may exceed 32 bits; month and shock counts stay narrow (a narrower join)
+            return cast(step, "BIGINT") if name in TOTALLED_AMOUNTS else paren(step)
+
+        columns: list[exp.Expr] = [col("household_id", "e"), num(w).as_("window_months"),
+                                   diff("months_recorded", "e", "a").as_("n0")]
+        columns += [diff(total, "e", "a").as_(f"{short}0") for short, total in _TOTALS.items()]
+        columns += [diff("months_recorded", "a", "b").as_("np"), diff("net_income", "a", "b").as_("netp")]
+        columns += [diff(f"shock_{s}", "e", "a").as_(f"shock__{s}") for s in SHOCKS]
+
+        def on(alias: str) -> exp.Expr:
+            return exp.EQ(this=col("household_id", alias), expression=col("household_id", "e"))
+
+        return (exp.select(*columns).from_(self._totals_at(self.end, names).subquery("e"))
+                .join(self._totals_at(add_months(self.end, -w), names).subquery("a"), on=on("a"), join_type="left")
+                .join(self._totals_at(add_months(self.end, -2 * w), ["months_recorded", "net_income"]).subquery("b"),
+                      on=on("b"), join_type="left"))
+
+    def _stable_from_totals(self) -> exp.Expr:
+        w = self.ctx.window_months
+        wanted: list[int] = []
+        columns: list[exp.Expr] = [col("household_id"), num(w).as_("window_months")]
+        for k in range(1, self.ctx.stable_months):
+            last, before = add_months(self.end, -k), add_months(self.end, -k - w)
+            wanted += [last, before]
+            for name, total in ((f"n{k}", "months_recorded"), (f"net{k}", "net_income")):
+                signed = case((exp.EQ(this=col("month"), expression=num(last)), col(total)),
+                              (exp.EQ(this=col("month"), expression=num(before)),
+                               exp.Neg(this=col(total))))
+                columns.append(cast(exp.Sum(this=signed), "BIGINT").as_(name))
+        objects = exp.select(col("household_id")).from_(_t("lf_mon_objects"))
+        where = exp.and_(col("month").isin(*[num(m) for m in sorted(set(wanted))]),
+                         exp.In(this=col("household_id"), query=exp.Subquery(this=objects)))
+        return self._only(exp.select(*columns).from_(_t(HOUSEHOLD_MONTH_TOTALS.db_table)).where(where)
+                          .group_by(col("household_id")), col("household_id"))
+
     def stable(self) -> exp.Expr:
         """The windows counted back from each earlier month of the stable period, for the open
         objects only (elimination is checked for them alone; they are a few per cent of households)."""
+        if self.layout == "totals":
+            return self._stable_from_totals()
         first = self._window(self.ctx.stable_months - 1)[0]
         objects = exp.select(col("household_id")).from_(_t("lf_mon_objects"))
         rows = self._month_rows(first).where(exp.In(this=col("household_id"), query=exp.Subquery(this=objects)))
@@ -161,12 +257,13 @@ class MonitorPlanner:
                  .from_(_t(MONITORING_OBJECTS.db_table, "o"))
                  .join(_t(MEASURE_DELIVERIES.db_table, "d"), on=joined, join_type="left")
                  .where(is_open))
-        return self._in_scope(query, col("household_id", "o")).group_by(col("household_id", "o"))
+        return self._only(query, col("household_id", "o")).group_by(col("household_id", "o"))
 
     def household(self) -> exp.Expr:
         old = Context(self.dialect, self.ctx.year - 1)
         income = (exp.select(*income_columns(self.dialect)).from_(_t(TABLES["income"]))
                   .where(exp.EQ(this=col("year"), expression=num(self.ctx.year - 1))))
+        income = self._in_range(income, col("household_id"))
         columns = [col("id", "h").as_("household_id"), col("village_id", "h").as_("village_id")]
         # the previous year's income needs a second income join (the exit plan's "ip"); monitoring
         # judges income over months instead and never reads it
@@ -185,7 +282,8 @@ class MonitorPlanner:
                  .join(_t("lf_mon_stable", "ms"), on=on("ms"), join_type="left")
                  .join(_t("lf_mon_objects", "ob"), on=on("ob"), join_type="left")
                  .join(income.subquery("i"), on=on("i"), join_type="left"))
-        return query if self.scope is None else query.where(self.scope.copy())
+        query = query if self.scope is None else query.where(self.scope.copy())
+        return self._in_range(query, col("id", "h"))
 
     def evaluation(self) -> exp.Expr:
         columns: list[exp.Expr] = [col("household_id"), col("village_id")]
@@ -213,12 +311,24 @@ class MonitorPlanner:
         verdict = case((col("is_monitoring_object"), verdict_expr(elimination)))
         return exp.select(exp.Star(), lead.as_("is_lead"), verdict.as_("elimination")).from_(inner.subquery("x"))
 
-    def steps(self) -> list[Step]:
+    def steps(self, append: bool = False) -> list[Step]:
+        """The statements; with ``append`` (a later batch) the evaluation adds its rows to ``lf_mon_eval``."""
+        kept = ("lf_mon_eval",) if append else ()
         out = [Step(name, exp.Drop(tables=[exp.to_table(name)], kind="VIEW" if name in self.view else "TABLE",
-                                   exists=True)) for name in reversed(WORK)]
+                                   exists=True)) for name in reversed(WORK) if name not in kept]
         for name, query in (("lf_mon_members", self.members()), ("lf_mon_months", self.months()),
                             ("lf_mon_objects", self.objects()), ("lf_mon_stable", self.stable()),
                             ("lf_mon_household", self.household()),
                             ("lf_mon_eval", self.evaluation())):
-            out.append(Step(name, _create(name, query, name in self.view)))
+            statement = exp.Insert(this=exp.to_table(name), expression=query) if name in kept \
+                else _create(name, query, name in self.view)
+            out.append(Step(name, statement))
         return out
+
+
+def batch_ranges(low: int, high: int, households: int, batch: int) -> list[tuple[int, int]]:
+    """Ranges of household ids from ``low`` to ``high``, about ``batch`` of the ``households`` each
+    (ids are dense enough in every layout for equal ranges to hold about equal numbers)."""
+    parts = max(1, -(-households // max(1, batch)))
+    width = -(-(high - low + 1) // parts)
+    return [(start, min(high, start + width - 1)) for start in range(low, high + 1, width)]

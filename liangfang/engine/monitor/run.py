@@ -8,27 +8,50 @@ from pathlib import Path
 from sqlglot import exp
 
 from ...domain.text import Text
-from ...layout_monitoring import MONITORING_TABLES
+from ...layout_monitoring import PARQUET_MONITORING_TABLES
 from ...policy.monitoring import MonitoringPack
 from ..session import Session, parquet_views, run_steps
+from ..sqlparts import col
+from ..statements import TABLES
 from .compiled import CompiledMonitoring, compile_monitoring
-from .plan import MonitorPlanner
+from .plan import MonitorPlanner, MonthsLayout, Step, batch_ranges
 from .results import HouseholdScreen, collect_monitoring
 
 
+def month_steps(session: Session, compiled: CompiledMonitoring, scope: exp.Expr | None = None,
+                months: MonthsLayout | None = None, batch: int | None = None) -> list[Step]:
+    """The plan's statements; with ``batch``, one round per range of about that many households,
+    each adding its results to ``lf_mon_eval`` (every round's joins then fit in memory)."""
+    if not batch:
+        return MonitorPlanner(compiled, session.dialect, scope, months).steps()
+    ids = col("id")
+    _, rows = session.query(exp.select(exp.Min(this=ids), exp.Max(this=ids.copy()), exp.Count(this=exp.Star()))
+                            .from_(exp.to_table(TABLES["household"])))
+    low, high, count = rows[0]
+    if low is None:
+        return MonitorPlanner(compiled, session.dialect, scope, months).steps()
+    steps: list[Step] = []
+    for i, ids_range in enumerate(batch_ranges(int(low), int(high), int(count), batch)):
+        steps += MonitorPlanner(compiled, session.dialect, scope, months, ids_range).steps(append=i > 0)
+    return steps
+
+
 def run_month(session: Session, pack: MonitoringPack, year: int, month: int, where: exp.Expr | None = None,
-              scope: exp.Expr | None = None) -> tuple[CompiledMonitoring, dict[int, HouseholdScreen]]:
+              scope: exp.Expr | None = None, months: MonthsLayout | None = None, batch: int | None = None,
+              ) -> tuple[CompiledMonitoring, dict[int, HouseholdScreen]]:
     """Screen every household (of ``scope``, from ``plan.scope_of``, when given) and check every
-    open object for one month; the results by household (those matching ``where``)."""
+    open object for one month; the results by household (those matching ``where``). ``months``
+    says how the session holds the months (default: running totals on DuckDB, rows elsewhere);
+    ``batch`` runs the plan in rounds over ranges of about that many households."""
     compiled = compile_monitoring(pack, year, month)
-    run_steps(session, MonitorPlanner(compiled, session.dialect, scope).steps())
+    run_steps(session, month_steps(session, compiled, scope, months, batch))
     return compiled, collect_monitoring(session, compiled, where)
 
 
 def monitoring_parquet_views(session: Session, directory: Path) -> list[str]:
-    """The layout's views and the monitoring files' views (``household_months`` may be a folder)."""
+    """The layout's views and the monitoring files' views (``household_month_totals`` may be a folder)."""
     created = parquet_views(session, directory)
-    for table in MONITORING_TABLES:
+    for table in PARQUET_MONITORING_TABLES:
         path = directory / f"{table.name}.parquet"
         if not path.exists():
             folder = directory / table.name

@@ -1,6 +1,6 @@
 """Monitoring golden cases as a registry: households built by the exit goldens' ``Builder``, with
 their months, monitoring objects and delivered measures (``liangfang.layout_monitoring`` rows),
-loaded into SQLite, PostgreSQL or DuckDB (Parquet) for one run.
+loaded into SQLite, PostgreSQL or DuckDB (Parquet, where the months are running totals) for one run.
 
 A case file (golden/<pack>.yaml) has ``year``, ``month`` and ``cases``. Each case names its rule
 ``kind`` (screening / elimination) and ``rule``, its household (overrides of the exit goldens'
@@ -24,7 +24,14 @@ import pyarrow.parquet as pq
 import yaml
 
 from liangfang.layout import create_table_sql
-from liangfang.layout_monitoring import MONITORING_TABLES, add_months
+from liangfang.layout_monitoring import (
+    HOUSEHOLD_MONTH_TOTALS,
+    HOUSEHOLD_MONTHS,
+    MONITORING_TABLES,
+    PARQUET_MONITORING_TABLES,
+    add_months,
+    month_totals_of_rows,
+)
 from tests.engine.golden_registry import Builder, Registry
 from tests.engine.layout_db import _param, load, write_parquet
 
@@ -96,15 +103,23 @@ def build(year: int, month: int, cases: list[MonitorCase]) -> Registry:
     return b.reg
 
 
-def load_all(connection: Any, dialect: str, rows: dict[str, list[dict[str, Any]]]) -> None:
-    """The layout tables and the monitoring tables, rows inserted with bound parameters."""
+def _totals(rows: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The months as the Parquet layout's running totals (the feed's conversion)."""
+    data = rows.get(HOUSEHOLD_MONTHS.name, [])
+    columns = {name: [r.get(name) for r in data] for name in HOUSEHOLD_MONTHS.column_names}
+    return month_totals_of_rows(pa.table(columns, schema=HOUSEHOLD_MONTHS.schema)).to_pylist()
+
+
+def load_all(connection: Any, dialect: str, rows: dict[str, list[dict[str, Any]]], totals: bool = False) -> None:
+    """The layout tables and the monitoring tables, rows inserted with bound parameters; with
+    ``totals``, the months as running totals (the Parquet layout's) instead of month rows."""
     load(connection, dialect, rows)
     mark = "?" if dialect == "sqlite" else "%s"
     cursor = connection.cursor()
-    for table in MONITORING_TABLES:
+    for table in PARQUET_MONITORING_TABLES if totals else MONITORING_TABLES:
         cursor.execute(f"DROP TABLE IF EXISTS {table.db_table}")
         cursor.execute(create_table_sql(table, dialect))
-        data = rows.get(table.name, [])
+        data = _totals(rows) if table is HOUSEHOLD_MONTH_TOTALS else rows.get(table.name, [])
         if data:
             sql = f"INSERT INTO {table.db_table} VALUES ({', '.join([mark] * len(table.columns))})"
             cursor.executemany(sql, [tuple(_param(r.get(n), dialect) for n in table.column_names) for r in data])
@@ -113,7 +128,7 @@ def load_all(connection: Any, dialect: str, rows: dict[str, list[dict[str, Any]]
 
 def write_all_parquet(directory: Path, rows: dict[str, list[dict[str, Any]]]) -> None:
     write_parquet(directory, rows)
-    for table in MONITORING_TABLES:
-        data = rows.get(table.name, [])
+    for table in PARQUET_MONITORING_TABLES:
+        data = _totals(rows) if table is HOUSEHOLD_MONTH_TOTALS else rows.get(table.name, [])
         columns = {name: [r.get(name) for r in data] for name in table.column_names}
         pq.write_table(pa.table(columns, schema=table.schema), directory / f"{table.name}.parquet")

@@ -1,5 +1,6 @@
 """Differential test: screening and elimination of the golden registry and of a random one give
-identical results on SQLite, PostgreSQL (when reachable) and DuckDB over the Parquet files."""
+identical results on SQLite, PostgreSQL (when reachable) and DuckDB over the Parquet files, and
+from month rows (summing each window) as from the Parquet layout's running totals."""
 
 from __future__ import annotations
 
@@ -67,18 +68,25 @@ def random_cases(seed: int, count: int) -> list[MonitorCase]:
 
 
 def _sqlite(rows: dict[str, list[dict[str, Any]]], year: int, month: int,
-            scope: exp.Expr | None = None) -> dict[int, HouseholdScreen]:
+            scope: exp.Expr | None = None, batch: int | None = None) -> dict[int, HouseholdScreen]:
     connection = sqlite3.connect(":memory:")
     load_all(connection, "sqlite", rows)
-    return run_month(dbapi_session(connection, "sqlite"), load_monitoring_pack(PACK), year, month, scope=scope)[1]
+    return run_month(dbapi_session(connection, "sqlite"), load_monitoring_pack(PACK), year, month, scope=scope,
+                     batch=batch)[1]
+
+
+def _sqlite_totals(rows: dict[str, list[dict[str, Any]]], year: int, month: int) -> dict[int, HouseholdScreen]:
+    connection = sqlite3.connect(":memory:")
+    load_all(connection, "sqlite", rows, totals=True)
+    return run_month(dbapi_session(connection, "sqlite"), load_monitoring_pack(PACK), year, month, months="totals")[1]
 
 
 def _duckdb(rows: dict[str, list[dict[str, Any]]], year: int, month: int, folder: Path,
-            scope: exp.Expr | None = None) -> dict[int, HouseholdScreen]:
+            scope: exp.Expr | None = None, batch: int | None = None) -> dict[int, HouseholdScreen]:
     write_all_parquet(folder, rows)
     session = duckdb_session(duckdb.connect())
     monitoring_parquet_views(session, folder)
-    return run_month(session, load_monitoring_pack(PACK), year, month, scope=scope)[1]
+    return run_month(session, load_monitoring_pack(PACK), year, month, scope=scope, batch=batch)[1]
 
 
 def _postgres(rows: dict[str, list[dict[str, Any]]], year: int, month: int) -> dict[int, HouseholdScreen] | None:
@@ -113,7 +121,12 @@ def test_all_engines_agree(source: str, tmp_path: Path) -> None:
     assert {r.is_lead for r in reference.values()} == {True, False}
     # an elimination rule lacking data makes the verdict "cannot be judged" (no_data), never a pass
     assert {r.elimination for r in reference.values()} == {None, "pass", "fail", "no_data"}
+    assert _sqlite_totals(rows, year, month) == reference, "running totals differ from month rows"
     assert _duckdb(rows, year, month, tmp_path / "parquet") == reference, "DuckDB differs from SQLite"
+    # in rounds over ranges of households (each round's results added to the last)
+    third = len(cases) // 3
+    assert _duckdb(rows, year, month, tmp_path / "batched", batch=third) == reference, "DuckDB in rounds differs"
+    assert _sqlite(rows, year, month, batch=third) == reference, "SQLite in rounds differs"
     other = _postgres(rows, year, month)
     if other is None:
         pytest.skip("PostgreSQL not reachable for the comparison")
@@ -134,6 +147,8 @@ def test_a_scoped_run_gives_its_households_the_same_results(tmp_path: Path) -> N
                             (scope_of(villages=[village], households=some[:5]), {h: whole[h] for h in some[:5]})):
         assert _sqlite(rows, 2021, 6, scope) == expected
     assert _duckdb(rows, 2021, 6, tmp_path / "parquet", scope_of(households=some)) == {h: whole[h] for h in some}
+    assert _duckdb(rows, 2021, 6, tmp_path / "rounds", scope_of(households=some), batch=40) == \
+        {h: whole[h] for h in some}, "a scope in rounds"
     connection = sqlite3.connect(":memory:")
     load_all(connection, "sqlite", rows)
     run_month(dbapi_session(connection, "sqlite"), load_monitoring_pack(PACK), 2021, 6, scope=scope_of(households=some))
