@@ -94,8 +94,8 @@ def status_on(day: dt.date, prefix: str = "") -> Case | Coalesce:
     figures of a year and that year's assessment count the same households as poor. ``prefix``
     reaches the household from the rows read (``household__`` from members)."""
     fields = _status_from_fields(day, prefix)
-    if not HouseholdStatusHistory.objects.exists():  # no history yet: no lookup for each row
-        return fields
+    # Always the lookup (indexed by household), never a query first to see whether any history
+    # exists: a page reads statuses many times, and an empty table answers the lookup at once.
     outer = OuterRef(f"{prefix[:-2]}_id" if prefix else "pk")
     period = (HouseholdStatusHistory.objects.filter(household_id=outer, valid_to__gt=day)
               .filter(Q(valid_from=None) | Q(valid_from__lte=day)).order_by().values("status")[:1])

@@ -44,7 +44,7 @@ def edited(national: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     import pyarrow.parquet as pq
 
     out = tmp_path_factory.mktemp("edited")
-    for name in ("regions", "village_facilities", "member_health"):
+    for name in ("regions", "village_facilities", "member_health", "household_status"):
         shutil.copy(national / f"{name}.parquet", out / f"{name}.parquet")
     households = pq.read_table(national / "households.parquet")
     gone = households["id"].to_numpy()[::97]

@@ -78,7 +78,8 @@ def test_the_command_line(registry: Path) -> None:
     assert rounds.exit_code == 0, rounds.output
 
     def figures(output: str) -> tuple[list[str], list[str]]:
-        return (re.findall(r"([\d,]+) (?:leads|objects)", output.replace("\n", " ")),
+        # a figure and its word may be folded onto two lines, the second indented
+        return (re.findall(r"([\d,]+)\s+(?:leads|objects)", output),
                 sorted(line for line in output.splitlines() if line.startswith("  ")))
 
     assert figures(rounds.output) == figures(result.output), "the same leads, objects and rules in rounds"
