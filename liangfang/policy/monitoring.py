@@ -35,6 +35,7 @@ from .schema import (
     Source,
     Text,
     _Strict,
+    check_notice_periods,
 )
 
 PACKS_PACKAGE = "liangfang.policy.monitoring_packs"
@@ -170,12 +171,7 @@ class MonitoringPack(_Strict):
                 known = ", ".join(self.procedures)
                 raise ValueError(Bilingual(f"procedure_kinds.{role}：无此程序 {kind!r}（有：{known}）",
                                            f"procedure_kinds.{role}: no procedure named {kind!r} (known: {known})"))
-        for key, proc in self.procedures.items():
-            for step_key, step in proc.steps.items():
-                if step.notice_period is not None and step.notice_period not in self.notice_periods:
-                    where = f"procedures.{key}.steps.{step_key}.notice_period"
-                    raise ValueError(Bilingual(f"{where}：无名为 {step.notice_period!r} 的公示期",
-                                               f"{where}: no notice period named {step.notice_period!r}"))
+        check_notice_periods(self.procedures, self.notice_periods)
         if "other" not in self.risk_types:
             raise ValueError(Bilingual("risk_types：须有 other（其他）", "risk_types: 'other' is required"))
         if self.years[0] > self.years[1]:

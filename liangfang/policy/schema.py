@@ -234,6 +234,16 @@ class Procedure(_Strict):
         return self
 
 
+
+def check_notice_periods(procedures: dict[str, Procedure], notice_periods: dict[str, NoticePeriod]) -> None:
+    """Every step's notice period is one the pack names (the assessment and monitoring packs alike)."""
+    for key, proc in procedures.items():
+        for step_key, step in proc.steps.items():
+            if step.notice_period is not None and step.notice_period not in notice_periods:
+                where = f"procedures.{key}.steps.{step_key}.notice_period"
+                raise ValueError(Bilingual(f"{where}：无名为 {step.notice_period!r} 的公示期",
+                                           f"{where}: no notice period named {step.notice_period!r}"))
+
 class ReferenceDate(_Strict):
     """The day of each year on which ages are counted (e.g. school age on 31 August)."""
 
@@ -324,12 +334,7 @@ class Pack(_Strict):
             if ind.per != "household":
                 raise ValueError(Bilingual(f"county_indicators.{key}：per: member 仅用于户级指标",
                                            f"county_indicators.{key}: per: member only for households"))
-        for key, proc in self.procedures.items():
-            for step_key, step in proc.steps.items():
-                if step.notice_period is not None and step.notice_period not in self.notice_periods:
-                    where = f"procedures.{key}.steps.{step_key}.notice_period"
-                    raise ValueError(Bilingual(f"{where}：无名为 {step.notice_period!r} 的公示期",
-                                               f"{where}: no notice period named {step.notice_period!r}"))
+        check_notice_periods(self.procedures, self.notice_periods)
         return self
 
     # -- lines -------------------------------------------------------------------------------
