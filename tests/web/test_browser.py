@@ -64,8 +64,8 @@ def logged_in(context, base_url: str, persona: str):  # type: ignore[no-untyped-
     page.goto(f"{base_url}/login/")
     page.fill("#id_username", persona)
     page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit].primary")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("button[type=submit].primary")
     return page
 
 
@@ -117,8 +117,8 @@ def test_search_by_resident_id(open_as, world) -> None:
     rid = Member.objects.get(household=world.theirs, relation="head").resident_id
     page.click("nav.main >> text=建档立卡")
     page.fill("input[name=q]", rid)
-    page.press("input[name=q]", "Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.press("input[name=q]", "Enter")
     rows = page.locator("table.households tbody tr")
     assert rows.count() == 1 and world.theirs.number in rows.first.inner_text()
     assert rid not in rows.first.inner_text()  # a township reviewer sees the number masked
@@ -170,12 +170,13 @@ def test_concurrent_edit_is_refused_and_nothing_lost(open_as, world) -> None:
 
 def test_village_cadre_is_refused_another_village(open_as, live_server, world) -> None:
     page = open_as("cadre")
-    page.click("nav.main >> text=建档立卡")
+    with page.expect_navigation():
+        page.click("nav.main >> text=建档立卡")
     assert world.theirs.number not in page.content()
     # By a link someone sent.
     page.set_content(f'<a id="x" href="{live_server.url}/households/{world.theirs.number}/">户</a>')
-    page.click("#x")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("#x")
     assert "未找到" in page.locator("h1").inner_text()
     assert world.theirs.number not in page.content()
     shot(page, "refused-by-link")
@@ -215,8 +216,8 @@ def test_accept_a_measure_on_the_household_page(open_as, live_server, world) -> 
 
 def test_switch_to_english(open_as, world) -> None:
     page = open_as("admin")
-    page.click("form.lang button")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("form.lang button")
     assert "Poverty incidence" in page.content()
     shot(page, "dashboard-county-en")
 

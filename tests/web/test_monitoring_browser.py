@@ -58,41 +58,48 @@ def _records(page, steps, scans) -> None:  # type: ignore[no-untyped-def]
         if kind:
             act.locator("#id_kind").select_option(kind)
             act.locator("#id_file").set_input_files(str(scans[kind]))
-        act.locator("button[type=submit]").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            act.locator("button[type=submit]").click()
 
 
 def _open(page, kind: str, year: str, on: str, number: str) -> Case:  # type: ignore[no-untyped-def]
-    page.click("nav.main >> text=程序")
-    page.click("text=立案")
+    with page.expect_navigation():
+        page.click("nav.main >> text=程序")
+    with page.expect_navigation():
+        page.click("text=立案")
     page.select_option("#id_kind", f"{monitoring_pack_name()}|{kind}")
     page.fill("#id_year", year)
     page.fill("#id_on", on)
     page.check(f'input[name=subject][value="{number}"]')
-    page.click("button[type=submit].primary")
+    with page.expect_navigation():
+        page.click("button[type=submit].primary")
     return Case.objects.filter(kind=kind).get()
 
 
 def _through_county(open_as, live_server, case: Case, cadre, notice_on: str, township_on: str,  # type: ignore[no-untyped-def]  # noqa: F811
                     county_on: str, announce_on: str) -> None:
     cadre.fill("#post-on", notice_on)
-    cadre.click("section.act button[type=submit]")
-    cadre.wait_for_load_state()
+    with cadre.expect_navigation():
+        cadre.click("section.act button[type=submit]")
     reviewer = open_as("reviewer")
     reviewer.goto(f"{live_server.url}/procedures/{case.pk}/")
     act = reviewer.locator("section.act")
     act.locator("#id_on").fill(township_on)
     act.locator("#id_decision").select_option("approve")
-    act.locator("button[type=submit]").click()
+    with reviewer.expect_navigation():
+        act.locator("button[type=submit]").click()
     assert "县级审定" in reviewer.locator(".next-step").inner_text()
     admin = open_as("admin")
     admin.goto(f"{live_server.url}/procedures/{case.pk}/")
     act = admin.locator("section.act")
     act.locator("#id_on").fill(county_on)
-    act.locator("button[type=submit]").click()
-    admin.click("text=在县级公告中发布")
+    with admin.expect_navigation():
+        act.locator("button[type=submit]").click()
+    with admin.expect_navigation():
+        admin.click("text=在县级公告中发布")
     admin.fill("#id_on", announce_on)
-    admin.click("button[type=submit].primary")
+    with admin.expect_navigation():
+        admin.click("button[type=submit].primary")
     assert "/procedures/notices/" in admin.url
 
 
@@ -112,9 +119,11 @@ def _apply_on_a_phone(browser, live_server, home: Household, scans: dict[str, Pa
         phone.goto(f"{live_server.url}/region/{VILLAGE}/monitoring/")
         _fits(phone, 390)
         phone.fill("#apply-q", home.number)
-        phone.click("form.picker button[type=submit]")
+        with phone.expect_navigation():
+            phone.click("form.picker button[type=submit]")
         _fits(phone, 390)
-        phone.click(f"ul.pick-list a[href='/households/{home.number}/monitoring/apply/']")
+        with phone.expect_navigation():
+            phone.click(f"ul.pick-list a[href='/households/{home.number}/monitoring/apply/']")
         assert "登记农户自主申报" in phone.locator("h1").inner_text()
         _fits(phone, 390)
         form = phone.locator("form.edit")
@@ -122,15 +131,15 @@ def _apply_on_a_phone(browser, live_server, home: Household, scans: dict[str, Pa
         form.locator("#id_consent_on").fill("2023-06-05")
         form.locator("input[name=risk_types][value=unstable_work]").check()
         form.locator("#id_statement").fill("务工收入中断，近12个月收入低于监测线")
-        form.locator("button[type=submit]").click()  # no scan yet: refused, said beside the file field
-        phone.wait_for_load_state()
+        with phone.expect_navigation():  # no scan yet: refused, said beside the file field
+            form.locator("button[type=submit]").click()
         assert "须附签署的授权承诺书" in phone.locator("#consent_file-error").inner_text()
         assert phone.locator("#id_statement").input_value() == "务工收入中断，近12个月收入低于监测线"
         _fits(phone, 390)
         shot(phone, "monitoring-application-phone")
         phone.locator("#id_consent_file").set_input_files(str(scans["consent"]))
-        phone.locator("form.edit button[type=submit]").click()
-        phone.wait_for_load_state()
+        with phone.expect_navigation():
+            phone.locator("form.edit button[type=submit]").click()
         assert phone.url.endswith(f"/households/{home.number}/#monitoring")
         assert "申请已登记" in phone.locator("body").inner_text()
         assert "授权承诺书" in phone.locator("section#monitoring").inner_text()

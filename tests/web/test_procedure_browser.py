@@ -46,13 +46,16 @@ def _case_page(page, live_server, case: Case) -> None:  # type: ignore[no-untype
 def test_a_household_exit_from_the_village_to_the_county_announcement(
         open_as, live_server, world, scans) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     cadre = open_as("cadre")
-    cadre.click("nav.main >> text=程序")
-    cadre.click("text=立案")
+    with cadre.expect_navigation():
+        cadre.click("nav.main >> text=程序")
+    with cadre.expect_navigation():
+        cadre.click("text=立案")
     cadre.select_option("#id_kind", "cn-national|household_exit")
     cadre.fill("#id_year", "2020")
     cadre.fill("#id_on", "2020-11-02")
     cadre.check(f'input[name=subject][value="{world.mine.number}"]')
-    cadre.click("button[type=submit].primary")
+    with cadre.expect_navigation():
+        cadre.click("button[type=submit].primary")
     case = Case.objects.get()
     assert cadre.url.endswith(f"/procedures/{case.pk}/")
     assert "民主评议" in cadre.locator(".next-step").inner_text()
@@ -65,11 +68,12 @@ def test_a_household_exit_from_the_village_to_the_county_announcement(
         act.locator("#id_outcome").fill(outcome)
         act.locator("#id_kind").select_option(kind)
         act.locator("#id_file").set_input_files(str(scans[kind]))
-        act.locator("button[type=submit]").click()
-        cadre.wait_for_load_state()
+        with cadre.expect_navigation():
+            act.locator("button[type=submit]").click()
     assert "村内公示" in cadre.locator(".next-step").inner_text()
     cadre.fill("#post-on", "2020-11-06")
-    cadre.click("section.act button[type=submit]")
+    with cadre.expect_navigation():
+        cadre.click("section.act button[type=submit]")
     assert "2020-11-13" in cadre.locator(".notice-period").inner_text()
     shot(cadre, "procedure-notice-posted")
 
@@ -77,32 +81,40 @@ def test_a_household_exit_from_the_village_to_the_county_announcement(
     objection.locator("#id_on").fill("2020-11-09")
     objection.locator("#id_raised_by").fill("村民李某")
     objection.locator("#id_content").fill("该户收入不实")
-    objection.locator("button[type=submit]").click()
+    with cadre.expect_navigation():
+        objection.locator("button[type=submit]").click()
     assert "计时暂停" in cadre.locator(".due").inner_text()
     resolve = cadre.locator("section.resolve")
     resolve.locator("#id_on").fill("2020-11-10")
     resolve.locator("#id_outcome").fill("入户核实，收入属实，异议不成立")
-    resolve.locator("button[type=submit]").click()
+    with cadre.expect_navigation():
+        resolve.locator("button[type=submit]").click()
     assert "2020-11-16" in cadre.locator(".notice-period").inner_text()  # two paused days: ends Monday 16th
     shot(cadre, "procedure-objection-resolved")
 
     reviewer = open_as("reviewer")
-    reviewer.click("nav.main >> text=程序")
-    reviewer.click(f'a[href="/procedures/{case.pk}/"]')
+    with reviewer.expect_navigation():
+        reviewer.click("nav.main >> text=程序")
+    with reviewer.expect_navigation():
+        reviewer.click(f'a[href="/procedures/{case.pk}/"]')
     act = reviewer.locator("section.act")
     act.locator("#id_on").fill("2020-11-17")
     act.locator("#id_decision").select_option("approve")
-    act.locator("button[type=submit]").click()
+    with reviewer.expect_navigation():
+        act.locator("button[type=submit]").click()
     assert "县级审定" in reviewer.locator(".next-step").inner_text()
 
     admin = open_as("admin")
     _case_page(admin, live_server, case)
     act = admin.locator("section.act")
     act.locator("#id_on").fill("2020-11-19")
-    act.locator("button[type=submit]").click()
-    admin.click("text=在县级公告中发布")
+    with admin.expect_navigation():
+        act.locator("button[type=submit]").click()
+    with admin.expect_navigation():
+        admin.click("text=在县级公告中发布")
     admin.fill("#id_on", "2020-11-25")
-    admin.click("button[type=submit].primary")
+    with admin.expect_navigation():
+        admin.click("button[type=submit].primary")
     assert "/procedures/notices/" in admin.url
     shot(admin, "procedure-announced")
 
