@@ -8,6 +8,7 @@ from django.db.models import Q
 from ...domain.codes import choices, code_list
 from ...domain.fields import HOUSEHOLD_FIELDS
 from ..bounds import bounded, range_constraints
+from .periods import RecordedPeriod, period_ordered
 from .regions import Region
 
 
@@ -182,7 +183,7 @@ class Household(models.Model):
         return [c for c in (self.other_cause_1, self.other_cause_2) if c]
 
 
-class HouseholdStatusHistory(models.Model):
+class HouseholdStatusHistory(RecordedPeriod):
     """A period of a household's status that its dated fields no longer tell (贫困户状态历史): written
     by the status service when a decision overwrites them (a relapsed household exiting again loses
     its earlier exit year and relapse date), so that a figure of an earlier year reads the status of
@@ -193,19 +194,13 @@ class HouseholdStatusHistory(models.Model):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="status_history",
                                   verbose_name="农户")
     status = models.CharField("贫困户状态", max_length=12, choices=choices("household_status"))
-    valid_from = models.DateField("起始日期", null=True, blank=True,
-                                  help_text="空：此前一直如此 / blank: always before")
-    valid_to = models.DateField("截止日期（不含）", help_text="the day the next status holds from")
-    recorded_at = models.DateTimeField("录入时间", auto_now_add=True)
-    recorded_by = models.CharField("录入人", max_length=80)
 
     class Meta:
         verbose_name = "贫困户状态历史 household status history"
         ordering = ["household_id", "valid_to"]
         indexes = [models.Index(fields=["household", "valid_to"], name="household_status_period")]
         constraints = [
-            models.CheckConstraint(condition=Q(valid_from__isnull=True) | Q(valid_to__gt=models.F("valid_from")),
-                                   name="household_status_period_ordered"),
+            period_ordered("household_status_period_ordered"),
             models.CheckConstraint(condition=_in("status", "household_status"),
                                    name="household_status_history_in_list"),
         ]

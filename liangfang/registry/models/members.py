@@ -8,6 +8,7 @@ from django.db.models.functions import Right
 
 from ...domain.codes import choices, code_list
 from .households import Household
+from .periods import RecordedPeriod, period_ordered
 
 
 class Member(models.Model):
@@ -122,7 +123,7 @@ class Member(models.Model):
         return f"{self.name}（{self.household.number}）"
 
 
-class MemberHealthHistory(models.Model):
+class MemberHealthHistory(RecordedPeriod):
     """A member's health as it was over a period (健康状况历史): written when the status changes, so
     that an assessment of an earlier year reads the health of its reference date, not today's.
     Periods of one member do not overlap: each ends where the next recorded status begins."""
@@ -132,17 +133,11 @@ class MemberHealthHistory(models.Model):
     health_status = models.CharField("健康状况", max_length=10, choices=choices("health_status"))
     disability_grade = models.CharField("残疾等级", max_length=4, choices=choices("disability_grade"),
                                         default="none")
-    valid_from = models.DateField("起始日期", null=True, blank=True,
-                                  help_text="空：此前一直如此 / blank: always before")
-    valid_to = models.DateField("截止日期（不含）", help_text="the day the next status was recorded")
-    recorded_at = models.DateTimeField("录入时间", auto_now_add=True)
-    recorded_by = models.CharField("录入人", max_length=80)
 
     class Meta:
         verbose_name = "健康状况历史 member health history"
         ordering = ["member_id", "valid_to"]
         indexes = [models.Index(fields=["member", "valid_to"], name="member_health_period")]
         constraints = [
-            models.CheckConstraint(condition=Q(valid_from__isnull=True) | Q(valid_to__gt=models.F("valid_from")),
-                                   name="member_health_period_ordered"),
+            period_ordered("member_health_period_ordered"),
         ]
