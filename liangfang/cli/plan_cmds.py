@@ -9,10 +9,11 @@ from typing import Any
 
 import typer
 
+from ..domain.text import Text
 from .app import app, console, fail, migrate
 from .output import FORMAT_HELP, Listing, OutputFormat, emit, note, summary
 from .progress import progress_bar
-from .text import bi, language, said
+from .text import bi, language, listed, said
 
 
 def _lang() -> str:
@@ -197,16 +198,16 @@ def _summary(area: Any, budget: Decimal | None) -> Listing:
         _money(yuan(p.selection.cost)))
     row("total_cost", bi("总费用（元，含配套）", "total cost (yuan, with accompanying measures)"), yuan(p.cost),
         _money(yuan(p.cost)))
-    status = {"optimal": bi("已求得最优方案", "the best possible plan"),
-              "time_limit": bi(f"时限内找到的最好方案（与最优最多相差 {p.selection.mip_gap}）",
-                               f"the best found within the time limit (at most {p.selection.mip_gap} from the best)")}
-    method = {"everyone": bi("预算和容量足够，全部安排", "budget and capacities suffice for every household"),
-              "budget_only": bi("仅受预算限制，按每元达标户数安排", "only the budget limits: by households per yuan"),
-              "milp": bi("整数规划（HiGHS）", "integer programming (HiGHS)"),
-              "greedy": bi("贪心规则", "the greedy rule"), "none": bi("无需安排", "nothing to arrange")}
-    row("solver", bi("求解", "solver"), f"{p.selection.status} {p.selection.method}",
-        bi("，", "; ").join((status.get(p.selection.status, p.selection.status),
-                             method.get(p.selection.method, p.selection.method))))
+    status = {"optimal": Text("已求得最优方案", "the best possible plan"),
+              "time_limit": Text(f"时限内找到的最好方案（与最优最多相差 {p.selection.mip_gap}）",
+                                 f"the best found within the time limit (at most {p.selection.mip_gap} from the best)")}
+    method = {"everyone": Text("预算和容量足够，全部安排", "budget and capacities suffice for every household"),
+              "budget_only": Text("仅受预算限制，按每元达标户数安排", "only the budget limits: by households per yuan"),
+              "milp": Text("整数规划（HiGHS）", "integer programming (HiGHS)"),
+              "greedy": Text("贪心规则", "the greedy rule"), "none": Text("无需安排", "nothing to arrange")}
+    s, m = p.selection.status, p.selection.method
+    row("solver", bi("求解", "solver"), f"{s} {m}",
+        listed((status.get(s, Text(s, s)), method.get(m, Text(m, m))), "，", "; "))
     if p.baseline is not None:
         row("greedy_lifted", bi("贪心规则对比：达标户", "greedy rule for comparison: households"), p.baseline.lifted)
         row("greedy_cost", bi("贪心规则对比：费用（元）", "greedy rule for comparison: cost (yuan)"),
@@ -214,12 +215,12 @@ def _summary(area: Any, budget: Decimal | None) -> Listing:
     return table
 
 
-def _indicator_name(area: Any, code: str, lang: str) -> str:
-    """A household indicator's name in the pack's words (its code if the pack has no such indicator)."""
-    indicator = area.catalogue.pack.indicators("household").get(code)
-    if indicator is None:
-        return code
-    return str(indicator.name.zh if lang == "zh" else indicator.name.en)
+def _gaps(area: Any, codes: list[str]) -> str:
+    """A household's failing indicators in the pack's words (a code the pack does not name as it is),
+    listed in the chosen language(s): ``人均纯收入、不愁吃 / per-capita net income, food``."""
+    indicators = area.catalogue.pack.indicators("household")
+    names = [indicators[c].name if c in indicators else Text(c, c) for c in codes]
+    return listed(names)
 
 
 def _plans_listing(area: Any, show: int, lang: str) -> Listing:
@@ -235,7 +236,7 @@ def _plans_listing(area: Any, show: int, lang: str) -> Listing:
         ("gaps", bi("未达标指标", "failing indicators")), ("measure", bi("措施代码", "measure")),
         ("cost", bi("费用（元）", "cost (yuan)")), ("text", bi("说明", "text"))])
     for d in drafts:
-        gaps = bi("、", ", ").join(_indicator_name(area, code, lang) for code in d.gaps)
+        gaps = _gaps(area, d.gaps)
         base = dict(household=numbers.get(d.household_id), lifts=d.lifts, gaps=gaps)
         for pr in d.proposals:
             spec = area.catalogue.measures[pr.measure].spec
@@ -256,7 +257,7 @@ def _show_plans(area: Any, show: int, lang: str) -> None:
     numbers = dict(Household.objects.filter(pk__in=[d.household_id for d in drafts]).values_list("id", "number"))
     for d in drafts:
         mark = "[green]✓[/]" if d.lifts else "[red]✗[/]"
-        gaps = bi("、", ", ").join(_indicator_name(area, code, lang) for code in d.gaps)
+        gaps = _gaps(area, d.gaps)
         console.print(f"{mark} [bold]{numbers.get(d.household_id)}[/] {bi('未达标', 'not met')}: {gaps}",
                       highlight=False)
         for pr in d.proposals:

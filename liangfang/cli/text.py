@@ -7,6 +7,7 @@ unset → both, Chinese first.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 
 from ..domain.text import Text, render
 
@@ -25,6 +26,13 @@ def language() -> str:
 def bi(zh: str, en: str) -> str:
     """Text in the chosen language(s): ``bi("户", "household")`` → ``户 / household``."""
     return Text(zh, en).render(language())
+
+
+def listed(items: Iterable[Text], zh_sep: str = "、", en_sep: str = ", ") -> str:
+    """Texts listed in the chosen language(s), each language's list with its own separator:
+    ``甲、乙 / a, b`` (never ``甲、 / , 乙``)."""
+    kept = list(items)
+    return Text(zh_sep.join(t.zh for t in kept), en_sep.join(t.en for t in kept)).render(language())
 
 
 def said(message: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import os
 import re
@@ -320,3 +321,20 @@ def test_plan_as_json_gives_its_figures_costs_and_plans(assessed: list[str]) -> 
     assert {o["household"] for o in objects if "household" in o} <= set(assessed)
     assert "liangfang plan-accept" not in result.stdout  # the lines around the data: on standard error
     assert "liangfang plan-accept" in result.stderr
+
+
+def test_a_households_failing_indicators_are_listed_in_each_language_whole(assessed: list[str], lang: str) -> None:
+    """The indicators a household fails, as the plan prints them: one list per language, never a
+    separator of one language beside the other's ("、 / , ")."""
+    result = runner.invoke(app, ["plan", "--county", "--year", "2020", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    found = re.search(rf"{assessed[0]}[^:]*:(.*?)·", _flat(result.output))  # up to its first measure
+    assert found, result.output
+    zh = "人均纯收入、不愁吃、不愁穿、饮水安全有保障"
+    en = "per-capita net income, enough to eat, enough to wear, safe drinking water secured"
+    assert found[1] == _flat({"zh": zh, "en": en, "": f"{zh} / {en}"}[lang]), result.output
+    lines = result.output.splitlines()
+    first = next(i for i, line in enumerate(lines) if "求解" in line or "solver" in line)
+    row = itertools.takewhile(lambda line: not line.startswith("└"), lines[first:])
+    solver = _flat("".join(line.split("│")[-2] for line in row if line.count("│") > 2))  # a list of two
+    assert solver and not re.search(r"[，、]/?[;,]", solver), solver
