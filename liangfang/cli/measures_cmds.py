@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from ..domain.text import message_of
-from .app import app, console, fail, setup_django
+from .app import app, console, fail, migrate
 from .output import FORMAT_HELP, Listing, OutputFormat, emit
 from .text import bi, language
 
@@ -159,7 +159,7 @@ def _session(engine: str, data: Path | None) -> Any:
         return session
     if data is not None:
         raise fail(bi("--data 仅用于 --engine duckdb", "--data is for --engine duckdb only"))
-    setup_django()
+    migrate()  # as every command on the database: a new installation's schema first
     from django.db import connection
 
     from liangfang.assessments.services import database_dialect
