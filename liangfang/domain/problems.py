@@ -20,6 +20,16 @@ class Problem:
     code: str = ""  # what kind of problem, for a caller that acts on it (e.g. RESIDENT_ID_TAKEN)
 
 
+def written_meanwhile() -> Problem:
+    """The one message for a write the database refused because another user's write, committed
+    between the checks and this one, took a unique value (a resident ID, a household number, a
+    head): it names no value, since the other write may be outside the user's region."""
+    return Problem("", None, Text(
+        "保存时另一用户刚保存了相同的身份证号码、户编号或户主，数据库拒绝了本次保存；本次未保存任何内容，请重新打开或重新导入后再试",
+        "another user has just saved the same resident ID, household number or head, so the database refused "
+        "this save; nothing of it was saved: open it again, or import again, and retry"))
+
+
 # A resident ID already active in another household: the message does not say which (the editor
 # may not see it, in another village or township); the web records the case for those who may
 # (registry.services.duplicates).

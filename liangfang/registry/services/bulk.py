@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from operator import eq
 from typing import Any
 
-from django.db import models, transaction
+from django.db import DatabaseError, IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from ...audit.changelog import diff, jsonable
 from ...domain.inputs import HouseholdInput
-from ...domain.problems import Problem, ValidationFailed, resident_id_taken
+from ...domain.problems import Problem, ValidationFailed, resident_id_taken, written_meanwhile
 from ...domain.text import Text
 from ...pairing.services import pairings_follow_households
 from ..governed import decided_message
@@ -155,49 +155,60 @@ def write_many(items: Sequence[HouseholdInput], *, by: str, note: str = "",
     report = BulkReport()
     village_ids = dict(Region.objects.filter(
         code__in={item.village_code for item in items}).values_list("code", "id"))
-    with transaction.atomic(), large_cache():
-        existing: dict[str, dict[str, Any]] = {}
-        for chunk in _chunks(items, chunk_size):
-            existing.update((row["number"], row) for row in Household.objects.filter(
-                number__in=[item.household["number"] for item in chunk]).values(*_HOUSEHOLD_READ))
-        stale = stale_households(items, existing)
-        changed: set[str] = set()
-        writer = RowWriter()
-        try:
-            # Members leaving a household first, so a person can move between households.
+    try:
+        with transaction.atomic(), large_cache():
+            existing: dict[str, dict[str, Any]] = {}
             for chunk in _chunks(items, chunk_size):
-                changed |= _retire_missing_members(writer, chunk, existing, report, by, note)
-            # Keys of the new households, reserved before anything is inserted: members,
-            # incomes and the change log point at them without reading them back.
-            keys = iter(writer.reserve(Household, sum(item.household["number"] not in existing for item in items)))
-            # Problems only the stored rows reveal (a change of health dated before the last check, a
-            # status a procedure decided) are found while writing; any of them refuses the whole batch,
-            # as validation does, after the version checks (a stale form is told what changed first).
-            refused: list[Problem] = []
-            for first in range(0, len(items), chunk_size):
-                chunk = items[first:first + chunk_size]
-                changed |= _write_chunk(writer, chunk, first, existing, keys, village_ids, report, by, note,
-                                        refused)
-                if progress:
-                    progress(len(chunk))
-            overwritten = [s for s in stale if s.item.household["number"] in changed]
-            if overwritten and not override_stale:
-                raise StaleHouseholds(overwritten, items)
-            if overwritten:
-                writer.insert(ChangeRecord, [_log(
-                    by, f"覆盖导出后的修改 / overwrote changes made after the export: {reason}"[:200], timezone.now(),
-                    "import_override_stale", "household", existing[s.number]["id"], s.number,
-                    {"exported_version": s.expected, "current_version": s.current, "reason": reason,
-                     "source": note}) for s in overwritten])
-            writer.drain()
-            _versions_move(items, existing, changed)
-            if refused:
-                raise ValidationFailed(refused)
-            writer.finish()
-        finally:
-            writer.close()
-        # the changed and the new households' results are assessed again once this commits
-        households_changed(changed | {n for item in items if (n := item.household["number"]) not in existing})
+                existing.update((row["number"], row) for row in Household.objects.filter(
+                    number__in=[item.household["number"] for item in chunk]).values(*_HOUSEHOLD_READ))
+            stale = stale_households(items, existing)
+            changed: set[str] = set()
+            writer = RowWriter()
+            try:
+                # Members leaving a household first, so a person can move between households.
+                for chunk in _chunks(items, chunk_size):
+                    changed |= _retire_missing_members(writer, chunk, existing, report, by, note)
+                # Keys of the new households, reserved before anything is inserted: members,
+                # incomes and the change log point at them without reading them back.
+                keys = iter(writer.reserve(Household, sum(item.household["number"] not in existing for item in items)))
+                # Problems only the stored rows reveal (a change of health dated before the last check, a
+                # status a procedure decided) are found while writing; any of them refuses the whole batch,
+                # as validation does, after the version checks (a stale form is told what changed first).
+                refused: list[Problem] = []
+                for first in range(0, len(items), chunk_size):
+                    chunk = items[first:first + chunk_size]
+                    changed |= _write_chunk(writer, chunk, first, existing, keys, village_ids, report, by, note,
+                                            refused)
+                    if progress:
+                        progress(len(chunk))
+                overwritten = [s for s in stale if s.item.household["number"] in changed]
+                if overwritten and not override_stale:
+                    raise StaleHouseholds(overwritten, items)
+                if overwritten:
+                    writer.insert(ChangeRecord, [_log(
+                        by, f"覆盖导出后的修改 / overwrote changes made after the export: {reason}"[:200],
+                        timezone.now(), "import_override_stale", "household", existing[s.number]["id"], s.number,
+                        {"exported_version": s.expected, "current_version": s.current, "reason": reason,
+                         "source": note}) for s in overwritten])
+                writer.drain()
+                _versions_move(items, existing, changed)
+                if refused:
+                    raise ValidationFailed(refused)
+                writer.finish()
+            except DatabaseError:
+                writer.close()  # the inserts in flight end first
+                failed = writer.first_failure()
+                if failed is None:
+                    raise
+                raise failed from None
+            finally:
+                writer.close()
+    # what validation could not see: a concurrent writer got there first (the row writer inserts through
+    # the driver's own connection, so its refusal is the driver's IntegrityError, not Django's)
+    except (IntegrityError, connection.Database.IntegrityError) as exc:  # type: ignore[attr-defined]
+        raise ValidationFailed([written_meanwhile()]) from exc
+    # the changed and the new households' results are assessed again once this commits
+    households_changed(changed | {n for item in items if (n := item.household["number"]) not in existing})
     return report
 
 

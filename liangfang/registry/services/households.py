@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from ...audit.changelog import diff
 from ...domain.fields import HOUSEHOLD_FIELDS, INCOME_FIELDS, MEMBER_FIELDS, FieldValueError, clean_value
@@ -70,8 +70,6 @@ def _write_one(item: HouseholdInput, household: Household | None, expected_versi
             raise
         (stale,) = exc.stale
         raise household_conflict(household, stale.expected, stale.current) from exc
-    except IntegrityError as exc:  # a concurrent writer took the resident ID, the number or the head role
-        raise ValidationFailed([Problem("resident_id", None, Text(f"保存失败：{exc}", "could not save"))]) from exc
     if household is not None:
         household.version = Household.objects.values_list("version", flat=True).get(pk=household.pk)
 

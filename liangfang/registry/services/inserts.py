@@ -218,6 +218,15 @@ class RowWriter:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
 
+    def first_failure(self) -> BaseException | None:
+        """After ``close``: why the first failed insert failed (None when none did). On PostgreSQL a
+        refused COPY aborts the transaction, and the calling thread's next statement then fails only
+        with "current transaction is aborted"; this is the refusal itself."""
+        for job in self.pending:
+            if job.done() and not job.cancelled() and job.exception() is not None:
+                return job.exception()
+        return None
+
 
 def _same(v: Any) -> Any:
     return v

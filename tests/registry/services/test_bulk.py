@@ -165,3 +165,35 @@ def test_a_large_batch_leaves_the_planner_knowing_its_rows(monkeypatch) -> None:
     write_many(batch(3), by="test")  # 6 more members (analysed), 3 more households (not)
     assert planner_rows(Member) == Member.objects.count() == 12
     assert planner_rows(Household) == households
+
+
+@pytest.mark.parametrize("taken", ["number", "resident_id"])
+def test_a_unique_value_saved_meanwhile_is_refused_in_words_and_nothing_is_written(
+        monkeypatch: pytest.MonkeyPatch, taken: str) -> None:
+    """Another user's save, committed after this batch was checked, takes its household number or a
+    member's resident ID: the database refuses the write, the user reads what happened (no value, no
+    database words) and nothing of the batch is kept."""
+    import liangfang.registry.services.bulk as bulk
+
+    items = batch(2)
+    other = batch(1)[0]
+    if taken == "number":
+        other.household["number"] = items[1].household["number"]
+    else:
+        other.members[1]["resident_id"] = items[1].members[1]["resident_id"]
+    checked = bulk.stale_households
+
+    def meanwhile(*args: object, **kwargs: object) -> object:
+        with monkeypatch.context() as m:
+            m.setattr(bulk, "stale_households", checked)
+            write_many([other], by="另一用户")  # inside this batch's transaction: it has just committed
+        return checked(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(bulk, "stale_households", meanwhile)
+    before = (Household.objects.count(), Member.objects.count(), ChangeRecord.objects.count())
+    with pytest.raises(ValidationFailed) as refused:
+        write_many(items, by="t")
+    (problem,) = refused.value.problems
+    assert "另一用户刚保存" in problem.message and "UNIQUE" not in problem.message.upper()
+    assert items[1].members[1]["resident_id"] not in problem.message
+    assert (Household.objects.count(), Member.objects.count(), ChangeRecord.objects.count()) == before
