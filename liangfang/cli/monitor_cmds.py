@@ -236,6 +236,34 @@ def apply(
                      f"{lead.home_check_due}, identification due {lead.identification_due}"), highlight=False)
 
 
+@monitor_app.command("recount", help=bi(
+    "按现行节假日安排重算待办线索的期限（国务院公布或更正某年节假日、升级日历数据后运行）；改动记入变更记录",
+    "Count open leads' deadlines again with the calendar as it is now (run after a year's holidays are "
+    "published or corrected and the calendar data upgraded); each change goes into the change record"))
+def recount(
+    dry_run: bool = typer.Option(False, "--dry-run", help=bi("只列出将改动的期限，不保存", "list the changes only")),
+    by: str = typer.Option("cli", help=bi("操作人", "done by")),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help=FORMAT_HELP),
+) -> None:
+    migrate()
+    from liangfang.monitoring.services.leads import leads_deadlines_recount
+
+    changed = leads_deadlines_recount(by=by, dry_run=dry_run)
+    listing = Listing(bi("期限改动的线索", "leads whose deadlines change"), [
+        ("lead", bi("线索", "lead")), ("household", bi("户编号", "household")),
+        ("home_check_was", bi("原入户核查期限", "home check due, was")),
+        ("home_check_due", bi("入户核查期限", "home check due")),
+        ("identification_was", bi("原识别办结期限", "identification due, was")),
+        ("identification_due", bi("识别办结期限", "identification due"))])
+    for r in changed:
+        listing.add(lead=r.lead.pk, household=r.lead.household.number, home_check_was=str(r.home_check[0]),
+                    home_check_due=str(r.home_check[1]), identification_was=str(r.identification[0]),
+                    identification_due=str(r.identification[1]))
+    emit([listing], fmt)
+    verb = bi("将改动", "would change") if dry_run else bi("已改动", "changed")
+    note(bi(f"{verb} {len(changed)} 条线索的期限", f"{verb} the deadlines of {len(changed)} lead(s)"), fmt)
+
+
 @monitor_app.command("report", help=bi("月报：某区划某月的监测对象、新增、消除、逾期线索、开发式帮扶占比（Excel）",
                                        "Monthly report: objects, new, eliminated, overdue leads, share with a "
                                        "development measure, for a region and month (Excel)"))

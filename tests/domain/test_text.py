@@ -20,10 +20,10 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     # fact descriptions: the engine's internal documentation, shown as written
     "engine/facts.py": ("",),
     # model help texts: fixed in migrations, shown by the admin only
-    "registry/models/households.py": ("在此日期之前的评估不采用", "空：此前一直如此"),
+    "registry/models/households.py": ("在此日期之前的评估不采用",),
     "registry/models/members.py": ("此日期之前的评估读历史记录", "初中毕业后未继续升学者", "在此日期之前的评估不采用",
-                                   "城乡居民医保以外的基本医疗保障", "空：参保日期不详", "出生、婚入、迁入的日期",
-                                   "空：此前一直如此"),
+                                   "城乡居民医保以外的基本医疗保障", "空：参保日期不详", "出生、婚入、迁入的日期"),
+    "registry/models/periods.py": ("空：此前一直如此",),
     # notes stored in the change log or beside recorded figures: records, kept in both languages
     "registry/services/bulk.py": ("覆盖导出后的修改", "批量写入时不在名单中"),
     "registry/bounds.py": ("超出范围",
@@ -31,6 +31,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "plans/services/delivery.py": ("措施落实",),
     "assessments/services.py": ("重新评估",),  # who ran a stored assessment run: a record
     "monitoring/history.py": ("合成",),
+    "monitoring/services/leads.py": ("按现行节假日安排重算期限",),
     "synth/taobei.py": ("合成数据 seed=", "生成合成数据", "写入数据库"),
     "assessments/sampling.py": ("样本 ",),
     # a note written into the import template, a file read in both languages

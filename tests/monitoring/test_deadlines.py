@@ -4,6 +4,7 @@ lead's record of deadlines, the monitoring page, the month's workbook."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import openpyxl
@@ -77,3 +78,36 @@ def test_the_months_workbook_marks_a_provisional_deadline(world: World, calendar
     column = header.index("期限暂定 provisional deadlines")
     [row] = [r for r in rows if r[0] == lead.household.number]
     assert MARK in row[column] and "to be re-checked once the public holidays of 2027" in row[column]
+
+
+def test_a_years_holidays_published_later_move_the_open_leads_deadlines_on_recount(
+        world: World, calendar_to_2026: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The lead's identification deadline was counted through 2027 by weekends only (1 January);
+    once the county records 2027's holidays, `monitor recount` moves it (4 January), logged; a
+    dry run shows the change and stores nothing; a second recount finds nothing to change."""
+    from liangfang.monitoring.models import Lead
+    from liangfang.registry.models import ChangeRecord
+
+    lead = _lead(world)
+    assert lead.identification_due == D(2027, 1, 1)
+    table = tmp_path / "holidays.yaml"
+    table.write_text("name: {zh: 本县节假日表, en: county holidays}\nholidays:\n  2027:\n"
+                     "    source: {reliability: CONFIRMED, note: \"国务院办公厅通知（测试） / the notice (test)\"}\n"
+                     "    days_off: [2027-01-01]\n", encoding="utf-8")
+    monkeypatch.setenv("LIANGFANG_HOLIDAYS", str(table))
+    runner = CliRunner()
+    dry = runner.invoke(app, ["monitor", "recount", "--dry-run", "--format", "json"], env={"COLUMNS": "80"})
+    assert dry.exit_code == 0, dry.output
+    assert json.loads(dry.stdout.strip()) == {
+        "lead": lead.pk, "household": lead.household.number, "home_check_was": "2026-12-11",
+        "home_check_due": "2026-12-11", "identification_was": "2027-01-01", "identification_due": "2027-01-04"}
+    assert Lead.objects.get(pk=lead.pk).identification_due == D(2027, 1, 1)
+    done = runner.invoke(app, ["monitor", "recount", "--by", "县管理员"], env={"COLUMNS": "80"})
+    assert done.exit_code == 0, done.output
+    stored = Lead.objects.get(pk=lead.pk)
+    assert (stored.home_check_due, stored.identification_due) == (D(2026, 12, 11), D(2027, 1, 4))
+    assert stored_deadlines(load_monitoring_pack("jilin-monitoring-2021"), stored).provisional is None
+    record = ChangeRecord.objects.filter(entity="lead", entity_id=lead.pk, actor="县管理员").get()
+    assert record.changes == {"identification_due": ["2027-01-01", "2027-01-04"]}
+    again = runner.invoke(app, ["monitor", "recount", "--format", "json"], env={"COLUMNS": "80"})
+    assert again.exit_code == 0 and again.stdout.strip() == "", again.output

@@ -193,6 +193,42 @@ def lead_dismiss(*, lead: Lead, reason: str, on: dt.date, by: str) -> Lead:
     return lead
 
 
+@dataclass(frozen=True)
+class Recounted:
+    """A lead whose stored deadlines the calendar now counts otherwise: (before, after) per date."""
+
+    lead: Lead
+    home_check: tuple[dt.date, dt.date]
+    identification: tuple[dt.date, dt.date]
+
+
+@transaction.atomic
+def leads_deadlines_recount(*, by: str, pack: MonitoringPack | None = None,
+                            dry_run: bool = False) -> list[Recounted]:
+    """Count every active lead's deadlines again from the day it was found, with the calendar as
+    it is now, and store those that changed (each in the lead's change record). A lead's deadlines are
+    counted when it is recorded; a year's holidays published (or corrected) since then move them,
+    and until this runs the stored dates stay provisional where they were counted on weekends only.
+    Closed leads keep the dates they were judged by."""
+    pack = pack or current_monitoring_pack()
+    out: list[Recounted] = []
+    for lead in Lead.objects.filter(status__in=("open", "case")).select_related("household").order_by("pk"):
+        due = lead_deadlines(pack, lead.found_on)
+        if (due.home_check, due.identification) == (lead.home_check_due, lead.identification_due):
+            continue
+        out.append(Recounted(lead, (lead.home_check_due, due.home_check),
+                             (lead.identification_due, due.identification)))
+        if dry_run:
+            continue
+        changes = {name: [str(old), str(new)] for name, (old, new) in (
+            ("home_check_due", out[-1].home_check), ("identification_due", out[-1].identification)) if old != new}
+        Lead.objects.filter(pk=lead.pk).update(home_check_due=due.home_check, identification_due=due.identification)
+        record_change(by=by, action="update", entity="lead", entity_id=lead.pk,
+                      household_number=lead.household.number, changes=changes,
+                      note="按现行节假日安排重算期限 / deadlines counted again with the calendar as it is now")
+    return out
+
+
 def overdue(lead: Lead, today: dt.date) -> dict[str, bool]:
     """Which of the lead's deadlines have passed with the step not done."""
     active = lead.status in ("open", "case")
