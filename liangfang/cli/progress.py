@@ -19,6 +19,7 @@ from rich.progress import (
 )
 
 from .app import err_console
+from .text import said
 
 
 class Advance:
@@ -43,7 +44,7 @@ class Advance:
 
         def step(label: str, done: int, total: int) -> None:
             self.set_total(total + extra)
-            self.describe(label)
+            self.describe(said(label))  # the engine's labels are Texts: in the chosen language
             self(1)
 
         return step

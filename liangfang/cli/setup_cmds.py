@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
+from ..domain.text import Text
 from .app import app, console, fail, migrate, setup_django
 from .output import FORMAT_HELP, Listing, OutputFormat, emit, summary
 from .text import bi, said
@@ -61,9 +62,11 @@ def figures_listing(region_code: str | None = None, year: int | None = None, pac
         ref = load_pack(pack).reference_date
         day = dt.date(year, ref.month, ref.day)
     f = headline_figures(region, on=day)
-    title = (bi(f"{f.region_name} 脱贫攻坚主要数字", f"{f.region_name}: headline figures") if day is None else
-             bi(f"{f.region_name} {year} 年主要数字（{day.isoformat()} 的状况）",
-                f"{f.region_name}: headline figures of {year} (as on {day.isoformat()})"))
+    zh, en = ((f.region_name.zh, f.region_name.en) if isinstance(f.region_name, Text)  # the whole registry
+              else (f.region_name, f.region_name))
+    title = (bi(f"{zh} 脱贫攻坚主要数字", f"{en}: headline figures") if day is None else
+             bi(f"{zh} {year} 年主要数字（{day.isoformat()} 的状况）",
+                f"{en}: headline figures of {year} (as on {day.isoformat()})"))
     listing = summary(title)
     poor = bool(f.poor_villages)  # 出列 is said of poor villages only: "0 / 0" elsewhere means nothing
     rows: list[tuple[str, str, Any, str | None]] = [

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from sqlglot import exp
 
+from ..domain.text import Text
 from .compiled import CompiledPack
 from .facts import Level
 from .results import PARENT, SOURCES, ValueColumn, member_query, value_columns
@@ -62,7 +63,7 @@ def sql_sink(compiled: CompiledPack, targets: SqlTargets, run_id: int, household
     hh = exp.select(run, col("household_id"), col("village_id"), col("people"),
                     status_text(col("verdict")), exp.Coalesce(this=col("status"), expressions=[text("")]),
                     ).from_("lf_household_eval")
-    steps.append(Step("写入农户结果 / household results", None, _insert(
+    steps.append(Step(Text("写入农户结果", "household results"), None, _insert(
         targets.households, ["run_id", "household_id", "village_id", "people", "verdict", "status"], hh)))
     for level, parent in (("village", "county_id"), ("county", None)):
         if level not in levels:
@@ -70,7 +71,7 @@ def sql_sink(compiled: CompiledPack, targets: SqlTargets, run_id: int, household
         eval_table, _, key = SOURCES[level]
         area = exp.select(run.copy(), text(level), col(key), col(parent) if parent else exp.Null(), col("people"),
                           status_text(col("verdict"))).from_(eval_table)
-        steps.append(Step(f"写入{level}结果 / {level} results", None, _insert(
+        steps.append(Step(Text(f"写入{level}结果", f"{level} results"), None, _insert(
             targets.areas, ["run_id", "level", "region_id", "parent_id", "people", "verdict"], area)))
     indicator_cols = ["run_id", "level", "subject_id", "indicator", "status", "applicable", "failing"]
     for level in levels:
@@ -80,14 +81,14 @@ def sql_sink(compiled: CompiledPack, targets: SqlTargets, run_id: int, household
             query = exp.select(run.copy(), text(level), col(key), text(ind.name), status_text(col(f"s_{ind.name}")),
                                col(f"n_{ind.name}") if counted else cast(exp.Null(), "INT"),
                                col(f"x_{ind.name}") if counted else cast(exp.Null(), "INT")).from_(eval_table)
-            steps.append(Step(f"写入指标 / indicator {level}.{ind.name}", None,
+            steps.append(Step(Text(f"写入指标 {level}.{ind.name}", f"indicator {level}.{ind.name}"), None,
                               _insert(targets.indicators, indicator_cols, query)))
     value_cols = ["run_id", "level", "subject_id", "name", "number", "text"]
     for level in levels:
         _, fact_table, key = SOURCES[level]
         source = exp.select().from_(_t(fact_table, "f"))
         for value in value_columns(compiled, level):  # type: ignore[arg-type]
-            steps.append(Step(f"写入数值 / values {level}.{value.name}", None, _insert(
+            steps.append(Step(Text(f"写入数值 {level}.{value.name}", f"values {level}.{value.name}"), None, _insert(
                 targets.values, value_cols, _value_select(level, col(key, "f"), source, value, run_id, "f"))))
     for ind in (i for i in compiled.of("household") if i.per_member):
         not_passing = exp.and_(exp.EQ(this=col(f"a_{ind.name}", "f"), expression=num(1)),
@@ -95,13 +96,13 @@ def sql_sink(compiled: CompiledPack, targets: SqlTargets, run_id: int, household
         members = (exp.select(run.copy(), col("household_id", "f"), col("member_id", "f"), col("resident_id", "f"),
                               text(ind.name), status_text(col(f"s_{ind.name}", "f")))
                    .from_(_t("lf_member_out", "f")).where(not_passing))
-        steps.append(Step(f"写入成员 / members {ind.name}", None, _insert(
+        steps.append(Step(Text(f"写入成员 {ind.name}", f"members {ind.name}"), None, _insert(
             targets.members, ["run_id", "household_id", "member_id", "resident_id", "indicator", "status"], members)))
     if any(i.per_member for i in compiled.of("household")):
         # values once per member, whichever indicators the member does not pass
         source = exp.select().from_(_t("lf_member_out", "f"))
         for value in value_columns(compiled, "member"):
-            steps.append(Step(f"写入成员数值 / member values {value.name}", None, _insert(
+            steps.append(Step(Text(f"写入成员数值 {value.name}", f"member values {value.name}"), None, _insert(
                 targets.values, value_cols,
                 _value_select("member", col("member_id", "f"), source, value, run_id, "f"))))
     return steps
@@ -133,12 +134,14 @@ def parquet_sink(compiled: CompiledPack, directory: Path) -> list[Step]:
         columns += [col(v.name, "f").as_(f"v_{v.name}") for v in value_columns(compiled, lvl)]
         query = (exp.select(*columns).from_(_t(eval_table, "e"))
                  .join(_t(fact_table, "f"), on=exp.EQ(this=col(key, "f"), expression=col(key, "e"))))
-        steps.append(Step(f"导出 / write {stem}.parquet", None, _copy(query, directory / f"{stem}.parquet")))
+        steps.append(Step(Text(f"导出 {stem}.parquet", f"write {stem}.parquet"), None,
+                          _copy(query, directory / f"{stem}.parquet")))
     members = member_query(compiled, resident_ids=False)
     if members is not None:
         wrapped = exp.Subquery(this=members, alias=exp.TableAlias(this=exp.to_identifier("m")))
         query = exp.select(*[m.copy() for m in meta], exp.Star()).from_(wrapped)
-        steps.append(Step("导出 / write members.parquet", None, _copy(query, directory / "members.parquet")))
+        steps.append(Step(Text("导出 members.parquet", "write members.parquet"), None,
+                          _copy(query, directory / "members.parquet")))
     return steps
 
 

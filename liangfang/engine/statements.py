@@ -663,7 +663,7 @@ class StatementPlanner:
             return []
         value = exp.Literal.number(PERFECT_BITS) if on else exp.Literal.number(DUCKDB_PERFECT_DEFAULT)
         item = exp.SetItem(this=exp.EQ(this=exp.column("perfect_ht_threshold"), expression=value))
-        return [Step("准备 / prepare", None, exp.Set(expressions=[item]))]
+        return [Step(Text("准备", "prepare"), None, exp.Set(expressions=[item]))]
 
     # -- the whole run -----------------------------------------------------------------------------
     def steps(self) -> list[Step]:
@@ -674,29 +674,31 @@ class StatementPlanner:
         def create(name: str, query: exp.Expr) -> exp.Create:
             return _create(name, query, "VIEW" if name in lazy else "TABLE")
 
-        steps = [Step("准备 / prepare", None, statement) for statement in drop_all(lazy)]
+        steps = [Step(Text("准备", "prepare"), None, statement) for statement in drop_all(lazy)]
         steps += [
-            Step("成员事实 / member facts", "lf_member", create("lf_member", self.member_facts(per_member))),
-            Step("成员汇总 / member tallies", "lf_member_agg", create("lf_member_agg", self.member_agg(per_member))),
+            Step(Text("成员事实", "member facts"), "lf_member", create("lf_member", self.member_facts(per_member))),
+            Step(Text("成员汇总", "member tallies"), "lf_member_agg",
+                 create("lf_member_agg", self.member_agg(per_member))),
         ]
         if per_member:
-            steps.append(Step("未达标成员 / members not passing", "lf_member_out",
+            steps.append(Step(Text("未达标成员", "members not passing"), "lf_member_out",
                               create("lf_member_out", self.member_out(per_member))))
-        steps.append(Step("农户事实 / household facts", "lf_household", create("lf_household", self.household_facts())))
-        steps.append(Step("农户指标 / household indicators", "lf_household_eval",
+        steps.append(Step(Text("农户事实", "household facts"), "lf_household",
+                          create("lf_household", self.household_facts())))
+        steps.append(Step(Text("农户指标", "household indicators"), "lf_household_eval",
                           create("lf_household_eval", self.household_eval(hh))))
         if self.only is not None:
             return steps
         steps += [
             *self._perfect_grouping(True),
-            Step("村级事实 / village facts", "lf_village", create("lf_village", self.village_facts())),
+            Step(Text("村级事实", "village facts"), "lf_village", create("lf_village", self.village_facts())),
             *self._perfect_grouping(False),
-            Step("村级指标 / village indicators", "lf_village_eval",
+            Step(Text("村级指标", "village indicators"), "lf_village_eval",
                  create("lf_village_eval", self.area_eval("village", "lf_village", ["village_id", "county_id"]))),
-            Step("核查数据 / verification inputs", "lf_verification",
+            Step(Text("核查数据", "verification inputs"), "lf_verification",
                  create("lf_verification", self.verification_rows())),
-            Step("县级事实 / county facts", "lf_county", create("lf_county", self.county_facts())),
-            Step("县级指标 / county indicators", "lf_county_eval",
+            Step(Text("县级事实", "county facts"), "lf_county", create("lf_county", self.county_facts())),
+            Step(Text("县级指标", "county indicators"), "lf_county_eval",
                  create("lf_county_eval", self.area_eval("county", "lf_county", ["county_id"]))),
         ]
         return steps

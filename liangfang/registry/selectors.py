@@ -11,6 +11,7 @@ from django.db.models import Case, CharField, Count, F, OuterRef, Q, QuerySet, S
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from ..domain.text import Text
 from ..engine.statements import REMAINING_STATUSES
 from .models import Household, HouseholdStatusHistory, Member, Region
 
@@ -169,7 +170,7 @@ def headline_figures(region: Region | None = None, on: dt.date | None = None) ->
         people.annotate(then=status_on(day, "household__")).values("then").annotate(n=Count("id"))
         .values_list("then", "n")
     )
-    return headline_from_counts(region.name if region else "全部 / all", by_status, people_by_status,
+    return headline_from_counts(region.name if region else Text("全部", "all"), by_status, people_by_status,
                                 poor_village_counts(region, day))
 
 

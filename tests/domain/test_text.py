@@ -36,12 +36,6 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "assessments/sampling.py": ("样本 ",),
     # a note written into the import template, a file read in both languages
     "registry/importers/template.py": ("取值见代码表",),
-    # still to convert (their modules are being changed elsewhere): progress labels of the engine's
-    # steps and the headline's name for the whole registry
-    "engine/statements.py": ("准备", "成员事实", "成员汇总", "未达标成员", "农户事实", "农户指标", "村级事实",
-                             "村级指标", "核查数据", "县级事实", "县级指标"),
-    "engine/sinks.py": ("写入农户结果", "写入{}结果", "写入指标", "写入数值", "写入成员", "写入成员数值", "导出"),
-    "registry/selectors.py": ("全部",),
 }
 
 
