@@ -66,6 +66,8 @@ class _Fixed:
 # `liangfang export --mask`: a file to hand on, with identifying numbers masked.
 MASKED: Reader = _Fixed("masked", "masked", "masked", True)
 FULL: Reader = _Fixed("full", "full", "full", True)
+# a file for someone without health facts (``monitor report --without-health``)
+MASKED_WITHOUT_HEALTH: Reader = _Fixed("masked", "masked", "masked", False)
 
 # -- what counts as what ------------------------------------------------------------------------
 RESIDENT_ID_FIELDS = frozenset({"resident_id"})
@@ -258,6 +260,13 @@ def causes_withheld(reader: Reader, counts: dict[str, int]) -> bool:
     """An area's households by cause, withheld whole from ``reader`` when a health cause has a small
     count: the other causes and the area's total would give it back by subtraction."""
     return any(suppressed(reader, n) for cause, n in counts.items() if cause in HEALTH_CAUSES)
+
+
+def risk_counts_withheld(reader: Reader, counts: dict[str, int]) -> bool:
+    """An area's monitoring objects by risk type, withheld whole from ``reader`` when 因病 or 因残 has a
+    small count, as the causes are: beside the area's list of objects (their household numbers),
+    "因病 1" names the ill household, and the other risk types and the total would give it back."""
+    return any(suppressed(reader, n) for risk, n in counts.items() if risk in HEALTH_CAUSES)
 
 
 def searches_resident_ids(reader: Reader, kind: str, typed: str) -> bool:

@@ -272,9 +272,14 @@ def report(
     month: str = typer.Option(..., "--month", help=bi("月份 YYYY-MM", "month YYYY-MM")),
     output: Path | None = typer.Option(None, "-o", "--output", help=bi("同时写入 .xlsx 文件（含各户名单）",
                                                                       "also write an .xlsx file (with the lists)")),
+    without_health: bool = typer.Option(False, "--without-health", help=bi(
+        "文件交给无权查看健康信息的人：不含各户风险类型和依据，因病、因残户数过少时不含按风险类型的统计",
+        "the file is for someone without health facts: no household's risk types or reasons, and no counts "
+        "by risk type when illness or disability counts too few households")),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help=FORMAT_HELP),
 ) -> None:
     migrate()
+    from liangfang.disclosure import MASKED, MASKED_WITHOUT_HEALTH
     from liangfang.monitoring.report import write_month_report
 
     try:
@@ -291,7 +296,8 @@ def report(
     emit(_month_listing(found, year, number), fmt)
     if output is None:
         return
-    counts = write_month_report(output, found, year, number)
+    counts = write_month_report(output, found, year, number,
+                                reader=MASKED_WITHOUT_HEALTH if without_health else MASKED)
     note(bi(f"已写入 {output}：监测对象 {counts['objects']:,} 户，线索 {counts['leads']:,} 条",
                      f"written {output}: {counts['objects']:,} objects, {counts['leads']:,} leads"), fmt)
 

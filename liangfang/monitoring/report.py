@@ -3,14 +3,16 @@ by category and risk type, the objects open at the month's end, and the leads wi
 (a deadline counted through a year whose holidays are not published is marked provisional, as on
 the page). No resident IDs or phones: the household number identifies a row. A file to hand on, its
 leads' reasons are those ``reader`` may read (``selectors.lead_reasons``; by default
-``disclosure.MASKED``, as ``export --mask``: a count by age in the month is left out)."""
+``disclosure.MASKED``, as ``export --mask``: a count by age in the month is left out). For a reader
+without health facts the households' risk types and reasons are left out, and the counts by risk
+type too when 因病 or 因残 counts fewer than ``disclosure.SMALL_CELL`` households."""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
 
-from ..disclosure import MASKED, Reader
+from ..disclosure import MASKED, Reader, monitoring_risks_shown, risk_counts_withheld
 from ..domain.text import Text
 from ..registry.models import Household, Region
 from ..workbook_writer import WorkbookWriter
@@ -38,6 +40,7 @@ def write_month_report(path: Path, region: Region, year: int, month: int,
                    .select_related("household").order_by("household__number"))
     leads = list(Lead.objects.filter(household__village_id__in=villages, found_on__range=(first, last))
                  .select_related("household").order_by("found_on", "household__number"))
+    risks_shown = monitoring_risks_shown(reader)
     with WorkbookWriter(path) as book:
         summary = book.add_sheet(SUMMARY_SHEET, freeze_header=True)
         summary.append(["项目 item", "数值 value"], "bold")
@@ -59,8 +62,11 @@ def write_month_report(path: Path, region: Region, year: int, month: int,
         ]
         rows += [(f"类别 {pack.categories[c].name.zh} {pack.categories[c].name.en}", n)
                  for c, n in figures.by_category.items()]
-        rows += [(f"风险类型 {pack.risk_types[r].name.zh} {pack.risk_types[r].name.en}", n)
-                 for r, n in figures.by_risk_type.items()]
+        if risk_counts_withheld(reader, figures.by_risk_type):
+            rows.append(("风险类型 risk types", "不予显示（健康信息，户数过少） withheld (health facts, too few)"))
+        else:
+            rows += [(f"风险类型 {pack.risk_types[r].name.zh} {pack.risk_types[r].name.en}", n)
+                     for r, n in figures.by_risk_type.items()]
         for label, value in rows:
             summary.append([label, value])
         sheet = book.add_sheet(OBJECTS_SHEET, freeze_header=True)
@@ -69,7 +75,8 @@ def write_month_report(path: Path, region: Region, year: int, month: int,
         for obj in objects:
             sheet.append([obj.household.number, names.get(obj.household.village_id, ""),
                           pack.categories[obj.category].name.zh if obj.category in pack.categories else obj.category,
-                          "、".join(pack.risk_types[r].name.zh for r in obj.risk_types if r in pack.risk_types),
+                          "、".join(pack.risk_types[r].name.zh for r in obj.risk_types if r in pack.risk_types)
+                          if risks_shown else "",
                           obj.entered_on, earliest_elimination(obj)])
         sheet = book.add_sheet(LEADS_SHEET, freeze_header=True)
         sheet.append(["户编号 household", "行政村 village", "渠道 channel", "来源 source", "发现日期 found",

@@ -160,3 +160,18 @@ def test_apply_records_a_households_application_with_its_scan(world: World, tmp_
     assert f"入户核查期限 {lead.home_check_due}" in " ".join(result.output.split())
     unknown = runner.invoke(app, ["monitor", "apply", "999", *args[3:], str(scan)], env=ENV)
     assert unknown.exit_code == 1 and "999" in unknown.output
+
+
+def test_a_report_for_someone_without_health_facts_names_no_households_illness(world: World, tmp_path: Path) -> None:
+    _objects(world)
+    for flags, shown in (([], True), (["--without-health"], False)):
+        out = tmp_path / f"月报{len(flags)}.xlsx"
+        result = runner.invoke(app, ["monitor", "report", "--region", COUNTY, "--month", "2023-05", "-o", str(out),
+                                     *flags], env=ENV)
+        assert result.exit_code == 0, result.output
+        book = openpyxl.load_workbook(out, read_only=True)
+        text = " ".join(str(c) for sheet in book for row in sheet.iter_rows(values_only=True) for c in row)
+        assert ("因病" in text) is shown and ("住院" in text) is shown  # the risk types; what the household said
+        assert ("不予显示（健康信息" in text) is not shown
+        objects = {r[0]: r[3] for r in book["监测对象 objects"].iter_rows(min_row=2, values_only=True)}
+        assert bool(objects[world.households[0].number]) is shown

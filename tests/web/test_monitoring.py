@@ -83,3 +83,18 @@ def test_a_lead_deadline_in_a_year_without_published_holidays_is_marked_provisio
     page = en.get(f"/region/{VILLAGE}/monitoring/?month=2026-12", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert page.count("to be re-checked once the public holidays of 2027 are published") == 1
     assert "provisional deadline" in page and marked not in page
+
+
+def test_a_small_count_by_illness_is_withheld_from_a_role_without_health_facts(
+        world: World, login: Callable[[str], Client], signed_consent: Upload) -> None:
+    """One object by illness (因病 1) beside the list of the area's objects would name the ill household:
+    the inspector (no health facts) sees no counts by risk type, the county administrator sees them."""
+    _setup(world, signed_consent)
+    url = f"/region/{COUNTY}/monitoring/?month=2023-05"
+    inspector = login("inspector").get(url)
+    assert inspector.status_code == 200
+    text = inspector.content.decode()
+    assert world.mine_exited.number in text  # the object is listed ...
+    assert "因病" not in text and "不予显示（健康信息）" in text  # ... its illness is not
+    admin = login("admin").get(url).content.decode()
+    assert "因病" in admin and "不予显示（健康信息）" not in admin

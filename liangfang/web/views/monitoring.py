@@ -76,6 +76,8 @@ def monitoring_view(request: HttpRequest, viewer: Viewer, code: str) -> HttpResp
         "viewer": viewer, "region": region, "year": year, "month": month, "figures": figures,
         "categories": [(name(pack.categories[c].name), n) for c, n in figures.by_category.items()],
         "risks": [(name(pack.risk_types[r].name), n) for r, n in figures.by_risk_type.items() if n],
+        "risks_withheld": disclosure.risk_counts_withheld(viewer.role, figures.by_risk_type),
+        "small_cell": disclosure.SMALL_CELL,
         "line": pack.monitoring_line_entry(year) if first <= year <= last and year in pack.monitoring_lines.years
         else None,
         "shares": monitored_share_by_year(region, range(first, min(last, today.year) + 1)),
