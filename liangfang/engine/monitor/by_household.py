@@ -13,7 +13,9 @@ the round's id range says where each household's row is: no hash table, no 30-mi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +35,10 @@ ASSEMBLED = "lf_mon_assembled"
 # Small relations (open objects only, a few per cent of households): made once for every round and
 # joined to the assembled table by DuckDB (a hash table of their rows) rather than spread over it.
 SMALL = {"ob": "lf_mon_objects", "ms": "lf_mon_stable"}
+# Households per round at most, and about what their arrays take (the assembled table and the reads
+# behind it, about 300 bytes a household): two rounds live at once, one read while one is evaluated.
+ROUND = 2_000_000
+ROUND_BYTES = ROUND * 300
 
 
 def flat_name(alias: str, name: str) -> str:
@@ -73,13 +79,18 @@ class Reading:
     taken: dict[str, list[str]] = field(default_factory=dict)
     derived: dict[str, exp.Expr] = field(default_factory=dict)  # the months over the totals, when so held
     small: list[str] = field(default_factory=list)  # the small relations joined (``SMALL``)
+    household_facts: list[str] = field(default_factory=list)  # facts of the household table alone, read as such
 
 
 def reading(planner: MonitorPlanner) -> Reading:
     """The relations a round reads, each kept to the columns the evaluated facts use."""
-    facts = planner.household_columns(planner.evaluated())
-    used = columns_of(facts, JOINED)
     out = Reading()
+    facts = planner.household_columns(planner.evaluated())
+    # a fact of the household table alone is computed as the table is read: its value crosses to
+    # Arrow and back instead of the columns it reads
+    out.household_facts = [f.alias_or_name for f in facts if set(columns_of([f], JOINED)) and
+                           not any(names for alias, names in columns_of([f], JOINED).items() if alias != "h")]
+    used = columns_of([f for f in facts if f.alias_or_name not in out.household_facts], JOINED)
     if used["mm"] and planner.layout == "totals":
         months = [c for c in planner.months_from_totals_columns() if c.alias_or_name in used["mm"]]
         out.derived = {flat_name("mm", c.alias_or_name): flatten(c.unalias(), ("e", "a", "b")) for c in months}
@@ -96,7 +107,8 @@ def reading(planner: MonitorPlanner) -> Reading:
             out.queries[alias], out.taken[alias] = _kept(query, used[alias]), used[alias]
     out.small = [alias for alias in SMALL if used[alias]]
     h = ["id", *[n for n in used["h"] if n != "id"]]
-    out.queries["h"] = planner.household_rows(exp.select(*[col(n, "h") for n in h])
+    own = [f.as_(flat_name("hf", f.alias_or_name)) for f in facts if f.alias_or_name in out.household_facts]
+    out.queries["h"] = planner.household_rows(exp.select(*[col(n, "h") for n in h], *own)
                                               .from_(exp.to_table(TABLES["household"]).as_("h")))
     out.taken["h"] = h
     return out
@@ -115,7 +127,8 @@ def evaluation_over_assembled(planner: MonitorPlanner, plan: Reading, table: pa.
                    for name, value in plan.derived.items()]
     source = exp.select(exp.Star(), *derived).from_(exp.to_table(ASSEMBLED).as_("x"))
     assembled = [alias for alias in JOINED if alias not in plan.small]
-    facts = [flatten(c, assembled) for c in planner.household_columns(planner.evaluated())]
+    facts = [col(flat_name("hf", c.alias_or_name), "x").as_(c.alias_or_name) if c.alias_or_name in plan.household_facts
+             else flatten(c, assembled) for c in planner.household_columns(planner.evaluated())]
     query = exp.select(*facts).from_(source.subquery("x"))
     for alias in plan.small:
         on = exp.EQ(this=col("household_id", alias), expression=col(flat_name("h", "id"), "x"))
@@ -208,9 +221,7 @@ class Households:
 
 
 def _rounds(session: Session, batch: int | None) -> Iterator[tuple[int, int] | None]:
-    if not batch:
-        yield None
-        return
+    """Ranges of household ids of about ``batch`` households, and never more than ``ROUND``."""
     ids = col("id")
     _, rows = session.query(exp.select(exp.Min(this=ids), exp.Max(this=ids.copy()), exp.Count(this=exp.Star()))
                             .from_(exp.to_table(TABLES["household"])))
@@ -218,55 +229,78 @@ def _rounds(session: Session, batch: int | None) -> Iterator[tuple[int, int] | N
     if low is None:
         yield None
         return
-    yield from batch_ranges(int(low), int(high), int(count), batch)
+    yield from batch_ranges(int(low), int(high), int(count), min(batch or ROUND, ROUND))
+
+
+_UNITS = {"bytes": 1, "KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40,
+          "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12}
+
+
+def memory_limit(setting: str) -> int | None:
+    """DuckDB's memory limit (``current_setting('memory_limit')``, such as '4.6 GiB') in bytes; None
+    when it cannot be read."""
+    match = re.fullmatch(r"\s*([0-9.]+)\s*([A-Za-z]+)\s*", setting)
+    if match is None or match.group(2) not in _UNITS:
+        return None
+    return int(float(match.group(1)) * _UNITS[match.group(2)])
 
 
 def assembled(con: Any, plan: Reading) -> pa.Table:
     """The round's relations read one by one and put in the order of its households, a column each
-    (``<alias>__<column>``). They are read in the files' order, so that relations stored in the
-    households' order (the months' totals) need no reordering."""
-    (ordered,) = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
-    con.execute("SET preserve_insertion_order = true")
-    try:
-        households = Households(con.sql(plan.queries["h"].sql("duckdb")).to_arrow_table())
-        columns: dict[str, pa.Array | pa.ChunkedArray] = {flat_name("h", n): households.rows[n]
-                                                          for n in plan.taken["h"]}
-        for alias, query in plan.queries.items():
-            counts = counted(query)
-            if alias == "h":
-                continue
-            if counts is not None:
-                found = households.tallies(con, query, counts)
-                columns.update((flat_name(alias, n), found[n]) for n in plan.taken[alias])
-                continue
-            rows = con.sql(query.sql("duckdb")).to_arrow_table()
-            found = households.aligned(rows, alias, plan.taken[alias])
-            columns.update((flat_name(alias, n), found[n]) for n in plan.taken[alias])
-    finally:
-        con.execute(f"SET preserve_insertion_order = {'true' if ordered else 'false'}")
+    (``<alias>__<column>``), on ``con``: a connection that keeps the files' order (``SET SESSION
+    preserve_insertion_order = true``), so that relations stored in the households' order (the
+    months' totals) need no reordering."""
+    households = Households(con.sql(plan.queries["h"].sql("duckdb")).to_arrow_table())
+    columns: dict[str, pa.Array | pa.ChunkedArray] = {flat_name("h", n): households.rows[n] for n in plan.taken["h"]}
+    columns.update((flat_name("hf", n), households.rows[flat_name("hf", n)]) for n in plan.household_facts)
+    for alias, query in plan.queries.items():
+        if alias == "h":
+            continue
+        counts = counted(query)
+        if counts is not None:
+            found = households.tallies(con, query, counts)
+        else:
+            found = households.aligned(con.sql(query.sql("duckdb")).to_arrow_table(), alias, plan.taken[alias])
+        columns.update((flat_name(alias, n), found[n]) for n in plan.taken[alias])
     return pa.table(columns)
 
 
 def run_by_household(session: Session, compiled: CompiledMonitoring, scope: exp.Expr | None = None,
                      months: MonthsLayout | None = None, batch: int | None = None) -> None:
     """Make ``lf_mon_eval`` as the joined plan does (``MonitorPlanner.steps``), on a DuckDB session,
-    in rounds over ranges of about ``batch`` households when given."""
+    in rounds over ranges of about ``batch`` households (at most ``ROUND``). The next round is read
+    (on a second connection to the same database) while this one is evaluated; the arrays of the
+    two rounds are taken from DuckDB's memory limit while they live."""
     con = session.duck
     whole = MonitorPlanner(compiled, "duckdb", scope, months)
     for step in whole.steps():
         if isinstance(step.statement, exp.Drop) or step.label in SMALL.values():
             session.execute(step.statement)
-    for i, ids in enumerate(_rounds(session, batch)):
-        planner = MonitorPlanner(compiled, "duckdb", scope, months, ids)
-        plan = reading(planner)
-        table = assembled(con, plan)
-        evaluation = evaluation_over_assembled(planner, plan, table)
-        statement = exp.Insert(this=exp.to_table("lf_mon_eval"), expression=evaluation) if i else \
-            exp.Create(this=exp.to_table("lf_mon_eval"), kind="TABLE", expression=evaluation,
-                       properties=exp.Properties(expressions=[exp.TemporaryProperty()]))
-        con.register(ASSEMBLED, table)
-        try:
-            session.execute(statement)
-        finally:
-            con.unregister(ASSEMBLED)
-        del table
+    rounds = [MonitorPlanner(compiled, "duckdb", scope, months, ids) for ids in _rounds(session, batch)]
+    plans = [reading(planner) for planner in rounds]
+    setting = str(con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0])
+    limit = memory_limit(setting)
+    if limit is not None and limit > 4 * ROUND_BYTES:
+        con.execute(f"SET memory_limit = '{limit - 2 * ROUND_BYTES}B'")
+    reader = con.cursor()
+    reader.execute("SET SESSION preserve_insertion_order = true")
+    try:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pending = pool.submit(assembled, reader, plans[0])
+            for i, (planner, plan) in enumerate(zip(rounds, plans, strict=True)):
+                table = pending.result()
+                if i + 1 < len(plans):
+                    pending = pool.submit(assembled, reader, plans[i + 1])
+                evaluation = evaluation_over_assembled(planner, plan, table)
+                statement = exp.Insert(this=exp.to_table("lf_mon_eval"), expression=evaluation) if i else \
+                    exp.Create(this=exp.to_table("lf_mon_eval"), kind="TABLE", expression=evaluation,
+                               properties=exp.Properties(expressions=[exp.TemporaryProperty()]))
+                con.register(ASSEMBLED, table)
+                try:
+                    session.execute(statement)
+                finally:
+                    con.unregister(ASSEMBLED)
+                del table
+    finally:
+        reader.close()
+        con.execute(f"SET memory_limit = '{setting}'")
