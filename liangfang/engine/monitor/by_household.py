@@ -273,8 +273,9 @@ def run_by_household(session: Session, compiled: CompiledMonitoring, scope: exp.
     two rounds are taken from DuckDB's memory limit while they live."""
     con = session.duck
     whole = MonitorPlanner(compiled, "duckdb", scope, months)
-    for step in whole.steps():
-        if isinstance(step.statement, exp.Drop) or step.label in SMALL.values():
+    steps = whole.steps()
+    for step in steps:
+        if isinstance(step.statement, exp.Drop):
             session.execute(step.statement)
     rounds = [MonitorPlanner(compiled, "duckdb", scope, months, ids) for ids in _rounds(session, batch)]
     plans = [reading(planner) for planner in rounds]
@@ -287,6 +288,9 @@ def run_by_household(session: Session, compiled: CompiledMonitoring, scope: exp.
     try:
         with ThreadPoolExecutor(max_workers=1) as pool:
             pending = pool.submit(assembled, reader, plans[0])
+            for step in steps:  # while the first round is read
+                if step.label in SMALL.values() and not isinstance(step.statement, exp.Drop):
+                    session.execute(step.statement)
             for i, (planner, plan) in enumerate(zip(rounds, plans, strict=True)):
                 table = pending.result()
                 if i + 1 < len(plans):
