@@ -88,7 +88,8 @@ def reading(planner: MonitorPlanner) -> Reading:
     facts = planner.household_columns(planner.evaluated())
     # a fact of the household table alone is computed as the table is read: its value crosses to
     # Arrow and back instead of the columns it reads
-    out.household_facts = [f.alias_or_name for f in facts if set(columns_of([f], JOINED)) and
+    # (a plain column, such as the household's id, is taken as it is)
+    out.household_facts = [f.alias_or_name for f in facts if not isinstance(f.unalias(), exp.Column) and
                            not any(names for alias, names in columns_of([f], JOINED).items() if alias != "h")]
     used = columns_of([f for f in facts if f.alias_or_name not in out.household_facts], JOINED)
     if used["mm"] and planner.layout == "totals":
