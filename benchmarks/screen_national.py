@@ -1,6 +1,7 @@
 """Benchmark: one month's screening and elimination check of a national-scale Parquet registry on
-DuckDB (the engine's monitoring plan, every household), side by side with a raw DuckDB scan of
-the columns that plan reads (the floor).
+DuckDB (the engine's monitoring plan, every household, as ``run_month`` runs it: relations read one
+by one and put together by household id), side by side with a raw DuckDB scan of the columns that
+plan reads (the floor), and with ``--joined`` the joined statements SQLite and PostgreSQL run.
 
 Prints its figures (wall and CPU seconds, peak resident memory, load average); asserts nothing.
 Each measurement runs in its own process, so its peak resident memory (ru_maxrss) and CPU time
@@ -90,8 +91,11 @@ def measure_floor(args: argparse.Namespace) -> dict[str, Any]:
     return {"seconds": time.perf_counter() - started, "rows": rows}
 
 
-def measure_duckdb(args: argparse.Namespace) -> dict[str, Any]:
+def measure_duckdb(args: argparse.Namespace, joined: bool = False) -> dict[str, Any]:
+    """The plan as ``run_month`` runs it on DuckDB (relations read one by one and put together by
+    household id), or with ``joined`` the joined statements every engine runs."""
     from liangfang.engine.duck import connect
+    from liangfang.engine.monitor.by_household import run_by_household
     from liangfang.engine.monitor.run import monitoring_parquet_views, month_steps
     from liangfang.engine.session import duckdb_session, run_steps
 
@@ -109,7 +113,19 @@ def measure_duckdb(args: argparse.Namespace) -> dict[str, Any]:
         steps.append((label, now - last[0]))
         last[0] = now
 
-    run_steps(session, month_steps(session, _plan(args.year, args.month).c, batch=args.batch), progress)
+    compiled = _plan(args.year, args.month).c
+    if joined:
+        run_steps(session, month_steps(session, compiled, batch=args.batch), progress)
+    else:
+        execute = session._execute
+
+        def timed(sql: str) -> None:  # each statement's time, labelled by its first words
+            execute(sql)
+            progress(" ".join(sql.split()[:4])[:40], 0, 0)
+
+        session._execute = timed
+        run_by_household(session, compiled, batch=args.batch)
+        session._execute = execute
     _, rows = session.query("SELECT count(*), sum(is_lead), count(*) FILTER (WHERE is_monitoring_object), "
                             "count(*) FILTER (WHERE elimination = 1) FROM lf_mon_eval")
     households, leads, objects, eliminable = rows[0]
@@ -118,7 +134,11 @@ def measure_duckdb(args: argparse.Namespace) -> dict[str, Any]:
             "steps": [(label, round(t, 2)) for label, t in sorted(steps, key=lambda s: -s[1])[:4]]}
 
 
-CHILDREN = {"floor": measure_floor, "duckdb": measure_duckdb}
+def measure_joined(args: argparse.Namespace) -> dict[str, Any]:
+    return measure_duckdb(args, joined=True)
+
+
+CHILDREN = {"floor": measure_floor, "duckdb": measure_duckdb, "joined": measure_joined}
 
 
 def _timed(cmd: list[str], kind: str) -> tuple[str, dict[str, Any]]:
@@ -174,6 +194,7 @@ def main() -> None:
     parser.add_argument("--memory-limit", default="5GB")
     parser.add_argument("--batch", type=int, help="run the plan in rounds of about this many households")
     parser.add_argument("--temp-directory", type=Path, help="where DuckDB spills (default: its own)")
+    parser.add_argument("--joined", action="store_true", help="also run the joined statements (as on SQLite)")
     parser.add_argument("--child", choices=sorted(CHILDREN))
     args = parser.parse_args()
     if args.child:
@@ -187,9 +208,13 @@ def main() -> None:
     duck = run_child("duckdb", args)
     print(_line("monitoring plan", duck), f" ({duck['households']:,} households: leads {duck['leads']:,}, "
           f"objects {duck['objects']:,}, eliminable {duck['eliminable']:,})")
+    if args.joined:
+        joined = run_child("joined", args)
+        print(_line("the joined statements", joined), f" (leads {joined['leads']:,}, objects {joined['objects']:,}, "
+              f"eliminable {joined['eliminable']:,})")
     print(f"screening {args.year}-{args.month:02d}, DuckDB {args.threads} threads, memory_limit {args.memory_limit}, "
-          f"rounds of {args.batch or 'all'} households; "
-          f"slowest steps (wall s):", ", ".join(f"{label} {t}" for label, t in duck["steps"]))
+          f"--batch {args.batch or 'none'}; "
+          f"slowest statements (wall s):", ", ".join(f"{label} {t}" for label, t in duck["steps"]))
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ class Table:
     db_table: str  # the Django table it comes from
     columns: tuple[tuple[str, pa.DataType], ...]
     order: tuple[str, ...] = ()  # row order in the file (default: the first column)
+    compression: str = "zstd"  # the Parquet codec: zstd (smallest) unless a table is read more than stored
 
     @property
     def schema(self) -> pa.Schema:
@@ -191,7 +192,7 @@ def parquet_options(table: Table) -> dict[str, Any]:
     dictionary = [name for name, kind in table.columns
                   if (pa.types.is_string(kind) and name not in _UNIQUE_TEXT) or pa.types.is_boolean(kind)
                   or kind == pa.int16()]
-    return {"compression": "zstd", "use_dictionary": dictionary, "store_decimal_as_integer": True,
+    return {"compression": table.compression, "use_dictionary": dictionary, "store_decimal_as_integer": True,
             "column_encoding": {name: "DELTA_BINARY_PACKED" for name in table.column_names if name in _ASCENDING}}
 
 

@@ -48,8 +48,8 @@ def screen(
     engine: str = typer.Option("database", help=bi("database 或 duckdb", "database or duckdb")),
     data: Path | None = typer.Option(None, "--data", help=bi("duckdb：Parquet 目录", "duckdb: the Parquet folder")),
     batch: int | None = typer.Option(None, "--batch", min=1, help=bi(
-        "duckdb：按农户编号分批运行，每批约此户数（全国规模时可减少内存溢写）",
-        "duckdb: run in rounds of about this many households by id (at national scale, less spilling)")),
+        "duckdb：按农户编号分批运行，每批约此户数（至多200万户，默认即200万户）",
+        "duckdb: run in rounds of about this many households by id (at most, and by default, 2 million)")),
     found_on: str | None = typer.Option(None, "--found-on", help=bi("--record：发现日期 YYYY-MM-DD（默认今天）",
                                                                      "--record: the date found, YYYY-MM-DD "
                                                                      "(default today)")),

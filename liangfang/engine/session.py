@@ -26,6 +26,7 @@ class Session:
     _execute: Callable[[str], None]
     _query: Callable[[str], tuple[list[str], Rows]]
     log: list[str] | None = None
+    duck: Any = None  # the DuckDB connection of a DuckDB session (Arrow reads and registered tables)
 
     def execute(self, statement: exp.Expr | str) -> None:
         sql = statement if isinstance(statement, str) else statement.sql(self.dialect)
@@ -77,7 +78,7 @@ def duckdb_session(connection: Any) -> Session:
         result = connection.execute(sql)
         return [d[0] for d in result.description], result.fetchall()
 
-    return Session("duckdb", execute, query)
+    return Session("duckdb", execute, query, duck=connection)
 
 
 def parquet_views(session: Session, directory: Path) -> list[str]:

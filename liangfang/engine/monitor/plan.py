@@ -22,7 +22,7 @@ households: a village's screening reads its own rows, not the whole registry's.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -43,6 +43,8 @@ from ..statements import TABLES, code, status_expr, verdict_expr
 from .compiled import CompiledMonitoring
 from .facts import monitoring_facts
 
+# the relations the household facts are computed over, by their aliases in ``household``
+JOINED = ("h", "ma", "mm", "ms", "ob", "i")
 WORK = ("lf_mon_members", "lf_mon_months", "lf_mon_objects", "lf_mon_stable", "lf_mon_household", "lf_mon_eval")
 SHOCKS = TOTALLED_SHOCKS
 MonthsLayout = Literal["rows", "totals"]
@@ -173,12 +175,17 @@ class MonitorPlanner:
                           .from_(_t(HOUSEHOLD_MONTH_TOTALS.db_table))
                           .where(exp.EQ(this=col("month"), expression=num(month))), col("household_id"))
 
-    def _months_from_totals(self) -> exp.Expr:
-        """The same columns from running totals: the totals at the window's last month less those
-        at the month before the window (and so for the window before). A household without a row
-        at the window's last month has no months recorded (the feed carries totals to its last month)."""
+    def totals_read(self) -> dict[str, exp.Select]:
+        """The running totals the months are the differences of, by alias: ``e`` at the window's last
+        month (it decides whether a household has months), ``a`` a window earlier, ``b`` two."""
         w = self.ctx.window_months
         names = ["months_recorded", *TOTALLED_AMOUNTS, *[f"shock_{s}" for s in SHOCKS]]
+        return {"e": self._totals_at(self.end, names), "a": self._totals_at(add_months(self.end, -w), names),
+                "b": self._totals_at(add_months(self.end, -2 * w), ["months_recorded", "net_income"])}
+
+    def months_from_totals_columns(self) -> list[exp.Expr]:
+        """The months' columns over the totals ``e``, ``a`` and ``b`` (``totals_read``)."""
+        w = self.ctx.window_months
 
         def diff(name: str, late: str, early: str) -> exp.Expr:
             before = exp.Coalesce(this=col(name, early), expressions=[num(0)])
@@ -192,14 +199,21 @@ class MonitorPlanner:
         columns += [diff(total, "e", "a").as_(f"{short}0") for short, total in _TOTALS.items()]
         columns += [diff("months_recorded", "a", "b").as_("np"), diff("net_income", "a", "b").as_("netp")]
         columns += [diff(f"shock_{s}", "e", "a").as_(f"shock__{s}") for s in SHOCKS]
+        return columns
+
+    def _months_from_totals(self) -> exp.Expr:
+        """The same columns as from month rows, from running totals: the totals at the window's last
+        month less those at the month before the window (and so for the window before). A household
+        without a row at the window's last month has no months recorded (the feed carries totals to
+        its last month)."""
+        totals = self.totals_read()
 
         def on(alias: str) -> exp.Expr:
             return exp.EQ(this=col("household_id", alias), expression=col("household_id", "e"))
 
-        return (exp.select(*columns).from_(self._totals_at(self.end, names).subquery("e"))
-                .join(self._totals_at(add_months(self.end, -w), names).subquery("a"), on=on("a"), join_type="left")
-                .join(self._totals_at(add_months(self.end, -2 * w), ["months_recorded", "net_income"]).subquery("b"),
-                      on=on("b"), join_type="left"))
+        return (exp.select(*self.months_from_totals_columns()).from_(totals["e"].subquery("e"))
+                .join(totals["a"].subquery("a"), on=on("a"), join_type="left")
+                .join(totals["b"].subquery("b"), on=on("b"), join_type="left"))
 
     def _stable_from_totals(self) -> exp.Expr:
         w = self.ctx.window_months
@@ -259,11 +273,16 @@ class MonitorPlanner:
                  .where(is_open))
         return self._only(query, col("household_id", "o")).group_by(col("household_id", "o"))
 
-    def household(self) -> exp.Expr:
-        old = Context(self.dialect, self.ctx.year - 1)
+    def income(self) -> exp.Select:
+        """The previous year's income record per household (alias ``i``)."""
         income = (exp.select(*income_columns(self.dialect)).from_(_t(TABLES["income"]))
                   .where(exp.EQ(this=col("year"), expression=num(self.ctx.year - 1))))
-        income = self._in_range(income, col("household_id"))
+        return self._in_range(income, col("household_id"))
+
+    def household_columns(self, names: Collection[str] | None = None) -> list[exp.Expr]:
+        """The household facts (all, or those ``names``) as columns over the household table ``h`` and
+        the relations ``household`` joins to it (aliases ``JOINED``)."""
+        old = Context(self.dialect, self.ctx.year - 1)
         columns = [col("id", "h").as_("household_id"), col("village_id", "h").as_("village_id")]
         # the previous year's income needs a second income join (the exit plan's "ip"); monitoring
         # judges income over months instead and never reads it
@@ -272,25 +291,36 @@ class MonitorPlanner:
         columns += [f.sql(self.ctx).as_(name) for name, f in monitoring_facts().items()]  # type: ignore[arg-type]
         columns += [exp.Coalesce(this=col(f"shock__{s}", "mm"), expressions=[num(0)]).as_(f"shock__{s}")
                     for s in SHOCKS]
+        return columns if names is None else [c for c in columns if c.alias_or_name in names]
 
+    def household_rows(self, query: exp.Select) -> exp.Select:
+        """``query`` over the household table kept to the scope's and this round's households."""
+        query = query if self.scope is None else query.where(self.scope.copy())
+        return self._in_range(query, col("id", "h"))
+
+    def household(self) -> exp.Expr:
         def on(alias: str) -> exp.Expr:
             return exp.EQ(this=col("household_id", alias), expression=col("id", "h"))
 
-        query = (exp.select(*columns).from_(_t(TABLES["household"], "h"))
+        query = (exp.select(*self.household_columns()).from_(_t(TABLES["household"], "h"))
                  .join(_t("lf_mon_members", "ma"), on=on("ma"), join_type="left")
                  .join(_t("lf_mon_months", "mm"), on=on("mm"), join_type="left")
                  .join(_t("lf_mon_stable", "ms"), on=on("ms"), join_type="left")
                  .join(_t("lf_mon_objects", "ob"), on=on("ob"), join_type="left")
-                 .join(income.subquery("i"), on=on("i"), join_type="left"))
-        query = query if self.scope is None else query.where(self.scope.copy())
-        return self._in_range(query, col("id", "h"))
+                 .join(self.income().subquery("i"), on=on("i"), join_type="left"))
+        return self.household_rows(query)
 
-    def evaluation(self) -> exp.Expr:
-        columns: list[exp.Expr] = [col("household_id"), col("village_id")]
-        columns += [col(name) for name in self.c.value_facts() if name not in ("household_id", "village_id")]
-        for name in ("is_monitoring_object", *[f"shock__{s}" for s in SHOCKS]):
-            if name not in self.c.value_facts():
-                columns.append(col(name))
+    def evaluated(self) -> list[str]:
+        """The household facts the evaluation reads (the others are computed for no one)."""
+        names = ["household_id", "village_id"]
+        names += [name for name in self.c.value_facts() if name not in names]
+        names += [name for name in ("is_monitoring_object", *[f"shock__{s}" for s in SHOCKS]) if name not in names]
+        return names
+
+    def evaluation(self, source: exp.Expr | None = None) -> exp.Expr:
+        """Statuses, category, lead and verdict per household over ``lf_mon_household`` (or ``source``,
+        a relation with the same columns, alias ``f``)."""
+        columns: list[exp.Expr] = [col(name) for name in self.evaluated()]
         category = exp.Case()
         for rule in self.c.of("category"):
             category = category.when(exp.Paren(this=rule.condition.copy()), text(rule.name))
@@ -304,7 +334,7 @@ class MonitorPlanner:
             assert rule.spec is not None
             columns.append(status_expr(rule.condition, rule.spec.when_no_data).as_(f"e_{rule.name}"))
             elimination.append(f"e_{rule.name}")
-        inner = exp.select(*columns).from_(_t("lf_mon_household", "f"))
+        inner = exp.select(*columns).from_(source if source is not None else _t("lf_mon_household", "f"))
         flagged = exp.or_(*[exp.EQ(this=col(c), expression=code("pass")) for c in screening]) \
             if screening else exp.false()
         lead = case((exp.and_(exp.Not(this=col("is_monitoring_object")), flagged), num(1)), default=num(0))

@@ -13,6 +13,7 @@ from ...policy.monitoring import MonitoringPack
 from ..session import Session, parquet_views, run_steps
 from ..sqlparts import col
 from ..statements import TABLES
+from .by_household import run_by_household
 from .compiled import CompiledMonitoring, compile_monitoring
 from .plan import MonitorPlanner, MonthsLayout, Step, batch_ranges
 from .results import HouseholdScreen, collect_monitoring
@@ -38,13 +39,18 @@ def month_steps(session: Session, compiled: CompiledMonitoring, scope: exp.Expr 
 
 def run_month(session: Session, pack: MonitoringPack, year: int, month: int, where: exp.Expr | None = None,
               scope: exp.Expr | None = None, months: MonthsLayout | None = None, batch: int | None = None,
-              ) -> tuple[CompiledMonitoring, dict[int, HouseholdScreen]]:
+              joined: bool = False) -> tuple[CompiledMonitoring, dict[int, HouseholdScreen]]:
     """Screen every household (of ``scope``, from ``plan.scope_of``, when given) and check every
     open object for one month; the results by household (those matching ``where``). ``months``
     says how the session holds the months (default: running totals on DuckDB, rows elsewhere);
-    ``batch`` runs the plan in rounds over ranges of about that many households."""
+    ``batch`` runs the plan in rounds over ranges of about that many households. On DuckDB the
+    relations are read one by one and put together by household id (``by_household``) unless
+    ``joined`` asks for the joined statements every engine runs."""
     compiled = compile_monitoring(pack, year, month)
-    run_steps(session, month_steps(session, compiled, scope, months, batch))
+    if session.duck is not None and not joined:
+        run_by_household(session, compiled, scope, months, batch)
+    else:
+        run_steps(session, month_steps(session, compiled, scope, months, batch))
     return compiled, collect_monitoring(session, compiled, where)
 
 

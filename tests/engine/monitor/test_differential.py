@@ -82,11 +82,12 @@ def _sqlite_totals(rows: dict[str, list[dict[str, Any]]], year: int, month: int)
 
 
 def _duckdb(rows: dict[str, list[dict[str, Any]]], year: int, month: int, folder: Path,
-            scope: exp.Expr | None = None, batch: int | None = None) -> dict[int, HouseholdScreen]:
+            scope: exp.Expr | None = None, batch: int | None = None, joined: bool = False,
+            ) -> dict[int, HouseholdScreen]:
     write_all_parquet(folder, rows)
     session = duckdb_session(duckdb.connect())
     monitoring_parquet_views(session, folder)
-    return run_month(session, load_monitoring_pack(PACK), year, month, scope=scope, batch=batch)[1]
+    return run_month(session, load_monitoring_pack(PACK), year, month, scope=scope, batch=batch, joined=joined)[1]
 
 
 def _postgres(rows: dict[str, list[dict[str, Any]]], year: int, month: int) -> dict[int, HouseholdScreen] | None:
@@ -123,6 +124,7 @@ def test_all_engines_agree(source: str, tmp_path: Path) -> None:
     assert {r.elimination for r in reference.values()} == {None, "pass", "fail", "no_data"}
     assert _sqlite_totals(rows, year, month) == reference, "running totals differ from month rows"
     assert _duckdb(rows, year, month, tmp_path / "parquet") == reference, "DuckDB differs from SQLite"
+    assert _duckdb(rows, year, month, tmp_path / "joined", joined=True) == reference, "DuckDB's joins differ"
     # in rounds over ranges of households (each round's results added to the last)
     third = len(cases) // 3
     assert _duckdb(rows, year, month, tmp_path / "batched", batch=third) == reference, "DuckDB in rounds differs"
@@ -149,6 +151,8 @@ def test_a_scoped_run_gives_its_households_the_same_results(tmp_path: Path) -> N
     assert _duckdb(rows, 2021, 6, tmp_path / "parquet", scope_of(households=some)) == {h: whole[h] for h in some}
     assert _duckdb(rows, 2021, 6, tmp_path / "rounds", scope_of(households=some), batch=40) == \
         {h: whole[h] for h in some}, "a scope in rounds"
+    assert _duckdb(rows, 2021, 6, tmp_path / "joined", scope_of(households=some), joined=True) == \
+        {h: whole[h] for h in some}, "a scope, joined"
     connection = sqlite3.connect(":memory:")
     load_all(connection, "sqlite", rows)
     run_month(dbapi_session(connection, "sqlite"), load_monitoring_pack(PACK), 2021, 6, scope=scope_of(households=some))
