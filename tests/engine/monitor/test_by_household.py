@@ -12,6 +12,7 @@ import duckdb
 import pyarrow as pa
 import pytest
 import sqlglot
+from sqlglot import exp
 
 from liangfang.engine.monitor.by_household import Households, counted
 from liangfang.engine.monitor.results import HouseholdScreen
@@ -54,15 +55,21 @@ def test_it_agrees_with_the_joined_statements(tmp_path: Path) -> None:
     assert _run(tmp_path / "rounds", rows, batch=7) == joined, "in rounds"
 
 
+def _select(sql: str) -> exp.Select:
+    query = sqlglot.parse_one(sql)
+    assert isinstance(query, exp.Select)
+    return query
+
+
 def test_counting_columns_are_recognised_and_others_are_not() -> None:
-    counts = counted(sqlglot.parse_one(
+    counts = counted(_select(
         "SELECT household_id, COUNT(*) AS n, COUNT(CASE WHEN a THEN 1 END) AS k FROM t GROUP BY household_id"))
     assert counts is not None and [name for name, _ in counts] == ["n", "k"]
     for other in ("SELECT household_id, SUM(x) AS s FROM t GROUP BY household_id",
                   "SELECT household_id, COUNT(DISTINCT x) AS s FROM t GROUP BY household_id",
                   "SELECT village_id, COUNT(*) AS n FROM t GROUP BY village_id",
                   "SELECT household_id, COUNT(*) AS n FROM t GROUP BY household_id HAVING COUNT(*) > 1"):
-        assert counted(sqlglot.parse_one(other)) is None, other
+        assert counted(_select(other)) is None, other
 
 
 def test_a_relation_with_two_rows_for_a_household_is_refused() -> None:
