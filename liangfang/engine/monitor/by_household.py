@@ -29,7 +29,7 @@ from ..session import Session
 from ..sqlparts import case, col
 from ..statements import TABLES
 from .compiled import CompiledMonitoring
-from .plan import JOINED, MonitorPlanner, MonthsLayout, batch_ranges
+from .plan import JOINED, MonitorPlanner, MonthsLayout, batch_ranges, work_statement
 
 ASSEMBLED = "lf_mon_assembled"
 # Small relations (open objects only, a few per cent of households): made once for every round and
@@ -158,6 +158,11 @@ def counted(query: exp.Select) -> list[tuple[str, exp.Expr]] | None:
     return out
 
 
+def _of_households(rows: pa.Table) -> pa.Table:
+    """``rows`` without those of no household (a left join would match them to none)."""
+    return rows.filter(pc.is_valid(rows["household_id"])) if rows["household_id"].null_count else rows
+
+
 class Households:
     """The households of a round, in the order read; each relation's columns are put in that order."""
 
@@ -175,8 +180,7 @@ class Households:
     def aligned(self, rows: pa.Table, alias: str, names: list[str]) -> dict[str, pa.Array | pa.ChunkedArray]:
         """The columns ``names`` of ``rows`` (one row per household at most), a value per household
         read: its row's, or NULL for a household without one (a left join's reading)."""
-        if rows["household_id"].null_count:
-            rows = rows.filter(pc.is_valid(rows["household_id"]))
+        rows = _of_households(rows)
         found = rows["household_id"].to_numpy()
         if len(found) == len(self.ids) and np.array_equal(found, self.ids):
             return {name: rows[name] for name in names}
@@ -200,9 +204,7 @@ class Households:
         rows.set("group", None)
         rows = rows.select(col("household_id"), *[c.as_(f"c{i}") for i, (_, c) in enumerate(counts)
                                                   if i not in every], append=False)
-        read = con.sql(rows.sql("duckdb")).to_arrow_table()
-        if read["household_id"].null_count:
-            read = read.filter(pc.is_valid(read["household_id"]))
+        read = _of_households(con.sql(rows.sql("duckdb")).to_arrow_table())
         found = read["household_id"].to_numpy()
         # the round's rows lie in its range (its query says so): no filtering then
         within = not len(found) or (int(found.min()) >= self.low and int(found.max()) <= self.high)
@@ -297,9 +299,7 @@ def run_by_household(session: Session, compiled: CompiledMonitoring, scope: exp.
                 if i + 1 < len(plans):
                     pending = pool.submit(assembled, reader, plans[i + 1])
                 evaluation = evaluation_over_assembled(planner, plan, table)
-                statement = exp.Insert(this=exp.to_table("lf_mon_eval"), expression=evaluation) if i else \
-                    exp.Create(this=exp.to_table("lf_mon_eval"), kind="TABLE", expression=evaluation,
-                               properties=exp.Properties(expressions=[exp.TemporaryProperty()]))
+                statement = work_statement("lf_mon_eval", evaluation, append=i > 0)
                 con.register(ASSEMBLED, table)
                 try:
                     session.execute(statement)

@@ -66,7 +66,11 @@ def _t(name: str, alias: str | None = None) -> exp.Expr:
     return table.as_(alias) if alias else table
 
 
-def _create(name: str, query: exp.Expr, view: bool) -> exp.Create:
+def work_statement(name: str, query: exp.Expr, *, append: bool = False, view: bool = False) -> exp.Expr:
+    """The statement that makes work relation ``name`` from ``query`` (a temporary table, or view),
+    or with ``append`` adds the rows to it (a later round)."""
+    if append:
+        return exp.Insert(this=exp.to_table(name), expression=query)
     return exp.Create(this=exp.to_table(name), kind="VIEW" if view else "TABLE", expression=query,
                       properties=exp.Properties(expressions=[exp.TemporaryProperty()]))
 
@@ -350,8 +354,7 @@ class MonitorPlanner:
                             ("lf_mon_objects", self.objects()), ("lf_mon_stable", self.stable()),
                             ("lf_mon_household", self.household()),
                             ("lf_mon_eval", self.evaluation())):
-            statement = exp.Insert(this=exp.to_table(name), expression=query) if name in kept \
-                else _create(name, query, name in self.view)
+            statement = work_statement(name, query, append=name in kept, view=name in self.view)
             out.append(Step(name, statement))
         return out
 

@@ -216,12 +216,12 @@ def leads_deadlines_recount(*, by: str, pack: MonitoringPack | None = None,
         due = lead_deadlines(pack, lead.found_on)
         if (due.home_check, due.identification) == (lead.home_check_due, lead.identification_due):
             continue
-        out.append(Recounted(lead, (lead.home_check_due, due.home_check),
-                             (lead.identification_due, due.identification)))
+        moved = Recounted(lead, (lead.home_check_due, due.home_check), (lead.identification_due, due.identification))
+        out.append(moved)
         if dry_run:
             continue
         changes = {name: [str(old), str(new)] for name, (old, new) in (
-            ("home_check_due", out[-1].home_check), ("identification_due", out[-1].identification)) if old != new}
+            ("home_check_due", moved.home_check), ("identification_due", moved.identification)) if old != new}
         Lead.objects.filter(pk=lead.pk).update(home_check_due=due.home_check, identification_due=due.identification)
         record_change(by=by, action="update", entity="lead", entity_id=lead.pk,
                       household_number=lead.household.number, changes=changes,
