@@ -92,10 +92,12 @@ def measure_floor(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def measure_duckdb(args: argparse.Namespace, joined: bool = False) -> dict[str, Any]:
-    """The plan as ``run_month`` runs it on DuckDB (relations read one by one and put together by
-    household id), or with ``joined`` the joined statements every engine runs."""
+    """The plan as ``run_month`` runs it on DuckDB for ``monitor screen --engine duckdb`` (relations
+    read one by one and put together by household id; leads and open objects kept), or with
+    ``joined`` the joined statements every engine runs."""
     from liangfang.engine.duck import connect
     from liangfang.engine.monitor.by_household import run_by_household
+    from liangfang.engine.monitor.plan import leads_and_objects
     from liangfang.engine.monitor.run import monitoring_parquet_views, month_steps
     from liangfang.engine.session import duckdb_session, run_steps
 
@@ -114,8 +116,9 @@ def measure_duckdb(args: argparse.Namespace, joined: bool = False) -> dict[str, 
         last[0] = now
 
     compiled = _plan(args.year, args.month).c
+    kept = None if args.keep_all else leads_and_objects()
     if joined:
-        run_steps(session, month_steps(session, compiled, batch=args.batch), progress)
+        run_steps(session, month_steps(session, compiled, batch=args.batch, kept=kept), progress)
     else:
         execute = session._execute
 
@@ -124,13 +127,14 @@ def measure_duckdb(args: argparse.Namespace, joined: bool = False) -> dict[str, 
             progress(" ".join(sql.split()[:4])[:40], 0, 0)
 
         session._execute = timed
-        run_by_household(session, compiled, batch=args.batch)
+        run_by_household(session, compiled, batch=args.batch, kept=kept)
         session._execute = execute
     _, rows = session.query("SELECT count(*), sum(is_lead), count(*) FILTER (WHERE is_monitoring_object), "
                             "count(*) FILTER (WHERE elimination = 1) FROM lf_mon_eval")
-    households, leads, objects, eliminable = rows[0]
-    return {"seconds": time.perf_counter() - started, "households": int(households), "leads": int(leads),
-            "objects": int(objects), "eliminable": int(eliminable),
+    kept_rows, leads, objects, eliminable = rows[0]
+    _, rows = session.query("SELECT count(*) FROM registry_household")
+    return {"seconds": time.perf_counter() - started, "households": int(rows[0][0]), "kept": int(kept_rows),
+            "leads": int(leads), "objects": int(objects), "eliminable": int(eliminable),
             "steps": [(label, round(t, 2)) for label, t in sorted(steps, key=lambda s: -s[1])[:4]]}
 
 
@@ -158,7 +162,7 @@ def _timed(cmd: list[str], kind: str) -> tuple[str, dict[str, Any]]:
 def run_child(kind: str, args: argparse.Namespace) -> dict[str, Any]:
     cmd = [sys.executable, __file__, "--child", kind, "--data", str(args.data), "--year", str(args.year),
            "--month", str(args.month), "--threads", str(args.threads), "--memory-limit", args.memory_limit,
-           *(["--batch", str(args.batch)] if args.batch else []),
+           *(["--batch", str(args.batch)] if args.batch else []), *(["--keep-all"] if args.keep_all else []),
            *(["--temp-directory", str(args.temp_directory)] if args.temp_directory else [])]
     output, figures = _timed(cmd, kind)
     result: dict[str, Any] = json.loads(output.strip().splitlines()[-1])
@@ -195,6 +199,8 @@ def main() -> None:
     parser.add_argument("--batch", type=int, help="run the plan in rounds of about this many households")
     parser.add_argument("--temp-directory", type=Path, help="where DuckDB spills (default: its own)")
     parser.add_argument("--joined", action="store_true", help="also run the joined statements (as on SQLite)")
+    parser.add_argument("--keep-all", action="store_true",
+                        help="keep every household's results, not only leads' and open objects'")
     parser.add_argument("--child", choices=sorted(CHILDREN))
     args = parser.parse_args()
     if args.child:
@@ -207,13 +213,13 @@ def main() -> None:
           f"{', '.join(str(m) for m in months_read(args.year, args.month))})", flush=True)
     duck = run_child("duckdb", args)
     print(_line("monitoring plan", duck), f" ({duck['households']:,} households: leads {duck['leads']:,}, "
-          f"objects {duck['objects']:,}, eliminable {duck['eliminable']:,})")
+          f"objects {duck['objects']:,}, eliminable {duck['eliminable']:,}; {duck['kept']:,} results kept)")
     if args.joined:
         joined = run_child("joined", args)
         print(_line("the joined statements", joined), f" (leads {joined['leads']:,}, objects {joined['objects']:,}, "
               f"eliminable {joined['eliminable']:,})")
     print(f"screening {args.year}-{args.month:02d}, DuckDB {args.threads} threads, memory_limit {args.memory_limit}, "
-          f"--batch {args.batch or 'none'}; "
+          f"--batch {args.batch or 'none'}, results kept: {'all' if args.keep_all else 'leads and open objects'}; "
           f"slowest statements (wall s):", ", ".join(f"{label} {t}" for label, t in duck["steps"]))
 
 

@@ -148,6 +148,7 @@ def _screen_duckdb(data: Path, pack, year: int, month: int,  # type: ignore[no-u
 
     import duckdb
 
+    from liangfang.engine.monitor.plan import leads_and_objects
     from liangfang.engine.monitor.run import monitoring_parquet_views, run_month
     from liangfang.engine.session import duckdb_session
 
@@ -157,7 +158,7 @@ def _screen_duckdb(data: Path, pack, year: int, month: int,  # type: ignore[no-u
         monitoring_parquet_views(session, data)
     except FileNotFoundError as exc:
         raise fail(message_of(exc)) from None
-    compiled, results = run_month(session, pack, year, month, where=_interesting(), batch=batch)
+    compiled, results = run_month(session, pack, year, month, where=leads_and_objects(), batch=batch)
     leads = [r for r in results.values() if r.is_lead]
     eliminable = [r for r in results.values() if r.elimination == "pass"]
     by_rule: dict[str, int] = {}
@@ -172,14 +173,6 @@ def _screen_duckdb(data: Path, pack, year: int, month: int,  # type: ignore[no-u
     for name, count in by_rule.items():
         rule = compiled.pack.screening_rules[name].name
         console.print(f"  {bi(rule.zh, rule.en)}: {count:,}")
-
-
-def _interesting():  # type: ignore[no-untyped-def]
-    """Only leads and open objects come back to Python (the rest stay in DuckDB)."""
-    from sqlglot import exp
-
-    return exp.or_(exp.EQ(this=exp.column("is_lead"), expression=exp.Literal.number(1)),
-                   exp.column("is_monitoring_object"))
 
 
 def _day(option: str, text: str) -> dt.date:

@@ -10,6 +10,7 @@ from django.db import connection
 from sqlglot import exp
 
 from ..assessments.services import database_dialect
+from ..engine.monitor import plan
 from ..engine.monitor.compiled import CompiledMonitoring
 from ..engine.monitor.plan import WORK, scope_of
 from ..engine.monitor.results import HouseholdScreen, MonitorExplainer
@@ -57,8 +58,7 @@ def run_monitoring_month(year: int, month: int, *, region: Region | None = None,
     where: exp.Expr | None = None
     villages = villages_under(region)
     if leads_and_objects:
-        where = exp.or_(exp.EQ(this=exp.column("is_lead"), expression=exp.Literal.number(1)),
-                        exp.column("is_monitoring_object"))
+        where = plan.leads_and_objects()
     try:
         compiled, results = run_month(session, pack or current_monitoring_pack(), year, month, where,
                                       scope_of(villages=villages, households=household_ids))

@@ -269,18 +269,20 @@ def assembled(con: Any, plan: Reading) -> pa.Table:
 
 
 def run_by_household(session: Session, compiled: CompiledMonitoring, scope: exp.Expr | None = None,
-                     months: MonthsLayout | None = None, batch: int | None = None) -> None:
+                     months: MonthsLayout | None = None, batch: int | None = None,
+                     kept: exp.Expr | None = None) -> None:
     """Make ``lf_mon_eval`` as the joined plan does (``MonitorPlanner.steps``), on a DuckDB session,
-    in rounds over ranges of about ``batch`` households (at most ``ROUND``). The next round is read
+    in rounds over ranges of about ``batch`` households (at most ``ROUND``), keeping the rows that
+    match ``kept`` (all when None). The next round is read
     (on a second connection to the same database) while this one is evaluated; the arrays of the
     two rounds are taken from DuckDB's memory limit while they live."""
     con = session.duck
-    whole = MonitorPlanner(compiled, "duckdb", scope, months)
+    whole = MonitorPlanner(compiled, "duckdb", scope, months, kept=kept)
     steps = whole.steps()
     for step in steps:
         if isinstance(step.statement, exp.Drop):
             session.execute(step.statement)
-    rounds = [MonitorPlanner(compiled, "duckdb", scope, months, ids) for ids in _rounds(session, batch)]
+    rounds = [MonitorPlanner(compiled, "duckdb", scope, months, ids, kept) for ids in _rounds(session, batch)]
     plans = [reading(planner) for planner in rounds]
     setting = str(con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0])
     limit = memory_limit(setting)

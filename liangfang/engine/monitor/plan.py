@@ -16,7 +16,9 @@ window is the difference of two months' totals); DuckDB reads the totals, SQLite
 the rows unless told otherwise. Both give the same columns, so the facts and rules are shared.
 
 A scope (``scope_of``: some villages, some households) narrows every work relation to those
-households: a village's screening reads its own rows, not the whole registry's.
+households: a village's screening reads its own rows, not the whole registry's. What is kept
+(``kept``, a condition on ``lf_mon_eval``'s columns such as "a lead or an open object") narrows
+the results: every household in scope is screened, and ``lf_mon_eval`` holds the rows asked for.
 """
 
 from __future__ import annotations
@@ -85,10 +87,21 @@ def scope_of(*, villages: Sequence[int] | None = None, households: Sequence[int]
     return exp.and_(*parts) if parts else None
 
 
+def leads_and_objects() -> exp.Expr:
+    """The results a run keeps when asked for leads and open objects alone (a condition on
+    ``lf_mon_eval``'s columns, for ``kept``)."""
+    return exp.or_(exp.EQ(this=col("is_lead"), expression=num(1)), col("is_monitoring_object"))
+
+
 class MonitorPlanner:
     def __init__(self, compiled: CompiledMonitoring, dialect: Dialect, scope: exp.Expr | None = None,
-                 months: MonthsLayout | None = None, ids: tuple[int, int] | None = None) -> None:
+                 months: MonthsLayout | None = None, ids: tuple[int, int] | None = None,
+                 kept: exp.Expr | None = None) -> None:
         self.c = compiled
+        # the results kept: the rows of ``lf_mon_eval`` that match (None: every household's); a
+        # national run asks for leads and open objects, a few per cent of households, and writing
+        # the others' statuses cost as much as working them out
+        self.kept = kept
         self.ids = ids  # a batch: the households whose ids lie in this range (all when None)
         self.dialect = dialect
         self.layout: MonthsLayout = months or ("totals" if dialect == "duckdb" else "rows")
@@ -343,7 +356,10 @@ class MonitorPlanner:
             if screening else exp.false()
         lead = case((exp.and_(exp.Not(this=col("is_monitoring_object")), flagged), num(1)), default=num(0))
         verdict = case((col("is_monitoring_object"), verdict_expr(elimination)))
-        return exp.select(exp.Star(), lead.as_("is_lead"), verdict.as_("elimination")).from_(inner.subquery("x"))
+        out = exp.select(exp.Star(), lead.as_("is_lead"), verdict.as_("elimination")).from_(inner.subquery("x"))
+        if self.kept is None:
+            return out
+        return exp.select(exp.Star()).from_(out.subquery("r")).where(self.kept.copy())
 
     def steps(self, append: bool = False) -> list[Step]:
         """The statements; with ``append`` (a later batch) the evaluation adds its rows to ``lf_mon_eval``."""

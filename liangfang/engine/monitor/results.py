@@ -97,14 +97,11 @@ class HouseholdScreen:
         return [k for k in pack.risk_types if k in found]
 
 
-def collect_monitoring(session: Session, compiled: CompiledMonitoring,
-                       where: exp.Expr | None = None) -> dict[int, HouseholdScreen]:
+def collect_monitoring(session: Session, compiled: CompiledMonitoring) -> dict[int, HouseholdScreen]:
+    """The results kept in ``lf_mon_eval`` by household."""
     facts = rule_facts()
     kinds = {name: facts[name].kind for name in compiled.value_facts()}
-    query = exp.select(exp.Star()).from_(exp.to_table("lf_mon_eval"))
-    if where is not None:
-        query = query.where(where)
-    names, rows = session.query(query)
+    names, rows = session.query(exp.select(exp.Star()).from_(exp.to_table("lf_mon_eval")))
     out: dict[int, HouseholdScreen] = {}
     for row in rows:
         r = dict(zip(names, row, strict=True))

@@ -20,20 +20,25 @@ from .results import HouseholdScreen, collect_monitoring
 
 
 def month_steps(session: Session, compiled: CompiledMonitoring, scope: exp.Expr | None = None,
-                months: MonthsLayout | None = None, batch: int | None = None) -> list[Step]:
+                months: MonthsLayout | None = None, batch: int | None = None,
+                kept: exp.Expr | None = None) -> list[Step]:
     """The plan's statements; with ``batch``, one round per range of about that many households,
-    each adding its results to ``lf_mon_eval`` (every round's joins then fit in memory)."""
+    each adding its results to ``lf_mon_eval`` (every round's joins then fit in memory); with
+    ``kept``, only the results matching it."""
+    def planner(ids: tuple[int, int] | None = None) -> MonitorPlanner:
+        return MonitorPlanner(compiled, session.dialect, scope, months, ids, kept)
+
     if not batch:
-        return MonitorPlanner(compiled, session.dialect, scope, months).steps()
+        return planner().steps()
     ids = col("id")
     _, rows = session.query(exp.select(exp.Min(this=ids), exp.Max(this=ids.copy()), exp.Count(this=exp.Star()))
                             .from_(exp.to_table(TABLES["household"])))
     low, high, count = rows[0]
     if low is None:
-        return MonitorPlanner(compiled, session.dialect, scope, months).steps()
+        return planner().steps()
     steps: list[Step] = []
     for i, ids_range in enumerate(batch_ranges(int(low), int(high), int(count), batch)):
-        steps += MonitorPlanner(compiled, session.dialect, scope, months, ids_range).steps(append=i > 0)
+        steps += planner(ids_range).steps(append=i > 0)
     return steps
 
 
@@ -41,17 +46,18 @@ def run_month(session: Session, pack: MonitoringPack, year: int, month: int, whe
               scope: exp.Expr | None = None, months: MonthsLayout | None = None, batch: int | None = None,
               joined: bool = False) -> tuple[CompiledMonitoring, dict[int, HouseholdScreen]]:
     """Screen every household (of ``scope``, from ``plan.scope_of``, when given) and check every
-    open object for one month; the results by household (those matching ``where``). ``months``
+    open object for one month; the results by household (those matching ``where``: the others'
+    are not kept, in ``lf_mon_eval`` either). ``months``
     says how the session holds the months (default: running totals on DuckDB, rows elsewhere);
     ``batch`` runs the plan in rounds over ranges of about that many households. On DuckDB the
     relations are read one by one and put together by household id (``by_household``) unless
     ``joined`` asks for the joined statements every engine runs."""
     compiled = compile_monitoring(pack, year, month)
     if session.duck is not None and not joined:
-        run_by_household(session, compiled, scope, months, batch)
+        run_by_household(session, compiled, scope, months, batch, kept=where)
     else:
-        run_steps(session, month_steps(session, compiled, scope, months, batch))
-    return compiled, collect_monitoring(session, compiled, where)
+        run_steps(session, month_steps(session, compiled, scope, months, batch, kept=where))
+    return compiled, collect_monitoring(session, compiled)
 
 
 def monitoring_parquet_views(session: Session, directory: Path) -> list[str]:

@@ -15,7 +15,7 @@ import duckdb
 import pytest
 from sqlglot import exp
 
-from liangfang.engine.monitor.plan import scope_of
+from liangfang.engine.monitor.plan import leads_and_objects, scope_of
 from liangfang.engine.monitor.results import HouseholdScreen
 from liangfang.engine.monitor.run import monitoring_parquet_views, run_month
 from liangfang.engine.session import dbapi_session, duckdb_session
@@ -68,11 +68,12 @@ def random_cases(seed: int, count: int) -> list[MonitorCase]:
 
 
 def _sqlite(rows: dict[str, list[dict[str, Any]]], year: int, month: int,
-            scope: exp.Expr | None = None, batch: int | None = None) -> dict[int, HouseholdScreen]:
+            scope: exp.Expr | None = None, batch: int | None = None,
+            where: exp.Expr | None = None) -> dict[int, HouseholdScreen]:
     connection = sqlite3.connect(":memory:")
     load_all(connection, "sqlite", rows)
-    return run_month(dbapi_session(connection, "sqlite"), load_monitoring_pack(PACK), year, month, scope=scope,
-                     batch=batch)[1]
+    return run_month(dbapi_session(connection, "sqlite"), load_monitoring_pack(PACK), year, month, where,
+                     scope=scope, batch=batch)[1]
 
 
 def _sqlite_totals(rows: dict[str, list[dict[str, Any]]], year: int, month: int) -> dict[int, HouseholdScreen]:
@@ -83,11 +84,12 @@ def _sqlite_totals(rows: dict[str, list[dict[str, Any]]], year: int, month: int)
 
 def _duckdb(rows: dict[str, list[dict[str, Any]]], year: int, month: int, folder: Path,
             scope: exp.Expr | None = None, batch: int | None = None, joined: bool = False,
-            ) -> dict[int, HouseholdScreen]:
+            where: exp.Expr | None = None) -> dict[int, HouseholdScreen]:
     write_all_parquet(folder, rows)
     session = duckdb_session(duckdb.connect())
     monitoring_parquet_views(session, folder)
-    return run_month(session, load_monitoring_pack(PACK), year, month, scope=scope, batch=batch, joined=joined)[1]
+    return run_month(session, load_monitoring_pack(PACK), year, month, where, scope=scope, batch=batch,
+                     joined=joined)[1]
 
 
 def _postgres(rows: dict[str, list[dict[str, Any]]], year: int, month: int) -> dict[int, HouseholdScreen] | None:
@@ -159,3 +161,26 @@ def test_a_scoped_run_gives_its_households_the_same_results(tmp_path: Path) -> N
     for table in ("lf_mon_members", "lf_mon_months", "lf_mon_objects", "lf_mon_household"):
         read = {h for (h,) in connection.execute(f"SELECT household_id FROM {table}")}
         assert read and read <= set(some), table
+
+
+def test_a_run_keeps_the_results_asked_for(tmp_path: Path) -> None:
+    """Asked for leads and open objects (as the national screening asks), every engine keeps those
+    households' results, the same as the whole run's, and no other row in ``lf_mon_eval``."""
+    cases = random_cases(29, 150)
+    rows = build(2021, 6, cases).rows
+    whole = _sqlite(rows, 2021, 6)
+    wanted = {h: r for h, r in whole.items() if r.is_lead or r.is_object}
+    assert 0 < len(wanted) < len(whole)
+    kept = leads_and_objects()
+    assert _sqlite(rows, 2021, 6, where=kept) == wanted
+    assert _sqlite(rows, 2021, 6, batch=50, where=kept) == wanted, "SQLite in rounds"
+    assert _duckdb(rows, 2021, 6, tmp_path / "parquet", where=kept) == wanted, "DuckDB by household"
+    assert _duckdb(rows, 2021, 6, tmp_path / "rounds", batch=40, where=kept) == wanted, "DuckDB in rounds"
+    assert _duckdb(rows, 2021, 6, tmp_path / "joined", joined=True, where=kept) == wanted, "DuckDB joined"
+    some = sorted(whole)[::4]
+    assert _duckdb(rows, 2021, 6, tmp_path / "scoped", scope_of(households=some), where=kept) == \
+        {h: r for h, r in wanted.items() if h in some}, "a scope and what is kept"
+    connection = sqlite3.connect(":memory:")
+    load_all(connection, "sqlite", rows)
+    run_month(dbapi_session(connection, "sqlite"), load_monitoring_pack(PACK), 2021, 6, kept)
+    assert {h for (h,) in connection.execute("SELECT household_id FROM lf_mon_eval")} == set(wanted)
