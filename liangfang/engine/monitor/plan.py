@@ -41,7 +41,7 @@ from ...layout_monitoring import (
 )
 from ..facts import Context, facts_of, income_columns, member_aggregates
 from ..sqlparts import Dialect, case, cast, cents_sum, col, count_if, date_literal, int_div, num, paren, text, ymd
-from ..statements import TABLES, code, status_expr, verdict_expr
+from ..statements import TABLES, status_expr, verdict_expr
 from .compiled import CompiledMonitoring
 from .facts import monitoring_facts
 
@@ -342,21 +342,24 @@ class MonitorPlanner:
         for rule in self.c.of("category"):
             category = category.when(exp.Paren(this=rule.condition.copy()), text(rule.name))
         columns.append(category.as_("category"))
-        screening, elimination = [], []
+        elimination: list[str] = []
         for rule in self.c.of("screening"):
             assert rule.spec is not None
             columns.append(status_expr(rule.condition, rule.spec.when_no_data).as_(f"s_{rule.name}"))
-            screening.append(f"s_{rule.name}")
         for rule in self.c.of("elimination"):
             assert rule.spec is not None
             columns.append(status_expr(rule.condition, rule.spec.when_no_data).as_(f"e_{rule.name}"))
             elimination.append(f"e_{rule.name}")
+        # a lead: not an object, and a screening rule's condition holds (its status is "pass"); the
+        # conditions themselves, each read once, rather than the statuses (each reads its condition
+        # twice), because a kept condition that asks for leads is evaluated on every household
+        flagged = exp.or_(*[paren(rule.condition.copy()) for rule in self.c.of("screening")]) \
+            if self.c.of("screening") else exp.false()
+        lead = case((exp.and_(exp.Not(this=col("is_monitoring_object", "f")), flagged), num(1)), default=num(0))
+        columns.append(lead.as_("is_lead"))
         inner = exp.select(*columns).from_(source if source is not None else _t("lf_mon_household", "f"))
-        flagged = exp.or_(*[exp.EQ(this=col(c), expression=code("pass")) for c in screening]) \
-            if screening else exp.false()
-        lead = case((exp.and_(exp.Not(this=col("is_monitoring_object")), flagged), num(1)), default=num(0))
         verdict = case((col("is_monitoring_object"), verdict_expr(elimination)))
-        out = exp.select(exp.Star(), lead.as_("is_lead"), verdict.as_("elimination")).from_(inner.subquery("x"))
+        out = exp.select(exp.Star(), verdict.as_("elimination")).from_(inner.subquery("x"))
         if self.kept is None:
             return out
         return exp.select(exp.Star()).from_(out.subquery("r")).where(self.kept.copy())
