@@ -48,8 +48,9 @@ def screen(
     engine: str = typer.Option("database", help=bi("database 或 duckdb", "database or duckdb")),
     data: Path | None = typer.Option(None, "--data", help=bi("duckdb：Parquet 目录", "duckdb: the Parquet folder")),
     batch: int | None = typer.Option(None, "--batch", min=1, help=bi(
-        "duckdb：按农户编号分批运行，每批约此户数（至多200万户，默认即200万户）",
-        "duckdb: run in rounds of about this many households by id (at most, and by default, 2 million)")),
+        "duckdb：按农户编号分批运行，每批约此户数（至多500万户，默认为内存允许的最多户数）",
+        "duckdb: run in rounds of about this many households by id (at most 5 million; by default as many "
+        "as memory allows)")),
     found_on: str | None = typer.Option(None, "--found-on", help=bi("--record：发现日期 YYYY-MM-DD（默认今天）",
                                                                      "--record: the date found, YYYY-MM-DD "
                                                                      "(default today)")),

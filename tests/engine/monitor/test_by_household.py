@@ -14,7 +14,7 @@ import pytest
 import sqlglot
 from sqlglot import exp
 
-from liangfang.engine.monitor.by_household import Households, counted
+from liangfang.engine.monitor.by_household import ROUND, Households, counted, memory_limit, round_size
 from liangfang.engine.monitor.results import HouseholdScreen
 from liangfang.engine.monitor.run import monitoring_parquet_views, run_month
 from liangfang.engine.session import duckdb_session
@@ -78,3 +78,33 @@ def test_a_relation_with_two_rows_for_a_household_is_refused() -> None:
     assert found["v"].to_pylist() == [30, None, 50]
     with pytest.raises(ValueError, match="two rows"):
         households.aligned(pa.table({"household_id": [5, 5], "v": [1, 2]}), "i", ["v"])
+
+
+def test_rounds_are_sized_by_the_memory_limit() -> None:
+    """Two rounds' arrays (about 300 bytes a household) take at most half of DuckDB's memory limit."""
+    assert round_size(None) == ROUND
+    assert round_size(64 * 2**30) == ROUND
+    five = memory_limit("5 GB")
+    assert five == 5 * 10**9
+    assert round_size(five) == 5 * 10**9 // 1200
+    assert 2 * round_size(five) * 300 <= five / 2
+    assert round_size(1 * 2**20) == 10_000, "never a round of a handful of households"
+    assert memory_limit("4.6 GiB") == int(4.6 * 2**30) and memory_limit("lots") is None
+
+
+@pytest.mark.parametrize("limit", [None, "3GB", "700MB", "1.25GiB"])
+def test_a_run_restores_the_connections_settings(tmp_path: Path, limit: str | None) -> None:
+    """The run lowers DuckDB's memory limit while its arrays live and caches Parquet footers; the
+    connection's settings read the same afterwards, run after run."""
+    rows = build(2021, 12, _cases()).rows
+    write_all_parquet(tmp_path, rows)
+    con = duckdb.connect()
+    if limit is not None:
+        con.execute(f"SET memory_limit = '{limit}'")
+    session = duckdb_session(con)
+    monitoring_parquet_views(session, tmp_path)
+    settings = "SELECT current_setting('memory_limit'), current_setting('parquet_metadata_cache')"
+    before = con.execute(settings).fetchall()
+    for _ in range(3):
+        run_month(session, load_monitoring_pack(PACK), 2021, 12)
+        assert con.execute(settings).fetchall() == before
