@@ -163,10 +163,21 @@ def counted(query: exp.Select) -> list[tuple[str, exp.Expr]] | None:
         count = column.unalias()
         if not isinstance(count, exp.Count) or isinstance(count.this, exp.Distinct):
             return None
-        counts = exp.true() if isinstance(count.this, exp.Star) else \
-            exp.Not(this=exp.Is(this=count.this.copy(), expression=exp.Null()))
-        out.append((column.alias_or_name, counts))
+        out.append((column.alias_or_name, _counts_when(count.this)))
     return out
+
+
+def _counts_when(counted_: exp.Expr) -> exp.Expr:
+    """The condition under which ``COUNT(counted_)`` counts a row: every row for ``*``; for ``CASE WHEN c
+    THEN <a value> END`` (``count_if``), ``c`` itself (a row counts when it is true); else that the
+    value is not null."""
+    if isinstance(counted_, exp.Star):
+        return exp.true()
+    ifs = counted_.args.get("ifs") or []
+    if isinstance(counted_, exp.Case) and counted_.this is None and counted_.args.get("default") is None \
+            and len(ifs) == 1 and isinstance(ifs[0].args.get("true"), exp.Literal):
+        return exp.Paren(this=ifs[0].this.copy())
+    return exp.Not(this=exp.Is(this=counted_.copy(), expression=exp.Null()))
 
 
 def _of_households(rows: pa.Table) -> pa.Table:
@@ -182,6 +193,7 @@ class Households:
         self.ids = rows["id"].to_numpy()
         self.low, self.high = (int(self.ids.min()), int(self.ids.max())) if len(self.ids) else (0, -1)
         self.size = self.high - self.low + 1
+        self.dense = self.size == len(self.ids) and bool(np.all(np.diff(self.ids) == 1))
 
     def _slots(self, found: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Which of the ids ``found`` fall in this round's range, and their offsets from its lowest id."""
@@ -206,32 +218,33 @@ class Households:
         # one array first: a take from many chunks is several times slower
         return {name: rows[name].combine_chunks().take(take) for name in names}
 
-    def tallies(self, con: Any, query: exp.Select, counts: list[tuple[str, exp.Expr]]) -> dict[str, pa.Array]:
-        """``query`` (a grouping by household id that only counts rows, see ``counted``), a value per
-        household read: DuckDB says which rows count for which column, numpy counts them by household
-        id. A household without rows reads NULL, as from the grouping joined on the left."""
-        every = [i for i, (_, c) in enumerate(counts) if c == exp.true()]  # COUNT(*): every row
-        rows = query.copy()
-        rows.set("group", None)
-        rows = rows.select(col("household_id"), *[c.as_(f"c{i}") for i, (_, c) in enumerate(counts)
-                                                  if i not in every], append=False)
-        read = _of_households(con.sql(rows.sql("duckdb")).to_arrow_table())
-        found = read["household_id"].to_numpy()
+    def _counts(self, found: np.ndarray) -> np.ndarray:
+        """How many of the household ids ``found`` each household read has."""
         # the round's rows lie in its range (its query says so): no filtering then
         within = not len(found) or (int(found.min()) >= self.low and int(found.max()) <= self.high)
-        keep, slots = (None, found - self.low) if within else self._slots(found)
-        at = self.ids - self.low
-        total = np.bincount(slots, minlength=self.size)[at]
+        slots = found - self.low if within else self._slots(found)[1]
+        counted_ = np.bincount(slots, minlength=self.size)
+        # ids are dense and read in order: the counts are already the households' (no gather)
+        return counted_ if self.dense else counted_[self.ids - self.low]
+
+    def tallies(self, con: Any, query: exp.Select, counts: list[tuple[str, exp.Expr]]) -> dict[str, pa.Array]:
+        """``query`` (a grouping by household id that only counts rows, see ``counted``), a value per
+        household read. For each column DuckDB lists the household ids of the rows that count (its
+        condition added to the query's own, which the Parquet reader checks against each column's
+        dictionary rather than row by row), and numpy counts them by household id. A household
+        without rows reads NULL, as from the grouping joined on the left."""
+        rows = query.copy()
+        rows.set("group", None)
+        rows = rows.select(col("household_id"), append=False)
+
+        def ids(condition: exp.Expr) -> np.ndarray:
+            wanted = rows if condition == exp.true() else rows.copy().where(condition.copy())
+            return _of_households(con.sql(wanted.sql("duckdb")).to_arrow_table())["household_id"].to_numpy()
+
+        total = self._counts(ids(exp.true()))  # every row: which households have none
         missing = total == 0
-        out: dict[str, pa.Array] = {}
-        for i, (name, _) in enumerate(counts):
-            if i in every:
-                counted_ = total
-            else:
-                hit = read[f"c{i}"].to_numpy(zero_copy_only=False)
-                counted_ = np.bincount(slots[hit if keep is None else hit[keep]], minlength=self.size)[at]
-            out[name] = pa.array(counted_, pa.int64(), mask=missing)
-        return out
+        return {name: pa.array(total if condition == exp.true() else self._counts(ids(condition)), pa.int64(),
+                               mask=missing) for name, condition in counts}
 
 
 def _rounds(session: Session, batch: int | None, most: int) -> Iterator[tuple[int, int] | None]:

@@ -65,6 +65,11 @@ def test_counting_columns_are_recognised_and_others_are_not() -> None:
     counts = counted(_select(
         "SELECT household_id, COUNT(*) AS n, COUNT(CASE WHEN a THEN 1 END) AS k FROM t GROUP BY household_id"))
     assert counts is not None and [name for name, _ in counts] == ["n", "k"]
+    assert [c.sql() for _, c in counts] == ["TRUE", "(a)"], "a count_if counts where its condition holds"
+    nullable = counted(_select("SELECT household_id, COUNT(x) AS n, COUNT(CASE WHEN a THEN x END) AS k, "
+                               "COUNT(CASE WHEN a THEN 1 ELSE 0 END) AS e FROM t GROUP BY household_id"))
+    assert nullable is not None and [c.sql() for _, c in nullable] == [
+        "NOT x IS NULL", "NOT CASE WHEN a THEN x END IS NULL", "NOT CASE WHEN a THEN 1 ELSE 0 END IS NULL"]
     for other in ("SELECT household_id, SUM(x) AS s FROM t GROUP BY household_id",
                   "SELECT household_id, COUNT(DISTINCT x) AS s FROM t GROUP BY household_id",
                   "SELECT village_id, COUNT(*) AS n FROM t GROUP BY village_id",
