@@ -1,7 +1,9 @@
 """Benchmark: one month's screening and elimination check of a national-scale Parquet registry on
-DuckDB (the engine's monitoring plan, every household, as ``run_month`` runs it: relations read one
-by one and put together by household id), side by side with a raw DuckDB scan of the columns that
-plan reads (the floor), and with ``--joined`` the joined statements SQLite and PostgreSQL run.
+DuckDB (the engine's monitoring plan, every household screened, as ``run_month`` runs it for ``monitor
+screen --engine duckdb``: relations read one by one and put together by household id, the results of
+leads and open objects kept; ``--keep-all`` keeps every household's), side by side with a raw DuckDB
+scan of the columns that plan reads (the floor), and with ``--joined`` the joined statements SQLite and
+PostgreSQL run.
 
 Prints its figures (wall and CPU seconds, peak resident memory, load average); asserts nothing.
 Each measurement runs in its own process, so its peak resident memory (ru_maxrss) and CPU time
