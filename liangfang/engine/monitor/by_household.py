@@ -263,13 +263,20 @@ _UNITS = {"bytes": 1, "KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40,
           "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12}
 
 
+def _shown(setting: str) -> tuple[Decimal, Decimal, int] | None:
+    """A memory limit as DuckDB shows it ('4.6 GiB'): its number, the last digit's step (0.1) and the
+    unit in bytes; None when it cannot be read."""
+    match = re.fullmatch(r"\s*([0-9]+(?:\.([0-9]+))?)\s*([A-Za-z]+)\s*", setting)
+    if match is None or match.group(3) not in _UNITS:
+        return None
+    return Decimal(match.group(1)), Decimal(10) ** -len(match.group(2) or ""), _UNITS[match.group(3)]
+
+
 def memory_limit(setting: str) -> int | None:
     """DuckDB's memory limit (``current_setting('memory_limit')``, such as '4.6 GiB') in bytes; None
     when it cannot be read."""
-    match = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z]+)\s*", setting)
-    if match is None or match.group(2) not in _UNITS:
-        return None
-    return int(Decimal(match.group(1)) * _UNITS[match.group(2)])
+    shown = _shown(setting)
+    return None if shown is None else int(shown[0] * shown[2])
 
 
 def _restore_memory_limit(con: Any, shown: str) -> None:
@@ -280,11 +287,10 @@ def _restore_memory_limit(con: Any, shown: str) -> None:
     con.execute("RESET memory_limit")
     if str(con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]) == shown:
         return
-    match = re.fullmatch(r"\s*([0-9]+)(?:\.([0-9]+))?\s*([A-Za-z]+)\s*", shown)
-    assert match is not None and match.group(3) in _UNITS  # ``limit`` was read from it
-    half = Decimal(5) / Decimal(10) ** (len(match.group(2) or "") + 1)
-    value = Decimal(f"{match.group(1)}.{match.group(2) or '0'}") + half
-    con.execute(f"SET memory_limit = '{int(value * _UNITS[match.group(3)])}B'")
+    parts = _shown(shown)
+    assert parts is not None  # the run's limit was read from it
+    number, step, unit = parts
+    con.execute(f"SET memory_limit = '{int((number + step / 2) * unit)}B'")
 
 
 def assembled(con: Any, plan: Reading) -> pa.Table:

@@ -343,7 +343,8 @@ class MonitorPlanner:
             category = category.when(exp.Paren(this=rule.condition.copy()), text(rule.name))
         columns.append(category.as_("category"))
         elimination: list[str] = []
-        for rule in self.c.of("screening"):
+        screening = self.c.of("screening")
+        for rule in screening:
             assert rule.spec is not None
             columns.append(status_expr(rule.condition, rule.spec.when_no_data).as_(f"s_{rule.name}"))
         for rule in self.c.of("elimination"):
@@ -353,8 +354,7 @@ class MonitorPlanner:
         # a lead: not an object, and a screening rule's condition holds (its status is "pass"); the
         # conditions themselves, each read once, rather than the statuses (each reads its condition
         # twice), because a kept condition that asks for leads is evaluated on every household
-        flagged = exp.or_(*[paren(rule.condition.copy()) for rule in self.c.of("screening")]) \
-            if self.c.of("screening") else exp.false()
+        flagged = exp.or_(*[paren(rule.condition.copy()) for rule in screening]) if screening else exp.false()
         lead = case((exp.and_(exp.Not(this=col("is_monitoring_object", "f")), flagged), num(1)), default=num(0))
         columns.append(lead.as_("is_lead"))
         inner = exp.select(*columns).from_(source if source is not None else _t("lf_mon_household", "f"))
